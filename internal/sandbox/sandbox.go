@@ -31,11 +31,11 @@ type Config struct {
 
 	ClientID, ClientSecret, OrganisationID, AppIdentifier string // default: Default*
 
-	Latency    time.Duration // added to every FinPro call (default 0)
-	ErrorRate  float64       // probability in [0,1] of a 503 with an HTML body
-	RateLimit  int           // requests per RateWindow per client_id; 0 = unlimited
-	RateWindow time.Duration // default 1s
-	PageSize   int           // getfidata page size for limit=true (default 100)
+	Latency      time.Duration // added to every FinPro call (default 0)
+	ErrorPercent int           // 0..100: share of FinPro calls answered 503 with an HTML body
+	RateLimit    int           // requests per RateWindow per client_id; 0 = unlimited
+	RateWindow   time.Duration // default 1s
+	PageSize     int           // getfidata page size for limit=true (default 100)
 
 	WebhookURL    string // where lifecycle transitions POST events; empty = none
 	WebhookSecret string // HMAC-SHA256 key
