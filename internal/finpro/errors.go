@@ -1,8 +1,12 @@
 package finpro
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -42,6 +46,15 @@ type APIError struct {
 	Message    string        // FinPro errorMsg; safe to log, not to show end users
 	RetryAfter time.Duration // from Retry-After or X-RateLimit-Reset, 0 if none
 	Kind       error         // one of the sentinels above
+
+	// detail is the client's own explanation ("undecodable response", "circuit
+	// breaker open", ...). It is written by this package only, so it is safe to
+	// show in Error.
+	detail string
+	// cause is a context error (context.DeadlineExceeded) the error wraps, so that
+	// errors.Is(err, context.DeadlineExceeded) holds for timeouts. Transport errors
+	// are never kept: their text holds the URL.
+	cause error
 }
 
 func (e *APIError) Error() string {
@@ -49,8 +62,173 @@ func (e *APIError) Error() string {
 	if e.Code != "" {
 		s += ", " + e.Code
 	}
-	return s + ")"
+	s += ")"
+	if e.detail != "" {
+		s += ": " + e.detail
+	}
+	return s
 }
 
 // Is reports whether target is e's sentinel.
 func (e *APIError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the context error behind a timeout, or nil.
+func (e *APIError) Unwrap() error { return e.cause }
+
+// codeKinds maps FinPro errorCodes (and the FP00xx numbers some tenants send in
+// their place) to sentinels. Codes are matched case-insensitively.
+var codeKinds = map[string]error{
+	"invalidrequest":         ErrInvalidRequest,
+	"invalidpayload":         ErrInvalidRequest,
+	"invalidmobilenumber":    ErrInvalidRequest,
+	"invalidstatus":          ErrInvalidRequest,
+	"invalidpagenumber":      ErrInvalidRequest,
+	"invalidpagesize":        ErrInvalidRequest,
+	"missingconsentinfo":     ErrInvalidRequest,
+	"invalidaa":              ErrInvalidRequest,
+	"invalidconsentid":       ErrNotFound,
+	"invalidlinkreference":   ErrNotFound,
+	"invalid_consent_handle": ErrNotFound,
+	"consentnotactive":       ErrConsentInactive,
+	"datanotavailable":       ErrNotReady,
+	"nodataavailable":        ErrNotReady,
+	"nodatafound":            ErrNotReady,
+	"dataisdeleted":          ErrDataDeleted,
+	"noincrementaldata":      ErrNoNewData,
+	"unauthorized":           ErrUnauthorized,
+	"authenticationfailed":   ErrUnauthorized,
+	"ratelimitexceeded":      ErrRateLimited,
+	"internalerror":          ErrUnavailable,
+	"fp0021":                 ErrInvalidRequest,
+	"fp0024":                 ErrNotFound,
+	"fp0029":                 ErrInvalidRequest,
+	"fp0034":                 ErrNotFound,
+	"fp0055":                 ErrInvalidRequest,
+	"fp0058":                 ErrInvalidRequest,
+	"fp0060":                 ErrNotReady,
+	"fp0061":                 ErrDataDeleted,
+	"fp0063":                 ErrNotReady,
+	"fp0070":                 ErrUnavailable,
+}
+
+// statusKind maps an HTTP status to a sentinel when FinPro sent no known code.
+func statusKind(status int) error {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return ErrUnauthorized
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500, status >= 300 && status < 400:
+		// A 3xx is never followed (the secret is a header): FinPro moved or a
+		// proxy is misbehaving, either way it is not answering.
+		return ErrUnavailable
+	case status >= 400:
+		return ErrInvalidRequest
+	}
+	return nil
+}
+
+// failure is what the client read of a FinPro failure envelope.
+type failure struct {
+	Status    string `json:"status"`
+	ErrorCode string `json:"errorCode"`
+	ErrorMsg  string `json:"errorMsg"`
+}
+
+// failed reports whether a decoded envelope says the call failed, even under 2xx.
+func (f *failure) failed() bool {
+	return strings.EqualFold(f.Status, "failure") || f.ErrorCode != ""
+}
+
+// responseError is the one place a FinPro response becomes an error. It returns
+// nil when status is 2xx and env (the decoded envelope, nil when the body was not
+// JSON) does not report a failure. bodyOK is false when the body could not be read
+// or decoded; a 2xx with such a body is ErrUnavailable ("undecodable response").
+func responseError(endpoint string, status int, h http.Header, env *failure, bodyOK bool, now time.Time) *APIError {
+	ok2xx := status >= 200 && status < 300
+	if ok2xx && bodyOK && (env == nil || !env.failed()) {
+		return nil
+	}
+	e := &APIError{Endpoint: endpoint, Status: status}
+	if env != nil {
+		e.Code = env.ErrorCode
+		e.Message = env.ErrorMsg
+	}
+	switch {
+	case e.Code != "":
+		e.Kind = codeKinds[strings.ToLower(e.Code)]
+		if e.Kind == ErrInvalidRequest && strings.EqualFold(e.Code, "InvalidStatus") && endpoint == pathRevokeConsent {
+			// Revoking a consent that is not ACTIVE or PAUSED (docs/upstream-decisions.md).
+			e.Kind = ErrConsentInactive
+		}
+		if e.Kind == nil {
+			e.Kind = statusKind(status)
+		}
+	case !ok2xx:
+		e.Kind = statusKind(status)
+	}
+	if e.Kind == nil {
+		// A 2xx that says "failure" without a code we know, or a body we could not
+		// read: FinPro is not answering in a way we can use.
+		e.Kind = ErrUnavailable
+		if !bodyOK {
+			e.detail = "undecodable response"
+		}
+	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		e.RetryAfter = retryAfter(h, now)
+	}
+	return e
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date) or, failing that,
+// X-RateLimit-Reset (Unix seconds). It returns 0 when neither says anything usable.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if n <= 0 {
+				return 0
+			}
+			if n > 1<<20 {
+				n = 1 << 20
+			}
+			return time.Duration(n) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			return max(time.Unix(n, 0).Sub(now), 0)
+		}
+	}
+	return 0
+}
+
+// invalid returns the error for a request the client refuses to send.
+func invalid(endpoint, detail string) *APIError {
+	return &APIError{Endpoint: endpoint, Kind: ErrInvalidRequest, detail: detail}
+}
+
+// unavailable returns an ErrUnavailable error with the client's own detail.
+func unavailable(endpoint string, status int, detail string) *APIError {
+	return &APIError{Endpoint: endpoint, Status: status, Kind: ErrUnavailable, detail: detail}
+}
+
+// timeoutError returns an ErrTimeout error wrapping context.DeadlineExceeded.
+func timeoutError(endpoint string) *APIError {
+	return &APIError{Endpoint: endpoint, Kind: ErrTimeout, detail: "deadline exceeded", cause: context.DeadlineExceeded}
+}
+
+// canceledError is returned when the caller's context was cancelled: it is not a
+// FinPro answer, so it is not an *APIError and matches only context.Canceled.
+type canceledError struct {
+	endpoint string
+	cause    error
+}
+
+func (e *canceledError) Error() string { return "finpro " + e.endpoint + ": " + e.cause.Error() }
+func (e *canceledError) Unwrap() error { return e.cause }

@@ -1,0 +1,62 @@
+package finpro
+
+import (
+	"context"
+	"strings"
+)
+
+type balanceRequest struct {
+	ConsentID           string `json:"consentID"`
+	LinkReferenceNumber string `json:"linkReferenceNumber,omitempty"`
+}
+
+// Balances returns the balance of every account under a consent
+// (getfibalance without linkReferenceNumber: one call for the whole consent).
+func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, error) {
+	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+		return nil, err
+	}
+	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
+	if err != nil {
+		return nil, err
+	}
+	asOf := env.timestamp()
+	out := make([]Balance, len(env.Data))
+	for i := range env.Data {
+		out[i] = env.Data[i].toBalance(asOf)
+	}
+	return out, nil
+}
+
+// Balance returns one account's balance (getfibalance with linkReferenceNumber).
+// An answer that does not hold the account is ErrNotFound.
+func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balance, error) {
+	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+		return nil, err
+	}
+	if err := checkID(pathBalance, "linkReferenceNumber", linkRef); err != nil {
+		return nil, err
+	}
+	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	if err != nil {
+		return nil, err
+	}
+	for i := range env.Data {
+		w := &env.Data[i]
+		ref := firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
+		if ref == linkRef || (ref == "" && len(env.Data) == 1) {
+			b := w.toBalance(env.timestamp())
+			b.LinkReferenceNumber = linkRef
+			return &b, nil
+		}
+	}
+	return nil, &APIError{Endpoint: pathBalance, Status: 200, Kind: ErrNotFound, detail: "account missing from response"}
+}
+
+// checkID rejects an empty or blank identifier before any request is made.
+func checkID(ep, field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(ep, field+" is empty")
+	}
+	return nil
+}

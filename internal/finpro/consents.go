@@ -1,0 +1,229 @@
+package finpro
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+type consentListRequest struct {
+	MobileNumber string          `json:"mobileNumber"`
+	ProductID    string          `json:"productID"`
+	Status       []ConsentStatus `json:"status,omitempty"`
+	PageNumber   int             `json:"pageNumber,omitempty"`
+	PageSize     int             `json:"pageSize,omitempty"`
+}
+
+// MaxConsentPageSize is the largest ConsentListRequest.PageSize the client sends.
+const MaxConsentPageSize = 1000
+
+var validStatus = map[ConsentStatus]bool{
+	ConsentPending: true, ConsentActive: true, ConsentRejected: true,
+	ConsentRevoked: true, ConsentExpired: true, ConsentPaused: true,
+}
+
+// Consents returns a page of a customer's consents (/v1/accounts/getconsentslist).
+//
+// FinPro's list is not reliably scoped to the product (finpro-upstream.md §5), so
+// the client drops rows of other products; Page still holds FinPro's numbers.
+func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
+	if !isMobile(req.MobileNumber) {
+		return nil, invalid(pathConsents, "mobileNumber is not 10 digits")
+	}
+	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
+		return nil, err
+	}
+	for _, s := range req.Status {
+		if !validStatus[s] {
+			return nil, invalid(pathConsents, "unknown status")
+		}
+	}
+	switch {
+	case req.PageNumber < 0:
+		return nil, invalid(pathConsents, "pageNumber out of range")
+	case req.PageSize < 0 || req.PageSize > MaxConsentPageSize:
+		return nil, invalid(pathConsents, "pageSize out of range")
+	case req.PageNumber > 0 && req.PageSize == 0:
+		return nil, invalid(pathConsents, "pageNumber without pageSize")
+	}
+	env, err := call[oneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
+	if err != nil {
+		return nil, err
+	}
+	page := &ConsentPage{Consents: make([]Consent, 0, len(env.Data))}
+	for i := range env.Data {
+		con := env.Data[i].toConsent()
+		if con.ProductID != "" && con.ProductID != req.ProductID {
+			continue
+		}
+		page.Consents = append(page.Consents, con)
+	}
+	if pd := env.PageDetails; pd != nil {
+		page.Page = &PageDetails{CurrentPageNumber: int(pd.CurrentPageNumber), TotalPages: int(pd.TotalPages)}
+		if pd.TotalRecords != nil {
+			page.Page.TotalRecords = int(*pd.TotalRecords)
+		}
+	}
+	return page, nil
+}
+
+func isMobile(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+type requestConsentBody struct {
+	ProductID            string `json:"productID"`
+	VUA                  string `json:"vua"`
+	PartyIdentifierType  string `json:"partyIdentifierType"`
+	PartyIdentifierValue string `json:"partyIdentifierValue"`
+	AccountID            string `json:"accountID"`
+}
+
+// RequestConsent creates a consent request (/v2/requestconsent). Never retried.
+//
+// PartyIdentifierType defaults to MOBILE and, for MOBILE, PartyIdentifierValue
+// to the VUA's mobile number.
+func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*ConsentHandle, error) {
+	ep := pathRequestConsent
+	if err := checkID(ep, "productID", req.ProductID); err != nil {
+		return nil, err
+	}
+	local, host, ok := strings.Cut(req.VUA, "@")
+	if !ok || local == "" || host == "" {
+		return nil, invalid(ep, "vua is not <id>@<aa>")
+	}
+	body := requestConsentBody{
+		ProductID:            req.ProductID,
+		VUA:                  req.VUA,
+		PartyIdentifierType:  strings.ToUpper(req.PartyIdentifierType),
+		PartyIdentifierValue: req.PartyIdentifierValue,
+		AccountID:            req.AccountID,
+	}
+	if body.PartyIdentifierType == "" {
+		body.PartyIdentifierType = "MOBILE"
+	}
+	switch body.PartyIdentifierType {
+	case "MOBILE":
+		if body.PartyIdentifierValue == "" {
+			body.PartyIdentifierValue = local
+		}
+		if !isMobile(body.PartyIdentifierValue) {
+			return nil, invalid(ep, "partyIdentifierValue is not 10 digits")
+		}
+	case "EMAIL", "PAN":
+		if body.PartyIdentifierValue == "" {
+			return nil, invalid(ep, "partyIdentifierValue is empty")
+		}
+	default:
+		return nil, invalid(ep, "unknown partyIdentifierType")
+	}
+	env, err := call[consentHandleWire](ctx, c, ep, "", body)
+	if err != nil {
+		return nil, err
+	}
+	h := normConsentID(firstNonEmptyFlex(env.Data.ConsentHandleSnake, env.Data.ConsentHandle))
+	if h == "" {
+		return nil, unavailable(ep, 200, "undecodable response")
+	}
+	st := ConsentStatus(strings.ToUpper(env.Data.Status))
+	if st == "" {
+		st = ConsentPending
+	}
+	return &ConsentHandle{Handle: h, Status: st}, nil
+}
+
+// RevokeConsent revokes an ACTIVE or PAUSED consent by consent ID (/revokeconsent).
+// Never retried. Revoking a consent in another state is ErrConsentInactive.
+func (c *Client) RevokeConsent(ctx context.Context, consentID string) error {
+	if err := checkID(pathRevokeConsent, "consentID", consentID); err != nil {
+		return err
+	}
+	_, err := call[struct{}](ctx, c, pathRevokeConsent, "", consentIDRequest{ConsentID: consentID})
+	return err
+}
+
+type fiRequestBody struct {
+	ConsentID string `json:"consentId"`
+	From      string `json:"fiDataRangeFrom,omitempty"`
+	To        string `json:"fiDataRangeTo,omitempty"`
+}
+
+// fiTimeLayout is FinPro's ISO-8601 UTC with milliseconds, e.g.
+// 2021-05-01T16:49:48.297Z.
+const fiTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// RequestFI starts a data fetch (/fi/request). Never retried.
+func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, error) {
+	ep := pathFIRequest
+	if err := checkID(ep, "consentId", req.ConsentID); err != nil {
+		return nil, err
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
+		return nil, invalid(ep, "range ends before it starts")
+	}
+	body := fiRequestBody{ConsentID: req.ConsentID, From: fiTime(req.From), To: fiTime(req.To)}
+	env, err := call[fiSessionWire](ctx, c, ep, "", body)
+	if err != nil {
+		return nil, err
+	}
+	s := &FISession{ConsentID: normConsentID(env.Data.ConsentID), SessionID: string(env.Data.SessionID)}
+	if s.ConsentID == "" {
+		s.ConsentID = req.ConsentID
+	}
+	return s, nil
+}
+
+func fiTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(fiTimeLayout)
+}
+
+type fiStatusBody struct {
+	ConsentID     string `json:"consentId,omitempty"`
+	ConsentHandle string `json:"consentHandle,omitempty"`
+	SessionID     string `json:"sessionId,omitempty"`
+}
+
+// FIRequestStatus reports a data fetch's state (/consent/firequest/status).
+func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIStatus, error) {
+	ep := pathFIRequestStatus
+	if strings.TrimSpace(req.ConsentID+req.ConsentHandle+req.SessionID) == "" {
+		return nil, invalid(ep, "consentId, consentHandle and sessionId are all empty")
+	}
+	env, err := call[fiStatusWire](ctx, c, ep, "", fiStatusBody(req))
+	if err != nil {
+		return nil, err
+	}
+	w := &env.Data
+	st := &FIStatus{
+		ConsentID:      normConsentID(w.ConsentID),
+		ConsentHandle:  normConsentID(w.ConsentHandle),
+		SessionID:      string(w.SessionID),
+		EventType:      w.EventType,
+		EventStatus:    strings.ToUpper(w.EventStatus),
+		FirstTimeFetch: bool(w.FirstTimeFetch),
+	}
+	if len(w.LinkRefNumbers) > 0 {
+		st.Accounts = make([]FIAccountStatus, len(w.LinkRefNumbers))
+		for i, a := range w.LinkRefNumbers {
+			st.Accounts[i] = FIAccountStatus{
+				LinkReferenceNumber: firstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
+				FIStatus:            strings.ToUpper(a.FIStatus),
+				FIPID:               a.FIPID,
+				FIPName:             a.FIPName,
+				MaskedAccountNumber: a.MaskedAccountNumber,
+			}
+		}
+	}
+	return st, nil
+}

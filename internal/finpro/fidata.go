@@ -1,0 +1,110 @@
+package finpro
+
+import (
+	"context"
+	"strconv"
+)
+
+type fiDataRequest struct {
+	ConsentID           string `json:"consentID"`
+	LinkReferenceNumber string `json:"linkReferenceNumber"`
+}
+
+type consentIDRequest struct {
+	ConsentID string `json:"consentID"`
+}
+
+// MaxFIDataLimit is the largest FIDataRequest.Limit the client sends.
+const MaxFIDataLimit = 1000
+
+// FIData returns one account and a page of its transactions (getfidata).
+//
+// Paging is sent as ?limit=<n>&offset=<k> (docs/upstream-decisions.md). When FinPro
+// answers with more rows than asked for, the client slices: rows[:Limit] when
+// FinPro echoed pageDetails (it applied the offset), otherwise
+// rows[Offset:Offset+Limit] (it ignored paging and sent every row).
+func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, error) {
+	if err := checkID(pathFIData, "consentID", req.ConsentID); err != nil {
+		return nil, err
+	}
+	if err := checkID(pathFIData, "linkReferenceNumber", req.LinkReferenceNumber); err != nil {
+		return nil, err
+	}
+	switch {
+	case req.Limit < 0 || req.Limit > MaxFIDataLimit:
+		return nil, invalid(pathFIData, "limit out of range")
+	case req.Offset < 0:
+		return nil, invalid(pathFIData, "offset out of range")
+	case req.Offset > 0 && req.Limit == 0:
+		return nil, invalid(pathFIData, "offset without limit")
+	}
+	q := ""
+	if req.Limit > 0 {
+		q = "limit=" + strconv.Itoa(req.Limit) + "&offset=" + strconv.Itoa(req.Offset)
+	}
+	env, err := call[accountDataWire](ctx, c, pathFIData, q, fiDataRequest{ConsentID: req.ConsentID, LinkReferenceNumber: req.LinkReferenceNumber})
+	if err != nil {
+		return nil, err
+	}
+	w := &env.Data
+	rows := w.FIData
+	if len(rows) == 0 {
+		rows = w.Transactions.Transaction
+	}
+	pd := env.PageDetails
+	if pd == nil {
+		pd = w.PageDetails
+	}
+	total := -1
+	if pd != nil && pd.TotalRecords != nil {
+		total = int(*pd.TotalRecords)
+	}
+	switch {
+	case req.Limit == 0:
+		total = len(rows)
+	case len(rows) > req.Limit && pd != nil:
+		rows = rows[:req.Limit]
+	case len(rows) > req.Limit:
+		total = len(rows)
+		lo := min(req.Offset, len(rows))
+		rows = rows[lo:min(lo+req.Limit, len(rows))]
+	}
+	return &AccountData{
+		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
+		MaskedAccountNumber: w.MaskedAccountNumber,
+		FIType:              normFIType(w.FIType),
+		FIPID:               w.FIPID,
+		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
+		Balance:             w.Balance,
+		Transactions:        toTransactions(rows),
+		TotalRecords:        total,
+	}, nil
+}
+
+// AllFIData returns every account under a consent with profile, summary and
+// transactions (getallfidata).
+func (c *Client) AllFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
+	return c.fiAccounts(ctx, pathAllFIData, consentID)
+}
+
+// LatestFIData returns what is new since the last pull (getalllatestfidata). It
+// consumes the increment upstream: callers must keep the result. Nothing new is
+// ErrNoNewData. Never retried.
+func (c *Client) LatestFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
+	return c.fiAccounts(ctx, pathLatestFIData, consentID)
+}
+
+func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAccount, error) {
+	if err := checkID(ep, "consentID", consentID); err != nil {
+		return nil, err
+	}
+	env, err := call[oneOrMany[fiAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FIAccount, len(env.Data))
+	for i := range env.Data {
+		out[i] = env.Data[i].toFIAccount()
+	}
+	return out, nil
+}

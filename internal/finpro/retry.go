@@ -1,0 +1,38 @@
+package finpro
+
+import "sync"
+
+// retryBudget is a token bucket shared by every endpoint of a Client: each call
+// of an idempotent read adds percent hundredths of a retry, each retry takes a
+// whole one, and the bucket holds at most reserve retries. Over any stretch of
+// calls, retries stay below reserve + percent% of the calls, so a FinPro outage
+// does not multiply the load the BFF puts on it. Amounts are in hundredths of a
+// retry, integers only.
+type retryBudget struct {
+	mu      sync.Mutex
+	tokens  int // hundredths of a retry
+	max     int
+	perCall int
+}
+
+func newRetryBudget(percent, reserve int) *retryBudget {
+	return &retryBudget{tokens: reserve * 100, max: reserve * 100, perCall: percent}
+}
+
+// deposit records one call.
+func (b *retryBudget) deposit() {
+	b.mu.Lock()
+	b.tokens = min(b.tokens+b.perCall, b.max)
+	b.mu.Unlock()
+}
+
+// withdraw takes one retry from the budget, reporting whether there was one.
+func (b *retryBudget) withdraw() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.tokens < 100 {
+		return false
+	}
+	b.tokens -= 100
+	return true
+}
