@@ -1,0 +1,425 @@
+package wsgorilla_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/google/go-cmp/cmp"
+	"github.com/gorilla/websocket"
+
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+)
+
+func TestSubscription(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{})
+			c := h.init(t, p.name)
+
+			// Stopped by the client.
+			send(t, c, subscribeMsg(p, "1"))
+			s := h.nextSub(t)
+			for _, name := range []string{"a", "b"} {
+				s.events <- `{"name":"` + name + `"}`
+				got := expect(t, c, p.data)
+				want := msg{Type: p.data, ID: "1", Payload: json.RawMessage(`{"data":{"name":"` + name + `"}}`)}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("event %q (-want +got):\n%s", name, diff)
+				}
+			}
+			send(t, c, msg{Type: p.stop, ID: "1"})
+			waitEnded(t, s)
+			if got := expect(t, c, "complete"); got.ID != "1" {
+				t.Errorf("complete id = %q, want %q", got.ID, "1")
+			}
+
+			// Completed by the server.
+			send(t, c, subscribeMsg(p, "2"))
+			s = h.nextSub(t)
+			s.events <- `{"name":"c"}`
+			if got := expect(t, c, p.data); got.ID != "2" {
+				t.Errorf("%s id = %q, want %q", p.data, got.ID, "2")
+			}
+			close(s.events)
+			if got := expect(t, c, "complete"); got.ID != "2" {
+				t.Errorf("complete id = %q, want %q", got.ID, "2")
+			}
+		})
+	}
+}
+
+func TestSubprotocolNegotiation(t *testing.T) {
+	h := start(t, wsgorilla.Options{}, transport.Websocket{})
+	tests := []struct {
+		offer []string
+		want  string
+	}{
+		{offer: []string{wsgorilla.GraphQLTransportWS}, want: wsgorilla.GraphQLTransportWS},
+		{offer: []string{wsgorilla.GraphQLWS}, want: wsgorilla.GraphQLWS},
+		{offer: []string{wsgorilla.GraphQLWS, wsgorilla.GraphQLTransportWS}, want: wsgorilla.GraphQLTransportWS},
+		{offer: []string{"mqtt", wsgorilla.GraphQLWS}, want: wsgorilla.GraphQLWS},
+		{offer: nil, want: ""},
+		{offer: []string{"mqtt"}, want: ""},
+	}
+	for _, tc := range tests {
+		c, _, err := h.dial(t, nil, tc.offer...)
+		if err != nil {
+			t.Fatalf("Dial(%q) error = %v", tc.offer, err)
+		}
+		if got := c.Subprotocol(); got != tc.want {
+			t.Errorf("Dial(%q).Subprotocol() = %q, want %q", tc.offer, got, tc.want)
+		}
+		// gqlgen speaks graphql-ws when nothing was negotiated.
+		send(t, c, msg{Type: "connection_init"})
+		expect(t, c, "connection_ack")
+	}
+}
+
+func TestInitRejected(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{
+				InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+					return wsgorilla.RejectInit(ctx), nil, errors.New("invalid token")
+				},
+			})
+			c := h.connect(t, p.name)
+			send(t, c, msg{Type: "connection_init", Payload: json.RawMessage(`{"Authorization":"Bearer x"}`)})
+			if p.name == wsgorilla.GraphQLWS {
+				got := expect(t, c, "connection_error")
+				if want := `{"message":"invalid token"}`; string(got.Payload) != want {
+					t.Errorf("connection_error payload = %s, want %s", got.Payload, want)
+				}
+			}
+			ce := readClose(t, c)
+			want := &websocket.CloseError{Code: wsgorilla.CloseForbidden, Text: "Forbidden"}
+			if diff := cmp.Diff(want, ce); diff != "" {
+				t.Errorf("close (-want +got):\n%s", diff)
+			}
+			h.waitDone(t)
+		})
+	}
+}
+
+func TestInitTimeout(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{InitTimeout: 50 * time.Millisecond})
+			c := h.connect(t, p.name) // and never send connection_init
+			ce := readClose(t, c)
+			want := &websocket.CloseError{Code: websocket.CloseProtocolError, Text: "connection initialisation timeout"}
+			if diff := cmp.Diff(want, ce); diff != "" {
+				t.Errorf("close (-want +got):\n%s", diff)
+			}
+			h.waitDone(t)
+		})
+	}
+}
+
+func TestKeepAlive(t *testing.T) {
+	t.Run("graphql-transport-ws client ping", func(t *testing.T) {
+		h := start(t, wsgorilla.Options{}, transport.Websocket{})
+		c := h.init(t, wsgorilla.GraphQLTransportWS)
+		send(t, c, msg{Type: "ping", Payload: json.RawMessage(`{"n":1}`)})
+		got := expect(t, c, "pong")
+		if want := `{"n":1}`; string(got.Payload) != want {
+			t.Errorf("pong payload = %s, want %s", got.Payload, want)
+		}
+	})
+
+	// Server pings every interval and drops a client whose pong is missing
+	// for two intervals. The third ping only goes out if the answered pings
+	// kept the connection open past the first deadline.
+	const interval = 250 * time.Millisecond
+	t.Run("graphql-transport-ws server ping answered", func(t *testing.T) {
+		h := start(t, wsgorilla.Options{}, transport.Websocket{PingPongInterval: interval})
+		c := h.init(t, wsgorilla.GraphQLTransportWS)
+		for range 3 {
+			expect(t, c, "ping")
+			send(t, c, msg{Type: "pong"})
+		}
+	})
+	t.Run("graphql-transport-ws server ping unanswered", func(t *testing.T) {
+		h := start(t, wsgorilla.Options{}, transport.Websocket{PingPongInterval: interval})
+		c := h.init(t, wsgorilla.GraphQLTransportWS)
+		readClose(t, c) // any close: the server gave up on the client
+		h.waitDone(t)
+	})
+
+	t.Run("graphql-ws ka", func(t *testing.T) {
+		h := start(t, wsgorilla.Options{}, transport.Websocket{KeepAlivePingInterval: 20 * time.Millisecond})
+		c := h.init(t, wsgorilla.GraphQLWS)
+		// gqlgen sends one "ka" right after the ack; more only on the timer.
+		for range 3 {
+			expect(t, c, "ka")
+		}
+	})
+
+	// Websocket-level ping frames are answered by gorilla while gqlgen reads.
+	for _, p := range protocols {
+		t.Run(p.name+" control frame ping", func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{})
+			c := h.init(t, p.name)
+			pong := make(chan string, 1)
+			c.SetPongHandler(func(data string) error {
+				pong <- data
+				return nil
+			})
+			go func() {
+				for {
+					if _, _, err := c.ReadMessage(); err != nil {
+						return
+					}
+				}
+			}()
+			if err := c.WriteControl(websocket.PingMessage, []byte("hi"), time.Now().Add(safety)); err != nil {
+				t.Fatalf("WriteControl(ping) error = %v", err)
+			}
+			select {
+			case got := <-pong:
+				if got != "hi" {
+					t.Errorf("pong data = %q, want %q", got, "hi")
+				}
+			case <-time.After(safety):
+				t.Fatal("no pong frame")
+			}
+		})
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	tests := []struct {
+		name    string
+		allowed []string
+		origin  string // "" sends no Origin header
+		want    int
+	}{
+		{"absent", []string{"https://app.example.com"}, "", http.StatusSwitchingProtocols},
+		{"absent, nothing allowed", nil, "", http.StatusSwitchingProtocols},
+		{"listed", []string{"https://app.example.com", "http://localhost:3000"}, "http://localhost:3000", http.StatusSwitchingProtocols},
+		{"listed, other case, trailing slash in config", []string{"https://App.Example.com/"}, "https://app.example.com", http.StatusSwitchingProtocols},
+		{"not listed", []string{"https://app.example.com"}, "https://evil.example.com", http.StatusForbidden},
+		{"other scheme", []string{"https://app.example.com"}, "http://app.example.com", http.StatusForbidden},
+		{"other port", []string{"https://app.example.com"}, "https://app.example.com:8443", http.StatusForbidden},
+		{"suffix trick", []string{"https://app.example.com"}, "https://app.example.com.evil.io", http.StatusForbidden},
+		{"null", []string{"https://app.example.com"}, "null", http.StatusForbidden},
+		{"nothing allowed", nil, "https://app.example.com", http.StatusForbidden},
+		{"wildcard", []string{"*"}, "https://anything.example", http.StatusSwitchingProtocols},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, wsgorilla.Options{AllowedOrigins: tc.allowed}, transport.Websocket{})
+			header := http.Header{}
+			if tc.origin != "" {
+				header.Set("Origin", tc.origin)
+			}
+			c, resp, err := h.dial(t, header, wsgorilla.GraphQLTransportWS)
+			if resp == nil {
+				t.Fatalf("Dial(Origin %q) error = %v, want an HTTP response", tc.origin, err)
+			}
+			if resp.StatusCode != tc.want {
+				t.Fatalf("Dial(Origin %q) status = %d, want %d", tc.origin, resp.StatusCode, tc.want)
+			}
+			if c != nil {
+				send(t, c, msg{Type: "connection_init"})
+				expect(t, c, "connection_ack")
+			}
+		})
+	}
+}
+
+func TestReadLimit(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{PayloadReadLimit: ptr[int64](512)})
+			c := h.init(t, p.name)
+			big := subscribeMsg(p, "1")
+			big.Payload = json.RawMessage(`{"query":"subscription { name }","extensions":{"pad":"` + strings.Repeat("x", 4096) + `"}}`)
+			send(t, c, big)
+			ce := readClose(t, c)
+			if ce.Code != websocket.CloseMessageTooBig {
+				t.Errorf("close code = %d, want %d", ce.Code, websocket.CloseMessageTooBig)
+			}
+			h.waitDone(t)
+		})
+	}
+}
+
+// TestSlowReader checks that a client which stops reading while its
+// subscription pushes large messages costs the server at most the write
+// timeout: the connection is closed and gqlgen's goroutines end.
+func TestSlowReader(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			f := &feed{flood: []byte(`{"name":"` + strings.Repeat("x", 256<<10) + `"}`)}
+			h := startFeed(t, wsgorilla.Options{WriteTimeout: 100 * time.Millisecond}, transport.Websocket{}, f)
+			c := h.init(t, p.name)
+			send(t, c, subscribeMsg(p, "1"))
+			s := h.nextSub(t)
+			// From here on the client reads nothing.
+			waitEnded(t, s)
+			h.waitDone(t)
+		})
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name+" subscribed", func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{})
+			c := h.init(t, p.name)
+			send(t, c, subscribeMsg(p, "1"))
+			s := h.nextSub(t)
+			h.shutdown()
+			ce := readClose(t, c)
+			want := &websocket.CloseError{Code: websocket.CloseNormalClosure, Text: "terminated"}
+			if diff := cmp.Diff(want, ce); diff != "" {
+				t.Errorf("close (-want +got):\n%s", diff)
+			}
+			waitEnded(t, s)
+			h.waitDone(t)
+		})
+		// gqlgen does not watch the context before connection_init; the
+		// implementation does.
+		t.Run(p.name+" before connection_init", func(t *testing.T) {
+			h := start(t, wsgorilla.Options{}, transport.Websocket{})
+			c := h.connect(t, p.name)
+			h.shutdown()
+			ce := readClose(t, c)
+			if ce.Code != websocket.CloseGoingAway {
+				t.Errorf("close code = %d, want %d", ce.Code, websocket.CloseGoingAway)
+			}
+			h.waitDone(t)
+		})
+	}
+}
+
+// acceptServer serves fn with a connection accepted by a bare implementation,
+// without gqlgen's transport, to test the WebsocketConn contract itself.
+func acceptServer(t *testing.T, fn func(transport.WebsocketConn)) string {
+	t.Helper()
+	im := wsgorilla.New(wsgorilla.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := im.Accept(w, r, transport.WebsocketAcceptOptions{
+			ResponseHeader: http.Header{},
+			Subprotocols:   []string{wsgorilla.GraphQLWS, wsgorilla.GraphQLTransportWS},
+		})
+		if err != nil {
+			t.Errorf("Accept() error = %v", err)
+			return
+		}
+		defer c.Close()
+		fn(c)
+	}))
+	t.Cleanup(srv.Close)
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+func dialURL(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	c, resp, err := websocket.DefaultDialer.DialContext(t.Context(), url, nil)
+	if err != nil {
+		t.Fatalf("Dial(%s) error = %v", url, err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestConcurrentWrites writes from many goroutines at once, which gorilla
+// forbids on its own (it panics or interleaves frames).
+func TestConcurrentWrites(t *testing.T) {
+	const writers, each = 8, 50
+	url := acceptServer(t, func(c transport.WebsocketConn) {
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				for n := range each {
+					if err := c.WriteJSON(map[string]int{"w": w, "n": n}); err != nil {
+						t.Errorf("WriteJSON() error = %v", err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := c.WriteClose(websocket.CloseNormalClosure, "done"); err != nil {
+			t.Errorf("WriteClose() error = %v", err)
+		}
+	})
+	c := dialURL(t, url)
+	got := 0
+	for {
+		if err := c.SetReadDeadline(time.Now().Add(safety)); err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]int
+		err := c.ReadJSON(&m)
+		if websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("ReadJSON() after %d messages error = %v", got, err)
+		}
+		got++
+	}
+	if got != writers*each {
+		t.Errorf("read %d messages, want %d", got, writers*each)
+	}
+}
+
+func TestNextReaderClose(t *testing.T) {
+	tests := []struct {
+		code       int
+		wantClosed bool
+	}{
+		{websocket.CloseNormalClosure, true},
+		{websocket.CloseGoingAway, true},
+		{websocket.CloseNoStatusReceived, true},
+		{websocket.CloseInternalServerErr, false},
+		{4000, false},
+	}
+	for _, tc := range tests {
+		errc := make(chan error, 1)
+		url := acceptServer(t, func(c transport.WebsocketConn) {
+			_, _, err := c.NextReader()
+			errc <- err
+		})
+		c := dialURL(t, url)
+		payload := websocket.FormatCloseMessage(tc.code, "")
+		if err := c.WriteControl(websocket.CloseMessage, payload, time.Now().Add(safety)); err != nil {
+			t.Fatalf("WriteControl(close %d) error = %v", tc.code, err)
+		}
+		select {
+		case err := <-errc:
+			if got := errors.Is(err, transport.ErrWebsocketClosed); got != tc.wantClosed {
+				t.Errorf("peer closed with %d: NextReader() error = %v, want ErrWebsocketClosed %t", tc.code, err, tc.wantClosed)
+			}
+		case <-time.After(safety):
+			t.Fatalf("peer closed with %d: NextReader() did not return", tc.code)
+		}
+	}
+}
+
+func TestWriteCloseLongReason(t *testing.T) {
+	reason := strings.Repeat("é", 100) // 200 bytes; a close frame holds 123
+	url := acceptServer(t, func(c transport.WebsocketConn) {
+		if err := c.WriteClose(4400, reason); err != nil {
+			t.Errorf("WriteClose(4400, %d bytes) error = %v", len(reason), err)
+		}
+	})
+	c := dialURL(t, url)
+	ce := readClose(t, c)
+	if ce.Code != 4400 || !strings.HasPrefix(reason, ce.Text) || len(ce.Text) < 120 || !utf8.ValidString(ce.Text) {
+		t.Errorf("close = %d %q, want 4400 and a valid UTF-8 prefix of at least 120 bytes", ce.Code, ce.Text)
+	}
+}
