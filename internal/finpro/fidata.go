@@ -46,6 +46,40 @@ func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, e
 	if err != nil {
 		return nil, err
 	}
+	return accountDataFrom(env, req), nil
+}
+
+// AllFIData returns every account under a consent with profile, summary and
+// transactions (getallfidata).
+func (c *Client) AllFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
+	return c.fiAccounts(ctx, pathAllFIData, consentID)
+}
+
+// LatestFIData returns what is new since the last pull (getalllatestfidata). It
+// consumes the increment upstream: callers must keep the result. Nothing new is
+// ErrNoNewData. Never retried.
+func (c *Client) LatestFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
+	return c.fiAccounts(ctx, pathLatestFIData, consentID)
+}
+
+func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAccount, error) {
+	if err := checkID(ep, "consentID", consentID); err != nil {
+		return nil, err
+	}
+	env, err := call[oneOrMany[fiAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FIAccount, len(env.Data))
+	for i := range env.Data {
+		out[i] = env.Data[i].toFIAccount()
+	}
+	return out, nil
+}
+
+// accountDataFrom converts a decoded getfidata answer, slicing the rows to the
+// requested page.
+func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *AccountData {
 	w := &env.Data
 	rows := w.FIData
 	if len(rows) == 0 {
@@ -78,33 +112,6 @@ func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, e
 		Balance:             w.Balance,
 		Transactions:        toTransactions(rows),
 		TotalRecords:        total,
-	}, nil
+	}
 }
 
-// AllFIData returns every account under a consent with profile, summary and
-// transactions (getallfidata).
-func (c *Client) AllFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
-	return c.fiAccounts(ctx, pathAllFIData, consentID)
-}
-
-// LatestFIData returns what is new since the last pull (getalllatestfidata). It
-// consumes the increment upstream: callers must keep the result. Nothing new is
-// ErrNoNewData. Never retried.
-func (c *Client) LatestFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
-	return c.fiAccounts(ctx, pathLatestFIData, consentID)
-}
-
-func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAccount, error) {
-	if err := checkID(ep, "consentID", consentID); err != nil {
-		return nil, err
-	}
-	env, err := call[oneOrMany[fiAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]FIAccount, len(env.Data))
-	for i := range env.Data {
-		out[i] = env.Data[i].toFIAccount()
-	}
-	return out, nil
-}
