@@ -1,10 +1,11 @@
-// Package sandbox is a FinPro simulator: the same paths, bodies, envelopes, error
-// codes and HTTP statuses as FinPro's documentation, over deterministic seeded data.
-// It is the default upstream of `go run .`, of every test and of every benchmark.
 package sandbox
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,8 +26,8 @@ const (
 // Config configures a Sandbox. Zero values get the defaults noted per field.
 type Config struct {
 	Seed int64 // data seed (default 1)
-	// Scale adds this many extra transactions spread over the seeded accounts, for
-	// benchmarks (default 0).
+	// Scale adds this many extra transactions spread over the seeded DEPOSIT
+	// accounts, for benchmarks (default 0).
 	Scale int
 
 	ClientID, ClientSecret, OrganisationID, AppIdentifier string // default: Default*
@@ -36,10 +37,25 @@ type Config struct {
 	RateLimit    int           // requests per RateWindow per client_id; 0 = unlimited
 	RateWindow   time.Duration // default 1s
 	PageSize     int           // getfidata page size for limit=true (default 100)
+	MaxBodyBytes int64         // request body limit (default 1 MiB)
+
+	// DataReadyDelay is how long after an approval the data APIs keep answering
+	// "not available" (default 0: data is ready at approval). /fi/request makes
+	// the data ready at once.
+	DataReadyDelay time.Duration
 
 	WebhookURL    string // where lifecycle transitions POST events; empty = none
 	WebhookSecret string // HMAC-SHA256 key
 	WebhookHeader string // default X-Signature
+	// WebhookQueue bounds the undelivered webhook events (default 1024); events
+	// beyond it are dropped and logged.
+	WebhookQueue int
+
+	// Now is the sandbox's clock (default time.Now). Seeded data does not depend
+	// on it; response timestamps, rate-limit windows and appended transactions do.
+	Now func() time.Time
+	// Logger receives webhook delivery failures; nil discards them.
+	Logger *slog.Logger
 
 	Quirks Quirks
 }
@@ -52,10 +68,124 @@ type Quirks struct {
 }
 
 // Sandbox is a running simulator's state. It is safe for concurrent use.
-type Sandbox struct{}
+type Sandbox struct {
+	cfg     Config
+	handler http.Handler
 
-// New builds the seeded simulator.
-func New(cfg Config) (*Sandbox, error) { return &Sandbox{}, nil }
+	// mu guards customers, consents, accounts and the indexes below. FinPro reads
+	// take it for reading; transitions, appends and incremental pulls for writing.
+	mu          sync.RWMutex
+	customers   []*customer
+	byMobile    map[string]*customer
+	byHandle    map[string]*consent
+	byConsentID map[string]*consent
+	bySession   map[string]*consent
+	byLinkRef   map[string]*account
+	created     int // consents created through requestconsent
+
+	calls    map[string]*atomic.Int64 // per FinPro path; the map itself is fixed
+	reqCount atomic.Uint64            // drives the deterministic error rate
+
+	limits sync.Map // client_id -> *window
+
+	faultMu sync.Mutex
+	faults  map[string]*fault
+
+	hooks *webhooks
+
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+}
+
+// New builds the seeded simulator. Call Close to stop its webhook delivery.
+func New(cfg Config) (*Sandbox, error) {
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	cfg.ClientID = or(cfg.ClientID, DefaultClientID)
+	cfg.ClientSecret = or(cfg.ClientSecret, DefaultClientSecret)
+	cfg.OrganisationID = or(cfg.OrganisationID, DefaultOrganisationID)
+	cfg.AppIdentifier = or(cfg.AppIdentifier, DefaultAppIdentifier)
+	cfg.WebhookHeader = or(cfg.WebhookHeader, "X-Signature")
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = time.Second
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 100
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.WebhookQueue <= 0 {
+		cfg.WebhookQueue = 1024
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.ErrorPercent = min(max(cfg.ErrorPercent, 0), 100)
+	cfg.Scale = max(cfg.Scale, 0)
+
+	s := &Sandbox{
+		cfg:         cfg,
+		byMobile:    map[string]*customer{},
+		byHandle:    map[string]*consent{},
+		byConsentID: map[string]*consent{},
+		bySession:   map[string]*consent{},
+		byLinkRef:   map[string]*account{},
+		calls:       map[string]*atomic.Int64{},
+		faults:      map[string]*fault{},
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	for _, c := range seedData(cfg.Seed, cfg.Scale) {
+		s.addCustomer(c)
+	}
+	s.hooks = newWebhooks(s)
+	s.handler = s.routes()
+	return s, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// addCustomer indexes c and builds its JSON caches. Callers hold mu (or own s).
+func (s *Sandbox) addCustomer(c *customer) {
+	s.customers = append(s.customers, c)
+	s.byMobile[c.mobile] = c
+	for _, a := range c.accounts {
+		s.byLinkRef[a.linkRef] = a
+		s.rebuild(a, 0)
+	}
+	for _, k := range c.consents {
+		s.indexConsent(k)
+	}
+}
+
+func (s *Sandbox) indexConsent(k *consent) {
+	s.byHandle[k.handle] = k
+	if k.id != "" {
+		s.byConsentID[k.id] = k
+	}
+	if k.sessionID != "" {
+		s.bySession[k.sessionID] = k
+	}
+}
 
 // Handler serves FinPro's paths and the admin API under /_sandbox/.
-func (s *Sandbox) Handler() http.Handler { return http.NotFoundHandler() }
+func (s *Sandbox) Handler() http.Handler { return s.handler }
+
+// Close stops webhook delivery (pending events are dropped) and timers. The
+// Handler keeps answering FinPro calls.
+func (s *Sandbox) Close() error {
+	s.cancel()
+	s.hooks.close()
+	return nil
+}
+
+func (s *Sandbox) now() time.Time { return s.cfg.Now() }
