@@ -1,0 +1,62 @@
+// Package apierr defines the error codes of the GraphQL contract
+// (extensions.code) and an error type whose message is safe to show to API
+// clients. The error presenter (package graph) shows only such messages; every
+// other error becomes "internal error".
+package apierr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a value of extensions.code. The list is closed: clients branch on it.
+type Code string
+
+// The codes of the error contract (architecture.md §6).
+const (
+	Unauthenticated         Code = "UNAUTHENTICATED"
+	Forbidden               Code = "FORBIDDEN"
+	BadUserInput            Code = "BAD_USER_INPUT"
+	NotFound                Code = "NOT_FOUND"
+	ConsentInactive         Code = "CONSENT_INACTIVE"
+	DataNotReady            Code = "DATA_NOT_READY"
+	RateLimited             Code = "RATE_LIMITED"
+	UpstreamUnavailable     Code = "UPSTREAM_UNAVAILABLE"
+	UpstreamTimeout         Code = "UPSTREAM_TIMEOUT"
+	ComplexityLimitExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	Internal                Code = "INTERNAL"
+)
+
+// Error is an error whose Message is safe to show to API clients. Err, when
+// set, is the cause; it is kept for errors.Is and logs, never shown.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an Error with a safe message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadInput returns a BAD_USER_INPUT error. Its message must name the argument
+// and must not echo personal data (mobile numbers, PAN).
+func BadInput(format string, args ...any) *Error {
+	return New(BadUserInput, format, args...)
+}
+
+// As returns the first *Error in err's chain.
+func As(err error) (*Error, bool) {
+	return errors.AsType[*Error](err)
+}

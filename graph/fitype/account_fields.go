@@ -1,0 +1,102 @@
+package fitype
+
+import (
+	"context"
+	"errors"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
+)
+
+// Balance resolves Account.balance from the consent's balances: one
+// getfibalance per consent serves every account under it.
+func (a *AccountBase) Balance(ctx context.Context) (*model.Balance, error) {
+	b, err := loaders.Balance(ctx, a.ConsentRef(), a.linked.LinkReferenceNumber)
+	if err != nil {
+		return nil, err
+	}
+	return balanceFromFinpro(b), nil
+}
+
+// Profile resolves Account.profile from the consent's getallfidata (one call per
+// consent). An account FinPro sends without a profile has a null profile.
+func (a *AccountBase) Profile(ctx context.Context) (*model.Profile, error) {
+	acc, err := a.fiAccount(ctx)
+	if err != nil || acc == nil {
+		return nil, err
+	}
+	return profileFromFinpro(acc.Profile), nil
+}
+
+// fiAccount returns the account's getallfidata entry, nil when FinPro's answer
+// does not list the account.
+func (a *AccountBase) fiAccount(ctx context.Context) (*finpro.FIAccount, error) {
+	acc, err := loaders.FIAccount(ctx, a.ConsentRef(), a.linked.LinkReferenceNumber)
+	if errors.Is(err, finpro.ErrNotFound) && !isAPIError(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// isAPIError reports whether err came from a FinPro answer (as opposed to the
+// account missing from a successful answer).
+func isAPIError(err error) bool {
+	_, ok := errors.AsType[*finpro.APIError](err)
+	return ok
+}
+
+func balanceFromFinpro(b *finpro.Balance) *model.Balance {
+	cur := b.Currency
+	if cur == "" {
+		cur = "INR"
+	}
+	return &model.Balance{
+		Amount:   model.DecimalFrom(b.Balance),
+		Currency: cur,
+		AsOf:     model.TimePtr(b.AsOf),
+	}
+}
+
+func profileFromFinpro(p *finpro.Profile) *model.Profile {
+	if p == nil {
+		return nil
+	}
+	out := &model.Profile{HoldersType: model.HoldersTypeSingle, Holders: make([]*model.Holder, len(p.Holders))}
+	if p.HoldersType == string(model.HoldersTypeJoint) || len(p.Holders) > 1 {
+		out.HoldersType = model.HoldersTypeJoint
+	}
+	for i, h := range p.Holders {
+		out.Holders[i] = &model.Holder{
+			Name:          h.Name,
+			Dob:           model.DatePtr(h.DOB),
+			Mobile:        model.StringPtr(h.Mobile),
+			Nominee:       model.StringPtr(h.Nominee),
+			Landline:      model.StringPtr(h.Landline),
+			Address:       model.StringPtr(h.Address),
+			Email:         model.StringPtr(h.Email),
+			Pan:           model.StringPtr(h.PAN),
+			CkycCompliant: h.CKYCCompliant,
+		}
+	}
+	return out
+}
+
+// TransactionFromFinpro converts one transaction; amounts keep FinPro's digits.
+func TransactionFromFinpro(t finpro.Transaction) *model.Transaction {
+	return &model.Transaction{
+		TxnID:                t.TxnID,
+		Type:                 t.Type,
+		Amount:               model.DecimalFrom(t.Amount),
+		CurrentBalance:       model.DecimalPtr(t.CurrentBalance),
+		Mode:                 model.StringPtr(t.Mode),
+		TransactionTimestamp: t.TransactionTimestamp,
+		ValueDate:            model.DatePtr(t.ValueDate),
+		Narration:            model.StringPtr(t.Narration),
+		Reference:            model.StringPtr(t.Reference),
+	}
+}
+

@@ -1,0 +1,123 @@
+// Package fitype holds the graph's account types: the Account interface, the
+// AccountBase every account embeds (common fields, balance, profile,
+// transactions) and one plugin per FI type that maps FinPro's FI-type specific
+// data to its GraphQL type.
+//
+// gqlgen binds the GraphQL types of this package by name (autobind in
+// gqlgen.yml) and resolves their fields through the methods below, so an FI
+// type needs no resolver file: adding one is a schema file (graph/<type>.graphqls),
+// a plugin file here and one line in resolvers.New. FI types without a plugin
+// become OtherAccount.
+package fitype
+
+import (
+	"encoding/base64"
+	"fmt"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+)
+
+// Account is the GraphQL Account interface. Only this package's types implement
+// it: each embeds an AccountBase.
+type Account interface {
+	// Base returns the account's common part.
+	Base() *AccountBase
+}
+
+// Plugin maps one FI type's accounts to its GraphQL type.
+type Plugin interface {
+	// FIType is the FI type the plugin handles.
+	FIType() finpro.FIType
+	// Account wraps base in the plugin's GraphQL type.
+	Account(base AccountBase) Account
+}
+
+// Registry picks the plugin of an account's FI type.
+type Registry struct {
+	byType map[finpro.FIType]Plugin
+}
+
+// NewRegistry returns a registry of plugins. Two plugins for one FI type are a
+// programming error, so NewRegistry panics on them.
+func NewRegistry(plugins ...Plugin) *Registry {
+	r := &Registry{byType: make(map[finpro.FIType]Plugin, len(plugins))}
+	for _, p := range plugins {
+		if _, dup := r.byType[p.FIType()]; dup {
+			panic(fmt.Sprintf("fitype: two plugins for FI type %s", p.FIType()))
+		}
+		r.byType[p.FIType()] = p
+	}
+	return r
+}
+
+// Account returns the GraphQL account of a linked account seen under consent:
+// its FI type's plugin's type, or OtherAccount when no plugin is registered.
+func (r *Registry) Account(consent *model.Consent, linked finpro.LinkedAccount) Account {
+	base := AccountBase{linked: linked, consent: consent}
+	if p, ok := r.byType[linked.FIType]; ok {
+		return p.Account(base)
+	}
+	return &OtherAccount{AccountBase: base}
+}
+
+// FITypes returns the FI types with a plugin.
+func (r *Registry) FITypes() []finpro.FIType {
+	out := make([]finpro.FIType, 0, len(r.byType))
+	for t := range r.byType {
+		out = append(out, t)
+	}
+	return out
+}
+
+// AccountID returns the global ID of the account with linkRef:
+// base64url("Account:" + linkRef).
+func AccountID(linkRef string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("Account:" + linkRef))
+}
+
+// AccountBase is what every account type shares: the linked account as the
+// consent list shows it and the consent it is read through. Its methods resolve
+// the Account interface's fields.
+type AccountBase struct {
+	linked  finpro.LinkedAccount
+	consent *model.Consent
+}
+
+// Base returns a.
+func (a *AccountBase) Base() *AccountBase { return a }
+
+// Linked returns the linked account as FinPro's consent list shows it.
+func (a *AccountBase) Linked() finpro.LinkedAccount { return a.linked }
+
+// ID resolves Account.id.
+func (a *AccountBase) ID() string { return AccountID(a.linked.LinkReferenceNumber) }
+
+// LinkReferenceNumber resolves Account.linkReferenceNumber.
+func (a *AccountBase) LinkReferenceNumber() string { return a.linked.LinkReferenceNumber }
+
+// MaskedAccountNumber resolves Account.maskedAccountNumber.
+func (a *AccountBase) MaskedAccountNumber() string { return a.linked.MaskedAccountNumber }
+
+// FIType resolves Account.fiType.
+func (a *AccountBase) FIType() string { return string(a.linked.FIType) }
+
+// FIPID resolves Account.fipId.
+func (a *AccountBase) FIPID() *string { return model.StringPtr(a.linked.FIPID) }
+
+// FIPName resolves Account.fipName.
+func (a *AccountBase) FIPName() *string { return model.StringPtr(a.linked.FIPName) }
+
+// AccountType resolves Account.accountType.
+func (a *AccountBase) AccountType() *string { return model.StringPtr(a.linked.AccountType) }
+
+// Consent resolves Account.consent.
+func (a *AccountBase) Consent() *model.Consent { return a.consent }
+
+// ConsentRef returns the FinPro consent ID the account is read through.
+func (a *AccountBase) ConsentRef() string {
+	if a.consent == nil || a.consent.ConsentID == nil {
+		return ""
+	}
+	return *a.consent.ConsentID
+}

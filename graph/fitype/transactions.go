@@ -1,0 +1,108 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
+)
+
+// Transactions resolves Account.transactions: a Relay connection mapped onto
+// getfidata's limit/offset (oldest first). first/after reads limit first+1 at
+// the after offset (the extra row tells whether a next page exists);
+// last/before reads the last rows before the before offset; last alone reads the
+// latest rows: with one limit/offset call when this operation already knows the
+// account's transaction count, else with one unlimited call whose tail is kept.
+// Each page costs at most one getfidata call.
+func (a *AccountBase) Transactions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.TransactionConnection, error) {
+	linkRef := a.linked.LinkReferenceNumber
+	b, err := relay.Resolve(relay.Args{First: first, After: after, Last: last, Before: before}, linkRef)
+	if err != nil {
+		return nil, err
+	}
+	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: linkRef}
+	var (
+		rows          []finpro.Transaction
+		start         int
+		hasNext       bool
+		total         = -1
+		knownTotal, k = loaders.TotalRecords(ctx, linkRef)
+	)
+	if k {
+		total = knownTotal
+	}
+	fetch := func(offset, limit int) ([]finpro.Transaction, error) {
+		key.Offset, key.Limit = offset, limit
+		d, err := loaders.FIData(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		if d.TotalRecords >= 0 {
+			total = d.TotalRecords
+		}
+		if limit > 0 && len(d.Transactions) > limit {
+			return d.Transactions[:limit], nil
+		}
+		return d.Transactions, nil
+	}
+
+	hi := b.Hi
+	if hi < 0 && total >= 0 {
+		hi = max(total, b.Lo)
+	}
+	switch {
+	case !b.FromEnd:
+		start = b.Lo
+		n := b.N
+		if hi >= 0 {
+			n = min(n, hi-b.Lo)
+		}
+		if n > 0 {
+			if rows, err = fetch(b.Lo, n+1); err != nil {
+				return nil, err
+			}
+		}
+		hasNext = len(rows) > n || (n == 0 && b.HasBefore)
+		rows = rows[:min(len(rows), n)]
+	case hi >= 0:
+		start = max(b.Lo, hi-b.N)
+		if hi > start {
+			if rows, err = fetch(start, hi-start); err != nil {
+				return nil, err
+			}
+		}
+		hasNext = b.HasBefore
+	default:
+		// last without before, total unknown: one call for every row from Lo,
+		// then keep the tail.
+		if rows, err = fetch(b.Lo, 0); err != nil {
+			return nil, err
+		}
+		cut := max(0, len(rows)-b.N)
+		start = b.Lo + cut
+		rows = rows[cut:]
+	}
+	if total >= 0 {
+		hasNext = start+len(rows) < total
+	}
+	conn := &model.TransactionConnection{
+		Edges:    make([]*model.TransactionEdge, len(rows)),
+		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: start > 0},
+	}
+	if total >= 0 {
+		conn.TotalCount = &total
+	}
+	for i, t := range rows {
+		conn.Edges[i] = &model.TransactionEdge{
+			Cursor: relay.EncodeCursor(linkRef, start+i),
+			Node:   TransactionFromFinpro(t),
+		}
+	}
+	if len(rows) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(rows)-1].Cursor
+	}
+	return conn, nil
+}

@@ -1,0 +1,237 @@
+// Package loaders batches and caches the FinPro reads of one GraphQL operation.
+//
+// A Loaders value is created per operation (the graph handler's AroundOperations
+// attaches a fresh one, so websocket operations never share a cache) and reached
+// with For. Every loader waits at most 2 ms for sibling fields, then issues one
+// FinPro call per distinct key, the keys of a batch in parallel:
+//
+//   - balances by consent: one getfibalance without linkReferenceNumber serves
+//     every account balance under a consent;
+//   - all FI data by consent: one getallfidata serves every profile and summary;
+//   - consent list pages by (mobile, product, status filter, page);
+//   - getfidata pages by (consent, account, limit, offset).
+//
+// Loaders return finpro types; converting them is the graph's job.
+package loaders
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+)
+
+// Wait is how long a loader collects keys before it calls FinPro.
+const Wait = 2 * time.Millisecond
+
+// Loaders holds one operation's dataloaders. Create it with New; it must not
+// outlive the operation (its cache would serve stale data and mix callers).
+type Loaders struct {
+	balances  *dataloader.Loader[string, []finpro.Balance]
+	allFIData *dataloader.Loader[string, []finpro.FIAccount]
+	consents  *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
+	fiData    *dataloader.Loader[FIDataKey, *finpro.AccountData]
+
+	mu     sync.Mutex
+	totals map[string]int // linkRef -> totalRecords seen in this operation
+}
+
+// ConsentsKey identifies one consent list request. Status is the filter's
+// statuses joined with commas in a canonical order (see StatusKey).
+type ConsentsKey struct {
+	MobileNumber string
+	ProductID    string
+	Status       string
+	PageNumber   int
+	PageSize     int
+}
+
+// StatusKey returns the canonical Status of a ConsentsKey for a filter.
+func StatusKey(status []finpro.ConsentStatus) string {
+	s := make([]string, len(status))
+	for i, st := range status {
+		s[i] = string(st)
+	}
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), ",")
+}
+
+func (k ConsentsKey) request() finpro.ConsentListRequest {
+	req := finpro.ConsentListRequest{
+		MobileNumber: k.MobileNumber,
+		ProductID:    k.ProductID,
+		PageNumber:   k.PageNumber,
+		PageSize:     k.PageSize,
+	}
+	if k.Status != "" {
+		for s := range strings.SplitSeq(k.Status, ",") {
+			req.Status = append(req.Status, finpro.ConsentStatus(s))
+		}
+	}
+	return req
+}
+
+// FIDataKey identifies one getfidata page.
+type FIDataKey struct {
+	ConsentID           string
+	LinkReferenceNumber string
+	Limit               int // 0: every transaction from Offset on
+	Offset              int
+}
+
+// New returns fresh loaders over c for one query or mutation.
+func New(c *finpro.Client) *Loaders { return newLoaders(c, false) }
+
+// NewLongLived returns loaders for a long-lived operation (a subscription): they
+// batch like New's but forget their cache after every batch.
+func NewLongLived(c *finpro.Client) *Loaders { return newLoaders(c, true) }
+
+func newLoaders(c *finpro.Client, clearEachBatch bool) *Loaders {
+	return &Loaders{
+		balances:  newLoader(c.Balances, clearEachBatch),
+		allFIData: newLoader(c.AllFIData, clearEachBatch),
+		consents: newLoader(func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
+			return c.Consents(ctx, k.request())
+		}, clearEachBatch),
+		fiData: newLoader(func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
+			return c.FIData(ctx, finpro.FIDataRequest{
+				ConsentID:           k.ConsentID,
+				LinkReferenceNumber: k.LinkReferenceNumber,
+				Limit:               k.Limit,
+				Offset:              k.Offset,
+			})
+		}, clearEachBatch),
+		totals: make(map[string]int),
+	}
+}
+
+// newLoader returns a loader whose batch function calls fetch once per key,
+// all keys of the batch in parallel. The dataloader's cache already makes the
+// keys of a batch distinct.
+func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), clearEachBatch bool) *dataloader.Loader[K, V] {
+	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		out := make([]*dataloader.Result[V], len(keys))
+		var wg sync.WaitGroup
+		for i, k := range keys {
+			wg.Go(func() {
+				v, err := fetch(ctx, k)
+				out[i] = &dataloader.Result[V]{Data: v, Error: err}
+			})
+		}
+		wg.Wait()
+		return out
+	}
+	opts := []dataloader.Option[K, V]{dataloader.WithWait[K, V](Wait)}
+	if clearEachBatch {
+		opts = append(opts, dataloader.WithClearCacheOnBatch[K, V]())
+	}
+	return dataloader.NewBatchedLoader(batch, opts...)
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the operation's loaders. It panics when none are attached: that is
+// a wiring bug (the graph handler attaches them in AroundOperations).
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("loaders: no Loaders in context; the graph handler must attach loaders.New(client) in AroundOperations")
+	}
+	return l
+}
+
+// Balances returns every balance under a consent (one getfibalance per consent
+// per operation).
+func Balances(ctx context.Context, consentID string) ([]finpro.Balance, error) {
+	bs, err := For(ctx).balances.Load(ctx, consentID)()
+	if err != nil {
+		return nil, fmt.Errorf("balances of consent %s: %w", consentID, err)
+	}
+	return bs, nil
+}
+
+// Balance returns one account's balance from its consent's balances. An account
+// the consent's balances do not list is finpro.ErrNotFound.
+func Balance(ctx context.Context, consentID, linkRef string) (*finpro.Balance, error) {
+	bs, err := Balances(ctx, consentID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range bs {
+		if bs[i].LinkReferenceNumber == linkRef {
+			return &bs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("balance of account %s: %w", linkRef, finpro.ErrNotFound)
+}
+
+// AllFIData returns every account's data under a consent (one getallfidata per
+// consent per operation).
+func AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error) {
+	as, err := For(ctx).allFIData.Load(ctx, consentID)()
+	if err != nil {
+		return nil, fmt.Errorf("data of consent %s: %w", consentID, err)
+	}
+	return as, nil
+}
+
+// FIAccount returns one account's data from its consent's getallfidata. An
+// account the answer does not list is finpro.ErrNotFound.
+func FIAccount(ctx context.Context, consentID, linkRef string) (*finpro.FIAccount, error) {
+	as, err := AllFIData(ctx, consentID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range as {
+		if as[i].LinkReferenceNumber == linkRef {
+			return &as[i], nil
+		}
+	}
+	return nil, fmt.Errorf("data of account %s: %w", linkRef, finpro.ErrNotFound)
+}
+
+// Consents returns one page of a customer's consent list.
+func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
+	p, err := For(ctx).consents.Load(ctx, k)()
+	if err != nil {
+		return nil, fmt.Errorf("consent list page %d: %w", k.PageNumber, err)
+	}
+	return p, nil
+}
+
+// FIData returns one page of an account's transactions and records the
+// account's transaction count for TotalRecords.
+func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
+	l := For(ctx)
+	d, err := l.fiData.Load(ctx, k)()
+	if err != nil {
+		return nil, fmt.Errorf("transactions of account %s: %w", k.LinkReferenceNumber, err)
+	}
+	if d.TotalRecords >= 0 {
+		l.mu.Lock()
+		l.totals[k.LinkReferenceNumber] = d.TotalRecords
+		l.mu.Unlock()
+	}
+	return d, nil
+}
+
+// TotalRecords returns an account's transaction count if an earlier getfidata of
+// this operation reported it.
+func TotalRecords(ctx context.Context, linkRef string) (int, bool) {
+	l := For(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, ok := l.totals[linkRef]
+	return n, ok
+}
