@@ -1,0 +1,118 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ReplayStore keeps syncIncrementalData results by idempotency key in the
+// SYNC_REPLAY bucket (memory storage, entries expire after Options.ReplayTTL),
+// so a retry that lands on another replica replays the stored result instead
+// of consuming a new increment upstream. Keys are hashed (any string is
+// fine); values larger than one NATS message are split into chunks. It is
+// safe for concurrent use.
+type ReplayStore struct {
+	kv    jetstream.KeyValue
+	chunk int
+}
+
+// ReplayStore returns the broker's store.
+func (b *Broker) ReplayStore() *ReplayStore {
+	// Leave room in each message for the subject and headers.
+	chunk := int(b.nc.MaxPayload()) - 8<<10
+	return &ReplayStore{kv: b.replay, chunk: max(chunk, 1<<10)}
+}
+
+// A head entry is a one-byte kind, then the value (inline) or a manifest.
+const (
+	replayInline  = 0
+	replayChunked = 1
+)
+
+func replayKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// Get returns the value stored under key; false when there is none (never
+// stored, expired, or a chunk expired first).
+func (s *ReplayStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	hk := replayKey(key)
+	e, err := s.kv.Get(ctx, hk)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("events: replay get: %w", err)
+	}
+	v := e.Value()
+	if len(v) == 0 {
+		return nil, false, nil
+	}
+	switch v[0] {
+	case replayInline:
+		return bytes.Clone(v[1:]), true, nil
+	case replayChunked:
+		return s.getChunks(ctx, hk, v[1:])
+	}
+	return nil, false, fmt.Errorf("events: replay get: unknown entry kind %d", v[0])
+}
+
+// manifest: uvarint chunk count, then the SHA-256 of the whole value.
+func (s *ReplayStore) getChunks(ctx context.Context, hk string, manifest []byte) ([]byte, bool, error) {
+	n, k := binary.Uvarint(manifest)
+	if k <= 0 || len(manifest[k:]) != sha256.Size {
+		return nil, false, errors.New("events: replay get: bad manifest")
+	}
+	var out []byte
+	for i := range n {
+		e, err := s.kv.Get(ctx, hk+"."+strconv.FormatUint(i, 10))
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("events: replay get: %w", err)
+		}
+		out = append(out, e.Value()...)
+	}
+	if sum := sha256.Sum256(out); !bytes.Equal(sum[:], manifest[k:]) {
+		// A Put of a different value under the same key is under way.
+		return nil, false, nil
+	}
+	return out, true, nil
+}
+
+// Put stores value under key, replacing any earlier value.
+func (s *ReplayStore) Put(ctx context.Context, key string, value []byte) error {
+	hk := replayKey(key)
+	if len(value)+1 <= s.chunk {
+		if _, err := s.kv.Put(ctx, hk, append([]byte{replayInline}, value...)); err != nil {
+			return fmt.Errorf("events: replay put: %w", err)
+		}
+		return nil
+	}
+	// Chunks first, head last: a reader sees either no head or all chunks.
+	var n uint64
+	for off := 0; off < len(value); off += s.chunk {
+		end := min(off+s.chunk, len(value))
+		if _, err := s.kv.Put(ctx, hk+"."+strconv.FormatUint(n, 10), value[off:end]); err != nil {
+			return fmt.Errorf("events: replay put: %w", err)
+		}
+		n++
+	}
+	sum := sha256.Sum256(value)
+	head := binary.AppendUvarint([]byte{replayChunked}, n)
+	head = append(head, sum[:]...)
+	if _, err := s.kv.Put(ctx, hk, head); err != nil {
+		return fmt.Errorf("events: replay put: %w", err)
+	}
+	return nil
+}
