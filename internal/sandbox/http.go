@@ -8,6 +8,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,7 +209,6 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-
 // window is one client's fixed rate-limit window.
 type window struct {
 	mu    sync.Mutex
@@ -313,6 +313,23 @@ func decodeBody(body []byte, v any) (string, bool) {
 	if t[0] != '{' {
 		return "Request body must be a JSON object", false
 	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(t, &raw); err != nil {
+		return "Malformed JSON body", false
+	}
+	// FinPro matches member names exactly (consentID is not consentId);
+	// encoding/json folds case, so drop near-misses before decoding.
+	keys := jsonKeys(reflect.TypeOf(v).Elem())
+	dropped := false
+	for k := range raw {
+		if !keys[k] {
+			delete(raw, k)
+			dropped = true
+		}
+	}
+	if dropped {
+		t, _ = json.Marshal(raw)
+	}
 	if err := json.Unmarshal(t, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
@@ -321,6 +338,22 @@ func decodeBody(body []byte, v any) (string, bool) {
 		return "Malformed JSON body", false
 	}
 	return "", true
+}
+
+var keyCache sync.Map // reflect.Type -> map[string]bool
+
+// jsonKeys is the set of exact JSON member names of struct type t.
+func jsonKeys(t reflect.Type) map[string]bool {
+	if v, ok := keyCache.Load(t); ok {
+		return v.(map[string]bool)
+	}
+	keys := map[string]bool{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		keys[name] = true
+	}
+	keyCache.Store(t, keys)
+	return keys
 }
 
 // isGUID reports whether s is a canonical 8-4-4-4-12 hex GUID.

@@ -293,8 +293,8 @@ func (g *gen) depositTxn(l ledger, t time.Time) {
 
 func (g *gen) termDeposit(a *account, o acctOpts, recurring bool) {
 	l := ledger{a}
-	rateBP := g.between(600, 775)           // basis points
-	rate := apd.New(rateBP, -2)             // e.g. 7.10 (percent)
+	rateBP := g.between(600, 775)            // basis points
+	rate := apd.New(rateBP, -2)              // e.g. 7.10 (percent)
 	quarter := quoRound(rate, dec("400"), 8) // per-quarter fraction
 	years := 1 + g.r.IntN(4)
 	opening := dataEnd.AddDate(-1, -g.r.IntN(10), -g.r.IntN(28))
@@ -303,7 +303,7 @@ func (g *gen) termDeposit(a *account, o acctOpts, recurring bool) {
 		Currency: "INR", Branch: o.fip.branch, IFSC: o.fip.ifsc,
 		OpeningDate: opening.Format(time.DateOnly), MaturityDate: maturity.Format(time.DateOnly),
 		InterestRate: money(rate), InterestComputation: "COMPOUND", CompoundingFrequency: "QUARTERLY",
-		TenureDays:  strconv.Itoa(int(maturity.Sub(opening).Hours() / 24)),
+		TenureDays:   strconv.Itoa(int(maturity.Sub(opening).Hours() / 24)),
 		TenureMonths: strconv.Itoa(years * 12), TenureYears: strconv.Itoa(years), Status: "ACTIVE",
 	}
 	var principal, inst *apd.Decimal
