@@ -99,4 +99,3 @@ func TransactionFromFinpro(t finpro.Transaction) *model.Transaction {
 		Reference:            model.StringPtr(t.Reference),
 	}
 }
-

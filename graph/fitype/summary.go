@@ -51,4 +51,3 @@ func decodeSummary(raw json.RawMessage, v any) bool {
 	}
 	return json.Unmarshal(raw, v) == nil
 }
-

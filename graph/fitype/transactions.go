@@ -75,11 +75,12 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		}
 		hasNext = b.HasBefore
 	default:
-		// last without before, total unknown: one call for every row from Lo,
-		// then keep the tail.
-		if rows, err = fetch(b.Lo, 0); err != nil {
+		// last without before, total unknown: one call for every row (getfidata
+		// takes no offset without a limit), then keep the tail after Lo.
+		if rows, err = fetch(0, 0); err != nil {
 			return nil, err
 		}
+		rows = rows[min(b.Lo, len(rows)):]
 		cut := max(0, len(rows)-b.N)
 		start = b.Lo + cut
 		rows = rows[cut:]

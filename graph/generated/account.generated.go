@@ -1223,6 +1223,13 @@ func (ec *executionContext) marshalNTransactionEdge2ᚖgithubᚗcomᚋmoneyone�
 	return ec._TransactionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAccount2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐAccount(ctx context.Context, sel ast.SelectionSet, v fitype.Account) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Account(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBalance2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐBalance(ctx context.Context, sel ast.SelectionSet, v *model.Balance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

@@ -66,6 +66,7 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
+		Account      func(childComplexity int, id string) int
 		Accounts     func(childComplexity int) int
 		Consents     func(childComplexity int, status []model.ConsentStatus, first *int, after *string) int
 		MobileNumber func(childComplexity int) int
@@ -433,6 +434,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsentEdge.Node(childComplexity), true
 
+	case "Customer.account":
+		if e.ComplexityRoot.Customer.Account == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_account_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Account(childComplexity, args["id"].(string)), true
 	case "Customer.accounts":
 		if e.ComplexityRoot.Customer.Accounts == nil {
 			break
@@ -1829,6 +1841,14 @@ type Customer {
   """
   accounts: [Account!]!
   """
+  One of accounts by its global ID (Account.id); NOT_FOUND when no ACTIVE consent
+  of the customer links it.
+  """
+  account(
+    "The account's global ID (Account.id)."
+    id: ID!
+  ): Account
+  """
   The exact sum of the balances of accounts, one entry per currency. A shared account
   is counted once.
   """
@@ -2335,6 +2355,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_consents(ctx, field)
 	case "accounts":
 		return ec.fieldContext_Customer_accounts(ctx, field)
+	case "account":
+		return ec.fieldContext_Customer_account(ctx, field)
 	case "totalBalance":
 		return ec.fieldContext_Customer_totalBalance(ctx, field)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 
+	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -32,7 +33,7 @@ func (r *Resolver) consentPage(ctx context.Context, c *model.Customer, status []
 	key.PageSize = size
 	key.PageNumber = lo/size + 1
 	page, err := loaders.Consents(ctx, key)
-	if isPageOutOfRange(err) {
+	if lo > 0 && isPageOutOfRange(err) { // after the last consent
 		return &model.ConsentConnection{Edges: []*model.ConsentEdge{}, PageInfo: &model.PageInfo{HasPreviousPage: lo > 0}}, nil
 	}
 	if err != nil {
@@ -126,6 +127,23 @@ func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]f
 	return out, nil
 }
 
+// customerAccount returns the customer's account with global ID id.
+func (r *Resolver) customerAccount(ctx context.Context, c *model.Customer, id string) (fitype.Account, error) {
+	if id == "" {
+		return nil, apierr.BadInput("id must not be empty")
+	}
+	accounts, err := r.customerAccounts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accounts {
+		if a.Base().ID() == id {
+			return a, nil
+		}
+	}
+	return nil, apierr.New(apierr.NotFound, "account not found")
+}
+
 // totalBalance sums the balances of the customer's unique accounts per
 // currency with exact decimal arithmetic. The consents' getfibalance calls run
 // in parallel (one per consent).
@@ -211,4 +229,3 @@ func customerFor(ctx context.Context, mobile, productID string) (*model.Customer
 	}
 	return &model.Customer{MobileNumber: mobile, ProductID: productID}, nil
 }
-

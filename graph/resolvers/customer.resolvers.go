@@ -25,6 +25,12 @@ func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([
 	return r.customerAccounts(ctx, obj)
 }
 
+// Account finds one of the customer's accounts by global ID (the same one
+// consent list call as accounts).
+func (r *customerResolver) Account(ctx context.Context, obj *model.Customer, id string) (fitype.Account, error) {
+	return r.customerAccount(ctx, obj, id)
+}
+
 // TotalBalance sums the unique accounts' balances per currency, exactly; the
 // balances cost one getfibalance per ACTIVE consent, in parallel.
 func (r *customerResolver) TotalBalance(ctx context.Context, obj *model.Customer) ([]*model.Money, error) {
