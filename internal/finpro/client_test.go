@@ -650,6 +650,7 @@ func TestErrorMapping(t *testing.T) {
 		{"AuthenticationFailed", 401, "", finpro.ErrUnauthorized},
 		{"RateLimitExceeded", 429, "", finpro.ErrRateLimited},
 		{"InternalError", 500, "", finpro.ErrUnavailable},
+		{"FP0058", 400, "", finpro.ErrInvalidRequest},
 		{"SomethingNew", 400, "", finpro.ErrInvalidRequest},
 		{"SomethingNew", 403, "", finpro.ErrUnauthorized},
 		{"", 404, "", finpro.ErrNotFound},

@@ -159,8 +159,13 @@ func responseError(endpoint string, status int, h http.Header, env *failure, bod
 	switch {
 	case e.Code != "":
 		e.Kind = codeKinds[strings.ToLower(e.Code)]
-		if e.Kind == ErrInvalidRequest && strings.EqualFold(e.Code, "InvalidStatus") && endpoint == pathRevokeConsent {
+		switch {
+		case e.Kind == ErrInvalidRequest && strings.EqualFold(e.Code, "InvalidStatus") && endpoint == pathRevokeConsent:
 			// Revoking a consent that is not ACTIVE or PAUSED (docs/upstream-decisions.md).
+			e.Kind = ErrConsentInactive
+		case e.Kind == ErrInvalidRequest && strings.Contains(strings.ToLower(e.Message), "revoked"):
+			// FP0058 "Consent ID is Revoked with consent type as VIEW": the
+			// data APIs' way of saying the consent is no longer active.
 			e.Kind = ErrConsentInactive
 		}
 		if e.Kind == nil {
