@@ -69,9 +69,9 @@ func newEnv(t testing.TB, opts envOptions) *env {
 
 // gqlError is one entry of a response's errors.
 type gqlError struct {
-	Message    string         `json:"message"`
-	Path       []any          `json:"path"`
-	Extensions map[string]any `json:"extensions"`
+	Message    string            `json:"message"`
+	Path       []json.RawMessage `json:"path"`
+	Extensions map[string]any    `json:"extensions"`
 }
 
 func (e gqlError) code() string       { s, _ := e.Extensions["code"].(string); return s }
