@@ -135,12 +135,16 @@ const (
 
 func wantTransactions() []finpro.Transaction {
 	return []finpro.Transaction{
-		{TxnID: "S1", Type: "CREDIT", Mode: "UPI", Amount: "25591.00", CurrentBalance: "25591.00",
+		{
+			TxnID: "S1", Type: "CREDIT", Mode: "UPI", Amount: "25591.00", CurrentBalance: "25591.00",
 			TransactionTimestamp: time.Date(2024, 10, 1, 10, 12, 45, 0, ist), ValueDate: "2024-10-01",
-			Narration: "UPI/427512345678/SALARY", Reference: "427512345678"},
-		{TxnID: "S2", Type: "DEBIT", Mode: "FT", Amount: "20000.00", CurrentBalance: "5591.00",
+			Narration: "UPI/427512345678/SALARY", Reference: "427512345678",
+		},
+		{
+			TxnID: "S2", Type: "DEBIT", Mode: "FT", Amount: "20000.00", CurrentBalance: "5591.00",
 			TransactionTimestamp: time.Date(2024, 10, 3, 23, 30, 0, 0, ist), ValueDate: "2024-10-03",
-			Narration: "IB FUNDS TRANSFER"},
+			Narration: "IB FUNDS TRANSFER",
+		},
 	}
 }
 
@@ -303,8 +307,10 @@ func TestDecodeFIData(t *testing.T) {
 func TestDecodeConsents(t *testing.T) {
 	created := time.Date(2024, 5, 2, 10, 14, 40, 0, time.UTC)
 	expires := time.Date(2025, 5, 2, 10, 14, 40, 0, ist)
-	acct := finpro.LinkedAccount{LinkReferenceNumber: "lr-1", MaskedAccountNumber: "XXXXXXXX3900", FIType: finpro.FITypeTermDeposit,
-		FIPID: "HDFC-FIP", FIPName: "HDFC Bank", AccountType: "SAVINGS"}
+	acct := finpro.LinkedAccount{
+		LinkReferenceNumber: "lr-1", MaskedAccountNumber: "XXXXXXXX3900", FIType: finpro.FITypeTermDeposit,
+		FIPID: "HDFC-FIP", FIPName: "HDFC Bank", AccountType: "SAVINGS",
+	}
 	base := finpro.Consent{
 		ConsentID: "c-1", ConsentHandle: "h-1", Status: finpro.ConsentActive, ProductID: "PFM", AccountID: "acc",
 		AAID: "onemoney-aa", VUA: "9876543210@onemoney", FetchType: "PERIODIC", CreatedAt: created, ExpiresAt: expires,

@@ -114,4 +114,3 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 		TotalRecords:        total,
 	}
 }
-

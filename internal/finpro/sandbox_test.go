@@ -266,8 +266,26 @@ func TestSandboxErrorCodes(t *testing.T) {
 			return err
 		}
 	}
-	active := func(e *env) string { return e.ks["ACTIVE/PERIODIC"].ConsentID }
-	paused := func(e *env) string { return e.ks["PAUSED"].ConsentID }
+	allData := func(consent func(e *env) string) func(context.Context, *env) error {
+		return func(ctx context.Context, e *env) error {
+			_, err := e.c.AllFIData(ctx, consent(e))
+			return err
+		}
+	}
+	revoke := func(consent func(e *env) string) func(context.Context, *env) error {
+		return func(ctx context.Context, e *env) error { return e.c.RevokeConsent(ctx, consent(e)) }
+	}
+	fiRequest := func(consent func(e *env) string) func(context.Context, *env) error {
+		return func(ctx context.Context, e *env) error {
+			_, err := e.c.RequestFI(ctx, finpro.FIRequest{ConsentID: consent(e)})
+			return err
+		}
+	}
+	byStatus := func(status string) func(e *env) string {
+		return func(e *env) string { return e.ks[status].ConsentID }
+	}
+	active := byStatus("ACTIVE/PERIODIC")
+	paused := byStatus("PAUSED")
 	unknown := func(*env) string { return unknownGUID }
 	notGUID := func(*env) string { return "abc123" }
 	lrOf := func(e *env) string { return e.lr }
@@ -316,12 +334,12 @@ func TestSandboxErrorCodes(t *testing.T) {
 		{name: "getconsentslist InvalidPageSize", call: list(finpro.ConsentListRequest{MobileNumber: sandbox.DemoMobile, ProductID: sandbox.DemoProductID, PageSize: 500}), wantCode: "InvalidPageSize", wantStatus: 400, want: finpro.ErrInvalidRequest},
 		{name: "getconsentslist AuthenticationFailed", badCreds: true, call: list(demoList), wantCode: "AuthenticationFailed", wantStatus: 401, want: finpro.ErrUnauthorized},
 		// getallfidata and the consent flow.
-		{name: "getallfidata NoDataAvailable", fault: [2]string{"/getallfidata", "NoDataAvailable"}, call: func(ctx context.Context, e *env) error { _, err := e.c.AllFIData(ctx, active(e)); return err }, wantCode: "NoDataAvailable", wantStatus: 400, want: finpro.ErrNotReady},
-		{name: "getallfidata DataIsDeleted", call: func(ctx context.Context, e *env) error { _, err := e.c.AllFIData(ctx, e.ks["EXPIRED"].ConsentID); return err }, wantCode: "DataIsDeleted", wantStatus: 400, want: finpro.ErrDataDeleted},
-		{name: "getallfidata InternalError", fault: [2]string{"/getallfidata", "InternalError"}, call: func(ctx context.Context, e *env) error { _, err := e.c.AllFIData(ctx, active(e)); return err }, wantCode: "InternalError", wantStatus: 500, want: finpro.ErrUnavailable},
-		{name: "getallfidata InvalidRequest revoked", call: func(ctx context.Context, e *env) error { _, err := e.c.AllFIData(ctx, e.ks["REVOKED"].ConsentID); return err }, wantCode: "InvalidRequest", wantStatus: 400, want: finpro.ErrConsentInactive},
-		{name: "revokeconsent InvalidStatus", call: func(ctx context.Context, e *env) error { return e.c.RevokeConsent(ctx, e.ks["EXPIRED"].ConsentID) }, wantCode: "InvalidStatus", wantStatus: 400, want: finpro.ErrConsentInactive},
-		{name: "fi/request ConsentNotActive", call: func(ctx context.Context, e *env) error { _, err := e.c.RequestFI(ctx, finpro.FIRequest{ConsentID: paused(e)}); return err }, wantCode: "ConsentNotActive", wantStatus: 400, want: finpro.ErrConsentInactive},
+		{name: "getallfidata NoDataAvailable", fault: [2]string{"/getallfidata", "NoDataAvailable"}, call: allData(active), wantCode: "NoDataAvailable", wantStatus: 400, want: finpro.ErrNotReady},
+		{name: "getallfidata DataIsDeleted", call: allData(byStatus("EXPIRED")), wantCode: "DataIsDeleted", wantStatus: 400, want: finpro.ErrDataDeleted},
+		{name: "getallfidata InternalError", fault: [2]string{"/getallfidata", "InternalError"}, call: allData(active), wantCode: "InternalError", wantStatus: 500, want: finpro.ErrUnavailable},
+		{name: "getallfidata InvalidRequest revoked", call: allData(byStatus("REVOKED")), wantCode: "InvalidRequest", wantStatus: 400, want: finpro.ErrConsentInactive},
+		{name: "revokeconsent InvalidStatus", call: revoke(byStatus("EXPIRED")), wantCode: "InvalidStatus", wantStatus: 400, want: finpro.ErrConsentInactive},
+		{name: "fi/request ConsentNotActive", call: fiRequest(paused), wantCode: "ConsentNotActive", wantStatus: 400, want: finpro.ErrConsentInactive},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
