@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+)
+
+// config is everything serve and sandbox read from flags and the environment.
+// Each flag falls back to its environment variable; secrets come only from the
+// environment.
+type config struct {
+	Addr            string
+	LogLevel        slog.Level
+	LogFormat       string // json or text
+	ShutdownTimeout time.Duration
+
+	FinproBaseURL   string // empty: embedded sandbox
+	Finpro          finpro.Credentials
+	UpstreamTimeout time.Duration
+
+	WebhookSecret string
+	WebhookHeader string
+
+	JWTHS256Secret   string
+	JWTJWKSURL       string
+	JWTPublicKeyFile string
+	JWTIssuer        string
+	JWTAudience      string
+
+	NATSURL        string
+	AllowedOrigins []string
+
+	SandboxSeed    int64
+	SandboxLatency time.Duration
+}
+
+// sandboxMode reports whether serve runs against the embedded FinPro simulator.
+func (c *config) sandboxMode() bool { return c.FinproBaseURL == "" }
+
+// parseConfig reads flags from args, falling back to getenv. Every problem is
+// reported at once so an operator fixes the deployment in one go.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var (
+		c        config
+		errs     []error
+		level    = fs.String("log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
+		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed on websockets (env ALLOWED_ORIGINS)")
+		latency  = fs.String("sandbox-latency", env("SANDBOX_LATENCY", "0s"), "added latency of every sandbox FinPro call (env SANDBOX_LATENCY)")
+		seed     = fs.String("sandbox-seed", env("SANDBOX_SEED", "1"), "seed of the sandbox's demo data (env SANDBOX_SEED)")
+		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
+		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
+	)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
+	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
+	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
+	fs.StringVar(&c.JWTJWKSURL, "jwt-jwks-url", env("JWT_JWKS_URL", ""), "JWKS URL of the token issuer (env JWT_JWKS_URL)")
+	fs.StringVar(&c.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM public key of the token issuer (env JWT_PUBLIC_KEY_FILE)")
+	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", ""), "required token issuer (env JWT_ISSUER)")
+	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", ""), "required token audience (env JWT_AUDIENCE)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS cluster URL; empty runs an embedded server (env NATS_URL)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+
+	// Secrets: environment only, never flags (flags show up in ps).
+	c.Finpro = finpro.Credentials{
+		ClientID:       getenv("FINPRO_CLIENT_ID"),
+		ClientSecret:   getenv("FINPRO_CLIENT_SECRET"),
+		OrganisationID: getenv("FINPRO_ORGANISATION_ID"),
+		AppIdentifier:  getenv("FINPRO_APP_IDENTIFIER"),
+	}
+	c.WebhookSecret = getenv("FINPRO_WEBHOOK_SECRET")
+	c.JWTHS256Secret = getenv("JWT_HS256_SECRET")
+
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", *level))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT %q: want json or text", c.LogFormat))
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
+		}
+	}
+	durations := []struct {
+		name string
+		in   string
+		out  *time.Duration
+	}{
+		{"SANDBOX_LATENCY", *latency, &c.SandboxLatency},
+		{"FINPRO_TIMEOUT", *upstream, &c.UpstreamTimeout},
+		{"SHUTDOWN_TIMEOUT", *shutdown, &c.ShutdownTimeout},
+	}
+	for _, d := range durations {
+		v, err := time.ParseDuration(d.in)
+		if err != nil || v < 0 {
+			errs = append(errs, fmt.Errorf("%s %q: want a duration such as 250ms", d.name, d.in))
+			continue
+		}
+		*d.out = v
+	}
+	if v, err := strconv.ParseInt(*seed, 10, 64); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_SEED %q: want an integer", *seed))
+	} else {
+		c.SandboxSeed = v
+	}
+
+	if !c.sandboxMode() {
+		var missing []string
+		for _, s := range []struct{ name, val string }{
+			{"FINPRO_CLIENT_ID", c.Finpro.ClientID},
+			{"FINPRO_CLIENT_SECRET", c.Finpro.ClientSecret},
+			{"FINPRO_ORGANISATION_ID", c.Finpro.OrganisationID},
+			{"FINPRO_APP_IDENTIFIER", c.Finpro.AppIdentifier},
+			{"FINPRO_WEBHOOK_SECRET", c.WebhookSecret},
+		} {
+			if s.val == "" {
+				missing = append(missing, s.name)
+			}
+		}
+		if len(missing) > 0 {
+			errs = append(errs, fmt.Errorf("FINPRO_BASE_URL is set, so these settings are required: %s", strings.Join(missing, ", ")))
+		}
+		if !strings.HasPrefix(c.FinproBaseURL, "https://") && !strings.HasPrefix(c.FinproBaseURL, "http://") {
+			errs = append(errs, fmt.Errorf("FINPRO_BASE_URL %q: want an http(s) URL", c.FinproBaseURL))
+		}
+	}
+	return &c, errors.Join(errs...)
+}

@@ -1,0 +1,270 @@
+// Command finpro-bff is a GraphQL Backend-for-Frontend in front of MoneyOne's
+// FinPro FIU platform (India's Account Aggregator ecosystem).
+//
+// Usage:
+//
+//	finpro-bff [serve] [flags]   serve the API (default)
+//	finpro-bff sandbox [flags]   run the FinPro simulator alone
+//
+// serve listens on ADDR (default :8080) and answers:
+//
+//	POST /graphql, GET /graphql   GraphQL (queries only over GET)
+//	/playground                   GraphiQL
+//	POST /webhooks/finpro         FinPro webhooks (HMAC-signed)
+//	/healthz, /readyz             liveness and readiness
+//	/_sandbox/...                 the sandbox's admin API (sandbox mode only)
+//
+// With no FINPRO_BASE_URL it runs against an embedded FinPro sandbox on its own
+// loopback port, seeded with demo customers (mobile 9876543210, productID
+// PFM_DASHBOARD), so `go run .` needs no configuration. With FINPRO_BASE_URL set,
+// FINPRO_CLIENT_ID, FINPRO_CLIENT_SECRET, FINPRO_ORGANISATION_ID,
+// FINPRO_APP_IDENTIFIER and FINPRO_WEBHOOK_SECRET are required.
+//
+// sandbox serves the simulator's FinPro paths and admin API on ADDR (default
+// :8090) for pointing another BFF, a benchmark peer or curl at it.
+//
+// Every flag falls back to an environment variable; run with -h for the list.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "finpro-bff: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: main only wires the process to it, so tests call it
+// with their own arguments, environment and writers.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "sandbox":
+		return serveSandbox(ctx, args, getenv, stdout, stderr)
+	default:
+		return fmt.Errorf("unknown command %q (want serve or sandbox)", cmd)
+	}
+}
+
+func newLogger(w io.Writer, cfg *config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve runs the BFF until ctx ends.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg)
+
+	// Listen first: in sandbox mode the simulator's webhooks need our address.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	base := "http://" + loopbackAddr(ln.Addr())
+
+	var (
+		sb        *sandbox.Sandbox
+		finproURL = cfg.FinproBaseURL
+		creds     = cfg.Finpro
+	)
+	if cfg.sandboxMode() {
+		var sbURL string
+		sb, sbURL, err = startSandbox(ctx, cfg, base+"/webhooks/finpro", logger)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		finproURL = sbURL
+		creds = finpro.Credentials{
+			ClientID:       sandbox.DefaultClientID,
+			ClientSecret:   sandbox.DefaultClientSecret,
+			OrganisationID: sandbox.DefaultOrganisationID,
+			AppIdentifier:  sandbox.DefaultAppIdentifier,
+		}
+		logger.Info("embedded FinPro sandbox", "url", sbURL, "admin", base+"/_sandbox/customers")
+	}
+	fp, err := finpro.New(finpro.Options{
+		BaseURL:     finproURL,
+		Credentials: creds,
+		Timeout:     cfg.UpstreamTimeout,
+		Logger:      logger,
+	})
+	if err != nil {
+		return err
+	}
+
+	var ready atomic.Bool
+	h := newHandler(logger, cfg, fp, sb, &ready)
+	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
+		ready.Store(true)
+		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
+	}, func() { ready.Store(false) })
+	return err
+}
+
+// serveHTTP serves h on ln until ctx ends, then shuts down within timeout.
+// Requests derive from a context that outlives ctx, so Shutdown drains in-flight
+// queries instead of cancelling them; hijacked connections (websockets), which
+// Shutdown neither closes nor waits for, end when connCtx is cancelled after it.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration, logger *slog.Logger, started, stopping func()) error {
+	connCtx, endConns := context.WithCancel(context.WithoutCancel(ctx))
+	defer endConns()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return connCtx },
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String())
+	started()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	stopping()
+	logger.Info("shutting down", "timeout", timeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	endConns()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// startSandbox starts the embedded FinPro simulator on its own loopback port, so
+// the BFF reaches it over real HTTP exactly as it reaches FinPro.
+func startSandbox(ctx context.Context, cfg *config, webhookURL string, logger *slog.Logger) (*sandbox.Sandbox, string, error) {
+	sb, err := sandbox.New(sandbox.Config{
+		Seed:          cfg.SandboxSeed,
+		Latency:       cfg.SandboxLatency,
+		WebhookURL:    webhookURL,
+		WebhookSecret: cfg.WebhookSecret,
+		WebhookHeader: cfg.WebhookHeader,
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		sb.Close()
+		return nil, "", fmt.Errorf("sandbox listen: %w", err)
+	}
+	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("sandbox stopped", "err", err)
+		}
+	}()
+	context.AfterFunc(ctx, func() { srv.Close() })
+	return sb, "http://" + ln.Addr().String(), nil
+}
+
+// serveSandbox runs the FinPro simulator alone.
+func serveSandbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig("sandbox", args, func(k string) string {
+		if k == "ADDR" && getenv("ADDR") == "" {
+			return ":8090"
+		}
+		return getenv(k)
+	}, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg)
+	sb, err := sandbox.New(sandbox.Config{
+		Seed:          cfg.SandboxSeed,
+		Latency:       cfg.SandboxLatency,
+		WebhookURL:    getenv("SANDBOX_WEBHOOK_URL"),
+		WebhookSecret: cfg.WebhookSecret,
+		WebhookHeader: cfg.WebhookHeader,
+	})
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer sb.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	return serveHTTP(ctx, ln, sb.Handler(), cfg.ShutdownTimeout, logger, func() {
+		fmt.Fprintf(stdout, "FinPro sandbox serving on http://%s (client_id %s)\n", loopbackAddr(ln.Addr()), sandbox.DefaultClientID)
+	}, func() {})
+}
+
+// loopbackAddr turns a wildcard listen address into one a local client can dial.
+func loopbackAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+}
+
+// newHandler is the BFF's whole HTTP surface.
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, ready *atomic.Bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	// readyz fails while starting and from the moment shutdown begins, so a load
+	// balancer stops sending traffic before the listener closes.
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	if sb != nil {
+		mux.Handle("/_sandbox/", sb.Handler())
+	}
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
