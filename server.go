@@ -41,6 +41,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -242,6 +243,9 @@ func loopbackAddr(a net.Addr) string {
 	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
+// maxRequestBytes bounds a GraphQL request body.
+const maxRequestBytes = 1 << 20
+
 // newHandler is the BFF's whole HTTP surface.
 func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, ready *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
@@ -257,6 +261,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	gql := graph.NewHandler(graph.Config{
+		FinPro: fp,
+		Logger: logger,
+		// The playground needs introspection; production exposes it only
+		// through the (later) identity checks.
+		Introspection: cfg.sandboxMode(),
+	})
+	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxRequestBytes))
 	if sb != nil {
 		mux.Handle("/_sandbox/", sb.Handler())
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
@@ -113,6 +114,38 @@ func TestServeSandboxMode(t *testing.T) {
 		status, body := get(t, base+tc.path)
 		if status != tc.wantStatus || !strings.Contains(body, tc.wantBody) {
 			t.Errorf("GET %s = %d %q, want %d containing %q", tc.path, status, body, tc.wantStatus, tc.wantBody)
+		}
+	}
+
+	// One real query through the whole stack: gqlgen -> loaders -> finpro ->
+	// the embedded sandbox over loopback HTTP.
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(
+		`{"query":"{ customer(mobileNumber: \"9876543210\", productID: \"PFM_DASHBOARD\") { accounts { linkReferenceNumber balance { amount currency } } } }"}`))
+	if err != nil {
+		t.Fatalf("POST /graphql: %v", err)
+	}
+	var out struct {
+		Data struct {
+			Customer struct {
+				Accounts []struct {
+					LinkReferenceNumber string
+					Balance             struct{ Amount, Currency string }
+				}
+			}
+		}
+		Errors []json.RawMessage
+	}
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || len(out.Errors) > 0 {
+		t.Fatalf("POST /graphql = %d, %v, errors %s", resp.StatusCode, err, out.Errors)
+	}
+	if len(out.Data.Customer.Accounts) < 3 {
+		t.Errorf("demo customer has %d accounts, want at least 3", len(out.Data.Customer.Accounts))
+	}
+	for _, a := range out.Data.Customer.Accounts {
+		if a.LinkReferenceNumber == "" || a.Balance.Amount == "" || a.Balance.Currency == "" {
+			t.Errorf("account %+v lacks a link reference or balance", a)
 		}
 	}
 
