@@ -96,19 +96,25 @@ type harness struct {
 // start serves ws with wsgorilla.New(o) as its implementation.
 func start(t *testing.T, o wsgorilla.Options, ws transport.Websocket) *harness {
 	t.Helper()
-	return startFeed(t, o, ws, &feed{})
+	return startFeed(t, o, ws, &feed{}, nil)
 }
 
-func startFeed(t *testing.T, o wsgorilla.Options, ws transport.Websocket, f *feed) *harness {
+// startFeed is start with a given feed and, if wrap is not nil, middleware
+// around the gqlgen handler.
+func startFeed(t *testing.T, o wsgorilla.Options, ws transport.Websocket, f *feed, wrap func(http.Handler) http.Handler) *harness {
 	t.Helper()
 	f.subs = make(chan *sub, 1024)
 	gql := handler.New(newSchema(f))
 	ws.Implementation = wsgorilla.New(o)
 	gql.AddTransport(ws)
+	var next http.Handler = gql
+	if wrap != nil {
+		next = wrap(gql)
+	}
 
 	done := make(chan struct{}, 1024)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gql.ServeHTTP(w, r)
+		next.ServeHTTP(w, r)
 		done <- struct{}{}
 	}))
 	base, cancel := context.WithCancel(context.Background())

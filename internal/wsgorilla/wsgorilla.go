@@ -93,25 +93,36 @@ func New(o Options) transport.WebsocketImplementation {
 	if im.writeTimeout <= 0 {
 		im.writeTimeout = DefaultWriteTimeout
 	}
-	for _, origin := range o.AllowedOrigins {
-		origin = normalizeOrigin(origin)
-		switch origin {
-		case "":
-		case "*":
-			im.allowAll = true
-		default:
-			im.origins = append(im.origins, origin)
-		}
-	}
 	im.upgrader = websocket.Upgrader{
 		HandshakeTimeout:  o.HandshakeTimeout,
 		ReadBufferSize:    o.ReadBufferSize,
 		WriteBufferSize:   o.WriteBufferSize,
 		WriteBufferPool:   &sync.Pool{},
-		CheckOrigin:       im.originAllowed,
+		CheckOrigin:       newOriginPolicy(o.AllowedOrigins).allowed,
 		EnableCompression: o.EnableCompression,
 	}
 	return im
+}
+
+// CheckOrigin returns middleware that answers HTTP 403 to websocket upgrade
+// requests whose Origin allowedOrigins refuses (same rules as
+// Options.AllowedOrigins) and passes every other request to the next handler.
+//
+// New refuses such requests on its own; this only makes the refusal clean.
+// gqlgen's transport answers a failed Accept by logging it and writing a 400
+// over the 403 already sent, which the http.Server logs as a superfluous
+// WriteHeader call, once per refused request.
+func CheckOrigin(allowedOrigins []string) func(http.Handler) http.Handler {
+	p := newOriginPolicy(allowedOrigins)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if websocket.IsWebSocketUpgrade(r) && !p.allowed(r) {
+				http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // RejectInit returns ctx marked so that gqlgen closes the connection with
@@ -127,8 +138,6 @@ func RejectInit(ctx context.Context) context.Context {
 
 type implementation struct {
 	upgrader     websocket.Upgrader
-	origins      []string // normalised; never "*"
-	allowAll     bool
 	writeTimeout time.Duration
 }
 
@@ -148,13 +157,33 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	return c, nil
 }
 
-// originAllowed reports whether r may be upgraded; see Options.AllowedOrigins.
-func (im *implementation) originAllowed(r *http.Request) bool {
+// originPolicy is a parsed Options.AllowedOrigins.
+type originPolicy struct {
+	origins  []string // normalised; never "*"
+	allowAll bool
+}
+
+func newOriginPolicy(allowed []string) originPolicy {
+	var p originPolicy
+	for _, origin := range allowed {
+		switch origin = normalizeOrigin(origin); origin {
+		case "":
+		case "*":
+			p.allowAll = true
+		default:
+			p.origins = append(p.origins, origin)
+		}
+	}
+	return p
+}
+
+// allowed reports whether r may be upgraded; see Options.AllowedOrigins.
+func (p originPolicy) allowed(r *http.Request) bool {
 	origin := normalizeOrigin(r.Header.Get("Origin"))
-	if origin == "" || im.allowAll {
+	if origin == "" || p.allowAll {
 		return true
 	}
-	return slices.Contains(im.origins, origin)
+	return slices.Contains(p.origins, origin)
 }
 
 func normalizeOrigin(s string) string {

@@ -218,22 +218,51 @@ func TestOrigin(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{AllowedOrigins: tc.allowed}, transport.Websocket{})
-			header := http.Header{}
-			if tc.origin != "" {
-				header.Set("Origin", tc.origin)
-			}
-			c, resp, err := h.dial(t, header, wsgorilla.GraphQLTransportWS)
-			if resp == nil {
-				t.Fatalf("Dial(Origin %q) error = %v, want an HTTP response", tc.origin, err)
-			}
-			if resp.StatusCode != tc.want {
-				t.Fatalf("Dial(Origin %q) status = %d, want %d", tc.origin, resp.StatusCode, tc.want)
-			}
-			if c != nil {
-				send(t, c, msg{Type: "connection_init"})
-				expect(t, c, "connection_ack")
-			}
+			dialOrigin(t, h, tc.origin, tc.want)
 		})
+		// The middleware alone, in front of an implementation allowing all.
+		t.Run(tc.name+" CheckOrigin", func(t *testing.T) {
+			h := startFeed(t, wsgorilla.Options{AllowedOrigins: []string{"*"}}, transport.Websocket{},
+				&feed{}, wsgorilla.CheckOrigin(tc.allowed))
+			dialOrigin(t, h, tc.origin, tc.want)
+		})
+	}
+}
+
+// dialOrigin dials h with Origin origin ("" for none) and checks the
+// handshake's status, and that an accepted connection works.
+func dialOrigin(t *testing.T, h *harness, origin string, want int) {
+	t.Helper()
+	header := http.Header{}
+	if origin != "" {
+		header.Set("Origin", origin)
+	}
+	c, resp, err := h.dial(t, header, wsgorilla.GraphQLTransportWS)
+	if resp == nil {
+		t.Fatalf("Dial(Origin %q) error = %v, want an HTTP response", origin, err)
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("Dial(Origin %q) status = %d, want %d", origin, resp.StatusCode, want)
+	}
+	if c != nil {
+		send(t, c, msg{Type: "connection_init"})
+		expect(t, c, "connection_ack")
+	}
+}
+
+// TestCheckOriginNotUpgrade checks that CheckOrigin leaves requests other
+// than websocket upgrades to the handler (CORS is not its business).
+func TestCheckOriginNotUpgrade(t *testing.T) {
+	reached := false
+	h := wsgorilla.CheckOrigin(nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = true
+	}))
+	r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{name}"}`))
+	r.Header.Set("Origin", "https://evil.example.com")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if !reached || w.Code != http.StatusOK {
+		t.Errorf("POST with a refused Origin: reached handler %t, status %d; want true, %d", reached, w.Code, http.StatusOK)
 	}
 }
 
@@ -242,8 +271,11 @@ func TestReadLimit(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{PayloadReadLimit: ptr[int64](512)})
 			c := h.init(t, p.name)
+			// Over the limit, yet small enough for the client to send in one
+			// write: the server drops the connection on reading the frame
+			// header and would reset a client still writing.
 			big := subscribeMsg(p, "1")
-			big.Payload = json.RawMessage(`{"query":"subscription { name }","extensions":{"pad":"` + strings.Repeat("x", 4096) + `"}}`)
+			big.Payload = json.RawMessage(`{"query":"subscription { name }","extensions":{"pad":"` + strings.Repeat("x", 2048) + `"}}`)
 			send(t, c, big)
 			ce := readClose(t, c)
 			if ce.Code != websocket.CloseMessageTooBig {
@@ -261,7 +293,7 @@ func TestSlowReader(t *testing.T) {
 	for _, p := range protocols {
 		t.Run(p.name, func(t *testing.T) {
 			f := &feed{flood: []byte(`{"name":"` + strings.Repeat("x", 256<<10) + `"}`)}
-			h := startFeed(t, wsgorilla.Options{WriteTimeout: 100 * time.Millisecond}, transport.Websocket{}, f)
+			h := startFeed(t, wsgorilla.Options{WriteTimeout: 100 * time.Millisecond}, transport.Websocket{}, f, nil)
 			c := h.init(t, p.name)
 			send(t, c, subscribeMsg(p, "1"))
 			s := h.nextSub(t)
