@@ -1,0 +1,57 @@
+package model
+
+import (
+	"bytes"
+	"testing"
+	"time"
+)
+
+func TestDecimalMarshalKeepsDigits(t *testing.T) {
+	for _, s := range []string{"0.10", "100000000000.01", "-5.5", "101666.33", "0"} {
+		var b bytes.Buffer
+		Decimal(s).MarshalGQL(&b)
+		if got, want := b.String(), `"`+s+`"`; got != want {
+			t.Errorf("Decimal(%q).MarshalGQL = %s, want %s", s, got, want)
+		}
+		var d Decimal
+		if err := d.UnmarshalGQL(s); err != nil || string(d) != s {
+			t.Errorf("UnmarshalGQL(%q) = %q, %v, want %q, nil", s, d, err, s)
+		}
+	}
+}
+
+func TestDecimalUnmarshalRejects(t *testing.T) {
+	for _, v := range []any{"NaN", "Infinity", "1,000", "", "abc", 12, nil} {
+		var d Decimal
+		if err := d.UnmarshalGQL(v); err == nil {
+			t.Errorf("UnmarshalGQL(%v) = nil error, want one", v)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	if DatePtr("2024-10-03") == nil || DatePtr("2024-13-03") != nil || DatePtr("") != nil {
+		t.Error("DatePtr accepts or rejects the wrong dates")
+	}
+	var d Date
+	if err := d.UnmarshalGQL("03-10-2024"); err == nil {
+		t.Error(`Date.UnmarshalGQL("03-10-2024") = nil, want error`)
+	}
+}
+
+func TestDateTime(t *testing.T) {
+	ist := time.FixedZone("IST", 5*3600+1800)
+	tm := time.Date(2024, 10, 3, 23, 30, 0, 0, ist)
+	var b bytes.Buffer
+	MarshalDateTime(tm).MarshalGQL(&b)
+	if got, want := b.String(), `"2024-10-03T23:30:00+05:30"`; got != want {
+		t.Errorf("MarshalDateTime = %s, want %s", got, want)
+	}
+	got, err := UnmarshalDateTime("2024-10-03T23:30:00+05:30")
+	if err != nil || !got.Equal(tm) {
+		t.Errorf("UnmarshalDateTime = %v, %v, want %v", got, err, tm)
+	}
+	if _, err := UnmarshalDateTime("2024-10-03 23:30:00"); err == nil {
+		t.Error("UnmarshalDateTime accepted a naive timestamp")
+	}
+}
