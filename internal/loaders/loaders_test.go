@@ -1,0 +1,98 @@
+package loaders_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
+)
+
+// memTransport serves requests with h in memory, so the loaders' batching can
+// run inside a synctest bubble.
+type memTransport struct{ h http.Handler }
+
+func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// fakeFinPro answers getfibalance for any consent with two accounts and counts
+// calls per consent.
+func fakeFinPro(calls *sync.Map) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req struct {
+			ConsentID string `json:"consentID"`
+		}
+		json.Unmarshal(body, &req)
+		n, _ := calls.LoadOrStore(r.URL.Path+" "+req.ConsentID, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ver":"1.21.0","status":"success","data":[
+			{"linkReferenceNumber":"`+req.ConsentID+`-a","balance":"1.10"},
+			{"linkReferenceNumber":"`+req.ConsentID+`-b","balance":"2.20"}]}`)
+	})
+}
+
+func TestBalancesBatchPerConsent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls sync.Map
+		c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{fakeFinPro(&calls)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := loaders.With(context.Background(), loaders.New(c))
+		var wg sync.WaitGroup
+		for _, consent := range []string{"c1", "c2"} {
+			for _, acct := range []string{"a", "b", "a"} {
+				wg.Go(func() {
+					b, err := loaders.Balance(ctx, consent, consent+"-"+acct)
+					if err != nil {
+						t.Errorf("Balance(%s, %s): %v", consent, acct, err)
+						return
+					}
+					if want := map[string]finpro.Decimal{"a": "1.10", "b": "2.20"}[acct]; b.Balance != want {
+						t.Errorf("Balance(%s, %s) = %s, want %s", consent, acct, b.Balance, want)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		for _, consent := range []string{"c1", "c2"} {
+			n, _ := calls.Load("/getfibalance " + consent)
+			if n == nil || n.(*atomic.Int64).Load() != 1 {
+				t.Errorf("getfibalance calls for %s = %v, want 1", consent, n)
+			}
+		}
+		if _, err := loaders.Balance(ctx, "c1", "missing"); err == nil {
+			t.Error("Balance of an unlisted account = nil error, want not found")
+		}
+	})
+}
+
+func TestForPanicsWithoutLoaders(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "AroundOperations") {
+			t.Errorf("For(ctx) panic = %q, want it to name AroundOperations", msg)
+		}
+	}()
+	loaders.For(context.Background())
+}
+
+func TestStatusKey(t *testing.T) {
+	got := loaders.StatusKey([]finpro.ConsentStatus{"PAUSED", "ACTIVE", "PAUSED"})
+	if got != "ACTIVE,PAUSED" {
+		t.Errorf("StatusKey = %q, want %q", got, "ACTIVE,PAUSED")
+	}
+}
