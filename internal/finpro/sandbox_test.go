@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,15 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
-var sandboxCreds = finpro.Credentials{
-	ClientID:       sandbox.DefaultClientID,
-	ClientSecret:   sandbox.DefaultClientSecret,
-	OrganisationID: sandbox.DefaultOrganisationID,
-	AppIdentifier:  sandbox.DefaultAppIdentifier,
-}
+var sandboxCreds = finprotest.Credentials
 
 // sandboxTime is the frozen sandbox clock: responses are byte-identical across
 // sandboxes and rate-limit windows never roll over during a test.
@@ -37,20 +32,15 @@ func newSandbox(t *testing.T, cfg sandbox.Config, mod func(*finpro.Options)) (*f
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return sandboxTime }
 	}
-	sb, err := sandbox.New(cfg)
-	if err != nil {
-		t.Fatalf("sandbox.New() error = %v", err)
+	opts := finpro.Options{}
+	if mod != nil {
+		mod(&opts)
 	}
-	t.Cleanup(func() { sb.Close() })
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	c, _ := newClient(t, srv.URL, func(o *finpro.Options) {
-		o.Credentials = sandboxCreds
-		if mod != nil {
-			mod(o)
-		}
-	})
-	return c, sb, srv.URL
+	env := finprotest.New(t, cfg, opts)
+	clk := newFakeClock()
+	finpro.SetClock(env.Client, clk.Now, clk.Sleep)
+	finpro.SetJitter(env.Client, func(int64) int64 { return 0 })
+	return env.Client, env.Sandbox, env.URL
 }
 
 // demoConsents returns the demo customer's consents under DemoProductID, by status
