@@ -21,18 +21,27 @@ func decimalUpstream(t *testing.T) *httptest.Server {
 		return map[string]any{"linkRefNumber": link, "fiType": fiType, "fipId": "TEST-FIP", "fipName": "Test Bank", "maskedAccountNumber": "XXXX" + link}
 	}
 	consents := []map[string]any{
-		{"consentID": "c1", "consentHandle": "h1", "status": "ACTIVE", "productID": "P",
-			"accounts": []any{account("a", "DEPOSIT"), account("b", "DEPOSIT")}},
-		{"consentID": "c2", "consentHandle": "h2", "status": "ACTIVE", "productID": "P",
-			"accounts": []any{account("a", "DEPOSIT"), account("x", "EQUITIES"), account("u", "DEPOSIT")}},
+		{
+			"consentID": "c1", "consentHandle": "h1", "status": "ACTIVE", "productID": "P",
+			"accounts": []any{account("a", "DEPOSIT"), account("b", "DEPOSIT")},
+		},
+		{
+			"consentID": "c2", "consentHandle": "h2", "status": "ACTIVE", "productID": "P",
+			"accounts": []any{account("a", "DEPOSIT"), account("x", "EQUITIES"), account("u", "DEPOSIT")},
+		},
 		// The leaky product filter: another product's consent must not count.
-		{"consentID": "c3", "consentHandle": "h3", "status": "ACTIVE", "productID": "OTHER",
-			"accounts": []any{account("z", "DEPOSIT")}},
+		{
+			"consentID": "c3", "consentHandle": "h3", "status": "ACTIVE", "productID": "OTHER",
+			"accounts": []any{account("z", "DEPOSIT")},
+		},
 	}
 	balances := map[string][]map[string]any{
 		"c1": {{"linkReferenceNumber": "a", "balance": "0.10"}, {"linkReferenceNumber": "b", "balance": "100000000000.01"}},
-		"c2": {{"linkReferenceNumber": "a", "balance": "0.10"}, {"linkReferenceNumber": "x", "balance": "-5.5"},
-			{"linkReferenceNumber": "u", "balance": "1.000", "currency": "USD"}},
+		"c2": {
+			{"linkReferenceNumber": "a", "balance": "0.10"},
+			{"linkReferenceNumber": "x", "balance": "-5.5"},
+			{"linkReferenceNumber": "u", "balance": "1.000", "currency": "USD"},
+		},
 		"c3": {{"linkReferenceNumber": "z", "balance": "7"}},
 	}
 	reply := func(w http.ResponseWriter, data any) {

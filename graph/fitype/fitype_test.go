@@ -58,8 +58,11 @@ func TestTextDecodesStringsAndNumbers(t *testing.T) {
 		t.Fatal("decodeSummary failed")
 	}
 	for _, tc := range []struct{ got, want string }{
-		{string(s.CurrentValue), "105000.10"}, {string(s.PrincipalAmount), "100000.00"},
-		{string(s.InterestRate), "7.25"}, {string(s.MaturityDate), "2026-01-31"}, {string(s.Status), ""},
+		{string(s.CurrentValue), "105000.10"},
+		{string(s.PrincipalAmount), "100000.00"},
+		{string(s.InterestRate), "7.25"},
+		{string(s.MaturityDate), "2026-01-31"},
+		{string(s.Status), ""},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("decoded %q, want %q", tc.got, tc.want)
