@@ -91,17 +91,19 @@ type harness struct {
 	// shutdown cancels the server's BaseContext, the parent of every
 	// request context.
 	shutdown context.CancelFunc
+	// dialer opens client connections.
+	dialer websocket.Dialer
 }
 
 // start serves ws with wsgorilla.New(o) as its implementation.
-func start(t *testing.T, o wsgorilla.Options, ws transport.Websocket) *harness {
+func start(t testing.TB, o wsgorilla.Options, ws transport.Websocket) *harness {
 	t.Helper()
 	return startFeed(t, o, ws, &feed{}, nil)
 }
 
 // startFeed is start with a given feed and, if wrap is not nil, middleware
 // around the gqlgen handler.
-func startFeed(t *testing.T, o wsgorilla.Options, ws transport.Websocket, f *feed, wrap func(http.Handler) http.Handler) *harness {
+func startFeed(t testing.TB, o wsgorilla.Options, ws transport.Websocket, f *feed, wrap func(http.Handler) http.Handler) *harness {
 	t.Helper()
 	f.subs = make(chan *sub, 1024)
 	gql := handler.New(newSchema(f))
@@ -129,13 +131,15 @@ func startFeed(t *testing.T, o wsgorilla.Options, ws transport.Websocket, f *fee
 		feed:     f,
 		done:     done,
 		shutdown: cancel,
+		dialer:   websocket.Dialer{HandshakeTimeout: safety},
 	}
 }
 
 // dial opens a websocket offering protocols; header may carry an Origin.
-func (h *harness) dial(t *testing.T, header http.Header, protocols ...string) (*websocket.Conn, *http.Response, error) {
+func (h *harness) dial(t testing.TB, header http.Header, protocols ...string) (*websocket.Conn, *http.Response, error) {
 	t.Helper()
-	d := websocket.Dialer{Subprotocols: protocols, HandshakeTimeout: safety}
+	d := h.dialer
+	d.Subprotocols = protocols
 	c, resp, err := d.DialContext(t.Context(), h.url, header)
 	if resp != nil {
 		resp.Body.Close()
@@ -147,7 +151,7 @@ func (h *harness) dial(t *testing.T, header http.Header, protocols ...string) (*
 }
 
 // connect dials with one subprotocol and fails the test if that fails.
-func (h *harness) connect(t *testing.T, protocol string) *websocket.Conn {
+func (h *harness) connect(t testing.TB, protocol string) *websocket.Conn {
 	t.Helper()
 	c, _, err := h.dial(t, nil, protocol)
 	if err != nil {
@@ -157,7 +161,7 @@ func (h *harness) connect(t *testing.T, protocol string) *websocket.Conn {
 }
 
 // init sends connection_init and waits for connection_ack.
-func (h *harness) init(t *testing.T, protocol string) *websocket.Conn {
+func (h *harness) init(t testing.TB, protocol string) *websocket.Conn {
 	t.Helper()
 	c := h.connect(t, protocol)
 	send(t, c, msg{Type: "connection_init"})
@@ -166,7 +170,7 @@ func (h *harness) init(t *testing.T, protocol string) *websocket.Conn {
 }
 
 // waitDone waits until gqlgen has finished with a connection.
-func (h *harness) waitDone(t *testing.T) {
+func (h *harness) waitDone(t testing.TB) {
 	t.Helper()
 	select {
 	case <-h.done:
@@ -176,7 +180,7 @@ func (h *harness) waitDone(t *testing.T) {
 }
 
 // nextSub waits for the server to start a subscription.
-func (h *harness) nextSub(t *testing.T) *sub {
+func (h *harness) nextSub(t testing.TB) *sub {
 	t.Helper()
 	select {
 	case s := <-h.feed.subs:
@@ -188,7 +192,7 @@ func (h *harness) nextSub(t *testing.T) *sub {
 }
 
 // waitEnded waits for a subscription's context to end.
-func waitEnded(t *testing.T, s *sub) {
+func waitEnded(t testing.TB, s *sub) {
 	t.Helper()
 	select {
 	case <-s.ended:
@@ -217,7 +221,7 @@ var protocols = []protocol{
 	{name: wsgorilla.GraphQLWS, subscribe: "start", stop: "stop", data: "data"},
 }
 
-func send(t *testing.T, c *websocket.Conn, m msg) {
+func send(t testing.TB, c *websocket.Conn, m msg) {
 	t.Helper()
 	if err := c.WriteJSON(m); err != nil {
 		t.Fatalf("WriteJSON(%s) error = %v", m.Type, err)
@@ -225,7 +229,7 @@ func send(t *testing.T, c *websocket.Conn, m msg) {
 }
 
 // read reads the next message.
-func read(t *testing.T, c *websocket.Conn) msg {
+func read(t testing.TB, c *websocket.Conn) msg {
 	t.Helper()
 	if err := c.SetReadDeadline(time.Now().Add(safety)); err != nil {
 		t.Fatal(err)
@@ -239,7 +243,7 @@ func read(t *testing.T, c *websocket.Conn) msg {
 
 // expect reads up to the next message of type typ, skipping graphql-ws "ka"
 // keep-alives unless typ is "ka", and fails on any other type.
-func expect(t *testing.T, c *websocket.Conn, typ string) msg {
+func expect(t testing.TB, c *websocket.Conn, typ string) msg {
 	t.Helper()
 	for {
 		m := read(t, c)
@@ -256,7 +260,7 @@ func expect(t *testing.T, c *websocket.Conn, typ string) msg {
 // readClose reads until the connection fails and returns the close frame it
 // got; a server that drops the TCP connection yields code 1006. Messages on
 // the way are discarded.
-func readClose(t *testing.T, c *websocket.Conn) *websocket.CloseError {
+func readClose(t testing.TB, c *websocket.Conn) *websocket.CloseError {
 	t.Helper()
 	if err := c.SetReadDeadline(time.Now().Add(safety)); err != nil {
 		t.Fatal(err)

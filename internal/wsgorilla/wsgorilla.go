@@ -5,19 +5,24 @@
 // implementation:
 //
 //	srv.AddTransport(transport.Websocket{
-//		Implementation: wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins}),
-//		InitFunc:       initFunc, // return wsgorilla.RejectInit(ctx) with its error
-//		InitTimeout:    10 * time.Second,
-//		PingPongInterval:      15 * time.Second, // graphql-transport-ws
-//		KeepAlivePingInterval: 15 * time.Second, // graphql-ws ("ka")
+//		Implementation:        wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins}),
+//		InitFunc:              initFunc, // on failure: return wsgorilla.RejectInit(ctx), nil, err
+//		InitTimeout:           10 * time.Second,
+//		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
+//		KeepAlivePingInterval: 15 * time.Second, // graphql-ws "ka"
 //	})
 //
+// Both graphql-transport-ws and the legacy graphql-ws subprotocol are served;
+// a client offering both gets graphql-transport-ws.
+//
 // On top of gqlgen's protocol handling the implementation adds what a public
-// endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403),
-// gqlgen's PayloadReadLimit, a write deadline so a client that stops reading
-// cannot hold a server goroutine forever, serialised writes, and closing
-// connections that are still waiting for connection_init when the request's
-// context ends (gqlgen itself only watches the context after the handshake).
+// endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403;
+// wrap the handler in [CheckOrigin] too for refusals without gqlgen's log
+// noise), gqlgen's PayloadReadLimit, a write deadline so a client that stops
+// reading cannot hold a server goroutine forever, serialised writes, and
+// closing connections that are still waiting for connection_init when the
+// request's context ends (gqlgen itself watches the context only after
+// connection_ack), so cancelling the http.Server's BaseContext ends them all.
 package wsgorilla
 
 import (
