@@ -202,6 +202,11 @@ func (b *Broker) startServer() error {
 			p = server.RANDOM_PORT
 		}
 		sopts.Cluster = server.ClusterOpts{Name: o.ClusterName, Host: host, Port: p}
+		// Routing starts only once the client listener is up, so a clustered
+		// server listens for clients too (on a random loopback port).
+		sopts.DontListen = false
+		sopts.Host = "127.0.0.1"
+		sopts.Port = server.RANDOM_PORT
 		for _, r := range o.Routes {
 			rs := server.RoutesFromStr(r)
 			sopts.Routes = append(sopts.Routes, rs...)

@@ -1,0 +1,232 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+)
+
+// fakeLister serves consent lists from memory and counts calls.
+type fakeLister struct {
+	mu       sync.Mutex
+	consents map[string][]finpro.Consent // by mobile
+	calls    int
+	err      error
+}
+
+func (f *fakeLister) Consents(_ context.Context, req finpro.ConsentListRequest) (*finpro.ConsentPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []finpro.Consent
+	for _, c := range f.consents[req.MobileNumber] {
+		if c.ProductID == req.ProductID {
+			out = append(out, c)
+		}
+	}
+	return &finpro.ConsentPage{Consents: out}, nil
+}
+
+func (f *fakeLister) set(mobile, handle string, status finpro.ConsentStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.consents == nil {
+		f.consents = make(map[string][]finpro.Consent)
+	}
+	for i, c := range f.consents[mobile] {
+		if c.ConsentHandle == handle {
+			f.consents[mobile][i].Status = status
+			return
+		}
+	}
+	f.consents[mobile] = append(f.consents[mobile], finpro.Consent{
+		ConsentHandle: handle, ConsentID: "c-" + handle, Status: status, ProductID: "PFM_DASHBOARD",
+	})
+}
+
+func TestPoller(t *testing.T) {
+	b := startBroker(t, Options{})
+	lister := &fakeLister{}
+	p := NewPoller(b, lister, 0, nil)
+	ctx := t.Context()
+	hd, other := newHandle(), newHandle()
+	lister.set(mobileA, hd, finpro.ConsentPending)
+	lister.set(mobileA, other, finpro.ConsentActive)
+	lister.set(mobileB, newHandle(), finpro.ConsentPending)
+
+	if n := p.PollOnce(ctx); n != 0 || lister.calls != 0 {
+		t.Fatalf("PollOnce() without subscribers = %d events, %d calls, want 0, 0", n, lister.calls)
+	}
+	subCtx, cancelSub := context.WithCancel(ctx)
+	ch := subscribe(t, subCtx, b, Filter{Mobile: mobileA, ProductID: "PFM_DASHBOARD"})
+	subscribe(t, subCtx, b, Filter{ConsentHandle: newHandle()}) // not pollable
+
+	steps := []struct {
+		status     finpro.ConsentStatus
+		wantEvents int
+		wantStatus string
+	}{
+		{finpro.ConsentPending, 0, ""}, // baseline
+		{finpro.ConsentPending, 0, ""}, // no change
+		{finpro.ConsentActive, 1, StatusConsentApproved},
+		{finpro.ConsentPaused, 1, StatusConsentPaused},
+		{finpro.ConsentActive, 1, StatusConsentResumed},
+		{finpro.ConsentRevoked, 1, StatusConsentRevoked},
+	}
+	for i, st := range steps {
+		lister.set(mobileA, hd, st.status)
+		if n := p.PollOnce(ctx); n != st.wantEvents {
+			t.Fatalf("step %d: PollOnce() = %d events, want %d", i, n, st.wantEvents)
+		}
+		if st.wantEvents == 0 {
+			continue
+		}
+		ev := recv(t, ch)
+		if ev.ConsentHandle != hd || ev.Status != st.wantStatus || ev.ConsentStatus != st.status || ev.Source != SourcePoller {
+			t.Errorf("step %d: event = %s %s/%s from %s, want %s/%s from the poller", i, ev.ConsentHandle, ev.Status, ev.ConsentStatus, ev.Source, st.wantStatus, st.status)
+		}
+	}
+	if lister.calls != len(steps) {
+		t.Errorf("consent list calls = %d, want %d (one per round, only the watched customer)", lister.calls, len(steps))
+	}
+
+	// A second replica's poller (same broker here) seeing the same change
+	// publishes nothing, and neither does a poller after the webhook.
+	p2 := NewPoller(b, lister, 0, nil)
+	p2.PollOnce(ctx) // baseline: REVOKED
+	lister.set(mobileA, other, finpro.ConsentPaused)
+	if n := p.PollOnce(ctx); n != 1 {
+		t.Errorf("first poller PollOnce() = %d, want 1", n)
+	}
+	if n := p2.PollOnce(ctx); n != 0 {
+		t.Errorf("second poller PollOnce() after the first published = %d, want 0", n)
+	}
+	if ev := recv(t, ch); ev.ConsentHandle != other || ev.Status != StatusConsentPaused {
+		t.Errorf("event = %s %s, want the PAUSED change once", ev.ConsentHandle, ev.Status)
+	}
+	h := b.WebhookHandler(testSecret, "", 0)
+	mustPost(t, h, consentPayload(t, other, StatusConsentRevoked, mobileA))
+	if ev := recv(t, ch); ev.Status != StatusConsentRevoked || ev.Source != SourceWebhook {
+		t.Errorf("event = %s from %s, want the webhook's REVOKED", ev.Status, ev.Source)
+	}
+	lister.set(mobileA, other, finpro.ConsentRevoked)
+	if n := p.PollOnce(ctx); n != 0 {
+		t.Errorf("PollOnce() after the webhook announced the change = %d, want 0", n)
+	}
+
+	// Errors are logged and retried, not fatal.
+	lister.mu.Lock()
+	lister.err = errors.New("upstream down")
+	lister.mu.Unlock()
+	if n := p.PollOnce(ctx); n != 0 {
+		t.Errorf("PollOnce() with a failing lister = %d, want 0", n)
+	}
+
+	// Without subscribers the pair is forgotten.
+	cancelSub()
+	waitClosed(t, ch)
+	deadlineWatched(t, b, 0)
+	p.PollOnce(ctx)
+	if len(p.last) != 0 {
+		t.Errorf("poller memory after the last subscriber left = %d pairs, want 0", len(p.last))
+	}
+}
+
+// deadlineWatched waits until the hub watches n pairs.
+func deadlineWatched(t *testing.T, b *Broker, n int) {
+	t.Helper()
+	for range 1500 {
+		if len(b.hub.watched()) == n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("watched pairs = %d, want %d", len(b.hub.watched()), n)
+}
+
+func TestPollerRun(t *testing.T) {
+	b := startBroker(t, Options{})
+	lister := &fakeLister{}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- NewPoller(b, lister, 0, nil).Run(ctx) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run() = %v, want nil", err)
+	}
+}
+
+func TestReplayStore(t *testing.T) {
+	b := startBroker(t, Options{})
+	s := b.ReplayStore()
+	s.chunk = 1000 // exercise chunking without megabytes
+	ctx := t.Context()
+
+	large := bytes.Repeat([]byte("0123456789"), 450) // 5 chunks
+	tests := []struct {
+		name  string
+		key   string
+		value []byte
+	}{
+		{"small", "idem-1", []byte(`{"accounts":[]}`)},
+		{"empty", "idem-2", []byte{}},
+		{"odd key", "consent/with spaces.and*wildcards>", []byte("x")},
+		{"chunked", "idem-3", large},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok, err := s.Get(ctx, tc.key); ok || err != nil {
+				t.Fatalf("Get(%q) before Put = %t, %v, want false, nil", tc.key, ok, err)
+			}
+			if err := s.Put(ctx, tc.key, tc.value); err != nil {
+				t.Fatalf("Put(%q) error = %v", tc.key, err)
+			}
+			got, ok, err := s.Get(ctx, tc.key)
+			if err != nil || !ok || !bytes.Equal(got, tc.value) {
+				t.Errorf("Get(%q) = %d bytes, %t, %v, want %d bytes, true, nil", tc.key, len(got), ok, err, len(tc.value))
+			}
+		})
+	}
+	// A second store (another replica) sees the same values.
+	other := b.ReplayStore()
+	if got, ok, _ := other.Get(ctx, "idem-3"); !ok || !bytes.Equal(got, large) {
+		t.Errorf("Get from another store = %d bytes, %t, want the chunked value", len(got), ok)
+	}
+	// Replacing a chunked value with a small one.
+	if err := s.Put(ctx, "idem-3", []byte("small")); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, _ := s.Get(ctx, "idem-3"); !ok || string(got) != "small" {
+		t.Errorf("Get after replace = %q, %t, want %q, true", got, ok, "small")
+	}
+}
+
+func TestRememberConsent(t *testing.T) {
+	b := startBroker(t, Options{})
+	h := b.WebhookHandler(testSecret, "", 0)
+	hd := newHandle()
+	if err := b.RememberConsent(t.Context(), mobileA, hd); err != nil {
+		t.Fatalf("RememberConsent() error = %v", err)
+	}
+	if err := b.RememberConsent(t.Context(), "123", hd); err == nil {
+		t.Error("RememberConsent(bad mobile) error = nil, want an error")
+	}
+	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
+	// A rejection without a VUA.
+	mustPost(t, h, payload(t, map[string]any{
+		"consentHandle": hd, "eventType": "CONSENT", "eventStatus": "CONSENT_REJECTED", "consentId": "",
+	}))
+	ev := recv(t, ch)
+	keyA, _ := b.CustomerKey(mobileA)
+	if ev.ConsentHandle != hd || ev.CustomerKey != keyA {
+		t.Errorf("event for a remembered handle: customer known = %t, want true", ev.CustomerKey == keyA)
+	}
+}
