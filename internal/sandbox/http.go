@@ -132,7 +132,7 @@ func (s *Sandbox) recoverer(h http.Handler) http.Handler {
 
 // serveAPI runs the checks every FinPro path shares, in the order a gateway
 // would: rate limit, method, latency, gateway errors, credentials, injected
-// faults, content type, body.
+// faults, content type, body size.
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 	if !s.rateLimit(w, r) {
 		return
@@ -142,6 +142,9 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 		s.fail(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Method not allowed")
 		return
 	}
+	// Read the body first: only then does net/http watch the connection, so
+	// a client that gives up cancels r.Context() during the latency below.
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if d := s.cfg.Latency; d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -171,10 +174,9 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 		s.fail(w, http.StatusBadRequest, "InvalidRequest", "Content-Type must be application/json")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
+	if readErr != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		if errors.As(readErr, &mbe) {
 			s.fail(w, http.StatusBadRequest, "InvalidRequest", "Request body too large")
 			return
 		}
