@@ -300,12 +300,9 @@ func (s *Sandbox) getAllFIData(w http.ResponseWriter, r *http.Request, body []by
 		s.failCode(w, "NoDataAvailable", "")
 		return
 	}
-	var b bytes.Buffer
-	b.WriteByte('[')
+	ranges := make([][2]int, len(k.accounts))
+	size := 2
 	for i, a := range k.accounts {
-		if i > 0 {
-			b.WriteByte(',')
-		}
 		from, to := 0, len(a.txns)
 		if startDay != "" {
 			from = sort.Search(len(a.txns), func(j int) bool { return a.txns[j].ValueDate >= startDay })
@@ -313,7 +310,17 @@ func (s *Sandbox) getAllFIData(w http.ResponseWriter, r *http.Request, body []by
 		if endDay != "" {
 			to = max(from, sort.Search(len(a.txns), func(j int) bool { return a.txns[j].ValueDate > endDay }))
 		}
-		s.appendRebit(&b, a, from, to)
+		ranges[i] = [2]int{from, to}
+		size += rebitSize(a, from, to)
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteByte('[')
+	for i, a := range k.accounts {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		s.appendRebit(&b, a, ranges[i][0], ranges[i][1])
 	}
 	b.WriteByte(']')
 	s.success(w, b.Bytes(), "")
@@ -376,7 +383,12 @@ func (s *Sandbox) getAllLatestFIData(w http.ResponseWriter, r *http.Request, bod
 		s.failCode(w, "NoDataAvailable", "")
 		return
 	}
+	size := 2
+	for _, a := range k.accounts {
+		size += rebitSize(a, 0, len(a.txns))
+	}
 	var b bytes.Buffer
+	b.Grow(size)
 	b.WriteByte('[')
 	n := 0
 	for _, a := range k.accounts {

@@ -190,10 +190,24 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 // case-insensitively, as in any HTTP server; values exactly).
 func (s *Sandbox) authorised(r *http.Request) bool {
 	h := r.Header
-	return h.Get("client_id") == s.cfg.ClientID &&
-		h.Get("client_secret") == s.cfg.ClientSecret &&
-		h.Get("organisationId") == s.cfg.OrganisationID &&
-		h.Get("appIdentifier") == s.cfg.AppIdentifier
+	return header(h, "client_id") == s.cfg.ClientID &&
+		header(h, "client_secret") == s.cfg.ClientSecret &&
+		header(h, "organisationId") == s.cfg.OrganisationID &&
+		header(h, "appIdentifier") == s.cfg.AppIdentifier
+}
+
+// header finds name case-insensitively, also among keys a caller set directly
+// in the map without canonicalising them (in-process requests).
+func header(h http.Header, name string) string {
+	if v := h.Get(name); v != "" {
+		return v
+	}
+	for k, v := range h {
+		if len(v) > 0 && strings.EqualFold(k, name) {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 func writeHTML503(w http.ResponseWriter) {
@@ -221,7 +235,7 @@ type window struct {
 // rateLimit sets the X-RateLimit-* headers and answers 429 when the caller's
 // window is used up. It reports whether the request may go on.
 func (s *Sandbox) rateLimit(w http.ResponseWriter, r *http.Request) bool {
-	key := r.Header.Get("client_id")
+	key := header(r.Header, "client_id")
 	if key != s.cfg.ClientID {
 		key = "\x00other" // unknown ids share one window: bounded memory
 	}
@@ -286,16 +300,19 @@ func (s *Sandbox) failCode(w http.ResponseWriter, code, msg string) {
 	s.fail(w, st, code, msg)
 }
 
+const successHead = `{"ver":"` + apiVersion + `","status":"success","data":`
+
 // success writes {"ver","status":"success","data":data<extra>,"timestamp"};
 // extra is pre-rendered JSON members starting with a comma, or empty.
 func (s *Sandbox) success(w http.ResponseWriter, data []byte, extra string) {
-	var b bytes.Buffer
-	b.Grow(len(data) + 128)
-	b.WriteString(`{"ver":"` + apiVersion + `","status":"success","data":`)
-	b.Write(data)
-	b.WriteString(extra)
-	b.WriteString(`,"timestamp":"` + s.timestamp() + `"}`)
-	writeJSON(w, http.StatusOK, b.Bytes())
+	ts := s.timestamp()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(successHead)+len(data)+len(extra)+len(ts)+len(`,"timestamp":""}`)))
+	w.WriteHeader(http.StatusOK)
+	// Written in pieces: data can be megabytes and is not copied again.
+	io.WriteString(w, successHead)
+	w.Write(data)
+	io.WriteString(w, extra+`,"timestamp":"`+ts+`"}`)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {

@@ -289,6 +289,15 @@ func (s *Sandbox) rebuild(a *account, from int) {
 	}
 }
 
+// rebitSize is about the length of appendRebit's output, to size buffers once.
+func rebitSize(a *account, from, to int) int {
+	n := 512 + len(a.profileJSON) + len(a.summaryJSON)
+	for i := from; i < to; i++ {
+		n += len(a.txnJSON[i]) + 1
+	}
+	return n
+}
+
 // appendRebit writes a's ReBIT element (getallfidata shape) with txns[from:to].
 func (s *Sandbox) appendRebit(b *bytes.Buffer, a *account, from, to int) {
 	b.WriteString(`{"linkReferenceNumber":`)
