@@ -220,7 +220,7 @@ func TestAppendIncremental(t *testing.T) {
 		{"bad type", link, `{"transactions":[{"type":"INTEREST","amount":"1.00"}]}`, 400},
 		{"three decimals", link, `{"transactions":[{"type":"CREDIT","amount":"1.005"}]}`, 400},
 		{"negative", link, `{"transactions":[{"type":"CREDIT","amount":"-1.00"}]}`, 400},
-		{"float exponent", link, `{"transactions":[{"type":"CREDIT","amount":"1e3"}]}`, 200},
+		{"exponent form", link, `{"transactions":[{"type":"CREDIT","amount":"1e3"}]}`, 200},
 		{"none", link, `{"transactions":[]}`, 400},
 		{"malformed", link, `{`, 400},
 	} {
