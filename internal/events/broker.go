@@ -37,10 +37,12 @@ type Options struct {
 	// URL of an external NATS cluster with JetStream; empty starts an embedded
 	// in-process server (no client port) and connects to it in-process.
 	URL string
-	// StoreDir holds the embedded server's JetStream files; the event stream
-	// and the handle index use file storage there. Empty: a temporary
-	// directory removed by Close, and memory storage. With URL set, StoreDir
-	// only selects file storage for the stream (the server owns its files).
+	// StoreDir holds the embedded server's JetStream files; the event stream,
+	// the handle index and the salt use file storage there. Empty: a
+	// temporary directory removed by Close, and memory storage. With URL set
+	// StoreDir is ignored and file storage is used (the server owns its
+	// files). An existing stream or bucket keeps the storage it was created
+	// with.
 	StoreDir string
 	// StreamMaxAge bounds how long events are kept, and so how far back a
 	// subscriber can resume [24h].
@@ -69,7 +71,9 @@ type Options struct {
 	ServerName string
 	// ClusterName, ClusterListen and Routes make the embedded server join a
 	// NATS cluster over routes (JetStream clustered); used by tests and small
-	// self-hosted setups. ClusterListen is host:port (port 0 = random).
+	// self-hosted setups. ClusterListen is host:port (port 0 = random). A
+	// clustered embedded server also accepts clients on a random loopback
+	// port (nats-server starts routing only after its client listener).
 	ClusterName   string
 	ClusterListen string
 	Routes        []string
@@ -118,7 +122,6 @@ type Broker struct {
 
 	ctx    context.Context // ends at Close; parents every subscription
 	cancel context.CancelFunc
-	pumps  sync.WaitGroup
 	once   sync.Once
 }
 
@@ -240,10 +243,7 @@ func (b *Broker) ClusterAddr() string {
 // feed, retrying while a new cluster has no JetStream leader yet.
 func (b *Broker) setup(ctx context.Context) error {
 	o := b.opts
-	storage := jetstream.MemoryStorage
-	if o.StoreDir != "" {
-		storage = jetstream.FileStorage
-	}
+	storage := b.storage()
 	retry := func(what string, f func(ctx context.Context) error) error {
 		delay := 100 * time.Millisecond
 		for {
@@ -252,6 +252,9 @@ func (b *Broker) setup(ctx context.Context) error {
 			cancel()
 			if err == nil {
 				return nil
+			}
+			if permanent(err) {
+				return fmt.Errorf("events: %s: %w", what, err)
 			}
 			b.logger.DebugContext(ctx, "jetstream not ready", "step", what, "err", err)
 			t := time.NewTimer(delay)
@@ -265,6 +268,10 @@ func (b *Broker) setup(ctx context.Context) error {
 		}
 	}
 	err := retry("create stream "+StreamName, func(ctx context.Context) (err error) {
+		storage := storage
+		if s, err := b.js.Stream(ctx, StreamName); err == nil {
+			storage = s.CachedInfo().Config.Storage // cannot be changed
+		}
 		b.stream, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 			Name:        StreamName,
 			Description: "FinPro webhook events (no PII; customers are keyed hashes)",
@@ -296,6 +303,14 @@ func (b *Broker) setup(ctx context.Context) error {
 		return err
 	}
 	err = retry("create bucket "+HandleBucket, func(ctx context.Context) (err error) {
+		storage := storage
+		if kv, err := b.js.KeyValue(ctx, HandleBucket); err == nil {
+			if st, err := kv.Status(ctx); err == nil {
+				if bs, ok := st.(*jetstream.KeyValueBucketStatus); ok {
+					storage = bs.StreamInfo().Config.Storage
+				}
+			}
+		}
 		b.handles, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 			Bucket:      HandleBucket,
 			Description: "consent handle -> customer key",
@@ -316,19 +331,40 @@ func (b *Broker) setup(ctx context.Context) error {
 	return retry("start live feed", b.startLive)
 }
 
+// permanent reports a JetStream error that waiting will not fix: a
+// configuration conflict with an existing stream or bucket, or a bad request.
+// A cluster without a leader yet answers 503 or not at all.
+func permanent(err error) bool {
+	var apiErr *jetstream.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.ErrorCode == 10052 || apiErr.Code == 400 // JSStreamInvalidConfigF
+}
+
+// storage is the storage of the stream and the durable buckets.
+func (b *Broker) storage() jetstream.StorageType {
+	if b.opts.URL != "" || b.opts.StoreDir != "" {
+		return jetstream.FileStorage
+	}
+	return jetstream.MemoryStorage
+}
+
 // loadSalt reads the deployment's salt, creating it on first start. Two
 // replicas racing here agree: Create fails for the loser, which then reads.
 func (b *Broker) loadSalt(ctx context.Context) error {
-	storage := jetstream.MemoryStorage
-	if b.opts.StoreDir != "" {
-		storage = jetstream.FileStorage
+	kv, err := b.js.KeyValue(ctx, MetaBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		kv, err = b.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      MetaBucket,
+			Description: "deployment-wide settings of the BFF",
+			Storage:     b.storage(),
+			Replicas:    b.opts.Replicas,
+		})
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			kv, err = b.js.KeyValue(ctx, MetaBucket)
+		}
 	}
-	kv, err := b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      MetaBucket,
-		Description: "deployment-wide settings of the BFF",
-		Storage:     storage,
-		Replicas:    b.opts.Replicas,
-	})
 	if err != nil {
 		return err
 	}
@@ -403,7 +439,6 @@ func (b *Broker) Close() {
 	b.once.Do(func() {
 		b.cancel()
 		b.hub.close()
-		b.pumps.Wait()
 		if b.live != nil {
 			b.live.Stop()
 			<-b.live.Closed()

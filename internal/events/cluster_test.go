@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // freePort returns a loopback TCP port free at the time of the call.
@@ -110,5 +113,77 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	if v, ok, err := b.ReplayStore().Get(t.Context(), "idem"); err != nil || !ok || string(v) != "result" {
 		t.Errorf("Get on B of a value Put on A = %q, %t, %v, want %q, true, nil", v, ok, err, "result")
+	}
+}
+
+// TestExternalURL connects to a NATS server the broker did not start, as
+// with NATS_URL, and checks two brokers on it share events and the salt.
+func TestExternalURL(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats server not ready")
+	}
+	a := startBroker(t, Options{URL: ns.ClientURL(), StoreDir: t.TempDir()})
+	b := startBroker(t, Options{URL: ns.ClientURL()})
+	if string(a.salt) != string(b.salt) {
+		t.Fatal("brokers on one NATS derived different customer-key salts")
+	}
+	if a.ClusterAddr() != "" {
+		t.Errorf("ClusterAddr() with an external URL = %q, want empty", a.ClusterAddr())
+	}
+	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
+	hd := newHandle()
+	mustPost(t, a.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, StatusConsentApproved, mobileA))
+	if ev := recv(t, ch); ev.ConsentHandle != hd {
+		t.Errorf("event on the second broker = %s, want %s", ev.ConsentHandle, hd)
+	}
+}
+
+// TestStartExistingStream adopts an existing stream's storage and fails fast
+// (not at the context's deadline) on a conflict waiting cannot fix.
+func TestStartExistingStream(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats server not ready")
+	}
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: StreamName, Subjects: []string{"finpro.consent.*.*"}, Storage: jetstream.MemoryStorage}); err != nil {
+		t.Fatal(err)
+	}
+	startBroker(t, Options{URL: ns.ClientURL()}) // wants file storage; keeps memory
+
+	if err := js.DeleteStream(ctx, StreamName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "SQUATTER", Subjects: []string{"finpro.>"}}); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if b, err := Start(sctx, Options{URL: ns.ClientURL()}); err == nil {
+		b.Close()
+		t.Fatal("Start() with overlapping subjects error = nil, want an error")
+	}
+	if sctx.Err() != nil {
+		t.Error("Start() waited for its deadline on a permanent error, want a prompt failure")
 	}
 }

@@ -41,7 +41,10 @@
 // only after JetStream acknowledged the write. A FinPro retry of an event is
 // recognised by an id hashed from (eventType, eventStatus, consentHandle,
 // consentId, timestamp, sessionId), dropped by JetStream, and answered 200.
-// Its documentation lists every status code.
+// Its documentation lists every status code. A retry arriving after the
+// duplicate window is stored again; subscribers then see the same status
+// twice, which is harmless for a status notification, so no longer-lived
+// deduplication store is kept.
 //
 // # Subscriptions
 //

@@ -111,6 +111,9 @@ func (s *subscriber) take() ([]Event, bool) {
 // by customer key and by handle so a dispatch touches only matching ones.
 type hub struct {
 	limit int
+	// pumps counts the subscribers' goroutines; add registers one under mu, so
+	// none is added once close has run.
+	pumps sync.WaitGroup
 
 	mu       sync.Mutex
 	closed   bool
@@ -133,13 +136,15 @@ func newHub(limit int) *hub {
 	}
 }
 
-// add registers s and returns the sequence of the last event dispatched.
+// add registers s and returns the sequence of the last event dispatched. The
+// caller runs s's pump or calls remove; either ends with h.pumps.Done.
 func (h *hub) add(s *subscriber) (uint64, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return 0, ErrClosed
 	}
+	h.pumps.Add(1)
 	if s.handle != "" {
 		addTo(h.byHandle, s.handle, s)
 	} else {
@@ -151,7 +156,9 @@ func (h *hub) add(s *subscriber) (uint64, error) {
 	return h.lastSeq, nil
 }
 
+// remove unregisters s, added by add.
 func (h *hub) remove(s *subscriber) {
+	defer h.pumps.Done()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if s.handle != "" {
@@ -211,10 +218,13 @@ func (h *hub) advance(seq uint64) {
 	h.mu.Unlock()
 }
 
+// close refuses new subscribers and waits for the pumps, which end once the
+// broker's context is done.
 func (h *hub) close() {
 	h.mu.Lock()
 	h.closed = true
 	h.mu.Unlock()
+	h.pumps.Wait()
 }
 
 // watched lists the (mobile, product) pairs that have subscribers now.
@@ -294,13 +304,11 @@ func (b *Broker) Subscribe(ctx context.Context, f Filter) (<-chan Event, error) 
 	sctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(b.ctx, cancel)
 	out := make(chan Event)
-	b.pumps.Add(1)
 	go func() {
-		defer b.pumps.Done()
+		defer b.hub.remove(s)
 		defer close(out)
 		defer cancel()
 		defer stop()
-		defer b.hub.remove(s)
 		b.pump(sctx, s, out, last, catchUp)
 	}()
 	return out, nil

@@ -65,8 +65,10 @@ func TestSubscribeFilters(t *testing.T) {
 		{"customer B", byCustomerB, []seen{{handleB, StatusConsentApproved}, {sentinelB, StatusConsentRevoked}}},
 		{"handle A2", byHandleA2, []seen{{handleA2, StatusConsentPaused}, {handleA2, StatusConsentResumed}}},
 		{"customer A with data", withData, []seen{
-			{handleA1, StatusConsentApproved}, {handleA1, StatusDataReady},
-			{handleA2, StatusConsentPaused}, {handleA2, StatusConsentResumed},
+			{handleA1, StatusConsentApproved},
+			{handleA1, StatusDataReady},
+			{handleA2, StatusConsentPaused},
+			{handleA2, StatusConsentResumed},
 		}},
 		{"customer A other product", otherProduct, []seen{{handleA1, StatusConsentApproved}, {handleA2, StatusConsentResumed}}},
 	}

@@ -100,8 +100,10 @@ func TestWebhookHandler(t *testing.T) {
 	})
 	tests = append(tests, testCase{
 		name: "sha256= prefix",
-		requests: []request{{http.MethodPost, consentPayload(t, newHandle(), StatusConsentExpired, mobileA),
-			"prefixed"}},
+		requests: []request{{
+			http.MethodPost, consentPayload(t, newHandle(), StatusConsentExpired, mobileA),
+			"prefixed",
+		}},
 		wantCodes: []int{200}, wantStored: 1,
 	})
 	tests = append(tests, testCase{
