@@ -108,7 +108,7 @@ func TestTwoReplicas(t *testing.T) {
 	}
 
 	// The replay store is shared too.
-	if err := a.ReplayStore().Put(t.Context(), "idem", []byte("result")); err != nil {
+	if err := a.ReplayStore().Put(t.Context(), "idem", []byte("result"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	if v, ok, err := b.ReplayStore().Get(t.Context(), "idem"); err != nil || !ok || string(v) != "result" {

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -161,51 +160,6 @@ func TestPollerRun(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run() = %v, want nil", err)
-	}
-}
-
-func TestReplayStore(t *testing.T) {
-	b := startBroker(t, Options{})
-	s := b.ReplayStore()
-	s.chunk = 1000 // exercise chunking without megabytes
-	ctx := t.Context()
-
-	large := bytes.Repeat([]byte("0123456789"), 450) // 5 chunks
-	tests := []struct {
-		name  string
-		key   string
-		value []byte
-	}{
-		{"small", "idem-1", []byte(`{"accounts":[]}`)},
-		{"empty", "idem-2", []byte{}},
-		{"odd key", "consent/with spaces.and*wildcards>", []byte("x")},
-		{"chunked", "idem-3", large},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, ok, err := s.Get(ctx, tc.key); ok || err != nil {
-				t.Fatalf("Get(%q) before Put = %t, %v, want false, nil", tc.key, ok, err)
-			}
-			if err := s.Put(ctx, tc.key, tc.value); err != nil {
-				t.Fatalf("Put(%q) error = %v", tc.key, err)
-			}
-			got, ok, err := s.Get(ctx, tc.key)
-			if err != nil || !ok || !bytes.Equal(got, tc.value) {
-				t.Errorf("Get(%q) = %d bytes, %t, %v, want %d bytes, true, nil", tc.key, len(got), ok, err, len(tc.value))
-			}
-		})
-	}
-	// A second store (another replica) sees the same values.
-	other := b.ReplayStore()
-	if got, ok, _ := other.Get(ctx, "idem-3"); !ok || !bytes.Equal(got, large) {
-		t.Errorf("Get from another store = %d bytes, %t, want the chunked value", len(got), ok)
-	}
-	// Replacing a chunked value with a small one.
-	if err := s.Put(ctx, "idem-3", []byte("small")); err != nil {
-		t.Fatal(err)
-	}
-	if got, ok, _ := s.Get(ctx, "idem-3"); !ok || string(got) != "small" {
-		t.Errorf("Get after replace = %q, %t, want %q, true", got, ok, "small")
 	}
 }
 

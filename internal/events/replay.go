@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -17,24 +18,29 @@ import (
 // SYNC_REPLAY bucket (memory storage, entries expire after Options.ReplayTTL),
 // so a retry that lands on another replica replays the stored result instead
 // of consuming a new increment upstream. Keys are hashed (any string is
-// fine); values larger than one NATS message are split into chunks. It is
-// safe for concurrent use.
+// fine); values larger than one NATS message are split into chunks. Its
+// method set matches the graph's replay.Store (internal/loaders/replay). It
+// is safe for concurrent use.
 type ReplayStore struct {
 	kv    jetstream.KeyValue
 	chunk int
+	max   time.Duration
+	now   func() time.Time
 }
 
 // ReplayStore returns the broker's store.
 func (b *Broker) ReplayStore() *ReplayStore {
 	// Leave room in each message for the subject and headers.
 	chunk := int(b.nc.MaxPayload()) - 8<<10
-	return &ReplayStore{kv: b.replay, chunk: max(chunk, 1<<10)}
+	return &ReplayStore{kv: b.replay, chunk: max(chunk, 1<<10), max: b.opts.ReplayTTL, now: time.Now}
 }
 
-// A head entry is a one-byte kind, then the value (inline) or a manifest.
+// A head entry is a one-byte kind and an 8-byte expiry (Unix nanoseconds),
+// then the value (inline) or a manifest (chunked).
 const (
 	replayInline  = 0
 	replayChunked = 1
+	headerLen     = 9
 )
 
 func replayKey(key string) string {
@@ -54,14 +60,17 @@ func (s *ReplayStore) Get(ctx context.Context, key string) ([]byte, bool, error)
 		return nil, false, fmt.Errorf("events: replay get: %w", err)
 	}
 	v := e.Value()
-	if len(v) == 0 {
+	if len(v) < headerLen {
+		return nil, false, nil
+	}
+	if exp := int64(binary.BigEndian.Uint64(v[1:headerLen])); s.now().UnixNano() >= exp {
 		return nil, false, nil
 	}
 	switch v[0] {
 	case replayInline:
-		return bytes.Clone(v[1:]), true, nil
+		return bytes.Clone(v[headerLen:]), true, nil
 	case replayChunked:
-		return s.getChunks(ctx, hk, v[1:])
+		return s.getChunks(ctx, hk, v[headerLen:])
 	}
 	return nil, false, fmt.Errorf("events: replay get: unknown entry kind %d", v[0])
 }
@@ -90,11 +99,18 @@ func (s *ReplayStore) getChunks(ctx context.Context, hk string, manifest []byte)
 	return out, true, nil
 }
 
-// Put stores value under key, replacing any earlier value.
-func (s *ReplayStore) Put(ctx context.Context, key string, value []byte) error {
+// Put stores value under key for ttl, replacing any earlier value. A ttl of
+// zero or beyond Options.ReplayTTL (the bucket's TTL) is Options.ReplayTTL.
+func (s *ReplayStore) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if ttl <= 0 || ttl > s.max {
+		ttl = s.max
+	}
+	head := make([]byte, headerLen, headerLen+min(len(value), s.chunk))
+	binary.BigEndian.PutUint64(head[1:], uint64(s.now().Add(ttl).UnixNano()))
 	hk := replayKey(key)
-	if len(value)+1 <= s.chunk {
-		if _, err := s.kv.Put(ctx, hk, append([]byte{replayInline}, value...)); err != nil {
+	if len(value)+headerLen <= s.chunk {
+		head[0] = replayInline
+		if _, err := s.kv.Put(ctx, hk, append(head, value...)); err != nil {
 			return fmt.Errorf("events: replay put: %w", err)
 		}
 		return nil
@@ -109,7 +125,8 @@ func (s *ReplayStore) Put(ctx context.Context, key string, value []byte) error {
 		n++
 	}
 	sum := sha256.Sum256(value)
-	head := binary.AppendUvarint([]byte{replayChunked}, n)
+	head[0] = replayChunked
+	head = binary.AppendUvarint(head, n)
 	head = append(head, sum[:]...)
 	if _, err := s.kv.Put(ctx, hk, head); err != nil {
 		return fmt.Errorf("events: replay put: %w", err)
