@@ -2,8 +2,11 @@ package events
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -385,4 +388,30 @@ func (b *Broker) catchUp(ctx context.Context, s *subscriber, after uint64, out c
 			return after, ctx.Err()
 		}
 	}
+}
+
+// cursorPrefix versions the opaque cursor format.
+const cursorPrefix = "ev1:"
+
+// Cursor is an opaque resume token for this event: a client hands it back
+// (ParseCursor gives Filter.ResumeAfter) to resume after it.
+func (e Event) Cursor() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatUint(e.Seq, 10)))
+}
+
+// ParseCursor reads a cursor made by Event.Cursor; "" gives 0 (only new
+// events).
+func ParseCursor(cursor string) (uint64, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || !strings.HasPrefix(string(raw), cursorPrefix) {
+		return 0, errors.New("events: invalid cursor")
+	}
+	seq, err := strconv.ParseUint(string(raw[len(cursorPrefix):]), 10, 64)
+	if err != nil {
+		return 0, errors.New("events: invalid cursor")
+	}
+	return seq, nil
 }

@@ -270,3 +270,21 @@ func BenchmarkSubscription(b *testing.B) {
 		}
 	}
 }
+
+func TestCursor(t *testing.T) {
+	for _, seq := range []uint64{0, 1, 42, 1 << 63} {
+		c := Event{Seq: seq}.Cursor()
+		got, err := ParseCursor(c)
+		if err != nil || got != seq {
+			t.Errorf("ParseCursor(Event{Seq: %d}.Cursor()) = %d, %v, want %d, nil", seq, got, err, seq)
+		}
+	}
+	if got, err := ParseCursor(""); got != 0 || err != nil {
+		t.Errorf("ParseCursor(\"\") = %d, %v, want 0, nil", got, err)
+	}
+	for _, bad := range []string{"!!", "MTIz" /* "123" */, "ZXYxOi0x" /* "ev1:-1" */} {
+		if _, err := ParseCursor(bad); err == nil {
+			t.Errorf("ParseCursor(%q) error = nil, want an error", bad)
+		}
+	}
+}
