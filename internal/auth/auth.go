@@ -6,7 +6,10 @@
 // defines the identity and its context accessors.
 package auth
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Principal is an authenticated caller.
 type Principal struct {
@@ -19,6 +22,9 @@ type Principal struct {
 	Scopes []string
 	// Products are the productIDs the caller may use; empty means any.
 	Products []string
+	// ExpiresAt is when the token stops being valid; long-lived operations
+	// (subscriptions) end then. Zero means no expiry is known.
+	ExpiresAt time.Time
 }
 
 type ctxKey struct{}
