@@ -36,7 +36,11 @@ type config struct {
 	JWTAudience      string
 
 	NATSURL        string
+	NATSStoreDir   string
 	AllowedOrigins []string
+	// ConsentPollInterval turns on the fallback poller of the consent list
+	// (for deployments FinPro's webhooks cannot reach); 0 keeps it off.
+	ConsentPollInterval time.Duration
 
 	SandboxSeed    int64
 	SandboxLatency time.Duration
@@ -64,6 +68,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		latency  = fs.String("sandbox-latency", env("SANDBOX_LATENCY", "0s"), "added latency of every sandbox FinPro call (env SANDBOX_LATENCY)")
 		seed     = fs.String("sandbox-seed", env("SANDBOX_SEED", "1"), "seed of the sandbox's demo data (env SANDBOX_SEED)")
 		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
+		poll     = fs.String("consent-poll-interval", env("CONSENT_POLL_INTERVAL", "0s"), "poll FinPro's consent list this often for customers with live subscribers; 0 = off (env CONSENT_POLL_INTERVAL)")
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
@@ -74,6 +79,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM public key of the token issuer (env JWT_PUBLIC_KEY_FILE)")
 	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", ""), "required token issuer (env JWT_ISSUER)")
 	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", ""), "required token audience (env JWT_AUDIENCE)")
+	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", env("NATS_STORE_DIR", ""), "embedded NATS JetStream directory; empty keeps events in memory (env NATS_STORE_DIR)")
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS cluster URL; empty runs an embedded server (env NATS_URL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -111,6 +117,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"SANDBOX_LATENCY", *latency, &c.SandboxLatency},
 		{"FINPRO_TIMEOUT", *upstream, &c.UpstreamTimeout},
 		{"SHUTDOWN_TIMEOUT", *shutdown, &c.ShutdownTimeout},
+		{"CONSENT_POLL_INTERVAL", *poll, &c.ConsentPollInterval},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)

@@ -28,6 +28,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,6 +43,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -101,6 +103,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		finproURL = cfg.FinproBaseURL
 		creds     = cfg.Finpro
 	)
+	if cfg.sandboxMode() && cfg.WebhookSecret == "" {
+		// The embedded sandbox and the webhook intake share a per-process key.
+		cfg.WebhookSecret = rand.Text()
+	}
 	if cfg.sandboxMode() {
 		var sbURL string
 		sb, sbURL, err = startSandbox(ctx, cfg, base+"/webhooks/finpro", logger)
@@ -127,8 +133,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
+	broker, err := events.Start(ctx, events.Options{
+		URL:      cfg.NATSURL,
+		StoreDir: cfg.NATSStoreDir,
+		Logger:   logger,
+	})
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	defer broker.Close()
+	if cfg.ConsentPollInterval > 0 {
+		poller := events.NewPoller(broker, fp, cfg.ConsentPollInterval, logger)
+		go poller.Run(ctx)
+	}
+
 	var ready atomic.Bool
-	h := newHandler(logger, cfg, fp, sb, &ready)
+	h := newHandler(logger, cfg, fp, sb, broker, &ready)
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
 		ready.Store(true)
 		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
@@ -247,7 +267,7 @@ func loopbackAddr(a net.Addr) string {
 const maxRequestBytes = 1 << 20
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, ready *atomic.Bool) http.Handler {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, ready *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -264,11 +284,13 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	gql := graph.NewHandler(graph.Config{
 		FinPro: fp,
 		Logger: logger,
+		Replay: broker.ReplayStore(),
 		// The playground needs introspection; production exposes it only
 		// through the (later) identity checks.
 		Introspection: cfg.sandboxMode(),
 	})
 	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxRequestBytes))
+	mux.Handle("/webhooks/finpro", broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0))
 	if sb != nil {
 		mux.Handle("/_sandbox/", sb.Handler())
 	}
