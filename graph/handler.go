@@ -2,21 +2,28 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
 // Config configures the GraphQL handler.
@@ -38,12 +45,119 @@ type Config struct {
 	QueryCacheSize int
 	// APQCacheSize is the automatic persisted query LRU size (default 100).
 	APQCacheSize int
+	// Events is the live feed behind subscriptions (an *events.Broker); nil
+	// makes subscriptions fail with UPSTREAM_UNAVAILABLE. When Replay is nil
+	// and Events has a ReplayStore method, sync results are kept there.
+	Events EventSource
+	// Websocket configures the websocket transport of subscriptions.
+	Websocket WebsocketConfig
 }
 
-// NewHandler returns the GraphQL server: OPTIONS, GET (queries only) and POST
-// transports, a parsed-query cache, automatic persisted queries, per-operation
-// loaders, and the error presenter and recover func of the error contract.
-// Callers add more transports (the websocket) with AddTransport.
+// EventSource is the live feed of FinPro's events behind subscriptions.
+// *events.Broker satisfies it.
+type EventSource interface {
+	// Subscribe returns the events matching f; the channel closes when ctx
+	// ends or the feed stops.
+	Subscribe(ctx context.Context, f events.Filter) (<-chan events.Event, error)
+	// RememberConsent records a consent handle's customer (requestConsent
+	// calls it), so events that hide the mobile still reach the customer's
+	// subscribers.
+	RememberConsent(ctx context.Context, mobile, consentHandle string) error
+}
+
+// WebsocketConfig configures the websocket transport (graphql-transport-ws and
+// the legacy graphql-ws, on gorilla/websocket).
+type WebsocketConfig struct {
+	// AllowedOrigins lists the browser origins that may open a websocket
+	// (scheme://host[:port]; "*" allows all). A request without an Origin
+	// header (a native app) is always allowed; any other origin gets HTTP 403.
+	AllowedOrigins []string
+	// InitFunc checks connection_init (e.g. verifies the token in its payload
+	// and puts the Principal into the context); nil accepts every connection.
+	// A rejection closes the connection with 4403 Forbidden; the client sees
+	// only the message of an *apierr.Error, any other error as "forbidden".
+	InitFunc transport.WebsocketInitFunc
+	// InitTimeout is how long a connection may take to send connection_init
+	// (default 10s).
+	InitTimeout time.Duration
+	// KeepAlive is the interval of the server's pings (graphql-transport-ws
+	// ping, which the client must answer within two intervals, and graphql-ws
+	// "ka") (default 25s).
+	KeepAlive time.Duration
+	// ReadLimit bounds the size of one client message in bytes (default 64 KiB).
+	ReadLimit int64
+	// WriteTimeout bounds every write; a client that stops reading is
+	// disconnected (default wsgorilla.DefaultWriteTimeout).
+	WriteTimeout time.Duration
+}
+
+// Websocket defaults.
+const (
+	DefaultInitTimeout = 10 * time.Second
+	DefaultKeepAlive   = 25 * time.Second
+	DefaultReadLimit   = 64 << 10
+)
+
+// websocket returns the transport for c.
+func (c WebsocketConfig) websocket() transport.Websocket {
+	if c.InitTimeout <= 0 {
+		c.InitTimeout = DefaultInitTimeout
+	}
+	if c.KeepAlive <= 0 {
+		c.KeepAlive = DefaultKeepAlive
+	}
+	if c.ReadLimit <= 0 {
+		c.ReadLimit = DefaultReadLimit
+	}
+	return transport.Websocket{
+		Implementation: wsgorilla.New(wsgorilla.Options{
+			AllowedOrigins: c.AllowedOrigins,
+			WriteTimeout:   c.WriteTimeout,
+		}),
+		InitFunc:              rejectWith4403(c.InitFunc),
+		InitTimeout:           c.InitTimeout,
+		PingPongInterval:      c.KeepAlive,
+		KeepAlivePingInterval: c.KeepAlive,
+		PayloadReadLimit:      &c.ReadLimit,
+	}
+}
+
+// rejectWith4403 wraps an InitFunc so that any rejection closes the connection
+// with 4403 Forbidden, and the client (graphql-ws sends the error's text in
+// connection_error) sees only a safe message.
+func rejectWith4403(f transport.WebsocketInitFunc) transport.WebsocketInitFunc {
+	if f == nil {
+		return nil
+	}
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		next, ack, err := f(ctx, p)
+		if err == nil {
+			return next, ack, nil
+		}
+		msg := "forbidden"
+		if e, ok := apierr.As(err); ok {
+			msg = e.Message
+		}
+		return wsgorilla.RejectInit(ctx), nil, errors.New(msg)
+	}
+}
+
+// CheckOrigin returns middleware answering HTTP 403 to websocket upgrades from
+// an origin c.AllowedOrigins refuses, before gqlgen sees them. The handler
+// refuses them on its own; wrapping it only keeps the refusal out of the logs.
+func (c WebsocketConfig) CheckOrigin(next http.Handler) http.Handler {
+	return wsgorilla.CheckOrigin(c.AllowedOrigins)(next)
+}
+
+// NewHandler returns the GraphQL server: OPTIONS, GET (queries only), POST and
+// websocket (subscriptions, see WebsocketConfig) transports, a parsed-query
+// cache, automatic persisted queries, per-operation loaders, and the error
+// presenter and recover func of the error contract.
+//
+// Open websockets are hijacked connections that http.Server.Shutdown neither
+// closes nor waits for: they end, completing their subscriptions, when the
+// request's context ends, so serve the handler from a server whose
+// BaseContext is cancelled at shutdown.
 func NewHandler(cfg Config) *handler.Server {
 	if cfg.FinPro == nil {
 		panic("graph: NewHandler needs Config.FinPro")
@@ -58,16 +172,23 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.APQCacheSize <= 0 {
 		cfg.APQCacheSize = 100
 	}
+	if cfg.Replay == nil {
+		if s, ok := cfg.Events.(interface{ ReplayStore() *events.ReplayStore }); ok {
+			cfg.Replay = s.ReplayStore()
+		}
+	}
 	r := resolvers.New(resolvers.Options{
 		FinPro:    cfg.FinPro,
 		Logger:    logger,
 		Replay:    cfg.Replay,
 		ReplayTTL: cfg.ReplayTTL,
+		Events:    cfg.Events,
 	})
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(noSubscriptions{transport.POST{}})
+	srv.AddTransport(cfg.Websocket.websocket())
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -94,4 +215,27 @@ func withLoaders(c *finpro.Client) graphql.OperationMiddleware {
 		}
 		return next(loaders.With(ctx, l))
 	}
+}
+
+// noSubscriptions wraps an HTTP transport so that it refuses subscriptions
+// (BAD_USER_INPUT) instead of holding the request open until a first event:
+// subscriptions need the websocket. (gqlgen's GET transport refuses them
+// already.)
+type noSubscriptions struct{ graphql.Transport }
+
+// Do serves the request with an executor that refuses subscriptions.
+func (t noSubscriptions) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.Transport.Do(w, r, refuseSubscriptions{exec})
+}
+
+type refuseSubscriptions struct{ graphql.GraphExecutor }
+
+func (e refuseSubscriptions) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	oc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
+	if errs == nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		err := gqlerror.Errorf("subscriptions need a websocket (graphql-transport-ws or graphql-ws)")
+		errcode.Set(err, errcode.ValidationFailed)
+		return oc, gqlerror.List{err}
+	}
+	return oc, errs
 }

@@ -1443,6 +1443,13 @@ func (ec *executionContext) marshalNSyncedAccount2ᚖgithubᚗcomᚋmoneyoneᚑb
 	return ec._SyncedAccount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOConsent2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsent(ctx context.Context, sel ast.SelectionSet, v *model.Consent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Consent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConsentStatus2ᚕgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatusᚄ(ctx context.Context, v any) ([]model.ConsentStatus, error) {
 	if v == nil {
 		return nil, nil

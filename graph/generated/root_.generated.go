@@ -24,9 +24,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Consent() ConsentResolver
+	ConsentStatusEvent() ConsentStatusEventResolver
 	Customer() CustomerResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -63,6 +65,16 @@ type ComplexityRoot struct {
 	ConsentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConsentStatusEvent struct {
+		Consent       func(childComplexity int) int
+		ConsentHandle func(childComplexity int) int
+		ConsentID     func(childComplexity int) int
+		Cursor        func(childComplexity int) int
+		EventStatus   func(childComplexity int) int
+		OccurredAt    func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -227,6 +239,10 @@ type ComplexityRoot struct {
 	RevokeConsentPayload struct {
 		ConsentID func(childComplexity int) int
 		Status    func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ConsentStatusChanged func(childComplexity int, productID string, mobileNumber *string, consentHandle *string, after *string) int
 	}
 
 	SyncIncrementalDataPayload struct {
@@ -433,6 +449,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentEdge.Node(childComplexity), true
+
+	case "ConsentStatusEvent.consent":
+		if e.ComplexityRoot.ConsentStatusEvent.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Consent(childComplexity), true
+	case "ConsentStatusEvent.consentHandle":
+		if e.ComplexityRoot.ConsentStatusEvent.ConsentHandle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.ConsentHandle(childComplexity), true
+	case "ConsentStatusEvent.consentID":
+		if e.ComplexityRoot.ConsentStatusEvent.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.ConsentID(childComplexity), true
+	case "ConsentStatusEvent.cursor":
+		if e.ComplexityRoot.ConsentStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Cursor(childComplexity), true
+	case "ConsentStatusEvent.eventStatus":
+		if e.ComplexityRoot.ConsentStatusEvent.EventStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.EventStatus(childComplexity), true
+	case "ConsentStatusEvent.occurredAt":
+		if e.ComplexityRoot.ConsentStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.OccurredAt(childComplexity), true
+	case "ConsentStatusEvent.status":
+		if e.ComplexityRoot.ConsentStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
 
 	case "Customer.account":
 		if e.ComplexityRoot.Customer.Account == nil {
@@ -1173,6 +1232,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevokeConsentPayload.Status(childComplexity), true
 
+	case "Subscription.consentStatusChanged":
+		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_consentStatusChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConsentStatusChanged(childComplexity, args["productID"].(string), args["mobileNumber"].(*string), args["consentHandle"].(*string), args["after"].(*string)), true
+
 	case "SyncIncrementalDataPayload.accounts":
 		if e.ComplexityRoot.SyncIncrementalDataPayload.Accounts == nil {
 			break
@@ -1511,6 +1582,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1812,6 +1900,59 @@ type SyncedAccount {
   fipName: String
   "The new transactions, oldest first."
   transactions: [Transaction!]!
+}
+`, BuiltIn: false},
+	{Name: "../consent_events.graphqls", Input: `"""
+Live updates. Subscriptions run over a websocket at the GraphQL endpoint, with the
+graphql-transport-ws or the legacy graphql-ws subprotocol.
+"""
+type Subscription {
+  """
+  Streams the status changes of a customer's consents, or of one consent, as FinPro
+  reports them (approved, rejected, paused, resumed, revoked, expired). At least one of
+  mobileNumber and consentHandle is required; mobileNumber defaults to the caller's own
+  (its token's mobile claim). Fails with BAD_USER_INPUT before any event when the
+  arguments are invalid.
+
+  Resuming: every event carries a cursor. A client that loses its connection
+  subscribes again with the last cursor it received as ` + "`" + `after` + "`" + ` and receives every
+  event stored since, in order, then the live ones: none is missed or repeated (events
+  are kept for 24 hours). Without ` + "`" + `after` + "`" + ` only events from now on are sent.
+
+  The subscription completes when the client stops it or when the server shuts down;
+  it ends with an UNAUTHENTICATED error when the caller's token expires and with
+  UPSTREAM_UNAVAILABLE when the live feed is interrupted (subscribe again with ` + "`" + `after` + "`" + `).
+  """
+  consentStatusChanged(
+    "The consent template (FinPro productID) the consents belong to, e.g. PFM_DASHBOARD."
+    productID: ID!
+    "The customer's 10-digit mobile number; the caller's own when omitted."
+    mobileNumber: String
+    "Narrows the stream to one consent, by the handle requestConsent returned."
+    consentHandle: ID
+    "Resume after this event: pass the cursor of the last event received when subscribing again."
+    after: String
+  ): ConsentStatusEvent!
+}
+
+"""
+A change of a consent's status.
+"""
+type ConsentStatusEvent {
+  "The handle of the consent that changed."
+  consentHandle: ID!
+  "FinPro's consent ID; null when FinPro sent none (a rejection before approval)."
+  consentID: ID
+  "The consent's status after the change (approved and resumed consents are ACTIVE)."
+  status: ConsentStatus!
+  "FinPro's event status, e.g. CONSENT_APPROVED or CONSENT_PAUSED."
+  eventStatus: String!
+  "When FinPro says the change happened."
+  occurredAt: DateTime!
+  "The consent as the consent list shows it now; null when the list does not show it under this product or the customer is not known."
+  consent: Consent
+  "An opaque cursor: pass the last event's cursor as ` + "`" + `after` + "`" + ` when subscribing again to resume after it."
+  cursor: String!
 }
 `, BuiltIn: false},
 	{Name: "../customer.graphqls", Input: `"""
@@ -2343,6 +2484,26 @@ func (ec *executionContext) childFields_ConsentEdge(ctx context.Context, field g
 		return ec.fieldContext_ConsentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consentHandle":
+		return ec.fieldContext_ConsentStatusEvent_consentHandle(ctx, field)
+	case "consentID":
+		return ec.fieldContext_ConsentStatusEvent_consentID(ctx, field)
+	case "status":
+		return ec.fieldContext_ConsentStatusEvent_status(ctx, field)
+	case "eventStatus":
+		return ec.fieldContext_ConsentStatusEvent_eventStatus(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_ConsentStatusEvent_occurredAt(ctx, field)
+	case "consent":
+		return ec.fieldContext_ConsentStatusEvent_consent(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ConsentStatusEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -130,6 +130,11 @@ type RevokeConsentPayload struct {
 	Status ConsentStatus `json:"status"`
 }
 
+// Live updates. Subscriptions run over a websocket at the GraphQL endpoint, with the
+// graphql-transport-ws or the legacy graphql-ws subprotocol.
+type Subscription struct {
+}
+
 // The result of syncIncrementalData.
 type SyncIncrementalDataPayload struct {
 	// The consent that was synced.

@@ -24,3 +24,13 @@ func callerMobile(ctx context.Context) (string, error) {
 func authorizeCustomer(ctx context.Context, mobile, productID string) error {
 	return nil
 }
+
+// authorizeConsentEvents checks that the caller may follow the consent events
+// of a customer (mobile) or of one consent (handle); either may be empty.
+// Every caller may until token scopes arrive.
+func authorizeConsentEvents(ctx context.Context, mobile, handle, productID string) error {
+	if mobile != "" {
+		return authorizeCustomer(ctx, mobile, productID)
+	}
+	return nil
+}

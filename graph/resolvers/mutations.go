@@ -43,6 +43,7 @@ func (r *Resolver) requestConsent(ctx context.Context, mobile, productID string,
 	if err != nil {
 		return nil, fmt.Errorf("request consent for product %s: %w", productID, err)
 	}
+	r.rememberConsent(ctx, mobile, h.Handle)
 	status := model.ConsentStatus(h.Status)
 	if !status.IsValid() {
 		status = model.ConsentStatusPending

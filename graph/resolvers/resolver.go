@@ -27,6 +27,9 @@ type Options struct {
 	Replay replay.Store
 	// ReplayTTL is how long results are kept (default DefaultReplayTTL).
 	ReplayTTL time.Duration
+	// Events streams FinPro's events to subscriptions; nil makes subscriptions
+	// fail with UPSTREAM_UNAVAILABLE.
+	Events EventSource
 }
 
 // Resolver is the root resolver. It holds only long-lived, concurrency-safe
@@ -37,6 +40,7 @@ type Resolver struct {
 	plugins   *fitype.Registry
 	replay    replay.Store
 	replayTTL time.Duration
+	events    EventSource
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
 }
 
@@ -50,6 +54,7 @@ func New(opts Options) *Resolver {
 		logger:    opts.Logger,
 		replay:    opts.Replay,
 		replayTTL: opts.ReplayTTL,
+		events:    opts.Events,
 		plugins: fitype.NewRegistry(
 			fitype.Deposit{},
 			fitype.TermDeposit{},
