@@ -40,7 +40,7 @@ type MintOptions struct {
 // mintClaims is what Mint signs.
 type mintClaims struct {
 	jwt.RegisteredClaims
-	Scope    string   `json:"scope"`
+	Scope    string   `json:"scope,omitempty"`
 	Mobile   string   `json:"mobile,omitempty"`
 	Products []string `json:"products,omitempty"`
 }

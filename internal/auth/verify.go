@@ -455,7 +455,10 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	l.present = true
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		l.values, l.valid = strings.Fields(s), true
+		l.valid = true
+		if f := strings.Fields(s); len(f) > 0 {
+			l.values = f
+		}
 		return nil
 	}
 	var a []string
@@ -464,7 +467,6 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	l.valid = true
-	l.values = make([]string, 0, len(a))
 	for _, v := range a {
 		if v == "" || strings.ContainsFunc(v, isSpace) {
 			l.valid = false
