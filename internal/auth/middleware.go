@@ -59,7 +59,7 @@ func Middleware(v *Verifier, onError func(w http.ResponseWriter, r *http.Request
 // error="invalid_token" when a token was sent, bare when none was) and a
 // GraphQL error body with extensions.code UNAUTHENTICATED. It does not reveal
 // why the token failed.
-func Unauthorized(w http.ResponseWriter, _ *http.Request, err error) {
+func Unauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	if errors.Is(err, ErrMissingToken) {
 		h.Set("WWW-Authenticate", `Bearer`)
