@@ -99,12 +99,12 @@ const (
 // consent); a customer's unique accounts across consents, more.
 func DefaultListSizes() map[string]int {
 	return map[string]int{
-		"Consent.accounts":                   5,
-		"Customer.accounts":                  10,
-		"Customer.totalBalance":              3,
-		"Profile.holders":                    4,
+		"Consent.accounts":                    5,
+		"Customer.accounts":                   10,
+		"Customer.totalBalance":               3,
+		"Profile.holders":                     4,
 		"SyncIncrementalDataPayload.accounts": 10,
-		"SyncedAccount.transactions":         100,
+		"SyncedAccount.transactions":          100,
 	}
 }
 

@@ -1,0 +1,281 @@
+package guard_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+
+	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
+	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+)
+
+// safety bounds every blocking websocket step so a broken server fails the
+// test instead of hanging it. It is a deadlock guard, not a timing assertion.
+const safety = 20 * time.Second
+
+// subjectHeader names the test-only header whose value becomes the request's
+// principal (standing in for the JWT middleware of server.go).
+const subjectHeader = "X-Test-Subject"
+
+type envOptions struct {
+	limits        guard.Limits
+	introspection bool
+	// rate, when set, adds a rate limiter (middleware and extension).
+	rate *guard.RateLimitConfig
+	// extensions are used after guard.Configure.
+	extensions []graphql.HandlerExtension
+}
+
+// env is the real GraphQL handler (graph.NewHandler) with the guard, a
+// websocket transport, in front of an in-process sandbox over real HTTP.
+type env struct {
+	sb   *sandbox.Sandbox
+	url  string // http://.../graphql
+	rate *guard.RateLimiter
+}
+
+func newEnv(t testing.TB, o envOptions) *env {
+	t.Helper()
+	fe := finprotest.New(t, sandbox.Config{}, finpro.Options{MaxRetries: -1})
+	srv := graph.NewHandler(graph.Config{FinPro: fe.Client, Introspection: o.introspection})
+	srv.AddTransport(transport.Websocket{
+		Implementation: wsgorilla.New(wsgorilla.Options{}),
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if s, _ := p[subjectHeader].(string); s != "" {
+				ctx = auth.WithPrincipal(ctx, auth.Principal{Subject: s})
+			}
+			return ctx, nil, nil
+		},
+	})
+	guard.Configure(srv, o.limits, o.introspection)
+	for _, x := range o.extensions {
+		srv.Use(x)
+	}
+	e := &env{sb: fe.Sandbox}
+	h := guard.HTTP(o.limits)(srv)
+	if o.rate != nil {
+		e.rate = guard.NewRateLimiter(*o.rate)
+		srv.Use(e.rate.Extension())
+		h = e.rate.Middleware(h)
+	}
+	api := httptest.NewServer(withSubject(h))
+	t.Cleanup(api.Close)
+	e.url = api.URL + "/graphql"
+	return e
+}
+
+// withSubject attaches the principal named by subjectHeader.
+func withSubject(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s := r.Header.Get(subjectHeader); s != "" {
+			r = r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{Subject: s}))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// upstreamCalls returns the number of FinPro calls since the last reset.
+func (e *env) upstreamCalls() int64 {
+	var n int64
+	for _, c := range e.sb.Stats() {
+		n += c
+	}
+	return n
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// codes returns the extensions.code of every error.
+func (r response) codes() []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, e.code())
+	}
+	return out
+}
+
+// result is an HTTP response of the GraphQL endpoint.
+type result struct {
+	status int
+	header http.Header
+	body   response
+	raw    string
+}
+
+func do(t testing.TB, req *http.Request) result {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	r := result{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &r.body); err != nil {
+			t.Fatalf("decode response (HTTP %d): %v", res.StatusCode, err)
+		}
+	}
+	return r
+}
+
+// request builds a request to the endpoint; header pairs are name, value.
+func (e *env) request(t testing.TB, method, contentType string, body io.Reader, header ...string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, e.url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return req
+}
+
+// post sends one operation as application/json.
+func (e *env) post(t testing.TB, query string, vars map[string]any, header ...string) result {
+	t.Helper()
+	return e.postBody(t, map[string]any{"query": query, "variables": vars}, header...)
+}
+
+func (e *env) postBody(t testing.TB, body any, header ...string) result {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, e.request(t, http.MethodPost, "application/json", bytes.NewReader(b), header...))
+}
+
+// get sends a GET with the given query parameters.
+func (e *env) get(t testing.TB, params url.Values) result {
+	t.Helper()
+	req := e.request(t, http.MethodGet, "", nil)
+	req.URL.RawQuery = params.Encode()
+	return do(t, req)
+}
+
+func demoVars() map[string]any {
+	return map[string]any{"mobile": sandbox.DemoMobile, "product": sandbox.DemoProductID}
+}
+
+// wsConn is a graphql-transport-ws client connection.
+type wsConn struct {
+	c    *websocket.Conn
+	next int
+}
+
+// dialWS opens a websocket and completes connection_init; subject, when not
+// empty, becomes the connection's principal.
+func (e *env) dialWS(t testing.TB, subject string) *wsConn {
+	t.Helper()
+	d := websocket.Dialer{HandshakeTimeout: safety, Subprotocols: []string{wsgorilla.GraphQLTransportWS}}
+	c, res, err := d.Dial("ws"+strings.TrimPrefix(e.url, "http"), nil)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		t.Fatalf("dial websocket: %v (HTTP %d)", err, status)
+	}
+	t.Cleanup(func() { c.Close() })
+	init := map[string]any{"type": "connection_init"}
+	if subject != "" {
+		init["payload"] = map[string]any{subjectHeader: subject}
+	}
+	w := &wsConn{c: c}
+	w.write(t, init)
+	if m := w.read(t); m.Type != "connection_ack" {
+		t.Fatalf("after connection_init got %q, want connection_ack", m.Type)
+	}
+	return w
+}
+
+type wsMessage struct {
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+func (w *wsConn) write(t testing.TB, v any) {
+	t.Helper()
+	w.c.SetWriteDeadline(time.Now().Add(safety))
+	if err := w.c.WriteJSON(v); err != nil {
+		t.Fatalf("websocket write: %v", err)
+	}
+}
+
+func (w *wsConn) read(t testing.TB) wsMessage {
+	t.Helper()
+	w.c.SetReadDeadline(time.Now().Add(safety))
+	var m wsMessage
+	if err := w.c.ReadJSON(&m); err != nil {
+		t.Fatalf("websocket read: %v", err)
+	}
+	return m
+}
+
+// run runs one operation and returns its errors, from "next" payloads and
+// from an "error" message alike, reading until the operation completes.
+func (w *wsConn) run(t testing.TB, query string, vars map[string]any) response {
+	t.Helper()
+	w.next++
+	id := string(rune('a'+w.next%26)) + "-op"
+	w.write(t, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
+	var out response
+	for {
+		m := w.read(t)
+		if m.ID != id {
+			continue
+		}
+		switch m.Type {
+		case "next":
+			var r response
+			if err := json.Unmarshal(m.Payload, &r); err != nil {
+				t.Fatalf("decode next payload: %v", err)
+			}
+			out.Data = r.Data
+			out.Errors = append(out.Errors, r.Errors...)
+		case "error":
+			var errs []gqlError
+			if err := json.Unmarshal(m.Payload, &errs); err != nil {
+				t.Fatalf("decode error payload: %v", err)
+			}
+			out.Errors = append(out.Errors, errs...)
+		case "complete":
+			return out
+		}
+	}
+}
