@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,7 +163,7 @@ func TestConsentStatusChangedErrors(t *testing.T) {
 		{"bad handle", e.bff.wsURL(), nil, subVars("", "bad handle!", ""), "BAD_USER_INPUT"},
 		{"bad product", e.bff.wsURL(), nil, map[string]any{"product": "", "mobile": mobileA}, "BAD_USER_INPUT"},
 		{"bad cursor", e.bff.wsURL(), nil, subVars(mobileA, "", "not-a-cursor"), "BAD_USER_INPUT"},
-		{"expired token", e.bff.wsURL(), map[string]any{"mobile": mobileA, "ttlMillis": -1000}, subVars("", "", ""), "UNAUTHENTICATED"},
+		{"expired token", e.bff.wsURL(), map[string]any{"mobile": mobileA, "ttlMillis": "-1000"}, subVars("", "", ""), "UNAUTHENTICATED"},
 		{"no broker", offURL, nil, subVars(mobileA, "", ""), "UPSTREAM_UNAVAILABLE"},
 	}
 	for _, proto := range protocols {
@@ -213,7 +214,7 @@ func TestSubscriptionEnds(t *testing.T) {
 			e.bff.source.waitOpen(t, 0)
 		})
 		t.Run(proto+"/token expiry", func(t *testing.T) {
-			c := connect(t, e.bff.wsURL(), proto, map[string]any{"mobile": mobileA, "ttlMillis": 200})
+			c := connect(t, e.bff.wsURL(), proto, map[string]any{"mobile": mobileA, "ttlMillis": "200"})
 			c.subscribe(t, "1", consentStatusChanged, subVars("", "", ""))
 			if got := c.errorCode(t, "1"); got != "UNAUTHENTICATED" {
 				t.Errorf("subscription at token expiry ended with %s, want UNAUTHENTICATED", got)
@@ -331,8 +332,28 @@ func TestWebsocketTransport(t *testing.T) {
 			if err := c.write(wsMsg{Type: "connection_init", Payload: json.RawMessage(`{"reject":true}`)}); err != nil {
 				t.Fatal(err)
 			}
-			if err := c.waitClosed(t); !isCloseCode(err, 4403) {
-				t.Errorf("rejected connection_init closed with %v, want 4403", err)
+			var errMsgs []string
+			for done := false; !done; {
+				select {
+				case m := <-c.msgs:
+					var p struct {
+						Message string `json:"message"`
+					}
+					if m.Type == "connection_error" && json.Unmarshal(m.Payload, &p) == nil {
+						errMsgs = append(errMsgs, p.Message)
+					}
+				case <-c.closed:
+					done = true
+				case <-time.After(safety):
+					t.Fatal("connection still open after a rejected connection_init")
+				}
+			}
+			if !isCloseCode(c.readErr, 4403) {
+				t.Errorf("rejected connection_init closed with %v, want 4403", c.readErr)
+			}
+			// graphql-ws tells the client why, with the InitFunc's safe message.
+			if proto == "graphql-ws" && !slices.Equal(errMsgs, []string{"invalid token"}) {
+				t.Errorf("connection_error messages = %q, want [\"invalid token\"]", errMsgs)
 			}
 		})
 	}

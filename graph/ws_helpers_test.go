@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -180,7 +181,11 @@ func testInit(ctx context.Context, p transport.InitPayload) (context.Context, *t
 	if m, ok := p["mobile"].(string); ok {
 		pr.Mobile = m
 	}
-	if ms, ok := p["ttlMillis"].(float64); ok {
+	if v, ok := p["ttlMillis"].(string); ok { // a string: no floats in graph/
+		ms, err := strconv.Atoi(v)
+		if err != nil {
+			return ctx, nil, err
+		}
 		pr.ExpiresAt = time.Now().Add(time.Duration(ms) * time.Millisecond)
 	}
 	return auth.WithPrincipal(ctx, pr), nil, nil
