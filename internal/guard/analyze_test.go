@@ -1,0 +1,116 @@
+package guard_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+
+	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/guard"
+)
+
+// parseOp parses and validates query against the real schema.
+func parseOp(t testing.TB, query string) (*ast.QueryDocument, *ast.OperationDefinition) {
+	t.Helper()
+	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		t.Fatalf("ParseQuery: %v", err)
+	}
+	if errs := validator.Validate(schema, doc); len(errs) != 0 {
+		t.Fatalf("Validate: %v", errs)
+	}
+	return doc, doc.Operations[0]
+}
+
+func TestAnalyze(t *testing.T) {
+	const c = `{ customer(mobileNumber: "9876543210", productID: "P") `
+	tests := []struct {
+		name  string
+		query string
+		vars  map[string]any
+		want  guard.Stats
+	}{
+		{"scalars are free", c + `{ mobileNumber productID } }`, nil,
+			guard.Stats{Depth: 2, Complexity: 1}},
+		{"dashboard", dashboardQuery, nil,
+			guard.Stats{Depth: 9, Complexity: 4442}},
+		// 1 + consents(1 + pageInfo 1 + edges 20 x (1 + node 1)); totalCount is free.
+		{"connection without first uses ConnectionSize", c + `{ consents { totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Complexity: 1 + 1 + 1 + 20*2}},
+		{"first from a variable", `query Q($n: Int) { customer(mobileNumber: "9876543210", productID: "P") { consents(first: $n) { edges { node { id } } } } }`,
+			map[string]any{"n": int64(7)}, guard.Stats{Depth: 5, Complexity: 1 + 1 + 7*2}},
+		{"last counts like first", c + `{ accounts { transactions(last: 3) { edges { node { txnId } } } } } }`, nil,
+			guard.Stats{Depth: 6, Complexity: 1 + 10*(1+1+3*2)}},
+		{"plain lists use ListSizes", c + `{ accounts { consent { accounts { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Complexity: 1 + 10*(1+1+5*1)}},
+		{"aliases and directives", c + `{ a: mobileNumber b: productID @skip(if: false) productID @include(if: true) } }`, nil,
+			guard.Stats{Depth: 2, Aliases: 2, Directives: 2, Complexity: 1}},
+		{"fragments are expanded", `query { customer(mobileNumber: "9876543210", productID: "P") { ...F ...F } }
+fragment F on Customer { x: mobileNumber accounts { id } }`, nil,
+			guard.Stats{Depth: 3, Aliases: 2, Complexity: 1 + 2*10}},
+		{"introspection is left out", `{ __typename __schema { types { fields { type { ofType { name } } } } } }`, nil,
+			guard.Stats{Depth: 1, Introspection: true}},
+		{"first: 100 nested", `{ customer(mobileNumber: "9876543210", productID: "P") { consents(first: 100) { edges { node { accounts { transactions(first: 100) { edges { node { txnId } } } } } } } } }`, nil,
+			guard.Stats{Depth: 9, Complexity: 2 + 12*100 + 10*100*100}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, op := parseOp(t, tc.query)
+			got := guard.Analyze(doc, op, tc.vars, guard.Limits{})
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Analyze(%s) mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		})
+	}
+}
+
+// TestAnalyzeFragmentFanOut checks that a document whose fragments each
+// spread the next twice (2^30 expanded fields) is measured in linear time
+// with saturated, not overflowed, counts.
+func TestAnalyzeFragmentFanOut(t *testing.T) {
+	const levels = 30
+	var b strings.Builder
+	b.WriteString(`query { customer(mobileNumber: "9876543210", productID: "P") { ...F00 } }` + "\n")
+	for i := range levels {
+		b.WriteString("fragment F" + itoa(i) + " on Customer { ...F" + itoa(i+1) + " ...F" + itoa(i+1) + " }\n")
+	}
+	b.WriteString("fragment F" + itoa(levels) + " on Customer { a: accounts { id } }\n")
+	doc, err := parser.ParseQuery(&ast.Source{Input: b.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not validated (gqlparser's own overlap check is quadratic in the
+	// expansion); Analyze finds fragments by name.
+	got := guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{})
+	if got.Aliases != 1<<30 || got.Complexity <= guard.DefaultMaxComplexity {
+		t.Errorf("Analyze(fan-out) = %+v, want 2^30 aliases and a complexity over the default limit", got)
+	}
+}
+
+// TestAnalyzeFragmentCycle checks that a fragment cycle (which validation
+// refuses) cannot make Analyze recurse forever.
+func TestAnalyzeFragmentCycle(t *testing.T) {
+	doc, err := parser.ParseQuery(&ast.Source{Input: `query { ...A } fragment A on Query { __typename ...B } fragment B on Query { ...A }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{})
+	if want := (guard.Stats{Depth: 1}); got != want {
+		t.Errorf("Analyze(cycle) = %+v, want %+v", got, want)
+	}
+}
+
+func itoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
+
+// TestDefaultConnectionSize keeps the assumed page size equal to the API's.
+func TestDefaultConnectionSize(t *testing.T) {
+	if got, want := guard.DefaultLimits().ConnectionSize, relay.DefaultPage; got != want {
+		t.Errorf("DefaultLimits().ConnectionSize = %d, want relay.DefaultPage %d", got, want)
+	}
+}
