@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
@@ -133,6 +135,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		c.SandboxSeed = v
 	}
 
+	errs = append(errs, c.jwtDefaults()...)
 	if !c.sandboxMode() {
 		var missing []string
 		for _, s := range []struct{ name, val string }{
@@ -154,4 +157,75 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	return &c, errors.Join(errs...)
+}
+
+// Sandbox-mode token settings. They exist so that `go run .` and `go run . token`
+// agree without configuration; they are never used with a real FinPro.
+const (
+	sandboxJWTSecret   = "sandbox-only-dev-jwt-secret-do-not-use-in-production"
+	sandboxJWTIssuer   = "finpro-bff-sandbox"
+	sandboxJWTAudience = "finpro-bff"
+)
+
+// jwtDefaults fills the sandbox's token settings when none are given and checks
+// that exactly one key source and an issuer and audience are set. Outside
+// sandbox mode there is no default secret.
+func (c *config) jwtDefaults() []error {
+	sources := 0
+	for _, s := range []string{c.JWTHS256Secret, c.JWTJWKSURL, c.JWTPublicKeyFile} {
+		if s != "" {
+			sources++
+		}
+	}
+	if sources == 0 && c.sandboxMode() {
+		c.JWTHS256Secret = sandboxJWTSecret
+		sources = 1
+	}
+	if c.sandboxMode() {
+		if c.JWTIssuer == "" {
+			c.JWTIssuer = sandboxJWTIssuer
+		}
+		if c.JWTAudience == "" {
+			c.JWTAudience = sandboxJWTAudience
+		}
+	}
+	var errs []error
+	switch {
+	case sources == 0:
+		errs = append(errs, errors.New("no token verification key: set one of JWT_HS256_SECRET, JWT_JWKS_URL, JWT_PUBLIC_KEY_FILE"))
+	case sources > 1:
+		errs = append(errs, errors.New("set only one of JWT_HS256_SECRET, JWT_JWKS_URL, JWT_PUBLIC_KEY_FILE"))
+	}
+	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < 32 {
+		errs = append(errs, errors.New("JWT_HS256_SECRET: want at least 32 bytes"))
+	}
+	if c.JWTIssuer == "" {
+		errs = append(errs, errors.New("JWT_ISSUER is required"))
+	}
+	if c.JWTAudience == "" {
+		errs = append(errs, errors.New("JWT_AUDIENCE is required"))
+	}
+	return errs
+}
+
+// authConfig is the verifier's configuration.
+func (c *config) authConfig(logger *slog.Logger) (auth.Config, error) {
+	ac := auth.Config{
+		HS256Secret: []byte(c.JWTHS256Secret),
+		JWKSURL:     c.JWTJWKSURL,
+		Issuer:      c.JWTIssuer,
+		Audience:    c.JWTAudience,
+		Logger:      logger,
+	}
+	if c.JWTHS256Secret == "" {
+		ac.HS256Secret = nil
+	}
+	if c.JWTPublicKeyFile != "" {
+		pem, err := os.ReadFile(c.JWTPublicKeyFile)
+		if err != nil {
+			return ac, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %w", err)
+		}
+		ac.PublicKeyPEM = pem
+	}
+	return ac, nil
 }

@@ -5,6 +5,7 @@
 //
 //	finpro-bff [serve] [flags]   serve the API (default)
 //	finpro-bff sandbox [flags]   run the FinPro simulator alone
+//	finpro-bff token [flags]     mint a JWT for local use (-sub, -scope, -mobile, -products, -ttl)
 //
 // serve listens on ADDR (default :8080) and answers:
 //
@@ -43,9 +44,11 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
 func main() {
@@ -69,8 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "sandbox":
 		return serveSandbox(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return mintToken(args, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (want serve or sandbox)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, sandbox or token)", cmd)
 	}
 }
 
@@ -147,11 +152,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go poller.Run(ctx)
 	}
 
+	ac, err := cfg.authConfig(logger)
+	if err != nil {
+		return err
+	}
+	verifier, err := auth.NewVerifier(ctx, ac)
+	if err != nil {
+		return fmt.Errorf("token verification: %w", err)
+	}
+
 	var ready atomic.Bool
-	h := newHandler(logger, cfg, fp, sb, broker, &ready)
+	h := newHandler(logger, cfg, fp, sb, broker, verifier, &ready)
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
 		ready.Store(true)
 		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
+		if cfg.sandboxMode() {
+			printDevTokens(stdout, cfg)
+		}
 	}, func() { ready.Store(false) })
 	return err
 }
@@ -254,6 +271,30 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	}, func() {})
 }
 
+// printDevTokens prints ready-to-paste tokens for the sandbox: one for a
+// partner app (any customer) and one bound to the demo customer (for me).
+func printDevTokens(w io.Writer, cfg *config) {
+	for _, t := range []struct{ label, mobile string }{
+		{"dev token, any customer", ""},
+		{"dev token, demo customer " + sandbox.DemoMobile + " (for me)", sandbox.DemoMobile},
+	} {
+		tok, err := auth.Mint(auth.MintOptions{
+			Secret:   []byte(cfg.JWTHS256Secret),
+			Issuer:   cfg.JWTIssuer,
+			Audience: cfg.JWTAudience,
+			Subject:  "sandbox-dev",
+			Scopes:   auth.DevScopes(),
+			Mobile:   t.mobile,
+			TTL:      auth.MaxMintTTL,
+		})
+		if err != nil {
+			fmt.Fprintf(w, "%s: cannot mint: %v\n", t.label, err)
+			continue
+		}
+		fmt.Fprintf(w, "%s (24h):\n  Authorization: Bearer %s\n", t.label, tok)
+	}
+}
+
 // loopbackAddr turns a wildcard listen address into one a local client can dial.
 func loopbackAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
@@ -267,7 +308,7 @@ func loopbackAddr(a net.Addr) string {
 const maxRequestBytes = 1 << 20
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, ready *atomic.Bool) http.Handler {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, ready *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -281,15 +322,24 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	ws := graph.WebsocketConfig{
+		AllowedOrigins: cfg.AllowedOrigins,
+		// Browsers cannot set headers on a websocket: the token arrives in
+		// connection_init and is checked by the same verifier as HTTP's.
+		InitFunc: auth.WebsocketInit(verifier, wsgorilla.RejectInit),
+	}
 	gql := graph.NewHandler(graph.Config{
-		FinPro: fp,
-		Logger: logger,
-		Replay: broker.ReplayStore(),
-		// The playground needs introspection; production exposes it only
-		// through the (later) identity checks.
+		FinPro:    fp,
+		Logger:    logger,
+		Events:    broker,
+		Websocket: ws,
+		// The playground needs introspection; outside sandbox mode the schema
+		// is published as a file instead.
 		Introspection: cfg.sandboxMode(),
 	})
-	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxRequestBytes))
+	// Websocket upgrades pass the auth middleware (identity comes with
+	// connection_init) but not the Origin check.
+	mux.Handle("/graphql", http.MaxBytesHandler(ws.CheckOrigin(auth.Middleware(verifier, nil)(gql)), maxRequestBytes))
 	mux.Handle("/webhooks/finpro", broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0))
 	if sb != nil {
 		mux.Handle("/_sandbox/", sb.Handler())

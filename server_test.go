@@ -5,13 +5,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // syncBuffer is an io.Writer safe for the server's goroutines and the test.
@@ -36,11 +40,11 @@ var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 
 // startRun runs the program with args and env and returns its base URL, once it
 // has printed it, and a function that stops it and returns run's error.
-func startRun(t *testing.T, args []string, env map[string]string) (base string, stop func() error, logs *syncBuffer) {
+func startRun(t *testing.T, args []string, env map[string]string) (base string, stop func() error, logs, stdout *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
-	logs = &syncBuffer{}
+	logs, stdout = &syncBuffer{}, &syncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
 		err := run(ctx, args, func(k string) string { return env[k] }, pw, logs)
@@ -51,6 +55,7 @@ func startRun(t *testing.T, args []string, env map[string]string) (base string, 
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
+			stdout.Write([]byte(sc.Text() + "\n"))
 			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case urlc <- m[1]:
@@ -83,7 +88,28 @@ func startRun(t *testing.T, args []string, env map[string]string) (base string, 
 		return runErr
 	}
 	t.Cleanup(func() { stop() })
-	return base, stop, logs
+	return base, stop, logs, stdout
+}
+
+var bearerRE = regexp.MustCompile(`Bearer (\S+)`)
+
+// devTokens waits for the dev tokens serve prints in sandbox mode.
+func devTokens(t *testing.T, stdout *syncBuffer) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var toks []string
+		for _, m := range bearerRE.FindAllStringSubmatch(stdout.String(), -1) {
+			toks = append(toks, m[1])
+		}
+		if len(toks) >= 2 {
+			return toks
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed %d dev tokens, want 2", len(toks))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -98,7 +124,8 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestServeSandboxMode(t *testing.T) {
-	base, stop, logs := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	base, stop, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	toks := devTokens(t, stdout)
 
 	tests := []struct {
 		path       string
@@ -119,8 +146,11 @@ func TestServeSandboxMode(t *testing.T) {
 
 	// One real query through the whole stack: gqlgen -> loaders -> finpro ->
 	// the embedded sandbox over loopback HTTP.
-	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(
-		`{"query":"{ customer(mobileNumber: \"9876543210\", productID: \"PFM_DASHBOARD\") { accounts { linkReferenceNumber balance { amount currency } } } }"}`))
+	const dashboard = `{"query":"{ customer(mobileNumber: \"9876543210\", productID: \"PFM_DASHBOARD\") { accounts { linkReferenceNumber balance { amount currency } } } }"}`
+	if status, _ := post(t, base+"/graphql", "", dashboard); status != http.StatusUnauthorized {
+		t.Errorf("POST /graphql without a token = %d, want 401", status)
+	}
+	resp, err := postResp(t, base+"/graphql", toks[0], dashboard)
 	if err != nil {
 		t.Fatalf("POST /graphql: %v", err)
 	}
@@ -161,7 +191,7 @@ func TestServeSandboxMode(t *testing.T) {
 }
 
 func TestServeSandboxCommand(t *testing.T) {
-	base, stop, _ := startRun(t, []string{"sandbox", "-addr", "127.0.0.1:0"}, nil)
+	base, stop, _, _ := startRun(t, []string{"sandbox", "-addr", "127.0.0.1:0"}, nil)
 	status, body := get(t, base+"/_sandbox/stats")
 	if status != 200 || !strings.Contains(body, "calls") {
 		t.Errorf("GET /_sandbox/stats = %d %q, want 200 with calls", status, body)
@@ -211,5 +241,177 @@ func TestConfigErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func postResp(t *testing.T, url, token, body string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return http.DefaultClient.Do(req)
+}
+
+func post(t *testing.T, url, token, body string) (int, string) {
+	t.Helper()
+	resp, err := postResp(t, url, token, body)
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestTokenCommand(t *testing.T) {
+	// A token minted by the token command verifies on a server started with
+	// the same environment: here, sandbox mode's defaults.
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"token", "-sub", "alice", "-scope", "consents:read", "-mobile", "9876543210"}, func(string) string { return "" }, &out, io.Discard); err != nil {
+		t.Fatalf("run(token) = %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	tok := lines[len(lines)-1]
+	base, _, _, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	status, body := post(t, base+"/graphql", tok, `{"query":"{ me(productID: \"PFM_DASHBOARD\") { mobileNumber } }"}`)
+	if status != 200 || !strings.Contains(body, `"mobileNumber":"9876543210"`) {
+		t.Errorf("me with a minted token = %d %s, want the bound customer", status, body)
+	}
+
+	err := run(t.Context(), []string{"token"}, func(k string) string {
+		return map[string]string{"FINPRO_BASE_URL": "https://tenant-uat.moneyone.in"}[k]
+	}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "JWT_HS256_SECRET") {
+		t.Errorf("run(token) outside sandbox mode without a secret = %v, want an error naming JWT_HS256_SECRET", err)
+	}
+}
+
+// TestSandboxApprovalReachesSubscription drives the whole live path of `go run .`:
+// the sandbox's admin API approves a consent, the sandbox fires its signed
+// webhook at /webhooks/finpro, the event goes through JetStream, and a websocket
+// subscription authenticated in connection_init sees it.
+func TestSandboxApprovalReachesSubscription(t *testing.T) {
+	base, _, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	toks := devTokens(t, stdout)
+	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/graphql"
+
+	// A handle of a PENDING consent of the demo customer.
+	_, body := get(t, base+"/_sandbox/customers")
+	var seeded struct {
+		Customers []struct {
+			Mobile   string
+			Consents []struct{ ConsentHandle, Status, ProductID string }
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &seeded); err != nil {
+		t.Fatalf("decode /_sandbox/customers: %v", err)
+	}
+	var pending, active string
+	for _, c := range seeded.Customers {
+		for _, cs := range c.Consents {
+			if c.Mobile != "9876543210" || cs.ProductID != "PFM_DASHBOARD" {
+				continue
+			}
+			switch cs.Status {
+			case "PENDING":
+				pending = cs.ConsentHandle
+			case "ACTIVE":
+				active = cs.ConsentHandle
+			}
+		}
+	}
+	if pending == "" || active == "" {
+		t.Fatal("the demo customer lacks a PENDING or an ACTIVE consent")
+	}
+
+	dial := func(token string) *websocket.Conn {
+		t.Helper()
+		d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
+		conn, _, err := d.DialContext(t.Context(), wsURL, nil)
+		if err != nil {
+			t.Fatalf("dial %s: %v", wsURL, err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		init := map[string]any{"type": "connection_init"}
+		if token != "" {
+			init["payload"] = map[string]string{"Authorization": "Bearer " + token}
+		}
+		if err := conn.WriteJSON(init); err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
+
+	// No token: the connection is closed with 4403.
+	anon := dial("")
+	_, _, err := anon.ReadMessage()
+	if ce := new(websocket.CloseError); !errors.As(err, &ce) || ce.Code != 4403 {
+		t.Errorf("connection_init without a token: read = %v, want close 4403", err)
+	}
+
+	subscribe := func() *websocket.Conn {
+		conn := dial(toks[1]) // bound to the demo customer
+		var msg struct{ Type string }
+		if err := conn.ReadJSON(&msg); err != nil || msg.Type != "connection_ack" {
+			t.Fatalf("after connection_init: %v %+v, want connection_ack", err, msg)
+		}
+		// No mobileNumber: the token's customer.
+		if err := conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription { consentStatusChanged(productID: "PFM_DASHBOARD") { consentHandle status eventStatus cursor } }`,
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
+	conn := subscribe()
+	var msg struct {
+		Type    string
+		Payload json.RawMessage
+	}
+	// gqlgen starts a subscription's resolver on its own goroutine, so the
+	// server may not listen yet. Pause and resume an ACTIVE consent until the
+	// subscriber sees an event: from then on it misses nothing, in order.
+	for i := 0; ; i++ {
+		if i == 50 {
+			t.Fatal("no event reached the subscription after 50 pause/resume rounds")
+		}
+		if status, body := post(t, base+"/_sandbox/consents/"+active+"/pause", "", ""); status != 200 {
+			t.Fatalf("pause = %d %s", status, body)
+		}
+		conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		err := conn.ReadJSON(&msg)
+		if status, body := post(t, base+"/_sandbox/consents/"+active+"/resume", "", ""); status != 200 {
+			t.Fatalf("resume = %d %s", status, body)
+		}
+		if err == nil {
+			break
+		}
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+			t.Fatalf("waiting for the first event: %v", err)
+		}
+		// gorilla's connection is unusable after a read error: reconnect.
+		conn = subscribe()
+	}
+	if status, body := post(t, base+"/_sandbox/consents/"+pending+"/approve", "", ""); status != 200 {
+		t.Fatalf("approve = %d %s", status, body)
+	}
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	want := `"consentHandle":"` + pending + `","status":"ACTIVE","eventStatus":"CONSENT_APPROVED"`
+	for {
+		if err := conn.ReadJSON(&msg); err != nil || msg.Type != "next" {
+			t.Fatalf("after approval: %v %+v, want next; logs:\n%s", err, msg, logs)
+		}
+		if strings.Contains(string(msg.Payload), pending) {
+			break
+		}
+	}
+	if !strings.Contains(string(msg.Payload), want) {
+		t.Errorf("event = %s, want it to contain %s", msg.Payload, want)
 	}
 }
