@@ -53,14 +53,16 @@ type env struct {
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	fe := finprotest.New(t, sandbox.Config{}, finpro.Options{MaxRetries: -1})
-	srv := graph.NewHandler(graph.Config{FinPro: fe.Client, Introspection: o.introspection})
-	srv.AddTransport(transport.Websocket{
-		Implementation: wsgorilla.New(wsgorilla.Options{}),
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			if s, _ := p[subjectHeader].(string); s != "" {
-				ctx = auth.WithPrincipal(ctx, auth.Principal{Subject: s})
-			}
-			return ctx, nil, nil
+	srv := graph.NewHandler(graph.Config{
+		FinPro:        fe.Client,
+		Introspection: o.introspection,
+		Websocket: graph.WebsocketConfig{
+			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+				if s := p.GetString(subjectHeader); s != "" {
+					ctx = auth.WithPrincipal(ctx, auth.Principal{Subject: s})
+				}
+				return ctx, nil, nil
+			},
 		},
 	})
 	guard.Configure(srv, o.limits, o.introspection)
