@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -22,7 +23,7 @@ func parseOp(t testing.TB, query string) (*ast.QueryDocument, *ast.OperationDefi
 	if err != nil {
 		t.Fatalf("ParseQuery: %v", err)
 	}
-	if errs := validator.Validate(schema, doc); len(errs) != 0 {
+	if errs := validator.ValidateWithRules(schema, doc, rules.NewDefaultRules()); len(errs) != 0 {
 		t.Fatalf("Validate: %v", errs)
 	}
 	return doc, doc.Operations[0]
@@ -36,28 +37,49 @@ func TestAnalyze(t *testing.T) {
 		vars  map[string]any
 		want  guard.Stats
 	}{
-		{"scalars are free", c + `{ mobileNumber productID } }`, nil,
-			guard.Stats{Depth: 2, Complexity: 1}},
-		{"dashboard", dashboardQuery, nil,
-			guard.Stats{Depth: 9, Complexity: 4442}},
+		{
+			"scalars are free", c + `{ mobileNumber productID } }`, nil,
+			guard.Stats{Depth: 2, Complexity: 1},
+		},
+		{
+			"dashboard", dashboardQuery, nil,
+			guard.Stats{Depth: 9, Complexity: 4442},
+		},
 		// 1 + consents(1 + pageInfo 1 + edges 20 x (1 + node 1)); totalCount is free.
-		{"connection without first uses ConnectionSize", c + `{ consents { totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, nil,
-			guard.Stats{Depth: 5, Complexity: 1 + 1 + 1 + 20*2}},
-		{"first from a variable", `query Q($n: Int) { customer(mobileNumber: "9876543210", productID: "P") { consents(first: $n) { edges { node { id } } } } }`,
-			map[string]any{"n": int64(7)}, guard.Stats{Depth: 5, Complexity: 1 + 1 + 7*2}},
-		{"last counts like first", c + `{ accounts { transactions(last: 3) { edges { node { txnId } } } } } }`, nil,
-			guard.Stats{Depth: 6, Complexity: 1 + 10*(1+1+3*2)}},
-		{"plain lists use ListSizes", c + `{ accounts { consent { accounts { id } } } } }`, nil,
-			guard.Stats{Depth: 5, Complexity: 1 + 10*(1+1+5*1)}},
-		{"aliases and directives", c + `{ a: mobileNumber b: productID @skip(if: false) productID @include(if: true) } }`, nil,
-			guard.Stats{Depth: 2, Aliases: 2, Directives: 2, Complexity: 1}},
-		{"fragments are expanded", `query { customer(mobileNumber: "9876543210", productID: "P") { ...F ...F } }
+		{
+			"connection without first uses ConnectionSize", c + `{ consents { totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Complexity: 1 + 1 + 1 + 20*2},
+		},
+		{
+			"first from a variable", `query Q($n: Int) { customer(mobileNumber: "9876543210", productID: "P") { consents(first: $n) { edges { node { id } } } } }`,
+			map[string]any{"n": int64(7)},
+			guard.Stats{Depth: 5, Complexity: 1 + 1 + 7*2},
+		},
+		{
+			"last counts like first", c + `{ accounts { transactions(last: 3) { edges { node { txnId } } } } } }`, nil,
+			guard.Stats{Depth: 6, Complexity: 1 + 10*(1+1+3*2)},
+		},
+		{
+			"plain lists use ListSizes", c + `{ accounts { consent { accounts { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Complexity: 1 + 10*(1+1+5*1)},
+		},
+		{
+			"aliases and directives", c + `{ a: mobileNumber b: productID @skip(if: false) productID @include(if: true) } }`, nil,
+			guard.Stats{Depth: 2, Aliases: 2, Directives: 2, Complexity: 1},
+		},
+		{
+			"fragments are expanded", `query { customer(mobileNumber: "9876543210", productID: "P") { ...F ...F } }
 fragment F on Customer { x: mobileNumber accounts { id } }`, nil,
-			guard.Stats{Depth: 3, Aliases: 2, Complexity: 1 + 2*10}},
-		{"introspection is left out", `{ __typename __schema { types { fields { type { ofType { name } } } } } }`, nil,
-			guard.Stats{Depth: 1, Introspection: true}},
-		{"first: 100 nested", `{ customer(mobileNumber: "9876543210", productID: "P") { consents(first: 100) { edges { node { accounts { transactions(first: 100) { edges { node { txnId } } } } } } } } }`, nil,
-			guard.Stats{Depth: 9, Complexity: 2 + 12*100 + 10*100*100}},
+			guard.Stats{Depth: 3, Aliases: 2, Complexity: 1 + 2*10},
+		},
+		{
+			"introspection is left out", `{ __typename __schema { types { fields { type { ofType { name } } } } } }`, nil,
+			guard.Stats{Depth: 1, Introspection: true},
+		},
+		{
+			"first: 100 nested", `{ customer(mobileNumber: "9876543210", productID: "P") { consents(first: 100) { edges { node { accounts { transactions(first: 100) { edges { node { txnId } } } } } } } } }`, nil,
+			guard.Stats{Depth: 9, Complexity: 2 + 12*100 + 10*100*100},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,8 +96,10 @@ func limitCases() []limitCase {
 		{"tokens at limit", tokenQuery(2000), nil, "", ""},
 		{"tokens over limit", tokenQuery(2001), nil, limit, "query token count exceeds the limit of 2000"},
 		{"complexity at limit", pagedQuery(""), pagedVars(100), "", ""},
-		{"complexity over limit", pagedQuery("pageInfo { hasNextPage }"), pagedVars(100), limit,
-			fmt.Sprintf("query complexity %d exceeds the limit of %d", pagedLimit+1, pagedLimit)},
+		{
+			"complexity over limit", pagedQuery("pageInfo { hasNextPage }"), pagedVars(100), limit,
+			fmt.Sprintf("query complexity %d exceeds the limit of %d", pagedLimit+1, pagedLimit),
+		},
 		{"introspection off", `{ __schema { queryType { name } } }`, nil, "FORBIDDEN", "introspection is disabled"},
 		{"__type off", `{ __type(name: "Customer") { name } }`, nil, "FORBIDDEN", "introspection is disabled"},
 		{"__typename allowed", `{ __typename }`, nil, "", ""},

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -179,14 +178,6 @@ func (e *env) postBody(t testing.TB, body any, header ...string) result {
 		t.Fatal(err)
 	}
 	return do(t, e.request(t, http.MethodPost, "application/json", bytes.NewReader(b), header...))
-}
-
-// get sends a GET with the given query parameters.
-func (e *env) get(t testing.TB, params url.Values) result {
-	t.Helper()
-	req := e.request(t, http.MethodGet, "", nil)
-	req.URL.RawQuery = params.Encode()
-	return do(t, req)
 }
 
 func demoVars() map[string]any {
