@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/go-cmp/cmp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -134,5 +135,23 @@ func itoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10))
 func TestDefaultConnectionSize(t *testing.T) {
 	if got, want := guard.DefaultLimits().ConnectionSize, relay.DefaultPage; got != want {
 		t.Errorf("DefaultLimits().ConnectionSize = %d, want relay.DefaultPage %d", got, want)
+	}
+}
+
+// TestGetStats checks that the extension records its measures on the
+// operation.
+func TestGetStats(t *testing.T) {
+	doc, op := parseOp(t, dashboardQuery)
+	oc := &graphql.OperationContext{RawQuery: dashboardQuery, Doc: doc, Operation: op}
+	ext := guard.Extension(guard.Limits{}, false).(graphql.OperationContextMutator)
+	if err := ext.MutateOperationContext(t.Context(), oc); err != nil {
+		t.Fatalf("MutateOperationContext(dashboard) = %v, want nil", err)
+	}
+	got, ok := guard.GetStats(graphql.WithOperationContext(t.Context(), oc))
+	if want := (guard.Stats{Depth: 9, Complexity: 4442}); !ok || got != want {
+		t.Errorf("GetStats() = %+v, %v; want %+v, true", got, ok, want)
+	}
+	if _, ok := guard.GetStats(t.Context()); ok {
+		t.Errorf("GetStats(ctx without operation) ok = true, want false")
 	}
 }

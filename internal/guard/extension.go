@@ -152,11 +152,10 @@ type Stats struct {
 
 // GetStats returns the measures [Extension] recorded for the operation in ctx.
 func GetStats(ctx context.Context) (Stats, bool) {
-	oc := graphql.GetOperationContext(ctx)
-	if oc == nil {
+	if !graphql.HasOperationContext(ctx) {
 		return Stats{}, false
 	}
-	s, ok := oc.Stats.GetExtension(statsExtension).(*Stats)
+	s, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsExtension).(*Stats)
 	if !ok {
 		return Stats{}, false
 	}

@@ -21,6 +21,16 @@
 // documents and introspection FORBIDDEN, the rate limit RATE_LIMITED with
 // extensions.retryAfterSeconds.
 //
+// Wiring, outermost first (extensions run in srv.Use order):
+//
+//	srv := graph.NewHandler(cfg) // APQ; extension.Introspection only in dev
+//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 10, Burst: 20})
+//	srv.Use(rl.Extension()) // websocket operations
+//	guard.Configure(srv, limits, cfg.Introspection)
+//	h := authenticate(rl.Middleware(guard.HTTP(limits)(srv)))
+//
+// Trusted documents must run before APQ; see [TrustedDocuments.Extension].
+//
 // The HTTP statuses: a limit refused by the extension is 422 (like gqlgen's
 // own validation errors; 400 when the client accepts
 // application/graphql-response+json); FORBIDDEN from the extension is 200 with
