@@ -38,6 +38,10 @@ type Config struct {
 	ReplayTTL time.Duration
 	// Introspection enables schema introspection (the playground needs it).
 	Introspection bool
+	// Extensions run before automatic persisted queries, in order: query
+	// protection, trusted documents and rate limits (internal/guard) go here,
+	// so a trusted document is checked before APQ could register it.
+	Extensions []graphql.HandlerExtension
 	// ComplexityLimit rejects operations above this complexity with
 	// COMPLEXITY_LIMIT_EXCEEDED; 0 disables the check.
 	ComplexityLimit int
@@ -192,6 +196,9 @@ func NewHandler(cfg Config) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	}
+	for _, ext := range cfg.Extensions {
+		srv.Use(ext)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	if cfg.ComplexityLimit > 0 {
