@@ -13,6 +13,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/guard"
 )
 
 // config is everything serve and sandbox read from flags and the environment.
@@ -43,6 +44,19 @@ type config struct {
 	// ConsentPollInterval turns on the fallback poller of the consent list
 	// (for deployments FinPro's webhooks cannot reach); 0 keeps it off.
 	ConsentPollInterval time.Duration
+
+	// Query protection (internal/guard); 0 takes the guard's default, a
+	// negative value turns a check off.
+	Limits guard.Limits
+	// RatePerSecond and RateBurst limit each principal; RatePerSecond 0 turns
+	// the limit off.
+	RatePerSecond int
+	RateBurst     int
+	// TrustedDocumentsFile lists the operations partner apps may run; empty
+	// turns trusted documents off. TrustedDocumentsFor is "partners" (callers
+	// not bound to a customer) or "all".
+	TrustedDocumentsFile string
+	TrustedDocumentsFor  string
 
 	SandboxSeed    int64
 	SandboxLatency time.Duration
@@ -83,6 +97,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", ""), "required token audience (env JWT_AUDIENCE)")
 	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", env("NATS_STORE_DIR", ""), "embedded NATS JetStream directory; empty keeps events in memory (env NATS_STORE_DIR)")
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS cluster URL; empty runs an embedded server (env NATS_URL)")
+	fs.StringVar(&c.TrustedDocumentsFile, "trusted-documents", env("TRUSTED_DOCUMENTS_FILE", ""), "JSON allow-list of operation hashes; empty = off (env TRUSTED_DOCUMENTS_FILE)")
+	fs.StringVar(&c.TrustedDocumentsFor, "trusted-documents-for", env("TRUSTED_DOCUMENTS_FOR", "partners"), "who must use trusted documents: partners or all (env TRUSTED_DOCUMENTS_FOR)")
+	ints := []struct {
+		name, flag, def, usage string
+		out                    *int
+	}{
+		{"GRAPHQL_MAX_DEPTH", "max-depth", "0", "maximum field depth (0 = default 12, -1 = off)", &c.Limits.MaxDepth},
+		{"GRAPHQL_MAX_ALIASES", "max-aliases", "0", "maximum aliases (0 = default 30, -1 = off)", &c.Limits.MaxAliases},
+		{"GRAPHQL_MAX_DIRECTIVES", "max-directives", "0", "maximum directives (0 = default 50, -1 = off)", &c.Limits.MaxDirectives},
+		{"GRAPHQL_MAX_TOKENS", "max-tokens", "0", "maximum lexical tokens of a document (0 = default 2000, -1 = off)", &c.Limits.MaxTokens},
+		{"GRAPHQL_MAX_COMPLEXITY", "max-complexity", "0", "maximum operation cost (0 = default 10000, -1 = off)", &c.Limits.MaxComplexity},
+		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
+		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
+	}
+	intFlags := make([]*string, len(ints))
+	for i, n := range ints {
+		intFlags[i] = fs.String(n.flag, env(n.name, n.def), n.usage+" (env "+n.name+")")
+	}
+	maxBody := fs.String("max-body-bytes", env("GRAPHQL_MAX_BODY_BYTES", "0"), "maximum GraphQL request body (0 = default 1 MiB) (env GRAPHQL_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -128,6 +161,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			continue
 		}
 		*d.out = v
+	}
+	for i, n := range ints {
+		v, err := strconv.Atoi(*intFlags[i])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: want an integer", n.name, *intFlags[i]))
+			continue
+		}
+		*n.out = v
+	}
+	if v, err := strconv.ParseInt(*maxBody, 10, 64); err != nil {
+		errs = append(errs, fmt.Errorf("GRAPHQL_MAX_BODY_BYTES %q: want an integer", *maxBody))
+	} else {
+		c.Limits.MaxBodyBytes = v
+	}
+	if c.RatePerSecond < 0 || c.RateBurst < 1 {
+		errs = append(errs, fmt.Errorf("RATE_LIMIT_PER_SECOND must be >= 0 and RATE_LIMIT_BURST >= 1"))
+	}
+	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
+		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))
 	}
 	if v, err := strconv.ParseInt(*seed, 10, 64); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED %q: want an integer", *seed))

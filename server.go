@@ -43,10 +43,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"golang.org/x/time/rate"
+
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
@@ -162,7 +166,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	var ready atomic.Bool
-	h := newHandler(logger, cfg, fp, sb, broker, verifier, &ready)
+	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, &ready)
+	if err != nil {
+		return err
+	}
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
 		ready.Store(true)
 		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
@@ -304,11 +311,12 @@ func loopbackAddr(a net.Addr) string {
 	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
-// maxRequestBytes bounds a GraphQL request body.
-const maxRequestBytes = 1 << 20
-
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, ready *atomic.Bool) http.Handler {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, ready *atomic.Bool) (http.Handler, error) {
+	exts, rateLimit, err := protections(cfg)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -329,22 +337,50 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		InitFunc: auth.WebsocketInit(verifier, wsgorilla.RejectInit),
 	}
 	gql := graph.NewHandler(graph.Config{
-		FinPro:    fp,
-		Logger:    logger,
-		Events:    broker,
-		Websocket: ws,
+		FinPro:     fp,
+		Logger:     logger,
+		Events:     broker,
+		Websocket:  ws,
+		Extensions: exts,
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
 		Introspection: cfg.sandboxMode(),
 	})
-	// Websocket upgrades pass the auth middleware (identity comes with
-	// connection_init) but not the Origin check.
-	mux.Handle("/graphql", http.MaxBytesHandler(ws.CheckOrigin(auth.Middleware(verifier, nil)(gql)), maxRequestBytes))
+	guard.Configure(gql, cfg.Limits, cfg.sandboxMode())
+	// Outermost first: cheap HTTP checks (method, content type, size,
+	// batches), then identity (websocket upgrades pass: their identity comes
+	// with connection_init), then the per-principal rate limit.
+	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
+	mux.Handle("/graphql", ws.CheckOrigin(h))
 	mux.Handle("/webhooks/finpro", broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0))
 	if sb != nil {
 		mux.Handle("/_sandbox/", sb.Handler())
 	}
-	return mux
+	return mux, nil
+}
+
+// protections returns the gqlgen extensions of trusted documents and the rate
+// limit, and the rate limit's HTTP middleware.
+func protections(cfg *config) ([]graphql.HandlerExtension, func(http.Handler) http.Handler, error) {
+	var exts []graphql.HandlerExtension
+	if cfg.TrustedDocumentsFile != "" {
+		td, err := guard.LoadTrustedDocuments(cfg.TrustedDocumentsFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("TRUSTED_DOCUMENTS_FILE: %w", err)
+		}
+		// Partner apps (tokens not bound to a customer) run listed documents
+		// only; first-party apps may use automatic persisted queries.
+		enforce := func(ctx context.Context) bool {
+			p, ok := auth.PrincipalFrom(ctx)
+			return cfg.TrustedDocumentsFor == "all" || !ok || !p.Bound()
+		}
+		exts = append(exts, td.Extension(enforce))
+	}
+	if cfg.RatePerSecond == 0 {
+		return exts, func(h http.Handler) http.Handler { return h }, nil
+	}
+	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
+	return append(exts, rl.Extension()), rl.Middleware, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
