@@ -75,7 +75,7 @@ func TestDecimalsByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(graph.NewHandler(graph.Config{FinPro: fp}))
+	api := httptest.NewServer(asPartner(graph.NewHandler(graph.Config{FinPro: fp})))
 	defer api.Close()
 
 	const q = `{ customer(mobileNumber: "9000000001", productID: "P") {

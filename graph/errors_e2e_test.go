@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
-	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -245,7 +244,7 @@ func TestSiblingFieldsSurvive(t *testing.T) {
 // TestMe resolves the customer bound to the caller's identity.
 func TestMe(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	e.principal = &auth.Principal{Subject: "user-1", Mobile: sandbox.DemoMobile}
+	e.principal = customerToken(sandbox.DemoMobile)
 	var got struct {
 		Me struct {
 			Accounts []struct {

@@ -188,7 +188,10 @@ func NewHandler(cfg Config) *handler.Server {
 		ReplayTTL: cfg.ReplayTTL,
 		Events:    cfg.Events,
 	})
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{Auth: resolvers.Auth},
+	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(noSubscriptions{transport.POST{}})

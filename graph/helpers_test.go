@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
@@ -20,13 +22,31 @@ type env struct {
 	fp  *finpro.Client // the client the BFF uses
 	api *httptest.Server
 	// principal, when set, is attached to every request (stands in for the
-	// auth middleware of server.go).
+	// auth middleware of server.go). newEnv sets partner(); nil sends
+	// requests without identity.
 	principal *auth.Principal
 }
 
 type envOptions struct {
 	sandbox     sandbox.Config
 	credentials *finpro.Credentials
+	// logger receives the handler's logs; nil discards them.
+	logger *slog.Logger
+}
+
+// partner returns the default principal of the tests: a token with every
+// scope, not bound to a customer, for any product.
+func partner() *auth.Principal {
+	return &auth.Principal{Subject: "partner-app", Scopes: auth.DevScopes()}
+}
+
+// customerToken returns a principal bound to mobile with the given scopes
+// (every scope when none are given).
+func customerToken(mobile string, scopes ...string) *auth.Principal {
+	if len(scopes) == 0 {
+		scopes = auth.DevScopes()
+	}
+	return &auth.Principal{Subject: "customer-app", Mobile: mobile, Scopes: scopes}
 }
 
 func sandboxCredentials() finpro.Credentials {
@@ -55,8 +75,8 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	if err != nil {
 		t.Fatalf("finpro.New: %v", err)
 	}
-	e := &env{sb: sb, fp: fp}
-	h := graph.NewHandler(graph.Config{FinPro: fp})
+	e := &env{sb: sb, fp: fp, principal: partner()}
+	h := graph.NewHandler(graph.Config{FinPro: fp, Logger: opts.logger})
 	e.api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if e.principal != nil {
 			r = r.WithContext(auth.WithPrincipal(r.Context(), *e.principal))
@@ -65,6 +85,18 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	}))
 	t.Cleanup(e.api.Close)
 	return e
+}
+
+// asPartner attaches partner() to every request but websocket upgrades (whose
+// identity comes from connection_init, see testInit), standing in for the
+// auth middleware of server.go.
+func asPartner(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			r = r.WithContext(auth.WithPrincipal(r.Context(), *partner()))
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // gqlError is one entry of a response's errors.

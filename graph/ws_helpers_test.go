@@ -128,10 +128,14 @@ func newBFF(t testing.TB, broker *events.Broker) *bff {
 	return b
 }
 
-// serve mounts the graph handler for fp with ws settings on /graphql.
+// serve mounts the graph handler for fp with ws settings on /graphql. Without
+// an InitFunc, testInit makes the connections' principals.
 func (b *bff) serve(fp *finpro.Client, ws graph.WebsocketConfig) {
+	if ws.InitFunc == nil {
+		ws.InitFunc = testInit
+	}
 	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Websocket: ws})
-	b.mux.Handle("/graphql", ws.CheckOrigin(h))
+	b.mux.Handle("/graphql", ws.CheckOrigin(asPartner(h)))
 }
 
 func (b *bff) wsURL() string { return "ws" + strings.TrimPrefix(b.srv.URL, "http") + "/graphql" }
@@ -171,13 +175,23 @@ func newSandbox(t testing.TB, hook *bff) (*sandbox.Sandbox, *finpro.Client) {
 }
 
 // testInit is the InitFunc of the tests, standing in for token checks: the
-// payload's "mobile" and "ttlMillis" make the principal; "reject" refuses
-// the connection.
+// payload's "mobile", "scope" (space-separated; every scope when absent),
+// "products" (space-separated) and "ttlMillis" make the principal; "reject"
+// refuses the connection; "anonymous" accepts it without a principal.
 func testInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	if p["reject"] != nil {
 		return ctx, nil, apierr.New(apierr.Unauthenticated, "invalid token")
 	}
-	var pr auth.Principal
+	if p["anonymous"] != nil {
+		return ctx, nil, nil
+	}
+	pr := auth.Principal{Subject: "ws-test", Scopes: auth.DevScopes()}
+	if s, ok := p["scope"].(string); ok {
+		pr.Scopes = strings.Fields(s)
+	}
+	if s, ok := p["products"].(string); ok {
+		pr.Products = strings.Fields(s)
+	}
 	if m, ok := p["mobile"].(string); ok {
 		pr.Mobile = m
 	}

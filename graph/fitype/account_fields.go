@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/pii"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -20,13 +22,16 @@ func (a *AccountBase) Balance(ctx context.Context) (*model.Balance, error) {
 }
 
 // Profile resolves Account.profile from the consent's getallfidata (one call per
-// consent). An account FinPro sends without a profile has a null profile.
+// consent). An account FinPro sends without a profile has a null profile. The
+// holders' personal data is masked (see MaskHolder) unless the caller's token
+// has the profile:read scope.
 func (a *AccountBase) Profile(ctx context.Context) (*model.Profile, error) {
 	acc, err := a.fiAccount(ctx)
 	if err != nil || acc == nil {
 		return nil, err
 	}
-	return profileFromFinpro(acc.Profile), nil
+	p, _ := auth.PrincipalFrom(ctx)
+	return profileFromFinpro(acc.Profile, p.HasScope(auth.ScopeProfileRead)), nil
 }
 
 // fiAccount returns the account's getallfidata entry, nil when FinPro's answer
@@ -61,7 +66,8 @@ func balanceFromFinpro(b *finpro.Balance) *model.Balance {
 	}
 }
 
-func profileFromFinpro(p *finpro.Profile) *model.Profile {
+// profileFromFinpro converts a profile, masking its holders unless clear.
+func profileFromFinpro(p *finpro.Profile, clear bool) *model.Profile {
 	if p == nil {
 		return nil
 	}
@@ -81,8 +87,32 @@ func profileFromFinpro(p *finpro.Profile) *model.Profile {
 			Pan:           model.StringPtr(h.PAN),
 			CkycCompliant: h.CKYCCompliant,
 		}
+		if !clear {
+			MaskHolder(out.Holders[i])
+		}
 	}
 	return out
+}
+
+// MaskHolder masks a holder's personal data in place (graph/pii): name to
+// initials, PAN, mobile and landline to their last four characters, email to
+// a***@e***.tld, address to pii.Redacted, and dob to null (a masked date is
+// not a Date). Nominee and ckycCompliant are not personal data and stay.
+func MaskHolder(h *model.Holder) {
+	h.Name = pii.Name(h.Name)
+	h.Dob = nil
+	h.Pan = maskPtr(h.Pan, pii.Number)
+	h.Mobile = maskPtr(h.Mobile, pii.Number)
+	h.Landline = maskPtr(h.Landline, pii.Number)
+	h.Email = maskPtr(h.Email, pii.Email)
+	h.Address = maskPtr(h.Address, pii.Address)
+}
+
+func maskPtr(s *string, mask func(string) string) *string {
+	if s == nil {
+		return nil
+	}
+	return model.StringPtr(mask(*s))
 }
 
 // TransactionFromFinpro converts one transaction; amounts keep FinPro's digits.

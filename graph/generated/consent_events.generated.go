@@ -196,7 +196,25 @@ func (ec *executionContext) _ConsentStatusEvent_consent(ctx context.Context, fie
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.ConsentStatusEvent().Consent(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.Consent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Consent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Consent) graphql.Marshaler {
 			return ec.marshalOConsent2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsent(ctx, selections, v)
 		},
@@ -252,7 +270,25 @@ func (ec *executionContext) _Subscription_consentStatusChanged(ctx context.Conte
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Subscription().ConsentStatusChanged(ctx, fc.Args["productID"].(string), fc.Args["mobileNumber"].(*string), fc.Args["consentHandle"].(*string), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.ConsentStatusEvent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ConsentStatusEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentStatusEvent) graphql.Marshaler {
 			return ec.marshalNConsentStatusEvent2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatusEvent(ctx, selections, v)
 		},

@@ -134,7 +134,25 @@ func (ec *executionContext) _Customer_consents(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Customer().Consents(ctx, obj, fc.Args["status"].([]model.ConsentStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.ConsentConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ConsentConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentConnection) graphql.Marshaler {
 			return ec.marshalNConsentConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentConnection(ctx, selections, v)
 		},
@@ -177,7 +195,25 @@ func (ec *executionContext) _Customer_accounts(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Accounts(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal []fitype.Account
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []fitype.Account
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []fitype.Account) graphql.Marshaler {
 			return ec.marshalNAccount2ᚕgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐAccountᚄ(ctx, selections, v)
 		},
@@ -210,7 +246,25 @@ func (ec *executionContext) _Customer_account(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Customer().Account(ctx, obj, fc.Args["id"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal fitype.Account
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal fitype.Account
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v fitype.Account) graphql.Marshaler {
 			return ec.marshalOAccount2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐAccount(ctx, selections, v)
 		},
@@ -253,7 +307,25 @@ func (ec *executionContext) _Customer_totalBalance(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().TotalBalance(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
+				if err != nil {
+					var zeroVal []*model.Money
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.Money
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Money) graphql.Marshaler {
 			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMoneyᚄ(ctx, selections, v)
 		},

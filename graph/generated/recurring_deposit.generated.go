@@ -267,7 +267,25 @@ func (ec *executionContext) _RecurringDepositAccount_balance(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.Balance(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
+				if err != nil {
+					var zeroVal *model.Balance
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Balance
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Balance) graphql.Marshaler {
 			return ec.marshalOBalance2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐBalance(ctx, selections, v)
 		},
@@ -299,7 +317,25 @@ func (ec *executionContext) _RecurringDepositAccount_profile(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.Profile(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.Profile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Profile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Profile) graphql.Marshaler {
 			return ec.marshalOProfile2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐProfile(ctx, selections, v)
 		},
@@ -332,7 +368,25 @@ func (ec *executionContext) _RecurringDepositAccount_transactions(ctx context.Co
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Transactions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "TRANSACTIONS_READ")
+				if err != nil {
+					var zeroVal *model.TransactionConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.TransactionConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
 			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
@@ -375,7 +429,25 @@ func (ec *executionContext) _RecurringDepositAccount_summary(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.Summary(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
+				if err != nil {
+					var zeroVal *fitype.RecurringDepositSummary
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *fitype.RecurringDepositSummary
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *fitype.RecurringDepositSummary) graphql.Marshaler {
 			return ec.marshalORecurringDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐRecurringDepositSummary(ctx, selections, v)
 		},

@@ -32,6 +32,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Auth func(ctx context.Context, obj any, next graphql.Resolver, scope model.Scope) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -132,9 +133,9 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		RequestConsent      func(childComplexity int, mobileNumber string, productID string, accountID *string) int
-		RequestData         func(childComplexity int, consentID string, from *time.Time, to *time.Time) int
-		RevokeConsent       func(childComplexity int, consentID string) int
-		SyncIncrementalData func(childComplexity int, consentID string, idempotencyKey string) int
+		RequestData         func(childComplexity int, consentID string, from *time.Time, to *time.Time, productID *string) int
+		RevokeConsent       func(childComplexity int, consentID string, productID *string) int
+		SyncIncrementalData func(childComplexity int, consentID string, idempotencyKey string, productID *string) int
 	}
 
 	MutualFundAccount struct {
@@ -762,7 +763,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RequestData(childComplexity, args["consentID"].(string), args["from"].(*time.Time), args["to"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.RequestData(childComplexity, args["consentID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["productID"].(*string)), true
 	case "Mutation.revokeConsent":
 		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
 			break
@@ -773,7 +774,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["consentID"].(string)), true
+		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["consentID"].(string), args["productID"].(*string)), true
 	case "Mutation.syncIncrementalData":
 		if e.ComplexityRoot.Mutation.SyncIncrementalData == nil {
 			break
@@ -784,7 +785,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SyncIncrementalData(childComplexity, args["consentID"].(string), args["idempotencyKey"].(string)), true
+		return e.ComplexityRoot.Mutation.SyncIncrementalData(childComplexity, args["consentID"].(string), args["idempotencyKey"].(string), args["productID"].(*string)), true
 
 	case "MutualFundAccount.accountType":
 		if e.ComplexityRoot.MutualFundAccount.AccountType == nil {
@@ -1648,9 +1649,9 @@ interface Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance. One FinPro call per consent serves every account's balance."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders. One FinPro call per consent serves every account's profile."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   """
   The transactions, oldest first. Use first/after to page forward and last/before to
   page backward; last alone gives the latest transactions. first and last are 1..100;
@@ -1665,7 +1666,7 @@ interface Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
 }
 
 """
@@ -1932,7 +1933,7 @@ type Subscription {
     consentHandle: ID
     "Resume after this event: pass the cursor of the last event received when subscribing again."
     after: String
-  ): ConsentStatusEvent!
+  ): ConsentStatusEvent! @auth(scope: CONSENTS_READ)
 }
 
 """
@@ -1950,7 +1951,7 @@ type ConsentStatusEvent {
   "When FinPro says the change happened."
   occurredAt: DateTime!
   "The consent as the consent list shows it now; null when the list does not show it under this product or the customer is not known."
-  consent: Consent
+  consent: Consent @auth(scope: CONSENTS_READ)
   "An opaque cursor: pass the last event's cursor as ` + "`" + `after` + "`" + ` when subscribing again to resume after it."
   cursor: String!
 }
@@ -1975,12 +1976,12 @@ type Customer {
     first: Int
     "Return consents after this cursor."
     after: String
-  ): ConsentConnection!
+  ): ConsentConnection! @auth(scope: CONSENTS_READ)
   """
   The unique linked accounts across the customer's ACTIVE consents (an account linked
   under several consents appears once, under the consent it was first seen under).
   """
-  accounts: [Account!]!
+  accounts: [Account!]! @auth(scope: CONSENTS_READ)
   """
   One of accounts by its global ID (Account.id); NOT_FOUND when no ACTIVE consent
   of the customer links it.
@@ -1988,12 +1989,12 @@ type Customer {
   account(
     "The account's global ID (Account.id)."
     id: ID!
-  ): Account
+  ): Account @auth(scope: CONSENTS_READ)
   """
   The exact sum of the balances of accounts, one entry per currency. A shared account
   is counted once.
   """
-  totalBalance: [Money!]!
+  totalBalance: [Money!]! @auth(scope: BALANCES_READ)
 }
 
 """
@@ -2027,9 +2028,9 @@ type DepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders (one FinPro call per consent)."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2040,9 +2041,9 @@ type DepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
   "The account summary (one FinPro call per consent); null when FinPro sent none."
-  summary: DepositSummary
+  summary: DepositSummary @auth(scope: BALANCES_READ)
 }
 
 """
@@ -2090,9 +2091,9 @@ type MutualFundAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders (one FinPro call per consent)."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2103,9 +2104,9 @@ type MutualFundAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
   "The folio's valuation and holdings (one FinPro call per consent); null when FinPro sent none."
-  summary: MutualFundSummary
+  summary: MutualFundSummary @auth(scope: BALANCES_READ)
 }
 
 """
@@ -2164,9 +2165,9 @@ type OtherAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders (one FinPro call per consent)."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2177,7 +2178,7 @@ type OtherAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
 }
 `, BuiltIn: false},
 	{Name: "../recurring_deposit.graphqls", Input: `"""
@@ -2201,9 +2202,9 @@ type RecurringDepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders (one FinPro call per consent)."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2214,9 +2215,9 @@ type RecurringDepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
   "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
-  summary: RecurringDepositSummary
+  summary: RecurringDepositSummary @auth(scope: BALANCES_READ)
 }
 
 """
@@ -2258,6 +2259,31 @@ A calendar date as a YYYY-MM-DD string, e.g. "2024-10-03".
 scalar Date
 
 """
+A token scope (the JWT's scope claim). Each value names the claim's scope string.
+"""
+enum Scope {
+  "consents:read: the customer, its consents and accounts (and the subscription)."
+  CONSENTS_READ
+  "consents:write: requestConsent, revokeConsent, requestData."
+  CONSENTS_WRITE
+  "balances:read: balances, totals and account summaries."
+  BALANCES_READ
+  "transactions:read: account transactions."
+  TRANSACTIONS_READ
+  "profile:read: holders' personal data in the clear (masked without it)."
+  PROFILE_READ
+  "data:sync: syncIncrementalData."
+  DATA_SYNC
+}
+
+"""
+The field needs the token scope ` + "`" + `scope` + "`" + `. Without a token the field fails with
+UNAUTHENTICATED, without the scope with FORBIDDEN; either way before its resolver
+runs, so a denied field never calls FinPro.
+"""
+directive @auth("The scope the caller's token must carry." scope: Scope!) on FIELD_DEFINITION
+
+"""
 The read entry points. Every field under a customer is fetched from FinPro lazily and
 batched per operation: ask only for what the screen shows.
 """
@@ -2271,7 +2297,7 @@ type Query {
     mobileNumber: String!
     "The consent template (FinPro productID) whose consents are read, e.g. PFM_DASHBOARD."
     productID: ID!
-  ): Customer!
+  ): Customer! @auth(scope: CONSENTS_READ)
 
   """
   The customer bound to the caller's token (its mobile claim). Fails with
@@ -2280,7 +2306,7 @@ type Query {
   me(
     "The consent template (FinPro productID) whose consents are read."
     productID: ID!
-  ): Customer!
+  ): Customer! @auth(scope: CONSENTS_READ)
 }
 
 """
@@ -2299,7 +2325,7 @@ type Mutation {
     productID: ID!
     "The FIU's own reference for this request (journey or customer id); generated when omitted."
     accountID: String
-  ): RequestConsentPayload!
+  ): RequestConsentPayload! @auth(scope: CONSENTS_WRITE)
 
   """
   Revokes an ACTIVE or PAUSED consent (FinPro /revokeconsent). Other statuses fail
@@ -2308,7 +2334,12 @@ type Mutation {
   revokeConsent(
     "The consent ID (not the consent handle)."
     consentID: ID!
-  ): RevokeConsentPayload!
+    """
+    The consent template the consent belongs to. A customer-bound token needs it unless
+    the token names its products: the consent must be the customer's under it.
+    """
+    productID: ID
+  ): RevokeConsentPayload! @auth(scope: CONSENTS_WRITE)
 
   """
   Asks FinPro to fetch fresh data from the FIPs for a consent (FinPro /fi/request).
@@ -2321,7 +2352,12 @@ type Mutation {
     from: DateTime
     "End of the data range; the consent's own range when omitted."
     to: DateTime
-  ): RequestDataPayload!
+    """
+    The consent template the consent belongs to. A customer-bound token needs it unless
+    the token names its products: the consent must be the customer's under it.
+    """
+    productID: ID
+  ): RequestDataPayload! @auth(scope: CONSENTS_WRITE)
 
   """
   Pulls what is new since the last pull (FinPro /getalllatestfidata). FinPro hands out
@@ -2335,7 +2371,12 @@ type Mutation {
     consentID: ID!
     "A client-chosen key (1..128 characters), unique per logical sync."
     idempotencyKey: String!
-  ): SyncIncrementalDataPayload!
+    """
+    The consent template the consent belongs to. A customer-bound token needs it unless
+    the token names its products: the consent must be the customer's under it.
+    """
+    productID: ID
+  ): SyncIncrementalDataPayload! @auth(scope: DATA_SYNC)
 }
 
 """
@@ -2373,9 +2414,9 @@ type TermDepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance
+  balance: Balance @auth(scope: BALANCES_READ)
   "The holders (one FinPro call per consent)."
-  profile: Profile
+  profile: Profile @auth(scope: CONSENTS_READ)
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2386,9 +2427,9 @@ type TermDepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection!
+  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
   "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
-  summary: TermDepositSummary
+  summary: TermDepositSummary @auth(scope: BALANCES_READ)
 }
 
 """

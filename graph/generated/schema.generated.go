@@ -20,9 +20,9 @@ import (
 
 type MutationResolver interface {
 	RequestConsent(ctx context.Context, mobileNumber string, productID string, accountID *string) (*model.RequestConsentPayload, error)
-	RevokeConsent(ctx context.Context, consentID string) (*model.RevokeConsentPayload, error)
-	RequestData(ctx context.Context, consentID string, from *time.Time, to *time.Time) (*model.RequestDataPayload, error)
-	SyncIncrementalData(ctx context.Context, consentID string, idempotencyKey string) (*model.SyncIncrementalDataPayload, error)
+	RevokeConsent(ctx context.Context, consentID string, productID *string) (*model.RevokeConsentPayload, error)
+	RequestData(ctx context.Context, consentID string, from *time.Time, to *time.Time, productID *string) (*model.RequestDataPayload, error)
+	SyncIncrementalData(ctx context.Context, consentID string, idempotencyKey string, productID *string) (*model.SyncIncrementalDataPayload, error)
 }
 type QueryResolver interface {
 	Customer(ctx context.Context, mobileNumber string, productID string) (*model.Customer, error)
@@ -32,6 +32,20 @@ type QueryResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (model.Scope, error) {
+			return ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_requestConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -90,6 +104,14 @@ func (ec *executionContext) field_Mutation_requestData_args(ctx context.Context,
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "productID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productID"] = arg3
 	return args, nil
 }
 
@@ -104,6 +126,14 @@ func (ec *executionContext) field_Mutation_revokeConsent_args(ctx context.Contex
 		return nil, err
 	}
 	args["consentID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "productID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productID"] = arg1
 	return args, nil
 }
 
@@ -126,6 +156,14 @@ func (ec *executionContext) field_Mutation_syncIncrementalData_args(ctx context.
 		return nil, err
 	}
 	args["idempotencyKey"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "productID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productID"] = arg2
 	return args, nil
 }
 
@@ -195,7 +233,25 @@ func (ec *executionContext) _Mutation_requestConsent(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RequestConsent(ctx, fc.Args["mobileNumber"].(string), fc.Args["productID"].(string), fc.Args["accountID"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_WRITE")
+				if err != nil {
+					var zeroVal *model.RequestConsentPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.RequestConsentPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestConsentPayload) graphql.Marshaler {
 			return ec.marshalNRequestConsentPayload2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRequestConsentPayload(ctx, selections, v)
 		},
@@ -237,9 +293,27 @@ func (ec *executionContext) _Mutation_revokeConsent(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeConsent(ctx, fc.Args["consentID"].(string))
+			return ec.Resolvers.Mutation().RevokeConsent(ctx, fc.Args["consentID"].(string), fc.Args["productID"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_WRITE")
+				if err != nil {
+					var zeroVal *model.RevokeConsentPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.RevokeConsentPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeConsentPayload) graphql.Marshaler {
 			return ec.marshalNRevokeConsentPayload2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRevokeConsentPayload(ctx, selections, v)
 		},
@@ -281,9 +355,27 @@ func (ec *executionContext) _Mutation_requestData(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RequestData(ctx, fc.Args["consentID"].(string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+			return ec.Resolvers.Mutation().RequestData(ctx, fc.Args["consentID"].(string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["productID"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_WRITE")
+				if err != nil {
+					var zeroVal *model.RequestDataPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.RequestDataPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestDataPayload) graphql.Marshaler {
 			return ec.marshalNRequestDataPayload2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRequestDataPayload(ctx, selections, v)
 		},
@@ -325,9 +417,27 @@ func (ec *executionContext) _Mutation_syncIncrementalData(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SyncIncrementalData(ctx, fc.Args["consentID"].(string), fc.Args["idempotencyKey"].(string))
+			return ec.Resolvers.Mutation().SyncIncrementalData(ctx, fc.Args["consentID"].(string), fc.Args["idempotencyKey"].(string), fc.Args["productID"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "DATA_SYNC")
+				if err != nil {
+					var zeroVal *model.SyncIncrementalDataPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.SyncIncrementalDataPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SyncIncrementalDataPayload) graphql.Marshaler {
 			return ec.marshalNSyncIncrementalDataPayload2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSyncIncrementalDataPayload(ctx, selections, v)
 		},
@@ -463,7 +573,25 @@ func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Customer(ctx, fc.Args["mobileNumber"].(string), fc.Args["productID"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Customer
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
 			return ec.marshalNCustomer2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
 		},
@@ -507,7 +635,25 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Me(ctx, fc.Args["productID"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "CONSENTS_READ")
+				if err != nil {
+					var zeroVal *model.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Customer
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
 			return ec.marshalNCustomer2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
 		},
@@ -886,6 +1032,16 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋ
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx context.Context, v any) (model.Scope, error) {
+	var res model.Scope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx context.Context, sel ast.SelectionSet, v model.Scope) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {

@@ -330,3 +330,73 @@ func (e HoldersType) MarshalJSON() ([]byte, error) {
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
+
+// A token scope (the JWT's scope claim). Each value names the claim's scope string.
+type Scope string
+
+const (
+	// consents:read: the customer, its consents and accounts (and the subscription).
+	ScopeConsentsRead Scope = "CONSENTS_READ"
+	// consents:write: requestConsent, revokeConsent, requestData.
+	ScopeConsentsWrite Scope = "CONSENTS_WRITE"
+	// balances:read: balances, totals and account summaries.
+	ScopeBalancesRead Scope = "BALANCES_READ"
+	// transactions:read: account transactions.
+	ScopeTransactionsRead Scope = "TRANSACTIONS_READ"
+	// profile:read: holders' personal data in the clear (masked without it).
+	ScopeProfileRead Scope = "PROFILE_READ"
+	// data:sync: syncIncrementalData.
+	ScopeDataSync Scope = "DATA_SYNC"
+)
+
+var AllScope = []Scope{
+	ScopeConsentsRead,
+	ScopeConsentsWrite,
+	ScopeBalancesRead,
+	ScopeTransactionsRead,
+	ScopeProfileRead,
+	ScopeDataSync,
+}
+
+func (e Scope) IsValid() bool {
+	switch e {
+	case ScopeConsentsRead, ScopeConsentsWrite, ScopeBalancesRead, ScopeTransactionsRead, ScopeProfileRead, ScopeDataSync:
+		return true
+	}
+	return false
+}
+
+func (e Scope) String() string {
+	return string(e)
+}
+
+func (e *Scope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Scope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Scope", str)
+	}
+	return nil
+}
+
+func (e Scope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Scope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Scope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}

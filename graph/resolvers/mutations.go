@@ -51,8 +51,11 @@ func (r *Resolver) requestConsent(ctx context.Context, mobile, productID string,
 	return &model.RequestConsentPayload{ConsentHandle: h.Handle, Status: status}, nil
 }
 
-func (r *Resolver) revokeConsent(ctx context.Context, consentID string) (*model.RevokeConsentPayload, error) {
+func (r *Resolver) revokeConsent(ctx context.Context, consentID string, productID *string) (*model.RevokeConsentPayload, error) {
 	if err := validID("consentID", consentID); err != nil {
+		return nil, err
+	}
+	if err := authorizeConsent(ctx, consentID, productID); err != nil {
 		return nil, err
 	}
 	if err := r.finpro.RevokeConsent(ctx, consentID); err != nil {
@@ -61,7 +64,7 @@ func (r *Resolver) revokeConsent(ctx context.Context, consentID string) (*model.
 	return &model.RevokeConsentPayload{ConsentID: consentID, Status: model.ConsentStatusRevoked}, nil
 }
 
-func (r *Resolver) requestData(ctx context.Context, consentID string, from, to *time.Time) (*model.RequestDataPayload, error) {
+func (r *Resolver) requestData(ctx context.Context, consentID string, from, to *time.Time, productID *string) (*model.RequestDataPayload, error) {
 	if err := validID("consentID", consentID); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,9 @@ func (r *Resolver) requestData(ctx context.Context, consentID string, from, to *
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
 		return nil, apierr.BadInput("to must not be before from")
+	}
+	if err := authorizeConsent(ctx, consentID, productID); err != nil {
+		return nil, err
 	}
 	s, err := r.finpro.RequestFI(ctx, req)
 	if err != nil {
@@ -97,11 +103,14 @@ type syncResult struct {
 // call (singleflight), which runs detached from the caller's cancellation so a
 // client that goes away still gets its increment kept. ErrNoNewData is an empty
 // result, kept like any other.
-func (r *Resolver) syncIncrementalData(ctx context.Context, consentID, key string) (*model.SyncIncrementalDataPayload, error) {
+func (r *Resolver) syncIncrementalData(ctx context.Context, consentID, key string, productID *string) (*model.SyncIncrementalDataPayload, error) {
 	if err := validID("consentID", consentID); err != nil {
 		return nil, err
 	}
 	if err := validKey("idempotencyKey", key); err != nil {
+		return nil, err
+	}
+	if err := authorizeConsent(ctx, consentID, productID); err != nil {
 		return nil, err
 	}
 	storeKey := "sync\x00" + consentID + "\x00" + key

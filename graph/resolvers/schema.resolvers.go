@@ -19,19 +19,19 @@ func (r *mutationResolver) RequestConsent(ctx context.Context, mobileNumber stri
 }
 
 // RevokeConsent revokes an ACTIVE or PAUSED consent (never retried upstream).
-func (r *mutationResolver) RevokeConsent(ctx context.Context, consentID string) (*model.RevokeConsentPayload, error) {
-	return r.revokeConsent(ctx, consentID)
+func (r *mutationResolver) RevokeConsent(ctx context.Context, consentID string, productID *string) (*model.RevokeConsentPayload, error) {
+	return r.revokeConsent(ctx, consentID, productID)
 }
 
 // RequestData starts a FinPro data fetch (never retried upstream).
-func (r *mutationResolver) RequestData(ctx context.Context, consentID string, from *time.Time, to *time.Time) (*model.RequestDataPayload, error) {
-	return r.requestData(ctx, consentID, from, to)
+func (r *mutationResolver) RequestData(ctx context.Context, consentID string, from *time.Time, to *time.Time, productID *string) (*model.RequestDataPayload, error) {
+	return r.requestData(ctx, consentID, from, to, productID)
 }
 
 // SyncIncrementalData pulls FinPro's increment once per (consent, key) and
 // replays the kept result for repeated keys; see syncIncrementalData.
-func (r *mutationResolver) SyncIncrementalData(ctx context.Context, consentID string, idempotencyKey string) (*model.SyncIncrementalDataPayload, error) {
-	return r.syncIncrementalData(ctx, consentID, idempotencyKey)
+func (r *mutationResolver) SyncIncrementalData(ctx context.Context, consentID string, idempotencyKey string, productID *string) (*model.SyncIncrementalDataPayload, error) {
+	return r.syncIncrementalData(ctx, consentID, idempotencyKey, productID)
 }
 
 // Customer returns the customer after validating its arguments; its fields
