@@ -155,8 +155,9 @@ func (c WebsocketConfig) CheckOrigin(next http.Handler) http.Handler {
 
 // NewHandler returns the GraphQL server: OPTIONS, GET (queries only), POST and
 // websocket (subscriptions, see WebsocketConfig) transports, a parsed-query
-// cache, automatic persisted queries, per-operation loaders, and the error
-// presenter and recover func of the error contract.
+// cache, automatic persisted queries, per-operation loaders, the @auth
+// directive (scopes of the caller's auth.Principal; see graph/README.md), and
+// the error presenter and recover func of the error contract.
 //
 // Open websockets are hijacked connections that http.Server.Shutdown neither
 // closes nor waits for: they end, completing their subscriptions, when the
