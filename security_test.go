@@ -23,6 +23,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -58,7 +59,7 @@ func complexityQuery(first int) string {
 func costOf(t *testing.T, q string) int {
 	t.Helper()
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
-	doc, errs := gqlparser.LoadQuery(schema, q)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, q, rules.NewDefaultRules())
 	if errs != nil {
 		t.Fatalf("LoadQuery(%q): %v", q, errs)
 	}

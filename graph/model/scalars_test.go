@@ -2,6 +2,8 @@ package model
 
 import (
 	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,4 +56,24 @@ func TestDateTime(t *testing.T) {
 	if _, err := UnmarshalDateTime("2024-10-03 23:30:00"); err == nil {
 		t.Error("UnmarshalDateTime accepted a naive timestamp")
 	}
+}
+
+// FuzzDecimalScalar feeds arbitrary input to the Decimal scalar: it never
+// panics, and whatever it accepts it writes back byte for byte as a JSON string.
+func FuzzDecimalScalar(f *testing.F) {
+	for _, s := range []string{"0.10", "100000000000.01", "-5.5", "1.000", "1e3", "NaN", "Inf", "", "1..2", "0x10", " 1", "１"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var d Decimal
+		if err := d.UnmarshalGQL(s); err != nil {
+			return
+		}
+		var buf strings.Builder
+		d.MarshalGQL(&buf)
+		var back string
+		if err := json.Unmarshal([]byte(buf.String()), &back); err != nil || back != s {
+			t.Errorf("Decimal %q marshals to %s, which reads back as %q (%v)", s, buf.String(), back, err)
+		}
+	})
 }
