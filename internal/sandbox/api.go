@@ -63,42 +63,53 @@ func (s *Sandbox) balanceOf(a *account) balanceJSON {
 	return balanceJSON{a.linkRef, a.masked, s.fiTypeOut(a.fiType), a.fipID, a.fipName, money(a.balance), "INR"}
 }
 
-// getFIBalance serves POST /getfibalance (seed 000).
-func (s *Sandbox) getFIBalance(w http.ResponseWriter, r *http.Request, body []byte) {
+// readTarget is the shared front half of getfibalance and getfidata: it decodes
+// {consentID, linkReferenceNumber}, validates them, and finds the ACTIVE consent
+// with fetched data and, when a link reference is given, its account. On any
+// problem it answers the documented error (notReady is the endpoint's
+// DataNotAvailable message) and returns ok false. The caller holds s.mu.
+func (s *Sandbox) readTarget(w http.ResponseWriter, body []byte, linkRequired bool, notReady string) (k *consent, a *account, ok bool) {
 	var req struct {
 		ConsentID *string `json:"consentID"`
 		LinkRef   *string `json:"linkReferenceNumber"`
 	}
 	if msg, ok := decodeBody(body, &req); !ok {
 		s.failCode(w, "InvalidRequest", msg)
-		return
+		return nil, nil, false
 	}
 	var p problems
-	linkRefProblem(&p, str(req.LinkRef), false)
+	linkRefProblem(&p, str(req.LinkRef), linkRequired)
 	consentRef(&p, "consentID", str(req.ConsentID))
 	if len(p) > 0 {
 		s.failCode(w, "InvalidRequest", p.String())
-		return
+		return nil, nil, false
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	k := s.byConsentID[*req.ConsentID]
-	if k == nil {
+	if k = s.byConsentID[*req.ConsentID]; k == nil {
 		s.failCode(w, "InvalidConsentId", "")
-		return
+		return nil, nil, false
 	}
-	var one *account
 	if lr := str(req.LinkRef); lr != "" {
-		if one = s.accountUnder(w, k, lr); one == nil {
-			return
+		if a = s.accountUnder(w, k, lr); a == nil {
+			return nil, nil, false
 		}
 	}
 	if k.status != statusActive {
 		s.failCode(w, "ConsentNotActive", "")
-		return
+		return nil, nil, false
 	}
 	if !k.dataReady(s.now()) {
-		s.failCode(w, "DataNotAvailable", "Balance data not available")
+		s.failCode(w, "DataNotAvailable", notReady)
+		return nil, nil, false
+	}
+	return k, a, true
+}
+
+// getFIBalance serves POST /getfibalance (seed 000).
+func (s *Sandbox) getFIBalance(w http.ResponseWriter, r *http.Request, body []byte) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, one, ok := s.readTarget(w, body, false, "Balance data not available")
+	if !ok {
 		return
 	}
 	if one != nil {
@@ -140,38 +151,10 @@ func (s *Sandbox) getFIData(w http.ResponseWriter, r *http.Request, body []byte)
 	if paged && limit == 0 {
 		paged = false
 	}
-	var req struct {
-		ConsentID *string `json:"consentID"`
-		LinkRef   *string `json:"linkReferenceNumber"`
-	}
-	if msg, ok := decodeBody(body, &req); !ok {
-		s.failCode(w, "InvalidRequest", msg)
-		return
-	}
-	var p problems
-	linkRefProblem(&p, str(req.LinkRef), true)
-	consentRef(&p, "consentID", str(req.ConsentID))
-	if len(p) > 0 {
-		s.failCode(w, "InvalidRequest", p.String())
-		return
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k := s.byConsentID[*req.ConsentID]
-	if k == nil {
-		s.failCode(w, "InvalidConsentId", "")
-		return
-	}
-	a := s.accountUnder(w, k, *req.LinkRef)
-	if a == nil {
-		return
-	}
-	if k.status != statusActive {
-		s.failCode(w, "ConsentNotActive", "")
-		return
-	}
-	if !k.dataReady(s.now()) {
-		s.failCode(w, "DataNotAvailable", "Financial data not available")
+	_, a, ok := s.readTarget(w, body, true, "Financial data not available")
+	if !ok {
 		return
 	}
 	from, to := 0, len(a.txns)
