@@ -143,14 +143,24 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 // "Y", "N", "1", "0" (any case). Anything else ("NO_DATA_AVAILABLE", null) is false.
 type flexBool bool
 
-func (f *flexBool) UnmarshalJSON(b []byte) error {
+// scalarText returns a JSON scalar's text: a string's contents, trimmed, or a
+// number's or literal's bytes.
+func scalarText(b []byte) ([]byte, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
 		s, err := unquote(b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		b = []byte(strings.TrimSpace(s))
+	}
+	return b, nil
+}
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	b, err := scalarText(b)
+	if err != nil {
+		return err
 	}
 	switch strings.ToLower(string(b)) {
 	case "true", "yes", "y", "1":
@@ -165,13 +175,9 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 type flexInt int
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		s, err := unquote(b)
-		if err != nil {
-			return err
-		}
-		b = []byte(strings.TrimSpace(s))
+	b, err := scalarText(b)
+	if err != nil {
+		return err
 	}
 	if len(b) == 0 || string(b) == "null" {
 		*f = 0
