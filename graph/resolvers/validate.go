@@ -2,18 +2,15 @@ package resolvers
 
 import (
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
 // validMobile checks a 10-digit mobile number. The message never echoes the
 // number (personal data).
 func validMobile(arg, s string) error {
-	if len(s) != 10 {
+	if !mobile.Valid(s) {
 		return apierr.BadInput("%s must be exactly 10 digits", arg)
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return apierr.BadInput("%s must be exactly 10 digits", arg)
-		}
 	}
 	return nil
 }

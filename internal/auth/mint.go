@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
 // Bounds of MintOptions.TTL.
@@ -66,7 +68,7 @@ func Mint(o MintOptions) (string, error) {
 			errs = append(errs, fmt.Errorf("scope %q is empty or has spaces", s))
 		}
 	}
-	if o.Mobile != "" && !validMobile(o.Mobile) {
+	if o.Mobile != "" && !mobile.Valid(o.Mobile) {
 		errs = append(errs, errors.New("mobile must be 10 digits"))
 	}
 	for _, p := range o.Products {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
 // Defaults of [Config].
@@ -405,7 +407,7 @@ func (c *claims) Validate() error {
 	if c.Scope.present && !c.Scope.valid {
 		return errInvalidScope
 	}
-	if c.Mobile.present && !validMobile(c.Mobile.value) {
+	if c.Mobile.present && !mobile.Valid(c.Mobile.value) {
 		return errInvalidMobile
 	}
 	// A present but empty products claim most likely means "no products";
@@ -427,19 +429,6 @@ func (c *claims) principal() (Principal, error) {
 		p.ExpiresAt = c.ExpiresAt.Time
 	}
 	return p, nil
-}
-
-// validMobile reports whether s is exactly ten ASCII digits.
-func validMobile(s string) bool {
-	if len(s) != 10 {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // stringList decodes a claim given either as a space-separated string or as

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
 type consentListRequest struct {
@@ -27,7 +29,7 @@ var validStatus = map[ConsentStatus]bool{
 // FinPro's list is not reliably scoped to the product (finpro-upstream.md §5), so
 // the client drops rows of other products; Page still holds FinPro's numbers.
 func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
-	if !isMobile(req.MobileNumber) {
+	if !mobile.Valid(req.MobileNumber) {
 		return nil, invalid(pathConsents, "mobileNumber is not 10 digits")
 	}
 	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
@@ -67,18 +69,6 @@ func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*Consent
 	return page, nil
 }
 
-func isMobile(s string) bool {
-	if len(s) != 10 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 type requestConsentBody struct {
 	ProductID            string `json:"productID"`
 	VUA                  string `json:"vua"`
@@ -115,7 +105,7 @@ func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*Conse
 		if body.PartyIdentifierValue == "" {
 			body.PartyIdentifierValue = local
 		}
-		if !isMobile(body.PartyIdentifierValue) {
+		if !mobile.Valid(body.PartyIdentifierValue) {
 			return nil, invalid(ep, "partyIdentifierValue is not 10 digits")
 		}
 	case "EMAIL", "PAN":

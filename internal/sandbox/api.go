@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
 // consentRef validates a consentID field: required, a GUID.
@@ -457,7 +459,7 @@ func (s *Sandbox) consentList(w http.ResponseWriter, r *http.Request, body []byt
 		s.failCode(w, "InvalidRequest", p.String())
 		return
 	}
-	if !isMobile(*req.Mobile) {
+	if !mobile.Valid(*req.Mobile) {
 		s.failCode(w, "InvalidMobileNumber", "mobileNumber must be a 10-digit number without country code")
 		return
 	}
@@ -585,14 +587,14 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 	if !ok {
 		p.add("productID is not a configured product")
 	}
-	mobile, suffix, _ := strings.Cut(*req.VUA, "@")
-	if !isMobile(mobile) || suffix != "onemoney" {
-		p.add("vua must be a 10-digit mobile number @onemoney")
+	vuaMobile, suffix, _ := strings.Cut(*req.VUA, "@")
+	if !mobile.Valid(vuaMobile) || suffix != "onemoney" {
+		p.add("vua must be a 10-digit vuaMobile number @onemoney")
 	}
 	switch v := *req.PartyValue; *req.PartyType {
 	case "MOBILE":
-		if !isMobile(v) {
-			p.add("partyIdentifierValue must be a 10-digit mobile number")
+		if !mobile.Valid(v) {
+			p.add("partyIdentifierValue must be a 10-digit vuaMobile number")
 		}
 	case "EMAIL":
 		if at := strings.IndexByte(v, '@'); at < 1 || !strings.Contains(v[at:], ".") {
@@ -613,9 +615,9 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 		return
 	}
 	s.mu.Lock()
-	c := s.byMobile[mobile]
+	c := s.byMobile[vuaMobile]
 	if c == nil {
-		c = s.newCustomer(mobile)
+		c = s.newCustomer(vuaMobile)
 	}
 	s.created++
 	now := s.now()
@@ -624,8 +626,8 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 		status:    statusPending,
 		productID: prod.id,
 		accountID: *req.AccountID,
-		vua:       mobile + "@onemoney",
-		mobile:    mobile,
+		vua:       vuaMobile + "@onemoney",
+		mobile:    vuaMobile,
 		fetchType: prod.fetchType,
 		created:   now,
 		expiry:    now.AddDate(1, 0, 0),

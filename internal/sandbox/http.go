@@ -396,19 +396,6 @@ func isGUID(s string) bool {
 	return true
 }
 
-// isMobile reports whether s is exactly ten ASCII digits.
-func isMobile(s string) bool {
-	if len(s) != 10 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // problems collects bracketed validation messages ("[consentID is required]").
 type problems []string
 
