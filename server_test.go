@@ -45,6 +45,7 @@ func startRun(t *testing.T, args []string, env map[string]string) (base string, 
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	logs, stdout = &syncBuffer{}, &syncBuffer{}
+	registerLogs(logs)
 	errc := make(chan error, 1)
 	go func() {
 		err := run(ctx, args, func(k string) string { return env[k] }, pw, logs)

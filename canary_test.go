@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+)
+
+// Every server the tests of this package start registers its log here; after
+// the whole suite, TestMain greps all of it for secrets and personal data.
+var (
+	serverLogsMu sync.Mutex
+	serverLogs   []*syncBuffer
+)
+
+func registerLogs(b *syncBuffer) {
+	serverLogsMu.Lock()
+	defer serverLogsMu.Unlock()
+	serverLogs = append(serverLogs, b)
+}
+
+// canaries are patterns that must never reach a log line: credentials,
+// tokens, and the shapes of Indian mobile numbers, PANs and emails.
+var canaries = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"FinPro client secret", regexp.MustCompile(regexp.QuoteMeta(sandbox.DefaultClientSecret))},
+	{"sandbox JWT secret", regexp.MustCompile(regexp.QuoteMeta(sandboxJWTSecret))},
+	{"test JWT secret", regexp.MustCompile(regexp.QuoteMeta(testSecret))},
+	{"bearer token", regexp.MustCompile(`(?i)bearer\s+\S`)},
+	{"JWT", regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}`)},
+	{"mobile number", regexp.MustCompile(`(^|[^0-9])[6-9][0-9]{9}([^0-9]|$)`)},
+	{"PAN", regexp.MustCompile(`(^|[^A-Z])[A-Z]{5}[0-9]{4}[A-Z]([^A-Z]|$)`)},
+	{"email", regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}`)},
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	serverLogsMu.Lock()
+	var all strings.Builder
+	for _, b := range serverLogs {
+		all.WriteString(b.String())
+	}
+	serverLogsMu.Unlock()
+	lines := strings.Split(all.String(), "\n")
+	leaks := 0
+	for _, c := range canaries {
+		for i, line := range lines {
+			if c.re.MatchString(line) {
+				// Say where, never what: the match itself is the secret.
+				fmt.Fprintf(os.Stderr, "canary: a server log line (%d of %d) contains a %s\n", i+1, len(lines), c.name)
+				leaks++
+			}
+		}
+	}
+	if code == 0 && leaks > 0 {
+		code = 1
+	}
+	if code == 0 && len(lines) < 10 {
+		fmt.Fprintf(os.Stderr, "canary: only %d log lines were collected; the log capture is broken\n", len(lines))
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// TestCanaryPatterns checks that the canaries recognise what they guard.
+func TestCanaryPatterns(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{`{"msg":"x","mobile":"9876543210"}`, "mobile number"},
+		{`pan=ABCDE1234F`, "PAN"},
+		{`to ananya.rao@example.com`, "email"},
+		{`Authorization: Bearer abc`, "bearer token"},
+		{`tok eyJhbGciOiJIUzI1NiJ9`, "JWT"},
+		{`secret=` + sandbox.DefaultClientSecret, "FinPro client secret"},
+	} {
+		var got []string
+		for _, c := range canaries {
+			if c.re.MatchString(tc.line) {
+				got = append(got, c.name)
+			}
+		}
+		if !strings.Contains(strings.Join(got, ","), tc.want) {
+			t.Errorf("canaries matching %q = %v, want %s", tc.line, got, tc.want)
+		}
+	}
+	for _, clean := range []string{
+		`{"level":"INFO","msg":"serving","addr":"127.0.0.1:8080"}`,
+		`consent 3458bdb5-72e1-59f0-bba8-3c55faa11106 took 12ms`,
+	} {
+		for _, c := range canaries {
+			if c.re.MatchString(clean) {
+				t.Errorf("canary %s matches the clean line %q", c.name, clean)
+			}
+		}
+	}
+}
