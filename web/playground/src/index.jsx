@@ -1,0 +1,89 @@
+// GraphiQL for finpro-bff. playground.go serves this bundle and injects its
+// configuration (endpoint, default headers, example operations) as JSON in
+// <script id="playground-config">. Queries and mutations go over HTTP POST;
+// subscriptions over graphql-transport-ws on the same endpoint, with the
+// Authorization header of the headers editor sent in connection_init.
+import { createRoot } from "react-dom/client";
+import { GraphiQL } from "graphiql";
+import { createGraphiQLFetcher } from "@graphiql/toolkit";
+import { createClient } from "graphql-ws";
+import "graphiql/graphiql.css";
+
+function readConfig() {
+  const el = document.getElementById("playground-config");
+  if (!el) return {};
+  try {
+    return JSON.parse(el.textContent || "{}");
+  } catch {
+    return {};
+  }
+}
+
+const config = readConfig();
+const endpoint = new URL(config.endpoint || "/graphql", window.location.href);
+const wsURL = new URL(endpoint);
+wsURL.protocol = endpoint.protocol === "https:" ? "wss:" : "ws:";
+
+// The websocket cannot carry HTTP headers, so the token travels in
+// connection_init. One lazy client per distinct Authorization value: editing
+// the token in the headers editor opens a new connection with it.
+const wsClients = new Map();
+function wsClientFor(authorization) {
+  const key = authorization || "";
+  let c = wsClients.get(key);
+  if (!c) {
+    c = createClient({
+      url: wsURL.href,
+      lazy: true,
+      connectionParams: () => (key ? { Authorization: key } : {}),
+    });
+    wsClients.set(key, c);
+  }
+  return c;
+}
+
+function headerValue(headers, name) {
+  if (!headers) return "";
+  const want = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === want) return String(v);
+  }
+  return "";
+}
+
+const fetcher = (params, opts) => {
+  const authorization = headerValue(opts && opts.headers, "Authorization");
+  return createGraphiQLFetcher({
+    url: endpoint.href,
+    wsClient: wsClientFor(authorization),
+  })(params, opts);
+};
+
+const defaultHeaders = config.defaultHeaders || "";
+const examples = Array.isArray(config.examples) ? config.examples : [];
+const defaultTabs = examples.map((e) => ({
+  query: e.query,
+  variables: e.variables || "",
+  headers: defaultHeaders,
+}));
+
+// ?query=&variables=&operationName= open a query directly (links, tests).
+const params = new URLSearchParams(window.location.search);
+
+const props = {
+  fetcher,
+  defaultHeaders,
+  defaultEditorToolsVisibility: defaultHeaders ? "headers" : true,
+  shouldPersistHeaders: false,
+  isHeadersEditorEnabled: true,
+};
+if (defaultTabs.length > 0) props.defaultTabs = defaultTabs;
+if (params.has("query")) {
+  props.query = params.get("query");
+  props.headers = defaultHeaders;
+}
+if (params.has("variables")) props.variables = params.get("variables");
+if (params.has("operationName")) props.operationName = params.get("operationName");
+
+const root = createRoot(document.getElementById("graphiql"));
+root.render(<GraphiQL {...props} />);
