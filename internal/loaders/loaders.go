@@ -86,27 +86,40 @@ type FIDataKey struct {
 }
 
 // New returns fresh loaders over c for one query or mutation.
-func New(c *finpro.Client) *Loaders { return newLoaders(c, false) }
+func New(c *finpro.Client) *Loaders { return NewWith(c, Options{}) }
 
 // NewLongLived returns loaders for a long-lived operation (a subscription): they
 // batch like New's but forget their cache after every batch.
-func NewLongLived(c *finpro.Client) *Loaders { return newLoaders(c, true) }
+func NewLongLived(c *finpro.Client) *Loaders { return NewWith(c, Options{LongLived: true}) }
 
-func newLoaders(c *finpro.Client, clearEachBatch bool) *Loaders {
+// Options configure NewWith.
+type Options struct {
+	// LongLived makes the loaders forget their cache after every batch (see
+	// NewLongLived).
+	LongLived bool
+	// OnBatch, when set, is called before every batch with the loader's name
+	// ("balances", "all_fi_data", "consents" or "fi_data") and the number of
+	// keys, e.g. to record batch sizes. It must be fast and safe for
+	// concurrent use.
+	OnBatch func(loader string, size int)
+}
+
+// NewWith returns fresh loaders over c for one operation, configured by o.
+func NewWith(c *finpro.Client, o Options) *Loaders {
 	return &Loaders{
-		balances:  newLoader(c.Balances, clearEachBatch),
-		allFIData: newLoader(c.AllFIData, clearEachBatch),
-		consents: newLoader(func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
+		balances:  newLoader("balances", c.Balances, o),
+		allFIData: newLoader("all_fi_data", c.AllFIData, o),
+		consents: newLoader("consents", func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 			return c.Consents(ctx, k.request())
-		}, clearEachBatch),
-		fiData: newLoader(func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
+		}, o),
+		fiData: newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 			return c.FIData(ctx, finpro.FIDataRequest{
 				ConsentID:           k.ConsentID,
 				LinkReferenceNumber: k.LinkReferenceNumber,
 				Limit:               k.Limit,
 				Offset:              k.Offset,
 			})
-		}, clearEachBatch),
+		}, o),
 		totals: make(map[string]int),
 	}
 }
@@ -114,8 +127,12 @@ func newLoaders(c *finpro.Client, clearEachBatch bool) *Loaders {
 // newLoader returns a loader whose batch function calls fetch once per key,
 // all keys of the batch in parallel. The dataloader's cache already makes the
 // keys of a batch distinct.
-func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), clearEachBatch bool) *dataloader.Loader[K, V] {
+func newLoader[K comparable, V any](name string, fetch func(context.Context, K) (V, error), o Options) *dataloader.Loader[K, V] {
+	clearEachBatch := o.LongLived
 	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		if o.OnBatch != nil {
+			o.OnBatch(name, len(keys))
+		}
 		out := make([]*dataloader.Result[V], len(keys))
 		var wg sync.WaitGroup
 		for i, k := range keys {
