@@ -12,7 +12,9 @@
 # deploy/deployment.yaml and docs/operations.md.
 
 ARG NODE_VERSION=20
-ARG GO_VERSION=1.26
+# At least go.mod's `go` line: the official golang images set GOTOOLCHAIN=local,
+# so an older patch release refuses to build (deploy/deploy_test.go checks it).
+ARG GO_VERSION=1.26.8
 
 # Stage 1: the GraphiQL playground (web/playground -> web/playground/dist).
 FROM node:${NODE_VERSION}-bookworm-slim AS web

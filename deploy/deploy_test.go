@@ -422,6 +422,20 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
 	}
+	// The Go image must be at least go.mod's go version: the official images
+	// set GOTOOLCHAIN=local and do not download a newer toolchain.
+	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goLine := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(gomod)
+	argLine := regexp.MustCompile(`(?m)^ARG GO_VERSION=(\S+)$`).FindStringSubmatch(src)
+	if goLine == nil || argLine == nil {
+		t.Fatalf("go.mod go line = %q, Dockerfile ARG GO_VERSION = %q, want both", goLine, argLine)
+	}
+	if got, want := argLine[1], string(goLine[1]); versionLess(got, want) {
+		t.Errorf("Dockerfile GO_VERSION = %s, want at least go.mod's %s", got, want)
+	}
 	// Files the build stages copy by path must exist (the playground's npm
 	// project may land later; its files are checked once it does).
 	for _, p := range []string{"go.mod", "go.sum"} {
@@ -436,6 +450,25 @@ func TestDockerfile(t *testing.T) {
 			}
 		}
 	}
+}
+
+// versionLess reports whether the dotted Go version a is older than b; a
+// missing part counts as 0 ("1.26" < "1.26.8").
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 func toString(v any) string {
