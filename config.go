@@ -40,6 +40,7 @@ type config struct {
 
 	NATSURL        string
 	NATSStoreDir   string
+	NATSReplicas   int
 	AllowedOrigins []string
 	// ConsentPollInterval turns on the fallback poller of the consent list
 	// (for deployments FinPro's webhooks cannot reach); 0 keeps it off.
@@ -108,6 +109,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"GRAPHQL_MAX_DIRECTIVES", "max-directives", "0", "maximum directives (0 = default 50, -1 = off)", &c.Limits.MaxDirectives},
 		{"GRAPHQL_MAX_TOKENS", "max-tokens", "0", "maximum lexical tokens of a document (0 = default 2000, -1 = off)", &c.Limits.MaxTokens},
 		{"GRAPHQL_MAX_COMPLEXITY", "max-complexity", "0", "maximum operation cost (0 = default 10000, -1 = off)", &c.Limits.MaxComplexity},
+		{"NATS_REPLICAS", "nats-replicas", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
 		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
 	}

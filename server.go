@@ -145,6 +145,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	broker, err := events.Start(ctx, events.Options{
 		URL:      cfg.NATSURL,
 		StoreDir: cfg.NATSStoreDir,
+		Replicas: cfg.NATSReplicas,
 		Logger:   logger,
 	})
 	if err != nil {
