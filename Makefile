@@ -1,5 +1,5 @@
 # Developer commands. `make help` lists them.
-.PHONY: help run test check generate sandbox
+.PHONY: help run test check generate sandbox docker deploy-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-10s %s\n", $$1, $$2}'
@@ -18,3 +18,10 @@ generate: ## Regenerate gqlgen output
 
 check: ## CI: format, vet, staticcheck, regenerate-and-diff, tests
 	bash .ci/run
+
+docker: ## Build the container image (needs a Docker engine)
+	docker build -t finpro-bff .
+
+deploy-check: ## Check the Kubernetes manifests (kubectl optional)
+	go test ./deploy/
+	@if command -v kubectl >/dev/null; then kubectl kustomize deploy/ >/dev/null && echo "kustomize ok"; fi
