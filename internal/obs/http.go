@@ -2,8 +2,8 @@ package obs
 
 import (
 	"bufio"
-	"io"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -24,11 +24,10 @@ type reqState struct {
 type stateKey struct{}
 
 // state returns r's shared reqState, attaching a new one (and recording the
-// response's status and size through w) when r has none yet. outer reports
-// whether this call created it: only the outermost middleware records.
-func state(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *reqState, bool) {
+// response's status and size through w) when r has none yet.
+func state(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *reqState) {
 	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok {
-		return w, r, st, false
+		return w, r, st
 	}
 	st := &reqState{}
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
@@ -71,7 +70,7 @@ func state(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 			}
 		},
 	})
-	return w, r, st, true
+	return w, r, st
 }
 
 // serve runs next, first resolving the route pattern when next is a
@@ -112,11 +111,8 @@ func (st *reqState) routeLabel() string {
 func (m *Metrics) HTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		w, r, st, outer := state(w, r)
+		w, r, st := state(w, r)
 		st.serve(next, w, r)
-		if !outer {
-			return
-		}
 		route := m.routes.label(st.routeLabel(), isRoute)
 		method := methodLabel(r.Method)
 		m.httpRequests.WithLabelValues(route, method, statusLabel(st.finalStatus())).Inc()

@@ -125,8 +125,11 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // FinproObserver returns a finpro.Options.Observer recording every attempt in
-// bff_finpro_calls_total and bff_finpro_call_duration_seconds. FinPro's own
-// errorCode is not a label: the client's Class already names it in a closed set.
+// bff_finpro_calls_total{endpoint, status, class} and
+// bff_finpro_call_duration_seconds{endpoint}. status is the HTTP status, "0"
+// when no response arrived, or "2xx" for a success whose status CallInfo
+// leaves out. FinPro's own errorCode is not a label: the client's Class
+// already names it in a closed set.
 func (m *Metrics) FinproObserver() func(finpro.CallInfo) {
 	return func(ci finpro.CallInfo) {
 		ep := m.endpoints.label(ci.Endpoint, isPath)
@@ -134,7 +137,12 @@ func (m *Metrics) FinproObserver() func(finpro.CallInfo) {
 		if !isIdent(class, 32) {
 			class = "other"
 		}
-		m.upstream.WithLabelValues(ep, statusLabel(ci.Status), class).Inc()
+		status := statusLabel(ci.Status)
+		if ci.Status == 0 && class == "ok" {
+			// A success whose status the client did not report: some 2xx.
+			status = "2xx"
+		}
+		m.upstream.WithLabelValues(ep, status, class).Inc()
 		if ci.Duration > 0 {
 			m.upDuration.WithLabelValues(ep).Observe(ci.Duration.Seconds())
 		}

@@ -38,7 +38,7 @@ func RequestID(logger *slog.Logger) func(http.Handler) http.Handler {
 			l := logger.With("request_id", id)
 			ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 			ctx = context.WithValue(ctx, loggerKey{}, l)
-			w, r, st, _ := state(w, r.WithContext(ctx))
+			w, r, st := state(w, r.WithContext(ctx))
 			st.serve(next, w, r)
 			l.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", methodLabel(r.Method)),
