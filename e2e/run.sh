@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end tests against a real finpro-bff in sandbox mode: Apollo Client and
+# graphql-ws (apollo.test.mjs), and the GraphiQL playground in headless
+# Chromium (browser.test.mjs). Run from anywhere: bash e2e/run.sh
+#
+# Needs Go, Node 20+ with npm, and Debian's chromium (installed here with
+# apt-get when /usr/bin/chromium is missing and we are root). Never downloads
+# a browser: playwright-core drives /usr/bin/chromium.
+#
+# Environment: BFF_BIN (use this binary instead of building one), CHROMIUM
+# (browser path, default /usr/bin/chromium), E2E_ARTIFACTS (screenshots,
+# default e2e/artifacts), E2E_SKIP_INSTALL=1 (skip npm ci and the bundle build).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+step() { printf '\n== e2e: %s\n' "$*"; }
+
+# 1. Chromium from Debian.
+if [ ! -x "$CHROMIUM" ]; then
+	if [ "$CHROMIUM" = /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		step "installing Debian's chromium"
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else
+		echo "e2e: $CHROMIUM is missing: install Debian's chromium (apt-get install chromium)" >&2
+		exit 1
+	fi
+fi
+
+# 2-3. The playground bundle and the test project.
+if [ "${E2E_SKIP_INSTALL:-}" != 1 ]; then
+	step "building the playground (web/playground)"
+	(cd web/playground && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+	step "installing the e2e project"
+	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# 4. The binary, with the bundle just built embedded.
+bin=${BFF_BIN:-}
+if [ -z "$bin" ]; then
+	step "building the BFF"
+	go build -o "$tmp/bff" .
+	bin=$tmp/bff
+fi
+
+# 5. Start it in sandbox mode on a free loopback port.
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+url=http://127.0.0.1:$port
+step "starting the BFF on $url"
+env -u FINPRO_BASE_URL -u NATS_URL -u NATS_STORE_DIR -u TRUSTED_DOCUMENTS_FILE \
+	ADDR=127.0.0.1:$port ALLOWED_ORIGINS="$url" LOG_FORMAT=text LOG_LEVEL=warn \
+	"$bin" >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+
+ready=
+for _ in $(seq 1 300); do
+	if ! kill -0 "$pid" 2>/dev/null; then
+		echo "e2e: the BFF exited; its log:" >&2
+		cat "$tmp/stderr" >&2
+		exit 1
+	fi
+	if curl -fsS "$url/readyz" >/dev/null 2>&1 && [ "$(grep -c 'Authorization: Bearer ' "$tmp/stdout")" -ge 2 ]; then
+		ready=1
+		break
+	fi
+	sleep 0.1
+done
+if [ -z "$ready" ]; then
+	echo "e2e: the BFF was not ready within 30s; its log:" >&2
+	cat "$tmp/stderr" >&2
+	exit 1
+fi
+# The dev tokens: any customer first, then the demo customer's.
+tokens=$(sed -n 's/^ *Authorization: Bearer //p' "$tmp/stdout")
+export BFF_URL=$url
+BFF_TOKEN_ANY=$(sed -n 1p <<<"$tokens")
+BFF_TOKEN_ME=$(sed -n 2p <<<"$tokens")
+export BFF_TOKEN_ANY BFF_TOKEN_ME
+
+# 6. The tests, one file at a time: they share the sandbox's state.
+step "running the tests"
+status=0
+(cd e2e && node --test --test-concurrency=1 --test-reporter=spec apollo.test.mjs browser.test.mjs) || status=$?
+if [ "$status" != 0 ]; then
+	echo "e2e: FAILED; the BFF's log:" >&2
+	tail -n 50 "$tmp/stderr" >&2
+fi
+exit "$status"
