@@ -13,9 +13,10 @@ func Examples() []Example {
 	}
 }
 
-const dashboardQuery = `# The dashboard: the token's customer (me), their ACTIVE consents, each
-# consent's accounts with balance and latest transactions, and the exact
-# total per currency. Press the run button (or Ctrl-Enter).
+const dashboardQuery = `# Dashboard: the token's customer (me), their ACTIVE
+# consents, each consent's accounts with balance and
+# latest transactions, and the exact total per currency.
+# Press the run button (or Ctrl-Enter).
 query Dashboard {
   me(productID: "PFM_DASHBOARD") {
     mobileNumber
@@ -61,7 +62,8 @@ query Dashboard {
 }
 `
 
-const pagingQuery = `# Paging: pass pageInfo.endCursor of one page as $after to read the next.
+const pagingQuery = `# Paging: pass a page's pageInfo.endCursor as $after
+# (in Variables) to read the next page.
 query TransactionsPage($first: Int = 5, $after: String) {
   me(productID: "PFM_DASHBOARD") {
     accounts {
@@ -94,9 +96,11 @@ const pagingVariables = `{
 }
 `
 
-const consentFlowQuery = `# The consent flow. 1: run RequestConsent and copy consentHandle into the
-# variables. 2: run ConsentFlow to watch it. 3: approve it in the sandbox:
-#   curl -X POST localhost:8080/_sandbox/consents/<handle>/approve
+const consentFlowQuery = `# Consent flow. 1: run RequestConsent, copy its
+# consentHandle into Variables. 2: run ConsentFlow to
+# watch it. 3: approve it in the sandbox:
+#   curl -X POST \
+#     localhost:8080/_sandbox/consents/<handle>/approve
 mutation RequestConsent {
   requestConsent(mobileNumber: "9876543210", productID: "PFM_DASHBOARD") {
     consentHandle
@@ -121,10 +125,12 @@ const consentFlowVariables = `{
 }
 `
 
-const subscriptionQuery = `# Live consent status changes of the token's customer (graphql-transport-ws).
-# Approve, pause or revoke a consent to see an event, e.g.
+const subscriptionQuery = `# Live consent status changes of the token's customer
+# (graphql-transport-ws). Approve, pause or revoke a
+# consent in the sandbox to see an event:
 #   curl localhost:8080/_sandbox/customers
-#   curl -X POST localhost:8080/_sandbox/consents/<handle>/approve
+#   curl -X POST \
+#     localhost:8080/_sandbox/consents/<handle>/approve
 subscription ConsentStatusChanged {
   consentStatusChanged(productID: "PFM_DASHBOARD") {
     consentHandle

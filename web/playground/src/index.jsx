@@ -7,7 +7,9 @@ import { createRoot } from "react-dom/client";
 import { GraphiQL } from "graphiql";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { createClient } from "graphql-ws";
+import { parse } from "graphql";
 import "graphiql/graphiql.css";
+import "./page.css";
 
 function readConfig() {
   const el = document.getElementById("playground-config");
@@ -51,11 +53,33 @@ function headerValue(headers, name) {
   return "";
 }
 
-const fetcher = (params, opts) => {
+// GraphiQL 3 passes a stale operationName and documentAST after a tab switch
+// (another tab's), or no operationName for a one-operation document; the
+// toolkit then sends a subscription over HTTP (it finds subscriptions by
+// name). So parse the query being run and name its operation here: the
+// requested name when the document defines it, else its only operation's.
+function prepare(params, opts) {
+  let doc;
+  try {
+    doc = parse(params.query);
+  } catch {
+    return [params, opts]; // the server reports the syntax error
+  }
+  const ops = doc.definitions.filter((d) => d.kind === "OperationDefinition");
+  let operationName = params.operationName;
+  if (!ops.some((o) => o.name && o.name.value === operationName)) {
+    operationName = ops.length === 1 && ops[0].name ? ops[0].name.value : undefined;
+  }
+  return [{ ...params, operationName }, { ...opts, documentAST: doc }];
+}
+
+const fetcher = (graphQLParams, fetcherOpts) => {
+  const [params, opts] = prepare(graphQLParams, fetcherOpts);
   const authorization = headerValue(opts && opts.headers, "Authorization");
   return createGraphiQLFetcher({
     url: endpoint.href,
     wsClient: wsClientFor(authorization),
+    enableIncrementalDelivery: false,
   })(params, opts);
 };
 
