@@ -95,22 +95,32 @@ func Built() bool {
 //	mux.Handle(playground.Prefix, h)
 //	mux.Handle(playground.Prefix+"/", h)
 func Handler(opts Options) http.Handler {
+	sub, err := fs.Sub(dist, "dist")
+	if err != nil {
+		panic(fmt.Sprintf("playground: %v", err)) // "dist" is a valid path
+	}
+	return newHandler(sub, opts)
+}
+
+// newHandler serves the bundle in files (index.html, playground.js,
+// playground.css), or the placeholder when files has no index.html.
+func newHandler(files fs.FS, opts Options) http.Handler {
 	if opts.Endpoint == "" {
 		opts.Endpoint = "/graphql"
 	}
 	if opts.Examples == nil {
 		opts.Examples = Examples()
 	}
-	index, err := dist.ReadFile("dist/index.html")
+	index, err := fs.ReadFile(files, "index.html")
 	if err != nil {
 		return placeholder{}
 	}
 	page, err := renderIndex(index, config(opts))
 	if err != nil {
-		// Only a marshal failure gets here, and config always marshals.
-		panic(fmt.Sprintf("playground: %v", err))
+		// A bundle without the marker is a build bug: say so on the page.
+		return placeholder{}
 	}
-	return &handler{page: page}
+	return &handler{files: files, page: page}
 }
 
 // renderIndex puts cfg into the page as a JSON script block. json.Marshal
@@ -129,7 +139,8 @@ func renderIndex(index []byte, cfg config) ([]byte, error) {
 }
 
 type handler struct {
-	page []byte
+	files fs.FS
+	page  []byte
 }
 
 // assets are the files served under Prefix/assets/ and their content types.
@@ -157,7 +168,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		b, err := dist.ReadFile("dist/" + name)
+		b, err := fs.ReadFile(h.files, name)
 		if err != nil {
 			http.NotFound(w, r)
 			return

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vektah/gqlparser/v2"
@@ -73,19 +74,15 @@ func TestPlaceholder(t *testing.T) {
 	}
 }
 
-// TestHandler serves a page the way the embedded bundle would be served; it
-// uses the real bundle when `make playground` has run and skips the asset
-// checks otherwise.
+// TestHandler serves a stand-in bundle; TestEmbeddedBundle checks the real one.
 func TestHandler(t *testing.T) {
-	h := Handler(Options{DefaultHeaders: `{"Authorization":"Bearer t"}`})
-	if !Built() {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/playground", nil))
-		if rec.Code != http.StatusServiceUnavailable {
-			t.Errorf("GET /playground without the bundle: status %d, want 503", rec.Code)
-		}
-		t.Skip("bundle not built (make playground): checked the placeholder only")
+	files := fstest.MapFS{
+		"index.html":     {Data: []byte(testIndex)},
+		"playground.js":  {Data: []byte("console.log(1)")},
+		"playground.css": {Data: []byte("body{}")},
+		".keep":          {Data: nil},
 	}
+	h := newHandler(files, Options{DefaultHeaders: `{"Authorization":"Bearer t"}`})
 	tests := []struct {
 		method, target string
 		wantCode       int
@@ -98,6 +95,7 @@ func TestHandler(t *testing.T) {
 		{"GET", "/playground/assets/playground.css", 200, "text/css; charset=utf-8"},
 		{"GET", "/playground/assets/index.html", 404, ""},
 		{"GET", "/playground/assets/.keep", 404, ""},
+		{"GET", "/playground/assets/missing.js", 404, ""},
 		{"GET", "/playground/assets/../playground.go", 404, ""},
 		{"GET", "/playground/other", 404, ""},
 		{"POST", "/playground", 405, ""},
@@ -137,6 +135,46 @@ func TestHandler(t *testing.T) {
 	want := config{Endpoint: "/graphql", DefaultHeaders: `{"Authorization":"Bearer t"}`, Examples: Examples()}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GET /playground config (-want +got):\n%s", diff)
+	}
+}
+
+func TestHandlerWithoutBundle(t *testing.T) {
+	for name, files := range map[string]fstest.MapFS{
+		"empty":     {".keep": {}},
+		"no marker": {"index.html": {Data: []byte("<html></html>")}},
+	} {
+		rec := httptest.NewRecorder()
+		newHandler(files, Options{}).ServeHTTP(rec, httptest.NewRequest("GET", "/playground", nil))
+		if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "make playground") {
+			t.Errorf("%s bundle: GET /playground = %d %q, want 503 saying make playground", name, rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestEmbeddedBundle checks the bundle go:embed picked up, when `make
+// playground` ran before the test.
+func TestEmbeddedBundle(t *testing.T) {
+	h := Handler(Options{})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/playground", nil))
+	if !Built() {
+		if rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("GET /playground without the bundle: status %d, want 503", rec.Code)
+		}
+		t.Skip("bundle not built (make playground): checked the placeholder only")
+	}
+	if rec.Code != http.StatusOK || !configRE.MatchString(rec.Body.String()) {
+		t.Fatalf("GET /playground = %d, want 200 with a config block:\n%s", rec.Code, rec.Body)
+	}
+	for _, asset := range []string{"/playground/assets/playground.js", "/playground/assets/playground.css"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", asset, nil))
+		if rec.Code != http.StatusOK || rec.Body.Len() == 0 {
+			t.Errorf("GET %s = %d with %d bytes, want 200 with the asset", asset, rec.Code, rec.Body.Len())
+		}
+		if strings.Contains(rec.Body.String(), "esm.sh") {
+			t.Errorf("GET %s: the bundle mentions esm.sh", asset)
+		}
 	}
 }
 
