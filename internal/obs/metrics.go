@@ -7,6 +7,22 @@
 // path), upstream calls by FinPro endpoint and HTTP status, and outcomes by
 // closed sets of codes. Mobile numbers, PANs, tokens and secrets have no way
 // into a label.
+//
+// The series, besides the Go runtime's (go_*) and the process's (process_*):
+//
+//	bff_graphql_operations_total{operation, type, outcome}
+//	bff_graphql_operation_duration_seconds{operation, type}   histogram
+//	bff_graphql_subscriptions_open                            gauge
+//	bff_graphql_subscription_events_total{operation}
+//	bff_finpro_calls_total{endpoint, status, class}
+//	bff_finpro_call_duration_seconds{endpoint}                histogram
+//	bff_loader_batch_size{loader}                             histogram
+//	bff_webhook_requests_total{outcome}
+//	bff_http_requests_total{route, method, status}
+//	bff_http_request_duration_seconds{route, method}          histogram
+//
+// Wiring, outermost first: Trace, RequestID, then Metrics.HTTP directly
+// around the *http.ServeMux (see the package example).
 package obs
 
 import (
