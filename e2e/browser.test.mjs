@@ -117,3 +117,20 @@ test("no request left the server's host and the page logged no errors", () => {
   assert.deepEqual(external(), [], "the page requested another host");
   assert.deepEqual(problems, [], "the page logged errors");
 });
+
+// The detector itself: a request to another host (here blocked by the CSP, so
+// it shows as a violation) must be caught by the checks above.
+test("the checks catch a request to another host", async () => {
+  const before = { requests: requests.length, problems: problems.length };
+  await page.evaluate(() => fetch("http://192.0.2.1:9/probe").catch(() => {}));
+  const caught = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const newReqs = requests.slice(before.requests).filter((u) => new URL(u).host !== serverHost);
+      const newProblems = problems.slice(before.problems).filter((p) => p.includes("192.0.2.1") || /Content Security Policy/i.test(p));
+      if (newReqs.length > 0 || newProblems.length > 0) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  })();
+  assert.ok(caught, "a fetch to another host went unnoticed");
+});

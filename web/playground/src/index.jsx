@@ -91,8 +91,16 @@ const defaultTabs = examples.map((e) => ({
   headers: defaultHeaders,
 }));
 
-// ?query=&variables=&operationName= open a query directly (links, tests).
+// ?query=&variables= open a query directly (links, tests) in a first tab,
+// before the examples.
 const params = new URLSearchParams(window.location.search);
+if (params.has("query")) {
+  defaultTabs.unshift({
+    query: params.get("query"),
+    variables: params.get("variables") || "",
+    headers: defaultHeaders,
+  });
+}
 
 const props = {
   fetcher,
@@ -102,12 +110,6 @@ const props = {
   isHeadersEditorEnabled: true,
 };
 if (defaultTabs.length > 0) props.defaultTabs = defaultTabs;
-if (params.has("query")) {
-  props.query = params.get("query");
-  props.headers = defaultHeaders;
-}
-if (params.has("variables")) props.variables = params.get("variables");
-if (params.has("operationName")) props.operationName = params.get("operationName");
 
 const root = createRoot(document.getElementById("graphiql"));
 root.render(<GraphiQL {...props} />);
