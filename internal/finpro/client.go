@@ -297,7 +297,11 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 		if br.record(oc, probe, c.now()) {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "finpro circuit opened", slog.String("endpoint", ep))
 		}
-		c.observe(callInfo(ep, attempt, c.now().Sub(start), err))
+		ci := callInfo(ep, attempt, c.now().Sub(start), err)
+		if env != nil {
+			ci.Status = env.httpStatus
+		}
+		c.observe(ci)
 		if err == nil {
 			return env, nil
 		}
@@ -426,6 +430,7 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 	if ae := responseError(ep, status, resp.Header, f, bodyOK, c.now()); ae != nil {
 		return nil, breakerOutcome(ae), ae
 	}
+	env.httpStatus = status
 	return &env, outcomeSuccess, nil
 }
 

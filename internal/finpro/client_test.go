@@ -768,20 +768,25 @@ func TestValidationSendsNothing(t *testing.T) {
 
 func TestObserver(t *testing.T) {
 	srv, _ := fakeServer(t, func(w http.ResponseWriter, r *http.Request, n int64) {
-		if n == 1 {
+		switch n {
+		case 1:
 			reply(w, 503, `{}`)
-			return
+		case 2:
+			reply(w, 400, failBody("ConsentNotActive", "Consent is not in active state"))
+		default:
+			reply(w, 200, `{"ver":"1.21.0","status":"success","data":[]}`)
 		}
-		reply(w, 400, failBody("ConsentNotActive", "Consent is not in active state"))
 	})
 	var got []finpro.CallInfo
 	c, _ := newClient(t, srv.URL, func(o *finpro.Options) {
 		o.Observer = func(ci finpro.CallInfo) { got = append(got, ci) }
 	})
 	c.Balances(t.Context(), "consent-1")
+	c.Balances(t.Context(), "consent-1")
 	want := []finpro.CallInfo{
 		{Endpoint: "/getfibalance", Status: 503, Attempt: 1, Kind: finpro.ErrUnavailable, Class: "unavailable"},
 		{Endpoint: "/getfibalance", Status: 400, Code: "ConsentNotActive", Attempt: 2, Kind: finpro.ErrConsentInactive, Class: "consent_inactive"},
+		{Endpoint: "/getfibalance", Status: 200, Attempt: 1, Class: "ok"},
 	}
 	opts := []cmp.Option{
 		cmp.Comparer(func(a, b error) bool { return a == b }),

@@ -320,6 +320,8 @@ type envelope[T any] struct {
 	Timestamp   string           `json:"timestamp"`
 	Data        T                `json:"data"`
 	PageDetails *pageDetailsWire `json:"pageDetails"`
+
+	httpStatus int // the 2xx status it came with, for CallInfo
 }
 
 // timestamp is the envelope's timestamp, zero when absent or unreadable.
