@@ -51,8 +51,10 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/obs"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/web/playground"
 )
 
 func main() {
@@ -117,6 +119,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.WebhookSecret = rand.Text()
 	}
 	if cfg.sandboxMode() {
+		// The playground is served from this listener: let its websocket in.
+		_, port, _ := net.SplitHostPort(loopbackAddr(ln.Addr()))
+		cfg.AllowedOrigins = append(cfg.AllowedOrigins, "http://127.0.0.1:"+port, "http://localhost:"+port)
 		var sbURL string
 		sb, sbURL, err = startSandbox(ctx, cfg, base+"/webhooks/finpro", logger)
 		if err != nil {
@@ -132,12 +137,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		logger.Info("embedded FinPro sandbox", "url", sbURL, "admin", base+"/_sandbox/customers")
 	}
-	fp, err := finpro.New(finpro.Options{
+	shutdownTracing, err := obs.SetupTracing(ctx, getenv, "finpro-bff")
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer shutdownTracing(context.WithoutCancel(ctx))
+	metrics := obs.NewMetrics()
+
+	fpOpts := finpro.Options{
 		BaseURL:     finproURL,
 		Credentials: creds,
 		Timeout:     cfg.UpstreamTimeout,
 		Logger:      logger,
-	})
+		Observer:    metrics.FinproObserver(),
+	}
+	if tracingEnabled(getenv) {
+		// One span per upstream attempt. Without tracing the client keeps its
+		// own pooled transport and pays nothing for it.
+		fpOpts.HTTPClient = &http.Client{Transport: obs.Transport(upstreamTransport())}
+	}
+	fp, err := finpro.New(fpOpts)
 	if err != nil {
 		return err
 	}
@@ -167,7 +186,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	var ready atomic.Bool
-	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, &ready)
+	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, &ready)
 	if err != nil {
 		return err
 	}
@@ -313,7 +332,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -342,7 +361,9 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Logger:     logger,
 		Events:     broker,
 		Websocket:  ws,
-		Extensions: exts,
+		Extensions: append(exts, metrics.GraphQLExtension()),
+
+		LoaderBatchObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
 		Introspection: cfg.sandboxMode(),
@@ -353,11 +374,51 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// with connection_init), then the per-principal rate limit.
 	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
 	mux.Handle("/graphql", ws.CheckOrigin(h))
-	mux.Handle("/webhooks/finpro", broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0))
+	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
+	mux.Handle("GET /metrics", metrics.Handler())
+	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
+	mux.Handle(playground.Prefix, pg)
+	mux.Handle(playground.Prefix+"/", pg)
 	if sb != nil {
 		mux.Handle("/_sandbox/", sb.Handler())
 	}
-	return mux, nil
+	// Outermost first: a span per request, a request id and access log, then
+	// metrics by route pattern (which needs the mux itself).
+	return obs.Trace(obs.RequestID(logger)(metrics.HTTP(mux))), nil
+}
+
+// playgroundHeaders prefills the playground's headers editor with the demo
+// customer's dev token in sandbox mode; never with a production credential.
+func playgroundHeaders(cfg *config) string {
+	if !cfg.sandboxMode() || cfg.JWTHS256Secret == "" {
+		return ""
+	}
+	tok, err := auth.Mint(auth.MintOptions{
+		Secret:   []byte(cfg.JWTHS256Secret),
+		Issuer:   cfg.JWTIssuer,
+		Audience: cfg.JWTAudience,
+		Subject:  "sandbox-dev",
+		Scopes:   auth.DevScopes(),
+		Mobile:   sandbox.DemoMobile,
+		TTL:      auth.MaxMintTTL,
+	})
+	if err != nil {
+		return ""
+	}
+	b, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + tok})
+	return string(b)
+}
+
+// tracingEnabled reports whether an OTLP endpoint is configured.
+func tracingEnabled(getenv func(string) string) bool {
+	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
+}
+
+// upstreamTransport is a pooled transport sized for fan-out to one host.
+func upstreamTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // protections returns the gqlgen extensions of trusted documents and the rate

@@ -180,6 +180,30 @@ func TestServeSandboxMode(t *testing.T) {
 		}
 	}
 
+	// The metrics of what just happened, and nothing personal in them.
+	status, metricsText := get(t, base+"/metrics")
+	if status != 200 {
+		t.Errorf("GET /metrics = %d", status)
+	}
+	for _, series := range []string{
+		"bff_graphql_operations_total", "bff_graphql_operation_duration_seconds", "bff_graphql_subscriptions_open",
+		`bff_finpro_calls_total{class="ok",endpoint="/getfibalance",status="200"}`, "bff_finpro_call_duration_seconds",
+		"bff_loader_batch_size", `bff_http_requests_total{method="POST",route="/graphql",status="200"}`,
+	} {
+		if !strings.Contains(metricsText, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+	for _, c := range canaries {
+		if c.re.MatchString(metricsText) {
+			t.Errorf("/metrics contains a %s", c.name)
+		}
+	}
+	// The playground is there: built (200) or telling how to build it (503).
+	if status, body := get(t, base+"/playground"); status != 200 && !(status == 503 && strings.Contains(body, "make playground")) {
+		t.Errorf("GET /playground = %d %.200s", status, body)
+	}
+
 	if err := stop(); err != nil {
 		t.Errorf("run after cancel = %v, want nil", err)
 	}

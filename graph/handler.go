@@ -38,6 +38,9 @@ type Config struct {
 	ReplayTTL time.Duration
 	// Introspection enables schema introspection (the playground needs it).
 	Introspection bool
+	// LoaderBatchObserver, when set, sees every dataloader batch: the loader's
+	// name and its number of keys (for metrics).
+	LoaderBatchObserver func(loader string, size int)
 	// Extensions run before automatic persisted queries, in order: query
 	// protection, trusted documents and rate limits (internal/guard) go here,
 	// so a trusted document is checked before APQ could register it.
@@ -208,7 +211,7 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.ComplexityLimit > 0 {
 		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	}
-	srv.AroundOperations(withLoaders(cfg.FinPro))
+	srv.AroundOperations(withLoaders(cfg.FinPro, cfg.LoaderBatchObserver))
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))
 	return srv
@@ -218,12 +221,13 @@ func NewHandler(cfg Config) *handler.Server {
 // (not per HTTP request) gives each websocket operation its own; a
 // subscription's loaders forget their cache after every batch, so its events
 // never see stale data.
-func withLoaders(c *finpro.Client) graphql.OperationMiddleware {
+func withLoaders(c *finpro.Client, onBatch func(loader string, size int)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		l := loaders.New(c)
-		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-			l = loaders.NewLongLived(c)
-		}
+		oc := graphql.GetOperationContext(ctx)
+		l := loaders.NewWith(c, loaders.Options{
+			LongLived: oc.Operation != nil && oc.Operation.Operation == ast.Subscription,
+			OnBatch:   onBatch,
+		})
 		return next(loaders.With(ctx, l))
 	}
 }
