@@ -1,17 +1,25 @@
 # Developer commands. `make help` lists them.
-.PHONY: help run test check generate sandbox docker deploy-check
+.PHONY: help run test gotest e2e check generate sandbox playground docker deploy-check
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-12s %s\n", $$1, $$2}'
 
-run: ## Run the BFF against the embedded FinPro sandbox
+playground: ## Build the GraphiQL bundle (npm) that go:embed serves at /playground
+	cd web/playground && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+run: playground ## Run the BFF against the embedded sandbox (playground at http://localhost:8080/playground)
 	go run .
 
 sandbox: ## Run the FinPro sandbox alone on :8090
 	go run . sandbox
 
-test: ## Run every test (what CI runs, with -race)
-	go test -race ./...
+test: playground gotest e2e ## Every test: Go with -race, then the real-client and browser tests
+
+gotest: ## The Go tests only (need nothing but Go)
+	go test -race -shuffle=on -count=1 -timeout 20m ./...
+
+e2e: ## Apollo Client, graphql-ws and headless-Chromium tests against a running BFF
+	bash e2e/run.sh
 
 generate: ## Regenerate gqlgen output
 	go generate ./graph/...
