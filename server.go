@@ -114,20 +114,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		finproURL = cfg.FinproBaseURL
 		creds     = cfg.Finpro
 	)
-	if cfg.sandboxMode() && cfg.WebhookSecret == "" {
-		// The embedded sandbox and the webhook intake share a per-process key.
-		cfg.WebhookSecret = rand.Text()
-	}
 	if cfg.sandboxMode() {
+		if cfg.WebhookSecret == "" {
+			// The embedded sandbox and the webhook intake share a per-process key.
+			cfg.WebhookSecret = rand.Text()
+		}
 		// The playground is served from this listener: let its websocket in.
 		_, port, _ := net.SplitHostPort(loopbackAddr(ln.Addr()))
 		cfg.AllowedOrigins = append(cfg.AllowedOrigins, "http://127.0.0.1:"+port, "http://localhost:"+port)
-		var sbURL string
-		sb, sbURL, err = startSandbox(ctx, cfg, base+"/webhooks/finpro", logger)
+		var (
+			sbURL  string
+			stopSB func()
+		)
+		sb, sbURL, stopSB, err = startSandbox(cfg, base+"/webhooks/finpro", logger)
 		if err != nil {
 			return err
 		}
-		defer sb.Close()
+		// Deferred, so it outlives the drain of in-flight queries at shutdown.
+		defer stopSB()
 		finproURL = sbURL
 		creds = finpro.Credentials{
 			ClientID:       sandbox.DefaultClientID,
@@ -238,9 +242,10 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 }
 
 // startSandbox starts the embedded FinPro simulator on its own loopback port, so
-// the BFF reaches it over real HTTP exactly as it reaches FinPro.
-func startSandbox(ctx context.Context, cfg *config, webhookURL string, logger *slog.Logger) (*sandbox.Sandbox, string, error) {
-	sb, err := sandbox.New(sandbox.Config{
+// the BFF reaches it over real HTTP exactly as it reaches FinPro. stop closes
+// its listener and the simulator.
+func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sandbox.Sandbox, url string, stop func(), err error) {
+	sb, err = sandbox.New(sandbox.Config{
 		Seed:          cfg.SandboxSeed,
 		Latency:       cfg.SandboxLatency,
 		WebhookURL:    webhookURL,
@@ -248,12 +253,12 @@ func startSandbox(ctx context.Context, cfg *config, webhookURL string, logger *s
 		WebhookHeader: cfg.WebhookHeader,
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("sandbox: %w", err)
+		return nil, "", nil, fmt.Errorf("sandbox: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		sb.Close()
-		return nil, "", fmt.Errorf("sandbox listen: %w", err)
+		return nil, "", nil, fmt.Errorf("sandbox listen: %w", err)
 	}
 	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
@@ -261,8 +266,11 @@ func startSandbox(ctx context.Context, cfg *config, webhookURL string, logger *s
 			logger.Error("sandbox stopped", "err", err)
 		}
 	}()
-	context.AfterFunc(ctx, func() { srv.Close() })
-	return sb, "http://" + ln.Addr().String(), nil
+	stop = func() {
+		srv.Close()
+		sb.Close()
+	}
+	return sb, "http://" + ln.Addr().String(), stop, nil
 }
 
 // serveSandbox runs the FinPro simulator alone.
