@@ -86,6 +86,11 @@ func (e *extension) InterceptOperation(ctx context.Context, next graphql.Operati
 	))
 	ctx = context.WithValue(ctx, inOperationKey{}, true)
 	op := &operation{e: e, name: name, typ: typ, start: start, span: span, outcome: "ok"}
+	if typ == "subscription" {
+		// Counted before next, which runs the subscription's resolver: from the
+		// moment it listens for events, it is open.
+		e.m.subsOpen.Inc()
+	}
 	h := next(ctx)
 	if typ != "subscription" {
 		return func(ctx context.Context) *graphql.Response {
@@ -95,7 +100,6 @@ func (e *extension) InterceptOperation(ctx context.Context, next graphql.Operati
 			return resp
 		}
 	}
-	e.m.subsOpen.Inc()
 	// A subscription ends when its handler returns nil or, should a panic
 	// skip that, when its context ends: whichever comes first.
 	stop := context.AfterFunc(ctx, op.finish)
