@@ -74,8 +74,10 @@ type result struct {
 	system, query       string
 	rps                 float64
 	p50, p95, p99       time.Duration
-	cpuPerQuery         float64 // microseconds
-	peakRSS             int64   // KiB
+	p50c1               time.Duration // p50 with one connection (unloaded)
+	sandboxCPUPerQuery  float64       // microseconds
+	cpuPerQuery         float64       // microseconds
+	peakRSS             int64         // KiB
 	upstreamPerQuery    float64
 	errRate             float64
 	requests            int64
@@ -96,6 +98,8 @@ type options struct {
 	pin         bool
 	verbose     bool
 	peerReady   time.Duration
+	probe       time.Duration
+	sandboxPID  int
 	bffBinary   string
 	floorBinary string
 }
@@ -116,6 +120,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured wrk run per system and query")
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured wrk run before each measurement")
 	fs.IntVar(&o.conns, "connections", 16, "wrk connections")
+	fs.DurationVar(&o.probe, "probe", 3*time.Second, "wrk run with one connection per system and query, for the unloaded p50 (0: skip)")
 	fs.StringVar(&lat, "latencies", "0ms,20ms", "comma-separated sandbox latencies")
 	fs.IntVar(&o.sandboxPt, "sandbox-port", 18090, "sandbox port")
 	fs.IntVar(&o.sutPort, "port", 18080, "port of the system under test")
@@ -328,6 +333,7 @@ func runLatency(ctx context.Context, o options, lat time.Duration, token string)
 		return nil, nil, err
 	}
 	defer sb.stop()
+	o.sandboxPID = sb.cmd.Process.Pid
 	if err := waitFor(ctx, sb, 30*time.Second, func() bool {
 		_, err := sandboxCalls()(o)
 		return err == nil
@@ -538,8 +544,8 @@ func luaString(s string) string {
 	return "[" + eq + "[" + s + "]" + eq + "]"
 }
 
-func wrk(ctx context.Context, o options, script string, d time.Duration) (map[string]int64, error) {
-	argv := []string{"wrk", "-t1", "-c" + strconv.Itoa(o.conns), "-d" + d.String(), "--timeout", "10s", "-s", script,
+func wrk(ctx context.Context, o options, script string, conns int, d time.Duration) (map[string]int64, error) {
+	argv := []string{"wrk", "-t1", "-c" + strconv.Itoa(conns), "-d" + d.String(), "--timeout", "10s", "-s", script,
 		fmt.Sprintf("http://127.0.0.1:%d/graphql", o.sutPort)}
 	if o.pin {
 		argv = append([]string{"taskset", "-c", "1"}, argv...)
@@ -583,22 +589,17 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 	if err := os.WriteFile(script, []byte(luaScript(b, token)), 0o600); err != nil {
 		return r, err
 	}
-	if o.warmup > 0 {
-		if _, err := wrk(ctx, o, script, o.warmup); err != nil {
-			return r, err
-		}
-	}
+	// Upstream calls per query, exactly: a few sequential queries, nothing else
+	// in flight.
 	if err := resetSandbox(o); err != nil {
 		return r, err
 	}
-	resetPeak(pid)
-	cpu0 := treeCPU(pid)
-	m, err := wrk(ctx, o, script, o.duration)
-	if err != nil {
-		return r, err
+	const sequential = 5
+	for range sequential {
+		if _, _, err := post(o, q, token); err != nil {
+			return r, err
+		}
 	}
-	cpu1 := treeCPU(pid)
-	r.peakRSS = treePeakRSS(pid)
 	calls, err := sandboxCalls()(o)
 	if err != nil {
 		return r, err
@@ -607,12 +608,34 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 	for _, n := range calls {
 		up += n
 	}
+	r.upstreamPerQuery = float64(up) / sequential
+
+	if o.probe > 0 {
+		m, err := wrk(ctx, o, script, 1, o.probe)
+		if err != nil {
+			return r, err
+		}
+		r.p50c1 = time.Duration(m["p50"]) * time.Microsecond
+	}
+	if o.warmup > 0 {
+		if _, err := wrk(ctx, o, script, o.conns, o.warmup); err != nil {
+			return r, err
+		}
+	}
+	resetPeak(pid)
+	cpu0, sbCPU0 := treeCPU(pid), treeCPU(o.sandboxPID)
+	m, err := wrk(ctx, o, script, o.conns, o.duration)
+	if err != nil {
+		return r, err
+	}
+	cpu1, sbCPU1 := treeCPU(pid), treeCPU(o.sandboxPID)
+	r.peakRSS = treePeakRSS(pid)
 	r.requests = m["requests"]
 	if r.requests > 0 {
 		n := float64(r.requests)
 		r.rps = n / (float64(m["duration_us"]) / 1e6)
 		r.cpuPerQuery = float64(cpu1-cpu0) * 1e6 / float64(clockTicks) / n
-		r.upstreamPerQuery = float64(up) / n
+		r.sandboxCPUPerQuery = float64(sbCPU1-sbCPU0) * 1e6 / float64(clockTicks) / n
 		r.errRate = float64(m["bad"]+m["socket_errors"]) / n
 	}
 	r.p50 = time.Duration(m["p50"]) * time.Microsecond
