@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -591,6 +592,9 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 	}
 	// Upstream calls per query, exactly: a few sequential queries, nothing else
 	// in flight.
+	if err := drain(ctx, o); err != nil {
+		return r, err
+	}
 	if err := resetSandbox(o); err != nil {
 		return r, err
 	}
@@ -725,4 +729,27 @@ func treePeakRSS(pid int) int64 {
 		}
 	}
 	return sum
+}
+
+// drain waits until the sandbox's counters stop moving: the queries a finished
+// wrk run left in flight have made their upstream calls.
+func drain(ctx context.Context, o options) error {
+	deadline := time.Now().Add(30 * time.Second)
+	prev, err := sandboxCalls()(o)
+	for err == nil && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+		var cur map[string]int64
+		if cur, err = sandboxCalls()(o); err == nil && maps.Equal(cur, prev) {
+			return nil
+		}
+		prev = cur
+	}
+	if err != nil {
+		return fmt.Errorf("drain: %w", err)
+	}
+	return errors.New("drain: the sandbox is still being called after 30s")
 }
