@@ -30,8 +30,10 @@ export FINPRO_ORGANISATION_ID="${FINPRO_ORGANISATION_ID:-SANDBOX01}"
 export FINPRO_APP_IDENTIFIER="${FINPRO_APP_IDENTIFIER:-bff.sandbox.local}"
 export TAILCALL_TRACKER=false # no usage reporting to tailcall.run
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The generated config lives in a fixed directory per port and setting (so
+# tailcall can be exec'd: the harness sums CPU and RSS over the process tree).
+work="${TMPDIR:-/tmp}/finpro-bff-tailcall-${PORT:-8083}-$dedupe"
+mkdir -p "$work"
 sed "s/dedupe: false/dedupe: $dedupe/" schema.graphql >"$work/schema.graphql"
 cat >"$work/tailcall.yml" <<YML
 server:
@@ -57,8 +59,4 @@ if ! "$bin" --version >/dev/null 2>"$work/version.err"; then
 	fi
 fi
 echo "tailcall: dedupe $dedupe, port ${PORT:-8083}, FinPro at $FINPRO_BASE_URL" >&2
-# Not exec: the trap removes the generated config when tailcall exits.
-"${run[@]}" start "$work/tailcall.yml" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$work"' TERM INT
-wait $pid
+exec "${run[@]}" start "$work/tailcall.yml"
