@@ -29,6 +29,8 @@ export FINPRO_CLIENT_SECRET="${FINPRO_CLIENT_SECRET:-sandbox-secret-not-for-prod
 export FINPRO_ORGANISATION_ID="${FINPRO_ORGANISATION_ID:-SANDBOX01}"
 export FINPRO_APP_IDENTIFIER="${FINPRO_APP_IDENTIFIER:-bff.sandbox.local}"
 export TAILCALL_TRACKER=false # no usage reporting to tailcall.run
+# Tailcall logs every upstream request at info; the BFF runs at LOG_LEVEL=warn.
+export TAILCALL_LOG_LEVEL="${TAILCALL_LOG_LEVEL:-warn}"
 
 # The generated config lives in a fixed directory per port and setting (so
 # tailcall can be exec'd: the harness sums CPU and RSS over the process tree).
