@@ -77,6 +77,7 @@ type result struct {
 	p50, p95, p99       time.Duration
 	p50c1               time.Duration // p50 with one connection (unloaded)
 	sandboxCPUPerQuery  float64       // microseconds
+	upstreamUnderLoad   float64       // sandbox calls during the measured run ÷ its requests
 	cpuPerQuery         float64       // microseconds
 	peakRSS             int64         // KiB
 	upstreamPerQuery    float64
@@ -101,6 +102,7 @@ type options struct {
 	peerReady   time.Duration
 	probe       time.Duration
 	sandboxPID  int
+	unique      bool
 	bffBinary   string
 	floorBinary string
 }
@@ -130,6 +132,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.workDir, "work", "", "directory for binaries, logs and responses (default a new temporary directory)")
 	fs.DurationVar(&o.peerReady, "ready-timeout", 120*time.Second, "how long a system may take to answer its first query")
 	fs.BoolVar(&o.verbose, "v", false, "print wrk's output")
+	fs.BoolVar(&o.unique, "unique", true, "make every request unique with an undeclared variable (defeats coalescing of identical requests)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -432,6 +435,17 @@ func body(o options, q query) ([]byte, error) {
 	return json.Marshal(map[string]string{"query": string(text), "operationName": q.op})
 }
 
+// bodyUnique returns q's request body with an undeclared variable "request"
+// whose value is uniqueMark (see luaScript). GraphQL ignores variables the
+// operation does not declare.
+func bodyUnique(o options, q query) ([]byte, error) {
+	text, err := os.ReadFile(filepath.Join(o.root, "bench", "queries", q.file))
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string]any{"query": string(text), "operationName": q.op, "variables": map[string]string{"request": uniqueMark}})
+}
+
 func post(o options, q query, token string) ([]byte, int, error) {
 	b, err := body(o, q)
 	if err != nil {
@@ -514,13 +528,28 @@ func firstDiff(a, b []byte) string {
 
 // luaScript returns a wrk script that posts body with the token, counts non-200
 // answers and answers carrying GraphQL errors, and prints one BENCH line.
-func luaScript(body []byte, token string) string {
+//
+// With unique, every request carries a different value of an undeclared
+// variable (replacing uniqueMark with a counter): the query text and the
+// answer stay the same, but a server that coalesces identical requests cannot
+// serve one query's upstream calls to the next, as it could not with real,
+// varied traffic.
+func luaScript(body []byte, token string, unique bool) string {
+	req := ""
+	if unique {
+		req = `local n = 0
+function request()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (string.gsub(wrk.body, "` + uniqueMark + `", tostring(n))))
+end
+`
+	}
 	return fmt.Sprintf(`wrk.method = "POST"
 wrk.body = %s
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %s"
 bad = 0
-local threads = {}
+%slocal threads = {}
 function setup(thread) table.insert(threads, thread) end
 function response(status, headers, body)
   if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
@@ -533,8 +562,12 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, b, e.connect + e.read + e.write + e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
-`, luaString(string(body)), token)
+`, luaString(string(body)), token, req)
 }
+
+// uniqueMark is replaced by a per-request counter in the query's trailing
+// comment (see luaScript).
+const uniqueMark = "BENCHREQUEST"
 
 // luaString quotes s as a Lua long string.
 func luaString(s string) string {
@@ -587,7 +620,12 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 		return r, err
 	}
 	script := filepath.Join(o.workDir, q.op+".lua")
-	if err := os.WriteFile(script, []byte(luaScript(b, token)), 0o600); err != nil {
+	if o.unique {
+		if b, err = bodyUnique(o, q); err != nil {
+			return r, err
+		}
+	}
+	if err := os.WriteFile(script, []byte(luaScript(b, token, o.unique)), 0o600); err != nil {
 		return r, err
 	}
 	// Upstream calls per query, exactly: a few sequential queries, nothing else
@@ -626,6 +664,12 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 			return r, err
 		}
 	}
+	if err := drain(ctx, o); err != nil {
+		return r, err
+	}
+	if err := resetSandbox(o); err != nil {
+		return r, err
+	}
 	resetPeak(pid)
 	cpu0, sbCPU0 := treeCPU(pid), treeCPU(o.sandboxPID)
 	m, err := wrk(ctx, o, script, o.conns, o.duration)
@@ -634,12 +678,23 @@ func measure(ctx context.Context, o options, q query, pid int, token string) (re
 	}
 	cpu1, sbCPU1 := treeCPU(pid), treeCPU(o.sandboxPID)
 	r.peakRSS = treePeakRSS(pid)
+	if err := drain(ctx, o); err != nil {
+		return r, err
+	}
+	if calls, err = sandboxCalls()(o); err != nil {
+		return r, err
+	}
+	up = 0
+	for _, n := range calls {
+		up += n
+	}
 	r.requests = m["requests"]
 	if r.requests > 0 {
 		n := float64(r.requests)
 		r.rps = n / (float64(m["duration_us"]) / 1e6)
 		r.cpuPerQuery = float64(cpu1-cpu0) * 1e6 / float64(clockTicks) / n
 		r.sandboxCPUPerQuery = float64(sbCPU1-sbCPU0) * 1e6 / float64(clockTicks) / n
+		r.upstreamUnderLoad = float64(up) / n
 		r.errRate = float64(m["bad"]+m["socket_errors"]) / n
 	}
 	r.p50 = time.Duration(m["p50"]) * time.Microsecond
