@@ -1,5 +1,5 @@
 # Developer commands. `make help` lists them.
-.PHONY: help run test gotest e2e check generate sandbox playground docker deploy-check
+.PHONY: help run test gotest e2e check generate sandbox playground docker deploy-check bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-12s %s\n", $$1, $$2}'
@@ -33,3 +33,6 @@ docker: ## Build the container image (needs a Docker engine)
 deploy-check: ## Check the Kubernetes manifests (kubectl optional)
 	go test ./deploy/
 	@if command -v kubectl >/dev/null; then kubectl kustomize deploy/ >/dev/null && echo "kustomize ok"; fi
+
+bench: ## Benchmarks against the Go floor, Apollo Server and Tailcall (writes a table; see BENCHMARKS.md)
+	bash bench/run.sh
