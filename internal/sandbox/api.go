@@ -335,27 +335,38 @@ func (s *Sandbox) consentByAccountID(aid string) *consent {
 	return best
 }
 
-// getAllLatestFIData serves POST /getalllatestfidata (seed 001). ONETIME
-// consents get the full data every time. PERIODIC consents get everything on
-// the first pull, then only transactions appended since the previous pull, or
-// NoIncrementalData.
-func (s *Sandbox) getAllLatestFIData(w http.ResponseWriter, r *http.Request, body []byte) {
+// consentIDBody decodes and checks a {"consentID"} body, the whole request of
+// getalllatestfidata and revokeconsent. On a problem it answers InvalidRequest
+// and returns ok false.
+func (s *Sandbox) consentIDBody(w http.ResponseWriter, body []byte) (consentID string, ok bool) {
 	var req struct {
 		ConsentID *string `json:"consentID"`
 	}
 	if msg, ok := decodeBody(body, &req); !ok {
 		s.failCode(w, "InvalidRequest", msg)
-		return
+		return "", false
 	}
 	var p problems
 	consentRef(&p, "consentID", str(req.ConsentID))
 	if len(p) > 0 {
 		s.failCode(w, "InvalidRequest", p.String())
+		return "", false
+	}
+	return *req.ConsentID, true
+}
+
+// getAllLatestFIData serves POST /getalllatestfidata (seed 001). ONETIME
+// consents get the full data every time. PERIODIC consents get everything on
+// the first pull, then only transactions appended since the previous pull, or
+// NoIncrementalData.
+func (s *Sandbox) getAllLatestFIData(w http.ResponseWriter, r *http.Request, body []byte) {
+	consentID, ok := s.consentIDBody(w, body)
+	if !ok {
 		return
 	}
 	s.mu.Lock() // a PERIODIC pull consumes the increment
 	defer s.mu.Unlock()
-	k := s.byConsentID[*req.ConsentID]
+	k := s.byConsentID[consentID]
 	if k == nil {
 		s.failCode(w, "InvalidConsentId", "")
 		return
@@ -670,21 +681,12 @@ func (s *Sandbox) newCustomer(mobile string) *customer {
 
 // revokeConsent serves POST /revokeconsent: only ACTIVE or PAUSED consents.
 func (s *Sandbox) revokeConsent(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req struct {
-		ConsentID *string `json:"consentID"`
-	}
-	if msg, ok := decodeBody(body, &req); !ok {
-		s.failCode(w, "InvalidRequest", msg)
-		return
-	}
-	var p problems
-	consentRef(&p, "consentID", str(req.ConsentID))
-	if len(p) > 0 {
-		s.failCode(w, "InvalidRequest", p.String())
+	consentID, ok := s.consentIDBody(w, body)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
-	k := s.byConsentID[*req.ConsentID]
+	k := s.byConsentID[consentID]
 	var err error
 	if k != nil {
 		err = s.transitionLocked(k, "revoke")
