@@ -371,7 +371,7 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 
-		LoaderBatchObserver: metrics.LoaderObserver(),
+		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
 		Introspection: cfg.sandboxMode(),

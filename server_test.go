@@ -188,7 +188,7 @@ func TestServeSandboxMode(t *testing.T) {
 	for _, series := range []string{
 		"bff_graphql_operations_total", "bff_graphql_operation_duration_seconds", "bff_graphql_subscriptions_open",
 		`bff_finpro_calls_total{class="ok",endpoint="/getfibalance",status="200"}`, "bff_finpro_call_duration_seconds",
-		"bff_loader_batch_size", `bff_http_requests_total{method="POST",route="/graphql",status="200"}`,
+		"bff_loader_loads_total", `bff_http_requests_total{method="POST",route="/graphql",status="200"}`,
 	} {
 		if !strings.Contains(metricsText, series) {
 			t.Errorf("/metrics lacks %s", series)

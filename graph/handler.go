@@ -38,9 +38,10 @@ type Config struct {
 	ReplayTTL time.Duration
 	// Introspection enables schema introspection (the playground needs it).
 	Introspection bool
-	// LoaderBatchObserver, when set, sees every dataloader batch: the loader's
-	// name and its number of keys (for metrics).
-	LoaderBatchObserver func(loader string, size int)
+	// LoaderObserver, when set, sees every dataloader load: the loader's name
+	// and whether the load shared an earlier load's FinPro call (for metrics;
+	// see loaders.Options.OnLoad).
+	LoaderObserver func(loader string, shared bool)
 	// Extensions run before automatic persisted queries, in order: query
 	// protection, trusted documents and rate limits (internal/guard) go here,
 	// so a trusted document is checked before APQ could register it.
@@ -211,25 +212,49 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.ComplexityLimit > 0 {
 		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	}
-	srv.AroundOperations(withLoaders(cfg.FinPro, cfg.LoaderBatchObserver))
+	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver})
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))
 	return srv
 }
 
-// withLoaders attaches fresh loaders to every operation. Doing it per operation
-// (not per HTTP request) gives each websocket operation its own; a
-// subscription's loaders forget their cache after every batch, so its events
-// never see stale data.
-func withLoaders(c *finpro.Client, onBatch func(loader string, size int)) graphql.OperationMiddleware {
-	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		oc := graphql.GetOperationContext(ctx)
-		l := loaders.NewWith(c, loaders.Options{
-			LongLived: oc.Operation != nil && oc.Operation.Operation == ast.Subscription,
-			OnBatch:   onBatch,
-		})
-		return next(loaders.With(ctx, l))
+// withLoaders attaches fresh loaders to every operation and, for a
+// subscription, fresh ones again to every event it sends. Doing it per
+// operation (not per HTTP request) gives each websocket operation its own
+// cache; doing it per event means an event never sees data cached for an
+// earlier one, while the fields of one event still share their FinPro calls.
+// gqlgen resolves an event's fields inside the response middleware chain,
+// with the context that chain passes on.
+type withLoaders struct {
+	client *finpro.Client
+	onLoad func(loader string, shared bool)
+}
+
+var (
+	_ graphql.HandlerExtension     = withLoaders{}
+	_ graphql.OperationInterceptor = withLoaders{}
+	_ graphql.ResponseInterceptor  = withLoaders{}
+)
+
+func (withLoaders) ExtensionName() string                   { return "Loaders" }
+func (withLoaders) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (w withLoaders) attach(ctx context.Context) context.Context {
+	return loaders.With(ctx, loaders.NewWith(w.client, loaders.Options{OnLoad: w.onLoad}))
+}
+
+// InterceptOperation attaches the operation's loaders (a subscription's
+// resolver uses them before its first event).
+func (w withLoaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(w.attach(ctx))
+}
+
+// InterceptResponse attaches fresh loaders to each event of a subscription.
+func (w withLoaders) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		ctx = w.attach(ctx)
 	}
+	return next(ctx)
 }
 
 // noSubscriptions wraps an HTTP transport so that it refuses subscriptions

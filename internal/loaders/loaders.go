@@ -2,8 +2,12 @@
 //
 // A Loaders value is created per operation (the graph handler's AroundOperations
 // attaches a fresh one, so websocket operations never share a cache) and reached
-// with For. Every loader waits at most 2 ms for sibling fields, then issues one
-// FinPro call per distinct key, the keys of a batch in parallel:
+// with For. Every FinPro read is keyed so that one call serves every field that
+// needs it, and the loader's cache is what makes that so: the first Load of a
+// key calls FinPro at once, every later Load of the key in the operation waits
+// for that call. There is no batch window: FinPro has no multi-key read, so
+// collecting keys would only delay the calls (it cost 2 ms per level of the
+// query before; see BENCHMARKS.md). The keys:
 //
 //   - balances by consent: one getfibalance without linkReferenceNumber serves
 //     every account balance under a consent;
@@ -20,15 +24,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
-
-// Wait is how long a loader collects keys before it calls FinPro.
-const Wait = 2 * time.Millisecond
 
 // Loaders holds one operation's dataloaders. Create it with New; it must not
 // outlive the operation (its cache would serve stale data and mix callers).
@@ -88,20 +88,14 @@ type FIDataKey struct {
 // New returns fresh loaders over c for one query or mutation.
 func New(c *finpro.Client) *Loaders { return NewWith(c, Options{}) }
 
-// NewLongLived returns loaders for a long-lived operation (a subscription): they
-// batch like New's but forget their cache after every batch.
-func NewLongLived(c *finpro.Client) *Loaders { return NewWith(c, Options{LongLived: true}) }
-
 // Options configure NewWith.
 type Options struct {
-	// LongLived makes the loaders forget their cache after every batch (see
-	// NewLongLived).
-	LongLived bool
-	// OnBatch, when set, is called before every batch with the loader's name
-	// ("balances", "all_fi_data", "consents" or "fi_data") and the number of
-	// keys, e.g. to record batch sizes. It must be fast and safe for
-	// concurrent use.
-	OnBatch func(loader string, size int)
+	// OnLoad, when set, is called on every load with the loader's name
+	// ("balances", "all_fi_data", "consents" or "fi_data") and whether the
+	// load shared a call an earlier load of the operation made (false: this
+	// load calls FinPro), e.g. to count how many FinPro calls the loaders
+	// save. It must be fast and safe for concurrent use.
+	OnLoad func(loader string, shared bool)
 }
 
 // NewWith returns fresh loaders over c for one operation, configured by o.
@@ -124,31 +118,39 @@ func NewWith(c *finpro.Client, o Options) *Loaders {
 	}
 }
 
-// newLoader returns a loader whose batch function calls fetch once per key,
-// all keys of the batch in parallel. The dataloader's cache already makes the
-// keys of a batch distinct.
+// newLoader returns a loader that calls fetch as soon as a key is first loaded
+// (a batch of one key, dispatched without waiting); the dataloader's cache
+// makes every later Load of the key share that call.
 func newLoader[K comparable, V any](name string, fetch func(context.Context, K) (V, error), o Options) *dataloader.Loader[K, V] {
-	clearEachBatch := o.LongLived
 	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		if o.OnBatch != nil {
-			o.OnBatch(name, len(keys))
-		}
 		out := make([]*dataloader.Result[V], len(keys))
-		var wg sync.WaitGroup
-		for i, k := range keys {
-			wg.Go(func() {
-				v, err := fetch(ctx, k)
-				out[i] = &dataloader.Result[V]{Data: v, Error: err}
-			})
+		for i, k := range keys { // one key: WithBatchCapacity(1)
+			v, err := fetch(ctx, k)
+			out[i] = &dataloader.Result[V]{Data: v, Error: err}
 		}
-		wg.Wait()
 		return out
 	}
-	opts := []dataloader.Option[K, V]{dataloader.WithWait[K, V](Wait)}
-	if clearEachBatch {
-		opts = append(opts, dataloader.WithClearCacheOnBatch[K, V]())
+	opts := []dataloader.Option[K, V]{dataloader.WithBatchCapacity[K, V](1)}
+	if o.OnLoad != nil {
+		opts = append(opts, dataloader.WithCache[K, V](&observedCache[K, V]{
+			Cache: dataloader.NewCache[K, V](), name: name, onLoad: o.OnLoad,
+		}))
 	}
 	return dataloader.NewBatchedLoader(batch, opts...)
+}
+
+// observedCache reports every lookup to onLoad: the dataloader looks a key up
+// exactly once per Load, and a hit is a load served by an earlier one's call.
+type observedCache[K comparable, V any] struct {
+	dataloader.Cache[K, V]
+	name   string
+	onLoad func(loader string, shared bool)
+}
+
+func (c *observedCache[K, V]) Get(ctx context.Context, k K) (dataloader.Thunk[V], bool) {
+	v, ok := c.Cache.Get(ctx, k)
+	c.onLoad(c.name, ok)
+	return v, ok
 }
 
 type ctxKey struct{}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
@@ -76,6 +77,27 @@ func TestBalancesBatchPerConsent(t *testing.T) {
 		}
 		if _, err := loaders.Balance(ctx, "c1", "missing"); err == nil {
 			t.Error("Balance of an unlisted account = nil error, want not found")
+		}
+	})
+}
+
+// TestLoadDoesNotWait checks that a load calls FinPro at once: there is no
+// batch window to wait out (inside the synctest bubble, any timer would move
+// the clock).
+func TestLoadDoesNotWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls sync.Map
+		c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{fakeFinPro(&calls)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := loaders.With(context.Background(), loaders.New(c))
+		start := time.Now()
+		if _, err := loaders.Balances(ctx, "c1"); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("Balances took %v of the bubble's clock, want 0 (no batch window)", d)
 		}
 	})
 }

@@ -16,7 +16,7 @@
 //	bff_graphql_subscription_events_total{operation}
 //	bff_finpro_calls_total{endpoint, status, class}
 //	bff_finpro_call_duration_seconds{endpoint}                histogram
-//	bff_loader_batch_size{loader}                             histogram
+//	bff_loader_loads_total{loader,result}                     counter
 //	bff_webhook_requests_total{outcome}
 //	bff_http_requests_total{route, method, status}
 //	bff_http_request_duration_seconds{route, method}          histogram
@@ -56,7 +56,7 @@ type Metrics struct {
 	subEvents    *prometheus.CounterVec
 	upstream     *prometheus.CounterVec
 	upDuration   *prometheus.HistogramVec
-	loaderBatch  *prometheus.HistogramVec
+	loaderLoads  *prometheus.CounterVec
 	webhooks     *prometheus.CounterVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
@@ -99,11 +99,10 @@ func NewMetrics() *Metrics {
 			Help:    "Duration of FinPro call attempts by endpoint.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"endpoint"}),
-		loaderBatch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: Namespace, Subsystem: "loader", Name: "batch_size",
-			Help:    "Keys per dataloader batch, by loader.",
-			Buckets: []float64{1, 2, 3, 5, 8, 13, 21, 34, 55, 100},
-		}, []string{"loader"}),
+		loaderLoads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: Namespace, Subsystem: "loader", Name: "loads_total",
+			Help: "Dataloader loads by loader and result: call (the load called FinPro) or shared (it shared an earlier load's call in the same operation).",
+		}, []string{"loader", "result"}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Subsystem: "webhook", Name: "requests_total",
 			Help: "FinPro webhook deliveries by outcome (stored, ignored, bad_signature, bad_request, too_large, unavailable, other).",
@@ -126,7 +125,7 @@ func NewMetrics() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.operations, m.opDuration, m.subsOpen, m.subEvents,
-		m.upstream, m.upDuration, m.loaderBatch, m.webhooks,
+		m.upstream, m.upDuration, m.loaderLoads, m.webhooks,
 		m.httpRequests, m.httpDuration,
 	)
 	return m
@@ -165,11 +164,15 @@ func (m *Metrics) FinproObserver() func(finpro.CallInfo) {
 	}
 }
 
-// LoaderObserver returns a loaders.Options.OnBatch recording each batch's size
-// in bff_loader_batch_size.
-func (m *Metrics) LoaderObserver() func(loader string, batchSize int) {
-	return func(loader string, n int) {
-		m.loaderBatch.WithLabelValues(m.loaders.label(loader, func(s string) bool { return isIdent(s, 64) })).Observe(float64(n))
+// LoaderObserver returns a loaders.Options.OnLoad counting loads in
+// bff_loader_loads_total.
+func (m *Metrics) LoaderObserver() func(loader string, shared bool) {
+	return func(loader string, shared bool) {
+		result := "call"
+		if shared {
+			result = "shared"
+		}
+		m.loaderLoads.WithLabelValues(m.loaders.label(loader, func(s string) bool { return isIdent(s, 64) }), result).Inc()
 	}
 }
 

@@ -251,26 +251,26 @@ func TestSubscriptionMetrics(t *testing.T) {
 	checkNoPII(t, raw, ss)
 }
 
-// TestLoaderObserver checks that loaders.Options.OnBatch feeds the batch-size
-// histogram: three concurrent loads of one loader make one batch of three.
+// TestLoaderObserver checks that loaders.Options.OnLoad feeds
+// bff_loader_loads_total: of four concurrent loads of three consent-list pages,
+// three call FinPro and one shares a call.
 func TestLoaderObserver(t *testing.T) {
 	e := newEnv(t)
-	l := loaders.NewWith(e.fe.Client, loaders.Options{OnBatch: e.m.LoaderObserver()})
+	l := loaders.NewWith(e.fe.Client, loaders.Options{OnLoad: e.m.LoaderObserver()})
 	ctx := loaders.With(context.Background(), l)
 	var wg sync.WaitGroup
-	for page := 1; page <= 3; page++ {
+	for _, page := range []int{1, 2, 3, 1} {
 		wg.Go(func() {
 			loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: sandbox.DemoMobile, ProductID: sandbox.DemoProductID, PageNumber: page, PageSize: 10})
 		})
 	}
 	wg.Wait()
 	_, ss := e.scrape(t)
-	count, _ := find(ss, "bff_loader_batch_size_count", map[string]string{"loader": "consents"})
-	sum, _ := find(ss, "bff_loader_batch_size_sum", map[string]string{"loader": "consents"})
-	// The three loads may straddle the 2 ms window; all three keys are
-	// batched either way.
-	if sum != "3" || count == "" || count == "0" {
-		t.Errorf("bff_loader_batch_size{loader=consents}: count %q, sum %q; want sum 3", count, sum)
+	for result, want := range map[string]string{"call": "3", "shared": "1"} {
+		got, _ := find(ss, "bff_loader_loads_total", map[string]string{"loader": "consents", "result": result})
+		if got != want {
+			t.Errorf("bff_loader_loads_total{loader=consents,result=%s} = %q, want %q", result, got, want)
+		}
 	}
 }
 
