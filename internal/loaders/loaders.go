@@ -38,6 +38,8 @@ type Loaders struct {
 	consents  *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
 	fiData    *dataloader.Loader[FIDataKey, *finpro.AccountData]
 
+	counts *Counts // shared across operations; nil: none
+
 	mu     sync.Mutex
 	totals map[string]int // linkRef -> totalRecords seen in this operation
 }
@@ -96,6 +98,9 @@ type Options struct {
 	// load calls FinPro), e.g. to count how many FinPro calls the loaders
 	// save. It must be fast and safe for concurrent use.
 	OnLoad func(loader string, shared bool)
+	// Counts, when set, is the process-wide store of transaction counts that
+	// FIData feeds and CountGuess reads (see Counts).
+	Counts *Counts
 }
 
 // NewWith returns fresh loaders over c for one operation, configured by o.
@@ -114,6 +119,7 @@ func NewWith(c *finpro.Client, o Options) *Loaders {
 				Offset:              k.Offset,
 			})
 		}, o),
+		counts: o.Counts,
 		totals: make(map[string]int),
 	}
 }
@@ -230,7 +236,7 @@ func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 }
 
 // FIData returns one page of an account's transactions and records the
-// account's transaction count for TotalRecords.
+// account's transaction count for TotalRecords and CountGuess.
 func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 	l := For(ctx)
 	d, err := l.fiData.Load(ctx, k)()
@@ -241,8 +247,22 @@ func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 		l.mu.Lock()
 		l.totals[k.LinkReferenceNumber] = d.TotalRecords
 		l.mu.Unlock()
+		if l.counts != nil {
+			l.counts.Put(k.ConsentID, k.LinkReferenceNumber, d.TotalRecords)
+		}
 	}
 	return d, nil
+}
+
+// CountGuess returns the transaction count an earlier operation saw for an
+// account under a consent (see Counts): a guess to check against the count
+// the next getfidata reports, never a fact.
+func CountGuess(ctx context.Context, consentID, linkRef string) (int, bool) {
+	l := For(ctx)
+	if l.counts == nil {
+		return 0, false
+	}
+	return l.counts.Get(consentID, linkRef)
 }
 
 // TotalRecords returns an account's transaction count if an earlier getfidata of
