@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -335,34 +336,90 @@ func TestTransactionsPaging(t *testing.T) {
 	}
 }
 
-// TestLatestTransactions checks that last alone gives an account's latest N
-// transactions with one getfidata call.
+// TestLatestTransactions checks last without before, in order on one server:
+// the answer is always the account's latest transactions, and the getfidata
+// calls it costs follow the strategy of fitype.latest (a probe then a window
+// when the count is new, one window once it is known, two again after new
+// transactions made the known count stale).
 func TestLatestTransactions(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	var accs accountsJSON
 	mustData(t, e.post(t, accountsQuery, demoVars()), &accs)
-	a := accs.Customer.Accounts[0]
-	all, err := e.fp.FIData(t.Context(), finpro.FIDataRequest{ConsentID: a.Consent.ConsentID, LinkReferenceNumber: a.LinkReferenceNumber})
-	if err != nil {
-		t.Fatal(err)
+	var big, small string // a DEPOSIT account with more than 10 transactions, another account
+	var consentOf = map[string]string{}
+	for _, a := range accs.Customer.Accounts {
+		consentOf[a.LinkReferenceNumber] = a.Consent.ConsentID
+		all, err := e.fp.FIData(t.Context(), finpro.FIDataRequest{ConsentID: a.Consent.ConsentID, LinkReferenceNumber: a.LinkReferenceNumber})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case big == "" && a.FIType == "DEPOSIT" && len(all.Transactions) > 10:
+			big = a.LinkReferenceNumber
+		case small == "" && a.LinkReferenceNumber != big:
+			small = a.LinkReferenceNumber
+		}
 	}
-	e.sb.ResetStats()
-	c := e.transactionsPage(t, a.LinkReferenceNumber, map[string]any{"last": 5})
-	if n := e.sb.Stats()["/getfidata"]; n != 1 {
-		t.Errorf("getfidata calls = %d, want 1", n)
+	if big == "" || small == "" {
+		t.Fatalf("no suitable accounts in %+v", accs.Customer.Accounts)
 	}
-	var got, want []string
-	for _, ed := range c.Edges {
-		got = append(got, ed.Node.TxnID)
-	}
-	for _, tx := range all.Transactions[len(all.Transactions)-5:] {
-		want = append(want, tx.TxnID)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("last 5 (-want +got):\n%s", diff)
-	}
-	if c.PageInfo.HasNextPage || !c.PageInfo.HasPreviousPage {
-		t.Errorf("pageInfo = %+v, want hasNextPage false, hasPreviousPage true", c.PageInfo)
+	for _, tc := range []struct {
+		name   string
+		link   string
+		last   int
+		after  int // index of the after cursor, -1: none
+		append int // transactions appended before the query
+		calls  int64
+	}{
+		{"cold: probe, then the window", big, 5, -1, 0, 2},
+		{"warm: the window alone", big, 5, -1, 0, 1},
+		{"new transactions: stale count, then the window", big, 5, -1, 2, 2},
+		{"warm again", big, 5, -1, 0, 1},
+		{"another size, count known", big, 7, -1, 0, 1},
+		{"after a cursor near the end", big, 5, -3, 0, 1},
+		{"cold, list no longer than last: the probe alone", small, 100, -1, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range tc.append {
+				if err := e.sb.AppendTransactions(tc.link, sandbox.NewTransaction{Type: "CREDIT", Amount: "1.00"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all, err := e.fp.FIData(t.Context(), finpro.FIDataRequest{ConsentID: consentOf[tc.link], LinkReferenceNumber: tc.link})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := all.Transactions
+			args := map[string]any{"last": tc.last}
+			if tc.after != -1 {
+				lo := len(want) + tc.after // tc.after counts from the end
+				args["after"] = relay.EncodeCursor(tc.link, lo)
+				want = want[lo+1:]
+			}
+			want = want[max(0, len(want)-tc.last):]
+			e.sb.ResetStats()
+			c := e.transactionsPage(t, tc.link, args)
+			if n := e.sb.Stats()["/getfidata"]; n != tc.calls {
+				t.Errorf("getfidata calls = %d, want %d", n, tc.calls)
+			}
+			var wantIDs, got []string
+			for _, tx := range want {
+				wantIDs = append(wantIDs, tx.TxnID)
+			}
+			for _, ed := range c.Edges {
+				got = append(got, ed.Node.TxnID)
+			}
+			if diff := cmp.Diff(wantIDs, got); diff != "" {
+				t.Errorf("latest %d (-want +got):\n%s", tc.last, diff)
+			}
+			if c.TotalCount == nil || *c.TotalCount != len(all.Transactions) {
+				t.Errorf("totalCount = %v, want %d", c.TotalCount, len(all.Transactions))
+			}
+			wantPrev := len(all.Transactions) > len(want)
+			if c.PageInfo.HasNextPage || c.PageInfo.HasPreviousPage != wantPrev {
+				t.Errorf("pageInfo = %+v, want hasNextPage false, hasPreviousPage %v", c.PageInfo, wantPrev)
+			}
+		})
 	}
 }
 

@@ -212,7 +212,7 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.ComplexityLimit > 0 {
 		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	}
-	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver})
+	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver, counts: loaders.NewCounts(loaders.CountsOptions{})})
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))
 	return srv
@@ -228,6 +228,7 @@ func NewHandler(cfg Config) *handler.Server {
 type withLoaders struct {
 	client *finpro.Client
 	onLoad func(loader string, shared bool)
+	counts *loaders.Counts // transaction counts, shared by every operation
 }
 
 var (
@@ -240,7 +241,7 @@ func (withLoaders) ExtensionName() string                   { return "Loaders" }
 func (withLoaders) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (w withLoaders) attach(ctx context.Context) context.Context {
-	return loaders.With(ctx, loaders.NewWith(w.client, loaders.Options{OnLoad: w.onLoad}))
+	return loaders.With(ctx, loaders.NewWith(w.client, loaders.Options{OnLoad: w.onLoad, Counts: w.counts}))
 }
 
 // InterceptOperation attaches the operation's loaders (a subscription's

@@ -12,10 +12,9 @@ import (
 // Transactions resolves Account.transactions: a Relay connection mapped onto
 // getfidata's limit/offset (oldest first). first/after reads limit first+1 at
 // the after offset (the extra row tells whether a next page exists);
-// last/before reads the last rows before the before offset; last alone reads the
-// latest rows: with one limit/offset call when this operation already knows the
-// account's transaction count, else with one unlimited call whose tail is kept.
-// Each page costs at most one getfidata call.
+// last/before reads the last rows before the before offset. last alone reads the
+// latest rows, which needs the account's transaction count (FinPro pages from
+// the oldest): see latest.
 func (a *AccountBase) Transactions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.TransactionConnection, error) {
 	linkRef := a.linked.LinkReferenceNumber
 	b, err := relay.Resolve(relay.Args{First: first, After: after, Last: last, Before: before}, linkRef)
@@ -75,15 +74,9 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		}
 		hasNext = b.HasBefore
 	default:
-		// last without before, total unknown: one call for every row (getfidata
-		// takes no offset without a limit), then keep the tail after Lo.
-		if rows, err = fetch(0, 0); err != nil {
+		if rows, start, err = latest(ctx, b, key.ConsentID, linkRef, fetch, &total); err != nil {
 			return nil, err
 		}
-		rows = rows[min(b.Lo, len(rows)):]
-		cut := max(0, len(rows)-b.N)
-		start = b.Lo + cut
-		rows = rows[cut:]
 	}
 	if total >= 0 {
 		hasNext = start+len(rows) < total
@@ -106,4 +99,52 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		conn.PageInfo.EndCursor = &conn.Edges[len(rows)-1].Cursor
 	}
 	return conn, nil
+}
+
+// latest reads the last b.N rows after b.Lo of an account whose transaction
+// count this operation does not know yet. fetch updates *total whenever
+// getfidata reports the count. In order:
+//
+//  1. With a count guess from an earlier operation (loaders.CountGuess), read
+//     the window that ends at the guess. The page reports the real count: if
+//     it matches, that window is the answer (one call, the usual case).
+//  2. Without a guess, probe: read the first b.N rows from b.Lo. If the count
+//     shows they reach the end, they are the answer (one call).
+//  3. With a count now known (a stale guess or a probe of a longer list), read
+//     the window that ends at it (a second call).
+//  4. If FinPro reported no count, read every row and keep the tail (getfidata
+//     takes no offset without a limit). A probe that came back short needs no
+//     more: it already holds everything after b.Lo.
+func latest(ctx context.Context, b relay.Bounds, consentID, linkRef string, fetch func(offset, limit int) ([]finpro.Transaction, error), total *int) (rows []finpro.Transaction, start int, err error) {
+	guess, guessed := loaders.CountGuess(ctx, consentID, linkRef)
+	switch {
+	case guessed && guess > b.Lo:
+		start = max(b.Lo, guess-b.N)
+		if rows, err = fetch(start, guess-start); err != nil || *total == guess {
+			return rows, start, err
+		}
+	default:
+		start = b.Lo
+		if rows, err = fetch(b.Lo, b.N); err != nil {
+			return nil, 0, err
+		}
+		if (*total >= 0 && *total-b.Lo <= b.N) || (*total < 0 && len(rows) < b.N) {
+			return rows, start, nil
+		}
+	}
+	if *total >= 0 {
+		hi := max(*total, b.Lo)
+		start = max(b.Lo, hi-b.N)
+		if hi == start {
+			return nil, start, nil
+		}
+		rows, err = fetch(start, hi-start)
+		return rows, start, err
+	}
+	if rows, err = fetch(0, 0); err != nil {
+		return nil, 0, err
+	}
+	rows = rows[min(b.Lo, len(rows)):]
+	cut := max(0, len(rows)-b.N)
+	return rows[cut:], b.Lo + cut, nil
 }
