@@ -1,8 +1,9 @@
 package loaders
 
 import (
-	"sync"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/ttlcache"
 )
 
 // Counts remembers accounts' transaction counts across operations, so that the
@@ -17,19 +18,11 @@ import (
 // NewCounts.
 type Counts struct {
 	ttl time.Duration
-	max int
 	now func() time.Time
-
-	mu sync.Mutex
-	m  map[countKey]countEntry
+	c   *ttlcache.Cache[countKey, int]
 }
 
 type countKey struct{ consentID, linkRef string }
-
-type countEntry struct {
-	n       int
-	expires time.Time
-}
 
 // Count defaults.
 const (
@@ -58,50 +51,21 @@ func NewCounts(o CountsOptions) *Counts {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Counts{ttl: o.TTL, max: o.Max, now: o.Now, m: make(map[countKey]countEntry)}
+	return &Counts{ttl: o.TTL, now: o.Now, c: ttlcache.New[countKey, int](o.Max, o.Now)}
 }
 
 // Get returns the last count seen for an account under a consent, if it is
 // younger than the TTL.
 func (c *Counts) Get(consentID, linkRef string) (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[countKey{consentID, linkRef}]
-	if !ok || !c.now().Before(e.expires) {
-		return 0, false
-	}
-	return e.n, true
+	return c.c.Get(countKey{consentID, linkRef})
 }
 
-// Put records an account's count. When the store is full it first forgets
-// expired counts, then arbitrary ones, down to nine tenths of Max.
+// Put records an account's count (a negative count, unknown, is ignored).
 func (c *Counts) Put(consentID, linkRef string, n int) {
-	if n < 0 {
-		return
+	if n >= 0 {
+		c.c.Put(countKey{consentID, linkRef}, n, c.now().Add(c.ttl))
 	}
-	now := c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k := countKey{consentID, linkRef}
-	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
-		for k, e := range c.m {
-			if !now.Before(e.expires) {
-				delete(c.m, k)
-			}
-		}
-		for k := range c.m {
-			if len(c.m) < c.max*9/10 {
-				break
-			}
-			delete(c.m, k)
-		}
-	}
-	c.m[k] = countEntry{n: n, expires: now.Add(c.ttl)}
 }
 
 // Len returns the number of counts held, expired ones included.
-func (c *Counts) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.m)
-}
+func (c *Counts) Len() int { return c.c.Len() }

@@ -1,7 +1,6 @@
 package loaders_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -34,24 +33,5 @@ func TestCounts(t *testing.T) {
 		if got, ok := c.Get(tc.consent, tc.link); got != tc.want || ok != tc.ok {
 			t.Errorf("Get(%s, %s) after +%v = %d, %v; want %d, %v", tc.consent, tc.link, tc.advance, got, ok, tc.want, tc.ok)
 		}
-	}
-
-	// Full: expired counts go first, then arbitrary ones, down to 9/10 of Max.
-	for i := range 10 {
-		c.Put("c3", fmt.Sprint(i), i)
-	}
-	if n := c.Len(); n != 10 {
-		t.Fatalf("Len = %d after filling, want 10 (the three expired counts dropped)", n)
-	}
-	c.Put("c3", "new", 1)
-	if n := c.Len(); n > 10 || n < 9 {
-		t.Errorf("Len = %d after one more, want 9 or 10", n)
-	}
-	if got, ok := c.Get("c3", "new"); !ok || got != 1 {
-		t.Errorf("the newest count was dropped: %d, %v", got, ok)
-	}
-	c.Put("c3", "new", 2) // updating a held key evicts nothing
-	if got, _ := c.Get("c3", "new"); got != 2 {
-		t.Errorf("updated count = %d, want 2", got)
 	}
 }
