@@ -45,6 +45,9 @@ type config struct {
 	// ConsentPollInterval turns on the fallback poller of the consent list
 	// (for deployments FinPro's webhooks cannot reach); 0 keeps it off.
 	ConsentPollInterval time.Duration
+	// JWTVerifiedCacheTTL is how long a verified token is trusted without
+	// checking it again (never past its exp); 0 turns the cache off.
+	JWTVerifiedCacheTTL time.Duration
 
 	// Query protection (internal/guard); 0 takes the guard's default, a
 	// negative value turns a check off.
@@ -87,6 +90,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
 		poll     = fs.String("consent-poll-interval", env("CONSENT_POLL_INTERVAL", "0s"), "poll FinPro's consent list this often for customers with live subscribers; 0 = off (env CONSENT_POLL_INTERVAL)")
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
+		jwtCache = fs.String("jwt-verified-cache-ttl", env("JWT_VERIFIED_CACHE_TTL", "1m"), "trust a verified token again for this long, never past its exp; 0 = verify every request (env JWT_VERIFIED_CACHE_TTL)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
@@ -155,6 +159,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"FINPRO_TIMEOUT", *upstream, &c.UpstreamTimeout},
 		{"SHUTDOWN_TIMEOUT", *shutdown, &c.ShutdownTimeout},
 		{"CONSENT_POLL_INTERVAL", *poll, &c.ConsentPollInterval},
+		{"JWT_VERIFIED_CACHE_TTL", *jwtCache, &c.JWTVerifiedCacheTTL},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -270,6 +275,11 @@ func (c *config) authConfig(logger *slog.Logger) (auth.Config, error) {
 		Issuer:      c.JWTIssuer,
 		Audience:    c.JWTAudience,
 		Logger:      logger,
+
+		VerifiedCacheTTL: c.JWTVerifiedCacheTTL,
+	}
+	if c.JWTVerifiedCacheTTL == 0 {
+		ac.VerifiedCacheTTL = -1 // 0 in the environment means off
 	}
 	if c.JWTHS256Secret == "" {
 		ac.HS256Secret = nil

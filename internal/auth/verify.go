@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+	"github.com/moneyone-bff/finpro-bff/internal/ttlcache"
 )
 
 // Defaults of [Config].
@@ -24,6 +26,8 @@ const (
 	DefaultMaxTokenBytes          = 8 << 10
 	DefaultJWKSRefreshMinInterval = time.Minute
 	DefaultJWKSCacheTTL           = time.Hour
+	DefaultVerifiedCacheTTL       = time.Minute
+	DefaultVerifiedCacheSize      = 10_000
 
 	// MaxLeeway bounds Config.Leeway: clock skew is seconds, not hours.
 	MaxLeeway = 5 * time.Minute
@@ -121,6 +125,16 @@ type Config struct {
 	// attempted in the background; the old keys stay in use until a
 	// refresh succeeds. Zero means DefaultJWKSCacheTTL.
 	JWKSCacheTTL time.Duration
+	// VerifiedCacheTTL is how long a token that verified is trusted without
+	// checking it again (never past its exp): a client sends the same token
+	// with every request, and checking its signature and claims each time
+	// was the larger part of a small query's cost. Zero means
+	// DefaultVerifiedCacheTTL; negative turns the cache off. It bounds how
+	// long a key removed from the JWKS still admits tokens it signed.
+	VerifiedCacheTTL time.Duration
+	// VerifiedCacheSize bounds the number of tokens remembered; zero means
+	// DefaultVerifiedCacheSize.
+	VerifiedCacheSize int
 	// HTTPClient fetches the JWKS; nil means a client with a 10s timeout.
 	HTTPClient *http.Client
 	// Now returns the current time; nil means time.Now.
@@ -135,6 +149,12 @@ type Verifier struct {
 	algs    []string // allowed algorithms
 	maxSize int
 	keys    keySource
+
+	// verified remembers tokens that verified, by SHA-256 (the cache never
+	// holds a token itself); nil when off.
+	verified    *ttlcache.Cache[[sha256.Size]byte, Principal]
+	verifiedTTL time.Duration
+	now         func() time.Time
 }
 
 // keySource finds the key for a token whose header passed the allow-list.
@@ -155,7 +175,10 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	v := &Verifier{maxSize: cfg.MaxTokenBytes}
+	v := &Verifier{maxSize: cfg.MaxTokenBytes, verifiedTTL: cfg.VerifiedCacheTTL, now: cfg.Now}
+	if cfg.VerifiedCacheTTL > 0 {
+		v.verified = ttlcache.New[[sha256.Size]byte, Principal](cfg.VerifiedCacheSize, cfg.Now)
+	}
 	switch {
 	case cfg.HS256Secret != nil:
 		v.keys = staticKey{alg: jwt.SigningMethodHS256.Alg(), key: slices.Clone(cfg.HS256Secret)}
@@ -237,6 +260,15 @@ func (cfg *Config) setDefaults() error {
 	case cfg.JWKSCacheTTL == 0:
 		cfg.JWKSCacheTTL = DefaultJWKSCacheTTL
 	}
+	if cfg.VerifiedCacheTTL == 0 {
+		cfg.VerifiedCacheTTL = DefaultVerifiedCacheTTL
+	}
+	switch {
+	case cfg.VerifiedCacheSize < 0:
+		errs = append(errs, fmt.Errorf("verified-token cache size %d is negative", cfg.VerifiedCacheSize))
+	case cfg.VerifiedCacheSize == 0:
+		cfg.VerifiedCacheSize = DefaultVerifiedCacheSize
+	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -284,6 +316,9 @@ type header struct {
 
 // Verify checks token and returns the caller it identifies. An empty token
 // yields [ErrMissingToken]; every other failure an [*InvalidTokenError].
+// A token that verified is trusted again for Config.VerifiedCacheTTL, never
+// past its exp; failures are never remembered. The returned Principal's
+// slices are shared: do not modify them.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
 	if token == "" {
 		return Principal{}, ErrMissingToken
@@ -291,6 +326,26 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if len(token) > v.maxSize {
 		return Principal{}, invalid(ReasonTooLarge, nil)
 	}
+	if v.verified == nil {
+		return v.verify(ctx, token)
+	}
+	sum := sha256.Sum256([]byte(token))
+	if p, ok := v.verified.Get(sum); ok {
+		return p, nil
+	}
+	p, err := v.verify(ctx, token)
+	if err == nil {
+		until := v.now().Add(v.verifiedTTL)
+		if !p.ExpiresAt.IsZero() && p.ExpiresAt.Before(until) {
+			until = p.ExpiresAt
+		}
+		v.verified.Put(sum, p, until)
+	}
+	return p, err
+}
+
+// verify checks token without the cache.
+func (v *Verifier) verify(ctx context.Context, token string) (Principal, error) {
 	h, err := v.checkHeader(token)
 	if err != nil {
 		return Principal{}, err
