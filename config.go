@@ -48,6 +48,9 @@ type config struct {
 	// JWTVerifiedCacheTTL is how long a verified token is trusted without
 	// checking it again (never past its exp); 0 turns the cache off.
 	JWTVerifiedCacheTTL time.Duration
+	// Tracing is set when an OTLP endpoint is configured (the standard
+	// OTEL_EXPORTER_OTLP_* variables; see obs.SetupTracing).
+	Tracing bool
 
 	// Query protection (internal/guard); 0 takes the guard's default, a
 	// negative value turns a check off.
@@ -137,6 +140,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		AppIdentifier:  getenv("FINPRO_APP_IDENTIFIER"),
 	}
 	c.WebhookSecret = getenv("FINPRO_WEBHOOK_SECRET")
+	c.Tracing = tracingEnabled(getenv)
 	c.JWTHS256Secret = getenv("JWT_HS256_SECRET")
 
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
