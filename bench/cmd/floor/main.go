@@ -5,7 +5,10 @@
 // It ignores the query text and picks the answer by operationName (Dashboard,
 // Consents or Trivial). Q-dashboard costs one consent list call, one
 // getfibalance per ACTIVE consent and one getfidata per account, the per-consent
-// and per-account calls in parallel.
+// and per-account calls in parallel. Like the BFF, it reads an account's latest
+// transactions as one limit/offset window ending at the account's transaction
+// count remembered from an earlier query and confirmed by the page; without a
+// count, a probe of the first rows then the window (see latest).
 //
 // Configuration comes from the environment: PORT (default 8081), FINPRO_BASE_URL
 // and FINPRO_CLIENT_ID, FINPRO_CLIENT_SECRET, FINPRO_ORGANISATION_ID,
@@ -23,10 +26,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -38,6 +43,11 @@ const (
 )
 
 func main() {
+	// The BFF's GC target (see defaultGOGC in the repository root's
+	// server.go), so that the floor is compared like for like.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
+	}
 	if err := run(); err != nil {
 		log.Fatal(err)
 	}
@@ -64,13 +74,59 @@ func run() error {
 	}
 	addr := net.JoinHostPort("127.0.0.1", env("PORT", "8081"))
 	mux := http.NewServeMux()
-	mux.Handle("POST /graphql", &handler{c: c})
+	mux.Handle("POST /graphql", &handler{c: c, counts: loaders.NewCounts(loaders.CountsOptions{})})
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Printf("floor listening on http://%s", addr)
 	return srv.ListenAndServe()
 }
 
-type handler struct{ c *finpro.Client }
+type handler struct {
+	c      *finpro.Client
+	counts *loaders.Counts
+}
+
+// latest returns the last n transactions of an account: the same strategy and
+// calls as the BFF's transactions(last: n).
+func (h *handler) latest(ctx context.Context, consentID, linkRef string, n int) ([]finpro.Transaction, error) {
+	read := func(offset, limit int) (*finpro.AccountData, error) {
+		d, err := h.c.FIData(ctx, finpro.FIDataRequest{ConsentID: consentID, LinkReferenceNumber: linkRef, Limit: limit, Offset: offset})
+		if err == nil && d.TotalRecords >= 0 {
+			h.counts.Put(consentID, linkRef, d.TotalRecords)
+		}
+		return d, err
+	}
+	var (
+		d   *finpro.AccountData
+		err error
+	)
+	if guess, ok := h.counts.Get(consentID, linkRef); ok && guess > 0 {
+		if d, err = read(max(0, guess-n), min(n, guess)); err != nil || d.TotalRecords == guess {
+			return txs(d), err
+		}
+	} else {
+		if d, err = read(0, n); err != nil || (d.TotalRecords >= 0 && d.TotalRecords <= n) || (d.TotalRecords < 0 && len(d.Transactions) < n) {
+			return txs(d), err
+		}
+	}
+	if total := d.TotalRecords; total >= 0 {
+		if total == 0 {
+			return nil, nil
+		}
+		d, err = read(max(0, total-n), min(n, total))
+		return txs(d), err
+	}
+	if d, err = read(0, 0); err != nil {
+		return nil, err
+	}
+	return d.Transactions[max(0, len(d.Transactions)-n):], nil
+}
+
+func txs(d *finpro.AccountData) []finpro.Transaction {
+	if d == nil {
+		return nil
+	}
+	return d.Transactions
+}
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -188,12 +244,7 @@ func (h *handler) dashboard(ctx context.Context, buf *bytes.Buffer) error {
 		})
 		for j, la := range c.Accounts {
 			wg.Go(func() {
-				d, err := h.c.FIData(ctx, finpro.FIDataRequest{ConsentID: c.ConsentID, LinkReferenceNumber: la.LinkReferenceNumber})
-				if err != nil {
-					accs[i][j].txs, accs[i][j].err = nil, err
-					return
-				}
-				accs[i][j].txs = d.Transactions[max(0, len(d.Transactions)-last):]
+				accs[i][j].txs, accs[i][j].err = h.latest(ctx, c.ConsentID, la.LinkReferenceNumber, last)
 			})
 		}
 	}

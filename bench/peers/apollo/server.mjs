@@ -2,10 +2,13 @@
 //
 // The same call graph as the BFF for the benchmark queries: one
 // /v1/accounts/getconsentslist per Customer.consents, one /getfibalance per
-// consent (balances loader keyed by consentID) and one /getfidata without
-// limit per account (transactions loader keyed by consentID and link reference
-// number), of which transactions(last: N) keeps the last N. Loaders are built
-// per request in the context function.
+// consent (balances loader keyed by consentID) and one /getfidata per account
+// (pages loader keyed by consentID, link reference number, limit and offset).
+// transactions(last: N) reads the window that ends at the account's transaction
+// count remembered from an earlier request (counts, process-wide), checked
+// against the count the page reports; without one, a probe of the first N rows
+// then the window: the BFF's strategy and calls. Loaders are built per request
+// in the context function.
 //
 // Environment: PORT (default 8082), FINPRO_BASE_URL (default
 // http://127.0.0.1:8090), FINPRO_CLIENT_ID, FINPRO_CLIENT_SECRET,
@@ -62,13 +65,58 @@ function loaders() {
     // consentID -> getfibalance data[] (one call per consent).
     balances: new DataLoader((ids) =>
       Promise.all(ids.map((id) => finpro('/getfibalance', { consentID: id }).then((e) => e.data ?? [], (err) => err)))),
-    // "consentID\0linkRef" -> getfidata fiData[] (one call per account, no limit).
-    transactions: new DataLoader((keys) =>
+    // "consentID\0linkRef\0limit\0offset" -> { rows, total } (one getfidata
+    // page; limit 0: every row). total is pageDetails.totalRecords, -1 if absent.
+    pages: new DataLoader((keys) =>
       Promise.all(keys.map((k) => {
-        const [consentID, linkReferenceNumber] = k.split('\0');
-        return finpro('/getfidata', { consentID, linkReferenceNumber }).then((e) => e.data?.fiData ?? [], (err) => err);
+        const [consentID, linkReferenceNumber, limit, offset] = k.split('\0');
+        const q = limit === '0' ? '' : `?limit=${limit}&offset=${offset}`;
+        return finpro('/getfidata' + q, { consentID, linkReferenceNumber }).then((e) => {
+          let rows = e.data?.fiData ?? [];
+          let total = e.pageDetails?.totalRecords ?? -1;
+          if (limit === '0') total = rows.length;
+          else if (rows.length > Number(limit)) rows = rows.slice(0, Number(limit));
+          if (total >= 0) putCount(consentID + '\0' + linkReferenceNumber, total);
+          return { rows, total };
+        }, (err) => err);
       }))),
   };
+}
+
+// counts: "consentID\0linkRef" -> { n, expires }, the transaction counts seen,
+// shared by every request (bounded like the BFF's loaders.Counts).
+const COUNT_TTL_MS = 10 * 60 * 1000;
+const MAX_COUNTS = 50000;
+const counts = new Map();
+function putCount(k, n) {
+  if (!counts.has(k) && counts.size >= MAX_COUNTS) {
+    for (const key of counts.keys()) {
+      if (counts.size < MAX_COUNTS * 0.9) break;
+      counts.delete(key);
+    }
+  }
+  counts.set(k, { n, expires: Date.now() + COUNT_TTL_MS });
+}
+
+// latest returns the last n transactions of an account (see the file comment).
+async function latest(ctx, consentID, linkRef, n) {
+  const page = (offset, limit) => ctx.loaders.pages.load([consentID, linkRef, limit, offset].join('\0'));
+  const c = counts.get(consentID + '\0' + linkRef);
+  let p;
+  if (c && c.expires > Date.now() && c.n > 0) {
+    p = await page(Math.max(0, c.n - n), Math.min(n, c.n));
+    if (p.total === c.n) return p.rows;
+  } else {
+    p = await page(0, n);
+    if ((p.total >= 0 && p.total <= n) || (p.total < 0 && p.rows.length < n)) return p.rows;
+  }
+  if (p.total >= 0) {
+    if (p.total === 0) return [];
+    p = await page(Math.max(0, p.total - n), Math.min(n, p.total));
+    return p.rows;
+  }
+  p = await page(0, 0);
+  return p.rows.slice(Math.max(0, p.rows.length - n));
 }
 
 const Decimal = new GraphQLScalarType({
@@ -112,10 +160,14 @@ const accountFields = {
   async transactions(acc, args, ctx) {
     const first = pageSize(args.first, 'first');
     const last = pageSize(args.last, 'last');
-    const txs = await ctx.loaders.transactions.load(acc.consentID + '\0' + acc.linkReferenceNumber);
     let page;
-    if (last != null && first == null) page = txs.slice(Math.max(0, txs.length - last));
-    else page = txs.slice(0, first ?? DEFAULT_PAGE);
+    if (last != null && first == null) {
+      page = await latest(ctx, acc.consentID, acc.linkReferenceNumber, last);
+    } else {
+      const n = first ?? DEFAULT_PAGE;
+      const p = await ctx.loaders.pages.load([acc.consentID, acc.linkReferenceNumber, n, 0].join('\0'));
+        page = p.rows;
+    }
     return { edges: page.map((node) => ({ node })) };
   },
 };
