@@ -32,16 +32,53 @@ import (
 
 // Loaders holds one operation's dataloaders. Create it with New; it must not
 // outlive the operation (its cache would serve stale data and mix callers).
+// Each loader is built on its first use: most operations need one or two.
 type Loaders struct {
+	c *finpro.Client
+	o Options
+
+	balancesOnce, allFIDataOnce, consentsOnce, fiDataOnce sync.Once
+
 	balances  *dataloader.Loader[string, []finpro.Balance]
 	allFIData *dataloader.Loader[string, []finpro.FIAccount]
 	consents  *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
 	fiData    *dataloader.Loader[FIDataKey, *finpro.AccountData]
 
-	counts *Counts // shared across operations; nil: none
-
 	mu     sync.Mutex
 	totals map[string]int // linkRef -> totalRecords seen in this operation
+}
+
+func (l *Loaders) balancesLoader() *dataloader.Loader[string, []finpro.Balance] {
+	l.balancesOnce.Do(func() { l.balances = newLoader("balances", l.c.Balances, l.o) })
+	return l.balances
+}
+
+func (l *Loaders) allFIDataLoader() *dataloader.Loader[string, []finpro.FIAccount] {
+	l.allFIDataOnce.Do(func() { l.allFIData = newLoader("all_fi_data", l.c.AllFIData, l.o) })
+	return l.allFIData
+}
+
+func (l *Loaders) consentsLoader() *dataloader.Loader[ConsentsKey, *finpro.ConsentPage] {
+	l.consentsOnce.Do(func() {
+		l.consents = newLoader("consents", func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
+			return l.c.Consents(ctx, k.request())
+		}, l.o)
+	})
+	return l.consents
+}
+
+func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountData] {
+	l.fiDataOnce.Do(func() {
+		l.fiData = newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
+			return l.c.FIData(ctx, finpro.FIDataRequest{
+				ConsentID:           k.ConsentID,
+				LinkReferenceNumber: k.LinkReferenceNumber,
+				Limit:               k.Limit,
+				Offset:              k.Offset,
+			})
+		}, l.o)
+	})
+	return l.fiData
 }
 
 // ConsentsKey identifies one consent list request. Status is the filter's
@@ -105,23 +142,7 @@ type Options struct {
 
 // NewWith returns fresh loaders over c for one operation, configured by o.
 func NewWith(c *finpro.Client, o Options) *Loaders {
-	return &Loaders{
-		balances:  newLoader("balances", c.Balances, o),
-		allFIData: newLoader("all_fi_data", c.AllFIData, o),
-		consents: newLoader("consents", func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
-			return c.Consents(ctx, k.request())
-		}, o),
-		fiData: newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
-			return c.FIData(ctx, finpro.FIDataRequest{
-				ConsentID:           k.ConsentID,
-				LinkReferenceNumber: k.LinkReferenceNumber,
-				Limit:               k.Limit,
-				Offset:              k.Offset,
-			})
-		}, o),
-		counts: o.Counts,
-		totals: make(map[string]int),
-	}
+	return &Loaders{c: c, o: o}
 }
 
 // newLoader returns a loader that calls fetch as soon as a key is first loaded
@@ -179,7 +200,7 @@ func For(ctx context.Context) *Loaders {
 // Balances returns every balance under a consent (one getfibalance per consent
 // per operation).
 func Balances(ctx context.Context, consentID string) ([]finpro.Balance, error) {
-	bs, err := For(ctx).balances.Load(ctx, consentID)()
+	bs, err := For(ctx).balancesLoader().Load(ctx, consentID)()
 	if err != nil {
 		return nil, fmt.Errorf("balances of consent %s: %w", consentID, err)
 	}
@@ -204,7 +225,7 @@ func Balance(ctx context.Context, consentID, linkRef string) (*finpro.Balance, e
 // AllFIData returns every account's data under a consent (one getallfidata per
 // consent per operation).
 func AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error) {
-	as, err := For(ctx).allFIData.Load(ctx, consentID)()
+	as, err := For(ctx).allFIDataLoader().Load(ctx, consentID)()
 	if err != nil {
 		return nil, fmt.Errorf("data of consent %s: %w", consentID, err)
 	}
@@ -228,7 +249,7 @@ func FIAccount(ctx context.Context, consentID, linkRef string) (*finpro.FIAccoun
 
 // Consents returns one page of a customer's consent list.
 func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
-	p, err := For(ctx).consents.Load(ctx, k)()
+	p, err := For(ctx).consentsLoader().Load(ctx, k)()
 	if err != nil {
 		return nil, fmt.Errorf("consent list page %d: %w", k.PageNumber, err)
 	}
@@ -239,16 +260,19 @@ func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 // account's transaction count for TotalRecords and CountGuess.
 func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 	l := For(ctx)
-	d, err := l.fiData.Load(ctx, k)()
+	d, err := l.fiDataLoader().Load(ctx, k)()
 	if err != nil {
 		return nil, fmt.Errorf("transactions of account %s: %w", k.LinkReferenceNumber, err)
 	}
 	if d.TotalRecords >= 0 {
 		l.mu.Lock()
+		if l.totals == nil {
+			l.totals = make(map[string]int)
+		}
 		l.totals[k.LinkReferenceNumber] = d.TotalRecords
 		l.mu.Unlock()
-		if l.counts != nil {
-			l.counts.Put(k.ConsentID, k.LinkReferenceNumber, d.TotalRecords)
+		if l.o.Counts != nil {
+			l.o.Counts.Put(k.ConsentID, k.LinkReferenceNumber, d.TotalRecords)
 		}
 	}
 	return d, nil
@@ -259,10 +283,10 @@ func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 // the next getfidata reports, never a fact.
 func CountGuess(ctx context.Context, consentID, linkRef string) (int, bool) {
 	l := For(ctx)
-	if l.counts == nil {
+	if l.o.Counts == nil {
 		return 0, false
 	}
-	return l.counts.Get(consentID, linkRef)
+	return l.o.Counts.Get(consentID, linkRef)
 }
 
 // TotalRecords returns an account's transaction count if an earlier getfidata of
