@@ -226,11 +226,14 @@ func parseTime(s string) (time.Time, error) {
 	if len(s) > 10 && s[10] == ' ' {
 		s = s[:10] + "T" + s[11:]
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	// ParseInLocation with IST reuses ist for "+05:30" (FinPro's usual
+	// offset) instead of allocating a zone per timestamp; other offsets and Z
+	// parse as with time.Parse.
+	if t, err := time.ParseInLocation(time.RFC3339, s, ist); err == nil {
 		return t, nil
 	}
 	for _, layout := range [...]string{"2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05Z07"} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, ist); err == nil {
 			return t, nil
 		}
 	}
