@@ -4,7 +4,6 @@ package model
 
 import (
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,8 +30,21 @@ func DecimalPtr(d finpro.Decimal) *Decimal {
 }
 
 // MarshalGQL writes d as a JSON string.
-func (d Decimal) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(string(d)))
+func (d Decimal) MarshalGQL(w io.Writer) { writeQuoted(w, string(d)) }
+
+// writeQuoted writes s as a JSON string. Decimals and dates are plain ASCII,
+// written as they are without allocating; anything else goes through
+// gqlgen's string escaping.
+func writeQuoted(w io.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			graphql.MarshalString(s).MarshalGQL(w)
+			return
+		}
+	}
+	io.WriteString(w, `"`)
+	io.WriteString(w, s)
+	io.WriteString(w, `"`)
 }
 
 // UnmarshalGQL accepts a string holding a finite decimal.
@@ -60,17 +72,21 @@ type Date string
 // DatePtr returns a Date for a valid YYYY-MM-DD string and nil otherwise (FinPro
 // sometimes sends empty or malformed dates; the fields are nullable).
 func DatePtr(s string) *Date {
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	if !ValidDate(s) {
 		return nil
 	}
 	d := Date(s)
 	return &d
 }
 
-// MarshalGQL writes d as a JSON string.
-func (d Date) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(string(d)))
+// ValidDate reports whether s is a valid YYYY-MM-DD date.
+func ValidDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
+
+// MarshalGQL writes d as a JSON string.
+func (d Date) MarshalGQL(w io.Writer) { writeQuoted(w, string(d)) }
 
 // UnmarshalGQL accepts a YYYY-MM-DD string.
 func (d *Date) UnmarshalGQL(v any) error {
@@ -88,7 +104,9 @@ func (d *Date) UnmarshalGQL(v any) error {
 // MarshalDateTime writes t as an RFC 3339 string (the DateTime scalar).
 func MarshalDateTime(t time.Time) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		io.WriteString(w, strconv.Quote(t.Format(time.RFC3339Nano)))
+		b := make([]byte, 0, len(time.RFC3339Nano)+8)
+		b = append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
+		w.Write(b)
 	})
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +77,20 @@ func FuzzDecimalScalar(f *testing.F) {
 			t.Errorf("Decimal %q marshals to %s, which reads back as %q (%v)", s, buf.String(), back, err)
 		}
 	})
+}
+
+// TestWriteQuoted checks that Decimal and Date write valid JSON strings whatever
+// they hold (they are validated on the way in, but the writer must not depend
+// on it): plain ASCII as is, anything else escaped.
+func TestWriteQuoted(t *testing.T) {
+	for _, s := range []string{"", "0.10", "2024-10-03", `a"b`, `a\b`, "tab\there", "nul\x00", "₹1", "\u2028"} {
+		for name, m := range map[string]interface{ MarshalGQL(w io.Writer) }{"Decimal": Decimal(s), "Date": Date(s)} {
+			var b bytes.Buffer
+			m.MarshalGQL(&b)
+			var got string
+			if err := json.Unmarshal(b.Bytes(), &got); err != nil || got != s {
+				t.Errorf("%s(%q).MarshalGQL = %s: decodes to %q, %v", name, s, b.Bytes(), got, err)
+			}
+		}
+	}
 }
