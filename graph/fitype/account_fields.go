@@ -115,17 +115,48 @@ func maskPtr(s *string, mask func(string) string) *string {
 	return model.StringPtr(mask(*s))
 }
 
-// TransactionFromFinpro converts one transaction; amounts keep FinPro's digits.
-func TransactionFromFinpro(t finpro.Transaction) *model.Transaction {
-	return &model.Transaction{
-		TxnID:                t.TxnID,
-		Type:                 t.Type,
-		Amount:               model.DecimalFrom(t.Amount),
-		CurrentBalance:       model.DecimalPtr(t.CurrentBalance),
-		Mode:                 model.StringPtr(t.Mode),
-		TransactionTimestamp: t.TransactionTimestamp,
-		ValueDate:            model.DatePtr(t.ValueDate),
-		Narration:            model.StringPtr(t.Narration),
-		Reference:            model.StringPtr(t.Reference),
+// TransactionsFromFinpro converts transactions, keeping FinPro's digits, with
+// two allocations in all
+// (a page of them is the graph's largest list): the optional fields point into
+// one backing array instead of one allocation each.
+func TransactionsFromFinpro(ts []finpro.Transaction) []model.Transaction {
+	type optional struct {
+		currentBalance             model.Decimal
+		mode, narration, reference string
+		valueDate                  model.Date
 	}
+	out := make([]model.Transaction, len(ts))
+	opt := make([]optional, len(ts))
+	ptr := func(s *string) *string {
+		if *s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, t := range ts {
+		o := &opt[i]
+		*o = optional{
+			currentBalance: model.DecimalFrom(t.CurrentBalance),
+			mode:           t.Mode,
+			narration:      t.Narration,
+			reference:      t.Reference,
+		}
+		out[i] = model.Transaction{
+			TxnID:                t.TxnID,
+			Type:                 t.Type,
+			Amount:               model.DecimalFrom(t.Amount),
+			Mode:                 ptr(&o.mode),
+			TransactionTimestamp: t.TransactionTimestamp,
+			Narration:            ptr(&o.narration),
+			Reference:            ptr(&o.reference),
+		}
+		if o.currentBalance != "" {
+			out[i].CurrentBalance = &o.currentBalance
+		}
+		if model.ValidDate(t.ValueDate) {
+			o.valueDate = model.Date(t.ValueDate)
+			out[i].ValueDate = &o.valueDate
+		}
+	}
+	return out
 }

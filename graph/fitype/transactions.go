@@ -88,11 +88,11 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 	if total >= 0 {
 		conn.TotalCount = &total
 	}
-	for i, t := range rows {
-		conn.Edges[i] = &model.TransactionEdge{
-			Cursor: relay.EncodeCursor(linkRef, start+i),
-			Node:   TransactionFromFinpro(t),
-		}
+	nodes := TransactionsFromFinpro(rows)
+	edges := make([]model.TransactionEdge, len(rows))
+	for i := range rows {
+		edges[i] = model.TransactionEdge{Cursor: relay.EncodeCursor(linkRef, start+i), Node: &nodes[i]}
+		conn.Edges[i] = &edges[i]
 	}
 	if len(rows) > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor

@@ -66,8 +66,9 @@ func syncedFromFinpro(as []finpro.FIAccount) []*model.SyncedAccount {
 			FipName:             model.StringPtr(a.FIPName),
 			Transactions:        make([]*model.Transaction, len(a.Transactions)),
 		}
-		for j, t := range a.Transactions {
-			s.Transactions[j] = fitype.TransactionFromFinpro(t)
+		ts := fitype.TransactionsFromFinpro(a.Transactions)
+		for j := range ts {
+			s.Transactions[j] = &ts[j]
 		}
 		out[i] = s
 	}
