@@ -3,3 +3,4 @@
 package graph
 
 //go:generate go tool gqlgen generate
+//go:generate go run ./internal/gqlgenpatch generated

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const unpatched = `package generated
+
+func (ec *executionContext) _T(ctx context.Context) graphql.Marshaler {
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+`
+
+func TestPatch(t *testing.T) {
+	patched, err := patch([]byte(unpatched))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		src     string
+		want    string // a substring of the result; "" when the source must come back unchanged
+		wantErr error
+	}{
+		{"guards the call", unpatched, "\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers\n\t\tatomic.AddInt32(", nil},
+		{"idempotent", string(patched), "", nil},
+		{"no call", "package generated\n\nfunc f() {}\n", "", nil},
+		{"unknown shape", strings.Replace(unpatched, "Path:     graphql.GetPath(ctx),", "Path:     graphql.GetPath(ctx),\n\t\tLabel:    \"x\",", 1), "", errShape},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := patch([]byte(tc.src))
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("patch error = %v, want %v", err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if tc.want == "" && string(got) != tc.src {
+				t.Errorf("patch changed a source it should leave alone:\n%s", got)
+			}
+			if tc.want != "" && !strings.Contains(string(got), tc.want) {
+				t.Errorf("patch result lacks %q:\n%s", tc.want, got)
+			}
+		})
+	}
+}
