@@ -45,14 +45,20 @@ func fakeFinPro(calls *sync.Map) http.Handler {
 	})
 }
 
+// withFakeLoaders returns a context with fresh loaders over fakeFinPro.
+func withFakeLoaders(t *testing.T, calls *sync.Map) context.Context {
+	t.Helper()
+	c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{fakeFinPro(calls)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaders.With(context.Background(), loaders.New(c))
+}
+
 func TestBalancesBatchPerConsent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var calls sync.Map
-		c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{fakeFinPro(&calls)}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := loaders.With(context.Background(), loaders.New(c))
+		ctx := withFakeLoaders(t, &calls)
 		var wg sync.WaitGroup
 		for _, consent := range []string{"c1", "c2"} {
 			for _, acct := range []string{"a", "b", "a"} {
@@ -87,11 +93,7 @@ func TestBalancesBatchPerConsent(t *testing.T) {
 func TestLoadDoesNotWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var calls sync.Map
-		c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{fakeFinPro(&calls)}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := loaders.With(context.Background(), loaders.New(c))
+		ctx := withFakeLoaders(t, &calls)
 		start := time.Now()
 		if _, err := loaders.Balances(ctx, "c1"); err != nil {
 			t.Fatal(err)
