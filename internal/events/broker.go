@@ -392,9 +392,19 @@ func (b *Broker) loadSalt(ctx context.Context) error {
 // startLive starts the one ordered consumer per broker that feeds the hub with
 // every new event; subscribers are served from the hub, not from their own
 // consumers.
+//
+// The consumer starts at a stream sequence, not "new messages": an ordered
+// consumer that is reset (a missed heartbeat, a stream leader change, its
+// consumer deleted) before it has delivered anything is recreated with its
+// original start, and "new" would then skip whatever was stored in between.
 func (b *Broker) startLive(ctx context.Context) error {
+	info, err := b.stream.Info(ctx)
+	if err != nil {
+		return err
+	}
 	cons, err := b.js.OrderedConsumer(ctx, StreamName, jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverNewPolicy,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   info.State.LastSeq + 1,
 	})
 	if err != nil {
 		return err

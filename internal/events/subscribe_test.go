@@ -288,3 +288,39 @@ func TestCursor(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveFeedSurvivesReset deletes the broker's live consumer before it has
+// delivered anything and stores events while the ordered consumer recreates
+// itself: a live subscriber still receives every one, in order. (Started at
+// "new messages", the recreated consumer skipped the events stored during
+// the reset.)
+func TestLiveFeedSurvivesReset(t *testing.T) {
+	b := startBroker(t, Options{})
+	h := b.WebhookHandler(testSecret, "", 0)
+	sub := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
+
+	names := b.stream.ListConsumers(t.Context())
+	var deleted int
+	for ci := range names.Info() {
+		if err := b.stream.DeleteConsumer(t.Context(), ci.Name); err != nil {
+			t.Fatal(err)
+		}
+		deleted++
+	}
+	if err := names.Err(); err != nil || deleted == 0 {
+		t.Fatalf("deleted %d consumers (err %v), want the live one", deleted, err)
+	}
+	var want []string
+	for range 5 {
+		hd := newHandle()
+		want = append(want, hd)
+		mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+	}
+	var got []string
+	for len(got) < len(want) {
+		got = append(got, recv(t, sub).ConsentHandle)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events after the reset (-want +got):\n%s", diff)
+	}
+}
