@@ -107,3 +107,22 @@ func BenchmarkCursor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConnectionPage resolves the arguments of one page (last 20 before
+// a cursor: a decode and the window) and encodes its 20 cursors, the relay
+// work of one account's transactions page.
+func BenchmarkConnectionPage(b *testing.B) {
+	const scope = "f1df5348-f122-5e81-b4e7-6578e22af488"
+	last, before := 20, EncodeCursor(scope, 280)
+	b.ReportAllocs()
+	for b.Loop() {
+		bd, err := Resolve(Args{Last: &last, Before: &before}, scope)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := max(bd.Lo, bd.Hi-bd.N)
+		if cs := Cursors(scope, start, bd.Hi-start); len(cs) != 20 {
+			b.Fatalf("%d cursors, want 20", len(cs))
+		}
+	}
+}
