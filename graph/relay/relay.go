@@ -26,13 +26,16 @@ const cursorVersion = "c1"
 
 // EncodeCursor returns the cursor of the item at index in scope.
 func EncodeCursor(scope string, index int) string {
-	b := make([]byte, 0, len(cursorVersion)+len(scope)+24)
-	b = append(b, cursorVersion...)
+	// Both buffers stay on the stack for the usual scopes (a 36-character
+	// link reference number): one allocation, the string.
+	var raw [96]byte
+	b := append(raw[:0], cursorVersion...)
 	b = append(b, ':')
 	b = append(b, scope...)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(index), 10)
-	return base64.RawURLEncoding.EncodeToString(b)
+	var enc [128]byte
+	return string(base64.RawURLEncoding.AppendEncode(enc[:0], b))
 }
 
 // DecodeCursor returns the index a cursor of scope points at. Malformed cursors
