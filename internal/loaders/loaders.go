@@ -1,8 +1,8 @@
 // Package loaders batches and caches the FinPro reads of one GraphQL operation.
 //
-// A Loaders value is created per operation (the graph handler's AroundOperations
-// attaches a fresh one, so websocket operations never share a cache) and reached
-// with For. Every FinPro read is keyed so that one call serves every field that
+// A Loaders value is created per operation (the graph handler attaches a fresh
+// one to every operation, and to every event of a subscription, so websocket
+// operations never share a cache) and reached with For. Every FinPro read is keyed so that one call serves every field that
 // needs it, and the loader's cache is what makes that so: the first Load of a
 // key calls FinPro at once, every later Load of the key in the operation waits
 // for that call. There is no batch window: FinPro has no multi-key read, so
