@@ -325,21 +325,27 @@ func printDevTokens(w io.Writer, cfg *config) {
 		{"dev token, any customer", ""},
 		{"dev token, demo customer " + sandbox.DemoMobile + " (for me)", sandbox.DemoMobile},
 	} {
-		tok, err := auth.Mint(auth.MintOptions{
-			Secret:   []byte(cfg.JWTHS256Secret),
-			Issuer:   cfg.JWTIssuer,
-			Audience: cfg.JWTAudience,
-			Subject:  "sandbox-dev",
-			Scopes:   auth.DevScopes(),
-			Mobile:   t.mobile,
-			TTL:      auth.MaxMintTTL,
-		})
+		tok, err := devToken(cfg, t.mobile)
 		if err != nil {
 			fmt.Fprintf(w, "%s: cannot mint: %v\n", t.label, err)
 			continue
 		}
 		fmt.Fprintf(w, "%s (24h):\n  Authorization: Bearer %s\n", t.label, tok)
 	}
+}
+
+// devToken mints a sandbox dev token with every scope, bound to mobile when it
+// is not empty, valid for auth.MaxMintTTL.
+func devToken(cfg *config, mobile string) (string, error) {
+	return auth.Mint(auth.MintOptions{
+		Secret:   []byte(cfg.JWTHS256Secret),
+		Issuer:   cfg.JWTIssuer,
+		Audience: cfg.JWTAudience,
+		Subject:  "sandbox-dev",
+		Scopes:   auth.DevScopes(),
+		Mobile:   mobile,
+		TTL:      auth.MaxMintTTL,
+	})
 }
 
 // loopbackAddr turns a wildcard listen address into one a local client can dial.
@@ -419,15 +425,7 @@ func playgroundHeaders(cfg *config) string {
 	if !cfg.sandboxMode() || cfg.JWTHS256Secret == "" {
 		return ""
 	}
-	tok, err := auth.Mint(auth.MintOptions{
-		Secret:   []byte(cfg.JWTHS256Secret),
-		Issuer:   cfg.JWTIssuer,
-		Audience: cfg.JWTAudience,
-		Subject:  "sandbox-dev",
-		Scopes:   auth.DevScopes(),
-		Mobile:   sandbox.DemoMobile,
-		TTL:      auth.MaxMintTTL,
-	})
+	tok, err := devToken(cfg, sandbox.DemoMobile)
 	if err != nil {
 		return ""
 	}
