@@ -27,7 +27,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		start         int
 		hasNext       bool
 		total         = -1
-		knownTotal, k = loaders.TotalRecords(ctx, linkRef)
+		knownTotal, k = loaders.TotalRecords(ctx, a.ConsentRef(), linkRef)
 	)
 	if k {
 		total = knownTotal

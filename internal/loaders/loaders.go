@@ -45,7 +45,7 @@ type Loaders struct {
 	fiData    *dataloader.Loader[FIDataKey, *finpro.AccountData]
 
 	mu     sync.Mutex
-	totals map[string]int // linkRef -> totalRecords seen in this operation
+	totals map[countKey]int // (consent, account) -> totalRecords seen in this operation
 }
 
 func (l *Loaders) balancesLoader() *dataloader.Loader[string, []finpro.Balance] {
@@ -267,9 +267,9 @@ func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 	if d.TotalRecords >= 0 {
 		l.mu.Lock()
 		if l.totals == nil {
-			l.totals = make(map[string]int)
+			l.totals = make(map[countKey]int)
 		}
-		l.totals[k.LinkReferenceNumber] = d.TotalRecords
+		l.totals[countKey{k.ConsentID, k.LinkReferenceNumber}] = d.TotalRecords
 		l.mu.Unlock()
 		if l.o.Counts != nil {
 			l.o.Counts.Put(k.ConsentID, k.LinkReferenceNumber, d.TotalRecords)
@@ -289,12 +289,13 @@ func CountGuess(ctx context.Context, consentID, linkRef string) (int, bool) {
 	return l.o.Counts.Get(consentID, linkRef)
 }
 
-// TotalRecords returns an account's transaction count if an earlier getfidata of
-// this operation reported it.
-func TotalRecords(ctx context.Context, linkRef string) (int, bool) {
+// TotalRecords returns the transaction count of an account under a consent if
+// an earlier getfidata of this operation reported it. (An account linked by two
+// consents is read under each, and the two may cover different ranges.)
+func TotalRecords(ctx context.Context, consentID, linkRef string) (int, bool) {
 	l := For(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n, ok := l.totals[linkRef]
+	n, ok := l.totals[countKey{consentID, linkRef}]
 	return n, ok
 }
