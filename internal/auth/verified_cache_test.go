@@ -51,10 +51,14 @@ func TestVerifiedCache(t *testing.T) {
 			},
 		},
 		{
-			name:  "cache off",
-			cfg:   auth.Config{HS256Secret: testSecret, VerifiedCacheTTL: -1},
-			token: hs(nil),
-			steps: []step{{0, nil, ""}, {0, nil, ""}},
+			name:  "cache off: a removed key stops admitting its tokens at once",
+			cfg:   auth.Config{VerifiedCacheTTL: -1, JWKSRefreshMinInterval: time.Minute, JWKSCacheTTL: time.Hour},
+			jwks:  true,
+			token: rsaToken(t, "r1"),
+			steps: []step{
+				{0, nil, ""},
+				{time.Minute, jwksBody(ecJWK("e9", &ecKey().PublicKey)), auth.ReasonUnknownKey},
+			},
 		},
 		{
 			name:  "a removed key admits its tokens for at most VerifiedCacheTTL",
