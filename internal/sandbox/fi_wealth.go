@@ -247,7 +247,7 @@ func (g *gen) wealthTermDeposit(h holder, recurring bool) *account {
 	elapsed := 10 + g.r.IntN(6)
 	opening := monthsAgo(elapsed)
 	maturity := opening.AddDate(years, 0, 0)
-	deposit := paise(g.between(100, 500) * 100_000) // 1,000.00 .. 5,000.00 a month, or x100 for an FD
+	deposit := paise(g.between(10, 50) * 10_000) // 1,000.00 .. 5,000.00 a month, or x100 for an FD
 	installments := 1
 	if recurring {
 		installments = months
@@ -452,7 +452,7 @@ func (g *gen) wealthAIF(h holder) *account {
 		{"Example Logistics Pvt Ltd", "UNLISTED-EQUITY", "Series B preference-linked equity"},
 		{"Example Infra Finance Ltd", "NCDS", "Senior secured NCDs"},
 	} {
-		price := paise(g.between(20, 60) * 1_000_000)
+		price := mulRound(invested, apd.New(g.between(40, 60), -2))
 		mtm := mulRound(price, apd.New(g.between(95, 140), -2))
 		current = add(current, mtm)
 		holdings = append(holdings, obj{"issuerName", s.issuer, "typeOfSecurity", s.kind, "valuationMethodology", "Fair value per SEBI AIF guidelines",
@@ -478,11 +478,12 @@ func (g *gen) wealthEquities(h holder, fiType string) *account {
 	invested, current := paise(0), paise(0)
 	for k, s := range stocks {
 		held, cost := int64(0), paise(0)
+		price := paise(g.between(50_000, 400_000))
 		firstAt := monthsAgo(9 - k)
 		for j := range 2 {
 			at := firstAt.AddDate(0, 3*j, 0).Add(time.Duration(k) * time.Minute)
 			n := g.between(5, 40)
-			price := paise(g.between(50_000, 400_000))
+			price = g.drift(price)
 			value := mul(units(n), price)
 			charge := mulRound(value, dec("0.0010"))
 			other := mulRound(value, dec("0.0003"))
@@ -501,7 +502,7 @@ func (g *gen) wealthEquities(h holder, fiType string) *account {
 			}
 			w.add(at, "BUY", value, "BUY "+s.symbol, row)
 		}
-		ltp := paise(g.between(50_000, 400_000))
+		ltp := g.drift(price)
 		val := mul(units(held), ltp)
 		invested, current = add(invested, cost), add(current, val)
 		holdings = append(holdings, obj{"issuerName", s.name, "isin", s.isin, "units", strconv.FormatInt(held, 10),
@@ -520,10 +521,11 @@ func (g *gen) wealthETF(h holder) *account {
 	invested, current := paise(0), paise(0)
 	for k, s := range []listed{{"Nippon India ETF Nifty 50 BeES", "NIFTYBEES", "INF204KB14I2"}, {"Nippon India ETF Gold BeES", "GOLDBEES", "INF204KB17I5"}} {
 		held, cost := int64(0), paise(0)
+		price := paise(g.between(5_000, 30_000))
 		for j := range 3 {
 			at := monthsAgo(8 - 2*j).Add(time.Duration(k) * time.Minute)
 			n := g.between(10, 100)
-			price := paise(g.between(5_000, 30_000))
+			price = g.drift(price)
 			amt := mul(units(n), price)
 			held += n
 			cost = add(cost, amt)
@@ -531,7 +533,7 @@ func (g *gen) wealthETF(h holder) *account {
 				"amount", money(amt), "schemeName", s.name, "dpId", dp, "schemeMinLotSize", "1", "faceValueofUnits", "10.00", "nav", money(price),
 				"type", "BUY", "orderDate", date(at), "executionDate", date(at), "mode", "DEMAT", "narration", "BUY " + s.symbol, "brokerCode", "ZRD"})
 		}
-		nav := paise(g.between(5_000, 30_000))
+		nav := g.drift(price)
 		val := mul(units(held), nav)
 		invested, current = add(invested, cost), add(current, val)
 		holdings = append(holdings, obj{"folioNo", "", "dematId", h.DematID, "schemeName", s.name, "dpId", dp, "units", strconv.FormatInt(held, 10),
@@ -551,11 +553,12 @@ func (g *gen) wealthTrust(h holder, fiType string) *account {
 	}
 	w := g.wealthAccount(name, fiType, fiType, fipNSDL, h)
 	held, cost := int64(0), paise(0)
+	price := paise(g.between(10_000, 40_000))
 	first := monthsAgo(11)
 	for j := range 2 {
 		at := first.AddDate(0, 4*j, 0)
 		n := g.between(50, 300)
-		price := paise(g.between(10_000, 40_000))
+		price = g.drift(price)
 		value := mul(units(n), price)
 		charge := mulRound(value, dec("0.0010"))
 		held += n
@@ -568,7 +571,7 @@ func (g *gen) wealthTrust(h holder, fiType string) *account {
 		}
 		w.add(at, "BUY", value, "BUY "+s.symbol, row)
 	}
-	lcr := paise(g.between(10_000, 40_000))
+	lcr := g.drift(price)
 	current := mul(units(held), lcr)
 	holding := obj{"isin", s.isin, "issuerName", s.name, "investmentDateTime", stamp(first), "rate", money(quoRound(cost, units(held), 2)),
 		"totalNumberUnits", strconv.FormatInt(held, 10), "lastClosingRate", money(lcr), "description", s.name + " units"}
@@ -577,6 +580,11 @@ func (g *gen) wealthTrust(h holder, fiType string) *account {
 	}
 	return w.finish(obj{"investmentValue", money(cost), "currentValue", money(current),
 		"Investment", obj{"Holdings", obj{"Holding", []obj{holding}}}}, "currentValue", current)
+}
+
+// drift moves a price by -10% .. +25%, to two decimals.
+func (g *gen) drift(p *apd.Decimal) *apd.Decimal {
+	return mulRound(p, apd.New(g.between(90, 125), -2))
 }
 
 // ---- fixed income ----

@@ -18,10 +18,11 @@ type RecurringDepositSummary struct {
 	RecurringDepositDay *int `fi:"recurringDepositDay"`
 }
 
-// Valuation is the current value, invested the principal.
+// Valuation is the current value. The principal is every instalment of the
+// tenure, not what has been paid so far, so Invested stays empty.
 func (a *RecurringDeposit) Valuation() Valuation {
 	if a.Summary == nil {
 		return noSummary(AssetDeposits)
 	}
-	return valued(AssetDeposits, a.Summary.CurrentValue, a.Summary.PrincipalAmount, 0, nil)
+	return valued(AssetDeposits, a.Summary.CurrentValue, "", 0, nil)
 }
