@@ -137,6 +137,14 @@ func kindOf(t reflect.Type) fieldKind {
 // normKey normalises a JSON key or tag segment: lower case, letters and digits
 // only, so "lock-inFlag", "lockInFlag" and "LOCK_IN_FLAG" meet.
 func normKey(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if plain {
+		return s // already normal: no allocation
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -374,6 +382,9 @@ func scalarText(raw []byte) (string, bool) {
 	case len(raw) == 0:
 		return "", false
 	case raw[0] == '"':
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 {
+			return strings.TrimSpace(string(raw[1 : len(raw)-1])), true // no escapes: the common case
+		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return "", false
