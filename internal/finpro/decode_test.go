@@ -195,6 +195,7 @@ func TestDecodeFIAccounts(t *testing.T) {
 		Transactions:      wantTransactions(),
 		TransactionsStart: "2024-09-01",
 		TransactionsEnd:   "2024-10-04",
+		Raw:               json.RawMessage(canonical),
 	}}
 	if diff := cmp.Diff(wantCanonical, want); diff != "" {
 		t.Errorf("AllFIData() (-want +got):\n%s", diff)

@@ -66,13 +66,14 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 	if err := checkID(ep, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[fiAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
+	env, err := call[oneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]FIAccount, len(env.Data))
 	for i := range env.Data {
 		out[i] = env.Data[i].toFIAccount()
+		out[i].Raw = env.Data[i].raw
 	}
 	return out, nil
 }

@@ -149,6 +149,10 @@ type FIAccount struct {
 	Transactions        []Transaction
 	// TransactionsStart and TransactionsEnd are the statement range (YYYY-MM-DD).
 	TransactionsStart, TransactionsEnd string
+	// Raw is the account object exactly as FinPro sent it. The FI-type decoders
+	// (package internal/finpro/fi) read their Profile, Summary and Transactions
+	// from it; Profile and Transactions above are the deposit-shaped view.
+	Raw json.RawMessage
 }
 
 // Profile is an account's holder information. Holders is always a list, whether

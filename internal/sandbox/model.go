@@ -76,6 +76,11 @@ type holder struct {
 	Email          string `json:"email"`
 	PAN            string `json:"pan"`
 	CKYCCompliance string `json:"ckycCompliance"`
+	// Schema-specific holder attributes (securities, NPS, insurance); empty
+	// for the deposit family, where they are omitted.
+	DematID string `json:"dematId,omitempty"`
+	PranID  string `json:"pranId,omitempty"`
+	Rank    string `json:"rank,omitempty"`
 }
 
 // summary is an FI-type specific Summary; setBalance updates it after an append.
@@ -191,6 +196,13 @@ type account struct {
 	txnPre  string
 	floor   *apd.Decimal // lowest balance a DEBIT may reach (nil: none)
 
+	// renderTxn, when set, renders txns[i] in the account's ReBIT schema
+	// instead of the deposit shape; rebitTxns, when set, writes the whole
+	// Transactions element's content (after startDate and endDate) for schemas
+	// without a single Transaction list (NPS). See fi_wealth.go.
+	renderTxn func(i int) []byte
+	rebitTxns func(b *bytes.Buffer, from, to int)
+
 	// JSON caches, rebuilt on append.
 	txnJSON     [][]byte
 	profileJSON []byte
@@ -243,6 +255,7 @@ var products = map[string]product{
 	"PFM_DASHBOARD":     {"PFM_DASHBOARD", "PERIODIC", map[string]bool{fiDeposit: true, fiTermDeposit: true, fiRecurringDeposit: true, fiMutualFunds: true}},
 	"LOAN_UNDERWRITING": {"LOAN_UNDERWRITING", "ONETIME", map[string]bool{fiDeposit: true}},
 	"WEALTH_TRACKER":    {"WEALTH_TRACKER", "PERIODIC", map[string]bool{fiTermDeposit: true, fiRecurringDeposit: true, fiMutualFunds: true}},
+	WealthProductID:     {WealthProductID, "PERIODIC", wealthFITypes()},
 }
 
 // encodeJSON marshals v without HTML escaping; v is always a sandbox-built value.
@@ -271,6 +284,10 @@ func (s *Sandbox) fiTypeOut(t string) string {
 func (s *Sandbox) rebuild(a *account, from int) {
 	a.txnJSON = a.txnJSON[:min(from, len(a.txnJSON))]
 	for i := len(a.txnJSON); i < len(a.txns); i++ {
+		if a.renderTxn != nil {
+			a.txnJSON = append(a.txnJSON, a.renderTxn(i))
+			continue
+		}
 		a.txnJSON = append(a.txnJSON, encodeJSON(&a.txns[i]))
 	}
 	a.summaryJSON = encodeJSON(a.summary)
@@ -322,6 +339,11 @@ func (s *Sandbox) appendRebit(b *bytes.Buffer, a *account, from, to int) {
 	b.Write(quote(start))
 	b.WriteString(`,"endDate":`)
 	b.Write(quote(end))
+	if a.rebitTxns != nil {
+		a.rebitTxns(b, from, to)
+		b.WriteString("}}")
+		return
+	}
 	b.WriteString(`,"Transaction":[`)
 	for i := from; i < to; i++ {
 		if i > from {

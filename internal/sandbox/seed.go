@@ -536,6 +536,9 @@ func seedData(seed int64, scale int) []*customer {
 	if scale > 0 {
 		spreadScale(newGen(seed, 3), customers, scale)
 	}
+	// After everything else, from a generator of its own, so the data above
+	// stays exactly as it was.
+	seedWealth(newGen(seed, 4), demo)
 	return customers
 }
 

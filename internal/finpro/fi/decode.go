@@ -1,0 +1,438 @@
+package fi
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Decoding notes. Every FI type's struct is declared with `fi` tags and filled
+// by one reflection-based decoder instead of encoding/json, for three reasons:
+//
+//   - encoding/json stops at the first value an UnmarshalJSON method rejects, so
+//     one odd amount would lose the whole account. Here a value that does not
+//     fit its field leaves the field zero, is reported by path in [Issues], and
+//     the rest decodes.
+//   - FinPro's XML-to-JSON rendering varies (finpro-upstream.md §3-4): a single
+//     element arrives as an object or a one-element array, numbers as strings or
+//     numbers, booleans as "true"/"YES"/true, attribute names in varying case
+//     (FatcaStatus, fatcaStatus) and with or without punctuation (lock-inFlag).
+//     Keys therefore match after normalisation (lower case, letters and digits
+//     only) and containers accept both shapes.
+//   - A tag may name a path through wrapper elements (Investment/Holdings/Holding)
+//     and alternatives (|) for the schemas' misspellings, so the Go types stay
+//     flat and readable.
+//
+// Tag grammar: `fi:"path[|path...][,enum=Name]"`; a path is element or attribute
+// names joined by '/'. enum=Name normalises the value (see normEnum) and names
+// the value list in [Enums].
+
+// Issues lists what did not decode cleanly, as normalised paths (never values:
+// they may be PII).
+type Issues struct {
+	// Malformed are fields whose value did not fit their type; the field is
+	// absent in the result.
+	Malformed []string
+}
+
+// fieldKind is how a struct field is decoded.
+type fieldKind int
+
+const (
+	kindString fieldKind = iota
+	kindDecimal
+	kindDate
+	kindTime
+	kindBool // *bool
+	kindInt  // *int
+	kindStruct
+	kindStructPtr
+	kindSlice // []struct
+)
+
+var (
+	decimalType = reflect.TypeFor[Decimal]()
+	dateType    = reflect.TypeFor[Date]()
+	timeType    = reflect.TypeFor[time.Time]()
+	boolPtrType = reflect.TypeFor[*bool]()
+	intPtrType  = reflect.TypeFor[*int]()
+)
+
+// fieldSpec is one decodable struct field.
+type fieldSpec struct {
+	index []int
+	paths [][]string // normalised segments, first match wins
+	kind  fieldKind
+	enum  string // enum name, "" if not an enum
+}
+
+var specCache sync.Map // reflect.Type -> []fieldSpec
+
+// specsOf returns the decodable fields of struct type t. Untagged anonymous
+// struct fields are flattened (their fields read the same object).
+func specsOf(t reflect.Type) []fieldSpec {
+	if v, ok := specCache.Load(t); ok {
+		return v.([]fieldSpec)
+	}
+	var out []fieldSpec
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, tagged := f.Tag.Lookup("fi")
+		if f.Anonymous && !tagged && f.Type.Kind() == reflect.Struct {
+			for _, s := range specsOf(f.Type) {
+				s.index = append([]int{i}, s.index...)
+				out = append(out, s)
+			}
+			continue
+		}
+		if !tagged || tag == "-" || !f.IsExported() {
+			continue
+		}
+		spec := fieldSpec{index: []int{i}, kind: kindOf(f.Type)}
+		paths, opts, _ := strings.Cut(tag, ",")
+		for _, p := range strings.Split(paths, "|") {
+			var segs []string
+			for _, s := range strings.Split(p, "/") {
+				segs = append(segs, normKey(s))
+			}
+			spec.paths = append(spec.paths, segs)
+		}
+		if name, ok := strings.CutPrefix(opts, "enum="); ok {
+			spec.enum = name
+		}
+		out = append(out, spec)
+	}
+	specCache.Store(t, out)
+	return out
+}
+
+func kindOf(t reflect.Type) fieldKind {
+	switch {
+	case t == decimalType:
+		return kindDecimal
+	case t == dateType:
+		return kindDate
+	case t == timeType:
+		return kindTime
+	case t == boolPtrType:
+		return kindBool
+	case t == intPtrType:
+		return kindInt
+	case t.Kind() == reflect.String:
+		return kindString
+	case t.Kind() == reflect.Struct:
+		return kindStruct
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
+		return kindStructPtr
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		return kindSlice
+	}
+	panic("fi: unsupported field type " + t.String())
+}
+
+// normKey normalises a JSON key or tag segment: lower case, letters and digits
+// only, so "lock-inFlag", "lockInFlag" and "LOCK_IN_FLAG" meet.
+func normKey(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if plain {
+		return s // already normal: no allocation
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		}
+	}
+	return b.String()
+}
+
+// decoder fills tagged structs from FinPro JSON.
+type decoder struct {
+	issues Issues
+	// consumed collects the leaf paths that reached a field (nil: not tracked).
+	consumed map[string]bool
+}
+
+// decodeInto decodes raw (a JSON object) into the struct v points to.
+func (d *decoder) decodeInto(raw []byte, v any) {
+	rv := reflect.ValueOf(v).Elem()
+	d.object("", raw, rv)
+}
+
+type object map[string]json.RawMessage
+
+// parseObject parses raw as a JSON object with normalised keys; a non-empty
+// array yields its first element (an element sent as an array by mistake).
+func parseObject(raw []byte) (object, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '[' {
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) != nil || len(arr) == 0 {
+			return nil, false
+		}
+		raw = bytes.TrimSpace(arr[0])
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	out := make(object, len(m))
+	for k, v := range m {
+		nk := normKey(k)
+		if _, dup := out[nk]; !dup {
+			out[nk] = v
+		}
+	}
+	return out, true
+}
+
+func join(path, seg string) string {
+	if path == "" {
+		return seg
+	}
+	return path + "/" + seg
+}
+
+func isNull(raw []byte) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+// object decodes the JSON object raw into struct v; path names it in issues.
+func (d *decoder) object(path string, raw []byte, v reflect.Value) {
+	m, ok := parseObject(raw)
+	if !ok {
+		d.malformed(path)
+		return
+	}
+	// nested caches wrapper objects reached by multi-segment paths.
+	var nested map[string]object
+	lookup := func(segs []string) (json.RawMessage, string, bool) {
+		cur, p := m, path
+		for i, s := range segs {
+			val, ok := cur[s]
+			if !ok {
+				return nil, "", false
+			}
+			p = join(p, s)
+			if i == len(segs)-1 {
+				return val, p, true
+			}
+			if nested == nil {
+				nested = map[string]object{}
+			}
+			next, seen := nested[p]
+			if !seen {
+				next, _ = parseObject(val)
+				nested[p] = next
+			}
+			if next == nil {
+				return nil, "", false
+			}
+			cur = next
+		}
+		return nil, "", false
+	}
+	for _, f := range specsOf(v.Type()) {
+		for _, segs := range f.paths {
+			val, p, ok := lookup(segs)
+			if !ok {
+				continue
+			}
+			d.field(p, val, v.FieldByIndex(f.index), f)
+			break
+		}
+	}
+}
+
+func (d *decoder) malformed(path string) {
+	d.issues.Malformed = append(d.issues.Malformed, path)
+}
+
+func (d *decoder) leaf(path string) {
+	if d.consumed != nil {
+		d.consumed[path] = true
+	}
+}
+
+// field decodes one value into fv.
+func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) {
+	if isNull(raw) {
+		d.leaf(path)
+		return
+	}
+	switch f.kind {
+	case kindStruct:
+		d.object(path, raw, fv)
+		return
+	case kindStructPtr:
+		p := reflect.New(fv.Type().Elem())
+		d.object(path, raw, p.Elem())
+		fv.Set(p)
+		return
+	case kindSlice:
+		d.slice(path, raw, fv)
+		return
+	}
+	d.leaf(path)
+	text, ok := scalarText(raw)
+	if !ok {
+		d.malformed(path)
+		return
+	}
+	if text == "" {
+		return // FinPro's "absent"
+	}
+	switch f.kind {
+	case kindString:
+		if f.enum != "" {
+			text = normEnum(text)
+		}
+		fv.SetString(text)
+	case kindDecimal:
+		if s, ok := parseDecimal(text); ok {
+			fv.SetString(string(s))
+			return
+		}
+		d.malformed(path)
+	case kindDate:
+		if s, ok := parseDate(text); ok {
+			fv.SetString(string(s))
+			return
+		}
+		d.malformed(path)
+	case kindTime:
+		if t, ok := parseDateTime(text); ok {
+			fv.Set(reflect.ValueOf(t))
+			return
+		}
+		d.malformed(path)
+	case kindBool:
+		if b, ok := parseBool(text); ok {
+			fv.Set(reflect.ValueOf(&b))
+			return
+		}
+		d.malformed(path)
+	case kindInt:
+		if n, ok := parseInt(text); ok {
+			fv.Set(reflect.ValueOf(&n))
+			return
+		}
+		d.malformed(path)
+	}
+}
+
+// slice decodes an array of objects, or a single object, into a struct slice.
+// Elements that are not objects are reported and skipped.
+func (d *decoder) slice(path string, raw []byte, fv reflect.Value) {
+	raw = bytes.TrimSpace(raw)
+	var elems []json.RawMessage
+	switch raw[0] {
+	case '[':
+		if json.Unmarshal(raw, &elems) != nil {
+			d.malformed(path)
+			return
+		}
+	case '{':
+		elems = []json.RawMessage{raw}
+	default:
+		d.malformed(path)
+		return
+	}
+	et := fv.Type().Elem()
+	out := reflect.MakeSlice(fv.Type(), 0, len(elems))
+	for _, e := range elems {
+		if isNull(e) {
+			continue
+		}
+		if bytes.TrimSpace(e)[0] != '{' {
+			d.malformed(path)
+			continue
+		}
+		ev := reflect.New(et).Elem()
+		d.object(path, e, ev)
+		out = reflect.Append(out, ev)
+	}
+	if out.Len() > 0 {
+		fv.Set(out)
+	}
+}
+
+// scalarText is a JSON scalar's text: a string's contents (trimmed) or a number's
+// or boolean's literal. Objects and arrays are not scalars.
+func scalarText(raw []byte) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+		return "", false
+	case raw[0] == '"':
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 {
+			return strings.TrimSpace(string(raw[1 : len(raw)-1])), true // no escapes: the common case
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", false
+		}
+		return strings.TrimSpace(s), true
+	case raw[0] == '{' || raw[0] == '[':
+		return "", false
+	}
+	s := string(raw)
+	if s == "true" || s == "false" {
+		return s, true
+	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil && !isNumberLiteral(s) {
+		return "", false
+	}
+	return s, true
+}
+
+// isNumberLiteral reports whether s is a JSON number too large for a float64
+// (still a number; parseDecimal decides whether it fits).
+func isNumberLiteral(s string) bool {
+	return json.Valid([]byte(s)) && s != "null"
+}
+
+// parseBool accepts the spellings FinPro and FIPs use for booleans.
+func parseBool(s string) (bool, bool) {
+	switch strings.ToUpper(s) {
+	case "TRUE", "YES", "Y", "1":
+		return true, true
+	case "FALSE", "NO", "N", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// parseInt accepts an integer, or a decimal with no fractional part ("36.0").
+func parseInt(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	d, ok := parseDecimal(s)
+	if !ok {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(string(d), ".")
+	if strings.Trim(frac, "0") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(whole)
+	return n, err == nil
+}

@@ -1,0 +1,86 @@
+package fi
+
+import (
+	"strings"
+	"time"
+)
+
+// Deposit is a DEPOSIT account (savings or current), schema deposit.xsd.
+type Deposit struct {
+	Profile      *Profile                          `fi:"Profile"`
+	Summary      *DepositSummary                   `fi:"Summary"`
+	Transactions *Transactions[DepositTransaction] `fi:"Transactions"`
+}
+
+// DepositSummary is the deposit Summary element.
+type DepositSummary struct {
+	// CurrentBalance is the available balance (negative when overdrawn).
+	CurrentBalance Decimal `fi:"currentBalance"`
+	// Currency is ISO 4217; optional (INR when absent).
+	Currency string `fi:"currency"`
+	// ExchangeRate is the day's conversion rate for a foreign-currency account
+	// (the XSD spells it exchgeRate).
+	ExchangeRate Decimal `fi:"exchgeRate|exchangeRate"`
+	// BalanceDateTime is when CurrentBalance was recorded.
+	BalanceDateTime time.Time `fi:"balanceDateTime"`
+	// Type is SAVINGS or CURRENT.
+	Type string `fi:"type,enum=DepositAccountType"`
+	// Branch is the branch where the account is held.
+	Branch string `fi:"branch"`
+	// Facility is OD or CC, when the account has one.
+	Facility string `fi:"facility,enum=DepositFacility"`
+	// IFSCCode is the branch's IFSC.
+	IFSCCode string `fi:"ifscCode|ifsc"`
+	// MICRCode is the branch's MICR code.
+	MICRCode string `fi:"micrCode"`
+	// OpeningDate is when the account was opened.
+	OpeningDate Date `fi:"openingDate"`
+	// CurrentODLimit is the part of the sanctioned limit available now.
+	CurrentODLimit Decimal `fi:"currentODLimit"`
+	// DrawingLimit is the sanctioned OD/CC limit.
+	DrawingLimit Decimal `fi:"drawingLimit"`
+	// Status is ACTIVE or INACTIVE (dormant and closed accounts are INACTIVE).
+	Status string `fi:"status,enum=AccountStatus"`
+	// Pending is the pending (uncleared) amount; the XSD allows one, FinPro
+	// renderings send an array.
+	Pending []DepositPending `fi:"Pending"`
+}
+
+// DepositPending is the deposit Pending element.
+type DepositPending struct {
+	// TransactionType is CREDIT or DEBIT.
+	TransactionType string  `fi:"transactionType,enum=CreditDebit"`
+	Amount          Decimal `fi:"amount"`
+}
+
+// DepositTransaction is one deposit Transaction.
+type DepositTransaction struct {
+	TxnID string `fi:"txnId"`
+	// Type is CREDIT or DEBIT.
+	Type string `fi:"type,enum=CreditDebit"`
+	// Mode is CASH, ATM, CARD, UPI, FT or OTHERS.
+	Mode   string  `fi:"mode,enum=DepositTransactionMode"`
+	Amount Decimal `fi:"amount"`
+	// CurrentBalance is the balance after the transaction.
+	CurrentBalance       Decimal   `fi:"currentBalance"`
+	TransactionTimestamp time.Time `fi:"transactionTimestamp"`
+	ValueDate            Date      `fi:"valueDate"`
+	Narration            string    `fi:"narration"`
+	// Reference is the cheque or reference number.
+	Reference string `fi:"reference"`
+}
+
+// Valuation is the current balance in the account's currency.
+func (a *Deposit) Valuation() Valuation {
+	if a.Summary == nil {
+		return noSummary(AssetCash)
+	}
+	v := Valuation{Class: AssetCash, Currency: strings.ToUpper(a.Summary.Currency), Value: a.Summary.CurrentBalance}
+	if v.Currency == "" {
+		v.Currency = "INR"
+	}
+	if v.Value == "" {
+		v.Missing = "no current balance"
+	}
+	return v
+}

@@ -1,0 +1,55 @@
+package fi
+
+import "time"
+
+// IDR is an IDR account (Indian Depository Receipts), schema
+// indian_depository_receipts/idr.xsd. Its holdings have the equities' shape.
+type IDR struct {
+	Profile      *Profile                      `fi:"Profile"`
+	Summary      *IDRSummary                   `fi:"Summary"`
+	Transactions *Transactions[IDRTransaction] `fi:"Transactions"`
+}
+
+// IDRSummary is the idr Summary element.
+type IDRSummary struct {
+	InvestmentValue Decimal `fi:"investmentValue"`
+	CurrentValue    Decimal `fi:"currentValue"`
+	// HoldingsType is DEMAT or PHYSICAL.
+	HoldingsType string          `fi:"Investment/Holdings/type|Holdings/type,enum=HoldingMode"`
+	Holdings     []EquityHolding `fi:"Investment/Holdings/Holding|Holdings/Holding"`
+}
+
+// IDRTransaction is one idr Transaction.
+type IDRTransaction struct {
+	TxnID               string    `fi:"txnId"`
+	TransactionDateTime time.Time `fi:"transactionDateTime"`
+	OrderID             string    `fi:"orderId"`
+	TradeID             string    `fi:"tradeId"`
+	ISIN                string    `fi:"isin"`
+	CompanyName         string    `fi:"companyName"`
+	Symbol              string    `fi:"symbol"`
+	// Exchange is BSE, NSE or OTHERS (free text in the XSD).
+	Exchange   string  `fi:"exchange,enum=Exchange"`
+	Rate       Decimal `fi:"rate"`
+	TradeValue Decimal `fi:"tradeValue"`
+	// ShareHolderEquityType is COMMON_STOCK, ... (the XSD spells it
+	// shareHolerEquityType).
+	ShareHolderEquityType string `fi:"shareHolerEquityType|shareHolderEquityType,enum=ShareHolderEquityType"`
+	// Type is BUY, SELL or OTHERS.
+	Type         string  `fi:"type,enum=BuySell"`
+	Units        Decimal `fi:"units"`
+	OtherCharges Decimal `fi:"otherCharges"`
+	TotalCharge  Decimal `fi:"totalCharge"`
+	Narration    string  `fi:"narration"`
+}
+
+// Valuation is the current value (else Σ units × last traded price).
+func (a *IDR) Valuation() Valuation {
+	s := a.Summary
+	if s == nil {
+		return noSummary(AssetEquity)
+	}
+	return valued(AssetEquity, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (Decimal, bool) {
+		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedPrice)
+	})
+}

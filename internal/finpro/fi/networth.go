@@ -1,0 +1,129 @@
+package fi
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+)
+
+// AccountValue is one account's input to NetWorth.
+type AccountValue struct {
+	LinkReferenceNumber string
+	FIType              finpro.FIType
+	// Valuation is the account's Data.Valuation(). For an account whose data
+	// could not be fetched, set Class from ClassOf and Missing to the reason.
+	Valuation Valuation
+}
+
+// NetWorth is the sum of a customer's accounts, exact, per currency and per
+// asset class. Accounts without a value are listed in Missing, not guessed.
+type NetWorth struct {
+	// Currencies are sorted by currency code.
+	Currencies []CurrencyTotal
+	// Missing are the accounts left out, in input order.
+	Missing []MissingAccount
+}
+
+// CurrencyTotal is the net worth in one currency.
+type CurrencyTotal struct {
+	Currency string
+	Total    Decimal
+	// Classes are sorted by asset class.
+	Classes []ClassTotal
+}
+
+// ClassTotal is one asset class's share of a currency total.
+type ClassTotal struct {
+	Class    AssetClass
+	Total    Decimal
+	Accounts int
+}
+
+// MissingAccount is an account NetWorth could not value.
+type MissingAccount struct {
+	LinkReferenceNumber string
+	FIType              finpro.FIType
+	Class               AssetClass
+	Reason              string
+}
+
+// ClassOf returns the asset class of an FI type (OTHER for unknown types).
+func ClassOf(t finpro.FIType) AssetClass {
+	switch t {
+	case TypeDeposit:
+		return AssetCash
+	case TypeTermDeposit, TypeRecurringDeposit:
+		return AssetDeposits
+	case TypeEquities, TypeETF, TypeIDR:
+		return AssetEquity
+	case TypeMutualFunds, TypeSIP, TypeCIS:
+		return AssetMutualFunds
+	case TypeBonds, TypeDebentures, TypeGovtSecurities, TypeCP:
+		return AssetFixedIncome
+	case TypeAIF, TypeInvIT, TypeREIT:
+		return AssetAlternative
+	case TypeNPS:
+		return AssetPension
+	case TypeInsurancePolicies, TypeLifeInsurance, TypeGeneralInsurance:
+		return AssetInsurance
+	}
+	return AssetOther
+}
+
+// Sum adds the accounts' values exactly (apd, no rounding). A negative value
+// (an overdrawn deposit) reduces its currency's total. Values are never
+// converted between currencies.
+func Sum(accounts []AccountValue) NetWorth {
+	type key struct {
+		cur   string
+		class AssetClass
+	}
+	totals := map[key]*apd.Decimal{}
+	counts := map[key]int{}
+	var nw NetWorth
+	for _, a := range accounts {
+		v := a.Valuation
+		d, ok := toApd(v.Value)
+		if !ok {
+			reason := v.Missing
+			if reason == "" {
+				reason = "no current value"
+			}
+			class := v.Class
+			if class == "" {
+				class = ClassOf(a.FIType)
+			}
+			nw.Missing = append(nw.Missing, MissingAccount{a.LinkReferenceNumber, a.FIType, class, reason})
+			continue
+		}
+		k := key{cmp.Or(v.Currency, "INR"), cmp.Or(v.Class, ClassOf(a.FIType))}
+		if totals[k] == nil {
+			totals[k] = apd.New(0, 0)
+		}
+		decCtx.Add(totals[k], totals[k], d)
+		counts[k]++
+	}
+	byCur := map[string]*CurrencyTotal{}
+	for k, t := range totals {
+		ct := byCur[k.cur]
+		if ct == nil {
+			ct = &CurrencyTotal{Currency: k.cur}
+			byCur[k.cur] = ct
+		}
+		ct.Classes = append(ct.Classes, ClassTotal{Class: k.class, Total: fromApd(t), Accounts: counts[k]})
+	}
+	for _, ct := range byCur {
+		slices.SortFunc(ct.Classes, func(a, b ClassTotal) int { return cmp.Compare(a.Class, b.Class) })
+		parts := make([]Decimal, len(ct.Classes))
+		for i, c := range ct.Classes {
+			parts[i] = c.Total
+		}
+		ct.Total, _ = sumOf(parts...)
+		nw.Currencies = append(nw.Currencies, *ct)
+	}
+	slices.SortFunc(nw.Currencies, func(a, b CurrencyTotal) int { return cmp.Compare(a.Currency, b.Currency) })
+	return nw
+}

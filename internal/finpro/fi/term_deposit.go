@@ -1,0 +1,76 @@
+package fi
+
+import "time"
+
+// TermDeposit is a TERM_DEPOSIT account (fixed deposit), schema term_deposit.xsd.
+type TermDeposit struct {
+	Profile      *Profile                       `fi:"Profile"`
+	Summary      *TermDepositSummary            `fi:"Summary"`
+	Transactions *Transactions[TermTransaction] `fi:"Transactions"`
+}
+
+// TermDepositSummary is the term_deposit Summary element; recurring_deposit's
+// extends it.
+type TermDepositSummary struct {
+	// Branch is the branch where the deposit is held.
+	Branch string `fi:"branch"`
+	// OpeningDate is when the deposit was opened.
+	OpeningDate Date `fi:"openingDate"`
+	// IFSC is the branch's IFSC (optional).
+	IFSC string `fi:"ifsc|ifscCode"`
+	// AccountType is FIXED, RECURRING, SWEEP, FLEXIBLE, TAX_SAVING, FCNR or
+	// OTHERS.
+	AccountType string `fi:"accountType,enum=TermDepositAccountType"`
+	// MaturityAmount is what the depositor receives at maturity.
+	MaturityAmount Decimal `fi:"maturityAmount"`
+	MaturityDate   Date    `fi:"maturityDate"`
+	// Description describes the deposit.
+	Description string `fi:"description"`
+	// InterestPayout is how interest is paid: MONTHLY, QUARTERLY, HALF_YEARLY,
+	// YEARLY or ON_MATURITY.
+	InterestPayout string `fi:"interestPayout,enum=InterestPayout"`
+	// InterestRate is the annual rate in percent ("7.10").
+	InterestRate Decimal `fi:"interestRate"`
+	// PrincipalAmount is the amount deposited.
+	PrincipalAmount Decimal `fi:"principalAmount"`
+	// TenureDays, TenureMonths and TenureYears are the deposit's term.
+	TenureDays   *int `fi:"tenureDays"`
+	TenureMonths *int `fi:"tenureMonths"`
+	TenureYears  *int `fi:"tenureYears"`
+	// InterestComputation is SIMPLE or COMPOUND.
+	InterestComputation string `fi:"interestComputation,enum=InterestComputation"`
+	// CompoundingFrequency is MONTHLY, QUARTERLY, HALF_YEARLY or YEARLY.
+	CompoundingFrequency string `fi:"compoundingFrequency,enum=CompoundingFrequency"`
+	// InterestPeriodicPayoutAmount is the interest paid out each period.
+	InterestPeriodicPayoutAmount Decimal `fi:"interestPeriodicPayoutAmount"`
+	// InterestOnMaturity is the interest received at maturity.
+	InterestOnMaturity Decimal `fi:"interestOnMaturity"`
+	// CurrentValue is the deposit's value today.
+	CurrentValue Decimal `fi:"currentValue"`
+}
+
+// TermTransaction is one Transaction of term_deposit, recurring_deposit.
+type TermTransaction struct {
+	TxnID  string  `fi:"txnId"`
+	Amount Decimal `fi:"amount"`
+	// Narration describes the transaction.
+	Narration string `fi:"narration"`
+	// Type is OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS.
+	Type string `fi:"type,enum=TermTransactionType"`
+	// Mode is CASH, ATM, CARD_PAYMENT, UPI, FT or OTHERS.
+	Mode string `fi:"mode,enum=TermTransactionMode"`
+	// Balance is the deposit's value after the transaction.
+	Balance             Decimal   `fi:"balance|currentBalance"`
+	TransactionDateTime time.Time `fi:"transactionDateTime|transactionTimestamp"`
+	ValueDate           Date      `fi:"valueDate"`
+	// Reference is the cheque or reference number.
+	Reference string `fi:"reference"`
+}
+
+// Valuation is the current value, invested the principal.
+func (a *TermDeposit) Valuation() Valuation {
+	if a.Summary == nil {
+		return noSummary(AssetDeposits)
+	}
+	return valued(AssetDeposits, a.Summary.CurrentValue, a.Summary.PrincipalAmount, 0, nil)
+}
