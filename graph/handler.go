@@ -8,16 +8,15 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -49,6 +48,8 @@ type Config struct {
 	// ComplexityLimit rejects operations above this complexity with
 	// COMPLEXITY_LIMIT_EXCEEDED; 0 disables the check.
 	ComplexityLimit int
+	// MaxBodyBytes bounds a POST body (default 1 MiB).
+	MaxBodyBytes int64
 	// QueryCacheSize is the parsed-query LRU size (default 1000).
 	QueryCacheSize int
 	// APQCacheSize is the automatic persisted query LRU size (default 100).
@@ -198,9 +199,8 @@ func NewHandler(cfg Config) *handler.Server {
 		Directives: generated.DirectiveRoot{Auth: resolvers.Auth},
 	}))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(noSubscriptions{transport.POST{}})
-	srv.AddTransport(cfg.Websocket.websocket())
+	srv.AddTransport(cfg.Websocket.websocket()) // before HTTP: it claims upgrades only
+	srv.AddTransport(gqlhttp.Transport{MaxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -252,31 +252,11 @@ func (w withLoaders) InterceptOperation(ctx context.Context, next graphql.Operat
 
 // InterceptResponse attaches fresh loaders to each event of a subscription.
 func (w withLoaders) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx) // a request error: no operation, nothing to load
+	}
 	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
 		ctx = w.attach(ctx)
 	}
 	return next(ctx)
-}
-
-// noSubscriptions wraps an HTTP transport so that it refuses subscriptions
-// (BAD_USER_INPUT) instead of holding the request open until a first event:
-// subscriptions need the websocket. (gqlgen's GET transport refuses them
-// already.)
-type noSubscriptions struct{ graphql.Transport }
-
-// Do serves the request with an executor that refuses subscriptions.
-func (t noSubscriptions) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Transport.Do(w, r, refuseSubscriptions{exec})
-}
-
-type refuseSubscriptions struct{ graphql.GraphExecutor }
-
-func (e refuseSubscriptions) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
-	oc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
-	if errs == nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-		err := gqlerror.Errorf("subscriptions need a websocket (graphql-transport-ws or graphql-ws)")
-		errcode.Set(err, errcode.ValidationFailed)
-		return oc, gqlerror.List{err}
-	}
-	return oc, errs
 }

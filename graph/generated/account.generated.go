@@ -802,6 +802,7 @@ func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, 
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -882,6 +883,7 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -927,6 +929,7 @@ func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, 
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1007,6 +1010,7 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1057,6 +1061,7 @@ func (ec *executionContext) _TransactionConnection(ctx context.Context, sel ast.
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1102,6 +1107,7 @@ func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.Select
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -978,6 +978,7 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1028,6 +1029,7 @@ func (ec *executionContext) _ConsentConnection(ctx context.Context, sel ast.Sele
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1073,6 +1075,7 @@ func (ec *executionContext) _ConsentEdge(ctx context.Context, sel ast.SelectionS
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1118,6 +1121,7 @@ func (ec *executionContext) _RequestConsentPayload(ctx context.Context, sel ast.
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1163,6 +1167,7 @@ func (ec *executionContext) _RequestDataPayload(ctx context.Context, sel ast.Sel
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1208,6 +1213,7 @@ func (ec *executionContext) _RevokeConsentPayload(ctx context.Context, sel ast.S
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1263,6 +1269,7 @@ func (ec *executionContext) _SyncIncrementalDataPayload(ctx context.Context, sel
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1328,6 +1335,7 @@ func (ec *executionContext) _SyncedAccount(ctx context.Context, sel ast.Selectio
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -430,6 +430,7 @@ func (ec *executionContext) _ConsentStatusEvent(ctx context.Context, sel ast.Sel
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

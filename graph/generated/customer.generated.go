@@ -596,6 +596,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -641,6 +642,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -910,6 +910,7 @@ func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.Selecti
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -990,6 +991,7 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

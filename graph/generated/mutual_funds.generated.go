@@ -964,6 +964,7 @@ func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.Sele
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1039,6 +1040,7 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1089,6 +1091,7 @@ func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.Sele
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

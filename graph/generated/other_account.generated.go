@@ -614,6 +614,7 @@ func (ec *executionContext) _OtherAccount(ctx context.Context, sel ast.Selection
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

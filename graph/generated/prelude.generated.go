@@ -1224,6 +1224,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1279,6 +1280,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1344,6 +1346,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1409,6 +1412,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1474,6 +1478,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -1564,6 +1569,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -886,6 +886,7 @@ func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel as
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -961,6 +962,7 @@ func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel as
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -909,6 +909,7 @@ func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.Sel
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out
@@ -989,6 +990,7 @@ func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.Sel
 			FieldSet: deferredFieldSet,
 			Context:  ctx,
 		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
 	return out

@@ -39,6 +39,7 @@ func TestPatch(t *testing.T) {
 		wantErr error
 	}{
 		{"guards the call", unpatched, "\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers\n\t\tatomic.AddInt32(", nil},
+		{"returns the object without its deferred fields", unpatched, "\t\t})\n\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n", nil},
 		{"idempotent", string(patched), "", nil},
 		{"no call", "package generated\n\nfunc f() {}\n", "", nil},
 		{"unknown shape", strings.Replace(unpatched, "Path:     graphql.GetPath(ctx),", "Path:     graphql.GetPath(ctx),\n\t\tLabel:    \"x\",", 1), "", errShape},
