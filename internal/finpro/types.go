@@ -216,6 +216,12 @@ type FIRequest struct {
 type FISession struct {
 	ConsentID string
 	SessionID string
+	// RequestedAt and Reused are set by FetchGuard: when FinPro created the
+	// session (by the client's clock), and whether the guard answered with a
+	// session already in flight or created within its cooldown instead of
+	// asking FinPro again. RequestFI leaves them zero.
+	RequestedAt time.Time
+	Reused      bool
 }
 
 // FIStatusRequest asks /consent/firequest/status; at least one field is set.
