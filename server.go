@@ -164,6 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL:     finproURL,
 		Credentials: creds,
 		Timeout:     cfg.UpstreamTimeout,
+		RetryWindow: cfg.retryWindow(),
 		Logger:      logger,
 		Observer:    metrics.FinproObserver(),
 	}
