@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -75,5 +76,41 @@ func TestUpstreamErrorCodeNotEchoed(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), finpro.CodeUnrecognised) {
 		t.Errorf("log never names the upstream failure (%s); the check above proves little", finpro.CodeUnrecognised)
+	}
+}
+
+// TestFinproRateLimitHold runs the BFF in production mode against the sandbox
+// answering 429 with Retry-After: 7 (issue 12): the first query gets
+// RATE_LIMITED with retryAfterSeconds 7 after one FinPro call; until the seven
+// seconds pass the next ones get RATE_LIMITED with the seconds left and FinPro
+// gets no call.
+func TestFinproRateLimitHold(t *testing.T) {
+	s := startProduction(t, nil)
+	token := sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims("partner"))
+	q := gqlBody(`{ customer(mobileNumber: "` + demoMobile + `", productID: "` + demoProduct + `") { consents { edges { node { consentHandle } } } } }`)
+	if code, body := post(t, s.sandboxURL+"/_sandbox/faults", "", `{"path":"/v1/accounts/getconsentslist","errorCode":"RateLimitExceeded","retryAfter":7,"count":100}`); code != 200 {
+		t.Fatalf("inject the rate limit: %d %s", code, body)
+	}
+	s.upstreamCalls(t)
+	for i := range 10 {
+		_, _, raw := doRequest(t, http.MethodPost, s.base+"/graphql", "application/json", token, q)
+		var res struct {
+			Errors []struct {
+				Extensions struct {
+					Code              string
+					RetryAfterSeconds int
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(raw), &res); err != nil || len(res.Errors) == 0 {
+			t.Fatalf("query %d: answer %s, want errors", i+1, raw)
+		}
+		ext := res.Errors[0].Extensions
+		if ext.Code != "RATE_LIMITED" || ext.RetryAfterSeconds < 1 || ext.RetryAfterSeconds > 7 || (i == 0 && ext.RetryAfterSeconds != 7) {
+			t.Errorf("query %d: extensions %+v, want RATE_LIMITED with retryAfterSeconds in 1..7 (7 first)", i+1, ext)
+		}
+	}
+	if n := s.upstreamCalls(t); n != 1 {
+		t.Errorf("FinPro calls for 10 queries inside Retry-After = %d, want 1", n)
 	}
 }

@@ -206,15 +206,26 @@ func (s *Sandbox) AppendTransactions(linkRef string, txns ...NewTransaction) err
 
 // fault is an injected failure for the next calls of one path.
 type fault struct {
-	code string
-	left int
+	code       string
+	left       int
+	retryAfter int // seconds of Retry-After on 429 and 503; 0: the default 1
 }
 
 // InjectFault makes the next count calls of path (a FinPro path such as
 // "/getfibalance") fail with errorCode code and its documented HTTP status, or
 // with the HTML 503 page for the pseudo-code "html503". Faults apply after the
-// credential check.
+// credential check. RateLimitExceeded and html503 carry Retry-After: 1.
 func (s *Sandbox) InjectFault(path, code string, count int) error {
+	return s.injectFault(path, code, count, 0)
+}
+
+// InjectRateLimit makes the next count calls of path answer 429
+// RateLimitExceeded with Retry-After retryAfter (whole seconds, at least 1).
+func (s *Sandbox) InjectRateLimit(path string, retryAfter time.Duration, count int) error {
+	return s.injectFault(path, "RateLimitExceeded", count, max(int((retryAfter+time.Second-1)/time.Second), 1))
+}
+
+func (s *Sandbox) injectFault(path, code string, count, retryAfter int) error {
 	if _, ok := s.calls[path]; !ok {
 		return fmt.Errorf("path %q is not a FinPro path: %w", path, ErrInvalid)
 	}
@@ -224,8 +235,11 @@ func (s *Sandbox) InjectFault(path, code string, count int) error {
 	if count < 1 {
 		return fmt.Errorf("count %d: %w", count, ErrInvalid)
 	}
+	if retryAfter < 0 || retryAfter > 86400 {
+		return fmt.Errorf("retryAfter %d: %w", retryAfter, ErrInvalid)
+	}
 	s.faultMu.Lock()
-	s.faults[path] = &fault{code, count}
+	s.faults[path] = &fault{code, count, retryAfter}
 	s.faultMu.Unlock()
 	return nil
 }
@@ -242,8 +256,12 @@ func (s *Sandbox) takeFault(w http.ResponseWriter, path string) bool {
 	s.faultMu.Lock()
 	f := s.faults[path]
 	var code string
+	retryAfter := "1"
 	if f != nil {
 		code = f.code
+		if f.retryAfter > 0 {
+			retryAfter = strconv.Itoa(f.retryAfter)
+		}
 		if f.left--; f.left <= 0 {
 			delete(s.faults, path)
 		}
@@ -253,9 +271,9 @@ func (s *Sandbox) takeFault(w http.ResponseWriter, path string) bool {
 	case "":
 		return false
 	case "html503":
-		writeHTML503(w)
+		writeHTML503(w, retryAfter)
 	case "RateLimitExceeded":
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", retryAfter)
 		s.failCode(w, code, "")
 	default:
 		s.failCode(w, code, "")
@@ -416,9 +434,10 @@ func (s *Sandbox) adminRoutes() http.Handler {
 		switch r.Method {
 		case http.MethodPost:
 			var req struct {
-				Path      string `json:"path"`
-				ErrorCode string `json:"errorCode"`
-				Count     *int   `json:"count"`
+				Path       string `json:"path"`
+				ErrorCode  string `json:"errorCode"`
+				Count      *int   `json:"count"`
+				RetryAfter int    `json:"retryAfter"`
 			}
 			if !readAdmin(w, r, &req) {
 				return
@@ -427,11 +446,15 @@ func (s *Sandbox) adminRoutes() http.Handler {
 			if req.Count != nil {
 				n = *req.Count
 			}
-			if err := s.InjectFault(req.Path, req.ErrorCode, n); err != nil {
+			if err := s.injectFault(req.Path, req.ErrorCode, n, req.RetryAfter); err != nil {
 				adminError(w, err)
 				return
 			}
-			adminJSON(w, http.StatusOK, map[string]any{"path": req.Path, "errorCode": req.ErrorCode, "count": n})
+			out := map[string]any{"path": req.Path, "errorCode": req.ErrorCode, "count": n}
+			if req.RetryAfter > 0 {
+				out["retryAfter"] = req.RetryAfter
+			}
+			adminJSON(w, http.StatusOK, out)
 		case http.MethodDelete:
 			s.ClearFaults()
 			adminJSON(w, http.StatusOK, map[string]any{"cleared": true})

@@ -62,7 +62,7 @@
 //	POST   /_sandbox/consents/{consentHandle}/{action}      approve|reject|pause|resume|revoke|expire
 //	POST   /_sandbox/accounts/{linkReferenceNumber}/transactions
 //	       {"transactions":[{"type":"CREDIT","amount":"10.00","mode":"UPI","narration":"..."}]}
-//	POST   /_sandbox/faults  {"path":"/getfibalance","errorCode":"DataNotAvailable","count":1}
+//	POST   /_sandbox/faults  {"path":"/getfibalance","errorCode":"DataNotAvailable","count":1,"retryAfter":7}
 //	DELETE /_sandbox/faults
 //
 // Stats count every request to a FinPro path, rejected ones included. An
@@ -73,7 +73,8 @@
 // makes the data ready. Resume returns a consent to ACTIVE. A fault makes the
 // next count calls of a path fail with that errorCode and its documented HTTP
 // status ("html503": the HTML 503 gateway page); faults apply after the
-// credential check. The same operations exist as methods: Stats, ResetStats,
+// credential check. RateLimitExceeded and html503 faults carry Retry-After:
+// retryAfter seconds (default 1). The same operations exist as methods: Stats, ResetStats,
 // Customers, Consent, Transition, AppendTransactions, InjectFault, ClearFaults.
 //
 // # Webhooks

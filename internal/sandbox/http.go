@@ -155,7 +155,7 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 		}
 	}
 	if p := s.cfg.ErrorPercent; p > 0 && int(splitmix(uint64(s.cfg.Seed)^s.reqCount.Add(1))%100) < p {
-		writeHTML503(w)
+		writeHTML503(w, "1")
 		return
 	}
 	if !s.authorised(r) {
@@ -210,9 +210,9 @@ func header(h http.Header, name string) string {
 	return ""
 }
 
-func writeHTML503(w http.ResponseWriter) {
+func writeHTML503(w http.ResponseWriter, retryAfter string) {
 	w.Header().Set("Content-Type", "text/html")
-	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Retry-After", retryAfter)
 	w.WriteHeader(http.StatusServiceUnavailable)
 	io.WriteString(w, html503)
 }
