@@ -40,17 +40,23 @@ const (
 
 // idempotent lists the reads that may be retried. getalllatestfidata is absent on
 // purpose: each call consumes the increment upstream.
+// The journey's reads are here too: decryptUrl is a pure decryption.
+// getEncryptedUrl is not: each call may open a redirect session at the AA.
 var idempotent = map[string]bool{
 	pathBalance:         true,
 	pathFIData:          true,
 	pathAllFIData:       true,
 	pathConsents:        true,
 	pathFIRequestStatus: true,
+	pathDecryptURL:      true,
+	pathAAList:          true,
+	pathProducts:        true,
 }
 
 var allPaths = []string{
 	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents,
 	pathRequestConsent, pathRevokeConsent, pathFIRequest, pathFIRequestStatus,
+	pathRequestConsentV3, pathEncryptedURL, pathDecryptURL, pathAAList, pathProducts,
 }
 
 // Credentials are the FIU's FinPro keys. ClientSecret must never reach a client,
