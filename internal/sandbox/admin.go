@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,8 +53,10 @@ var transitions = map[string]struct {
 
 // Transition moves the consent with handle through action (approve, reject,
 // pause, resume, revoke, expire) and fires its webhooks. Approval assigns a
-// consent ID, links the customer's accounts whose FI type the product covers,
-// and makes the data ready (after Config.DataReadyDelay, if set).
+// consent ID, links the customer's accounts whose FI type the product covers
+// (and, for a v3 request, at the FIPs it named and that the user picked), and
+// starts the automatic first data fetch (after Config.FetchDelay, or
+// DataReadyDelay when set).
 func (s *Sandbox) Transition(ctx context.Context, handle, action string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -86,15 +89,12 @@ func (s *Sandbox) transitionLocked(k *consent, action string) error {
 	switch action {
 	case ActionApprove:
 		k.id = uuid.NewSHA1(idSpace, []byte("approved/"+k.handle)).String()
-		c := s.byMobile[k.mobile]
 		k.accounts = nil
-		for _, a := range c.accounts {
-			if products[k.productID].fiTypes[a.fiType] {
+		for _, a := range s.eligibleLocked(k) {
+			if k.picked == nil || k.picked[a.linkRef] {
 				k.accounts = append(k.accounts, a)
 			}
 		}
-		k.sessionID = uuid.NewSHA1(idSpace, []byte(k.id+"/session/approval")).String()
-		k.fetchedAt = now
 		s.indexConsent(k)
 	case ActionExpire:
 		k.expiry = now
@@ -108,33 +108,31 @@ func (s *Sandbox) transitionLocked(k *consent, action string) error {
 		EventMessage: "Consent " + tr.verb + " for consent id " + id,
 	})
 	if action == ActionApprove {
-		if d := s.cfg.DataReadyDelay; d > 0 {
-			k.readyAt = now.Add(d)
-			time.AfterFunc(d, func() {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				if s.ctx.Err() == nil && k.status == statusActive && !k.ready {
-					s.fireDataReady(k)
-				}
-			})
-		} else {
-			k.ready = true
-			s.fireDataReady(k)
+		// The template's "first data request automatic" (§4.16).
+		delay := s.cfg.FetchDelay
+		if s.cfg.DataReadyDelay > 0 {
+			delay = s.cfg.DataReadyDelay
 		}
+		s.startFetchLocked(k, uuid.NewSHA1(idSpace, []byte(k.id+"/session/approval")).String(), delay)
 	}
 	return nil
 }
 
-// fireDataReady sends DATA/DATA_READY for k's accounts. Callers hold mu.
-func (s *Sandbox) fireDataReady(k *consent) {
-	ev := hookEvent{
-		ConsentHandle: k.handle, EventType: "DATA", EventStatus: "DATA_READY", ConsentID: k.id, VUA: k.vua,
-		EventMessage: "Data ready for consent id " + k.id, SessionID: k.sessionID, LinkRefNumbers: []fiStatusLink{},
+// eligibleLocked lists the accounts an approval of k may link: the customer's
+// accounts whose FI type k's product covers, at the FIPs k's v3 request named
+// (any when it named none). Callers hold mu.
+func (s *Sandbox) eligibleLocked(k *consent) []*account {
+	var out []*account
+	for _, a := range s.byMobile[k.mobile].accounts {
+		if !products[k.productID].fiTypes[a.fiType] {
+			continue
+		}
+		if len(k.fipIDs) > 0 && !slices.Contains(k.fipIDs, a.fipID) {
+			continue
+		}
+		out = append(out, a)
 	}
-	for _, a := range k.accounts {
-		ev.LinkRefNumbers = append(ev.LinkRefNumbers, fiStatusLink{a.linkRef, "READY", a.fipName, a.fipID, a.masked})
-	}
-	s.hooks.send(ev)
+	return out
 }
 
 // NewTransaction is a transaction to append with AppendTransactions. Type is
@@ -319,6 +317,9 @@ type ConsentInfo struct {
 	AccountID     string   `json:"accountID"`
 	DataReady     bool     `json:"dataReady"`
 	LinkRefs      []string `json:"linkRefs"`
+	// Fetch is the latest data fetch; nil for consents fetched before the
+	// sandbox started (the seeded ones).
+	Fetch *FetchInfo `json:"fetch,omitempty"`
 }
 
 // AccountInfo describes one account.
@@ -379,6 +380,7 @@ func (s *Sandbox) consentInfo(k *consent, now time.Time) ConsentInfo {
 	ki := ConsentInfo{
 		ConsentHandle: k.handle, ConsentID: k.id, Status: k.status, ProductID: k.productID,
 		FetchType: k.fetchType, AccountID: k.accountID, DataReady: k.id != "" && k.dataReady(now), LinkRefs: []string{},
+		Fetch: fetchInfo(k.fetch),
 	}
 	for _, a := range k.accounts {
 		ki.LinkRefs = append(ki.LinkRefs, a.linkRef)
@@ -463,6 +465,7 @@ func (s *Sandbox) adminRoutes() http.Handler {
 			adminJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 		}
 	})
+	s.journeyRoutes(mux)
 	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, r *http.Request) {
 		adminJSON(w, http.StatusNotFound, map[string]string{"error": "no such admin path"})
 	})
