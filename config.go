@@ -14,6 +14,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
 // config is everything serve and sandbox read from flags and the environment.
@@ -73,6 +74,11 @@ type config struct {
 
 	SandboxSeed    int64
 	SandboxLatency time.Duration
+	// SandboxFetchDelay is how long the sandbox's data fetches take
+	// (SANDBOX_FETCH_DELAY); SandboxFetchOutcomes its FIPs' answers by FIP id
+	// or link reference (SANDBOX_FETCH_OUTCOMES).
+	SandboxFetchDelay    time.Duration
+	SandboxFetchOutcomes map[string]string
 }
 
 // sandboxMode reports whether serve runs against the embedded FinPro simulator.
@@ -101,6 +107,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
 		jwtCache = fs.String("jwt-verified-cache-ttl", env("JWT_VERIFIED_CACHE_TTL", "1m"), "trust a verified token again for this long, never past its exp; 0 = verify every request (env JWT_VERIFIED_CACHE_TTL)")
 		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
+		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
+		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
@@ -174,6 +182,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"JWT_VERIFIED_CACHE_TTL", *jwtCache, &c.JWTVerifiedCacheTTL},
 		{"FINPRO_RETRY_WINDOW", *retryWin, &c.FinproRetryWindow},
 		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
+		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -201,6 +210,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))
+	}
+	if m, err := sandbox.ParseFetchOutcomes(*outcomes); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_FETCH_OUTCOMES: %w", err))
+	} else {
+		c.SandboxFetchOutcomes = m
 	}
 	if v, err := strconv.ParseInt(*seed, 10, 64); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED %q: want an integer", *seed))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"maps"
 	"testing"
 	"time"
 )
@@ -77,6 +78,35 @@ func TestFinproResilienceSettings(t *testing.T) {
 		}
 		if got := tc.get(cfg); got != tc.want {
 			t.Errorf("%s=%q: value for finpro = %v, want %v", tc.name, tc.env, got, tc.want)
+		}
+	}
+}
+
+// TestSandboxFetchSettings checks SANDBOX_FETCH_DELAY and
+// SANDBOX_FETCH_OUTCOMES: defaults, parsed values and refused ones.
+func TestSandboxFetchSettings(t *testing.T) {
+	for _, tc := range []struct {
+		env          map[string]string
+		wantDelay    time.Duration
+		wantOutcomes map[string]string
+		wantErr      bool
+	}{
+		{map[string]string{}, 0, map[string]string{}, false},
+		{map[string]string{"SANDBOX_FETCH_DELAY": "3s", "SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=timeout,lr-1=DENIED"}, 3 * time.Second,
+			map[string]string{"HDFC-FIP": "TIMEOUT", "lr-1": "DENIED"}, false},
+		{map[string]string{"SANDBOX_FETCH_DELAY": "-1s"}, 0, nil, true},
+		{map[string]string{"SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=LATER"}, 0, nil, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.SandboxFetchDelay != tc.wantDelay || !maps.Equal(cfg.SandboxFetchOutcomes, tc.wantOutcomes) {
+			t.Errorf("%v: delay %v, outcomes %v; want %v, %v", tc.env, cfg.SandboxFetchDelay, cfg.SandboxFetchOutcomes, tc.wantDelay, tc.wantOutcomes)
 		}
 	}
 }
