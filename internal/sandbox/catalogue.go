@@ -48,6 +48,18 @@ var productDetails = map[string]productDetail{
 		purposeCode: "101", purposeText: "Wealth management service",
 		frequency: span{"DAY", 1}, dataMonths: 24, validity: span{"YEAR", 1}, dataLife: span{"MONTH", 3}, consentMode: "STORE",
 	},
+	WealthProductID: {
+		name: "Wealth dashboard", description: "Every account and investment you hold, in one net worth",
+		purposeCode: "101", purposeText: "Wealth management service",
+		frequency: span{"DAY", 1}, dataMonths: 24, validity: span{"YEAR", 1}, dataLife: span{"MONTH", 3}, consentMode: "STORE",
+	},
+}
+
+// defaultDetail describes a product added to the products map without an
+// entry in productDetails, so /productslist never shows an empty template.
+var defaultDetail = productDetail{
+	description: "A consent template of the sandbox", purposeCode: "101", purposeText: "Wealth management service",
+	frequency: span{"DAY", 1}, dataMonths: 12, validity: span{"YEAR", 1}, dataLife: span{"MONTH", 1}, consentMode: "STORE",
 }
 
 // productJSON is one /productslist element.
@@ -75,7 +87,12 @@ type purpose struct {
 // productOf renders the product id as /productslist and the AA page show it,
 // its data range computed from now.
 func (s *Sandbox) productOf(id string, now time.Time) productJSON {
-	p, d := products[id], productDetails[id]
+	p := products[id]
+	d, ok := productDetails[id]
+	if !ok {
+		d = defaultDetail
+		d.name = id
+	}
 	out := productJSON{
 		ProductCode: id, ProductName: d.name, ProductDescription: d.description,
 		Purpose: purpose{d.purposeCode, d.purposeText}, ConsentTypes: []string{"PROFILE", "SUMMARY", "TRANSACTIONS"},

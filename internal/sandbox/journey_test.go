@@ -542,10 +542,20 @@ func TestCatalogue(t *testing.T) {
 	var prods []map[string]any
 	b, _ := json.Marshal(r.env["data"])
 	json.Unmarshal(b, &prods)
-	if r.status != 200 || len(prods) != 3 {
-		t.Fatalf("productslist = %d %s, want 3 products", r.status, r.body)
+	byID := map[string]map[string]any{}
+	var ids []string
+	for _, p := range prods {
+		id, _ := p["productCode"].(string)
+		byID[id] = p
+		ids = append(ids, id)
+		if p["productName"] == "" || p["purpose"].(map[string]any)["code"] == "" || p["consentMode"] == "" {
+			t.Errorf("product %s lacks a name, purpose or consent mode: %v", id, p)
+		}
 	}
-	pfm := prods[1]
+	if r.status != 200 || !slices.IsSorted(ids) || byID["PFM_DASHBOARD"] == nil || byID["LOAN_UNDERWRITING"] == nil || byID["WEALTH_TRACKER"] == nil {
+		t.Fatalf("productslist = %d %s, want the products sorted by code", r.status, r.body)
+	}
+	pfm := byID["PFM_DASHBOARD"]
 	if pfm["productCode"] != "PFM_DASHBOARD" || pfm["fetchType"] != "PERIODIC" || pfm["consentMode"] != "STORE" ||
 		pfm["consentFrom"] != "2025-11-01T09:00:00.000Z" || pfm["consentTo"] != "2027-11-01T09:00:00.000Z" {
 		t.Errorf("PFM_DASHBOARD = %v", pfm)
@@ -556,7 +566,7 @@ func TestCatalogue(t *testing.T) {
 	if p, _ := pfm["purpose"].(map[string]any); p["code"] != "102" {
 		t.Errorf("PFM_DASHBOARD purpose = %v", pfm["purpose"])
 	}
-	if loan := prods[0]; loan["productCode"] != "LOAN_UNDERWRITING" || loan["frequency"] != nil || loan["consentMode"] != "VIEW" {
+	if loan := byID["LOAN_UNDERWRITING"]; loan["productCode"] != "LOAN_UNDERWRITING" || loan["frequency"] != nil || loan["consentMode"] != "VIEW" {
 		t.Errorf("LOAN_UNDERWRITING = %v, want ONETIME VIEW without a frequency", loan)
 	}
 	if r := post(t, srv, "/productslist", `{"productId":"WEALTH_TRACKER"}`); len(r.env["data"].([]any)) != 1 {
