@@ -14,6 +14,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
 // config is everything serve and sandbox read from flags and the environment.
@@ -28,6 +29,12 @@ type config struct {
 	FinproBaseURL   string // empty: embedded sandbox
 	Finpro          finpro.Credentials
 	UpstreamTimeout time.Duration
+	// FinproRetryWindow is how long after a FinPro call starts a retry may
+	// still begin (FINPRO_RETRY_WINDOW); 0 turns retries off.
+	FinproRetryWindow time.Duration
+	// FIRequestCooldown is how long a data fetch of a consent answers repeats
+	// with the same session (FINPRO_FI_REQUEST_COOLDOWN); 0 turns the guard off.
+	FIRequestCooldown time.Duration
 
 	WebhookSecret string
 	WebhookHeader string
@@ -67,6 +74,11 @@ type config struct {
 
 	SandboxSeed    int64
 	SandboxLatency time.Duration
+	// SandboxFetchDelay is how long the sandbox's data fetches take
+	// (SANDBOX_FETCH_DELAY); SandboxFetchOutcomes its FIPs' answers by FIP id
+	// or link reference (SANDBOX_FETCH_OUTCOMES).
+	SandboxFetchDelay    time.Duration
+	SandboxFetchOutcomes map[string]string
 }
 
 // sandboxMode reports whether serve runs against the embedded FinPro simulator.
@@ -94,6 +106,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		poll     = fs.String("consent-poll-interval", env("CONSENT_POLL_INTERVAL", "0s"), "poll FinPro's consent list this often for customers with live subscribers; 0 = off (env CONSENT_POLL_INTERVAL)")
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
 		jwtCache = fs.String("jwt-verified-cache-ttl", env("JWT_VERIFIED_CACHE_TTL", "1m"), "trust a verified token again for this long, never past its exp; 0 = verify every request (env JWT_VERIFIED_CACHE_TTL)")
+		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
+		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
+		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
+		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
@@ -164,6 +180,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"SHUTDOWN_TIMEOUT", *shutdown, &c.ShutdownTimeout},
 		{"CONSENT_POLL_INTERVAL", *poll, &c.ConsentPollInterval},
 		{"JWT_VERIFIED_CACHE_TTL", *jwtCache, &c.JWTVerifiedCacheTTL},
+		{"FINPRO_RETRY_WINDOW", *retryWin, &c.FinproRetryWindow},
+		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
+		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -191,6 +210,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))
+	}
+	if m, err := sandbox.ParseFetchOutcomes(*outcomes); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_FETCH_OUTCOMES: %w", err))
+	} else {
+		c.SandboxFetchOutcomes = m
 	}
 	if v, err := strconv.ParseInt(*seed, 10, 64); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_SEED %q: want an integer", *seed))
@@ -296,4 +320,23 @@ func (c *config) authConfig(logger *slog.Logger) (auth.Config, error) {
 		ac.PublicKeyPEM = pem
 	}
 	return ac, nil
+}
+
+// retryWindow is FINPRO_RETRY_WINDOW as finpro.Options.RetryWindow: 0 in the
+// environment means no retries, which the client spells negative.
+func (c *config) retryWindow() time.Duration {
+	if c.FinproRetryWindow == 0 {
+		return -1
+	}
+	return c.FinproRetryWindow
+}
+
+// fetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's
+// cooldown: 0 in the environment turns the guard off, which the guard spells
+// negative.
+func (c *config) fetchCooldown() time.Duration {
+	if c.FIRequestCooldown == 0 {
+		return -1
+	}
+	return c.FIRequestCooldown
 }

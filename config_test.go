@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"maps"
 	"testing"
 	"time"
 )
@@ -39,6 +40,73 @@ func TestJWTVerifiedCacheTTL(t *testing.T) {
 		}
 		if ac.VerifiedCacheTTL != tc.want {
 			t.Errorf("JWT_VERIFIED_CACHE_TTL=%q: VerifiedCacheTTL = %v, want %v", tc.env, ac.VerifiedCacheTTL, tc.want)
+		}
+	}
+}
+
+// TestFinproResilienceSettings checks how FINPRO_RETRY_WINDOW and
+// FINPRO_FI_REQUEST_COOLDOWN reach the client and the fetch guard: unset is
+// 1s and 1m, 0 turns each off (negative for finpro), a negative duration is a
+// configuration error.
+func TestFinproResilienceSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name, env string
+		get       func(*config) time.Duration
+		want      time.Duration
+		wantErr   bool
+	}{
+		{"FINPRO_RETRY_WINDOW", "", (*config).retryWindow, time.Second, false},
+		{"FINPRO_RETRY_WINDOW", "0", (*config).retryWindow, -1, false},
+		{"FINPRO_RETRY_WINDOW", "250ms", (*config).retryWindow, 250 * time.Millisecond, false},
+		{"FINPRO_RETRY_WINDOW", "-1s", nil, 0, true},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "", (*config).fetchCooldown, time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "0", (*config).fetchCooldown, -1, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "10m", (*config).fetchCooldown, 10 * time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "soon", nil, 0, true},
+	} {
+		env := map[string]string{}
+		if tc.env != "" {
+			env[tc.name] = tc.env
+		}
+		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%s=%q: parseConfig error = %v, want error %v", tc.name, tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if got := tc.get(cfg); got != tc.want {
+			t.Errorf("%s=%q: value for finpro = %v, want %v", tc.name, tc.env, got, tc.want)
+		}
+	}
+}
+
+// TestSandboxFetchSettings checks SANDBOX_FETCH_DELAY and
+// SANDBOX_FETCH_OUTCOMES: defaults, parsed values and refused ones.
+func TestSandboxFetchSettings(t *testing.T) {
+	for _, tc := range []struct {
+		env          map[string]string
+		wantDelay    time.Duration
+		wantOutcomes map[string]string
+		wantErr      bool
+	}{
+		{map[string]string{}, 0, map[string]string{}, false},
+		{map[string]string{"SANDBOX_FETCH_DELAY": "3s", "SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=timeout,lr-1=DENIED"}, 3 * time.Second,
+			map[string]string{"HDFC-FIP": "TIMEOUT", "lr-1": "DENIED"}, false},
+		{map[string]string{"SANDBOX_FETCH_DELAY": "-1s"}, 0, nil, true},
+		{map[string]string{"SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=LATER"}, 0, nil, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.SandboxFetchDelay != tc.wantDelay || !maps.Equal(cfg.SandboxFetchOutcomes, tc.wantOutcomes) {
+			t.Errorf("%v: delay %v, outcomes %v; want %v, %v", tc.env, cfg.SandboxFetchDelay, cfg.SandboxFetchOutcomes, tc.wantDelay, tc.wantOutcomes)
 		}
 	}
 }

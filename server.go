@@ -164,6 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL:     finproURL,
 		Credentials: creds,
 		Timeout:     cfg.UpstreamTimeout,
+		RetryWindow: cfg.retryWindow(),
 		Logger:      logger,
 		Observer:    metrics.FinproObserver(),
 	}
@@ -260,6 +261,8 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 	sb, err = sandbox.New(sandbox.Config{
 		Seed:          cfg.SandboxSeed,
 		Latency:       cfg.SandboxLatency,
+		FetchDelay:    cfg.SandboxFetchDelay,
+		FetchOutcomes: cfg.SandboxFetchOutcomes,
 		WebhookURL:    webhookURL,
 		WebhookSecret: cfg.WebhookSecret,
 		WebhookHeader: cfg.WebhookHeader,
@@ -300,6 +303,8 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	sb, err := sandbox.New(sandbox.Config{
 		Seed:          cfg.SandboxSeed,
 		Latency:       cfg.SandboxLatency,
+		FetchDelay:    cfg.SandboxFetchDelay,
+		FetchOutcomes: cfg.SandboxFetchOutcomes,
 		WebhookURL:    getenv("SANDBOX_WEBHOOK_URL"),
 		WebhookSecret: cfg.WebhookSecret,
 		WebhookHeader: cfg.WebhookHeader,

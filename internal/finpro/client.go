@@ -1,10 +1,13 @@
 // Package finpro is a typed client for MoneyOne's FinPro FIU API.
 //
 // It holds the FIU credentials (sent as FinPro's exact-case headers, never
-// following redirects), maps every failure to an *APIError matching one sentinel,
-// retries idempotent reads with jittered backoff under a budget and a per-endpoint
-// circuit breaker, never retries writes, and decodes FinPro's inconsistent JSON into
-// one set of Go types. Money stays an exact Decimal string.
+// following redirects), maps every failure to an *APIError matching one sentinel
+// (keeping only FinPro's catalogued error codes, never its free text), retries
+// idempotent reads with jittered backoff under a budget, a time window and a
+// per-endpoint circuit breaker, holds an endpoint FinPro rate-limited until the
+// time it gave, never retries writes, and decodes FinPro's inconsistent JSON into
+// one set of Go types. Money stays an exact Decimal string. FetchGuard keeps
+// storms of data fetches for one consent from reaching FinPro.
 package finpro
 
 import (
@@ -37,17 +40,23 @@ const (
 
 // idempotent lists the reads that may be retried. getalllatestfidata is absent on
 // purpose: each call consumes the increment upstream.
+// The journey's reads are here too: decryptUrl is a pure decryption.
+// getEncryptedUrl is not: each call may open a redirect session at the AA.
 var idempotent = map[string]bool{
 	pathBalance:         true,
 	pathFIData:          true,
 	pathAllFIData:       true,
 	pathConsents:        true,
 	pathFIRequestStatus: true,
+	pathDecryptURL:      true,
+	pathAAList:          true,
+	pathProducts:        true,
 }
 
 var allPaths = []string{
 	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents,
 	pathRequestConsent, pathRevokeConsent, pathFIRequest, pathFIRequestStatus,
+	pathRequestConsentV3, pathEncryptedURL, pathDecryptURL, pathAAList, pathProducts,
 }
 
 // Credentials are the FIU's FinPro keys. ClientSecret must never reach a client,
@@ -101,6 +110,16 @@ type Options struct {
 	// wait for (default 2s): a longer one, or one that would pass the context's
 	// deadline, ends the call at once with the 429's ErrRateLimited.
 	MaxRetryWait time.Duration
+	// RetryWindow is the per-call retry budget in time (default 1s; negative:
+	// no retries): a retry is made only if the wait before it ends within this
+	// long of the call's start. A context from WithRetryDeadline replaces it
+	// with a deadline shared by a whole request. A Retry-After longer than what
+	// is left is not waited for: the call answers at once with the error, whose
+	// RetryAfter tells the caller when to come back.
+	RetryWindow time.Duration
+	// MaxHold caps how long a rate-limit answer keeps an endpoint on hold
+	// (default 1m); see Client.
+	MaxHold time.Duration
 	// RetryBudgetPercent is how many retries each 100 calls earn (default 10).
 	// Retries spend from a token bucket that every call refills by this share and
 	// that holds at most RetryBudgetReserve retries, so during an outage retries
@@ -129,17 +148,24 @@ type CallInfo struct {
 	// Class is Kind as a short metric label: "ok", "invalid_request",
 	// "not_found", "consent_inactive", "not_ready", "data_deleted",
 	// "no_new_data", "rate_limited", "unauthorized", "unavailable", "timeout",
-	// "canceled" or "breaker_open".
+	// "canceled", "breaker_open" or "rate_limit_hold" (refused without a
+	// request while the endpoint is held after a 429).
 	Class string
 }
 
 // Client calls FinPro. It is safe for concurrent use.
+//
+// Each endpoint has its own circuit breaker and its own rate-limit hold: after
+// FinPro answers 429 with Retry-After (or X-RateLimit-Reset), or any answer with
+// X-RateLimit-Remaining 0, calls to that endpoint get ErrRateLimited with the
+// time left in RetryAfter, without a request, until the time FinPro gave.
 type Client struct {
 	opts     Options
 	base     string
 	hc       *http.Client
 	header   http.Header // template; copied per request
 	breakers map[string]*breaker
+	holds    map[string]*hold
 	budget   *retryBudget
 	logger   *slog.Logger
 
@@ -175,6 +201,15 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.MaxRetryWait <= 0 {
 		opts.MaxRetryWait = 2 * time.Second
+	}
+	switch {
+	case opts.RetryWindow == 0:
+		opts.RetryWindow = time.Second
+	case opts.RetryWindow < 0:
+		opts.RetryWindow = 0
+	}
+	if opts.MaxHold <= 0 {
+		opts.MaxHold = time.Minute
 	}
 	if opts.RetryBudgetPercent <= 0 {
 		opts.RetryBudgetPercent = 10
@@ -217,6 +252,7 @@ func New(opts Options) (*Client, error) {
 			"Accept":         {"application/json"},
 		},
 		breakers: make(map[string]*breaker, len(allPaths)),
+		holds:    make(map[string]*hold, len(allPaths)),
 		budget:   newRetryBudget(opts.RetryBudgetPercent, opts.RetryBudgetReserve),
 		logger:   logger,
 		now:      time.Now,
@@ -225,6 +261,7 @@ func New(opts Options) (*Client, error) {
 	}
 	for _, p := range allPaths {
 		c.breakers[p] = &breaker{threshold: opts.BreakerThreshold, cooldown: opts.BreakerCooldown}
+		c.holds[p] = &hold{}
 	}
 	return c, nil
 }
@@ -278,11 +315,19 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 	if retry {
 		c.budget.deposit()
 	}
-	br := c.breakers[ep]
+	br, hd := c.breakers[ep], c.holds[ep]
+	deadline, ok := retryDeadline(ctx)
+	if !ok {
+		deadline = c.now().Add(c.opts.RetryWindow)
+	}
 	var last error
 	for attempt := 1; ; attempt++ {
 		if ctx.Err() != nil {
 			return nil, ctxError(ep, ctx)
+		}
+		if left := hd.left(c.now()); left > 0 {
+			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrRateLimited, Class: "rate_limit_hold"})
+			return nil, heldError(ep, left)
 		}
 		probe, ok := br.allow(c.now())
 		if !ok {
@@ -320,6 +365,11 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 			return nil, err
 		}
+		if c.now().Add(wait).After(deadline) {
+			// Past the retry budget: answer now, RetryAfter included, rather
+			// than keep an interactive caller waiting.
+			return nil, err
+		}
 		if !c.budget.withdraw() {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "finpro retry budget exhausted", slog.String("endpoint", ep))
 			return nil, err
@@ -334,15 +384,17 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 }
 
 // retryable reports whether a failed attempt of an idempotent read may be
-// repeated: 429, 502, 503, 504 and connection errors, nothing else.
+// repeated: 429, 500 (FinPro's InternalError), 502, 503, 504, an InternalError
+// code under any status, and connection errors; nothing else.
 func retryable(e *APIError) bool {
 	switch e.Status {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	case 0:
 		return e.Kind == ErrUnavailable && e.detail == detailConnection
 	}
-	return false
+	return e.Kind == ErrUnavailable && (e.Code == "InternalError" || e.Code == "FP0070")
 }
 
 const detailConnection = "connection failed"
@@ -391,6 +443,9 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
 	status := resp.StatusCode
+	if d := holdFor(status, resp.Header, c.now(), c.opts.MaxHold); d > 0 {
+		c.holds[ep].extend(c.now().Add(d))
+	}
 	if err != nil {
 		oc, err := transportError(ctx, actx, ep, status)
 		return nil, oc, err

@@ -299,7 +299,9 @@ func TestRetryAfter(t *testing.T) {
 				reply(w, 200, okBody(balanceData))
 			})
 			var c *finpro.Client
-			c, clk = newClient(t, srv.URL, nil)
+			// A window long enough for every wait here; the window itself
+			// is tested in resilience_test.go.
+			c, clk = newClient(t, srv.URL, func(o *finpro.Options) { o.RetryWindow = time.Minute })
 			ctx := t.Context()
 			if tc.deadline > 0 {
 				var cancel context.CancelFunc
@@ -366,7 +368,7 @@ func TestRetriesOnlyIdempotentReads(t *testing.T) {
 			return err
 		}, 3},
 	}
-	for _, status := range []int{502, 503, 504} {
+	for _, status := range []int{500, 502, 503, 504} {
 		for _, tc := range tests {
 			t.Run(fmt.Sprint(status, "/", tc.name), func(t *testing.T) {
 				srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
@@ -386,8 +388,8 @@ func TestRetriesOnlyIdempotentReads(t *testing.T) {
 }
 
 func TestNotRetried(t *testing.T) {
-	// 500 (InternalError) and 4xx answers are final even for reads.
-	for _, status := range []int{400, 401, 404, 500} {
+	// FinPro's own 4xx answers are final even for reads.
+	for _, status := range []int{400, 401, 404, 409} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 				reply(w, status, `{"status":"failure"}`)
@@ -538,6 +540,7 @@ func TestCircuitBreaker(t *testing.T) {
 	var mu sync.Mutex
 	var classes []string
 	c, clk := newClient(t, srv.URL, func(o *finpro.Options) {
+		o.MaxRetries = -1 // one attempt per call; retries meet the breaker in resilience_test.go
 		o.BreakerThreshold = 3
 		o.BreakerCooldown = 10 * time.Second
 		o.Observer = func(ci finpro.CallInfo) {
@@ -651,6 +654,13 @@ func TestErrorMapping(t *testing.T) {
 		{"RateLimitExceeded", 429, "", finpro.ErrRateLimited},
 		{"InternalError", 500, "", finpro.ErrUnavailable},
 		{"FP0058", 400, "", finpro.ErrInvalidRequest},
+		{"nodataavailable", 400, "", finpro.ErrNotReady},
+		{"missingConsentInfo", 400, "", finpro.ErrInvalidRequest},
+		{"FP0021", 400, "", finpro.ErrInvalidRequest},
+		{"invalid_consent_handle", 400, "", finpro.ErrNotFound},
+		{"FP0024", 400, "", finpro.ErrNotFound},
+		{"InvalidAA", 400, "", finpro.ErrInvalidRequest},
+		{"FP0029", 400, "", finpro.ErrInvalidRequest},
 		{"SomethingNew", 400, "", finpro.ErrInvalidRequest},
 		{"SomethingNew", 403, "", finpro.ErrUnauthorized},
 		{"", 404, "", finpro.ErrNotFound},
@@ -679,10 +689,16 @@ func TestErrorMapping(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error = %v, want %v", err, tc.want)
 			}
-			want := &finpro.APIError{Endpoint: endpoint, Status: tc.status, Code: tc.code, Kind: tc.want}
-			if tc.code != "" {
-				want.Message = "message " + tc.code
+			// Codes pass in the catalogue's spelling; others become
+			// CodeUnrecognised; errorMsg is never kept.
+			code := tc.code
+			switch code {
+			case "nodataavailable":
+				code = "NoDataAvailable"
+			case "SomethingNew":
+				code = finpro.CodeUnrecognised
 			}
+			want := &finpro.APIError{Endpoint: endpoint, Status: tc.status, Code: code, Kind: tc.want}
 			var ae *finpro.APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("error = %#v, want an *APIError", err)

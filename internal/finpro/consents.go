@@ -83,12 +83,26 @@ type requestConsentBody struct {
 // to the VUA's mobile number.
 func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*ConsentHandle, error) {
 	ep := pathRequestConsent
-	if err := checkID(ep, "productID", req.ProductID); err != nil {
+	body, err := consentRequestBody(ep, req)
+	if err != nil {
 		return nil, err
+	}
+	env, err := call[consentHandleWire](ctx, c, ep, "", body)
+	if err != nil {
+		return nil, err
+	}
+	return env.Data.toHandle(ep)
+}
+
+// consentRequestBody checks req and fills its defaults, for /v2 and
+// /v3/requestconsent.
+func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, error) {
+	if err := checkID(ep, "productID", req.ProductID); err != nil {
+		return requestConsentBody{}, err
 	}
 	local, host, ok := strings.Cut(req.VUA, "@")
 	if !ok || local == "" || host == "" {
-		return nil, invalid(ep, "vua is not <id>@<aa>")
+		return requestConsentBody{}, invalid(ep, "vua is not <id>@<aa>")
 	}
 	body := requestConsentBody{
 		ProductID:            req.ProductID,
@@ -106,24 +120,25 @@ func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*Conse
 			body.PartyIdentifierValue = local
 		}
 		if !mobile.Valid(body.PartyIdentifierValue) {
-			return nil, invalid(ep, "partyIdentifierValue is not 10 digits")
+			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is not 10 digits")
 		}
 	case "EMAIL", "PAN":
 		if body.PartyIdentifierValue == "" {
-			return nil, invalid(ep, "partyIdentifierValue is empty")
+			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is empty")
 		}
 	default:
-		return nil, invalid(ep, "unknown partyIdentifierType")
+		return requestConsentBody{}, invalid(ep, "unknown partyIdentifierType")
 	}
-	env, err := call[consentHandleWire](ctx, c, ep, "", body)
-	if err != nil {
-		return nil, err
-	}
-	h := normConsentID(firstNonEmptyFlex(env.Data.ConsentHandleSnake, env.Data.ConsentHandle))
+	return body, nil
+}
+
+// toHandle is the ConsentHandle of a requestconsent answer.
+func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
+	h := normConsentID(firstNonEmptyFlex(w.ConsentHandleSnake, w.ConsentHandle))
 	if h == "" {
 		return nil, unavailable(ep, 200, "undecodable response")
 	}
-	st := ConsentStatus(strings.ToUpper(env.Data.Status))
+	st := ConsentStatus(strings.ToUpper(w.Status))
 	if st == "" {
 		st = ConsentPending
 	}
@@ -176,44 +191,4 @@ func fiTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(fiTimeLayout)
-}
-
-type fiStatusBody struct {
-	ConsentID     string `json:"consentId,omitempty"`
-	ConsentHandle string `json:"consentHandle,omitempty"`
-	SessionID     string `json:"sessionId,omitempty"`
-}
-
-// FIRequestStatus reports a data fetch's state (/consent/firequest/status).
-func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIStatus, error) {
-	ep := pathFIRequestStatus
-	if strings.TrimSpace(req.ConsentID+req.ConsentHandle+req.SessionID) == "" {
-		return nil, invalid(ep, "consentId, consentHandle and sessionId are all empty")
-	}
-	env, err := call[fiStatusWire](ctx, c, ep, "", fiStatusBody(req))
-	if err != nil {
-		return nil, err
-	}
-	w := &env.Data
-	st := &FIStatus{
-		ConsentID:      normConsentID(w.ConsentID),
-		ConsentHandle:  normConsentID(w.ConsentHandle),
-		SessionID:      string(w.SessionID),
-		EventType:      w.EventType,
-		EventStatus:    strings.ToUpper(w.EventStatus),
-		FirstTimeFetch: bool(w.FirstTimeFetch),
-	}
-	if len(w.LinkRefNumbers) > 0 {
-		st.Accounts = make([]FIAccountStatus, len(w.LinkRefNumbers))
-		for i, a := range w.LinkRefNumbers {
-			st.Accounts[i] = FIAccountStatus{
-				LinkReferenceNumber: firstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
-				FIStatus:            strings.ToUpper(a.FIStatus),
-				FIPID:               a.FIPID,
-				FIPName:             a.FIPName,
-				MaskedAccountNumber: a.MaskedAccountNumber,
-			}
-		}
-	}
-	return st, nil
 }

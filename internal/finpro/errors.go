@@ -38,14 +38,23 @@ var (
 )
 
 // APIError is a failed FinPro call. Its text names the endpoint, the HTTP status
-// and FinPro's errorCode; it never holds the response body, URL or headers.
+// and FinPro's errorCode; it never holds the response body, URL, headers or any
+// other upstream free text.
 type APIError struct {
-	Endpoint   string        // FinPro path, e.g. "/getfibalance"
-	Status     int           // HTTP status; 0 when no response arrived
-	Code       string        // FinPro errorCode; empty when FinPro sent none
-	Message    string        // FinPro errorMsg; safe to log, not to show end users
-	RetryAfter time.Duration // from Retry-After or X-RateLimit-Reset, 0 if none
-	Kind       error         // one of the sentinels above
+	Endpoint string // FinPro path, e.g. "/getfibalance"
+	Status   int    // HTTP status; 0 when no response arrived
+	// Code is FinPro's errorCode in its catalogue's spelling ("NoDataAvailable",
+	// "FP0024"), CodeUnrecognised for a code outside the catalogue, empty when
+	// FinPro sent none. It is safe to log and to show.
+	Code string
+	// Message is never filled from a FinPro answer: errorMsg is free text that
+	// may hold host names, secrets or PII, so the client reads it only to
+	// classify the error and drops it. It is for errors built by hand.
+	Message string
+	// RetryAfter is when to try again: from Retry-After or X-RateLimit-Reset,
+	// or what is left of a rate-limit hold or a fetch cooldown; 0 if unknown.
+	RetryAfter time.Duration
+	Kind       error // one of the sentinels above
 
 	// detail is the client's own explanation ("undecodable response", "circuit
 	// breaker open", ...). It is written by this package only, so it is safe to
@@ -75,40 +84,54 @@ func (e *APIError) Is(target error) bool { return target == e.Kind }
 // Unwrap returns the context error behind a timeout, or nil.
 func (e *APIError) Unwrap() error { return e.cause }
 
-// codeKinds maps FinPro errorCodes (and the FP00xx numbers some tenants send in
-// their place) to sentinels. Codes are matched case-insensitively.
-var codeKinds = map[string]error{
-	"invalidrequest":         ErrInvalidRequest,
-	"invalidpayload":         ErrInvalidRequest,
-	"invalidmobilenumber":    ErrInvalidRequest,
-	"invalidstatus":          ErrInvalidRequest,
-	"invalidpagenumber":      ErrInvalidRequest,
-	"invalidpagesize":        ErrInvalidRequest,
-	"missingconsentinfo":     ErrInvalidRequest,
-	"invalidaa":              ErrInvalidRequest,
-	"invalidconsentid":       ErrNotFound,
-	"invalidlinkreference":   ErrNotFound,
-	"invalid_consent_handle": ErrNotFound,
-	"consentnotactive":       ErrConsentInactive,
-	"datanotavailable":       ErrNotReady,
-	"nodataavailable":        ErrNotReady,
-	"nodatafound":            ErrNotReady,
-	"dataisdeleted":          ErrDataDeleted,
-	"noincrementaldata":      ErrNoNewData,
-	"unauthorized":           ErrUnauthorized,
-	"authenticationfailed":   ErrUnauthorized,
-	"ratelimitexceeded":      ErrRateLimited,
-	"internalerror":          ErrUnavailable,
-	"fp0021":                 ErrInvalidRequest,
-	"fp0024":                 ErrNotFound,
-	"fp0029":                 ErrInvalidRequest,
-	"fp0034":                 ErrNotFound,
-	"fp0055":                 ErrInvalidRequest,
-	"fp0058":                 ErrInvalidRequest,
-	"fp0060":                 ErrNotReady,
-	"fp0061":                 ErrDataDeleted,
-	"fp0063":                 ErrNotReady,
-	"fp0070":                 ErrUnavailable,
+// CodeUnrecognised is APIError.Code for an errorCode that is not in FinPro's
+// catalogue. FinPro's codes are a closed vocabulary (the seed pages and the
+// Postman error catalogue, finpro-upstream.md §1d); anything else is free text
+// of unknown origin, which has been seen to carry host names and secrets
+// ("DBERR_db-internal-7.finpro.local_<secret>"), so it is never kept, logged or
+// shown: it becomes this one fixed value.
+const CodeUnrecognised = "UNRECOGNISED"
+
+// catalogueCode is one errorCode of FinPro's catalogue: its spelling as the
+// catalogue writes it and its sentinel.
+type catalogueCode struct {
+	code string
+	kind error
+}
+
+// catalogue holds every errorCode FinPro documents (seeds 000-003 and
+// finpro-upstream.md §1d, both "not ready" spellings and the FP00xx numbers
+// some tenants send in their place), keyed by lower case: codes are matched
+// case-insensitively and passed on in the catalogue's spelling.
+var catalogue = func() map[string]catalogueCode {
+	m := map[string]catalogueCode{}
+	for kind, codes := range map[error][]string{
+		ErrInvalidRequest: {"InvalidRequest", "InvalidPayload", "InvalidMobileNumber", "InvalidStatus",
+			"InvalidPageNumber", "InvalidPageSize", "missingConsentInfo", "InvalidAA",
+			"FP0021", "FP0029", "FP0055", "FP0058"},
+		ErrNotFound:        {"InvalidConsentId", "InvalidLinkReference", "invalid_consent_handle", "FP0024", "FP0034"},
+		ErrConsentInactive: {"ConsentNotActive"},
+		ErrNotReady:        {"DataNotAvailable", "NoDataAvailable", "NoDataFound", "FP0060", "FP0063"},
+		ErrDataDeleted:     {"DataIsDeleted", "FP0061"},
+		ErrNoNewData:       {"NoIncrementalData"},
+		ErrUnauthorized:    {"Unauthorized", "AuthenticationFailed"},
+		ErrRateLimited:     {"RateLimitExceeded"},
+		ErrUnavailable:     {"InternalError", "FP0070"},
+	} {
+		for _, c := range codes {
+			m[strings.ToLower(c)] = catalogueCode{code: c, kind: kind}
+		}
+	}
+	return m
+}()
+
+// lookupCode returns the catalogue's spelling and sentinel of an errorCode
+// FinPro sent, or CodeUnrecognised and nil.
+func lookupCode(raw string) (code string, kind error) {
+	if cc, ok := catalogue[strings.ToLower(strings.TrimSpace(raw))]; ok {
+		return cc.code, cc.kind
+	}
+	return CodeUnrecognised, nil
 }
 
 // statusKind maps an HTTP status to a sentinel when FinPro sent no known code.
@@ -152,18 +175,21 @@ func responseError(endpoint string, status int, h http.Header, env *failure, bod
 		return nil
 	}
 	e := &APIError{Endpoint: endpoint, Status: status}
-	if env != nil {
-		e.Code = env.ErrorCode
-		e.Message = env.ErrorMsg
+	// FinPro's errorCode is kept only as a catalogue code and its errorMsg not
+	// at all: both are upstream free text (see CodeUnrecognised). errorMsg is
+	// read once, here, for the one classification that needs it.
+	revoked := false
+	if env != nil && strings.TrimSpace(env.ErrorCode) != "" {
+		e.Code, e.Kind = lookupCode(env.ErrorCode)
+		revoked = strings.Contains(strings.ToLower(env.ErrorMsg), "revoked")
 	}
 	switch {
 	case e.Code != "":
-		e.Kind = codeKinds[strings.ToLower(e.Code)]
 		switch {
-		case e.Kind == ErrInvalidRequest && strings.EqualFold(e.Code, "InvalidStatus") && endpoint == pathRevokeConsent:
+		case e.Kind == ErrInvalidRequest && e.Code == "InvalidStatus" && endpoint == pathRevokeConsent:
 			// Revoking a consent that is not ACTIVE or PAUSED (docs/upstream-decisions.md).
 			e.Kind = ErrConsentInactive
-		case e.Kind == ErrInvalidRequest && strings.Contains(strings.ToLower(e.Message), "revoked"):
+		case e.Kind == ErrInvalidRequest && revoked:
 			// FP0058 "Consent ID is Revoked with consent type as VIEW": the
 			// data APIs' way of saying the consent is no longer active.
 			e.Kind = ErrConsentInactive

@@ -1,6 +1,10 @@
 package finpro
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // retryBudget is a token bucket shared by every endpoint of a Client: each call
 // of an idempotent read adds percent hundredths of a retry, each retry takes a
@@ -35,4 +39,23 @@ func (b *retryBudget) withdraw() bool {
 	}
 	b.tokens -= 100
 	return true
+}
+
+// retryDeadlineKey carries a caller's retry deadline in a context.
+type retryDeadlineKey struct{}
+
+// WithRetryDeadline returns a context under which FinPro calls start no retry
+// whose wait would end after deadline: the per-request retry budget of an
+// interactive request (set it once, at the request's start, so every call of
+// the request shares it). Without it each call gets Options.RetryWindow from
+// its own start. A call that cannot wait answers at once with the error it has,
+// RetryAfter included, so the client can come back later instead of waiting.
+func WithRetryDeadline(ctx context.Context, deadline time.Time) context.Context {
+	return context.WithValue(ctx, retryDeadlineKey{}, deadline)
+}
+
+// retryDeadline is the retry deadline ctx carries, if any.
+func retryDeadline(ctx context.Context) (time.Time, bool) {
+	t, ok := ctx.Value(retryDeadlineKey{}).(time.Time)
+	return t, ok
 }

@@ -286,6 +286,7 @@ func TestSandboxErrorCodes(t *testing.T) {
 	tests := []struct {
 		name       string
 		fault      [2]string // path, errorCode: injected for one call
+		faultCalls int       // calls the fault lasts, when not 1
 		badCreds   bool
 		rateLimit  bool
 		call       func(context.Context, *env) error
@@ -327,7 +328,7 @@ func TestSandboxErrorCodes(t *testing.T) {
 		// getallfidata and the consent flow.
 		{name: "getallfidata NoDataAvailable", fault: [2]string{"/getallfidata", "NoDataAvailable"}, call: allData(active), wantCode: "NoDataAvailable", wantStatus: 400, want: finpro.ErrNotReady},
 		{name: "getallfidata DataIsDeleted", call: allData(byStatus("EXPIRED")), wantCode: "DataIsDeleted", wantStatus: 400, want: finpro.ErrDataDeleted},
-		{name: "getallfidata InternalError", fault: [2]string{"/getallfidata", "InternalError"}, call: allData(active), wantCode: "InternalError", wantStatus: 500, want: finpro.ErrUnavailable},
+		{name: "getallfidata InternalError", fault: [2]string{"/getallfidata", "InternalError"}, faultCalls: 3, call: allData(active), wantCode: "InternalError", wantStatus: 500, want: finpro.ErrUnavailable},
 		{name: "getallfidata InvalidRequest revoked", call: allData(byStatus("REVOKED")), wantCode: "InvalidRequest", wantStatus: 400, want: finpro.ErrConsentInactive},
 		{name: "revokeconsent InvalidStatus", call: revoke(byStatus("EXPIRED")), wantCode: "InvalidStatus", wantStatus: 400, want: finpro.ErrConsentInactive},
 		{name: "fi/request ConsentNotActive", call: fiRequest(paused), wantCode: "ConsentNotActive", wantStatus: 400, want: finpro.ErrConsentInactive},
@@ -348,7 +349,7 @@ func TestSandboxErrorCodes(t *testing.T) {
 				e.c, _ = newClient(t, url, func(o *finpro.Options) { o.Credentials = bad })
 			}
 			if tc.fault[0] != "" {
-				if err := sb.InjectFault(tc.fault[0], tc.fault[1], 1); err != nil {
+				if err := sb.InjectFault(tc.fault[0], tc.fault[1], max(tc.faultCalls, 1)); err != nil {
 					t.Fatalf("InjectFault() error = %v", err)
 				}
 			}
@@ -418,7 +419,7 @@ func TestSandboxRetries(t *testing.T) {
 		}
 	})
 	t.Run("rate limit retried up to MaxRetries", func(t *testing.T) {
-		c, sb, _ := newSandbox(t, sandbox.Config{RateLimit: 1}, nil)
+		c, sb, _ := newSandbox(t, sandbox.Config{RateLimit: 1}, func(o *finpro.Options) { o.RetryWindow = time.Minute })
 		demoConsents(t, c) // uses the window's one request
 		sb.ResetStats()
 		_, err := c.Balances(t.Context(), "0f8fad5b-d9cb-469f-a165-70867728950e")
@@ -427,6 +428,28 @@ func TestSandboxRetries(t *testing.T) {
 		}
 		if n := sb.Stats()["/getfibalance"]; n != 3 {
 			t.Errorf("getfibalance calls = %d, want 3 (1 + MaxRetries)", n)
+		}
+	})
+	t.Run("rate limit retried within the retry window, then held", func(t *testing.T) {
+		// The frozen sandbox answers Retry-After: 1 every time. The default
+		// 1s window fits one wait of 1s, not two.
+		c, sb, _ := newSandbox(t, sandbox.Config{RateLimit: 1}, nil)
+		demoConsents(t, c)
+		sb.ResetStats()
+		_, err := c.Balances(t.Context(), "0f8fad5b-d9cb-469f-a165-70867728950e")
+		var ae *finpro.APIError
+		if !errors.As(err, &ae) || !errors.Is(err, finpro.ErrRateLimited) || ae.RetryAfter != time.Second {
+			t.Fatalf("Balances() error = %v, want %v with RetryAfter 1s", err, finpro.ErrRateLimited)
+		}
+		if n := sb.Stats()["/getfibalance"]; n != 2 {
+			t.Errorf("getfibalance calls = %d, want 2 (one retry fits the window)", n)
+		}
+		_, err = c.Balances(t.Context(), "0f8fad5b-d9cb-469f-a165-70867728950e")
+		if !errors.As(err, &ae) || !errors.Is(err, finpro.ErrRateLimited) || ae.RetryAfter != time.Second || ae.Status != 0 {
+			t.Fatalf("Balances() while held: error = %#v, want a local %v with RetryAfter 1s", err, finpro.ErrRateLimited)
+		}
+		if n := sb.Stats()["/getfibalance"]; n != 2 {
+			t.Errorf("getfibalance calls while held = %d, want still 2", n)
 		}
 	})
 }

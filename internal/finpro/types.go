@@ -216,6 +216,12 @@ type FIRequest struct {
 type FISession struct {
 	ConsentID string
 	SessionID string
+	// RequestedAt and Reused are set by FetchGuard: when FinPro created the
+	// session (by the client's clock), and whether the guard answered with a
+	// session already in flight or created within its cooldown instead of
+	// asking FinPro again. RequestFI leaves them zero.
+	RequestedAt time.Time
+	Reused      bool
 }
 
 // FIStatusRequest asks /consent/firequest/status; at least one field is set.
@@ -225,21 +231,38 @@ type FIStatusRequest struct {
 	SessionID     string
 }
 
-// FIStatus is the state of a data fetch.
+// FIStatus is the state of a data fetch: every field of
+// /consent/firequest/status (finpro-upstream.md §1c). State sums it up.
 type FIStatus struct {
-	ConsentID      string
-	ConsentHandle  string
-	SessionID      string
-	EventType      string
-	EventStatus    string // DATA_READY, PENDING, TIMEOUT
-	FirstTimeFetch bool
-	Accounts       []FIAccountStatus
+	ConsentID     string
+	ConsentHandle string
+	SessionID     string // empty when no fetch was requested yet
+	EventType     string // DATA
+	// EventStatus is FinPro's, upper case: DATA_READY, PENDING, TIMEOUT (also
+	// DATA_DENIED, SESSION_FAILED, SESSION_EXPIRED, as in the DATA webhooks).
+	EventStatus string
+	// EventMessage is FinPro's free text about the event. Like any upstream
+	// text it may hold anything: never show it to end users or log it.
+	EventMessage   string
+	VUA            string // the customer's VUA: PII
+	ProductID      string
+	AccountID      string // the FIU's reference given at requestconsent
+	FetchType      string // ONETIME or PERIODIC
+	FirstTimeFetch bool   // from true/false or "true"/"false"
+	// Timestamp is the status's own timestamp (of its latest event);
+	// FetchedAt is datafetchDate, ConsentExpiry and DataExpiry as FinPro sent
+	// them. Each is zero when absent or unreadable.
+	Timestamp     time.Time
+	FetchedAt     time.Time
+	ConsentExpiry time.Time
+	DataExpiry    time.Time
+	Accounts      []FIAccountStatus
 }
 
 // FIAccountStatus is one account's fetch state.
 type FIAccountStatus struct {
 	LinkReferenceNumber string
-	FIStatus            string // READY, DELIVERED, PENDING, DENIED, TIMEOUT
+	FIStatus            string // upper case: READY, DELIVERED, PENDING, DENIED, TIMEOUT
 	FIPID               string
 	FIPName             string
 	MaskedAccountNumber string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,8 +53,10 @@ var transitions = map[string]struct {
 
 // Transition moves the consent with handle through action (approve, reject,
 // pause, resume, revoke, expire) and fires its webhooks. Approval assigns a
-// consent ID, links the customer's accounts whose FI type the product covers,
-// and makes the data ready (after Config.DataReadyDelay, if set).
+// consent ID, links the customer's accounts whose FI type the product covers
+// (and, for a v3 request, at the FIPs it named and that the user picked), and
+// starts the automatic first data fetch (after Config.FetchDelay, or
+// DataReadyDelay when set).
 func (s *Sandbox) Transition(ctx context.Context, handle, action string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -86,15 +89,12 @@ func (s *Sandbox) transitionLocked(k *consent, action string) error {
 	switch action {
 	case ActionApprove:
 		k.id = uuid.NewSHA1(idSpace, []byte("approved/"+k.handle)).String()
-		c := s.byMobile[k.mobile]
 		k.accounts = nil
-		for _, a := range c.accounts {
-			if products[k.productID].fiTypes[a.fiType] {
+		for _, a := range s.eligibleLocked(k) {
+			if k.picked == nil || k.picked[a.linkRef] {
 				k.accounts = append(k.accounts, a)
 			}
 		}
-		k.sessionID = uuid.NewSHA1(idSpace, []byte(k.id+"/session/approval")).String()
-		k.fetchedAt = now
 		s.indexConsent(k)
 	case ActionExpire:
 		k.expiry = now
@@ -108,33 +108,31 @@ func (s *Sandbox) transitionLocked(k *consent, action string) error {
 		EventMessage: "Consent " + tr.verb + " for consent id " + id,
 	})
 	if action == ActionApprove {
-		if d := s.cfg.DataReadyDelay; d > 0 {
-			k.readyAt = now.Add(d)
-			time.AfterFunc(d, func() {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				if s.ctx.Err() == nil && k.status == statusActive && !k.ready {
-					s.fireDataReady(k)
-				}
-			})
-		} else {
-			k.ready = true
-			s.fireDataReady(k)
+		// The template's "first data request automatic" (§4.16).
+		delay := s.cfg.FetchDelay
+		if s.cfg.DataReadyDelay > 0 {
+			delay = s.cfg.DataReadyDelay
 		}
+		s.startFetchLocked(k, uuid.NewSHA1(idSpace, []byte(k.id+"/session/approval")).String(), delay)
 	}
 	return nil
 }
 
-// fireDataReady sends DATA/DATA_READY for k's accounts. Callers hold mu.
-func (s *Sandbox) fireDataReady(k *consent) {
-	ev := hookEvent{
-		ConsentHandle: k.handle, EventType: "DATA", EventStatus: "DATA_READY", ConsentID: k.id, VUA: k.vua,
-		EventMessage: "Data ready for consent id " + k.id, SessionID: k.sessionID, LinkRefNumbers: []fiStatusLink{},
+// eligibleLocked lists the accounts an approval of k may link: the customer's
+// accounts whose FI type k's product covers, at the FIPs k's v3 request named
+// (any when it named none). Callers hold mu.
+func (s *Sandbox) eligibleLocked(k *consent) []*account {
+	var out []*account
+	for _, a := range s.byMobile[k.mobile].accounts {
+		if !products[k.productID].fiTypes[a.fiType] {
+			continue
+		}
+		if len(k.fipIDs) > 0 && !slices.Contains(k.fipIDs, a.fipID) {
+			continue
+		}
+		out = append(out, a)
 	}
-	for _, a := range k.accounts {
-		ev.LinkRefNumbers = append(ev.LinkRefNumbers, fiStatusLink{a.linkRef, "READY", a.fipName, a.fipID, a.masked})
-	}
-	s.hooks.send(ev)
+	return out
 }
 
 // NewTransaction is a transaction to append with AppendTransactions. Type is
@@ -206,15 +204,26 @@ func (s *Sandbox) AppendTransactions(linkRef string, txns ...NewTransaction) err
 
 // fault is an injected failure for the next calls of one path.
 type fault struct {
-	code string
-	left int
+	code       string
+	left       int
+	retryAfter int // seconds of Retry-After on 429 and 503; 0: the default 1
 }
 
 // InjectFault makes the next count calls of path (a FinPro path such as
 // "/getfibalance") fail with errorCode code and its documented HTTP status, or
 // with the HTML 503 page for the pseudo-code "html503". Faults apply after the
-// credential check.
+// credential check. RateLimitExceeded and html503 carry Retry-After: 1.
 func (s *Sandbox) InjectFault(path, code string, count int) error {
+	return s.injectFault(path, code, count, 0)
+}
+
+// InjectRateLimit makes the next count calls of path answer 429
+// RateLimitExceeded with Retry-After retryAfter (whole seconds, at least 1).
+func (s *Sandbox) InjectRateLimit(path string, retryAfter time.Duration, count int) error {
+	return s.injectFault(path, "RateLimitExceeded", count, max(int((retryAfter+time.Second-1)/time.Second), 1))
+}
+
+func (s *Sandbox) injectFault(path, code string, count, retryAfter int) error {
 	if _, ok := s.calls[path]; !ok {
 		return fmt.Errorf("path %q is not a FinPro path: %w", path, ErrInvalid)
 	}
@@ -224,8 +233,11 @@ func (s *Sandbox) InjectFault(path, code string, count int) error {
 	if count < 1 {
 		return fmt.Errorf("count %d: %w", count, ErrInvalid)
 	}
+	if retryAfter < 0 || retryAfter > 86400 {
+		return fmt.Errorf("retryAfter %d: %w", retryAfter, ErrInvalid)
+	}
 	s.faultMu.Lock()
-	s.faults[path] = &fault{code, count}
+	s.faults[path] = &fault{code, count, retryAfter}
 	s.faultMu.Unlock()
 	return nil
 }
@@ -242,8 +254,12 @@ func (s *Sandbox) takeFault(w http.ResponseWriter, path string) bool {
 	s.faultMu.Lock()
 	f := s.faults[path]
 	var code string
+	retryAfter := "1"
 	if f != nil {
 		code = f.code
+		if f.retryAfter > 0 {
+			retryAfter = strconv.Itoa(f.retryAfter)
+		}
 		if f.left--; f.left <= 0 {
 			delete(s.faults, path)
 		}
@@ -253,9 +269,9 @@ func (s *Sandbox) takeFault(w http.ResponseWriter, path string) bool {
 	case "":
 		return false
 	case "html503":
-		writeHTML503(w)
+		writeHTML503(w, retryAfter)
 	case "RateLimitExceeded":
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", retryAfter)
 		s.failCode(w, code, "")
 	default:
 		s.failCode(w, code, "")
@@ -301,6 +317,9 @@ type ConsentInfo struct {
 	AccountID     string   `json:"accountID"`
 	DataReady     bool     `json:"dataReady"`
 	LinkRefs      []string `json:"linkRefs"`
+	// Fetch is the latest data fetch; nil for consents fetched before the
+	// sandbox started (the seeded ones).
+	Fetch *FetchInfo `json:"fetch,omitempty"`
 }
 
 // AccountInfo describes one account.
@@ -361,6 +380,7 @@ func (s *Sandbox) consentInfo(k *consent, now time.Time) ConsentInfo {
 	ki := ConsentInfo{
 		ConsentHandle: k.handle, ConsentID: k.id, Status: k.status, ProductID: k.productID,
 		FetchType: k.fetchType, AccountID: k.accountID, DataReady: k.id != "" && k.dataReady(now), LinkRefs: []string{},
+		Fetch: fetchInfo(k.fetch),
 	}
 	for _, a := range k.accounts {
 		ki.LinkRefs = append(ki.LinkRefs, a.linkRef)
@@ -416,9 +436,10 @@ func (s *Sandbox) adminRoutes() http.Handler {
 		switch r.Method {
 		case http.MethodPost:
 			var req struct {
-				Path      string `json:"path"`
-				ErrorCode string `json:"errorCode"`
-				Count     *int   `json:"count"`
+				Path       string `json:"path"`
+				ErrorCode  string `json:"errorCode"`
+				Count      *int   `json:"count"`
+				RetryAfter int    `json:"retryAfter"`
 			}
 			if !readAdmin(w, r, &req) {
 				return
@@ -427,11 +448,15 @@ func (s *Sandbox) adminRoutes() http.Handler {
 			if req.Count != nil {
 				n = *req.Count
 			}
-			if err := s.InjectFault(req.Path, req.ErrorCode, n); err != nil {
+			if err := s.injectFault(req.Path, req.ErrorCode, n, req.RetryAfter); err != nil {
 				adminError(w, err)
 				return
 			}
-			adminJSON(w, http.StatusOK, map[string]any{"path": req.Path, "errorCode": req.ErrorCode, "count": n})
+			out := map[string]any{"path": req.Path, "errorCode": req.ErrorCode, "count": n}
+			if req.RetryAfter > 0 {
+				out["retryAfter"] = req.RetryAfter
+			}
+			adminJSON(w, http.StatusOK, out)
 		case http.MethodDelete:
 			s.ClearFaults()
 			adminJSON(w, http.StatusOK, map[string]any{"cleared": true})
@@ -440,6 +465,7 @@ func (s *Sandbox) adminRoutes() http.Handler {
 			adminJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 		}
 	})
+	s.journeyRoutes(mux)
 	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, r *http.Request) {
 		adminJSON(w, http.StatusNotFound, map[string]string{"error": "no such admin path"})
 	})

@@ -276,13 +276,28 @@ func TestFaultsAndStats(t *testing.T) {
 	if r := post(t, srv, "/getallfidata", body); r.status != 503 || !strings.Contains(string(r.body), "Service Temporarily Unavailable") || r.env != nil {
 		t.Errorf("html503 fault = %d %q", r.status, r.body)
 	}
+	if r := post(t, srv, "/getallfidata", body); r.header.Get("Retry-After") != "1" {
+		t.Errorf("html503 fault Retry-After = %q, want the default 1", r.header.Get("Retry-After"))
+	}
+	if r := do(t, srv, "POST", "/_sandbox/faults", `{"path":"/getfibalance","errorCode":"RateLimitExceeded","retryAfter":7}`, nil); r.status != 200 {
+		t.Fatalf("inject a rate limit = %d %s", r.status, r.body)
+	}
+	if r := post(t, srv, "/getfibalance", body); r.status != 429 || r.code() != "RateLimitExceeded" || r.header.Get("Retry-After") != "7" {
+		t.Errorf("rate-limit fault = %d %q, Retry-After %q; want 429 RateLimitExceeded, 7", r.status, r.code(), r.header.Get("Retry-After"))
+	}
+	if err := sb.InjectRateLimit("/getfibalance", 2500*time.Millisecond, 1); err != nil {
+		t.Fatal(err)
+	}
+	if r := post(t, srv, "/getfibalance", body); r.status != 429 || r.header.Get("Retry-After") != "3" {
+		t.Errorf("InjectRateLimit(2.5s) = %d, Retry-After %q; want 429, 3", r.status, r.header.Get("Retry-After"))
+	}
 	if r := do(t, srv, "DELETE", "/_sandbox/faults", "", nil); r.status != 200 {
 		t.Errorf("clear faults = %d", r.status)
 	}
 	if r := post(t, srv, "/getallfidata", body); r.status != 200 {
 		t.Errorf("call after clearing = %d", r.status)
 	}
-	for _, bad := range []string{`{"path":"/nope","errorCode":"DataNotAvailable"}`, `{"path":"/getfibalance","errorCode":"Nope"}`, `{"path":"/getfibalance","errorCode":"NoDataFound","count":0}`} {
+	for _, bad := range []string{`{"path":"/nope","errorCode":"DataNotAvailable"}`, `{"path":"/getfibalance","errorCode":"Nope"}`, `{"path":"/getfibalance","errorCode":"NoDataFound","count":0}`, `{"path":"/getfibalance","errorCode":"RateLimitExceeded","retryAfter":-1}`} {
 		if r := do(t, srv, "POST", "/_sandbox/faults", bad, nil); r.status != 400 {
 			t.Errorf("inject %s = %d, want 400", bad, r.status)
 		}
@@ -294,7 +309,7 @@ func TestFaultsAndStats(t *testing.T) {
 	if err := json.Unmarshal(r.body, &stats); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]int64{"/getfibalance": 4, "/getallfidata": 2}, stats.Calls); diff != "" {
+	if diff := cmp.Diff(map[string]int64{"/getfibalance": 6, "/getallfidata": 3}, stats.Calls); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
 	if r := do(t, srv, "POST", "/_sandbox/stats/reset", "", nil); r.status != 200 || len(sb.Stats()) != 0 {

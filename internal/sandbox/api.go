@@ -99,7 +99,7 @@ func (s *Sandbox) readTarget(w http.ResponseWriter, body []byte, linkRequired bo
 		s.failCode(w, "ConsentNotActive", "")
 		return nil, nil, false
 	}
-	if !k.dataReady(s.now()) {
+	if !k.dataReady(s.now()) || (a != nil && !k.has(a)) {
 		s.failCode(w, "DataNotAvailable", notReady)
 		return nil, nil, false
 	}
@@ -118,9 +118,11 @@ func (s *Sandbox) getFIBalance(w http.ResponseWriter, r *http.Request, body []by
 		s.success(w, encodeJSON(s.balanceOf(one)), "")
 		return
 	}
-	out := make([]balanceJSON, len(k.accounts))
-	for i, a := range k.accounts {
-		out[i] = s.balanceOf(a)
+	out := make([]balanceJSON, 0, len(k.accounts))
+	for _, a := range k.accounts {
+		if k.has(a) {
+			out = append(out, s.balanceOf(a))
+		}
 	}
 	s.success(w, encodeJSON(out), "")
 }
@@ -288,6 +290,9 @@ func (s *Sandbox) getAllFIData(w http.ResponseWriter, r *http.Request, body []by
 	ranges := make([][2]int, len(k.accounts))
 	size := 2
 	for i, a := range k.accounts {
+		if !k.has(a) {
+			continue
+		}
 		from, to := 0, len(a.txns)
 		if startDay != "" {
 			from = sort.Search(len(a.txns), func(j int) bool { return a.txns[j].ValueDate >= startDay })
@@ -301,10 +306,15 @@ func (s *Sandbox) getAllFIData(w http.ResponseWriter, r *http.Request, body []by
 	var b bytes.Buffer
 	b.Grow(size)
 	b.WriteByte('[')
+	n := 0
 	for i, a := range k.accounts {
-		if i > 0 {
+		if !k.has(a) {
+			continue // its FIP denied or timed out: only delivered accounts
+		}
+		if n > 0 {
 			b.WriteByte(',')
 		}
+		n++
 		s.appendRebit(&b, a, ranges[i][0], ranges[i][1])
 	}
 	b.WriteByte(']')
@@ -388,6 +398,9 @@ func (s *Sandbox) getAllLatestFIData(w http.ResponseWriter, r *http.Request, bod
 	b.WriteByte('[')
 	n := 0
 	for _, a := range k.accounts {
+		if !k.has(a) {
+			continue
+		}
 		from := 0
 		if k.fetchType == "PERIODIC" && k.pulled {
 			from = k.delivered[a.linkRef]
@@ -412,7 +425,9 @@ func (s *Sandbox) getAllLatestFIData(w http.ResponseWriter, r *http.Request, bod
 			k.delivered = map[string]int{}
 		}
 		for _, a := range k.accounts {
-			k.delivered[a.linkRef] = len(a.txns)
+			if k.has(a) {
+				k.delivered[a.linkRef] = len(a.txns)
+			}
 		}
 	}
 	s.success(w, b.Bytes(), "")
@@ -566,43 +581,37 @@ func (s *Sandbox) rowOf(k *consent) consentRow {
 	return row
 }
 
-// requestConsent serves POST /v2/requestconsent: a PENDING consent for the
-// customer behind the VUA (a new customer with one savings account when the
-// mobile is unknown).
-func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req struct {
-		ProductID  *string `json:"productID"`
-		VUA        *string `json:"vua"`
-		PartyType  *string `json:"partyIdentifierType"`
-		PartyValue *string `json:"partyIdentifierValue"`
-		AccountID  *string `json:"accountID"`
-	}
-	if msg, ok := decodeBody(body, &req); !ok {
-		s.failCode(w, "InvalidRequest", msg)
-		return
-	}
-	var p problems
-	for _, f := range []struct {
+// consentRequestFields are the body members /v2 and /v3/requestconsent share.
+type consentRequestFields struct {
+	ProductID  *string `json:"productID"`
+	VUA        *string `json:"vua"`
+	PartyType  *string `json:"partyIdentifierType"`
+	PartyValue *string `json:"partyIdentifierValue"`
+	AccountID  *string `json:"accountID"`
+}
+
+// check validates f into p and returns the product and the VUA's mobile.
+func (f *consentRequestFields) check(p *problems) (product, string) {
+	for _, m := range []struct {
 		name string
 		v    *string
-	}{{"productID", req.ProductID}, {"vua", req.VUA}, {"partyIdentifierType", req.PartyType}, {"partyIdentifierValue", req.PartyValue}, {"accountID", req.AccountID}} {
-		if str(f.v) == "" {
-			p.add(f.name + " is required")
+	}{{"productID", f.ProductID}, {"vua", f.VUA}, {"partyIdentifierType", f.PartyType}, {"partyIdentifierValue", f.PartyValue}, {"accountID", f.AccountID}} {
+		if str(m.v) == "" {
+			p.add(m.name + " is required")
 		}
 	}
-	if len(p) > 0 {
-		s.failCode(w, "InvalidRequest", p.String())
-		return
+	if len(*p) > 0 {
+		return product{}, ""
 	}
-	prod, ok := products[*req.ProductID]
+	prod, ok := products[*f.ProductID]
 	if !ok {
 		p.add("productID is not a configured product")
 	}
-	vuaMobile, suffix, _ := strings.Cut(*req.VUA, "@")
+	vuaMobile, suffix, _ := strings.Cut(*f.VUA, "@")
 	if !mobile.Valid(vuaMobile) || suffix != "onemoney" {
 		p.add("vua must be a 10-digit vuaMobile number @onemoney")
 	}
-	switch v := *req.PartyValue; *req.PartyType {
+	switch v := *f.PartyValue; *f.PartyType {
 	case "MOBILE":
 		if !mobile.Valid(v) {
 			p.add("partyIdentifierValue must be a 10-digit vuaMobile number")
@@ -618,14 +627,16 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 	default:
 		p.add("partyIdentifierType must be one of MOBILE, EMAIL, PAN")
 	}
-	if aid := *req.AccountID; len(aid) > 64 || !validConsentChars(aid) {
+	if aid := *f.AccountID; len(aid) > 64 || !validConsentChars(aid) {
 		p.add("accountID must be at most 64 characters of A-Z a-z 0-9 _ . -")
 	}
-	if len(p) > 0 {
-		s.failCode(w, "InvalidRequest", p.String())
-		return
-	}
-	s.mu.Lock()
+	return prod, vuaMobile
+}
+
+// createConsentLocked adds a PENDING consent for the customer behind
+// vuaMobile (a new customer with one savings account when the mobile is
+// unknown). Callers hold mu for writing.
+func (s *Sandbox) createConsentLocked(prod product, vuaMobile, accountID string) *consent {
 	c := s.byMobile[vuaMobile]
 	if c == nil {
 		c = s.newCustomer(vuaMobile)
@@ -636,7 +647,7 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 		handle:    uuid.NewSHA1(idSpace, []byte("seed/"+strconv.FormatInt(s.cfg.Seed, 10)+"/requested/"+strconv.Itoa(s.created))).String(),
 		status:    statusPending,
 		productID: prod.id,
-		accountID: *req.AccountID,
+		accountID: accountID,
 		vua:       vuaMobile + "@onemoney",
 		mobile:    vuaMobile,
 		fetchType: prod.fetchType,
@@ -645,6 +656,26 @@ func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []
 	}
 	c.consents = append(c.consents, k)
 	s.indexConsent(k)
+	return k
+}
+
+// requestConsent serves POST /v2/requestconsent: a PENDING consent for the
+// customer behind the VUA (a new customer with one savings account when the
+// mobile is unknown).
+func (s *Sandbox) requestConsent(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req consentRequestFields
+	if msg, ok := decodeBody(body, &req); !ok {
+		s.failCode(w, "InvalidRequest", msg)
+		return
+	}
+	var p problems
+	prod, vuaMobile := req.check(&p)
+	if len(p) > 0 {
+		s.failCode(w, "InvalidRequest", p.String())
+		return
+	}
+	s.mu.Lock()
+	k := s.createConsentLocked(prod, vuaMobile, *req.AccountID)
 	s.mu.Unlock()
 	s.success(w, encodeJSON(map[string]string{"status": statusPending, "consent_handle": k.handle}), "")
 }
@@ -702,8 +733,9 @@ func (s *Sandbox) revokeConsent(w http.ResponseWriter, r *http.Request, body []b
 	}
 }
 
-// fiRequest serves POST /fi/request: a new session whose data is ready at once
-// (DATA_READY webhook). Its envelope has "response":"ok" and no status.
+// fiRequest serves POST /fi/request: a new data fetch session, done after
+// Config.FetchDelay with the configured FIP outcomes (fetch.go), then its DATA
+// webhook. Its envelope has "response":"ok" and no status.
 func (s *Sandbox) fiRequest(w http.ResponseWriter, r *http.Request, body []byte) {
 	var req struct {
 		ConsentID *string `json:"consentId"`
@@ -744,9 +776,7 @@ func (s *Sandbox) fiRequest(w http.ResponseWriter, r *http.Request, body []byte)
 	default:
 		s.created++
 		session = uuid.NewSHA1(idSpace, []byte(k.id+"/session/"+strconv.Itoa(s.created))).String()
-		k.sessionID, k.ready, k.fetchedAt = session, true, s.now()
-		s.bySession[session] = k
-		s.fireDataReady(k)
+		s.startFetchLocked(k, session, s.cfg.FetchDelay)
 	}
 	s.mu.Unlock()
 	switch {
@@ -842,6 +872,15 @@ func (s *Sandbox) fiRequestStatus(w http.ResponseWriter, r *http.Request, body [
 	if !k.fetchedAt.IsZero() {
 		d.DataFetchDate = k.fetchedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 		d.DataExpiry = k.fetchedAt.AddDate(0, 0, 7).UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	f := k.fetch
+	if sid != "" {
+		f = s.sessions[sid] // that session, not necessarily the latest
+	}
+	if f != nil {
+		s.sessionStatus(&d, f)
+		s.success(w, encodeJSON(d), `,"message":"FI request status fetched successfully"`)
+		return
 	}
 	st := "PENDING"
 	if ready {

@@ -14,8 +14,10 @@
 // credential headers (client_id, client_secret, organisationId, appIdentifier;
 // Default* unless configured): /getfibalance, /getfidata (?limit=&offset=,
 // numbers or "true"), /getallfidata, /getalllatestfidata,
-// /v1/accounts/getconsentslist, /v2/requestconsent, /revokeconsent, /fi/request
-// and /consent/firequest/status. Missing or wrong credentials answer 401
+// /v1/accounts/getconsentslist, /v2/requestconsent, /revokeconsent, /fi/request,
+// /consent/firequest/status, and the journey's /v3/requestconsent,
+// /webRedirection/getEncryptedUrl, /webRedirection/decryptUrl,
+// /accountaggregatorlist and /productslist. Missing or wrong credentials answer 401
 // Unauthorized (AuthenticationFailed on the consent list). Bad input always
 // answers a 4xx failure envelope, never a 500; an unknown path answers 404 and a
 // method other than POST 405, both with the failure envelope.
@@ -25,7 +27,49 @@
 // transactions appended since its previous pull, then NoIncrementalData.
 // getallfidata answers a REVOKED consent InvalidRequest ("Consent ID is Revoked
 // with consent type as VIEW"), an EXPIRED one DataIsDeleted, other inactive ones
-// ConsentNotActive, and NoDataAvailable before the data is ready.
+// ConsentNotActive, and NoDataAvailable before the data is ready (getfibalance
+// and getfidata say DataNotAvailable, as seeds 000 and 002 do).
+//
+// # The consent journey
+//
+// /v3/requestconsent creates a PENDING consent (as /v2 does, plus fipID[],
+// redirectUrl and an optional pan) and answers its webRedirectionUrl:
+// /_sandbox/aa/consent?fi=&reqdate=&ecreq= on the sandbox itself
+// (Config.PublicURL, else the request's Host), the request sealed in ecreq.
+// getEncryptedUrl answers the same URL for PENDING handles of one user, with
+// its documented errors (missingConsentInfo FP0021, InvalidRequest,
+// invalid_consent_handle and FP0024, InvalidAA FP0029). The page is plain
+// HTML (no script, no external asset) showing each consent's product,
+// purpose, FI types, data range, frequency, validity and the accounts it may
+// link (the product's FI types at fipID's FIPs), ticked; Approve or Reject
+// POSTs back and answers 303 to the redirect URL with ecres, resdate and fi,
+// which decryptUrl opens: status S (errorcode 0) or F (errorcode 1: rejected),
+// txnid, sessionid, srcref (the handles), userid, redirect. Approval and
+// rejection are transitions (webhooks as below). Redirect URLs must be
+// absolute http(s); Config.RedirectHosts restricts their host.
+// docs/upstream-decisions.md has the wire choices.
+//
+// # Data fetches
+//
+// An approval starts the automatic first fetch, /fi/request another; each is a
+// session that stays PENDING for Config.FetchDelay (DataReadyDelay for the
+// approval's, when set), then fixes each account's FIP outcome (DELIVERED by
+// default; DENIED or TIMEOUT per Config.FetchOutcomes or the admin API, by
+// link reference or FIP id) and fires one DATA event: DATA_READY when any
+// account was delivered (linkRefNumbers[] give each account's READY, DENIED or
+// TIMEOUT), else DATA_DENIED, else SESSION_FAILED; an expired session fires
+// SESSION_EXPIRED without linkRefNumbers. Only delivered accounts' data is
+// served; until one is, the data APIs answer "not available". A new session
+// keeps the data already fetched. /consent/firequest/status reports the
+// consent's latest session (or the one sessionId names): eventStatus PENDING,
+// DATA_READY, DATA_DENIED, TIMEOUT or SESSION_EXPIRED, per-account fiStatus
+// PENDING, DELIVERED, DENIED or TIMEOUT, firstTimeFetch. Seeded consents were
+// fetched before the sandbox started: every account is delivered.
+//
+// /accountaggregatorlist lists onemoney-aa (this sandbox), finvu-aa and an
+// Inactive anumati-aa; /productslist the three products with purpose, FI
+// types, consent types, fetch type, frequency (PERIODIC), data range
+// (consentFrom, consentTo), consentDuration, dataLife and consentMode.
 //
 // # Data
 //
@@ -62,19 +106,32 @@
 //	POST   /_sandbox/consents/{consentHandle}/{action}      approve|reject|pause|resume|revoke|expire
 //	POST   /_sandbox/accounts/{linkReferenceNumber}/transactions
 //	       {"transactions":[{"type":"CREDIT","amount":"10.00","mode":"UPI","narration":"..."}]}
-//	POST   /_sandbox/faults  {"path":"/getfibalance","errorCode":"DataNotAvailable","count":1}
+//	POST   /_sandbox/faults  {"path":"/getfibalance","errorCode":"DataNotAvailable","count":1,"retryAfter":7}
 //	DELETE /_sandbox/faults
+//	GET    /_sandbox/consents/{consentHandle}                  the consent, with its latest fetch
+//	POST   /_sandbox/consents/{consentHandle}/fetch/start      {"delay":"5s"} (optional): a new fetch
+//	POST   /_sandbox/consents/{consentHandle}/fetch/complete   end the pending fetch now (outcomes apply)
+//	POST   /_sandbox/consents/{consentHandle}/fetch/expire     end it with SESSION_EXPIRED
+//	GET    /_sandbox/fetch/outcomes                            {"outcomes":{"HDFC-FIP":"TIMEOUT"}}
+//	POST   /_sandbox/fetch/outcomes  {"key":"<fipId or linkRef>","outcome":"DENIED"} or {"outcomes":{...}}
+//	DELETE /_sandbox/fetch/outcomes
+//	GET    /_sandbox/aa/consent?fi=&reqdate=&ecreq=            the AA page (HTML); POST: its form
+//	POST   /_sandbox/aa/answer  {"url":"<webRedirectionUrl>","decision":"approve","accounts":["<linkRef>"]}
+//	       -> {"redirect":"<redirectUrl>?ecres=..&resdate=..&fi=.."} (accounts omitted: all offered)
 //
 // Stats count every request to a FinPro path, rejected ones included. An
 // illegal transition answers 409, an unknown handle, link reference or action
 // 404, bad input 400. Approval assigns a consent ID, links the customer's
 // accounts whose FI type the product covers (PFM_DASHBOARD: all;
 // LOAN_UNDERWRITING: DEPOSIT; WEALTH_TRACKER: term, recurring, mutual funds) and
-// makes the data ready. Resume returns a consent to ACTIVE. A fault makes the
+// starts the first data fetch. Resume returns a consent to ACTIVE. A fault makes the
 // next count calls of a path fail with that errorCode and its documented HTTP
 // status ("html503": the HTML 503 gateway page); faults apply after the
-// credential check. The same operations exist as methods: Stats, ResetStats,
-// Customers, Consent, Transition, AppendTransactions, InjectFault, ClearFaults.
+// credential check. RateLimitExceeded and html503 faults carry Retry-After:
+// retryAfter seconds (default 1). The same operations exist as methods: Stats,
+// ResetStats, Customers, Consent, Transition, AppendTransactions, InjectFault,
+// InjectRateLimit, ClearFaults, StartFetch, CompleteFetch, ExpireFetch,
+// SetFetchOutcome, FetchOutcomes, ClearFetchOutcomes and AnswerAA.
 //
 // # Webhooks
 //
@@ -82,8 +139,9 @@
 // (CONSENT_APPROVED, _REJECTED with consentId "<NULL>", _PAUSED, _RESUMED,
 // _REVOKED, _EXPIRED) to Config.WebhookURL, signed with HMAC-SHA256 of the exact
 // body under Config.WebhookSecret, lowercase hex, in Config.WebhookHeader
-// (default X-Signature). Approval and /fi/request then send DATA / DATA_READY
-// with linkRefNumbers[]. Delivery is asynchronous, one event at a time in the
+// (default X-Signature). Each data fetch's end sends one DATA event (see Data
+// fetches) with sessionId and linkRefNumbers[] (linkRefNumber, fiStatus,
+// fipName, fipId, maskedAccountNumber). Delivery is asynchronous, one event at a time in the
 // order sent, retried three times with doubling backoff from 100ms on non-2xx or
 // connection errors, from a bounded queue (full: dropped and logged); Close
 // stops it.
@@ -98,9 +156,8 @@
 //     limit: 429 RateLimitExceeded with Retry-After (seconds). Unlimited (0)
 //     still sends the headers, with a limit of 2147483647.
 //   - PageSize: getfidata's page for limit=true (default 100).
-//   - DataReadyDelay: after an approval the data APIs answer "not available"
-//     (DataNotAvailable, NoDataAvailable) until the delay passes, then
-//     DATA_READY fires; /fi/request makes the data ready at once.
+//   - FetchDelay, DataReadyDelay, FetchOutcomes: see Data fetches.
+//   - PublicURL, RedirectHosts: see The consent journey.
 //   - Now: the clock (response timestamps, rate-limit windows, appended
 //     transactions, consents created through requestconsent).
 //

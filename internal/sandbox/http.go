@@ -37,46 +37,54 @@ type apiFunc func(w http.ResponseWriter, r *http.Request, body []byte)
 
 // codeStatus is the HTTP status of each FinPro errorCode (docs/upstream-decisions.md).
 var codeStatus = map[string]int{
-	"InvalidRequest":       http.StatusBadRequest,
-	"InvalidPayload":       http.StatusBadRequest,
-	"InvalidMobileNumber":  http.StatusBadRequest,
-	"InvalidStatus":        http.StatusBadRequest,
-	"InvalidPageNumber":    http.StatusBadRequest,
-	"InvalidPageSize":      http.StatusBadRequest,
-	"InvalidConsentId":     http.StatusBadRequest,
-	"InvalidLinkReference": http.StatusBadRequest,
-	"ConsentNotActive":     http.StatusBadRequest,
-	"DataNotAvailable":     http.StatusBadRequest,
-	"NoDataAvailable":      http.StatusBadRequest,
-	"NoDataFound":          http.StatusBadRequest,
-	"DataIsDeleted":        http.StatusBadRequest,
-	"NoIncrementalData":    http.StatusBadRequest,
-	"Unauthorized":         http.StatusUnauthorized,
-	"AuthenticationFailed": http.StatusUnauthorized,
-	"RateLimitExceeded":    http.StatusTooManyRequests,
-	"InternalError":        http.StatusInternalServerError,
+	"InvalidRequest":         http.StatusBadRequest,
+	"InvalidPayload":         http.StatusBadRequest,
+	"InvalidMobileNumber":    http.StatusBadRequest,
+	"InvalidStatus":          http.StatusBadRequest,
+	"InvalidPageNumber":      http.StatusBadRequest,
+	"InvalidPageSize":        http.StatusBadRequest,
+	"InvalidConsentId":       http.StatusBadRequest,
+	"InvalidLinkReference":   http.StatusBadRequest,
+	"ConsentNotActive":       http.StatusBadRequest,
+	"DataNotAvailable":       http.StatusBadRequest,
+	"NoDataAvailable":        http.StatusBadRequest,
+	"NoDataFound":            http.StatusBadRequest,
+	"DataIsDeleted":          http.StatusBadRequest,
+	"NoIncrementalData":      http.StatusBadRequest,
+	"Unauthorized":           http.StatusUnauthorized,
+	"AuthenticationFailed":   http.StatusUnauthorized,
+	"RateLimitExceeded":      http.StatusTooManyRequests,
+	"InternalError":          http.StatusInternalServerError,
+	"missingConsentInfo":     http.StatusBadRequest,
+	"invalid_consent_handle": http.StatusBadRequest,
+	"FP0024":                 http.StatusBadRequest,
+	"InvalidAA":              http.StatusBadRequest,
 }
 
 // codeMessage is the default errorMsg of each errorCode (from the seed pages).
 var codeMessage = map[string]string{
-	"InvalidRequest":       "Invalid request",
-	"InvalidPayload":       "Either consentID or accountID must be provided",
-	"InvalidMobileNumber":  "Mobile number must be 10 digits",
-	"InvalidStatus":        "Invalid status",
-	"InvalidPageNumber":    "Invalid page number",
-	"InvalidPageSize":      "Invalid page size",
-	"InvalidConsentId":     "Consent ID does not exist",
-	"InvalidLinkReference": "Link Reference Number does not exist",
-	"ConsentNotActive":     "Consent is not in active state",
-	"DataNotAvailable":     "Data not available",
-	"NoDataAvailable":      "Data is not available for the given consent",
-	"NoDataFound":          "Data is not available",
-	"DataIsDeleted":        "Data is deleted for this consent",
-	"NoIncrementalData":    "No new data available",
-	"Unauthorized":         "Invalid credentials",
-	"AuthenticationFailed": "Invalid credentials",
-	"RateLimitExceeded":    "Too many requests",
-	"InternalError":        "Internal Server Error",
+	"InvalidRequest":         "Invalid request",
+	"InvalidPayload":         "Either consentID or accountID must be provided",
+	"InvalidMobileNumber":    "Mobile number must be 10 digits",
+	"InvalidStatus":          "Invalid status",
+	"InvalidPageNumber":      "Invalid page number",
+	"InvalidPageSize":        "Invalid page size",
+	"InvalidConsentId":       "Consent ID does not exist",
+	"InvalidLinkReference":   "Link Reference Number does not exist",
+	"ConsentNotActive":       "Consent is not in active state",
+	"DataNotAvailable":       "Data not available",
+	"NoDataAvailable":        "Data is not available for the given consent",
+	"NoDataFound":            "Data is not available",
+	"DataIsDeleted":          "Data is deleted for this consent",
+	"NoIncrementalData":      "No new data available",
+	"Unauthorized":           "Invalid credentials",
+	"AuthenticationFailed":   "Invalid credentials",
+	"RateLimitExceeded":      "Too many requests",
+	"InternalError":          "Internal Server Error",
+	"missingConsentInfo":     "FP0021: consentHandle is required",
+	"invalid_consent_handle": "FP0024: invalid consent handle",
+	"FP0024":                 "FP0024: consent handles belong to different users",
+	"InvalidAA":              "FP0029: the AA of userid is not in the registry",
 }
 
 // html503 is the gateway page FinPro's load balancer answers when overloaded.
@@ -93,6 +101,11 @@ func (s *Sandbox) routes() http.Handler {
 		pathRevoke:        s.revokeConsent,
 		pathFIRequest:     s.fiRequest,
 		pathFIRequestStat: s.fiRequestStatus,
+		pathRequestV3:     s.requestConsentV3,
+		pathEncryptedURL:  s.encryptedURL,
+		pathDecryptURL:    s.decryptURL,
+		pathAAList:        s.aaList,
+		pathProducts:      s.productsList,
 	}
 	for p := range api {
 		s.calls[p] = new(atomic.Int64)
@@ -155,7 +168,7 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 		}
 	}
 	if p := s.cfg.ErrorPercent; p > 0 && int(splitmix(uint64(s.cfg.Seed)^s.reqCount.Add(1))%100) < p {
-		writeHTML503(w)
+		writeHTML503(w, "1")
 		return
 	}
 	if !s.authorised(r) {
@@ -210,9 +223,9 @@ func header(h http.Header, name string) string {
 	return ""
 }
 
-func writeHTML503(w http.ResponseWriter) {
+func writeHTML503(w http.ResponseWriter, retryAfter string) {
 	w.Header().Set("Content-Type", "text/html")
-	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Retry-After", retryAfter)
 	w.WriteHeader(http.StatusServiceUnavailable)
 	io.WriteString(w, html503)
 }

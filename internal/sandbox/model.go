@@ -229,6 +229,17 @@ type consent struct {
 	fetchedAt time.Time
 	pulled    bool           // getalllatestfidata has served this consent
 	delivered map[string]int // PERIODIC: transactions served per link reference
+
+	// Data fetch sessions (fetch.go). got is nil for consents fetched before
+	// sessions (seeded ones: every account's data is held).
+	fetch   *fetchSession   // the latest
+	fetches int             // sessions started
+	got     map[string]bool // link references whose data the FIU holds
+
+	// The v3 journey (journey.go): the FIPs the request named and the
+	// accounts the user picked at the AA page (nil: every eligible one).
+	fipIDs []string
+	picked map[string]bool
 }
 
 // dataReady reports whether the consent's data has been fetched by now.

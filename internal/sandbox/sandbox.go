@@ -2,8 +2,12 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,10 +43,26 @@ type Config struct {
 	PageSize     int           // getfidata page size for limit=true (default 100)
 	MaxBodyBytes int64         // request body limit (default 1 MiB)
 
-	// DataReadyDelay is how long after an approval the data APIs keep answering
-	// "not available" (default 0: data is ready at approval). /fi/request makes
-	// the data ready at once.
+	// FetchDelay is how long a data fetch (an approval's automatic first
+	// fetch and each /fi/request) takes before its FIPs' outcomes are known,
+	// its data readable and its DATA webhook sent (default 0: at once).
+	FetchDelay time.Duration
+	// DataReadyDelay, when set, is the approval fetch's delay instead of
+	// FetchDelay (kept for tests written before FetchDelay).
 	DataReadyDelay time.Duration
+	// FetchOutcomes are the FIPs' answers to data fetches, by link reference
+	// number or FIP id: DELIVERED (the default), DENIED or TIMEOUT. The admin
+	// API changes them at run time.
+	FetchOutcomes map[string]string
+
+	// PublicURL is the sandbox's base URL as a browser reaches it, for the
+	// AA consent page's links (default: the scheme and Host of the FinPro
+	// request that asked for the link).
+	PublicURL string
+	// RedirectHosts, when set, are the only hosts redirect URLs may point to
+	// (FinPro accepts only the domain registered with MoneyOne); empty allows
+	// any http(s) URL.
+	RedirectHosts []string
 
 	WebhookURL    string // where lifecycle transitions POST events; empty = none
 	WebhookSecret string // HMAC-SHA256 key
@@ -87,6 +107,11 @@ type Sandbox struct {
 	reqCount atomic.Uint64            // drives the deterministic error rate
 
 	limits sync.Map // client_id -> *window
+
+	// Data fetches and the AA journey, under mu.
+	sessions    map[string]*fetchSession
+	outcomes    map[string]string
+	redirectKey []byte // AES-256 key of the redirect parameters
 
 	faultMu sync.Mutex
 	faults  map[string]*fault
@@ -137,6 +162,22 @@ func New(cfg Config) (*Sandbox, error) {
 		byLinkRef:   map[string]*account{},
 		calls:       map[string]*atomic.Int64{},
 		faults:      map[string]*fault{},
+		sessions:    map[string]*fetchSession{},
+		outcomes:    map[string]string{},
+		redirectKey: make([]byte, 32),
+	}
+	rand.Read(s.redirectKey)
+	for key, o := range cfg.FetchOutcomes {
+		if o = strings.ToUpper(strings.TrimSpace(o)); !validOutcome[o] || strings.TrimSpace(key) == "" {
+			return nil, fmt.Errorf("sandbox: fetch outcome %q=%q: want DELIVERED, DENIED or TIMEOUT", key, o)
+		}
+		s.outcomes[strings.TrimSpace(key)] = o
+	}
+	if cfg.PublicURL != "" {
+		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("sandbox: PublicURL %q is not an absolute http(s) URL", cfg.PublicURL)
+		}
+		s.cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, c := range seedData(cfg.Seed, cfg.Scale) {
