@@ -48,7 +48,8 @@ type Config struct {
 	// ComplexityLimit rejects operations above this complexity with
 	// COMPLEXITY_LIMIT_EXCEEDED; 0 disables the check.
 	ComplexityLimit int
-	// MaxBodyBytes bounds a POST body (default 1 MiB).
+	// MaxBodyBytes, when positive, bounds a POST body (the HTTP middleware in
+	// front usually does, with 413).
 	MaxBodyBytes int64
 	// QueryCacheSize is the parsed-query LRU size (default 1000).
 	QueryCacheSize int

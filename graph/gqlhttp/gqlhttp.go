@@ -51,20 +51,20 @@ import (
 
 // Media types of requests and answers.
 const (
-	MediaJSON             = "application/json"
-	MediaGraphQLResponse  = "application/graphql-response+json"
-	MediaMultipartMixed   = "multipart/mixed"
-	multipartBoundary     = "-"
-	multipartContentType  = `multipart/mixed; boundary="` + multipartBoundary + `"; deferSpec=20220824`
-	partHeader            = "\r\n--" + multipartBoundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-	multipartClose        = "\r\n--" + multipartBoundary + "--\r\n"
-	defaultMaxRequestSize = 1 << 20
+	MediaJSON            = "application/json"
+	MediaGraphQLResponse = "application/graphql-response+json"
+	MediaMultipartMixed  = "multipart/mixed"
+	multipartBoundary    = "-"
+	multipartContentType = `multipart/mixed; boundary="` + multipartBoundary + `"; deferSpec=20220824`
+	partHeader           = "\r\n--" + multipartBoundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+	multipartClose       = "\r\n--" + multipartBoundary + "--\r\n"
 )
 
 // Transport is a gqlgen transport for GraphQL over HTTP GET and POST.
 type Transport struct {
-	// MaxBodyBytes bounds a POST body (default 1 MiB). The HTTP middleware
-	// in front (internal/guard) usually refuses larger bodies first, with 413.
+	// MaxBodyBytes, when positive, bounds a POST body. Zero reads any size:
+	// the HTTP middleware in front (internal/guard) bounds bodies with 413
+	// before they reach the transport.
 	MaxBodyBytes int64
 	// Subscriptions, when set, serves subscription operations over HTTP; nil
 	// refuses them with a request error naming the websocket.
@@ -184,16 +184,16 @@ func (t Transport) readParams(r *http.Request) (*graphql.RawParams, error) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != MediaJSON {
 		return nil, apierr.BadInput("Content-Type must be application/json")
 	}
-	limit := t.MaxBodyBytes
-	if limit <= 0 {
-		limit = defaultMaxRequestSize
+	var src io.Reader = r.Body
+	if t.MaxBodyBytes > 0 {
+		src = io.LimitReader(r.Body, t.MaxBodyBytes+1)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := io.ReadAll(src)
 	switch {
 	case err != nil:
 		return nil, apierr.BadInput("could not read the request body")
-	case int64(len(body)) > limit:
-		return nil, apierr.BadInput("the request body is larger than %d bytes", limit)
+	case t.MaxBodyBytes > 0 && int64(len(body)) > t.MaxBodyBytes:
+		return nil, apierr.BadInput("the request body is larger than %d bytes", t.MaxBodyBytes)
 	}
 	return paramsFromJSON(body)
 }
