@@ -47,6 +47,7 @@ var idempotent = map[string]bool{
 	pathFIData:          true,
 	pathAllFIData:       true,
 	pathConsents:        true,
+	pathConsentsV3:      true,
 	pathFIRequestStatus: true,
 	pathDecryptURL:      true,
 	pathAAList:          true,
@@ -54,7 +55,7 @@ var idempotent = map[string]bool{
 }
 
 var allPaths = []string{
-	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents,
+	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents, pathConsentsV3,
 	pathRequestConsent, pathRevokeConsent, pathFIRequest, pathFIRequestStatus,
 	pathRequestConsentV3, pathEncryptedURL, pathDecryptURL, pathAAList, pathProducts,
 }
