@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +39,9 @@ type config struct {
 
 	WebhookSecret string
 	WebhookHeader string
+	// NodeIDSecret seals the global IDs that would reveal personal data
+	// (NODE_ID_SECRET; see nodeIDSecret for the default).
+	NodeIDSecret string
 
 	JWTHS256Secret   string
 	JWTJWKSURL       string
@@ -158,6 +162,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.WebhookSecret = getenv("FINPRO_WEBHOOK_SECRET")
 	c.Tracing = tracingEnabled(getenv)
 	c.JWTHS256Secret = getenv("JWT_HS256_SECRET")
+	c.NodeIDSecret = getenv("NODE_ID_SECRET")
 
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", *level))
@@ -286,6 +291,9 @@ func (c *config) jwtDefaults() []error {
 	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < 32 {
 		errs = append(errs, errors.New("JWT_HS256_SECRET: want at least 32 bytes"))
 	}
+	if c.NodeIDSecret != "" && len(c.NodeIDSecret) < 32 {
+		errs = append(errs, errors.New("NODE_ID_SECRET: want at least 32 bytes"))
+	}
 	if c.JWTIssuer == "" {
 		errs = append(errs, errors.New("JWT_ISSUER is required"))
 	}
@@ -339,4 +347,17 @@ func (c *config) fetchCooldown() time.Duration {
 		return -1
 	}
 	return c.FIRequestCooldown
+}
+
+// nodeIDSecret is the key that seals global IDs (relay.NewSealer).
+// NODE_ID_SECRET when set; else derived from the FinPro client secret, which
+// every replica of a deployment shares and which outlives restarts, so sealed
+// IDs held in client caches keep working. Rotating the client secret without
+// setting NODE_ID_SECRET changes those IDs: clients then refetch from the root.
+func (c *config) nodeIDSecret() []byte {
+	if c.NodeIDSecret != "" {
+		return []byte(c.NodeIDSecret)
+	}
+	sum := sha256.Sum256([]byte("finpro-bff node ids\x00" + c.Finpro.ClientSecret))
+	return sum[:]
 }

@@ -394,6 +394,9 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 
+		NodeIDSecret:  cfg.nodeIDSecret(),
+		FetchCooldown: cfg.fetchCooldown(),
+
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
@@ -238,6 +237,28 @@ const pageQuery = `query($mobile: String!, $product: ID!, $id: ID!, $first: Int,
   }
 }`
 
+// accountID returns the global ID of the demo customer's account with link, as
+// Customer.accounts lists it.
+func (e *env) accountID(t *testing.T, link string) string {
+	t.Helper()
+	var got struct {
+		Customer struct {
+			Accounts []struct {
+				ID                  string `json:"id"`
+				LinkReferenceNumber string `json:"linkReferenceNumber"`
+			} `json:"accounts"`
+		} `json:"customer"`
+	}
+	mustData(t, e.post(t, `query($mobile: String!, $product: ID!) { customer(mobileNumber: $mobile, productID: $product) { accounts { id linkReferenceNumber } } }`, demoVars()), &got)
+	for _, a := range got.Customer.Accounts {
+		if a.LinkReferenceNumber == link {
+			return a.ID
+		}
+	}
+	t.Fatalf("the demo customer has no account %s", link)
+	return ""
+}
+
 // transactionsPage fetches one page of one account's transactions.
 func (e *env) transactionsPage(t *testing.T, link string, args map[string]any) txnConnJSON {
 	t.Helper()
@@ -245,7 +266,7 @@ func (e *env) transactionsPage(t *testing.T, link string, args map[string]any) t
 	for k, v := range args {
 		vars[k] = v
 	}
-	vars["id"] = fitype.AccountID(link)
+	vars["id"] = e.accountID(t, link)
 	var got struct {
 		Customer struct {
 			Account struct {

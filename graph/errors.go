@@ -129,6 +129,11 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if p.retryAfter > 0 {
 			out.Extensions["retryAfterSeconds"] = p.retryAfter
 		}
+		for k, v := range apierr.ExtensionsOf(err) {
+			if _, taken := out.Extensions[k]; !taken {
+				out.Extensions[k] = v
+			}
+		}
 		return out
 	}
 }

@@ -71,14 +71,15 @@ func upstreamHolders(t *testing.T, e *env) (map[string][]finpro.Holder, map[stri
 // holderFromFinpro is what the API shows of h: in the clear, or masked.
 func holderFromFinpro(h finpro.Holder, clear bool) holderJSON {
 	m := &model.Holder{
-		Name: h.Name, Dob: model.DatePtr(h.DOB), Mobile: model.StringPtr(h.Mobile), Nominee: model.StringPtr(h.Nominee),
+		Name: h.Name, Dob: model.DatePtr(h.DOB), Mobile: model.StringPtr(h.Mobile),
 		Landline: model.StringPtr(h.Landline), Address: model.StringPtr(h.Address), Email: model.StringPtr(h.Email),
 		Pan: model.StringPtr(h.PAN), CkycCompliant: h.CKYCCompliant,
 	}
 	if !clear {
 		fitype.MaskHolder(m)
 	}
-	out := holderJSON{Name: m.Name, Mobile: m.Mobile, Nominee: m.Nominee, Landline: m.Landline,
+	// The schema's NomineeStatus spells FinPro's NOT-REGISTERED with an underscore.
+	out := holderJSON{Name: m.Name, Mobile: m.Mobile, Nominee: model.StringPtr(strings.ReplaceAll(strings.ToUpper(h.Nominee), "-", "_")), Landline: m.Landline,
 		Address: m.Address, Email: m.Email, Pan: m.Pan, CkycCompliant: m.CkycCompliant}
 	if m.Dob != nil {
 		s := h.DOB
