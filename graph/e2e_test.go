@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -414,7 +413,8 @@ func TestLatestTransactions(t *testing.T) {
 			args := map[string]any{"last": tc.last}
 			if tc.after != -1 {
 				lo := len(want) + tc.after // tc.after counts from the end
-				args["after"] = relay.EncodeCursor(tc.link, lo)
+				tail := e.transactionsPage(t, tc.link, map[string]any{"last": -tc.after})
+				args["after"] = tail.Edges[0].Cursor // the cursor of row lo
 				want = want[lo+1:]
 			}
 			want = want[max(0, len(want)-tc.last):]
@@ -500,11 +500,13 @@ func TestSyncIncrementalData(t *testing.T) {
 	if periodic.ConsentID == "" {
 		t.Fatal("demo customer has no ACTIVE PERIODIC consent")
 	}
-	const q = `mutation($c: ID!, $k: String!) { syncIncrementalData(consentID: $c, idempotencyKey: $k) {
-	  consentID idempotencyKey replayed accounts { linkReferenceNumber transactions { txnId amount currentBalance } } } }`
+	const q = `mutation($c: ID!, $k: String!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: $k}) {
+	  consent { consentID } idempotencyKey replayed accounts { linkReferenceNumber transactions { txnId amount currentBalance } } } }`
 	type payload struct {
 		Sync struct {
-			ConsentID      string `json:"consentID"`
+			Consent struct {
+				ConsentID string `json:"consentID"`
+			} `json:"consent"`
 			IdempotencyKey string `json:"idempotencyKey"`
 			Replayed       bool   `json:"replayed"`
 			Accounts       []struct {

@@ -174,7 +174,7 @@ func TestWrongCredentials(t *testing.T) {
 	r := e.post(t, opConsents, map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID})
 	checkOneError(t, r, "UPSTREAM_UNAVAILABLE", "AuthenticationFailed")
 
-	const sync = `mutation($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "x") { replayed } }`
+	const sync = `mutation($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: "x"}) { replayed } }`
 	r = e.post(t, sync, map[string]any{"c": activeConsents(e.demo(t))[0].ConsentID})
 	checkOneError(t, r, "UPSTREAM_UNAVAILABLE", "Unauthorized")
 }
@@ -191,7 +191,7 @@ func TestNoIncrementalData(t *testing.T) {
 			Accounts []any `json:"accounts"`
 		} `json:"syncIncrementalData"`
 	}
-	const q = `mutation($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "nothing-new") { replayed accounts { fiType } } }`
+	const q = `mutation($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: "nothing-new"}) { replayed accounts { fiType } } }`
 	mustData(t, e.post(t, q, map[string]any{"c": activeConsents(e.demo(t))[0].ConsentID}), &got)
 	if got.Sync.Replayed || got.Sync.Accounts == nil || len(got.Sync.Accounts) != 0 {
 		t.Errorf("sync = %+v, want an empty, fresh result", got.Sync)

@@ -1866,7 +1866,7 @@ type Holder {
 }
 
 """
-The kind of a transaction (the ReBIT deposit and term/recurring deposit schemas).
+The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
 """
 enum TransactionType {
   "Money in."
@@ -1883,6 +1883,10 @@ enum TransactionType {
   INSTALLMENT
   "A deposit's closing."
   CLOSING
+  "Units bought (mutual funds)."
+  BUY
+  "Units sold or redeemed (mutual funds)."
+  SELL
   "Another kind the FIP names OTHERS."
   OTHERS
   "A kind this version of the API does not know."

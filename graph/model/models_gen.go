@@ -1056,7 +1056,7 @@ func (e TransactionMode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The kind of a transaction (the ReBIT deposit and term/recurring deposit schemas).
+// The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
 type TransactionType string
 
 const (
@@ -1074,6 +1074,10 @@ const (
 	TransactionTypeInstallment TransactionType = "INSTALLMENT"
 	// A deposit's closing.
 	TransactionTypeClosing TransactionType = "CLOSING"
+	// Units bought (mutual funds).
+	TransactionTypeBuy TransactionType = "BUY"
+	// Units sold or redeemed (mutual funds).
+	TransactionTypeSell TransactionType = "SELL"
 	// Another kind the FIP names OTHERS.
 	TransactionTypeOthers TransactionType = "OTHERS"
 	// A kind this version of the API does not know.
@@ -1088,13 +1092,15 @@ var AllTransactionType = []TransactionType{
 	TransactionTypeTds,
 	TransactionTypeInstallment,
 	TransactionTypeClosing,
+	TransactionTypeBuy,
+	TransactionTypeSell,
 	TransactionTypeOthers,
 	TransactionTypeUnknown,
 }
 
 func (e TransactionType) IsValid() bool {
 	switch e {
-	case TransactionTypeCredit, TransactionTypeDebit, TransactionTypeOpening, TransactionTypeInterest, TransactionTypeTds, TransactionTypeInstallment, TransactionTypeClosing, TransactionTypeOthers, TransactionTypeUnknown:
+	case TransactionTypeCredit, TransactionTypeDebit, TransactionTypeOpening, TransactionTypeInterest, TransactionTypeTds, TransactionTypeInstallment, TransactionTypeClosing, TransactionTypeBuy, TransactionTypeSell, TransactionTypeOthers, TransactionTypeUnknown:
 		return true
 	}
 	return false
