@@ -45,7 +45,7 @@ const (
 	otherMobile  = "9123456780"
 	demoMobile   = sandbox.DemoMobile
 	demoProduct  = sandbox.DemoProductID
-	complexFirst = 25 // consents(first: complexFirst) is exactly at the complexity limit
+	complexFirst = 25 // consents(first: complexFirst) is exactly at the cost limit
 )
 
 var testSecret = strings.Repeat("s3cr3t-", 6)
@@ -63,7 +63,7 @@ func costOf(t *testing.T, q string) int {
 	if errs != nil {
 		t.Fatalf("LoadQuery(%q): %v", q, errs)
 	}
-	return guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{}).Complexity
+	return guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{}).Cost
 }
 
 type prodServer struct {
@@ -87,7 +87,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 		"GRAPHQL_MAX_DEPTH":      fmt.Sprint(testMaxDepth),
 		"GRAPHQL_MAX_ALIASES":    fmt.Sprint(testMaxAlias),
 		"GRAPHQL_MAX_BODY_BYTES": fmt.Sprint(testMaxBody),
-		"GRAPHQL_MAX_COMPLEXITY": fmt.Sprint(costOf(t, complexityQuery(complexFirst))),
+		"GRAPHQL_MAX_COST":       fmt.Sprint(costOf(t, complexityQuery(complexFirst))),
 		"RATE_LIMIT_PER_SECOND":  "1",
 		"RATE_LIMIT_BURST":       "20",
 	}

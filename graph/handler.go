@@ -46,9 +46,6 @@ type Config struct {
 	// protection, trusted documents and rate limits (internal/guard) go here,
 	// so a trusted document is checked before APQ could register it.
 	Extensions []graphql.HandlerExtension
-	// ComplexityLimit rejects operations above this complexity with
-	// COMPLEXITY_LIMIT_EXCEEDED; 0 disables the check.
-	ComplexityLimit int
 	// MaxBodyBytes, when positive, bounds a POST body (the HTTP middleware in
 	// front usually does, with 413).
 	MaxBodyBytes int64
@@ -228,9 +225,6 @@ func NewHandler(cfg Config) *handler.Server {
 		srv.Use(ext)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	if cfg.ComplexityLimit > 0 {
-		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	}
 	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver, counts: loaders.NewCounts(loaders.CountsOptions{})})
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))

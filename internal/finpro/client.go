@@ -330,6 +330,9 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrRateLimited, Class: "rate_limit_hold"})
 			return nil, heldError(ep, left)
 		}
+		if err := spend(ctx, ep); err != nil {
+			return nil, err
+		}
 		probe, ok := br.allow(c.now())
 		if !ok {
 			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrUnavailable, Class: "breaker_open"})
