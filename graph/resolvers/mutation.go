@@ -150,4 +150,3 @@ func (r *mutationResolver) SyncIncrementalData(ctx context.Context, in model.Syn
 		ClientMutationID: in.ClientMutationID,
 	}, nil
 }
-
