@@ -103,7 +103,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		c        config
 		errs     []error
 		level    = fs.String("log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
-		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed on websockets (env ALLOWED_ORIGINS)")
+		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to call /graphql (CORS) and open its websocket (env ALLOWED_ORIGINS)")
 		latency  = fs.String("sandbox-latency", env("SANDBOX_LATENCY", "0s"), "added latency of every sandbox FinPro call (env SANDBOX_LATENCY)")
 		seed     = fs.String("sandbox-seed", env("SANDBOX_SEED", "1"), "seed of the sandbox's demo data (env SANDBOX_SEED)")
 		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
@@ -115,7 +115,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
-	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
 	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
@@ -228,6 +228,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		c.SandboxSeed = v
 	}
 
+	if c.Addr == "" {
+		// The sandbox has an unauthenticated admin API and mints tokens with
+		// a dev secret: off this machine only when ADDR says so.
+		c.Addr = ":8080"
+		if c.sandboxMode() {
+			c.Addr = "127.0.0.1:8080"
+		}
+	}
 	errs = append(errs, c.jwtDefaults()...)
 	if !c.sandboxMode() {
 		var missing []string
