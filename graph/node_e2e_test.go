@@ -34,8 +34,12 @@ func normalPath(t *testing.T, e *env) objects {
 						Accounts      []struct {
 							ID                  string
 							LinkReferenceNumber string
-							First               struct{ Edges []struct{ Node struct{ ID, TxnID string } } }
-							Last                struct{ Edges []struct{ Node struct{ ID, TxnID string } } }
+							First               struct {
+								Edges []struct{ Node struct{ ID, TxnID string } }
+							}
+							Last struct {
+								Edges []struct{ Node struct{ ID, TxnID string } }
+							}
 						}
 					}
 				}
