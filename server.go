@@ -32,6 +32,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -74,6 +75,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed; asking for it is no failure
+		}
 		fmt.Fprintf(os.Stderr, "finpro-bff: %v\n", err)
 		os.Exit(1)
 	}
@@ -210,7 +214,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
 		ready.Store(true)
-		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
+		printBanner(stdout, ln.Addr(), base)
 		if cfg.sandboxMode() {
 			printExposure(stdout, logger, ln.Addr(), "ADDR=:8080")
 			printDevTokens(stdout, cfg)
@@ -326,6 +330,21 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	}, func() {})
 }
 
+// printBanner says where the BFF really listens (all interfaces or one
+// address), the URLs to use, and whether the playground bundle is embedded.
+func printBanner(stdout io.Writer, a net.Addr, base string) {
+	where := a.String()
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		where = fmt.Sprintf("port %d on every interface", tcp.Port)
+	}
+	fmt.Fprintf(stdout, "finpro-bff listening on %s\n  GraphQL     %s/graphql\n", where, base)
+	if playground.Built() {
+		fmt.Fprintf(stdout, "  playground  %s%s\n", base, playground.Prefix)
+	} else {
+		fmt.Fprintf(stdout, "  playground  not built: run `make playground` and rebuild\n")
+	}
+}
+
 // printExposure says whom a sandbox listener is reachable by: its admin API
 // approves and revokes consents without authentication and its tokens are
 // signed with a dev secret, so off-loopback is a choice to be told about.
@@ -334,7 +353,7 @@ func printExposure(stdout io.Writer, logger *slog.Logger, a net.Addr, expose str
 		fmt.Fprintf(stdout, "sandbox mode: listening on loopback only; set %s to accept other machines\n", expose)
 		return
 	}
-	fmt.Fprintf(stdout, "sandbox mode: listening on %s, reachable from other machines: anyone who can reach it can approve consents and mint tokens\n", a)
+	fmt.Fprintf(stdout, "sandbox mode: listening beyond loopback (%s): anyone who can reach it can approve consents and mint tokens\n", a)
 	logger.Warn("sandbox mode on a non-loopback address", "addr", a.String())
 }
 
