@@ -448,6 +448,9 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		ExposeHeaders: []string{"Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-Id"},
 	})
 	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
+	// The SDL for codegen (introspection is off outside sandbox mode): for
+	// callers with a valid token, whatever its scopes.
+	mux.Handle("/graphql/schema.graphql", crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler())))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
 	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})

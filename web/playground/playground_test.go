@@ -196,7 +196,7 @@ func TestCSPIsStrict(t *testing.T) {
 // TestExamplesValidate checks every example against the golden SDL, so a
 // schema change that breaks one fails here rather than in a browser.
 func TestExamplesValidate(t *testing.T) {
-	sdl, err := os.ReadFile("../../graph/testdata/schema.graphql")
+	sdl, err := os.ReadFile("../../schema.graphql")
 	if err != nil {
 		t.Fatalf("read golden schema: %v", err)
 	}
