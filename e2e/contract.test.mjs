@@ -8,7 +8,7 @@ import { ApolloClient, InMemoryCache, HttpLink, gql as tag } from "@apollo/clien
 import { Client as UrqlClient, fetchExchange } from "@urql/core";
 import { cacheExchange as graphcache } from "@urql/exchange-graphcache";
 import {
-  baseURL, tokenMe, product, gql, gqlRaw, fault, transition, newPendingConsent, within,
+  baseURL, tokenMe, product, gql, gqlRaw, fault, transition, newPendingConsent, within, documents,
 } from "./lib.mjs";
 
 let possibleTypes;
@@ -43,27 +43,9 @@ after(() => {
   for (const c of clients) c.stop?.();
 });
 
-const SHARED = `
-  query SharedAccount {
-    me(productID: "PFM_DASHBOARD") {
-      id
-      consents(status: [ACTIVE], first: 10) {
-        edges {
-          node {
-            id
-            consentHandle
-            fetchType
-            accounts {
-              id
-              linkReferenceNumber
-              consent { id consentHandle fetchType }
-              balance { amount currency }
-            }
-          }
-        }
-      }
-    }
-  }`;
+// The documents, shared with codegen.test.mjs, which type-checks them.
+const docs = documents("./codegen/documents/contract.graphql");
+const SHARED = docs.SharedAccount;
 
 // strip removes __typename, which caches add, so a cached answer compares
 // with a direct one.
@@ -130,13 +112,13 @@ test("Apollo: a mutation's payload updates the cached consent", async () => {
   clients.push(client);
   const handle = await newPendingConsent();
   await transition(handle, "approve");
-  const LIST = tag`query Active { me(productID: "PFM_DASHBOARD") { id consents(status: [ACTIVE], first: 50) { edges { node { id consentHandle status } } } } }`;
+  const LIST = tag(docs.Active);
   const { data } = await client.query({ query: LIST });
   const node = data.me.consents.edges.map((e) => e.node).find((c) => c.consentHandle === handle);
   assert.ok(node, "the approved consent is not listed as ACTIVE");
 
   const res = await client.mutate({
-    mutation: tag`mutation Revoke($input: RevokeConsentInput!) { revokeConsent(input: $input) { clientMutationId consent { id status } } }`,
+    mutation: tag(docs.Revoke),
     variables: { input: { id: node.id, clientMutationId: "m1" } },
   });
   assert.equal(res.errors, undefined);
@@ -153,19 +135,7 @@ test("Apollo: a mutation's payload updates the cached consent", async () => {
 test("Apollo: a @defer'red dashboard arrives in two parts", async () => {
   const client = apollo();
   clients.push(client);
-  const DEFERRED = tag`
-    query DeferredDashboard {
-      me(productID: "PFM_DASHBOARD") {
-        id
-        accounts {
-          id
-          balance { amount currency }
-          ... @defer(label: "transactions") {
-            transactions(last: 5) { edges { node { id txnId amount } } }
-          }
-        }
-      }
-    }`;
+  const DEFERRED = tag(docs.DeferredDashboard);
   const results = [];
   await within(20000, "the deferred dashboard", new Promise((resolve, reject) => {
     const sub = client.watchQuery({ query: DEFERRED, fetchPolicy: "network-only" }).subscribe({
@@ -198,14 +168,7 @@ test("Apollo: a @defer'red dashboard arrives in two parts", async () => {
 test("Apollo: one failing FinPro call leaves the rest of the dashboard", async () => {
   const client = apollo();
   clients.push(client);
-  const DASH = tag`
-    query Dashboard {
-      me(productID: "PFM_DASHBOARD") {
-        id
-        totalBalance { amount currency }
-        accounts { id maskedAccountNumber balance { amount } transactions(first: 3) { edges { node { id } } } }
-      }
-    }`;
+  const DASH = tag(docs.Dashboard);
   await fault("/getfibalance", "DataNotAvailable", 1);
   const { data, errors } = await client.query({ query: DASH });
   assert.ok(data?.me, "the dashboard is blank");

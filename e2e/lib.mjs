@@ -1,6 +1,8 @@
 // Shared helpers for the e2e tests: the server under test comes from the
 // environment run.sh sets (BFF_URL, BFF_TOKEN_ANY, BFF_TOKEN_ME).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Kind, parse, print, visit } from "graphql";
 
 /** The BFF's base URL, e.g. http://127.0.0.1:41234. */
 export const baseURL = required("BFF_URL").replace(/\/$/, "");
@@ -111,4 +113,33 @@ export function within(ms, what, promise) {
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads the named operations of a .graphql file (relative to e2e/), each
+ * with the fragments it spreads, as the sources a client sends: the same
+ * documents codegen.test.mjs type-checks.
+ */
+export function documents(file) {
+  const doc = parse(readFileSync(new URL(file, import.meta.url), "utf8"));
+  const fragments = new Map();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const out = {};
+  for (const op of doc.definitions) {
+    if (op.kind !== Kind.OPERATION_DEFINITION) continue;
+    const needed = new Map();
+    const walk = (node) =>
+      visit(node, {
+        FragmentSpread(s) {
+          const f = fragments.get(s.name.value);
+          if (f && !needed.has(f.name.value)) {
+            needed.set(f.name.value, f);
+            walk(f);
+          }
+        },
+      });
+    walk(op);
+    out[op.name.value] = print({ kind: Kind.DOCUMENT, definitions: [op, ...needed.values()] });
+  }
+  return out;
 }

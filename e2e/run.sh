@@ -3,7 +3,8 @@
 # frontends use: Apollo Client and graphql-ws (apollo.test.mjs), Apollo's and
 # urql's normalised caches, @defer, mutations and partial results
 # (contract.test.mjs), the graphql-http audit suite (audit.test.mjs),
-# relay-compiler and relay-runtime (relay.test.mjs), the GraphiQL playground
+# relay-compiler and relay-runtime (relay.test.mjs), graphql-codegen and tsc
+# on the served SDL (codegen.test.mjs), the GraphiQL playground
 # in headless Chromium (browser.test.mjs) and a page on another origin
 # (crossorigin.test.mjs). Run from anywhere: bash e2e/run.sh
 #
@@ -102,7 +103,8 @@ export BFF_TOKEN_ANY BFF_TOKEN_ME
 step "running the tests"
 status=0
 (cd e2e && node --test --test-concurrency=1 --test-reporter=spec \
-	apollo.test.mjs contract.test.mjs audit.test.mjs relay.test.mjs browser.test.mjs crossorigin.test.mjs) || status=$?
+	apollo.test.mjs contract.test.mjs audit.test.mjs relay.test.mjs codegen.test.mjs \
+	browser.test.mjs crossorigin.test.mjs) || status=$?
 if [ "$status" != 0 ]; then
 	echo "e2e: FAILED; the BFF's log:" >&2
 	tail -n 50 "$tmp/stderr" >&2
