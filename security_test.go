@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
@@ -29,6 +27,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 // The hostile-input suite runs the BFF in production mode (FINPRO_BASE_URL
@@ -367,18 +366,10 @@ func TestHostileRequests(t *testing.T) {
 	})
 
 	t.Run("websocket", func(t *testing.T) {
-		wsURL := "ws" + strings.TrimPrefix(gql, "http")
-		dial := func(t *testing.T, token string) (*websocket.Conn, error) {
-			d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
-			conn, _, err := d.DialContext(t.Context(), wsURL, nil)
-			if err != nil {
-				t.Fatalf("dial: %v", err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-			conn.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]string{"Authorization": "Bearer " + token}})
-			var ack struct{ Type string }
-			return conn, conn.ReadJSON(&ack)
+		dial := func(t *testing.T, token string) *wstest.Conn {
+			c := wstest.Connect(t, gql, wstest.TransportWS, nil)
+			c.SendInit(t, map[string]any{"Authorization": "Bearer " + token})
+			return c
 		}
 		for _, bad := range []struct{ name, token string }{
 			{"expired", hs(goodClaims("wexp").with("exp", now.Add(-time.Hour).Unix()))},
@@ -386,9 +377,8 @@ func TestHostileRequests(t *testing.T) {
 			{"wrong aud", hs(goodClaims("waud").with("aud", "x"))},
 		} {
 			t.Run("connection_init "+bad.name, func(t *testing.T) {
-				_, err := dial(t, bad.token)
-				if ce := new(websocket.CloseError); !errors.As(err, &ce) || ce.Code != 4403 {
-					t.Errorf("read after connection_init = %v, want close 4403", err)
+				if ce := dial(t, bad.token).ReadClose(t); ce.Code != 4403 {
+					t.Errorf("close after connection_init = %d %q, want 4403", ce.Code, ce.Text)
 				}
 			})
 		}
@@ -404,20 +394,11 @@ func TestHostileRequests(t *testing.T) {
 		for _, op := range ops {
 			t.Run(op.name, func(t *testing.T) {
 				s.upstreamCalls(t)
-				conn, err := dial(t, op.token)
-				if err != nil {
-					t.Fatalf("connection_init: %v", err)
-				}
-				conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]string{"query": op.query}})
-				var msg struct {
-					Type    string
-					Payload json.RawMessage
-				}
-				if err := conn.ReadJSON(&msg); err != nil {
-					t.Fatalf("read: %v", err)
-				}
-				if !strings.Contains(string(msg.Payload), `"code":"`+op.wantCode+`"`) {
-					t.Errorf("%s %s, want code %s", msg.Type, msg.Payload, op.wantCode)
+				c := dial(t, op.token)
+				c.Expect(t, "connection_ack")
+				c.Subscribe(t, "1", op.query, nil)
+				if m := c.Read(t); !strings.Contains(string(m.Payload), `"code":"`+op.wantCode+`"`) {
+					t.Errorf("%s %s, want code %s", m.Type, m.Payload, op.wantCode)
 				}
 				if n := s.upstreamCalls(t); n != 0 {
 					t.Errorf("FinPro was called %d times, want 0", n)
