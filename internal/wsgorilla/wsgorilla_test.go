@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -39,8 +40,14 @@ func TestSubscription(t *testing.T) {
 			}
 			c.Send(t, msg{Type: p.Stop, ID: "1"})
 			waitEnded(t, s)
-			if got := c.Expect(t, "complete"); got.ID != "1" {
-				t.Errorf("complete id = %q, want %q", got.ID, "1")
+			if p == wstest.GraphQLWS {
+				// subscriptions-transport-ws confirms a stop.
+				if got := c.Expect(t, "complete"); got.ID != "1" {
+					t.Errorf("complete id = %q, want %q", got.ID, "1")
+				}
+			} else if got := c.Ping(t); len(got) != 0 {
+				// graphql-transport-ws sends nothing after the client's complete.
+				t.Errorf("after complete got %v, want nothing", got)
 			}
 
 			// Completed by the server.
@@ -117,7 +124,7 @@ func TestInitTimeout(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{InitTimeout: 50 * time.Millisecond})
 			c := h.connect(t, p) // and never send connection_init
 			ce := c.ReadClose(t)
-			want := &websocket.CloseError{Code: websocket.CloseProtocolError, Text: "connection initialisation timeout"}
+			want := &websocket.CloseError{Code: wsgorilla.CloseConnectionInitialisationTimeout, Text: "Connection initialisation timeout"}
 			if diff := cmp.Diff(want, ce); diff != "" {
 				t.Errorf("close (-want +got):\n%s", diff)
 			}
@@ -307,19 +314,44 @@ func TestSlowReader(t *testing.T) {
 
 func TestShutdown(t *testing.T) {
 	for _, p := range protocols {
+		// Every operation gets complete, then the close says "going away".
 		t.Run(p.Name+" subscribed", func(t *testing.T) {
+			const conns, each = 4, 25
 			h := start(t, wsgorilla.Options{}, transport.Websocket{})
-			c := h.init(t, p)
-			c.Send(t, subscribeMsg(p, "1"))
-			s := h.nextSub(t)
-			h.shutdown()
-			ce := c.ReadClose(t)
-			want := &websocket.CloseError{Code: websocket.CloseNormalClosure, Text: "terminated"}
-			if diff := cmp.Diff(want, ce); diff != "" {
-				t.Errorf("close (-want +got):\n%s", diff)
+			cs := make([]*wstest.Conn, conns)
+			var subs []*sub
+			for i := range cs {
+				cs[i] = h.init(t, p)
+				for j := range each {
+					cs[i].Send(t, subscribeMsg(p, fmt.Sprint("s", j)))
+					subs = append(subs, h.nextSub(t))
+				}
 			}
-			waitEnded(t, s)
-			h.waitDone(t)
+			h.shutdown()
+			for i, c := range cs {
+				ce, got := c.ReadToClose(t)
+				want := &websocket.CloseError{Code: websocket.CloseGoingAway, Text: "server shutting down"}
+				if diff := cmp.Diff(want, ce); diff != "" {
+					t.Errorf("connection %d: close (-want +got):\n%s", i, diff)
+				}
+				completed := map[string]int{}
+				for _, m := range got {
+					if m.Type == "complete" {
+						completed[m.ID]++
+					}
+				}
+				for j := range each {
+					if id := fmt.Sprint("s", j); completed[id] != 1 {
+						t.Errorf("connection %d: %s got %d completes, want 1", i, id, completed[id])
+					}
+				}
+			}
+			for _, s := range subs {
+				waitEnded(t, s)
+			}
+			for range cs {
+				h.waitDone(t)
+			}
 		})
 		// gqlgen does not watch the context before connection_init; the
 		// implementation does.
