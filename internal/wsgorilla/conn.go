@@ -77,9 +77,9 @@ type conn struct {
 	// concurrent writer, and the decision to forward or drop a message must
 	// not be overtaken by the close that ends the connection.
 	mu      sync.Mutex
-	acked   bool // connection_ack written
-	readAny bool // a message has been read
-	inits   int  // connection_init messages read
+	acked   bool                  // connection_ack written
+	readAny bool                  // a message has been read
+	inits   int                   // connection_init messages read
 	ops     map[string]*operation // running, by client id
 	live    map[string]*operation // that gqlgen has not ended, by internal id
 	seq     int
