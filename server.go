@@ -49,6 +49,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/cors"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
@@ -211,6 +212,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ready.Store(true)
 		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
 		if cfg.sandboxMode() {
+			printExposure(stdout, logger, ln.Addr(), "ADDR=:8080")
 			printDevTokens(stdout, cfg)
 		}
 	}, func() { ready.Store(false) })
@@ -292,7 +294,7 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 func serveSandbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("sandbox", args, func(k string) string {
 		if k == "ADDR" && getenv("ADDR") == "" {
-			return ":8090"
+			return "127.0.0.1:8090" // the admin API is unauthenticated
 		}
 		return getenv(k)
 	}, stderr)
@@ -320,7 +322,20 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	defer ln.Close()
 	return serveHTTP(ctx, ln, sb.Handler(), cfg.ShutdownTimeout, logger, func() {
 		fmt.Fprintf(stdout, "FinPro sandbox serving on http://%s (client_id %s)\n", loopbackAddr(ln.Addr()), sandbox.DefaultClientID)
+		printExposure(stdout, logger, ln.Addr(), "ADDR=:8090")
 	}, func() {})
+}
+
+// printExposure says whom a sandbox listener is reachable by: its admin API
+// approves and revokes consents without authentication and its tokens are
+// signed with a dev secret, so off-loopback is a choice to be told about.
+func printExposure(stdout io.Writer, logger *slog.Logger, a net.Addr, expose string) {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		fmt.Fprintf(stdout, "sandbox mode: listening on loopback only; set %s to accept other machines\n", expose)
+		return
+	}
+	fmt.Fprintf(stdout, "sandbox mode: listening on %s, reachable from other machines: anyone who can reach it can approve consents and mint tokens\n", a)
+	logger.Warn("sandbox mode on a non-loopback address", "addr", a.String())
 }
 
 // printDevTokens prints ready-to-paste tokens for the sandbox: one for a
@@ -394,6 +409,9 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 
+		NodeIDSecret:  cfg.nodeIDSecret(),
+		FetchCooldown: cfg.fetchCooldown(),
+
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
@@ -404,7 +422,13 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// batches), then identity (websocket upgrades pass: their identity comes
 	// with connection_init), then the per-principal rate limit.
 	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
-	mux.Handle("/graphql", ws.CheckOrigin(h))
+	// CORS outermost: a browser's preflight carries no token and must be
+	// answered before authentication.
+	crossOrigin := cors.Handler(cors.Options{
+		Origins:       cfg.AllowedOrigins,
+		ExposeHeaders: []string{"Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-Id"},
+	})
+	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
 	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})

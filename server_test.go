@@ -127,6 +127,9 @@ func get(t *testing.T, url string) (int, string) {
 func TestServeSandboxMode(t *testing.T) {
 	base, stop, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
 	toks := devTokens(t, stdout)
+	if !strings.Contains(stdout.String(), "sandbox mode: listening on loopback only") {
+		t.Error("sandbox mode does not say it listens on loopback only")
+	}
 
 	tests := []struct {
 		path       string

@@ -54,7 +54,7 @@ func TestHTTPRules(t *testing.T) {
 		{"null members", "POST", `{"query":"{__typename}","operationName":null,"variables":null,"extensions":null}`, "", jsonMedia, 200, jsonMedia, true, ""},
 		{"GET query", "GET", "", "query=" + url.QueryEscape("{__typename}"), jsonMedia, 200, jsonMedia, true, ""},
 		{"GET variables not JSON", "GET", "", "query=" + url.QueryEscape("{__typename}") + "&variables=x", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
-		{"GET mutation", "GET", "", "query=" + url.QueryEscape(`mutation { revokeConsent(consentID: "x") { consentID } }`), jsonMedia, 405, jsonMedia, false, "BAD_USER_INPUT"},
+		{"GET mutation", "GET", "", "query=" + url.QueryEscape(`mutation { revokeConsent(input: {consentID: "x"}) { consent { status } } }`), jsonMedia, 405, jsonMedia, false, "BAD_USER_INPUT"},
 		{"subscription over POST", "POST", `{"query":"subscription { consentStatusChanged(productID: \"P\", mobileNumber: \"9876543210\") { cursor } }"}`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
 		{"@defer without multipart", "POST", `{"query":"{ ... @defer { __typename } }"}`, "", jsonMedia, 406, jsonMedia, false, "BAD_USER_INPUT"},
 	} {

@@ -77,19 +77,16 @@ type Limits struct {
 	// MaxDirectives bounds the directives of an operation (default 50),
 	// counted with fragments expanded.
 	MaxDirectives int
-	// MaxComplexity bounds an operation's cost (default 10000); see
-	// [Analyze] for how it is computed.
-	MaxComplexity int
-	// ConnectionSize is the page size assumed for a connection queried
-	// without first or last (default 20, the API's default page size).
-	ConnectionSize int
-	// ListSize is the size assumed for a list field not named in ListSizes
-	// (default 10).
+	// MaxCost bounds an operation's requested cost under the schema's cost
+	// directives (default 50000); see [Analyze].
+	MaxCost int
+	// MaxFinproCalls bounds the FinPro calls an operation can make under the
+	// schema's @upstream directives (default 1000): a query that would make
+	// more is refused before its first call.
+	MaxFinproCalls int
+	// ListSize is the size assumed for a list field the schema gives no
+	// @listSize (default 10).
 	ListSize int
-	// ListSizes are assumed sizes of list fields, keyed "Type.field" or, for
-	// every type, "field". Nil means [DefaultListSizes]; a non-nil map
-	// replaces it.
-	ListSizes map[string]int
 }
 
 // The defaults of [DefaultLimits].
@@ -99,31 +96,18 @@ const (
 	DefaultMaxDepth       = 12
 	DefaultMaxAliases     = 30
 	DefaultMaxDirectives  = 50
-	DefaultMaxComplexity  = 10000
-	DefaultConnectionSize = 20 // graph/relay.DefaultPage
+	DefaultMaxCost        = 50000
+	DefaultMaxFinproCalls = 1000
 	DefaultListSize       = 10
 )
 
-// DefaultListSizes returns the assumed sizes of the schema's plain list fields.
-// Accounts of one consent are few (a customer links a handful of accounts per
-// consent); a customer's unique accounts across consents, more.
-func DefaultListSizes() map[string]int {
-	return map[string]int{
-		"Consent.accounts":                    5,
-		"Customer.accounts":                   10,
-		"Customer.totalBalance":               3,
-		"Profile.holders":                     4,
-		"SyncIncrementalDataPayload.accounts": 10,
-		"SyncedAccount.transactions":          100,
-	}
-}
-
 // DefaultLimits returns the limits used for zero fields.
 //
-// MaxComplexity is 10000 because the first-party dashboard (20 ACTIVE consents,
-// their accounts with balances and 20 transactions each) costs 4442 under
-// [Analyze]: the limit leaves it twice that headroom, while first: 100 at
-// both levels (102403) is refused.
+// MaxCost is 50000 and MaxFinproCalls 1000 because the first-party dashboard
+// written the natural way (consents(status: [ACTIVE], first: 50), each
+// consent's accounts with balance, profile holders and transactions(first: 20))
+// costs 21,862 and at most 601 FinPro calls under [Analyze]: the limits leave
+// it about twice that headroom, while first: 100 at both levels is refused.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBodyBytes:   DefaultMaxBodyBytes,
@@ -131,10 +115,9 @@ func DefaultLimits() Limits {
 		MaxDepth:       DefaultMaxDepth,
 		MaxAliases:     DefaultMaxAliases,
 		MaxDirectives:  DefaultMaxDirectives,
-		MaxComplexity:  DefaultMaxComplexity,
-		ConnectionSize: DefaultConnectionSize,
+		MaxCost:        DefaultMaxCost,
+		MaxFinproCalls: DefaultMaxFinproCalls,
 		ListSize:       DefaultListSize,
-		ListSizes:      DefaultListSizes(),
 	}
 }
 
@@ -153,17 +136,11 @@ func (l Limits) normalized() Limits {
 	def(&l.MaxDepth, d.MaxDepth)
 	def(&l.MaxAliases, d.MaxAliases)
 	def(&l.MaxDirectives, d.MaxDirectives)
-	def(&l.MaxComplexity, d.MaxComplexity)
-	def(&l.ConnectionSize, d.ConnectionSize)
+	def(&l.MaxCost, d.MaxCost)
+	def(&l.MaxFinproCalls, d.MaxFinproCalls)
 	def(&l.ListSize, d.ListSize)
-	if l.ConnectionSize < 0 {
-		l.ConnectionSize = 1
-	}
 	if l.ListSize < 0 {
 		l.ListSize = 1
-	}
-	if l.ListSizes == nil {
-		l.ListSizes = d.ListSizes
 	}
 	return l
 }
