@@ -22,6 +22,9 @@ type SessionOptions struct {
 	// OperationLimitError returns the errors of that message; nil gives one
 	// error, "too many operations on this connection (limit N)".
 	OperationLimitError func(limit int) gqlerror.List
+	// MaxPerKey bounds the connections open at once under one key (see
+	// [Session.Claim]), such as a principal's; 0 means no bound.
+	MaxPerKey int
 }
 
 // Sessions tracks the websocket connections served through its Middleware:
@@ -29,16 +32,18 @@ type SessionOptions struct {
 // it), applies SessionOptions to it, and lets shutdown wait for all of them to
 // close ([Sessions.Wait]). It is safe for concurrent use.
 type Sessions struct {
-	limit opLimit
+	limit     opLimit
+	maxPerKey int
 
 	mu   sync.Mutex
 	open int
-	idle chan struct{} // closed while open is 0
+	idle chan struct{}  // closed while open is 0
+	keys map[string]int // open connections by claimed key
 }
 
 // NewSessions returns a tracker applying o.
 func NewSessions(o SessionOptions) *Sessions {
-	s := &Sessions{idle: make(chan struct{})}
+	s := &Sessions{idle: make(chan struct{}), maxPerKey: o.MaxPerKey, keys: map[string]int{}}
 	close(s.idle)
 	if o.MaxOperations > 0 {
 		errs := gqlerror.List{gqlerror.Errorf("too many operations on this connection (limit %d)", o.MaxOperations)}
@@ -66,7 +71,8 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 		}
 		s.add(1)
 		defer s.add(-1)
-		sess := &Session{limit: s.limit}
+		sess := &Session{limit: s.limit, sessions: s}
+		defer sess.release()
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
 	})
 }
@@ -80,6 +86,25 @@ func (s *Sessions) add(n int) {
 	s.open += n
 	if s.open == 0 {
 		close(s.idle)
+	}
+}
+
+// claim counts one more connection under key, unless MaxPerKey are open.
+func (s *Sessions) claim(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.maxPerKey > 0 && s.keys[key] >= s.maxPerKey {
+		return false
+	}
+	s.keys[key]++
+	return true
+}
+
+func (s *Sessions) unclaim(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keys[key]--; s.keys[key] <= 0 {
+		delete(s.keys, key)
 	}
 }
 
@@ -120,10 +145,14 @@ func SessionFrom(ctx context.Context) *Session {
 
 // Session controls one websocket connection from its InitFunc.
 type Session struct {
-	limit opLimit
+	limit    opLimit
+	sessions *Sessions
 
-	mu   sync.Mutex
-	conn *conn
+	mu      sync.Mutex
+	conn    *conn
+	claimed bool   // Claim was called
+	held    bool   // and succeeded, until release
+	key     string // what it claimed
 }
 
 // attach binds the session to its connection, once accepted.
@@ -141,6 +170,37 @@ func (s *Session) connection() *conn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conn
+}
+
+// Claim counts the connection under key (a principal, say) until it ends,
+// and reports whether it may stay open: false when SessionOptions.MaxPerKey
+// connections already hold key. Refuse the connection then (see
+// [Session.Refuse]). A connection claims one key: a later Claim reports
+// whether the first succeeded. A nil Session allows everything.
+func (s *Session) Claim(key string) bool {
+	if s == nil {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claimed {
+		return s.held
+	}
+	s.claimed = true
+	s.held = s.sessions.claim(key)
+	s.key = key
+	return s.held
+}
+
+// release gives back the session's claim, when its connection has ended.
+func (s *Session) release() {
+	s.mu.Lock()
+	held, key := s.held, s.key
+	s.held = false
+	s.mu.Unlock()
+	if held {
+		s.sessions.unclaim(key)
+	}
 }
 
 // ExpireAt ends the session at t, when the credential it was opened with
