@@ -76,6 +76,14 @@ type config struct {
 	TrustedDocumentsFile string
 	TrustedDocumentsFor  string
 
+	// Websocket limits (ws.go): operations running at once on one socket
+	// (WS_MAX_OPERATIONS), sockets open at once per principal on one replica
+	// (WS_MAX_SOCKETS_PER_PRINCIPAL), 0 = no bound; how long a socket may
+	// wait before connection_init (WS_INIT_TIMEOUT).
+	WSMaxOperations          int
+	WSMaxSocketsPerPrincipal int
+	WSInitTimeout            time.Duration
+
 	SandboxSeed    int64
 	SandboxLatency time.Duration
 	// SandboxFetchDelay is how long the sandbox's data fetches take
@@ -113,6 +121,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
 		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
+		wsInit   = fs.String("ws-init-timeout", env("WS_INIT_TIMEOUT", "10s"), "a websocket that sends no connection_init within this long closes with 4408 (env WS_INIT_TIMEOUT)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
@@ -140,6 +149,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"NATS_REPLICAS", "nats-replicas", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
 		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
+		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
+		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
 	}
 	intFlags := make([]*string, len(ints))
 	for i, n := range ints {
@@ -189,6 +200,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"FINPRO_RETRY_WINDOW", *retryWin, &c.FinproRetryWindow},
 		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
 		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
+		{"WS_INIT_TIMEOUT", *wsInit, &c.WSInitTimeout},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -213,6 +225,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.RatePerSecond < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("RATE_LIMIT_PER_SECOND must be >= 0 and RATE_LIMIT_BURST >= 1"))
+	}
+	if c.WSMaxOperations < 0 || c.WSMaxSocketsPerPrincipal < 0 {
+		errs = append(errs, fmt.Errorf("WS_MAX_OPERATIONS and WS_MAX_SOCKETS_PER_PRINCIPAL must be >= 0"))
+	}
+	if c.WSInitTimeout == 0 {
+		errs = append(errs, fmt.Errorf("WS_INIT_TIMEOUT must be positive"))
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))

@@ -99,6 +99,7 @@ type closeFrame struct {
 // expiry is when and how a session ends (Session.ExpireAt).
 type expiry struct {
 	at     time.Time
+	grace  time.Duration // before running operations are ended
 	reason string
 	errs   json.RawMessage // payload of the error message each operation gets
 }
@@ -412,7 +413,7 @@ func (c *conn) expireAt(e expiry) {
 	}
 	c.expiry = &e
 	c.stopTimerLocked()
-	c.timer = time.AfterFunc(time.Until(e.at), func() {
+	c.timer = time.AfterFunc(time.Until(e.at)+e.grace, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.expireLocked()

@@ -22,6 +22,15 @@ type SessionOptions struct {
 	// OperationLimitError returns the errors of that message; nil gives one
 	// error, "too many operations on this connection (limit N)".
 	OperationLimitError func(limit int) gqlerror.List
+	// ExpiryGrace is how long after a session's expiry (Session.ExpireAt)
+	// its running operations may take to end on their own (a subscription
+	// resolver that watches the credential ends with an error of its own)
+	// before the connection ends them; operations started after the expiry
+	// are refused at once whatever it is. gqlgen reads an operation's
+	// resolver error without a lock when the operation's context ends, so an
+	// end by the connection at the very moment a resolver ends is a data
+	// race inside gqlgen: the grace keeps the two apart. 0 means none.
+	ExpiryGrace time.Duration
 	// MaxPerKey bounds the connections open at once under one key (see
 	// [Session.Claim]), such as a principal's; 0 means no bound.
 	MaxPerKey int
@@ -33,6 +42,7 @@ type SessionOptions struct {
 // close ([Sessions.Wait]). It is safe for concurrent use.
 type Sessions struct {
 	limit     opLimit
+	grace     time.Duration
 	maxPerKey int
 
 	mu   sync.Mutex
@@ -43,7 +53,7 @@ type Sessions struct {
 
 // NewSessions returns a tracker applying o.
 func NewSessions(o SessionOptions) *Sessions {
-	s := &Sessions{idle: make(chan struct{}), maxPerKey: o.MaxPerKey, keys: map[string]int{}}
+	s := &Sessions{idle: make(chan struct{}), maxPerKey: o.MaxPerKey, grace: o.ExpiryGrace, keys: map[string]int{}}
 	close(s.idle)
 	if o.MaxOperations > 0 {
 		errs := gqlerror.List{gqlerror.Errorf("too many operations on this connection (limit %d)", o.MaxOperations)}
@@ -206,7 +216,7 @@ func (s *Session) release() {
 // ExpireAt ends the session at t, when the credential it was opened with
 // stops being valid: every operation still running then gets an error
 // message carrying errs, and the connection closes with [CloseForbidden] and
-// reason. A subscribe read at or after t ends it at once, so nothing started
+// reason (after SessionOptions.ExpiryGrace, if set). A subscribe read at or after t ends it at once, so nothing started
 // after t is served. A t already past ends the connection now.
 func (s *Session) ExpireAt(t time.Time, reason string, errs gqlerror.List) {
 	c := s.connection()
@@ -217,7 +227,7 @@ func (s *Session) ExpireAt(t time.Time, reason string, errs gqlerror.List) {
 	if err != nil {
 		panic("wsgorilla: encode expiry errors: " + err.Error())
 	}
-	c.expireAt(expiry{at: t, reason: reason, errs: b})
+	c.expireAt(expiry{at: t, grace: s.sessions.grace, reason: reason, errs: b})
 }
 
 // Refuse makes the connection close with code and reason when its InitFunc
