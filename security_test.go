@@ -423,7 +423,9 @@ func TestJWKSUnknownKidFlood(t *testing.T) {
 			base64.RawURLEncoding.EncodeToString(key.N.Bytes()))
 	}))
 	t.Cleanup(jwks.Close)
-	s := startProduction(t, map[string]string{"JWT_HS256_SECRET": "", "JWT_JWKS_URL": jwks.URL + "/jwks"})
+	// The flood comes from one address: the failed-authentication limit
+	// (TestAuthFailureLimit) would refuse it before the verifier.
+	s := startProduction(t, map[string]string{"JWT_HS256_SECRET": "", "JWT_JWKS_URL": jwks.URL + "/jwks", "AUTH_FAILURES_PER_MINUTE": "0"})
 
 	good := goodClaims("jwks")
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(good))

@@ -404,13 +404,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	guards := newServerGuards(cfg)
 	ws := graph.WebsocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
 		// Browsers cannot set headers on a websocket: the token arrives in
 		// connection_init and is checked by the same verifier as HTTP's; the
 		// socket then counts against its principal and ends at the token's
 		// exp (ws.go).
-		InitFunc:    websocketInit(auth.WebsocketInit(verifier, wsgorilla.RejectInit), cfg.WSMaxSocketsPerPrincipal, nil),
+		InitFunc:    websocketInit(auth.WebsocketInit(verifier, wsgorilla.RejectInit), cfg.WSMaxSocketsPerPrincipal, guards.authFailed),
 		InitTimeout: cfg.WSInitTimeout,
 	}
 	gql := graph.NewHandler(graph.Config{
@@ -429,11 +430,12 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Introspection: cfg.sandboxMode(),
 	})
 	guard.Configure(gql, cfg.Limits, cfg.sandboxMode())
-	// Outermost first: cheap HTTP checks (method, content type, size,
-	// batches), then identity (websocket upgrades pass: their identity comes
-	// with connection_init), then the per-principal rate limit.
+	// Outermost first: the client address, cheap HTTP checks (method,
+	// content type, size, batches), the client address's failed
+	// authentications, then identity (websocket upgrades pass: their identity
+	// comes with connection_init), then the per-principal rate limit.
 	// Sessions sit next to gqlgen: they see each websocket's whole life.
-	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(sessions.Middleware(gql))))
+	h := guards.outer(guard.HTTP(cfg.Limits)(guards.beforeAuth(auth.Middleware(verifier, guards.onAuthError)(rateLimit(sessions.Middleware(gql))))))
 	// CORS outermost: a browser's preflight carries no token and must be
 	// answered before authentication.
 	crossOrigin := cors.Handler(cors.Options{

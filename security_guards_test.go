@@ -1,0 +1,129 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
+)
+
+// Protections of the server itself in production mode (issue 12, gaps).
+
+// doFrom is doRequest from the client address xff behind the test's proxy
+// (TRUSTED_PROXIES=127.0.0.1), returning the response's headers too.
+func doFrom(t *testing.T, s prodServer, xff, token, body string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.base+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(raw)
+}
+
+// TestAuthFailureLimit: 150 bad tokens from one client address reach the
+// verifier AUTH_FAILURE_BURST times (401); the rest, and that address's other
+// credentials, get 429 with Retry-After before any verification, while other
+// addresses and requests without a credential are unaffected. Websockets
+// count and are refused the same way.
+func TestAuthFailureLimit(t *testing.T) {
+	const burst = 5
+	s := startProduction(t, map[string]string{
+		"AUTH_FAILURES_PER_MINUTE": "1",
+		"AUTH_FAILURE_BURST":       "5",
+		"TRUSTED_PROXIES":          "127.0.0.1",
+	})
+	good := sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims("af"))
+	bad := sign(t, jwt.SigningMethodHS256, []byte(strings.Repeat("x", 40)), goodClaims("af"))
+	q := gqlBody("{__typename}")
+	const attacker, neighbour = "198.51.100.1", "198.51.100.2"
+
+	counts := map[int]int{}
+	var last http.Header
+	var lastBody string
+	for range 150 {
+		status, h, body := doFrom(t, s, attacker, bad, q)
+		counts[status]++
+		if status == http.StatusTooManyRequests {
+			last, lastBody = h, body
+		}
+	}
+	if counts[401] != burst || counts[429] != 150-burst {
+		t.Fatalf("150 bad tokens: statuses %v, want %d x 401 then 429", counts, burst)
+	}
+	if ra := last.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("429 Retry-After = %q, want whole seconds", ra)
+	}
+	if !strings.Contains(lastBody, `"code":"RATE_LIMITED"`) || !strings.Contains(lastBody, `"retryAfterSeconds":`) {
+		t.Errorf("429 body %s, want RATE_LIMITED with retryAfterSeconds", lastBody)
+	}
+	for _, tc := range []struct {
+		name, xff, token string
+		want             int
+	}{
+		{"the address's valid token, unverified", attacker, good, 429},
+		{"the address without a token", attacker, "", 401},
+		{"another address, bad token", neighbour, bad, 401},
+		{"another address, valid token", neighbour, good, 200},
+	} {
+		if status, _, body := doFrom(t, s, tc.xff, tc.token, q); status != tc.want {
+			t.Errorf("%s = %d %.200s, want %d", tc.name, status, body, tc.want)
+		}
+	}
+
+	t.Run("websocket", func(t *testing.T) {
+		h := http.Header{"X-Forwarded-For": {attacker}}
+		if _, resp, err := wstest.Dial(t, s.base+"/graphql", h, wstest.TransportWS.Name); err == nil || resp == nil || resp.StatusCode != 429 {
+			t.Errorf("upgrade from the blocked address: err %v, response %v; want HTTP 429", err, resp)
+		}
+		// Bad tokens in connection_init count like bad headers.
+		const wsClient = "198.51.100.3"
+		h = http.Header{"X-Forwarded-For": {wsClient}}
+		for range burst {
+			c, _, err := wstest.Dial(t, s.base+"/graphql", h, wstest.TransportWS.Name)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			c.SendInit(t, map[string]any{"Authorization": "Bearer " + bad})
+			if ce := c.ReadClose(t); ce.Code != 4403 {
+				t.Errorf("bad connection_init close = %d, want 4403", ce.Code)
+			}
+		}
+		if _, resp, err := wstest.Dial(t, s.base+"/graphql", h, wstest.TransportWS.Name); err == nil || resp == nil || resp.StatusCode != 429 {
+			t.Errorf("upgrade after %d bad connection_inits: err %v, response %v; want HTTP 429", burst, err, resp)
+		}
+	})
+}
+
+// TestAuthFailureLimitIgnoresUntrustedForwarding: without TRUSTED_PROXIES
+// the peer is the client, so a forged X-Forwarded-For neither spreads one
+// attacker over many addresses nor blocks the address it names.
+func TestAuthFailureLimitIgnoresUntrustedForwarding(t *testing.T) {
+	s := startProduction(t, map[string]string{"AUTH_FAILURES_PER_MINUTE": "1", "AUTH_FAILURE_BURST": "3"})
+	bad := sign(t, jwt.SigningMethodHS256, []byte(strings.Repeat("x", 40)), goodClaims("af"))
+	var statuses []int
+	for i := range 5 {
+		status, _, _ := doFrom(t, s, "198.51.100."+string(rune('1'+i)), bad, gqlBody("{__typename}"))
+		statuses = append(statuses, status)
+	}
+	if want := []int{401, 401, 401, 429, 429}; !slices.Equal(statuses, want) {
+		t.Errorf("statuses = %v, want %v", statuses, want)
+	}
+}
