@@ -92,6 +92,9 @@ type config struct {
 	AuthFailuresPerMinute int
 	AuthFailureBurst      int
 	TrustedProxies        []netip.Prefix
+	// MaxInFlight bounds the GraphQL HTTP requests served at once
+	// (MAX_IN_FLIGHT); the excess gets 503 at once. 0 = no bound.
+	MaxInFlight int
 
 	SandboxSeed    int64
 	SandboxLatency time.Duration
@@ -161,6 +164,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
 		{"AUTH_FAILURES_PER_MINUTE", "auth-failures-per-minute", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
 		{"AUTH_FAILURE_BURST", "auth-failure-burst", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
+		{"MAX_IN_FLIGHT", "max-in-flight", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
 		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
 		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
 	}
@@ -245,6 +249,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
 	} else {
 		c.TrustedProxies = p
+	}
+	if c.MaxInFlight < 0 {
+		errs = append(errs, fmt.Errorf("MAX_IN_FLIGHT must be >= 0"))
 	}
 	if c.WSMaxOperations < 0 || c.WSMaxSocketsPerPrincipal < 0 {
 		errs = append(errs, fmt.Errorf("WS_MAX_OPERATIONS and WS_MAX_SOCKETS_PER_PRINCIPAL must be >= 0"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
@@ -14,6 +15,7 @@ import (
 type serverGuards struct {
 	addrs    httpguard.ClientAddrs
 	failures *httpguard.AuthFailures // nil: AUTH_FAILURES_PER_MINUTE=0
+	inFlight *httpguard.InFlight     // nil: MAX_IN_FLIGHT=0
 }
 
 func newServerGuards(cfg *config) serverGuards {
@@ -23,6 +25,9 @@ func newServerGuards(cfg *config) serverGuards {
 			PerMinute: float64(cfg.AuthFailuresPerMinute),
 			Burst:     cfg.AuthFailureBurst,
 		})
+	}
+	if cfg.MaxInFlight > 0 {
+		g.inFlight = httpguard.NewInFlight(cfg.MaxInFlight, time.Second)
 	}
 	return g
 }
@@ -54,7 +59,11 @@ func (g serverGuards) beforeAuth(next http.Handler) http.Handler {
 	return g.failures.Middleware(next)
 }
 
-// outer runs first on /graphql: it finds the client address.
+// outer runs first on /graphql: it finds the client address and sheds the
+// requests over MAX_IN_FLIGHT, before anything parses them.
 func (g serverGuards) outer(next http.Handler) http.Handler {
+	if g.inFlight != nil {
+		next = g.inFlight.Middleware(next)
+	}
 	return g.addrs.WithClientAddr(next)
 }

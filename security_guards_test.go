@@ -1,14 +1,19 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
@@ -125,5 +130,79 @@ func TestAuthFailureLimitIgnoresUntrustedForwarding(t *testing.T) {
 	}
 	if want := []int{401, 401, 401, 429, 429}; !slices.Equal(statuses, want) {
 		t.Errorf("statuses = %v, want %v", statuses, want)
+	}
+}
+
+// TestInFlightShedding holds MAX_IN_FLIGHT queries inside a FinPro that does
+// not answer: every further query is shed at once with 503, Retry-After and a
+// GraphQL-shaped body, without reaching FinPro, and health checks still
+// answer; once FinPro answers, queries are admitted again.
+func TestInFlightShedding(t *testing.T) {
+	const limit, extra = 4, 20
+	arrived := make(chan struct{}, 100)
+	release := make(chan struct{})
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"ver":"1.21.0","status":"failure","errorCode":"InvalidRequest","errorMsg":"no"}`)
+	}))
+	defer fake.Close()
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	defer unblock()
+	base, _, _, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, map[string]string{
+		"FINPRO_BASE_URL":        fake.URL,
+		"FINPRO_CLIENT_ID":       sandbox.DefaultClientID,
+		"FINPRO_CLIENT_SECRET":   sandbox.DefaultClientSecret,
+		"FINPRO_ORGANISATION_ID": sandbox.DefaultOrganisationID,
+		"FINPRO_APP_IDENTIFIER":  sandbox.DefaultAppIdentifier,
+		"FINPRO_WEBHOOK_SECRET":  testWebhookSecret,
+		"FINPRO_RETRY_WINDOW":    "0s",
+		"JWT_HS256_SECRET":       testSecret,
+		"JWT_ISSUER":             testIssuer,
+		"JWT_AUDIENCE":           testAudience,
+		"MAX_IN_FLIGHT":          fmt.Sprint(limit),
+	})
+	s := prodServer{base: base}
+	token := sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims("slow"))
+	q := gqlBody(`{ customer(mobileNumber: "` + demoMobile + `", productID: "` + demoProduct + `") { consents { totalCount } } }`)
+
+	var wg sync.WaitGroup
+	held := make([]int, limit)
+	for i := range limit {
+		wg.Go(func() { held[i], _, _ = doFrom(t, s, "", token, q) })
+	}
+	for range limit {
+		select {
+		case <-arrived:
+		case <-time.After(wstest.Timeout):
+			t.Fatal("the held queries never reached FinPro")
+		}
+	}
+	for i := range extra {
+		status, h, body := doFrom(t, s, "", token, q)
+		if status != http.StatusServiceUnavailable || h.Get("Retry-After") != "1" ||
+			!strings.Contains(body, `"code":"RATE_LIMITED"`) || !strings.Contains(body, `"retryAfterSeconds":1`) {
+			t.Fatalf("query %d over the bound = %d Retry-After %q %s, want 503, Retry-After 1, RATE_LIMITED", i+1, status, h.Get("Retry-After"), body)
+		}
+	}
+	if status, _ := get(t, base+"/healthz"); status != 200 {
+		t.Errorf("/healthz while saturated = %d, want 200", status)
+	}
+	if n := len(arrived); n != 0 {
+		t.Errorf("%d shed queries reached FinPro", n)
+	}
+	unblock()
+	wg.Wait()
+	for i, status := range held {
+		if status != 200 {
+			t.Errorf("held query %d = %d, want 200 (a GraphQL error from FinPro)", i, status)
+		}
+	}
+	if status, _, body := doFrom(t, s, "", token, q); status != 200 {
+		t.Errorf("after the burst = %d %s, want 200", status, body)
 	}
 }
