@@ -59,11 +59,13 @@ func (g serverGuards) beforeAuth(next http.Handler) http.Handler {
 	return g.failures.Middleware(next)
 }
 
-// outer runs first on /graphql: it finds the client address and sheds the
-// requests over MAX_IN_FLIGHT, before anything parses them.
+// outer runs first on /graphql: it marks every answer Cache-Control:
+// no-store (they carry financial data, and refusals must not be cached
+// either), finds the client address and sheds the requests over
+// MAX_IN_FLIGHT, before anything parses them.
 func (g serverGuards) outer(next http.Handler) http.Handler {
 	if g.inFlight != nil {
 		next = g.inFlight.Middleware(next)
 	}
-	return g.addrs.WithClientAddr(next)
+	return httpguard.NoStore(g.addrs.WithClientAddr(next))
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -204,5 +205,56 @@ func TestInFlightShedding(t *testing.T) {
 	}
 	if status, _, body := doFrom(t, s, "", token, q); status != 200 {
 		t.Errorf("after the burst = %d %s, want 200", status, body)
+	}
+}
+
+// TestNoStore: every answer of /graphql, data or refusal, over GET or POST,
+// carries Cache-Control: no-store, so no browser, proxy or CDN keeps
+// financial data.
+func TestNoStore(t *testing.T) {
+	s := startProduction(t, map[string]string{"RATE_LIMIT_BURST": "1", "RATE_LIMIT_PER_SECOND": "1"})
+	tok := func(sub string) string { return sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims(sub)) }
+	data := `{ customer(mobileNumber: "` + demoMobile + `", productID: "` + demoProduct + `") { consents { edges { node { consentHandle } } } } }`
+	limited := tok("ns-limited")
+	for _, tc := range []struct {
+		name, method, ct, token, body string
+		wantStatus                    int
+	}{
+		{"consent data", "POST", "application/json", tok("ns1"), gqlBody(data), 200},
+		{"consent data over GET", "GET", "", tok("ns2"), "", 200},
+		{"no token", "POST", "application/json", "", gqlBody(data), 401},
+		{"malformed body", "POST", "application/json", tok("ns3"), `{"query":`, 400},
+		{"wrong content type", "POST", "text/plain", tok("ns4"), gqlBody(data), 415},
+		{"first of a burst of 1", "POST", "application/json", limited, gqlBody("{__typename}"), 200},
+		{"rate limited", "POST", "application/json", limited, gqlBody("{__typename}"), 429},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := s.base + "/graphql"
+			if tc.method == "GET" {
+				u += "?query=" + url.QueryEscape(data)
+			}
+			req, err := http.NewRequestWithContext(t.Context(), tc.method, u, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ct != "" {
+				req.Header.Set("Content-Type", tc.ct)
+			}
+			if tc.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tc.wantStatus)
+			}
+			if got := resp.Header.Values("Cache-Control"); len(got) != 1 || got[0] != "no-store" {
+				t.Errorf("Cache-Control = %q, want no-store", got)
+			}
+		})
 	}
 }
