@@ -24,7 +24,10 @@ import (
 // Each flag falls back to its environment variable; secrets come only from the
 // environment.
 type config struct {
-	Addr            string
+	Addr string
+	// AdminAddr is the operator listener's address (ADMIN_ADDR): /metrics
+	// and /debug/pprof/, loopback by default.
+	AdminAddr       string
 	LogLevel        slog.Level
 	LogFormat       string // json or text
 	ShutdownTimeout time.Duration
@@ -138,6 +141,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", defaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
 	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")

@@ -258,3 +258,33 @@ func TestNoStore(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminListener: metrics and pprof are served on ADMIN_ADDR only, never
+// on the public listener; the admin listener answers health checks too.
+func TestAdminListener(t *testing.T) {
+	s := startProduction(t, nil)
+	admin := s.admin(t)
+	if u, err := url.Parse(admin); err != nil || u.Hostname() != "127.0.0.1" {
+		t.Errorf("admin listener at %s, want loopback", admin)
+	}
+	for _, tc := range []struct {
+		base, path string
+		want       int
+		contains   string
+	}{
+		{s.base, "/metrics", 404, ""},
+		{s.base, "/debug/pprof/", 404, ""},
+		{s.base, "/debug/pprof/goroutine?debug=1", 404, ""},
+		{admin, "/metrics", 200, "bff_http_requests_total"},
+		{admin, "/debug/pprof/", 200, "goroutine"},
+		{admin, "/debug/pprof/goroutine?debug=1", 200, "goroutine profile"},
+		{admin, "/healthz", 200, `"ok"`},
+		{admin, "/readyz", 200, `"ready"`},
+		{admin, "/graphql", 404, ""},
+	} {
+		status, body := get(t, tc.base+tc.path)
+		if status != tc.want || !strings.Contains(body, tc.contains) {
+			t.Errorf("GET %s%s = %d %.100q, want %d containing %q", tc.base, tc.path, status, body, tc.want, tc.contains)
+		}
+	}
+}

@@ -68,7 +68,12 @@ func costOf(t *testing.T, q string) int {
 type prodServer struct {
 	base, sandboxURL string
 	logs             *syncBuffer
+	stdout           *syncBuffer
+	stop             func() error // stops run and returns its error
 }
+
+// admin returns the base URL of the server's admin listener.
+func (s prodServer) admin(t *testing.T) string { return adminURL(t, s.stdout) }
 
 func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 	t.Helper()
@@ -93,7 +98,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 	for k, v := range extraEnv {
 		env[k] = v
 	}
-	base, _, logs, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, env)
+	base, stop, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, env)
 	t.Cleanup(func() {
 		for _, secret := range []string{sandbox.DefaultClientSecret, testSecret} {
 			if strings.Contains(logs.String()+sbLogs.String(), secret) {
@@ -101,7 +106,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 			}
 		}
 	})
-	return prodServer{base: base, sandboxURL: sbBase, logs: logs}
+	return prodServer{base: base, sandboxURL: sbBase, logs: logs, stdout: stdout, stop: stop}
 }
 
 // upstreamCalls returns the sandbox's FinPro call count and resets it.

@@ -13,6 +13,8 @@
 //	/playground                   GraphiQL
 //	POST /webhooks/finpro         FinPro webhooks (HMAC-signed)
 //	/healthz, /readyz             liveness and readiness
+//
+// and on ADMIN_ADDR (default 127.0.0.1:9090) /metrics and /debug/pprof/.
 //	/_sandbox/...                 the sandbox's admin API (sandbox mode only)
 //
 // With no FINPRO_BASE_URL it runs against an embedded FinPro sandbox on its own
@@ -204,6 +206,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	var ready atomic.Bool
+	stopAdmin, err := startAdmin(cfg.AdminAddr, adminHandler(metrics, &ready), stdout, logger)
+	if err != nil {
+		return err
+	}
+	// Deferred: metrics stay readable while the public listener drains.
+	defer stopAdmin()
 	sessions := newSessions(cfg)
 	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, sessions, &ready)
 	if err != nil {
@@ -444,7 +452,6 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	})
 	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
-	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)
 	mux.Handle(playground.Prefix+"/", pg)
