@@ -288,3 +288,32 @@ func TestAdminListener(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitHeaders: every answer tells the client where it stands in the
+// per-principal limit (IETF draft RateLimit-Policy and RateLimit): a burst of
+// 5 at 1 a second is the quota 5 over a 5 s window, each request takes one,
+// and the refusal says 0 remain.
+func TestRateLimitHeaders(t *testing.T) {
+	const burst = 5
+	s := startProduction(t, map[string]string{"RATE_LIMIT_PER_SECOND": "1", "RATE_LIMIT_BURST": fmt.Sprint(burst)})
+	tok := sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims("rl-headers"))
+	for n := 1; n <= burst+1; n++ {
+		status, h, _ := doFrom(t, s, "", tok, gqlBody("{__typename}"))
+		if got, want := h.Get("RateLimit-Policy"), `"principal";q=5;w=5`; got != want {
+			t.Errorf("request %d: RateLimit-Policy = %q, want %q", n, got, want)
+		}
+		left := max(burst-n, 0)
+		// t: the seconds until the 5 are back, one a second.
+		want := fmt.Sprintf(`"principal";r=%d;t=%d`, left, burst-left)
+		if got := h.Get("RateLimit"); got != want {
+			t.Errorf("request %d: RateLimit = %q, want %q", n, got, want)
+		}
+		wantStatus := 200
+		if n > burst {
+			wantStatus = 429
+		}
+		if status != wantStatus {
+			t.Errorf("request %d: status %d, want %d", n, status, wantStatus)
+		}
+	}
+}
