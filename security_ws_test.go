@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -235,4 +236,96 @@ func TestWebsocketCaps(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// TestWebsocketShutdown opens 100 subscriptions over five sockets of both
+// protocols, and one socket that never sent connection_init, then stops the
+// server: every subscription gets exactly one complete, every socket closes
+// with 1001, and run returns only after all of it was written.
+func TestWebsocketShutdown(t *testing.T) {
+	const sockets, each = 5, 20
+	s := startProduction(t, map[string]string{
+		"WS_MAX_OPERATIONS": fmt.Sprint(each + 1), // and the barrier query
+		"RATE_LIMIT_BURST":  "1000",               // every operation counts
+	})
+	tok := wsToken(t, "shutdown", time.Now().Add(time.Hour))
+	var conns []*wstest.Conn
+	for i := range sockets {
+		p := wstest.Protocols()[i%2]
+		c := wsConnect(t, s, p, tok)
+		for j := range each {
+			c.Subscribe(t, fmt.Sprint("s", j), demoEvents, nil)
+		}
+		// Every subscribe has been read once a query's answer arrives, and
+		// none of them ended.
+		if early := roundTripWS(t, c, "barrier"); len(early) != 0 {
+			t.Fatalf("socket %d: before the shutdown got %v", i, early)
+		}
+		conns = append(conns, c)
+	}
+	idle := wstest.Connect(t, s.base+"/graphql", wstest.TransportWS, nil)
+
+	if err := s.stop(); err != nil {
+		t.Fatalf("run after cancel = %v, want nil", err)
+	}
+	completed := 0
+	for i, c := range conns {
+		ce, got := c.ReadToClose(t)
+		if ce.Code != websocket.CloseGoingAway {
+			t.Errorf("socket %d: close = %d %q, want 1001", i, ce.Code, ce.Text)
+		}
+		n := map[string]int{}
+		for _, m := range got {
+			if m.Type == "complete" {
+				n[m.ID]++
+			} else {
+				t.Errorf("socket %d: got %s for %q before the close, want only complete", i, m.Type, m.ID)
+			}
+		}
+		for j := range each {
+			if id := fmt.Sprint("s", j); n[id] != 1 {
+				t.Errorf("socket %d: %s got %d completes, want 1", i, id, n[id])
+			} else {
+				completed++
+			}
+		}
+	}
+	if completed != sockets*each {
+		t.Errorf("%d of %d subscriptions got complete", completed, sockets*each)
+	}
+	if ce := idle.ReadClose(t); ce.Code != websocket.CloseGoingAway {
+		t.Errorf("socket before connection_init: close = %d %q, want 1001", ce.Code, ce.Text)
+	}
+}
+
+// TestWebsocketInitTimeout: a socket that sends no connection_init within
+// WS_INIT_TIMEOUT closes with 4408.
+func TestWebsocketInitTimeout(t *testing.T) {
+	s := startProduction(t, map[string]string{"WS_INIT_TIMEOUT": "300ms"})
+	for _, p := range wstest.Protocols() {
+		t.Run(p.Name, func(t *testing.T) {
+			c := wstest.Connect(t, s.base+"/graphql", p, nil)
+			ce := c.ReadClose(t)
+			if ce.Code != 4408 || ce.Text != "Connection initialisation timeout" {
+				t.Errorf("close = %d %q, want 4408 \"Connection initialisation timeout\"", ce.Code, ce.Text)
+			}
+		})
+	}
+}
+
+// roundTripWS runs a query under id and returns the messages of other
+// operations that arrived before its complete.
+func roundTripWS(t *testing.T, c *wstest.Conn, id string) []wstest.Message {
+	t.Helper()
+	c.Subscribe(t, id, "{ __typename }", nil)
+	var other []wstest.Message
+	for {
+		m := c.Read(t)
+		switch {
+		case m.ID != id:
+			other = append(other, m)
+		case m.Type == "complete":
+			return other
+		}
+	}
 }
