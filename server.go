@@ -15,6 +15,7 @@
 //	/healthz, /readyz             liveness and readiness
 //
 // and on ADMIN_ADDR (default 127.0.0.1:9090) /metrics and /debug/pprof/.
+//
 //	/_sandbox/...                 the sandbox's admin API (sandbox mode only)
 //
 // With no FINPRO_BASE_URL it runs against an embedded FinPro sandbox on its own
