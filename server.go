@@ -13,10 +13,10 @@
 //	/playground                   GraphiQL
 //	POST /webhooks/finpro         FinPro webhooks (HMAC-signed)
 //	/healthz, /readyz             liveness and readiness
-//
-// and on ADMIN_ADDR (default 127.0.0.1:9090) /metrics and /debug/pprof/.
-//
 //	/_sandbox/...                 the sandbox's admin API (sandbox mode only)
+//
+// and on ADMIN_ADDR (default 127.0.0.1:9090) /metrics, /debug/pprof/ and the
+// health checks again.
 //
 // With no FINPRO_BASE_URL it runs against an embedded FinPro sandbox on its own
 // loopback port, seeded with demo customers (mobile 9876543210, productID
