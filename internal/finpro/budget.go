@@ -46,7 +46,9 @@ func spend(ctx context.Context, ep string) error {
 
 type callBudgetError struct{ ep string }
 
-func (e *callBudgetError) Error() string { return "finpro " + e.ep + ": call budget of the operation spent" }
+func (e *callBudgetError) Error() string {
+	return "finpro " + e.ep + ": call budget of the operation spent"
+}
 func (e *callBudgetError) Unwrap() error { return ErrCallBudget }
 
 // CallBudgetFrom returns ctx's CallBudget.

@@ -1,6 +1,7 @@
 package guard_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -338,4 +339,58 @@ func TestSuggestions(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestCostExtension checks extensions.cost of an answer: the requested cost
+// and FinPro calls worked by hand from the schema's directives (see
+// TestAnalyze), the actual FinPro calls as the sandbox counted them, the
+// actual cost as the objects of the answer (counted here by decoding it) plus
+// 10 per call, and the limits.
+func TestCostExtension(t *testing.T) {
+	limits := guard.Limits{MaxCost: 5000, MaxFinproCalls: 100}
+	e := newEnv(t, envOptions{limits: limits})
+	const q = customerArgs + `{ consents(status: [ACTIVE], first: 3) { edges { node { accounts { balance { amount } } } } } } }`
+	e.sb.ResetStats()
+	r := e.post(t, q, demoVars())
+	if len(r.body.Errors) > 0 {
+		t.Fatalf("errors %+v", r.body.Errors)
+	}
+	calls := int(e.upstreamCalls())
+	var data any
+	if err := json.Unmarshal(r.body.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	objects := countMaps(data) - 1 // the data object itself is not counted
+	want := guard.Cost{
+		RequestedQueryCost:   1 + 10 + 1 + 3*(1+1+5*(1+11)),
+		ActualQueryCost:      objects + 10*calls,
+		MaximumQueryCost:     5000,
+		RequestedFinproCalls: 1 + 3,
+		ActualFinproCalls:    calls,
+		MaximumFinproCalls:   100,
+	}
+	if got := r.body.Extensions.Cost; got == nil || *got != want {
+		t.Errorf("extensions.cost = %+v, want %+v", got, want)
+	}
+	if calls < 2 || objects < 5 {
+		t.Errorf("the query made %d calls and returned %d objects: too small to test", calls, objects)
+	}
+}
+
+func countMaps(v any) int {
+	switch v := v.(type) {
+	case map[string]any:
+		n := 1
+		for _, x := range v {
+			n += countMaps(x)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += countMaps(x)
+		}
+		return n
+	}
+	return 0
 }

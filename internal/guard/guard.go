@@ -5,13 +5,16 @@
 // It has three layers, each usable alone:
 //
 //   - [HTTP] is middleware for /graphql that checks what only HTTP has: the
-//     method (GET for queries only), the Content-Type (JSON only, so a
-//     cross-site form or text/plain POST never reaches the executor), the body
-//     size and batched (array) bodies.
+//     method, the Content-Type (JSON only, so a cross-site form or text/plain
+//     POST never reaches the executor), the body size and batched (array)
+//     bodies.
 //   - [Extension] (installed with [Configure]) is a gqlgen handler extension,
 //     so it runs for every operation of every transport, websocket operations
-//     included: token count, depth, aliases, directives, complexity
-//     (connections weighted by first/last), and introspection.
+//     included: token count, depth, aliases, directives, the operation's cost
+//     under the schema's IBM cost directives (@cost, @listSize) and the FinPro
+//     calls it could make (@upstream), both estimated before it runs ([Analyze]),
+//     a per-operation FinPro call budget while it runs, extensions.cost in
+//     every answer, and introspection.
 //   - [TrustedDocuments] refuses documents that are not on an allow-list for
 //     the callers an enforce func picks (partner apps), and [RateLimiter]
 //     limits requests per principal.
@@ -21,19 +24,20 @@
 // documents and introspection FORBIDDEN, the rate limit RATE_LIMITED with
 // extensions.retryAfterSeconds.
 //
-// Wiring, outermost first (extensions run in srv.Use order):
+// Wiring, as server.go does it (extensions run in srv.Use order):
 //
 //	srv := graph.NewHandler(cfg) // APQ; extension.Introspection only in dev
-//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 10, Burst: 20})
+//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 100, Burst: 200})
 //	srv.Use(rl.Extension()) // websocket operations
-//	guard.Configure(srv, limits, cfg.Introspection)
-//	h := authenticate(rl.Middleware(guard.HTTP(limits)(srv)))
+//	guard.Configure(srv, limits, introspection)
+//	h := guard.HTTP(limits)(authenticate(rl.Middleware(srv))) // outermost first
 //
 // Trusted documents must run before APQ; see [TrustedDocuments.Extension].
 //
-// The HTTP statuses: a limit refused by the extension is 422 (like gqlgen's
-// own validation errors; 400 when the client accepts
-// application/graphql-response+json); FORBIDDEN from the extension is 200 with
+// The HTTP statuses: an operation the extension refuses is a request error
+// (no "data"), 200 under application/json and 400 under
+// application/graphql-response+json, as the GraphQL-over-HTTP spec says (the
+// transport, graph/gqlhttp, decides); FORBIDDEN from the extension is 200 with
 // the error in the body, like every other FORBIDDEN of the API; the
 // middleware answers 405, 413, 415, 400 and 429 itself.
 package guard
@@ -51,9 +55,9 @@ import (
 )
 
 // init registers COMPLEXITY_LIMIT_EXCEEDED with gqlgen as a protocol error, so
-// an operation refused before execution gets HTTP 422 (as gqlgen documents for
-// its complexity limit) and a websocket "error" message, like a validation
-// failure. gqlgen's registry is a plain map read on every request; writing it
+// an operation refused before execution is a request error (no "data"; see
+// the package doc for its HTTP status) and a websocket "error" message, like a
+// validation failure. gqlgen's registry is a plain map read on every request; writing it
 // anywhere but init would race with requests in flight.
 func init() {
 	errcode.RegisterErrorType(string(apierr.ComplexityLimitExceeded), errcode.KindProtocol)
