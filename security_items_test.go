@@ -116,6 +116,7 @@ func TestMalformedBodies(t *testing.T) {
 		`"{__typename}"`,
 		`42`,
 		`{"query": 5}`,
+		`{"query": null}`,
 		`{"query": {}}`,
 		`{"query":"{__typename}","variables":"x"}`,
 		`{"query":"{__typename}","variables":[1]}`,
