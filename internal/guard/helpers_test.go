@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -21,10 +20,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
-
-// safety bounds every blocking websocket step so a broken server fails the
-// test instead of hanging it. It is a deadlock guard, not a timing assertion.
-const safety = 20 * time.Second
 
 // subjectHeader names the test-only header whose value becomes the request's
 // principal (standing in for the JWT middleware of server.go).
