@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -22,7 +24,10 @@ import (
 // Each flag falls back to its environment variable; secrets come only from the
 // environment.
 type config struct {
-	Addr            string
+	Addr string
+	// AdminAddr is the operator listener's address (ADMIN_ADDR): /metrics
+	// and /debug/pprof/, loopback by default.
+	AdminAddr       string
 	LogLevel        slog.Level
 	LogFormat       string // json or text
 	ShutdownTimeout time.Duration
@@ -76,6 +81,24 @@ type config struct {
 	TrustedDocumentsFile string
 	TrustedDocumentsFor  string
 
+	// Websocket limits (ws.go): operations running at once on one socket
+	// (WS_MAX_OPERATIONS), sockets open at once per principal on one replica
+	// (WS_MAX_SOCKETS_PER_PRINCIPAL), 0 = no bound; how long a socket may
+	// wait before connection_init (WS_INIT_TIMEOUT).
+	WSMaxOperations          int
+	WSMaxSocketsPerPrincipal int
+	WSInitTimeout            time.Duration
+
+	// Failed authentications per client address (AUTH_FAILURES_PER_MINUTE,
+	// 0 = off, and AUTH_FAILURE_BURST); the client address is the peer's,
+	// or X-Forwarded-For's behind TRUSTED_PROXIES.
+	AuthFailuresPerMinute int
+	AuthFailureBurst      int
+	TrustedProxies        []netip.Prefix
+	// MaxInFlight bounds the GraphQL HTTP requests served at once
+	// (MAX_IN_FLIGHT); the excess gets 503 at once. 0 = no bound.
+	MaxInFlight int
+
 	SandboxSeed    int64
 	SandboxLatency time.Duration
 	// SandboxFetchDelay is how long the sandbox's data fetches take
@@ -113,9 +136,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
 		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
+		proxies  = fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env TRUSTED_PROXIES)")
+		wsInit   = fs.String("ws-init-timeout", env("WS_INIT_TIMEOUT", "10s"), "a websocket that sends no connection_init within this long closes with 4408 (env WS_INIT_TIMEOUT)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", defaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
 	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
@@ -140,6 +166,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"NATS_REPLICAS", "nats-replicas", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
 		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
+		{"AUTH_FAILURES_PER_MINUTE", "auth-failures-per-minute", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
+		{"AUTH_FAILURE_BURST", "auth-failure-burst", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
+		{"MAX_IN_FLIGHT", "max-in-flight", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
+		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
+		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
 	}
 	intFlags := make([]*string, len(ints))
 	for i, n := range ints {
@@ -189,6 +220,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"FINPRO_RETRY_WINDOW", *retryWin, &c.FinproRetryWindow},
 		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
 		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
+		{"WS_INIT_TIMEOUT", *wsInit, &c.WSInitTimeout},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -213,6 +245,23 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.RatePerSecond < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("RATE_LIMIT_PER_SECOND must be >= 0 and RATE_LIMIT_BURST >= 1"))
+	}
+	if c.AuthFailuresPerMinute < 0 || c.AuthFailureBurst < 1 {
+		errs = append(errs, fmt.Errorf("AUTH_FAILURES_PER_MINUTE must be >= 0 and AUTH_FAILURE_BURST >= 1"))
+	}
+	if p, err := httpguard.ParsePrefixes(*proxies); err != nil {
+		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
+	} else {
+		c.TrustedProxies = p
+	}
+	if c.MaxInFlight < 0 {
+		errs = append(errs, fmt.Errorf("MAX_IN_FLIGHT must be >= 0"))
+	}
+	if c.WSMaxOperations < 0 || c.WSMaxSocketsPerPrincipal < 0 {
+		errs = append(errs, fmt.Errorf("WS_MAX_OPERATIONS and WS_MAX_SOCKETS_PER_PRINCIPAL must be >= 0"))
+	}
+	if c.WSInitTimeout == 0 {
+		errs = append(errs, fmt.Errorf("WS_INIT_TIMEOUT must be positive"))
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))

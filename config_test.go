@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 )
@@ -107,6 +108,28 @@ func TestSandboxFetchSettings(t *testing.T) {
 		}
 		if cfg.SandboxFetchDelay != tc.wantDelay || !maps.Equal(cfg.SandboxFetchOutcomes, tc.wantOutcomes) {
 			t.Errorf("%v: delay %v, outcomes %v; want %v, %v", tc.env, cfg.SandboxFetchDelay, cfg.SandboxFetchOutcomes, tc.wantDelay, tc.wantOutcomes)
+		}
+	}
+}
+
+// TestAdminAddrDefault: the operator endpoints stay on loopback unless
+// ADMIN_ADDR says otherwise, in sandbox mode and in production.
+func TestAdminAddrDefault(t *testing.T) {
+	for _, env := range []map[string]string{
+		{},
+		{"FINPRO_BASE_URL": "https://finpro.example", "JWT_HS256_SECRET": strings.Repeat("k", 32), "JWT_ISSUER": "i", "JWT_AUDIENCE": "a"},
+		{"ADMIN_ADDR": ":9191"},
+	} {
+		cfg, _ := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		want := "127.0.0.1:9090"
+		if v, ok := env["ADMIN_ADDR"]; ok {
+			want = v
+		}
+		if cfg == nil {
+			t.Fatalf("env %v: no config", env)
+		}
+		if cfg.AdminAddr != want {
+			t.Errorf("env %v: AdminAddr = %s, want %s", env, cfg.AdminAddr, want)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
@@ -29,6 +27,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 // The hostile-input suite runs the BFF in production mode (FINPRO_BASE_URL
@@ -69,7 +68,12 @@ func costOf(t *testing.T, q string) int {
 type prodServer struct {
 	base, sandboxURL string
 	logs             *syncBuffer
+	stdout           *syncBuffer
+	stop             func() error // stops run and returns its error
 }
+
+// admin returns the base URL of the server's admin listener.
+func (s prodServer) admin(t *testing.T) string { return adminURL(t, s.stdout) }
 
 func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 	t.Helper()
@@ -94,7 +98,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 	for k, v := range extraEnv {
 		env[k] = v
 	}
-	base, _, logs, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, env)
+	base, stop, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, env)
 	t.Cleanup(func() {
 		for _, secret := range []string{sandbox.DefaultClientSecret, testSecret} {
 			if strings.Contains(logs.String()+sbLogs.String(), secret) {
@@ -102,7 +106,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 			}
 		}
 	})
-	return prodServer{base: base, sandboxURL: sbBase, logs: logs}
+	return prodServer{base: base, sandboxURL: sbBase, logs: logs, stdout: stdout, stop: stop}
 }
 
 // upstreamCalls returns the sandbox's FinPro call count and resets it.
@@ -367,18 +371,10 @@ func TestHostileRequests(t *testing.T) {
 	})
 
 	t.Run("websocket", func(t *testing.T) {
-		wsURL := "ws" + strings.TrimPrefix(gql, "http")
-		dial := func(t *testing.T, token string) (*websocket.Conn, error) {
-			d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
-			conn, _, err := d.DialContext(t.Context(), wsURL, nil)
-			if err != nil {
-				t.Fatalf("dial: %v", err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-			conn.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]string{"Authorization": "Bearer " + token}})
-			var ack struct{ Type string }
-			return conn, conn.ReadJSON(&ack)
+		dial := func(t *testing.T, token string) *wstest.Conn {
+			c := wstest.Connect(t, gql, wstest.TransportWS, nil)
+			c.SendInit(t, map[string]any{"Authorization": "Bearer " + token})
+			return c
 		}
 		for _, bad := range []struct{ name, token string }{
 			{"expired", hs(goodClaims("wexp").with("exp", now.Add(-time.Hour).Unix()))},
@@ -386,9 +382,8 @@ func TestHostileRequests(t *testing.T) {
 			{"wrong aud", hs(goodClaims("waud").with("aud", "x"))},
 		} {
 			t.Run("connection_init "+bad.name, func(t *testing.T) {
-				_, err := dial(t, bad.token)
-				if ce := new(websocket.CloseError); !errors.As(err, &ce) || ce.Code != 4403 {
-					t.Errorf("read after connection_init = %v, want close 4403", err)
+				if ce := dial(t, bad.token).ReadClose(t); ce.Code != 4403 {
+					t.Errorf("close after connection_init = %d %q, want 4403", ce.Code, ce.Text)
 				}
 			})
 		}
@@ -404,20 +399,11 @@ func TestHostileRequests(t *testing.T) {
 		for _, op := range ops {
 			t.Run(op.name, func(t *testing.T) {
 				s.upstreamCalls(t)
-				conn, err := dial(t, op.token)
-				if err != nil {
-					t.Fatalf("connection_init: %v", err)
-				}
-				conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]string{"query": op.query}})
-				var msg struct {
-					Type    string
-					Payload json.RawMessage
-				}
-				if err := conn.ReadJSON(&msg); err != nil {
-					t.Fatalf("read: %v", err)
-				}
-				if !strings.Contains(string(msg.Payload), `"code":"`+op.wantCode+`"`) {
-					t.Errorf("%s %s, want code %s", msg.Type, msg.Payload, op.wantCode)
+				c := dial(t, op.token)
+				c.Expect(t, "connection_ack")
+				c.Subscribe(t, "1", op.query, nil)
+				if m := c.Read(t); !strings.Contains(string(m.Payload), `"code":"`+op.wantCode+`"`) {
+					t.Errorf("%s %s, want code %s", m.Type, m.Payload, op.wantCode)
 				}
 				if n := s.upstreamCalls(t); n != 0 {
 					t.Errorf("FinPro was called %d times, want 0", n)
@@ -442,7 +428,9 @@ func TestJWKSUnknownKidFlood(t *testing.T) {
 			base64.RawURLEncoding.EncodeToString(key.N.Bytes()))
 	}))
 	t.Cleanup(jwks.Close)
-	s := startProduction(t, map[string]string{"JWT_HS256_SECRET": "", "JWT_JWKS_URL": jwks.URL + "/jwks"})
+	// The flood comes from one address: the failed-authentication limit
+	// (TestAuthFailureLimit) would refuse it before the verifier.
+	s := startProduction(t, map[string]string{"JWT_HS256_SECRET": "", "JWT_JWKS_URL": jwks.URL + "/jwks", "AUTH_FAILURES_PER_MINUTE": "0"})
 
 	good := goodClaims("jwks")
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(good))

@@ -15,6 +15,9 @@
 //	/healthz, /readyz             liveness and readiness
 //	/_sandbox/...                 the sandbox's admin API (sandbox mode only)
 //
+// and on ADMIN_ADDR (default 127.0.0.1:9090) /metrics, /debug/pprof/ and the
+// health checks again.
+//
 // With no FINPRO_BASE_URL it runs against an embedded FinPro sandbox on its own
 // loopback port, seeded with demo customers (mobile 9876543210, productID
 // PFM_DASHBOARD), so `go run .` needs no configuration. With FINPRO_BASE_URL set,
@@ -208,11 +211,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	var ready atomic.Bool
-	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, &ready)
+	stopAdmin, err := startAdmin(cfg.AdminAddr, adminHandler(metrics, &ready), stdout, logger)
 	if err != nil {
 		return err
 	}
-	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
+	// Deferred: metrics stay readable while the public listener drains.
+	defer stopAdmin()
+	sessions := newSessions(cfg)
+	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, sessions, &ready)
+	if err != nil {
+		return err
+	}
+	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, sessions.Wait, func() {
 		ready.Store(true)
 		printBanner(stdout, ln.Addr(), base)
 		if cfg.sandboxMode() {
@@ -226,8 +236,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // serveHTTP serves h on ln until ctx ends, then shuts down within timeout.
 // Requests derive from a context that outlives ctx, so Shutdown drains in-flight
 // queries instead of cancelling them; hijacked connections (websockets), which
-// Shutdown neither closes nor waits for, end when connCtx is cancelled after it.
-func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration, logger *slog.Logger, started, stopping func()) error {
+// Shutdown neither closes nor waits for, end when connCtx is cancelled after it;
+// wait, when not nil, then waits for them (within the same timeout) so that
+// every subscription's complete and close frame are written before return.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration, logger *slog.Logger, wait func(context.Context) error, started, stopping func()) error {
 	connCtx, endConns := context.WithCancel(context.WithoutCancel(ctx))
 	defer endConns()
 	srv := &http.Server{
@@ -254,6 +266,11 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	endConns()
+	if wait != nil {
+		if werr := wait(sctx); werr != nil {
+			logger.Warn("websockets still closing at the shutdown timeout", "err", werr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -324,7 +341,7 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close()
-	return serveHTTP(ctx, ln, sb.Handler(), cfg.ShutdownTimeout, logger, func() {
+	return serveHTTP(ctx, ln, sb.Handler(), cfg.ShutdownTimeout, logger, nil, func() {
 		fmt.Fprintf(stdout, "FinPro sandbox serving on http://%s (client_id %s)\n", loopbackAddr(ln.Addr()), sandbox.DefaultClientID)
 		printExposure(stdout, logger, ln.Addr(), "ADDR=:8090")
 	}, func() {})
@@ -397,7 +414,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, sessions *wsgorilla.Sessions, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -415,11 +432,15 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	guards := newServerGuards(cfg)
 	ws := graph.WebsocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
 		// Browsers cannot set headers on a websocket: the token arrives in
-		// connection_init and is checked by the same verifier as HTTP's.
-		InitFunc: auth.WebsocketInit(verifier, wsgorilla.RejectInit),
+		// connection_init and is checked by the same verifier as HTTP's; the
+		// socket then counts against its principal and ends at the token's
+		// exp (ws.go).
+		InitFunc:    websocketInit(auth.WebsocketInit(verifier, wsgorilla.RejectInit), cfg.WSMaxSocketsPerPrincipal, guards.authFailed),
+		InitTimeout: cfg.WSInitTimeout,
 	}
 	gql := graph.NewHandler(graph.Config{
 		FinPro:     fp,
@@ -437,10 +458,12 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Introspection: cfg.sandboxMode(),
 	})
 	guard.Configure(gql, cfg.Limits, cfg.sandboxMode())
-	// Outermost first: cheap HTTP checks (method, content type, size,
-	// batches), then identity (websocket upgrades pass: their identity comes
-	// with connection_init), then the per-principal rate limit.
-	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
+	// Outermost first: the client address, cheap HTTP checks (method,
+	// content type, size, batches), the client address's failed
+	// authentications, then identity (websocket upgrades pass: their identity
+	// comes with connection_init), then the per-principal rate limit.
+	// Sessions sit next to gqlgen: they see each websocket's whole life.
+	h := guards.outer(guard.HTTP(cfg.Limits)(guards.beforeAuth(auth.Middleware(verifier, guards.onAuthError)(rateLimit(sessions.Middleware(gql))))))
 	// CORS outermost: a browser's preflight carries no token and must be
 	// answered before authentication.
 	crossOrigin := cors.Handler(cors.Options{
@@ -452,7 +475,6 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// callers with a valid token, whatever its scopes.
 	mux.Handle("/graphql/schema.graphql", crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler())))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
-	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)
 	mux.Handle(playground.Prefix+"/", pg)

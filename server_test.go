@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"regexp"
@@ -43,6 +44,14 @@ var servingRE = regexp.MustCompile(`(?:sandbox serving on|GraphQL) +(http://[0-9
 // has printed it, and a function that stops it and returns run's error.
 func startRun(t *testing.T, args []string, env map[string]string) (base string, stop func() error, logs, stdout *syncBuffer) {
 	t.Helper()
+	if _, set := env["ADMIN_ADDR"]; !set {
+		// The default admin port is fixed; tests never bind fixed ports.
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["ADMIN_ADDR"] = "127.0.0.1:0"
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	logs, stdout = &syncBuffer{}, &syncBuffer{}
@@ -91,6 +100,18 @@ func startRun(t *testing.T, args []string, env map[string]string) (base string, 
 	}
 	t.Cleanup(func() { stop() })
 	return base, stop, logs, stdout
+}
+
+var adminRE = regexp.MustCompile(`admin on (http://[0-9.:]+)`)
+
+// adminURL returns the base URL of the admin listener serve printed.
+func adminURL(t *testing.T, stdout *syncBuffer) string {
+	t.Helper()
+	m := adminRE.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("serve printed no admin address; stdout:\n%s", stdout)
+	}
+	return m[1]
 }
 
 var bearerRE = regexp.MustCompile(`Bearer (\S+)`)
@@ -189,8 +210,12 @@ func TestServeSandboxMode(t *testing.T) {
 		}
 	}
 
-	// The metrics of what just happened, and nothing personal in them.
-	status, metricsText := get(t, base+"/metrics")
+	// The metrics of what just happened, and nothing personal in them, on
+	// the admin listener only.
+	if status, _ := get(t, base+"/metrics"); status != 404 {
+		t.Errorf("GET /metrics on the public listener = %d, want 404", status)
+	}
+	status, metricsText := get(t, adminURL(t, stdout)+"/metrics")
 	if status != 200 {
 		t.Errorf("GET /metrics = %d", status)
 	}

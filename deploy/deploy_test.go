@@ -504,3 +504,94 @@ func keys(m map[string]string) []string {
 	slices.Sort(ks)
 	return ks
 }
+
+// TestAdminPort checks the operator listener's wiring: ADMIN_ADDR's port is
+// the container port named admin, the scrape annotations point at it, the
+// Service does not expose it, and the NetworkPolicy lets only the monitoring
+// namespace reach it (and not the API port).
+func TestAdminPort(t *testing.T) {
+	var cm configMap
+	decode(t, "configmap.yaml", &cm)
+	addr := cm.Data["ADMIN_ADDR"]
+	_, portText, ok := strings.Cut(addr, ":")
+	port, err := strconv.Atoi(portText)
+	if !ok || err != nil || strings.HasPrefix(addr, "127.") {
+		t.Fatalf("configmap ADMIN_ADDR = %q, want :<port> on the pod IP for Prometheus", addr)
+	}
+
+	var d struct {
+		Spec struct {
+			Template struct {
+				Metadata struct {
+					Annotations map[string]string `yaml:"annotations"`
+				} `yaml:"metadata"`
+				Spec struct {
+					Containers []struct {
+						Ports []struct {
+							Name          string `yaml:"name"`
+							ContainerPort int    `yaml:"containerPort"`
+						} `yaml:"ports"`
+					} `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"template"`
+		} `yaml:"spec"`
+	}
+	decode(t, "deployment.yaml", &d)
+	var adminPort int
+	for _, p := range d.Spec.Template.Spec.Containers[0].Ports {
+		if p.Name == "admin" {
+			adminPort = p.ContainerPort
+		}
+	}
+	if adminPort != port {
+		t.Errorf("container port admin = %d, want ADMIN_ADDR's %d", adminPort, port)
+	}
+	ann := d.Spec.Template.Metadata.Annotations
+	if ann["prometheus.io/scrape"] != "true" || ann["prometheus.io/port"] != strconv.Itoa(port) || ann["prometheus.io/path"] != "/metrics" {
+		t.Errorf("pod annotations %v, want prometheus.io/scrape true, port %d, path /metrics", ann, port)
+	}
+
+	var svc struct {
+		Spec struct {
+			Ports []struct {
+				TargetPort any `yaml:"targetPort"`
+			} `yaml:"ports"`
+		} `yaml:"spec"`
+	}
+	decode(t, "service.yaml", &svc)
+	for _, p := range svc.Spec.Ports {
+		if tp := toString(p.TargetPort); tp == "admin" || tp == strconv.Itoa(port) {
+			t.Errorf("service exposes the admin port (%s)", tp)
+		}
+	}
+
+	var np struct {
+		Spec struct {
+			Ingress []struct {
+				From []struct {
+					NamespaceSelector struct {
+						MatchLabels map[string]string `yaml:"matchLabels"`
+					} `yaml:"namespaceSelector"`
+				} `yaml:"from"`
+				Ports []struct {
+					Port int `yaml:"port"`
+				} `yaml:"ports"`
+			} `yaml:"ingress"`
+		} `yaml:"spec"`
+	}
+	decode(t, "networkpolicy.yaml", &np)
+	reach := map[int][]string{} // port -> namespaces allowed
+	for _, rule := range np.Spec.Ingress {
+		for _, p := range rule.Ports {
+			for _, f := range rule.From {
+				reach[p.Port] = append(reach[p.Port], f.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"])
+			}
+		}
+	}
+	if got := reach[port]; !slices.Equal(got, []string{"monitoring"}) {
+		t.Errorf("networkpolicy lets %v reach the admin port %d, want only monitoring", got, port)
+	}
+	if got := reach[8080]; slices.Contains(got, "monitoring") || len(got) == 0 {
+		t.Errorf("networkpolicy lets %v reach the API port 8080, want the ingress controller only", got)
+	}
+}

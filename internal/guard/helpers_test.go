@@ -7,13 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -21,12 +18,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
-	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
-
-// safety bounds every blocking websocket step so a broken server fails the
-// test instead of hanging it. It is a deadlock guard, not a timing assertion.
-const safety = 20 * time.Second
 
 // subjectHeader names the test-only header whose value becomes the request's
 // principal (standing in for the JWT middleware of server.go).
@@ -194,90 +187,29 @@ func demoVars() map[string]any {
 }
 
 // wsConn is a graphql-transport-ws client connection.
-type wsConn struct {
-	c    *websocket.Conn
-	next int
-}
+type wsConn struct{ c *wstest.Conn }
 
 // dialWS opens a websocket and completes connection_init; subject, when not
 // empty, becomes the connection's principal.
 func (e *env) dialWS(t testing.TB, subject string) *wsConn {
 	t.Helper()
-	d := websocket.Dialer{HandshakeTimeout: safety, Subprotocols: []string{wsgorilla.GraphQLTransportWS}}
-	c, res, err := d.Dial("ws"+strings.TrimPrefix(e.url, "http"), nil)
-	if err != nil {
-		status := 0
-		if res != nil {
-			status = res.StatusCode
-		}
-		t.Fatalf("dial websocket: %v (HTTP %d)", err, status)
-	}
-	t.Cleanup(func() { c.Close() })
-	init := map[string]any{"type": "connection_init"}
+	c := wstest.Connect(t, e.url, wstest.TransportWS, nil)
+	var init map[string]any
 	if subject != "" {
-		init["payload"] = map[string]any{subjectHeader: subject}
+		init = map[string]any{subjectHeader: subject}
 	}
-	w := &wsConn{c: c}
-	w.write(t, init)
-	if m := w.read(t); m.Type != "connection_ack" {
-		t.Fatalf("after connection_init got %q, want connection_ack", m.Type)
-	}
-	return w
-}
-
-type wsMessage struct {
-	ID      string          `json:"id"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload"`
-}
-
-func (w *wsConn) write(t testing.TB, v any) {
-	t.Helper()
-	w.c.SetWriteDeadline(time.Now().Add(safety))
-	if err := w.c.WriteJSON(v); err != nil {
-		t.Fatalf("websocket write: %v", err)
-	}
-}
-
-func (w *wsConn) read(t testing.TB) wsMessage {
-	t.Helper()
-	w.c.SetReadDeadline(time.Now().Add(safety))
-	var m wsMessage
-	if err := w.c.ReadJSON(&m); err != nil {
-		t.Fatalf("websocket read: %v", err)
-	}
-	return m
+	c.Init(t, init)
+	return &wsConn{c: c}
 }
 
 // run runs one operation and returns its errors, from "next" payloads and
-// from an "error" message alike, reading until the operation completes.
+// from an "error" message alike, reading until the operation ends.
 func (w *wsConn) run(t testing.TB, query string, vars map[string]any) response {
 	t.Helper()
-	w.next++
-	id := string(rune('a'+w.next%26)) + "-op"
-	w.write(t, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
-	var out response
-	for {
-		m := w.read(t)
-		if m.ID != id {
-			continue
-		}
-		switch m.Type {
-		case "next":
-			var r response
-			if err := json.Unmarshal(m.Payload, &r); err != nil {
-				t.Fatalf("decode next payload: %v", err)
-			}
-			out.Data = r.Data
-			out.Errors = append(out.Errors, r.Errors...)
-		case "error":
-			var errs []gqlError
-			if err := json.Unmarshal(m.Payload, &errs); err != nil {
-				t.Fatalf("decode error payload: %v", err)
-			}
-			out.Errors = append(out.Errors, errs...)
-		case "complete":
-			return out
-		}
+	r := w.c.Run(t, query, vars)
+	out := response{Data: r.Data}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, gqlError{Message: e.Message, Extensions: e.Extensions})
 	}
+	return out
 }

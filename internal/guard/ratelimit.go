@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -86,8 +87,27 @@ func RateLimit(cfg RateLimitConfig) func(http.Handler) http.Handler {
 // Allow takes a token from key's bucket. When there is none it returns false
 // and how long until there is.
 func (rl *RateLimiter) Allow(key string) (bool, time.Duration) {
+	d := rl.Take(key)
+	return d.Allowed, d.RetryAfter
+}
+
+// Decision is the outcome of [RateLimiter.Take].
+type Decision struct {
+	// Allowed reports whether a token was taken.
+	Allowed bool
+	// Remaining is how many whole tokens are left after it.
+	Remaining int
+	// RetryAfter is how long until a token is there, when none was.
+	RetryAfter time.Duration
+	// Reset is how long until the bucket is full again.
+	Reset time.Duration
+}
+
+// Take takes a token from key's bucket, like Allow, and reports where the
+// bucket stands (for RateLimit headers).
+func (rl *RateLimiter) Take(key string) Decision {
 	if rl.cfg.PerSecond == rate.Inf {
-		return true, 0
+		return Decision{Allowed: true, Remaining: rl.cfg.Burst}
 	}
 	now := rl.cfg.Now()
 	rl.mu.Lock()
@@ -108,9 +128,32 @@ func (rl *RateLimiter) Allow(key string) (bool, time.Duration) {
 	r := b.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); !r.OK() || d > 0 {
 		r.CancelAt(now)
-		return false, d
+		return Decision{RetryAfter: d, Reset: rl.untilFull(b.lim, now)}
 	}
-	return true, 0
+	return Decision{Allowed: true, Remaining: max(int(b.lim.TokensAt(now)), 0), Reset: rl.untilFull(b.lim, now)}
+}
+
+// untilFull is how long lim takes to refill its burst.
+func (rl *RateLimiter) untilFull(lim *rate.Limiter, now time.Time) time.Duration {
+	missing := float64(rl.cfg.Burst) - lim.TokensAt(now)
+	if missing <= 0 || rl.cfg.PerSecond <= 0 {
+		return 0
+	}
+	return time.Duration(missing / float64(rl.cfg.PerSecond) * float64(time.Second))
+}
+
+// policyName names the limit in RateLimit and RateLimit-Policy.
+const policyName = `"principal"`
+
+// setHeaders writes the RateLimit-Policy and RateLimit fields of the IETF
+// httpapi draft (draft-ietf-httpapi-ratelimit-headers, structured fields): the
+// quota q is the burst, which refills in its window w (burst / rate, in whole
+// seconds); r is what is left of it and t the seconds until it is full again.
+// A client that keeps r above 0 is never refused.
+func (rl *RateLimiter) setHeaders(h http.Header, d Decision) {
+	window := math.Ceil(float64(rl.cfg.Burst) / float64(rl.cfg.PerSecond))
+	h.Set("RateLimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", policyName, rl.cfg.Burst, max(int(window), 1)))
+	h.Set("RateLimit", fmt.Sprintf("%s;r=%d;t=%d", policyName, d.Remaining, int(math.Ceil(d.Reset.Seconds()))))
 }
 
 // Len returns the number of buckets kept.
@@ -135,7 +178,9 @@ type (
 
 // Middleware limits requests per key: over the limit it answers 429 with
 // Retry-After (whole seconds) and a GraphQL-shaped body with
-// extensions.code RATE_LIMITED and extensions.retryAfterSeconds. Place it
+// extensions.code RATE_LIMITED and extensions.retryAfterSeconds. Every answer
+// carries RateLimit-Policy and RateLimit headers (see setHeaders), so a
+// client sees where it stands before it is refused. Place it
 // after the authentication middleware, so the default key sees the principal.
 //
 // A websocket upgrade is counted once, and its key is kept in the
@@ -145,8 +190,12 @@ type (
 func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := rl.key(r)
-		if ok, d := rl.Allow(key); !ok {
-			secs := retryAfter(d)
+		d := rl.Take(key)
+		if rl.cfg.PerSecond != rate.Inf {
+			rl.setHeaders(w.Header(), d)
+		}
+		if !d.Allowed {
+			secs := retryAfter(d.RetryAfter)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			writeError(w, http.StatusTooManyRequests, apierr.RateLimited,
 				fmt.Sprintf("too many requests; retry after %d seconds", secs),

@@ -15,7 +15,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -24,7 +23,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
-	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 // safety bounds every blocking step so a broken server fails the test instead
@@ -251,45 +250,9 @@ func find(ss []series, name string, want map[string]string) (string, bool) {
 	return "", false
 }
 
-// wsConn is a graphql-transport-ws client connection.
-type wsConn struct{ c *websocket.Conn }
-
-func (e *env) dialWS(t testing.TB) *wsConn {
+func (e *env) dialWS(t testing.TB) *wstest.Conn {
 	t.Helper()
-	d := websocket.Dialer{HandshakeTimeout: safety, Subprotocols: []string{wsgorilla.GraphQLTransportWS}}
-	c, _, err := d.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/graphql", nil)
-	if err != nil {
-		t.Fatalf("dial websocket: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	w := &wsConn{c: c}
-	w.write(t, map[string]any{"type": "connection_init"})
-	if m := w.read(t); m.Type != "connection_ack" {
-		t.Fatalf("after connection_init got %q, want connection_ack", m.Type)
-	}
-	return w
-}
-
-type wsMessage struct {
-	ID      string          `json:"id"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload"`
-}
-
-func (w *wsConn) write(t testing.TB, v any) {
-	t.Helper()
-	w.c.SetWriteDeadline(time.Now().Add(safety))
-	if err := w.c.WriteJSON(v); err != nil {
-		t.Fatalf("websocket write: %v", err)
-	}
-}
-
-func (w *wsConn) read(t testing.TB) wsMessage {
-	t.Helper()
-	w.c.SetReadDeadline(time.Now().Add(safety))
-	var m wsMessage
-	if err := w.c.ReadJSON(&m); err != nil {
-		t.Fatalf("websocket read: %v", err)
-	}
-	return m
+	c := wstest.Connect(t, e.url+"/graphql", wstest.TransportWS, nil)
+	c.Init(t, nil)
+	return c
 }

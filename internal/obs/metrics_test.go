@@ -193,10 +193,8 @@ func checkNoPII(t *testing.T, raw string, ss []series) {
 func TestSubscriptionMetrics(t *testing.T) {
 	e := newEnv(t)
 	ws := e.dialWS(t)
-	ws.write(t, map[string]any{"id": "s1", "type": "subscribe", "payload": map[string]any{
-		"query":     `subscription Live($mobile: String!) { consentStatusChanged(productID: "PFM_DASHBOARD", mobileNumber: $mobile) { consentHandle status } }`,
-		"variables": map[string]any{"mobile": sandbox.DemoMobile},
-	}})
+	ws.Subscribe(t, "s1", `subscription Live($mobile: String!) { consentStatusChanged(productID: "PFM_DASHBOARD", mobileNumber: $mobile) { consentHandle status } }`,
+		map[string]any{"mobile": sandbox.DemoMobile})
 	var feed chan events.Event
 	select {
 	case feed = <-e.events.subscribed:
@@ -208,10 +206,10 @@ func TestSubscriptionMetrics(t *testing.T) {
 		t.Errorf("bff_graphql_subscriptions_open = %q while subscribed, want 1", got)
 	}
 	feed <- events.Event{Type: events.TypeConsent, Status: "CONSENT_APPROVED", ConsentStatus: finpro.ConsentStatus("ACTIVE"), ConsentHandle: "h-1"}
-	if m := ws.read(t); m.Type != "next" || m.ID != "s1" {
+	if m := ws.Read(t); m.Type != "next" || m.ID != "s1" {
 		t.Fatalf("after an event got %q for %q, want next for s1", m.Type, m.ID)
 	}
-	ws.write(t, map[string]any{"id": "s1", "type": "complete"})
+	ws.Stop(t, "s1")
 
 	// The gauge drops when the operation ends, after the client's complete.
 	deadline := time.Now().Add(safety)

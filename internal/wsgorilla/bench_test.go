@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
@@ -25,7 +25,7 @@ import (
 // limits.
 func BenchmarkOpenSubscription(b *testing.B) {
 	for _, p := range protocols {
-		b.Run(p.name, func(b *testing.B) {
+		b.Run(p.Name, func(b *testing.B) {
 			h := start(b, wsgorilla.Options{}, transport.Websocket{})
 			h.dialer.ReadBufferSize, h.dialer.WriteBufferSize = 512, 512
 			const batch = 500
@@ -41,10 +41,10 @@ func BenchmarkOpenSubscription(b *testing.B) {
 				g := runtime.NumGoroutine()
 				b.StartTimer()
 
-				conns := make([]*websocket.Conn, n)
+				conns := make([]*wstest.Conn, n)
 				for j := range conns {
-					conns[j] = h.init(b, p.name)
-					send(b, conns[j], subscribeMsg(p, "1"))
+					conns[j] = h.init(b, p)
+					conns[j].Send(b, subscribeMsg(p, "1"))
 					h.nextSub(b)
 				}
 

@@ -3,7 +3,6 @@ package wsgorilla_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,11 +13,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 // safety bounds every blocking step of a test so a broken server fails the
@@ -92,7 +91,7 @@ type harness struct {
 	// request context.
 	shutdown context.CancelFunc
 	// dialer opens client connections.
-	dialer websocket.Dialer
+	dialer wstest.Dialer
 }
 
 // start serves ws with wsgorilla.New(o) as its implementation.
@@ -131,41 +130,30 @@ func startFeed(t testing.TB, o wsgorilla.Options, ws transport.Websocket, f *fee
 		feed:     f,
 		done:     done,
 		shutdown: cancel,
-		dialer:   websocket.Dialer{HandshakeTimeout: safety},
 	}
 }
 
 // dial opens a websocket offering protocols; header may carry an Origin.
-func (h *harness) dial(t testing.TB, header http.Header, protocols ...string) (*websocket.Conn, *http.Response, error) {
+func (h *harness) dial(t testing.TB, header http.Header, protocols ...string) (*wstest.Conn, *http.Response, error) {
 	t.Helper()
-	d := h.dialer
-	d.Subprotocols = protocols
-	c, resp, err := d.DialContext(t.Context(), h.url, header)
-	if resp != nil {
-		resp.Body.Close()
-	}
-	if c != nil {
-		t.Cleanup(func() { c.Close() })
-	}
-	return c, resp, err
+	return h.dialer.Dial(t, h.url, header, protocols...)
 }
 
 // connect dials with one subprotocol and fails the test if that fails.
-func (h *harness) connect(t testing.TB, protocol string) *websocket.Conn {
+func (h *harness) connect(t testing.TB, p wstest.Protocol) *wstest.Conn {
 	t.Helper()
-	c, _, err := h.dial(t, nil, protocol)
+	c, _, err := h.dial(t, nil, p.Name)
 	if err != nil {
-		t.Fatalf("Dial(%q) error = %v", protocol, err)
+		t.Fatalf("Dial(%q) error = %v", p.Name, err)
 	}
 	return c
 }
 
 // init sends connection_init and waits for connection_ack.
-func (h *harness) init(t testing.TB, protocol string) *websocket.Conn {
+func (h *harness) init(t testing.TB, p wstest.Protocol) *wstest.Conn {
 	t.Helper()
-	c := h.connect(t, protocol)
-	send(t, c, msg{Type: "connection_init"})
-	expect(t, c, "connection_ack")
+	c := h.connect(t, p)
+	c.Init(t, nil)
 	return c
 }
 
@@ -201,85 +189,12 @@ func waitEnded(t testing.TB, s *sub) {
 	}
 }
 
-// msg is a message of either protocol; both share this envelope.
-type msg struct {
-	Type    string          `json:"type"`
-	ID      string          `json:"id,omitempty"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
+type msg = wstest.Message
 
-// protocol names each subprotocol's message types for the same operations.
-type protocol struct {
-	name      string
-	subscribe string // client starts an operation
-	stop      string // client stops an operation
-	data      string // server sends a result
-}
+var protocols = wstest.Protocols()
 
-var protocols = []protocol{
-	{name: wsgorilla.GraphQLTransportWS, subscribe: "subscribe", stop: "complete", data: "next"},
-	{name: wsgorilla.GraphQLWS, subscribe: "start", stop: "stop", data: "data"},
-}
-
-func send(t testing.TB, c *websocket.Conn, m msg) {
-	t.Helper()
-	if err := c.WriteJSON(m); err != nil {
-		t.Fatalf("WriteJSON(%s) error = %v", m.Type, err)
-	}
-}
-
-// read reads the next message.
-func read(t testing.TB, c *websocket.Conn) msg {
-	t.Helper()
-	if err := c.SetReadDeadline(time.Now().Add(safety)); err != nil {
-		t.Fatal(err)
-	}
-	var m msg
-	if err := c.ReadJSON(&m); err != nil {
-		t.Fatalf("ReadJSON() error = %v, want a message", err)
-	}
-	return m
-}
-
-// expect reads up to the next message of type typ, skipping graphql-ws "ka"
-// keep-alives unless typ is "ka", and fails on any other type.
-func expect(t testing.TB, c *websocket.Conn, typ string) msg {
-	t.Helper()
-	for {
-		m := read(t, c)
-		if m.Type == "ka" && typ != "ka" {
-			continue
-		}
-		if m.Type != typ {
-			t.Fatalf("read message type %q (payload %s), want %q", m.Type, m.Payload, typ)
-		}
-		return m
-	}
-}
-
-// readClose reads until the connection fails and returns the close frame it
-// got; a server that drops the TCP connection yields code 1006. Messages on
-// the way are discarded.
-func readClose(t testing.TB, c *websocket.Conn) *websocket.CloseError {
-	t.Helper()
-	if err := c.SetReadDeadline(time.Now().Add(safety)); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		_, _, err := c.ReadMessage()
-		if err == nil {
-			continue
-		}
-		var ce *websocket.CloseError
-		if !errors.As(err, &ce) {
-			t.Fatalf("ReadMessage() error = %v, want the server to close the connection", err)
-		}
-		return ce
-	}
-}
-
-func subscribeMsg(p protocol, id string) msg {
-	return msg{Type: p.subscribe, ID: id, Payload: json.RawMessage(`{"query":"subscription { name }"}`)}
+func subscribeMsg(p wstest.Protocol, id string) msg {
+	return msg{Type: p.Subscribe, ID: id, Payload: json.RawMessage(`{"query":"subscription { name }"}`)}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -19,23 +19,43 @@
 // endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403;
 // wrap the handler in [CheckOrigin] too for refusals without gqlgen's log
 // noise), gqlgen's PayloadReadLimit, a write deadline so a client that stops
-// reading cannot hold a server goroutine forever, serialised writes, and
-// closing connections that are still waiting for connection_init when the
-// request's context ends (gqlgen itself watches the context only after
-// connection_ack), so cancelling the http.Server's BaseContext ends them all.
+// reading cannot hold a server goroutine forever, and serialised writes.
+//
+// It also keeps the promises of graphql-transport-ws that gqlgen's transport
+// does not, seeing every message both ways:
+//
+//   - A subscribe under the id of an operation still running closes the
+//     connection with 4409 "Subscriber for <id> already exists" (gqlgen would
+//     run both and lose track of the first). On graphql-ws, whose protocol
+//     has no such code, the new start replaces the running operation, as
+//     subscriptions-transport-ws's server does.
+//   - After the client's complete (graphql-ws: stop) nothing more is sent for
+//     that operation, not even gqlgen's own complete.
+//   - A subscribe before connection_ack closes with 4401, a second
+//     connection_init with 4429, and a connection that sends no
+//     connection_init within gqlgen's InitTimeout closes with 4408
+//     (graphql-transport-ws; graphql-ws keeps gqlgen's 1002 for the first two).
+//   - No complete follows an error message.
+//   - When the upgrade request's context ends (the http.Server's BaseContext
+//     is cancelled at shutdown), every running operation gets complete and
+//     the connection closes with 1001 (going away), before connection_ack
+//     too, when gqlgen is not watching the context yet.
+//
+// [Sessions.Middleware] in front of the handler adds per-connection controls:
+// a bound on the operations of one connection, an end of the session when
+// its credential expires ([Session.ExpireAt]: each operation gets an error,
+// then close 4403), a close code of the InitFunc's choice for a refused
+// connection_init ([Session.Refuse]), and [Sessions.Wait] for shutdown.
 package wsgorilla
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
@@ -45,9 +65,25 @@ import (
 // not positive.
 const DefaultWriteTimeout = 10 * time.Second
 
-// CloseForbidden is the close code graphql-transport-ws assigns to a rejected
-// connection_init ("4403: Forbidden").
-const CloseForbidden = 4403
+// Close codes of graphql-transport-ws that the implementation sends (gqlgen
+// itself sends only 1000, 1002 and the code an InitFunc asks for).
+const (
+	// CloseUnauthorized ends a connection that subscribes before
+	// connection_ack.
+	CloseUnauthorized = 4401
+	// CloseForbidden ends a connection whose connection_init was rejected
+	// (see RejectInit) or whose session expired (Session.ExpireAt).
+	CloseForbidden = 4403
+	// CloseConnectionInitialisationTimeout ends a connection that sent no
+	// connection_init within gqlgen's InitTimeout.
+	CloseConnectionInitialisationTimeout = 4408
+	// CloseSubscriberAlreadyExists ends a connection that subscribes under
+	// the id of an operation still running.
+	CloseSubscriberAlreadyExists = 4409
+	// CloseTooManyInitialisationRequests ends a connection that sends
+	// connection_init twice.
+	CloseTooManyInitialisationRequests = 4429
+)
 
 // Subprotocol names, as negotiated in Sec-WebSocket-Protocol.
 const (
@@ -157,8 +193,10 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 		// Upgrade has written the HTTP error (403 for a refused Origin).
 		return nil, fmt.Errorf("wsgorilla: upgrade: %w", err)
 	}
-	c := &conn{ws: ws, writeTimeout: im.writeTimeout}
-	c.stopWatch = context.AfterFunc(r.Context(), c.endBeforeAck)
+	c := newConn(ws, im.writeTimeout, r.Context())
+	if s := SessionFrom(r.Context()); s != nil {
+		s.attach(c)
+	}
 	return c, nil
 }
 
@@ -210,117 +248,4 @@ func preferTransportWS(offered []string) []string {
 		}
 	}
 	return out
-}
-
-// conn adapts a gorilla connection to transport.WebsocketConn.
-type conn struct {
-	ws           *websocket.Conn
-	writeTimeout time.Duration
-	stopWatch    func() bool // stops the context watch installed by Accept
-
-	// wmu serialises data writes: gorilla allows one concurrent writer.
-	// Close and WriteControl are safe alongside it and do not take it.
-	wmu sync.Mutex
-
-	mu    sync.Mutex
-	wrote bool // a message has been written, so gqlgen's run loop owns shutdown
-}
-
-var (
-	_ transport.WebsocketConn          = (*conn)(nil)
-	_ transport.WebsocketReadLimiter   = (*conn)(nil)
-	_ transport.WebsocketReadDeadliner = (*conn)(nil)
-)
-
-// NextReader returns the next data message. A normal close by the peer
-// (1000, 1001 going away, 1005 no status) is reported as
-// transport.ErrWebsocketClosed, which gqlgen does not treat as an error.
-func (c *conn) NextReader() (int, io.Reader, error) {
-	mt, r, err := c.ws.NextReader()
-	if err != nil && websocket.IsCloseError(err,
-		websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
-		return mt, nil, transport.ErrWebsocketClosed
-	}
-	return mt, r, err
-}
-
-// WriteJSON writes v as one text message within the write timeout. After a
-// failed write gorilla's writer is unusable (a timed-out write may have sent
-// half a frame), so the connection is closed: that unblocks gqlgen's read
-// loop, which would otherwise wait for a peer that may never speak again.
-func (c *conn) WriteJSON(v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("wsgorilla: encode message: %w", err)
-	}
-	c.mu.Lock()
-	c.wrote = true
-	c.mu.Unlock()
-
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if err := c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
-		_ = c.ws.Close()
-		return fmt.Errorf("wsgorilla: set write deadline: %w", err)
-	}
-	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-		_ = c.ws.Close()
-		return fmt.Errorf("wsgorilla: write message: %w", err)
-	}
-	return nil
-}
-
-// WriteClose sends a close frame. The reason is cut to the 123 bytes a close
-// frame can carry.
-func (c *conn) WriteClose(code int, reason string) error {
-	msg := websocket.FormatCloseMessage(code, truncateUTF8(reason, 123))
-	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.writeTimeout)); err != nil {
-		return fmt.Errorf("wsgorilla: write close %d: %w", code, err)
-	}
-	return nil
-}
-
-// Close closes the network connection without waiting for the peer's close
-// frame.
-func (c *conn) Close() error {
-	c.stopWatch()
-	return c.ws.Close()
-}
-
-// Subprotocol returns the negotiated subprotocol, "" if none.
-func (c *conn) Subprotocol() string { return c.ws.Subprotocol() }
-
-// SetReadLimit implements transport.WebsocketReadLimiter: a bigger message
-// makes gorilla send close 1009 and fail the read.
-func (c *conn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
-
-// SetReadDeadline implements transport.WebsocketReadDeadliner, which gqlgen
-// uses to drop graphql-transport-ws clients that stop answering pings.
-func (c *conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
-
-// endBeforeAck runs when the request's context ends. Once anything has been
-// written gqlgen has finished connection_init and its run loop closes the
-// connection itself; before that gqlgen is blocked reading connection_init
-// (until InitTimeout, if any), so the connection is closed here with 1001.
-func (c *conn) endBeforeAck() {
-	c.mu.Lock()
-	wrote := c.wrote
-	c.mu.Unlock()
-	if wrote {
-		return
-	}
-	msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.writeTimeout))
-	_ = c.ws.Close()
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a rune.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,40 +18,47 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 func TestSubscription(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name, func(t *testing.T) {
+		t.Run(p.Name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{})
-			c := h.init(t, p.name)
+			c := h.init(t, p)
 
 			// Stopped by the client.
-			send(t, c, subscribeMsg(p, "1"))
+			c.Send(t, subscribeMsg(p, "1"))
 			s := h.nextSub(t)
 			for _, name := range []string{"a", "b"} {
 				s.events <- `{"name":"` + name + `"}`
-				got := expect(t, c, p.data)
-				want := msg{Type: p.data, ID: "1", Payload: json.RawMessage(`{"data":{"name":"` + name + `"}}`)}
+				got := c.Expect(t, p.Next)
+				want := msg{Type: p.Next, ID: "1", Payload: json.RawMessage(`{"data":{"name":"` + name + `"}}`)}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("event %q (-want +got):\n%s", name, diff)
 				}
 			}
-			send(t, c, msg{Type: p.stop, ID: "1"})
+			c.Send(t, msg{Type: p.Stop, ID: "1"})
 			waitEnded(t, s)
-			if got := expect(t, c, "complete"); got.ID != "1" {
-				t.Errorf("complete id = %q, want %q", got.ID, "1")
+			if p == wstest.GraphQLWS {
+				// subscriptions-transport-ws confirms a stop.
+				if got := c.Expect(t, "complete"); got.ID != "1" {
+					t.Errorf("complete id = %q, want %q", got.ID, "1")
+				}
+			} else if got := c.Ping(t); len(got) != 0 {
+				// graphql-transport-ws sends nothing after the client's complete.
+				t.Errorf("after complete got %v, want nothing", got)
 			}
 
 			// Completed by the server.
-			send(t, c, subscribeMsg(p, "2"))
+			c.Send(t, subscribeMsg(p, "2"))
 			s = h.nextSub(t)
 			s.events <- `{"name":"c"}`
-			if got := expect(t, c, p.data); got.ID != "2" {
-				t.Errorf("%s id = %q, want %q", p.data, got.ID, "2")
+			if got := c.Expect(t, p.Next); got.ID != "2" {
+				t.Errorf("%s id = %q, want %q", p.Next, got.ID, "2")
 			}
 			close(s.events)
-			if got := expect(t, c, "complete"); got.ID != "2" {
+			if got := c.Expect(t, "complete"); got.ID != "2" {
 				t.Errorf("complete id = %q, want %q", got.ID, "2")
 			}
 		})
@@ -79,28 +87,28 @@ func TestSubprotocolNegotiation(t *testing.T) {
 			t.Errorf("Dial(%q).Subprotocol() = %q, want %q", tc.offer, got, tc.want)
 		}
 		// gqlgen speaks graphql-ws when nothing was negotiated.
-		send(t, c, msg{Type: "connection_init"})
-		expect(t, c, "connection_ack")
+		c.Send(t, msg{Type: "connection_init"})
+		c.Expect(t, "connection_ack")
 	}
 }
 
 func TestInitRejected(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name, func(t *testing.T) {
+		t.Run(p.Name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{
 				InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 					return wsgorilla.RejectInit(ctx), nil, errors.New("invalid token")
 				},
 			})
-			c := h.connect(t, p.name)
-			send(t, c, msg{Type: "connection_init", Payload: json.RawMessage(`{"Authorization":"Bearer x"}`)})
-			if p.name == wsgorilla.GraphQLWS {
-				got := expect(t, c, "connection_error")
+			c := h.connect(t, p)
+			c.Send(t, msg{Type: "connection_init", Payload: json.RawMessage(`{"Authorization":"Bearer x"}`)})
+			if p.Name == wsgorilla.GraphQLWS {
+				got := c.Expect(t, "connection_error")
 				if want := `{"message":"invalid token"}`; string(got.Payload) != want {
 					t.Errorf("connection_error payload = %s, want %s", got.Payload, want)
 				}
 			}
-			ce := readClose(t, c)
+			ce := c.ReadClose(t)
 			want := &websocket.CloseError{Code: wsgorilla.CloseForbidden, Text: "Forbidden"}
 			if diff := cmp.Diff(want, ce); diff != "" {
 				t.Errorf("close (-want +got):\n%s", diff)
@@ -112,11 +120,11 @@ func TestInitRejected(t *testing.T) {
 
 func TestInitTimeout(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name, func(t *testing.T) {
+		t.Run(p.Name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{InitTimeout: 50 * time.Millisecond})
-			c := h.connect(t, p.name) // and never send connection_init
-			ce := readClose(t, c)
-			want := &websocket.CloseError{Code: websocket.CloseProtocolError, Text: "connection initialisation timeout"}
+			c := h.connect(t, p) // and never send connection_init
+			ce := c.ReadClose(t)
+			want := &websocket.CloseError{Code: wsgorilla.CloseConnectionInitialisationTimeout, Text: "Connection initialisation timeout"}
 			if diff := cmp.Diff(want, ce); diff != "" {
 				t.Errorf("close (-want +got):\n%s", diff)
 			}
@@ -128,9 +136,9 @@ func TestInitTimeout(t *testing.T) {
 func TestKeepAlive(t *testing.T) {
 	t.Run("graphql-transport-ws client ping", func(t *testing.T) {
 		h := start(t, wsgorilla.Options{}, transport.Websocket{})
-		c := h.init(t, wsgorilla.GraphQLTransportWS)
-		send(t, c, msg{Type: "ping", Payload: json.RawMessage(`{"n":1}`)})
-		got := expect(t, c, "pong")
+		c := h.init(t, wstest.TransportWS)
+		c.Send(t, msg{Type: "ping", Payload: json.RawMessage(`{"n":1}`)})
+		got := c.Expect(t, "pong")
 		if want := `{"n":1}`; string(got.Payload) != want {
 			t.Errorf("pong payload = %s, want %s", got.Payload, want)
 		}
@@ -142,33 +150,33 @@ func TestKeepAlive(t *testing.T) {
 	const interval = 250 * time.Millisecond
 	t.Run("graphql-transport-ws server ping answered", func(t *testing.T) {
 		h := start(t, wsgorilla.Options{}, transport.Websocket{PingPongInterval: interval})
-		c := h.init(t, wsgorilla.GraphQLTransportWS)
+		c := h.init(t, wstest.TransportWS)
 		for range 3 {
-			expect(t, c, "ping")
-			send(t, c, msg{Type: "pong"})
+			c.Expect(t, "ping")
+			c.Send(t, msg{Type: "pong"})
 		}
 	})
 	t.Run("graphql-transport-ws server ping unanswered", func(t *testing.T) {
 		h := start(t, wsgorilla.Options{}, transport.Websocket{PingPongInterval: interval})
-		c := h.init(t, wsgorilla.GraphQLTransportWS)
-		readClose(t, c) // any close: the server gave up on the client
+		c := h.init(t, wstest.TransportWS)
+		c.ReadClose(t) // any close: the server gave up on the client
 		h.waitDone(t)
 	})
 
 	t.Run("graphql-ws ka", func(t *testing.T) {
 		h := start(t, wsgorilla.Options{}, transport.Websocket{KeepAlivePingInterval: 20 * time.Millisecond})
-		c := h.init(t, wsgorilla.GraphQLWS)
+		c := h.init(t, wstest.GraphQLWS)
 		// gqlgen sends one "ka" right after the ack; more only on the timer.
 		for range 3 {
-			expect(t, c, "ka")
+			c.Expect(t, "ka")
 		}
 	})
 
 	// Websocket-level ping frames are answered by gorilla while gqlgen reads.
 	for _, p := range protocols {
-		t.Run(p.name+" control frame ping", func(t *testing.T) {
+		t.Run(p.Name+" control frame ping", func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{})
-			c := h.init(t, p.name)
+			c := h.init(t, p)
 			pong := make(chan string, 1)
 			c.SetPongHandler(func(data string) error {
 				pong <- data
@@ -245,8 +253,8 @@ func dialOrigin(t *testing.T, h *harness, origin string, want int) {
 		t.Fatalf("Dial(Origin %q) status = %d, want %d", origin, resp.StatusCode, want)
 	}
 	if c != nil {
-		send(t, c, msg{Type: "connection_init"})
-		expect(t, c, "connection_ack")
+		c.Send(t, msg{Type: "connection_init"})
+		c.Expect(t, "connection_ack")
 	}
 }
 
@@ -268,16 +276,16 @@ func TestCheckOriginNotUpgrade(t *testing.T) {
 
 func TestReadLimit(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name, func(t *testing.T) {
+		t.Run(p.Name, func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{PayloadReadLimit: ptr[int64](512)})
-			c := h.init(t, p.name)
+			c := h.init(t, p)
 			// Over the limit, yet small enough for the client to send in one
 			// write: the server drops the connection on reading the frame
 			// header and would reset a client still writing.
 			big := subscribeMsg(p, "1")
 			big.Payload = json.RawMessage(`{"query":"subscription { name }","extensions":{"pad":"` + strings.Repeat("x", 2048) + `"}}`)
-			send(t, c, big)
-			ce := readClose(t, c)
+			c.Send(t, big)
+			ce := c.ReadClose(t)
 			if ce.Code != websocket.CloseMessageTooBig {
 				t.Errorf("close code = %d, want %d", ce.Code, websocket.CloseMessageTooBig)
 			}
@@ -291,11 +299,11 @@ func TestReadLimit(t *testing.T) {
 // timeout: the connection is closed and gqlgen's goroutines end.
 func TestSlowReader(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name, func(t *testing.T) {
+		t.Run(p.Name, func(t *testing.T) {
 			f := &feed{flood: []byte(`{"name":"` + strings.Repeat("x", 256<<10) + `"}`)}
 			h := startFeed(t, wsgorilla.Options{WriteTimeout: 100 * time.Millisecond}, transport.Websocket{}, f, nil)
-			c := h.init(t, p.name)
-			send(t, c, subscribeMsg(p, "1"))
+			c := h.init(t, p)
+			c.Send(t, subscribeMsg(p, "1"))
 			s := h.nextSub(t)
 			// From here on the client reads nothing.
 			waitEnded(t, s)
@@ -306,27 +314,52 @@ func TestSlowReader(t *testing.T) {
 
 func TestShutdown(t *testing.T) {
 	for _, p := range protocols {
-		t.Run(p.name+" subscribed", func(t *testing.T) {
+		// Every operation gets complete, then the close says "going away".
+		t.Run(p.Name+" subscribed", func(t *testing.T) {
+			const conns, each = 4, 25
 			h := start(t, wsgorilla.Options{}, transport.Websocket{})
-			c := h.init(t, p.name)
-			send(t, c, subscribeMsg(p, "1"))
-			s := h.nextSub(t)
-			h.shutdown()
-			ce := readClose(t, c)
-			want := &websocket.CloseError{Code: websocket.CloseNormalClosure, Text: "terminated"}
-			if diff := cmp.Diff(want, ce); diff != "" {
-				t.Errorf("close (-want +got):\n%s", diff)
+			cs := make([]*wstest.Conn, conns)
+			var subs []*sub
+			for i := range cs {
+				cs[i] = h.init(t, p)
+				for j := range each {
+					cs[i].Send(t, subscribeMsg(p, fmt.Sprint("s", j)))
+					subs = append(subs, h.nextSub(t))
+				}
 			}
-			waitEnded(t, s)
-			h.waitDone(t)
+			h.shutdown()
+			for i, c := range cs {
+				ce, got := c.ReadToClose(t)
+				want := &websocket.CloseError{Code: websocket.CloseGoingAway, Text: "server shutting down"}
+				if diff := cmp.Diff(want, ce); diff != "" {
+					t.Errorf("connection %d: close (-want +got):\n%s", i, diff)
+				}
+				completed := map[string]int{}
+				for _, m := range got {
+					if m.Type == "complete" {
+						completed[m.ID]++
+					}
+				}
+				for j := range each {
+					if id := fmt.Sprint("s", j); completed[id] != 1 {
+						t.Errorf("connection %d: %s got %d completes, want 1", i, id, completed[id])
+					}
+				}
+			}
+			for _, s := range subs {
+				waitEnded(t, s)
+			}
+			for range cs {
+				h.waitDone(t)
+			}
 		})
 		// gqlgen does not watch the context before connection_init; the
 		// implementation does.
-		t.Run(p.name+" before connection_init", func(t *testing.T) {
+		t.Run(p.Name+" before connection_init", func(t *testing.T) {
 			h := start(t, wsgorilla.Options{}, transport.Websocket{})
-			c := h.connect(t, p.name)
+			c := h.connect(t, p)
 			h.shutdown()
-			ce := readClose(t, c)
+			ce := c.ReadClose(t)
 			if ce.Code != websocket.CloseGoingAway {
 				t.Errorf("close code = %d, want %d", ce.Code, websocket.CloseGoingAway)
 			}
@@ -356,14 +389,12 @@ func acceptServer(t *testing.T, fn func(transport.WebsocketConn)) string {
 	return "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
-func dialURL(t *testing.T, url string) *websocket.Conn {
+func dialURL(t *testing.T, url string) *wstest.Conn {
 	t.Helper()
-	c, resp, err := websocket.DefaultDialer.DialContext(t.Context(), url, nil)
+	c, _, err := wstest.Dial(t, url, nil)
 	if err != nil {
 		t.Fatalf("Dial(%s) error = %v", url, err)
 	}
-	resp.Body.Close()
-	t.Cleanup(func() { c.Close() })
 	return c
 }
 
@@ -450,7 +481,7 @@ func TestWriteCloseLongReason(t *testing.T) {
 		}
 	})
 	c := dialURL(t, url)
-	ce := readClose(t, c)
+	ce := c.ReadClose(t)
 	if ce.Code != 4400 || !strings.HasPrefix(reason, ce.Text) || len(ce.Text) < 120 || !utf8.ValidString(ce.Text) {
 		t.Errorf("close = %d %q, want 4400 and a valid UTF-8 prefix of at least 120 bytes", ce.Code, ce.Text)
 	}

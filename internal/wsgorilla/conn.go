@@ -1,0 +1,487 @@
+package wsgorilla
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+)
+
+// errEnded is what reads and writes return once the connection has ended
+// itself. It wraps net.ErrClosed, which gqlgen takes for a connection closed
+// on purpose and does not report.
+var errEnded = fmt.Errorf("wsgorilla: connection ended: %w", net.ErrClosed)
+
+// names are one subprotocol's message types where the two differ.
+type names struct {
+	transportWS bool
+	subscribe   string // client: start an operation
+	stop        string // client: stop an operation
+	next        string // server: one result
+}
+
+// namesFor returns the message types of a negotiated subprotocol; gqlgen
+// speaks graphql-ws when none was negotiated.
+func namesFor(subprotocol string) names {
+	if subprotocol == GraphQLTransportWS {
+		return names{transportWS: true, subscribe: "subscribe", stop: "complete", next: "next"}
+	}
+	return names{subscribe: "start", stop: "stop", next: "data"}
+}
+
+// envelope is a message of either subprotocol.
+type envelope struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// operation is one operation the client started.
+type operation struct {
+	client   string // the client's id
+	internal string // the id gqlgen knows it by, unique on the connection
+	seq      int    // start order
+	stopped  bool   // the client stopped it, or the connection ended it
+}
+
+// conn adapts a gorilla connection to transport.WebsocketConn and keeps the
+// protocol's promises that gqlgen's transport does not (see the package
+// documentation): it sees every message both ways.
+//
+// Operations reach gqlgen under ids of the connection's own (1, 2, ...),
+// translated back on the way out. gqlgen keys its running operations by id,
+// so a client id used again before gqlgen has finished the operation that had
+// it would otherwise overwrite the first one's entry; with ids of its own,
+// every operation stays separately stoppable, and whatever gqlgen still sends
+// for an operation the client stopped (or one that already ended) is dropped.
+type conn struct {
+	ws           *websocket.Conn
+	writeTimeout time.Duration
+	names        names
+	reqCtx       context.Context // the upgrade request's; it ends at shutdown
+	stopWatch    func() bool     // stops the watch of reqCtx installed by Accept
+	limit        opLimit         // from the Session, if any
+
+	// mu guards the fields below and serialises writes: gorilla allows one
+	// concurrent writer, and the decision to forward or drop a message must
+	// not be overtaken by the close that ends the connection.
+	mu      sync.Mutex
+	acked   bool                  // connection_ack written
+	readAny bool                  // a message has been read
+	inits   int                   // connection_init messages read
+	ops     map[string]*operation // running, by client id
+	live    map[string]*operation // that gqlgen has not ended, by internal id
+	seq     int
+	pending [][]byte // client messages for gqlgen before the next read
+	closed  bool     // the close frame is sent or the connection is gone
+	refusal *closeFrame
+	expiry  *expiry
+	timer   *time.Timer // of expiry
+}
+
+// closeFrame is a close code and reason.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+// expiry is when and how a session ends (Session.ExpireAt).
+type expiry struct {
+	at     time.Time
+	grace  time.Duration // before running operations are ended
+	reason string
+	errs   json.RawMessage // payload of the error message each operation gets
+}
+
+// opLimit bounds the operations of one connection (SessionOptions).
+type opLimit struct {
+	max  int
+	errs json.RawMessage
+}
+
+var (
+	_ transport.WebsocketConn          = (*conn)(nil)
+	_ transport.WebsocketReadLimiter   = (*conn)(nil)
+	_ transport.WebsocketReadDeadliner = (*conn)(nil)
+)
+
+func newConn(ws *websocket.Conn, writeTimeout time.Duration, reqCtx context.Context) *conn {
+	c := &conn{
+		ws:           ws,
+		writeTimeout: writeTimeout,
+		names:        namesFor(ws.Subprotocol()),
+		reqCtx:       reqCtx,
+		ops:          map[string]*operation{},
+		live:         map[string]*operation{},
+	}
+	c.stopWatch = context.AfterFunc(reqCtx, c.shutdown)
+	return c
+}
+
+// NextReader returns the next data message for gqlgen. A normal close by the
+// peer (1000, 1001 going away, 1005 no status) is reported as
+// transport.ErrWebsocketClosed, which gqlgen does not treat as an error.
+// Messages the connection answers itself (a subscribe over the operation
+// limit, a stop for an operation that is not running) are not passed on; one
+// that ends the connection (see the package documentation) makes it return an
+// error wrapping net.ErrClosed.
+func (c *conn) NextReader() (int, io.Reader, error) {
+	for {
+		if data := c.popPending(); data != nil {
+			return websocket.TextMessage, bytes.NewReader(data), nil
+		}
+		mt, r, err := c.ws.NextReader()
+		if err != nil {
+			if websocket.IsCloseError(err,
+				websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+				return mt, nil, transport.ErrWebsocketClosed
+			}
+			return mt, nil, err
+		}
+		data, err := io.ReadAll(r) // bounded by SetReadLimit
+		if err != nil {
+			return mt, nil, err
+		}
+		data, err = c.received(data)
+		if err != nil {
+			return mt, nil, err
+		}
+		if data != nil {
+			return mt, bytes.NewReader(data), nil
+		}
+	}
+}
+
+func (c *conn) popPending() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		return nil
+	}
+	data := c.pending[0]
+	c.pending = c.pending[1:]
+	return data
+}
+
+// received applies the protocol's rules to a client message and returns
+// what gqlgen should read instead: the message, rewritten to the internal
+// id, or nil for a message answered here.
+func (c *conn) received(data []byte) ([]byte, error) {
+	var m envelope
+	if err := json.Unmarshal(data, &m); err != nil {
+		return data, nil // gqlgen answers malformed messages
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errEnded
+	}
+	c.readAny = true
+	switch m.Type {
+	case "connection_init":
+		c.inits++
+		if c.inits > 1 && c.names.transportWS {
+			c.endLocked(closeFrame{CloseTooManyInitialisationRequests, "Too many initialisation requests"}, nil)
+			return nil, errEnded
+		}
+	case c.names.subscribe:
+		return c.subscribeLocked(m)
+	case c.names.stop:
+		op := c.ops[m.ID]
+		if op == nil {
+			return nil, nil // nothing runs under that id (any more)
+		}
+		op.stopped = true
+		delete(c.ops, m.ID)
+		return encode(envelope{ID: op.internal, Type: m.Type}), nil
+	}
+	return data, nil
+}
+
+func (c *conn) subscribeLocked(m envelope) ([]byte, error) {
+	if !c.acked && c.names.transportWS {
+		c.endLocked(closeFrame{CloseUnauthorized, "Unauthorized"}, nil)
+		return nil, errEnded
+	}
+	if c.expiry != nil && !time.Now().Before(c.expiry.at) {
+		c.expireLocked()
+		return nil, errEnded
+	}
+	var stopOld []byte
+	if old := c.ops[m.ID]; old != nil {
+		if c.names.transportWS {
+			c.endLocked(closeFrame{CloseSubscriberAlreadyExists, "Subscriber for " + m.ID + " already exists"}, nil)
+			return nil, errEnded
+		}
+		// graphql-ws: a start for a running id replaces that operation, as
+		// subscriptions-transport-ws's server does.
+		old.stopped = true
+		delete(c.ops, m.ID)
+		stopOld = encode(envelope{ID: old.internal, Type: c.names.stop})
+	}
+	if c.limit.max > 0 && len(c.ops) >= c.limit.max {
+		_ = c.writeLocked(encode(envelope{ID: m.ID, Type: "error", Payload: c.limit.errs}))
+		return stopOld, nil
+	}
+	c.seq++
+	op := &operation{client: m.ID, internal: strconv.Itoa(c.seq), seq: c.seq}
+	c.ops[op.client] = op
+	c.live[op.internal] = op
+	start := encode(envelope{ID: op.internal, Type: m.Type, Payload: m.Payload})
+	if stopOld != nil {
+		c.pending = append(c.pending, start)
+		return stopOld, nil
+	}
+	return start, nil
+}
+
+// WriteJSON writes v, a message from gqlgen, as one text message within the
+// write timeout, under the client's id; a result or end of an operation the
+// client stopped or that already ended is dropped. After a failed write
+// gorilla's writer is unusable (a timed-out write may have sent half a
+// frame), so the connection is closed: that unblocks gqlgen's read loop,
+// which would otherwise wait for a peer that may never speak again.
+func (c *conn) WriteJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("wsgorilla: encode message: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errEnded
+	}
+	data = c.sendingLocked(data)
+	if data == nil {
+		return nil
+	}
+	return c.writeLocked(data)
+}
+
+// sendingLocked returns what the client should get for a message of gqlgen,
+// nil for nothing.
+func (c *conn) sendingLocked(data []byte) []byte {
+	var m envelope
+	if err := json.Unmarshal(data, &m); err != nil {
+		return data
+	}
+	switch m.Type {
+	case "connection_ack":
+		c.acked = true
+	case c.names.next, "error", "complete":
+		if m.ID == "" {
+			return data
+		}
+		op := c.live[m.ID]
+		if op == nil {
+			// Ended already: gqlgen follows an error with a complete
+			// after a panic, which the protocol forbids.
+			return nil
+		}
+		if m.Type != c.names.next {
+			delete(c.live, m.ID)
+			if !op.stopped {
+				delete(c.ops, op.client)
+			}
+		}
+		if op.stopped {
+			// graphql-ws clients get gqlgen's complete after their stop, as
+			// subscriptions-transport-ws sends it, unless the id already
+			// names a new operation; graphql-transport-ws sends nothing
+			// after the client's complete, as the protocol says.
+			if c.names.transportWS || m.Type != "complete" || c.ops[op.client] != nil {
+				return nil
+			}
+		}
+		m.ID = op.client
+		return encode(m)
+	}
+	return data
+}
+
+// writeLocked writes one text message.
+func (c *conn) writeLocked(data []byte) error {
+	if err := c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
+		_ = c.ws.Close()
+		return fmt.Errorf("wsgorilla: set write deadline: %w", err)
+	}
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		_ = c.ws.Close()
+		return fmt.Errorf("wsgorilla: write message: %w", err)
+	}
+	return nil
+}
+
+// WriteClose sends a close frame. gqlgen's choice of code is replaced where
+// the protocol or the session says otherwise: at shutdown every operation is
+// completed and the code is 1001; a connection_init refused by Session.Refuse
+// closes as refused; one that never came closes with 4408; an expired
+// session closes as Session.ExpireAt says. The reason is cut to the 123
+// bytes a close frame can carry.
+func (c *conn) WriteClose(code int, reason string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return nil
+	case c.reqCtx.Err() != nil:
+		c.shutdownLocked()
+		return nil
+	case c.expiry != nil && !time.Now().Before(c.expiry.at):
+		c.expireLocked()
+		return nil
+	case !c.acked && c.refusal != nil:
+		code, reason = c.refusal.code, c.refusal.reason
+	case !c.acked && !c.readAny && code == transport.WebsocketCloseProtocolError:
+		// gqlgen's InitTimeout: nothing was read before it gave up.
+		code, reason = CloseConnectionInitialisationTimeout, "Connection initialisation timeout"
+	}
+	c.closed = true
+	c.stopTimerLocked()
+	return c.writeCloseLocked(closeFrame{code, reason})
+}
+
+func (c *conn) writeCloseLocked(f closeFrame) error {
+	msg := websocket.FormatCloseMessage(f.code, truncateUTF8(f.reason, 123))
+	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.writeTimeout)); err != nil {
+		return fmt.Errorf("wsgorilla: write close %d: %w", f.code, err)
+	}
+	return nil
+}
+
+// endLocked ends the connection: each running operation first gets the
+// message last returns for it (if last is not nil), then the close frame goes
+// out and the network connection closes. gqlgen's read loop then fails,
+// which cancels every operation; what they still send is dropped.
+func (c *conn) endLocked(f closeFrame, last func(*operation) []byte) {
+	if c.closed {
+		return
+	}
+	ops := make([]*operation, 0, len(c.ops))
+	for _, op := range c.ops {
+		ops = append(ops, op)
+	}
+	slices.SortFunc(ops, func(a, b *operation) int { return cmp.Compare(a.seq, b.seq) })
+	for _, op := range ops {
+		op.stopped = true
+		if last != nil {
+			_ = c.writeLocked(last(op))
+		}
+	}
+	clear(c.ops)
+	c.closed = true
+	c.stopTimerLocked()
+	_ = c.writeCloseLocked(f)
+	_ = c.ws.Close()
+}
+
+// shutdown runs when the upgrade request's context ends, which, while the
+// connection is open, means the server is shutting down.
+func (c *conn) shutdown() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.shutdownLocked()
+}
+
+// shutdownLocked completes every operation and closes with 1001 (going away),
+// so that clients know to reconnect elsewhere and resume. Before
+// connection_ack gqlgen is blocked reading connection_init and does not watch
+// the context; this ends such connections too.
+func (c *conn) shutdownLocked() {
+	c.endLocked(closeFrame{websocket.CloseGoingAway, "server shutting down"}, func(op *operation) []byte {
+		return encode(envelope{ID: op.client, Type: "complete"})
+	})
+}
+
+// expireAt ends the session at e.at (see Session.ExpireAt).
+func (c *conn) expireAt(e expiry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.expiry = &e
+	c.stopTimerLocked()
+	c.timer = time.AfterFunc(time.Until(e.at)+e.grace, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.expireLocked()
+	})
+}
+
+// expireLocked gives every running operation the expiry's error and closes
+// with CloseForbidden.
+func (c *conn) expireLocked() {
+	e := c.expiry
+	c.endLocked(closeFrame{CloseForbidden, e.reason}, func(op *operation) []byte {
+		return encode(envelope{ID: op.client, Type: "error", Payload: e.errs})
+	})
+}
+
+func (c *conn) stopTimerLocked() {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+}
+
+// refuse makes a refused connection_init close with f (Session.Refuse).
+func (c *conn) refuse(f closeFrame) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refusal = &f
+}
+
+// Close closes the network connection without waiting for the peer's close
+// frame.
+func (c *conn) Close() error {
+	c.stopWatch()
+	err := c.ws.Close() // first: it unblocks a write stuck on a slow peer
+	c.mu.Lock()
+	c.closed = true
+	c.stopTimerLocked()
+	c.mu.Unlock()
+	return err
+}
+
+// Subprotocol returns the negotiated subprotocol, "" if none.
+func (c *conn) Subprotocol() string { return c.ws.Subprotocol() }
+
+// SetReadLimit implements transport.WebsocketReadLimiter: a bigger message
+// makes gorilla send close 1009 and fail the read.
+func (c *conn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
+
+// SetReadDeadline implements transport.WebsocketReadDeadliner, which gqlgen
+// uses to drop graphql-transport-ws clients that stop answering pings.
+func (c *conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+
+// encode marshals a message; an envelope of strings and a valid raw payload
+// always encodes.
+func encode(m envelope) []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("wsgorilla: encode message: " + err.Error())
+	}
+	return b
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a rune.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
