@@ -51,6 +51,8 @@ func TestHTTPRules(t *testing.T) {
 		{"operationName is a number", "POST", `{"query":"{__typename}","operationName":1}`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
 		{"body is a string", "POST", `"query"`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
 		{"trailing garbage", "POST", `{"query":"{__typename}"} x`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
+		{"persistedQuery is a string", "POST", `{"extensions":{"persistedQuery":"x"}}`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
+		{"persistedQuery without a hash", "POST", `{"extensions":{"persistedQuery":{"version":1}}}`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
 		{"no query member (typo)", "POST", `{"qeury":"{__typename}"}`, "", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},
 		{"empty query, grj", "POST", `{"query":""}`, "", grj, 400, grj, false, "BAD_USER_INPUT"},
 		{"GET without query", "GET", "", "operationName=x", jsonMedia, 400, jsonMedia, false, "BAD_USER_INPUT"},

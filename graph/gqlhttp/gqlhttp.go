@@ -101,6 +101,10 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		writeRequestError(ctx, w, exec, neg, http.StatusBadRequest, err)
 		return
 	}
+	if pq, ok := params.Extensions["persistedQuery"]; ok && !validPersistedQuery(pq) {
+		writeRequestError(ctx, w, exec, neg, http.StatusBadRequest, errPersistedQuery)
+		return
+	}
 	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
 		// Not a GraphQL-over-HTTP request at all (a typo such as "qeury"):
 		// a 400 under either media type, like a malformed body.
@@ -214,9 +218,23 @@ type request struct {
 }
 
 var (
-	errNotRequest = apierr.BadInput("the request body must be a JSON object with a string query")
-	errNoQuery    = apierr.BadInput("the request has no query (nor extensions.persistedQuery)")
+	errNotRequest     = apierr.BadInput("the request body must be a JSON object with a string query")
+	errNoQuery        = apierr.BadInput("the request has no query (nor extensions.persistedQuery)")
+	errPersistedQuery = apierr.BadInput("extensions.persistedQuery must be an object with a version number and a string sha256Hash")
 )
+
+// validPersistedQuery reports whether v has the shape of automatic persisted
+// queries' extension ({"version": 1, "sha256Hash": "…"}), which gqlgen's APQ
+// extension would otherwise fail on as an internal error.
+func validPersistedQuery(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, isNumber := m["version"].(json.Number) // extensions are decoded with UseNumber
+	hash, isString := m["sha256Hash"].(string)
+	return isNumber && isString && hash != ""
+}
 
 func paramsFromJSON(body []byte) (*graphql.RawParams, error) {
 	body = bytes.TrimSpace(body)
