@@ -52,11 +52,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/cors"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
@@ -217,19 +219,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// Deferred: metrics stay readable while the public listener drains.
 	defer stopAdmin()
-	sessions := newSessions(cfg)
-	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, sessions, &ready)
+	live := &liveConnections{sessions: newSessions(cfg), draining: make(chan struct{})}
+	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, live, &ready)
 	if err != nil {
 		return err
 	}
-	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, sessions.Wait, func() {
+	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, live.sessions.Wait, func() {
 		ready.Store(true)
 		printBanner(stdout, ln.Addr(), base)
 		if cfg.sandboxMode() {
 			printExposure(stdout, logger, ln.Addr(), "ADDR=:8080")
 			printDevTokens(stdout, cfg)
 		}
-	}, func() { ready.Store(false) })
+	}, func() {
+		ready.Store(false)
+		live.drain() // HTTP subscription streams complete, so Shutdown need not wait them out
+	})
 	return err
 }
 
@@ -414,7 +419,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, sessions *wsgorilla.Sessions, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -448,6 +453,11 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Events:     broker,
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
+		HTTPSubscriptions: gqlhttp.Options{
+			Draining:    live.draining,
+			MaxPerKey:   cfg.WSMaxSocketsPerPrincipal,
+			Established: httpguard.Release,
+		},
 
 		NodeIDSecret:  cfg.nodeIDSecret(),
 		FetchCooldown: cfg.fetchCooldown(),
@@ -463,7 +473,7 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// authentications, then identity (websocket upgrades pass: their identity
 	// comes with connection_init), then the per-principal rate limit.
 	// Sessions sit next to gqlgen: they see each websocket's whole life.
-	h := guards.outer(guard.HTTP(cfg.Limits)(guards.beforeAuth(auth.Middleware(verifier, guards.onAuthError)(rateLimit(sessions.Middleware(gql))))))
+	h := guards.outer(guard.HTTP(cfg.Limits)(guards.beforeAuth(auth.Middleware(verifier, guards.onAuthError)(rateLimit(live.sessions.Middleware(gql))))))
 	// CORS outermost: a browser's preflight carries no token and must be
 	// answered before authentication.
 	crossOrigin := cors.Handler(cors.Options{

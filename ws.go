@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -20,6 +21,19 @@ const (
 	reasonTokenExpired       = "Token expired"
 	reasonTooManyConnections = "Too many connections"
 )
+
+// liveConnections are the long-lived answers shutdown must end: websockets
+// (sessions, which complete their subscriptions and close 1001 when their
+// connections' context ends) and HTTP subscription streams, which complete
+// when draining closes.
+type liveConnections struct {
+	sessions *wsgorilla.Sessions
+	draining chan struct{}
+	once     sync.Once
+}
+
+// drain ends the HTTP subscription streams (each gets its complete).
+func (l *liveConnections) drain() { l.once.Do(func() { close(l.draining) }) }
 
 // newSessions tracks the BFF's websockets: at most cfg.WSMaxOperations
 // operations at once on one socket and cfg.WSMaxSocketsPerPrincipal sockets

@@ -19,6 +19,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
@@ -59,6 +60,11 @@ type Config struct {
 	Events EventSource
 	// Websocket configures the websocket transport of subscriptions.
 	Websocket WebsocketConfig
+	// HTTPSubscriptions configures subscriptions over plain HTTP
+	// (graphql-sse's distinct connections mode and Apollo's multipart
+	// subscriptions). Unset Key and ExpiresAt take the caller's principal:
+	// streams are counted per token subject and end at the token's exp.
+	HTTPSubscriptions gqlhttp.Options
 	// NodeIDSecret (at least 32 bytes, the same on every replica) seals the
 	// global IDs that would reveal personal data (Customer.id). Empty uses a
 	// random key: such IDs then hold for the process's lifetime only.
@@ -216,7 +222,22 @@ func NewHandler(cfg Config) *handler.Server {
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(cfg.Websocket.websocket()) // before HTTP: it claims upgrades only
-	srv.AddTransport(gqlhttp.Transport{MaxBodyBytes: cfg.MaxBodyBytes})
+	subs := cfg.HTTPSubscriptions
+	if subs.Key == nil {
+		subs.Key = func(ctx context.Context) string {
+			if p, ok := auth.PrincipalFrom(ctx); ok {
+				return "sub:" + p.Subject
+			}
+			return ""
+		}
+	}
+	if subs.ExpiresAt == nil {
+		subs.ExpiresAt = func(ctx context.Context) time.Time {
+			p, _ := auth.PrincipalFrom(ctx)
+			return p.ExpiresAt
+		}
+	}
+	srv.AddTransport(gqlhttp.Transport{MaxBodyBytes: cfg.MaxBodyBytes, Subscriptions: gqlhttp.NewSubscriptions(subs)})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})

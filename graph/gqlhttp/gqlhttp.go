@@ -117,7 +117,7 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		status := http.StatusOK
-		if neg.media == MediaGraphQLResponse {
+		if neg.media == MediaGraphQLResponse || streamRequest(r) {
 			status = http.StatusBadRequest
 		}
 		writeResponse(w, neg.media, status, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
@@ -130,7 +130,7 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 			return
 		}
 		writeRequestError(ctx, w, exec, neg, http.StatusBadRequest,
-			apierr.BadInput("subscriptions need a websocket (graphql-transport-ws or graphql-ws) or an HTTP subscription transport"))
+			apierr.BadInput("subscriptions need a websocket (graphql-transport-ws or graphql-ws), Accept: text/event-stream (graphql-sse) or Accept: multipart/mixed;subscriptionSpec=1.0 (Apollo)"))
 		return
 	case r.Method == http.MethodGet && op.Operation != ast.Query:
 		w.Header().Set("Allow", http.MethodPost)

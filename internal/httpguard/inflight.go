@@ -1,8 +1,10 @@
 package httpguard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -31,7 +33,9 @@ func NewInFlight(limit int, retryAfter time.Duration) *InFlight {
 // Middleware serves a request while a slot is free and answers 503 with
 // Retry-After and a RATE_LIMITED body otherwise. Websocket upgrades pass
 // uncounted: a socket lives for hours, and its operations are bounded per
-// socket and its sockets per principal instead.
+// socket and its sockets per principal instead. A request that turns into a
+// long-lived stream (an HTTP subscription) gives its slot back with
+// [Release] once the stream is established, for the same reason.
 func (f *InFlight) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isUpgrade(r) {
@@ -45,10 +49,22 @@ func (f *InFlight) Middleware(next http.Handler) http.Handler {
 				fmt.Sprintf("server busy; retry after %d seconds", f.retryAfter), f.retryAfter)
 			return
 		}
-		defer func() { <-f.slots }()
-		next.ServeHTTP(w, r)
+		release := sync.OnceFunc(func() { <-f.slots })
+		defer release()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), releaseKey{}, release)))
 	})
 }
 
 // InFlight returns the number of requests being served.
 func (f *InFlight) InFlight() int { return len(f.slots) }
+
+type releaseKey struct{}
+
+// Release gives back the in-flight slot of the request ctx belongs to: for a
+// request that became a long-lived stream, bounded per principal instead.
+// It does nothing for a request without a slot, and is safe to call twice.
+func Release(ctx context.Context) {
+	if release, ok := ctx.Value(releaseKey{}).(func()); ok {
+		release()
+	}
+}
