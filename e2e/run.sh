@@ -2,7 +2,8 @@
 # End-to-end tests against a real finpro-bff in sandbox mode, with the clients
 # frontends use: Apollo Client and graphql-ws (apollo.test.mjs), Apollo's and
 # urql's normalised caches, @defer, mutations and partial results
-# (contract.test.mjs), the graphql-http audit suite (audit.test.mjs),
+# (contract.test.mjs), subscriptions over HTTP with the graphql-sse client and
+# Apollo's HttpLink (httpsub.test.mjs), the graphql-http audit suite (audit.test.mjs),
 # relay-compiler and relay-runtime (relay.test.mjs), graphql-codegen and tsc
 # on the served SDL (codegen.test.mjs), the GraphiQL playground
 # in headless Chromium (browser.test.mjs) and a page on another origin
@@ -103,7 +104,7 @@ export BFF_TOKEN_ANY BFF_TOKEN_ME
 step "running the tests"
 status=0
 (cd e2e && node --test --test-concurrency=1 --test-reporter=spec \
-	apollo.test.mjs contract.test.mjs audit.test.mjs relay.test.mjs codegen.test.mjs \
+	apollo.test.mjs contract.test.mjs httpsub.test.mjs audit.test.mjs relay.test.mjs codegen.test.mjs \
 	browser.test.mjs crossorigin.test.mjs) || status=$?
 if [ "$status" != 0 ]; then
 	echo "e2e: FAILED; the BFF's log:" >&2
