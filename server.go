@@ -480,10 +480,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Origins:       cfg.AllowedOrigins,
 		ExposeHeaders: []string{"Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-Id"},
 	})
-	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
+	compress, err := compression(cfg.CompressMinBytes)
+	if err != nil {
+		return nil, fmt.Errorf("compression: %w", err)
+	}
+	mux.Handle("/graphql", compress(crossOrigin(ws.CheckOrigin(h))))
 	// The SDL for codegen (introspection is off outside sandbox mode): for
 	// callers with a valid token, whatever its scopes.
-	mux.Handle("/graphql/schema.graphql", crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler())))
+	mux.Handle("/graphql/schema.graphql", compress(crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler()))))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)
