@@ -90,7 +90,7 @@ type config struct {
 	// CompressMinBytes is the smallest HTTP answer compressed with zstd or
 	// gzip (COMPRESS_MIN_BYTES); -1 turns compression off.
 	CompressMinBytes int
-	WSInitTimeout            time.Duration
+	WSInitTimeout    time.Duration
 
 	// Failed authentications per client address (AUTH_FAILURES_PER_MINUTE,
 	// 0 = off, and AUTH_FAILURE_BURST); the client address is the peer's,
