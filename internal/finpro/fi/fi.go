@@ -134,6 +134,26 @@ func DecodeRaw(t finpro.FIType, raw []byte) (Data, Issues) {
 	return decodeWith(&d, t, raw), d.issues
 }
 
+// DecodeSummary is DecodeRaw without the Transactions element: the profile
+// and summary of an account, for a client that asks for no transactions
+// (getallfidata sends every transaction of the statement with them).
+func DecodeSummary(t finpro.FIType, raw []byte) (Data, Issues) {
+	d := decoder{skip: "transactions"}
+	return decodeWith(&d, t, raw), d.issues
+}
+
+// DecodeProfile decodes only the Profile element of one account object of
+// getallfidata: the holders with every schema's attributes (dematId, pranId,
+// rank, holdingType). Nil when the account has none.
+func DecodeProfile(raw []byte) (*Profile, Issues) {
+	var d decoder
+	var v struct {
+		Profile *Profile `fi:"Profile"`
+	}
+	d.decodeInto(raw, &v)
+	return v.Profile, d.issues
+}
+
 func decodeWith(d *decoder, t finpro.FIType, raw []byte) Data {
 	if s, ok := schemas[t]; ok {
 		return s.decode(raw, d)

@@ -92,7 +92,9 @@ func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
 			if bytes.HasPrefix(bytes.TrimSpace(tx), []byte("[")) {
 				rows = tx // the docs' placeholder: transactions as a bare array
 			}
-			g.rows(rows)
+			if d.skip != "transactions" {
+				g.rows(rows)
+			}
 		}
 	}
 	return g

@@ -329,6 +329,15 @@ func (t *GenericTransaction) Common() Common {
 			c.ValueDate, _ = parseDate(f.Value)
 		}
 	}
+	for _, f := range t.Fields { // no statement date: the row's first other date (an invoice's invoiceDate)
+		if !c.At.IsZero() {
+			break
+		}
+		k := normKey(f.Path)
+		if !strings.ContainsAny(f.Path, "/[") && (strings.HasSuffix(k, "date") || strings.HasSuffix(k, "datetime") || strings.HasSuffix(k, "timestamp")) {
+			c.At, _ = parseDateTime(f.Value)
+		}
+	}
 	return c
 }
 
