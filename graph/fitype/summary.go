@@ -31,7 +31,13 @@ func summaryOf[T, S, M any](ctx context.Context, a *AccountBase, part func(*T) *
 // transactions, which getallfidata sends too) by the schema of the FI type
 // the consent list gives it, so the plugin and the data always agree. Nil
 // when FinPro's answer does not list the account.
-func (a *AccountBase) summaryData(ctx context.Context) (fi.Data, error) {
+func (a *AccountBase) summaryData(ctx context.Context) (fi.Data, error) { return a.Decoded(ctx) }
+
+// Decoded returns the account's Profile and Summary decoded by its FI type's
+// ReBIT schema from the consent's getallfidata (one call per consent per
+// operation, shared with every summary and profile). Nil, nil when FinPro's
+// answer does not list the account.
+func (a *AccountBase) Decoded(ctx context.Context) (fi.Data, error) {
 	acc, err := a.fiAccount(ctx)
 	if err != nil || acc == nil {
 		return nil, err

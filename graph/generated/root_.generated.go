@@ -88,6 +88,13 @@ type ComplexityRoot struct {
 		TxnID                 func(childComplexity int) int
 	}
 
+	AssetClassTotal struct {
+		Accounts   func(childComplexity int) int
+		AssetClass func(childComplexity int) int
+		Invested   func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
 	Balance struct {
 		Amount   func(childComplexity int) int
 		AsOf     func(childComplexity int) int
@@ -274,12 +281,19 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 	}
 
+	CurrencyNetWorth struct {
+		AssetClasses func(childComplexity int) int
+		Currency     func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
 	Customer struct {
 		Account      func(childComplexity int, id string) int
 		Accounts     func(childComplexity int) int
 		Consents     func(childComplexity int, status []model.ConsentStatus, first *int, after *string) int
 		ID           func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
+		NetWorth     func(childComplexity int) int
 		ProductID    func(childComplexity int) int
 		TotalBalance func(childComplexity int) int
 	}
@@ -718,6 +732,12 @@ type ComplexityRoot struct {
 		UnitsType              func(childComplexity int) int
 	}
 
+	MissingAccount struct {
+		Account    func(childComplexity int) int
+		AssetClass func(childComplexity int) int
+		Reason     func(childComplexity int) int
+	}
+
 	Money struct {
 		Amount   func(childComplexity int) int
 		Currency func(childComplexity int) int
@@ -878,6 +898,12 @@ type ComplexityRoot struct {
 		InvestmentCost       func(childComplexity int) int
 		InvestmentValue      func(childComplexity int) int
 		SchemePreferenceType func(childComplexity int) int
+	}
+
+	NetWorth struct {
+		Complete   func(childComplexity int) int
+		Currencies func(childComplexity int) int
+		Missing    func(childComplexity int) int
 	}
 
 	OtherAccount struct {
@@ -1456,6 +1482,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AIFTransaction.TxnID(childComplexity), true
+
+	case "AssetClassTotal.accounts":
+		if e.ComplexityRoot.AssetClassTotal.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Accounts(childComplexity), true
+	case "AssetClassTotal.assetClass":
+		if e.ComplexityRoot.AssetClassTotal.AssetClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.AssetClass(childComplexity), true
+	case "AssetClassTotal.invested":
+		if e.ComplexityRoot.AssetClassTotal.Invested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Invested(childComplexity), true
+	case "AssetClassTotal.total":
+		if e.ComplexityRoot.AssetClassTotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Total(childComplexity), true
 
 	case "Balance.amount":
 		if e.ComplexityRoot.Balance.Amount == nil {
@@ -2333,6 +2384,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
 
+	case "CurrencyNetWorth.assetClasses":
+		if e.ComplexityRoot.CurrencyNetWorth.AssetClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.AssetClasses(childComplexity), true
+	case "CurrencyNetWorth.currency":
+		if e.ComplexityRoot.CurrencyNetWorth.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.Currency(childComplexity), true
+	case "CurrencyNetWorth.total":
+		if e.ComplexityRoot.CurrencyNetWorth.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.Total(childComplexity), true
+
 	case "Customer.account":
 		if e.ComplexityRoot.Customer.Account == nil {
 			break
@@ -2373,6 +2443,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.MobileNumber(childComplexity), true
+	case "Customer.netWorth":
+		if e.ComplexityRoot.Customer.NetWorth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.NetWorth(childComplexity), true
 	case "Customer.productID":
 		if e.ComplexityRoot.Customer.ProductID == nil {
 			break
@@ -4435,6 +4511,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvITTransaction.UnitsType(childComplexity), true
 
+	case "MissingAccount.account":
+		if e.ComplexityRoot.MissingAccount.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.Account(childComplexity), true
+	case "MissingAccount.assetClass":
+		if e.ComplexityRoot.MissingAccount.AssetClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.AssetClass(childComplexity), true
+	case "MissingAccount.reason":
+		if e.ComplexityRoot.MissingAccount.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.Reason(childComplexity), true
+
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
 			break
@@ -5215,6 +5310,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NPSTierHoldings.SchemePreferenceType(childComplexity), true
+
+	case "NetWorth.complete":
+		if e.ComplexityRoot.NetWorth.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Complete(childComplexity), true
+	case "NetWorth.currencies":
+		if e.ComplexityRoot.NetWorth.Currencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Currencies(childComplexity), true
+	case "NetWorth.missing":
+		if e.ComplexityRoot.NetWorth.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Missing(childComplexity), true
 
 	case "OtherAccount.accountType":
 		if e.ComplexityRoot.OtherAccount.AccountType == nil {
@@ -9480,6 +9594,124 @@ enum SchemeCategory {
   UNKNOWN
 }
 `, BuiltIn: false},
+	{Name: "../networth.graphqls", Input: `# Customer.netWorth: every linked account valued by its ReBIT schema.
+
+extend type Customer {
+  """
+  What the unique accounts of the customer's ACTIVE consents (accounts) are
+  worth, exactly: one total per currency, split by asset class. Each account is
+  valued by its FI type's ReBIT schema (a deposit's balance, a holding's units
+  times its price, a policy not at all), from one getallfidata per ACTIVE
+  consent, shared with the accounts' summaries. It never fails for one account
+  or one consent: what cannot be valued is listed in missing, with the reason,
+  and complete says whether anything is. It fails only when the consent list
+  cannot be read.
+  """
+  netWorth: NetWorth @auth(scope: BALANCES_READ) @cost(weight: "30") @upstream(calls: 6, per: "Customer")
+}
+
+"""
+What a customer's accounts are worth, per currency and asset class.
+"""
+type NetWorth {
+  "One total per currency, sorted by code; amounts are never converted between currencies."
+  currencies: [CurrencyNetWorth!]!
+  "The accounts left out of the totals, each with the reason, in the order of accounts."
+  missing: [MissingAccount!]!
+  """
+  Whether the totals hold every value the customer's data can give: true unless
+  missing has an account for a reason other than NOT_VALUED or DUPLICATE (which
+  are left out by design).
+  """
+  complete: Boolean!
+}
+
+"""
+The net worth in one currency.
+"""
+type CurrencyNetWorth {
+  "ISO 4217 currency code, e.g. INR."
+  currency: String!
+  "The exact sum of the currency's asset classes (an overdrawn deposit counts negative)."
+  total: Decimal!
+  "The currency's total split by asset class, sorted by class."
+  assetClasses: [AssetClassTotal!]!
+}
+
+"""
+One asset class's share of a currency's net worth.
+"""
+type AssetClassTotal {
+  "The asset class."
+  assetClass: AssetClass!
+  "The exact sum of the class's accounts' values."
+  total: Decimal!
+  "The amount invested (cost) in the class's accounts, when every one of them says; null otherwise (deposits never do)."
+  invested: Decimal
+  "How many accounts the total adds."
+  accounts: Int!
+}
+
+"""
+An account left out of the net worth.
+"""
+type MissingAccount {
+  "The account (one of Customer.accounts)."
+  account: Account!
+  "The asset class its FI type belongs to."
+  assetClass: AssetClass!
+  "Why it is left out."
+  reason: MissingReason!
+}
+
+"""
+The asset class of an FI type, for net worth.
+"""
+enum AssetClass {
+  "Savings and current accounts (DEPOSIT)."
+  CASH
+  "Term and recurring deposits."
+  DEPOSITS
+  "Shares, ETFs and depository receipts (EQUITIES, ETF, IDR)."
+  EQUITY
+  "Mutual funds, SIPs and collective investment schemes."
+  MUTUAL_FUNDS
+  "Bonds, debentures, government securities and commercial paper."
+  FIXED_INCOME
+  "Alternative investment funds, InvITs and REITs."
+  ALTERNATIVE
+  "The National Pension System."
+  PENSION
+  "Insurance policies (cover, not valued)."
+  INSURANCE
+  "FI types without a ReBIT schema (GSTR1_3B, OTHER) and types this version does not know."
+  OTHER
+  "A class this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+Why an account is left out of the net worth.
+"""
+enum MissingReason {
+  "FinPro has not fetched the consent's data from the FIPs yet (requestData starts a fetch)."
+  DATA_NOT_READY
+  "The consent's data could not be read (FinPro failed, timed out or refused); the account's own summary field carries the error."
+  FETCH_FAILED
+  "FinPro's data for the consent does not include the account."
+  NOT_IN_DATA
+  "FinPro sent the account without a summary."
+  NO_SUMMARY
+  "The summary has no current value, and its holdings do not give one."
+  NO_CURRENT_VALUE
+  "The account is not an asset with a value: insurance cover, a GST return."
+  NOT_VALUED
+  "A SIP whose every plan a MUTUAL_FUNDS statement of the customer also holds (same folio and ISIN): its units are counted there."
+  DUPLICATE
+  "A reason this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
 	{Name: "../nps.graphqls", Input: `"""
 A National Pension System account (FI type NPS).
 """
@@ -10576,6 +10808,20 @@ func (ec *executionContext) childFields_AIFSummary(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AIFSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_AssetClassTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assetClass":
+		return ec.fieldContext_AssetClassTotal_assetClass(ctx, field)
+	case "total":
+		return ec.fieldContext_AssetClassTotal_total(ctx, field)
+	case "invested":
+		return ec.fieldContext_AssetClassTotal_invested(ctx, field)
+	case "accounts":
+		return ec.fieldContext_AssetClassTotal_accounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssetClassTotal", field.Name)
+}
+
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -10820,6 +11066,18 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CurrencyNetWorth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_CurrencyNetWorth_currency(ctx, field)
+	case "total":
+		return ec.fieldContext_CurrencyNetWorth_total(ctx, field)
+	case "assetClasses":
+		return ec.fieldContext_CurrencyNetWorth_assetClasses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyNetWorth", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10836,6 +11094,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_account(ctx, field)
 	case "totalBalance":
 		return ec.fieldContext_Customer_totalBalance(ctx, field)
+	case "netWorth":
+		return ec.fieldContext_Customer_netWorth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -11232,6 +11492,18 @@ func (ec *executionContext) childFields_InvITSummary(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type InvITSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_MissingAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_MissingAccount_account(ctx, field)
+	case "assetClass":
+		return ec.fieldContext_MissingAccount_assetClass(ctx, field)
+	case "reason":
+		return ec.fieldContext_MissingAccount_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingAccount", field.Name)
+}
+
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -11378,6 +11650,18 @@ func (ec *executionContext) childFields_NPSTierHoldings(ctx context.Context, fie
 		return ec.fieldContext_NPSTierHoldings_holdings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NPSTierHoldings", field.Name)
+}
+
+func (ec *executionContext) childFields_NetWorth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currencies":
+		return ec.fieldContext_NetWorth_currencies(ctx, field)
+	case "missing":
+		return ec.fieldContext_NetWorth_missing(ctx, field)
+	case "complete":
+		return ec.fieldContext_NetWorth_complete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetWorth", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -96,6 +96,18 @@ type AIFTransaction struct {
 
 func (AIFTransaction) IsTransactionDetail() {}
 
+// One asset class's share of a currency's net worth.
+type AssetClassTotal struct {
+	// The asset class.
+	AssetClass AssetClass `json:"assetClass"`
+	// The exact sum of the class's accounts' values.
+	Total Decimal `json:"total"`
+	// The amount invested (cost) in the class's accounts, when every one of them says; null otherwise (deposits never do).
+	Invested *Decimal `json:"invested,omitempty"`
+	// How many accounts the total adds.
+	Accounts int `json:"accounts"`
+}
+
 // An account balance.
 type Balance struct {
 	// The balance exactly as FinPro reported it.
@@ -308,6 +320,16 @@ type ConsentEdge struct {
 	Cursor string `json:"cursor"`
 	// The consent.
 	Node *Consent `json:"node"`
+}
+
+// The net worth in one currency.
+type CurrencyNetWorth struct {
+	// ISO 4217 currency code, e.g. INR.
+	Currency string `json:"currency"`
+	// The exact sum of the currency's asset classes (an overdrawn deposit counts negative).
+	Total Decimal `json:"total"`
+	// The currency's total split by asset class, sorted by class.
+	AssetClasses []*AssetClassTotal `json:"assetClasses"`
 }
 
 // A FinPro customer (identified by mobile number) seen through one consent template.
@@ -1750,6 +1772,88 @@ func (e AccountStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The asset class of an FI type, for net worth.
+type AssetClass string
+
+const (
+	// Savings and current accounts (DEPOSIT).
+	AssetClassCash AssetClass = "CASH"
+	// Term and recurring deposits.
+	AssetClassDeposits AssetClass = "DEPOSITS"
+	// Shares, ETFs and depository receipts (EQUITIES, ETF, IDR).
+	AssetClassEquity AssetClass = "EQUITY"
+	// Mutual funds, SIPs and collective investment schemes.
+	AssetClassMutualFunds AssetClass = "MUTUAL_FUNDS"
+	// Bonds, debentures, government securities and commercial paper.
+	AssetClassFixedIncome AssetClass = "FIXED_INCOME"
+	// Alternative investment funds, InvITs and REITs.
+	AssetClassAlternative AssetClass = "ALTERNATIVE"
+	// The National Pension System.
+	AssetClassPension AssetClass = "PENSION"
+	// Insurance policies (cover, not valued).
+	AssetClassInsurance AssetClass = "INSURANCE"
+	// FI types without a ReBIT schema (GSTR1_3B, OTHER) and types this version does not know.
+	AssetClassOther AssetClass = "OTHER"
+	// A class this version of the API does not know.
+	AssetClassUnknown AssetClass = "UNKNOWN"
+)
+
+var AllAssetClass = []AssetClass{
+	AssetClassCash,
+	AssetClassDeposits,
+	AssetClassEquity,
+	AssetClassMutualFunds,
+	AssetClassFixedIncome,
+	AssetClassAlternative,
+	AssetClassPension,
+	AssetClassInsurance,
+	AssetClassOther,
+	AssetClassUnknown,
+}
+
+func (e AssetClass) IsValid() bool {
+	switch e {
+	case AssetClassCash, AssetClassDeposits, AssetClassEquity, AssetClassMutualFunds, AssetClassFixedIncome, AssetClassAlternative, AssetClassPension, AssetClassInsurance, AssetClassOther, AssetClassUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AssetClass) String() string {
+	return string(e)
+}
+
+func (e *AssetClass) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AssetClass(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AssetClass", str)
+	}
+	return nil
+}
+
+func (e AssetClass) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AssetClass) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AssetClass) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How often interest compounds (ReBIT deposit and bond schemas).
 type CompoundingFrequency string
 
@@ -3046,6 +3150,82 @@ func (e *InterestPayout) UnmarshalJSON(b []byte) error {
 }
 
 func (e InterestPayout) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why an account is left out of the net worth.
+type MissingReason string
+
+const (
+	// FinPro has not fetched the consent's data from the FIPs yet (requestData starts a fetch).
+	MissingReasonDataNotReady MissingReason = "DATA_NOT_READY"
+	// The consent's data could not be read (FinPro failed, timed out or refused); the account's own summary field carries the error.
+	MissingReasonFetchFailed MissingReason = "FETCH_FAILED"
+	// FinPro's data for the consent does not include the account.
+	MissingReasonNotInData MissingReason = "NOT_IN_DATA"
+	// FinPro sent the account without a summary.
+	MissingReasonNoSummary MissingReason = "NO_SUMMARY"
+	// The summary has no current value, and its holdings do not give one.
+	MissingReasonNoCurrentValue MissingReason = "NO_CURRENT_VALUE"
+	// The account is not an asset with a value: insurance cover, a GST return.
+	MissingReasonNotValued MissingReason = "NOT_VALUED"
+	// A SIP whose every plan a MUTUAL_FUNDS statement of the customer also holds (same folio and ISIN): its units are counted there.
+	MissingReasonDuplicate MissingReason = "DUPLICATE"
+	// A reason this version of the API does not know.
+	MissingReasonUnknown MissingReason = "UNKNOWN"
+)
+
+var AllMissingReason = []MissingReason{
+	MissingReasonDataNotReady,
+	MissingReasonFetchFailed,
+	MissingReasonNotInData,
+	MissingReasonNoSummary,
+	MissingReasonNoCurrentValue,
+	MissingReasonNotValued,
+	MissingReasonDuplicate,
+	MissingReasonUnknown,
+}
+
+func (e MissingReason) IsValid() bool {
+	switch e {
+	case MissingReasonDataNotReady, MissingReasonFetchFailed, MissingReasonNotInData, MissingReasonNoSummary, MissingReasonNoCurrentValue, MissingReasonNotValued, MissingReasonDuplicate, MissingReasonUnknown:
+		return true
+	}
+	return false
+}
+
+func (e MissingReason) String() string {
+	return string(e)
+}
+
+func (e *MissingReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MissingReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MissingReason", str)
+	}
+	return nil
+}
+
+func (e MissingReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MissingReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MissingReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
