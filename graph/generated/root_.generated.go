@@ -9604,8 +9604,8 @@ extend type Customer {
   times its price, a policy not at all), from one getallfidata per ACTIVE
   consent, shared with the accounts' summaries. It never fails for one account
   or one consent: what cannot be valued is listed in missing, with the reason,
-  and complete says whether anything is. It fails only when the consent list
-  cannot be read.
+  and complete says whether a value the data should give is missing. It fails
+  only when the consent list cannot be read.
   """
   netWorth: NetWorth @auth(scope: BALANCES_READ) @cost(weight: "30") @upstream(calls: 6, per: "Customer")
 }
