@@ -125,15 +125,17 @@ func decodeNPSRow(raw []byte, d *decoder) Txn {
 // Normalize fills the statement fields of getfidata rows (the deposit-shaped
 // view the finpro client decodes) from each row's own schema: the amount of
 // an equity trade is its tradeValue, a term deposit's balance its balance
-// attribute, a SIP's date its txnDate, and so on. Rows without Raw (deposits)
-// are left alone. A value the schema gives replaces the client's; a mode of
-// DEMAT or PHYSICAL (how units are held, in the securities schemas) is not a
-// payment channel and is cleared.
+// attribute, a SIP's date its txnDate, and so on. A value the schema gives
+// replaces the client's; a mode of DEMAT or PHYSICAL (how units are held, in
+// the securities schemas) is not a payment channel and is cleared. Rows
+// without Raw (deposits) are left alone, and so are rows the client read in
+// full (an amount and a transactionTimestamp, from an FIP that renders the
+// deposit shape whatever the type): decoding them would change nothing.
 func Normalize(t finpro.FIType, rs []finpro.Transaction) {
 	for i := range rs {
 		r := &rs[i]
-		if r.Raw == nil {
-			continue
+		if r.Raw == nil || r.Amount != "" && !r.TransactionTimestamp.IsZero() && r.Mode != "DEMAT" && r.Mode != "PHYSICAL" {
+			continue // a deposit, or a row in the deposit shape the client read in full
 		}
 		tx, _ := DecodeTransaction(t, r.Raw)
 		c := tx.Common()
