@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -521,5 +522,54 @@ func TestUnknownValuesAreUNKNOWN(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantV, gotV); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+}
+
+// TestFIPersonalDataMasked: without profile:read, the holder attributes the
+// other schemas add (demat account, PRAN) and a SIP plan's holder names and
+// e-mail address are masked like the profile's; nothing of them shows.
+func TestFIPersonalDataMasked(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	consent := wealthConsent(t, e)
+	accounts, _ := rawConsentData(t, e, consent.ConsentID)
+	var secrets []string
+	lastFour := map[string]bool{}
+	for _, a := range accounts {
+		leaves := map[string]string{}
+		flattenJSON("", a["Profile"], leaves)
+		flattenJSON("Summary", a["Summary"], leaves)
+		for path, v := range leaves {
+			k := path[strings.LastIndexAny(path, "/]")+1:]
+			switch k {
+			case "name", "email", "pan", "mobile", "address", "holder1Name", "holder2Name":
+				secrets = append(secrets, v)
+			case "dematId", "pranId":
+				secrets = append(secrets, v)
+				lastFour[v[len(v)-4:]] = true
+			}
+		}
+	}
+	if len(secrets) < 5 || len(lastFour) < 2 {
+		t.Fatalf("the wealth consent has too little personal data to test (%d values)", len(secrets))
+	}
+	e.principal = customerToken(sandbox.DemoMobile, without(auth.ScopeProfileRead)...)
+	const q = `query($p: ID!) { me(productID: $p) { accounts {
+	  profile { holders { name email pan mobile address dematId pranId } }
+	  ... on SIPAccount { summary { holdings { holder1Name holder2Name email } } }
+	} } }`
+	r := e.post(t, q, map[string]any{"p": sandbox.WealthProductID})
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+	body := string(r.Data)
+	for _, s := range secrets {
+		if len(s) > 4 && strings.Contains(body, s) {
+			t.Errorf("masked answer shows personal data (%d characters)", len(s))
+		}
+	}
+	for four := range lastFour {
+		if !strings.Contains(body, "X"+four) {
+			t.Errorf("a masked identifier does not keep its last four characters")
+		}
 	}
 }
