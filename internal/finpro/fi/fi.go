@@ -16,8 +16,11 @@
 //
 // [Decode] picks the struct by FI type; FI types without a ReBIT schema
 // (GSTR1_3B, OTHER) decode as [Generic], a bounded view without holder data.
-// Every typed value reports what it is worth through [Data.Valuation], which
-// [NetWorth] sums per currency and asset class.
+// [DecodeSummary] and [DecodeProfile] decode less of an account, for the
+// graph's summaries and profiles. [DecodeTransaction] decodes one getfidata
+// row by its schema and [Normalize] puts each schema's amount and moment in
+// the client's statement fields. Every typed value reports what it is worth
+// through [Data.Valuation], which [Sum] adds per currency and asset class.
 package fi
 
 import (

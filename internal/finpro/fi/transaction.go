@@ -130,7 +130,8 @@ func decodeNPSRow(raw []byte, d *decoder) Txn {
 // the securities schemas) is not a payment channel and is cleared. Rows
 // without Raw (deposits) are left alone, and so are rows the client read in
 // full (an amount and a transactionTimestamp, from an FIP that renders the
-// deposit shape whatever the type): decoding them would change nothing.
+// deposit shape whatever the type): the client has what the statement
+// needs, and decoding every such row would cost the dashboard its speed.
 func Normalize(t finpro.FIType, rs []finpro.Transaction) {
 	for i := range rs {
 		r := &rs[i]

@@ -244,3 +244,35 @@ func TestNormalizeKeepsDeposits(t *testing.T) {
 		t.Errorf("Normalize changed a deposit row: %+v", rows[0])
 	}
 }
+
+// TestDecodeSummaryAndProfile: the partial decoders give exactly what the
+// full one gives for their parts, and leave the transactions undecoded.
+func TestDecodeSummaryAndProfile(t *testing.T) {
+	for folder, ex := range examples {
+		raw := readExample(t, folder)
+		full, _ := fi.DecodeRaw(ex.fiType, raw)
+		part, issues := fi.DecodeSummary(ex.fiType, raw)
+		if len(issues.Malformed) > 0 {
+			t.Errorf("%s: issues %v", folder, issues.Malformed)
+		}
+		fv, pv := reflect.ValueOf(full).Elem(), reflect.ValueOf(part).Elem()
+		for _, name := range []string{"Profile", "Summary"} {
+			if !reflect.DeepEqual(fv.FieldByName(name).Interface(), pv.FieldByName(name).Interface()) {
+				t.Errorf("%s: DecodeSummary's %s differs from Decode's", folder, name)
+			}
+		}
+		if !pv.FieldByName("Transactions").IsNil() {
+			t.Errorf("%s: DecodeSummary decoded the transactions", folder)
+		}
+		p, _ := fi.DecodeProfile(raw)
+		if folder == "insurance_policies" {
+			if !reflect.DeepEqual(p.Holders, full.(*fi.InsurancePolicies).Profile.Holders) {
+				t.Errorf("%s: DecodeProfile's holders differ", folder)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(p, fv.FieldByName("Profile").Interface()) {
+			t.Errorf("%s: DecodeProfile differs from Decode's Profile", folder)
+		}
+	}
+}
