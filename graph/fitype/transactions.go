@@ -85,7 +85,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		PageInfo:   page.Info,
 		TotalCount: page.TotalCount,
 	}
-	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, rows)
+	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
 	edges := make([]model.TransactionEdge, len(rows))
 	for i := range rows {
 		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
