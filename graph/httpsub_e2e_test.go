@@ -126,10 +126,10 @@ func (p *partReader) Read(b []byte) (int, error) {
 				p.out <- *msg.Payload
 			}
 		}
-		if bytes.HasPrefix(p.buf, []byte("--")) {
-			p.out <- response{Data: json.RawMessage(`"complete"`)}
-			return n, io.EOF
-		}
+	}
+	if bytes.HasPrefix(p.buf, []byte("--")) { // the closing delimiter's "--"
+		p.out <- response{Data: json.RawMessage(`"complete"`)}
+		return n, io.EOF
 	}
 	return n, err
 }

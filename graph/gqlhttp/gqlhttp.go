@@ -56,8 +56,14 @@ const (
 	MediaMultipartMixed  = "multipart/mixed"
 	multipartBoundary    = "-"
 	multipartContentType = `multipart/mixed; boundary="` + multipartBoundary + `"; deferSpec=20220824`
-	partHeader           = "\r\n--" + multipartBoundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-	multipartClose       = "\r\n--" + multipartBoundary + "--\r\n"
+	// Each part is written with the delimiter that ends it, so a client
+	// (which splits on delimiters) reads the part at once, not when the
+	// next part begins: the stream opens with a delimiter, each part is its
+	// headers, body and the next delimiter, and "--" closes it.
+	multipartOpen  = "\r\n--" + multipartBoundary
+	partHeader     = "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+	partEnd        = "\r\n--" + multipartBoundary
+	multipartClose = "--\r\n"
 )
 
 // Transport is a gqlgen transport for GraphQL over HTTP GET and POST.
@@ -447,8 +453,9 @@ func streamIncremental(w http.ResponseWriter, first *graphql.Response, next func
 			flusher.Flush()
 		}
 	}
-	buf.WriteString(partHeader)
+	buf.WriteString(multipartOpen + partHeader)
 	appendResponse(&buf, first, true)
+	buf.WriteString(partEnd)
 	write()
 	for {
 		resp := next()
@@ -457,6 +464,7 @@ func streamIncremental(w http.ResponseWriter, first *graphql.Response, next func
 		}
 		buf.WriteString(partHeader)
 		appendSubsequent(&buf, resp)
+		buf.WriteString(partEnd)
 		write()
 		if resp.HasNext == nil || !*resp.HasNext {
 			break

@@ -22,8 +22,7 @@ const (
 	// use for multipart subscriptions.
 	subscriptionBoundary    = "graphql"
 	subscriptionContentType = `multipart/mixed; boundary="` + subscriptionBoundary + `"; subscriptionSpec="1.0"`
-	subscriptionPartHeader  = "\r\n--" + subscriptionBoundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-	subscriptionClose       = "\r\n--" + subscriptionBoundary + "--\r\n"
+	subscriptionDelimiter   = "\r\n--" + subscriptionBoundary // ends every part (see partEnd)
 )
 
 // Subscriptions serves subscription operations over plain HTTP, for clients
@@ -182,7 +181,10 @@ func (s *Subscriptions) Serve(w http.ResponseWriter, r *http.Request, exec graph
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
 	st := &stream{w: w, f: f}
-	st.flush()
+	if f == formatMultipart {
+		st.buf.WriteString(subscriptionDelimiter)
+	}
+	st.write()
 
 	heartbeat := time.NewTicker(s.o.Heartbeat)
 	defer heartbeat.Stop()
@@ -267,10 +269,9 @@ func (st *stream) next(resp *graphql.Response) bool {
 		appendResponse(&st.buf, resp, false) // one line: JSON has no raw newlines
 		st.buf.WriteString("\n\n")
 	} else {
-		st.buf.WriteString(subscriptionPartHeader)
-		st.buf.WriteString(`{"payload":`)
+		st.buf.WriteString(partHeader + `{"payload":`)
 		appendResponse(&st.buf, resp, false)
-		st.buf.WriteByte('}')
+		st.buf.WriteString("}" + subscriptionDelimiter)
 	}
 	return st.write()
 }
@@ -279,7 +280,7 @@ func (st *stream) heartbeat() bool {
 	if st.f == formatSSE {
 		st.buf.WriteString(":\n\n")
 	} else {
-		st.buf.WriteString(subscriptionPartHeader + "{}")
+		st.buf.WriteString(partHeader + "{}" + subscriptionDelimiter)
 	}
 	return st.write()
 }
@@ -288,7 +289,7 @@ func (st *stream) complete() {
 	if st.f == formatSSE {
 		st.buf.WriteString("event: complete\ndata: \n\n")
 	} else {
-		st.buf.WriteString(subscriptionClose)
+		st.buf.WriteString(multipartClose)
 	}
 	st.write()
 }
