@@ -97,7 +97,7 @@ type profile struct {
 	credits []monthly // other recurring credits
 	debits  []monthly // recurring debits; debits[0] is the EMI that bounceMonth returns
 	// utility, when set, is a monthly bill whose amount varies (paise range).
-	utility            *monthly
+	utility              *monthly
 	utilityLo, utilityHi int64
 	// bounceMonth is the month index whose EMI (debits[0]) is returned
 	// unpaid; 0 means none (the first month never bounces).
@@ -167,7 +167,9 @@ func (g *gen) demoCurrentProfile(owner string) *profile {
 		},
 		debits: []monthly{
 			{day: 10, hour: 6, amount: g.between(1_200, 2_200) * 1000, mode: "NACH", narration: func(time.Time) string { return "NACH DR AXIS BANK AUTO LOAN " + loan }},
-			{day: 11, hour: 16, amount: 299_900, mode: "CARD", narration: func(time.Time) string { return "POS 5" + loan[:3] + "XXXXXXXX" + loan[6:] + " ZOHO CORPORATION SUBSCRIPTION" }},
+			{day: 11, hour: 16, amount: 299_900, mode: "CARD", narration: func(time.Time) string {
+				return "POS 5" + loan[:3] + "XXXXXXXX" + loan[6:] + " ZOHO CORPORATION SUBSCRIPTION"
+			}},
 		},
 		income:        g.between(60_000, 120_000) * 100,
 		chequeReturns: true,
@@ -223,7 +225,9 @@ func (g *gen) randomProfile(kind, owner string) *profile {
 	}
 	if g.r.IntN(2) == 0 {
 		p.debits = append(p.debits, monthly{day: 5 + g.r.IntN(20), hour: 6, amount: g.between(5, 50) * 100_000, mode: "NACH",
-			narration: func(time.Time) string { return "ACH D- BSE LTD SIP " + g.pick([]string{"SBI SMALL CAP", "PARAG PARIKH FLEXI", "NIFTY 50 INDEX"}) }})
+			narration: func(time.Time) string {
+				return "ACH D- BSE LTD SIP " + g.pick([]string{"SBI SMALL CAP", "PARAG PARIKH FLEXI", "NIFTY 50 INDEX"})
+			}})
 	}
 	if kind == "savings" && g.r.IntN(2) == 0 {
 		landlord := g.pick(people)
@@ -281,7 +285,9 @@ func (g *gen) history(a *account, o acctOpts, p *profile) {
 				amt += amt * s.raise / 100
 			}
 			at := firstWorkingDay(ms.Year(), ms.Month()).Add(time.Duration(g.between(9*3600, 12*3600)) * time.Second)
-			add(at, func(l ledger, at time.Time) { l.post(at, "CREDIT", s.mode, paise(amt), s.narration(g, at), "N"+g.digits(12)) })
+			add(at, func(l ledger, at time.Time) {
+				l.post(at, "CREDIT", s.mode, paise(amt), s.narration(g, at), "N"+g.digits(12))
+			})
 		}
 		for _, c := range p.credits {
 			add(jitter(g, dayOf(m, c.day, c.hour, 0)), func(l ledger, at time.Time) {

@@ -405,7 +405,7 @@ func seedData(seed int64, scale, perAccount int) []*customer {
 	me := fixed.fakeHolder(demo.name, DemoMobile)
 	spouse := fixed.fakeHolder("Diya Sharma", "9000000001")
 	bigSav := fixed.account(acctOpts{name: "demo/savings", kind: "savings", fip: fipHDFC, txns: 300, holders: []holder{me}, mobile: DemoMobile,
-		profile: fixed.demoSavingsProfile(demo.name),
+		profile:  fixed.demoSavingsProfile(demo.name),
 		specials: map[int]special{5: {"CREDIT", "UPI", "0.10", "UPI/CASHBACK/REWARDS/AMAZON PAY"}}})
 	joint := fixed.account(acctOpts{name: "demo/joint-current", kind: "current", fip: fipAxis, txns: 160, holders: []holder{me, spouse}, mobile: DemoMobile, finalBal: "-5.50",
 		profile: fixed.demoCurrentProfile(demo.name),
