@@ -99,7 +99,7 @@ type ComplexityRoot struct {
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	DepositSummary struct {
@@ -150,7 +150,7 @@ type ComplexityRoot struct {
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	MutualFundHolding struct {
@@ -181,7 +181,7 @@ type ComplexityRoot struct {
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	PageInfo struct {
@@ -215,7 +215,7 @@ type ComplexityRoot struct {
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	RecurringDepositSummary struct {
@@ -280,7 +280,7 @@ type ComplexityRoot struct {
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	TermDepositSummary struct {
@@ -630,7 +630,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.DepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.DepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "DepositSummary.balanceDateTime":
 		if e.ComplexityRoot.DepositSummary.BalanceDateTime == nil {
@@ -876,7 +876,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MutualFundAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.MutualFundAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "MutualFundHolding.amc":
 		if e.ComplexityRoot.MutualFundHolding.Amc == nil {
@@ -1016,7 +1016,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.OtherAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.OtherAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1178,7 +1178,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.RecurringDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.RecurringDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "RecurringDepositSummary.currency":
 		if e.ComplexityRoot.RecurringDepositSummary.Currency == nil {
@@ -1442,7 +1442,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TermDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.TermDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "TermDepositSummary.accountType":
 		if e.ComplexityRoot.TermDepositSummary.AccountType == nil {
@@ -1604,6 +1604,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRequestDataInput,
 		ec.unmarshalInputRevokeConsentInput,
 		ec.unmarshalInputSyncIncrementalDataInput,
+		ec.unmarshalInputTransactionFilter,
 	)
 	first := true
 
@@ -1777,9 +1778,15 @@ interface Account implements Node {
   "The holders. One FinPro call per consent serves every account's profile."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   """
-  The transactions, oldest first. Use first/after to page forward and last/before to
-  page backward; last alone gives the latest transactions. first and last are 1..100;
-  without either, the first 20. Cursors belong to this account under its consent.
+  The transactions, a statement: oldest first unless orderBy says NEWEST_FIRST,
+  only those matching filter when it is given. Use first/after to page forward and
+  last/before to page backward; last alone gives the end of the order (the latest
+  transactions, oldest first). first and last are 1..100; without either, the first
+  20. Cursors belong to this account under its consent and to one filter and order:
+  a cursor used under another filter or order is BAD_USER_INPUT. A date window
+  costs a few small FinPro reads to locate (getfidata's time-ordered offsets), then
+  each page reads about its own rows; other conditions read the window's rows in
+  chunks until the page is full (see docs/insights.md).
   """
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -1790,6 +1797,10 @@ interface Account implements Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -1965,12 +1976,48 @@ type Transaction implements Node {
 A page of an account's transactions (Relay connection over FinPro's limit/offset).
 """
 type TransactionConnection {
-  "The transactions of this page, oldest first."
+  "The transactions of this page, in the order asked for."
   edges: [TransactionEdge!]!
   "Paging information."
   pageInfo: PageInfo!
-  "The account's number of transactions, when FinPro reported it."
+  """
+  How many transactions match: without a filter, the account's count when FinPro
+  reported it; with only a date window, always; with other conditions, when this
+  page's reads covered the whole window (null otherwise).
+  """
   totalCount: Int
+}
+
+"""
+Which transactions a statement holds: every condition given must hold (an omitted
+condition, or an empty list, holds for every transaction). Days are calendar days in
+India (IST) of transactionTimestamp.
+"""
+input TransactionFilter {
+  "The first day, inclusive."
+  from: Date
+  "The last day, inclusive; not before from."
+  to: Date
+  "Only these kinds, e.g. [CREDIT] for money in or [DEBIT] for money out."
+  types: [TransactionType!]
+  "Only these channels, e.g. [UPI, NEFT]; a transaction FinPro sent without one never matches."
+  modes: [TransactionMode!]
+  "Only amounts of at least this much (inclusive); not negative."
+  minAmount: Decimal
+  "Only amounts of at most this much (inclusive); not below minAmount."
+  maxAmount: Decimal
+  "Only narrations containing this text, ignoring case: 1 to 100 characters."
+  narrationContains: String
+}
+
+"""
+The order of a statement.
+"""
+enum TransactionOrder {
+  "Oldest first, FinPro's order."
+  OLDEST_FIRST
+  "Newest first."
+  NEWEST_FIRST
 }
 
 """
@@ -2373,7 +2420,7 @@ type DepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -2383,6 +2430,10 @@ type DepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -2476,7 +2527,7 @@ type MutualFundAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -2486,6 +2537,10 @@ type MutualFundAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -2554,7 +2609,7 @@ type OtherAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -2564,6 +2619,10 @@ type OtherAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -2595,7 +2654,7 @@ type RecurringDepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -2605,6 +2664,10 @@ type RecurringDepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -2713,14 +2776,15 @@ The FinPro calls a field makes at most, for the FinPro-call limit
 (GRAPHQL_MAX_FINPRO_CALLS), which refuses an operation before it makes any call.
 With per, the calls are shared by every such field under one object of that type
 in the operation (one getfibalance serves every account of a consent); without
-it each occurrence counts.
+it each occurrence counts. On an argument, the calls the field makes besides its
+own when the argument is given (a transactions filter).
 """
 directive @upstream(
   "The calls one resolution makes at most."
   calls: Int!
   "The type whose object shares the calls among its descendants, e.g. Consent."
   per: String
-) on FIELD_DEFINITION
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 
 """
 An object with a global, opaque ID (the Relay Global Object Identification
@@ -2868,7 +2932,7 @@ type TermDepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -2878,6 +2942,10 @@ type TermDepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")

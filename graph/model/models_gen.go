@@ -233,11 +233,13 @@ type SyncedAccount struct {
 
 // A page of an account's transactions (Relay connection over FinPro's limit/offset).
 type TransactionConnection struct {
-	// The transactions of this page, oldest first.
+	// The transactions of this page, in the order asked for.
 	Edges []*TransactionEdge `json:"edges"`
 	// Paging information.
 	PageInfo *relay.PageInfo `json:"pageInfo"`
-	// The account's number of transactions, when FinPro reported it.
+	// How many transactions match: without a filter, the account's count when FinPro
+	// reported it; with only a date window, always; with other conditions, when this
+	// page's reads covered the whole window (null otherwise).
 	TotalCount *int `json:"totalCount,omitempty"`
 }
 
@@ -247,6 +249,26 @@ type TransactionEdge struct {
 	Cursor string `json:"cursor"`
 	// The transaction.
 	Node *Transaction `json:"node"`
+}
+
+// Which transactions a statement holds: every condition given must hold (an omitted
+// condition, or an empty list, holds for every transaction). Days are calendar days in
+// India (IST) of transactionTimestamp.
+type TransactionFilter struct {
+	// The first day, inclusive.
+	From *Date `json:"from,omitempty"`
+	// The last day, inclusive; not before from.
+	To *Date `json:"to,omitempty"`
+	// Only these kinds, e.g. [CREDIT] for money in or [DEBIT] for money out.
+	Types []TransactionType `json:"types,omitempty"`
+	// Only these channels, e.g. [UPI, NEFT]; a transaction FinPro sent without one never matches.
+	Modes []TransactionMode `json:"modes,omitempty"`
+	// Only amounts of at least this much (inclusive); not negative.
+	MinAmount *Decimal `json:"minAmount,omitempty"`
+	// Only amounts of at most this much (inclusive); not below minAmount.
+	MaxAmount *Decimal `json:"maxAmount,omitempty"`
+	// Only narrations containing this text, ignoring case: 1 to 100 characters.
+	NarrationContains *string `json:"narrationContains,omitempty"`
 }
 
 // Whether an account is active (ReBIT schemas: inactive covers dormant and closed).
@@ -1051,6 +1073,64 @@ func (e *TransactionMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e TransactionMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The order of a statement.
+type TransactionOrder string
+
+const (
+	// Oldest first, FinPro's order.
+	TransactionOrderOldestFirst TransactionOrder = "OLDEST_FIRST"
+	// Newest first.
+	TransactionOrderNewestFirst TransactionOrder = "NEWEST_FIRST"
+)
+
+var AllTransactionOrder = []TransactionOrder{
+	TransactionOrderOldestFirst,
+	TransactionOrderNewestFirst,
+}
+
+func (e TransactionOrder) IsValid() bool {
+	switch e {
+	case TransactionOrderOldestFirst, TransactionOrderNewestFirst:
+		return true
+	}
+	return false
+}
+
+func (e TransactionOrder) String() string {
+	return string(e)
+}
+
+func (e *TransactionOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TransactionOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TransactionOrder", str)
+	}
+	return nil
+}
+
+func (e TransactionOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TransactionOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TransactionOrder) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
