@@ -201,7 +201,7 @@ func (g *gen) randomProfile(kind, owner string) *profile {
 	employers := []string{"INFOSYS LIMITED", "TATA CONSULTANCY SERVICES", "WIPRO LIMITED", "HCL TECHNOLOGIES", "RELIANCE RETAIL LTD"}
 	if kind == "savings" {
 		employer := g.pick(employers)
-		code := strings.ToUpper(employer[:4]) + g.digits(7)
+		code := strings.ReplaceAll(employer, " ", "")[:4] + g.digits(7)
 		p.salary = &salary{
 			amount: g.between(30_000, 200_000) * 100, raise: g.between(0, 12), mode: "NEFT",
 			narration: func(g *gen, t time.Time) string {
