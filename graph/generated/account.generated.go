@@ -1418,6 +1418,13 @@ func (ec *executionContext) marshalOProfile2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋf
 	return ec._Profile(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOTransaction2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransaction(ctx context.Context, sel ast.SelectionSet, v *model.Transaction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Transaction(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

@@ -35,10 +35,54 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccountInsights struct {
+		Bounces          func(childComplexity int) int
+		CashFlow         func(childComplexity int, interval *model.CashFlowInterval) int
+		Currency         func(childComplexity int) int
+		From             func(childComplexity int) int
+		RecurringCredits func(childComplexity int) int
+		RecurringDebits  func(childComplexity int) int
+		Through          func(childComplexity int) int
+		To               func(childComplexity int) int
+		Total            func(childComplexity int) int
+	}
+
 	Balance struct {
 		Amount   func(childComplexity int) int
 		AsOf     func(childComplexity int) int
 		Currency func(childComplexity int) int
+	}
+
+	Bounce struct {
+		Account      func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		Charges      func(childComplexity int) int
+		ChargesTotal func(childComplexity int) int
+		Counterparty func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		PaidAgainBy  func(childComplexity int) int
+		Payment      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ReturnedAt   func(childComplexity int) int
+		Reversal     func(childComplexity int) int
+	}
+
+	CashFlowPeriod struct {
+		AverageDailyBalance    func(childComplexity int) int
+		ClosingBalance         func(childComplexity int) int
+		ComputedClosingBalance func(childComplexity int) int
+		CreditCount            func(childComplexity int) int
+		Days                   func(childComplexity int) int
+		DebitCount             func(childComplexity int) int
+		End                    func(childComplexity int) int
+		FirstMismatch          func(childComplexity int) int
+		Inflow                 func(childComplexity int) int
+		MinimumDailyBalance    func(childComplexity int) int
+		Net                    func(childComplexity int) int
+		OpeningBalance         func(childComplexity int) int
+		Outflow                func(childComplexity int) int
+		Reconciliation         func(childComplexity int) int
+		Start                  func(childComplexity int) int
 	}
 
 	Consent struct {
@@ -82,9 +126,23 @@ type ComplexityRoot struct {
 		Accounts     func(childComplexity int) int
 		Consents     func(childComplexity int, status []model.ConsentStatus, first *int, after *string) int
 		ID           func(childComplexity int) int
+		Insights     func(childComplexity int, from *model.Date, to *model.Date) int
 		MobileNumber func(childComplexity int) int
 		ProductID    func(childComplexity int) int
 		TotalBalance func(childComplexity int) int
+	}
+
+	CustomerInsights struct {
+		Accounts         func(childComplexity int) int
+		Bounces          func(childComplexity int) int
+		CashFlow         func(childComplexity int, interval *model.CashFlowInterval) int
+		Currency         func(childComplexity int) int
+		From             func(childComplexity int) int
+		RecurringCredits func(childComplexity int) int
+		RecurringDebits  func(childComplexity int) int
+		Through          func(childComplexity int) int
+		To               func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	DepositAccount struct {
@@ -95,6 +153,7 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
@@ -146,6 +205,7 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
@@ -178,6 +238,7 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
@@ -211,6 +272,7 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
@@ -227,6 +289,21 @@ type ComplexityRoot struct {
 		OpeningDate     func(childComplexity int) int
 		RecurringAmount func(childComplexity int) int
 		Status          func(childComplexity int) int
+	}
+
+	RecurringSeries struct {
+		Account       func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Counterparty  func(childComplexity int) int
+		DayOfMonth    func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MaximumAmount func(childComplexity int) int
+		MinimumAmount func(childComplexity int) int
+		Occurrences   func(childComplexity int) int
+		Signals       func(childComplexity int) int
+		TotalAmount   func(childComplexity int) int
+		Type          func(childComplexity int) int
+		TypicalAmount func(childComplexity int) int
 	}
 
 	RequestConsentPayload struct {
@@ -276,6 +353,7 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
@@ -334,6 +412,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "AccountInsights.bounces":
+		if e.ComplexityRoot.AccountInsights.Bounces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Bounces(childComplexity), true
+	case "AccountInsights.cashFlow":
+		if e.ComplexityRoot.AccountInsights.CashFlow == nil {
+			break
+		}
+
+		args, err := ec.field_AccountInsights_cashFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AccountInsights.CashFlow(childComplexity, args["interval"].(*model.CashFlowInterval)), true
+	case "AccountInsights.currency":
+		if e.ComplexityRoot.AccountInsights.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Currency(childComplexity), true
+	case "AccountInsights.from":
+		if e.ComplexityRoot.AccountInsights.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.From(childComplexity), true
+	case "AccountInsights.recurringCredits":
+		if e.ComplexityRoot.AccountInsights.RecurringCredits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.RecurringCredits(childComplexity), true
+	case "AccountInsights.recurringDebits":
+		if e.ComplexityRoot.AccountInsights.RecurringDebits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.RecurringDebits(childComplexity), true
+	case "AccountInsights.through":
+		if e.ComplexityRoot.AccountInsights.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Through(childComplexity), true
+	case "AccountInsights.to":
+		if e.ComplexityRoot.AccountInsights.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.To(childComplexity), true
+	case "AccountInsights.total":
+		if e.ComplexityRoot.AccountInsights.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Total(childComplexity), true
+
 	case "Balance.amount":
 		if e.ComplexityRoot.Balance.Amount == nil {
 			break
@@ -352,6 +490,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Balance.Currency(childComplexity), true
+
+	case "Bounce.account":
+		if e.ComplexityRoot.Bounce.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Account(childComplexity), true
+	case "Bounce.amount":
+		if e.ComplexityRoot.Bounce.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Amount(childComplexity), true
+	case "Bounce.charges":
+		if e.ComplexityRoot.Bounce.Charges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Charges(childComplexity), true
+	case "Bounce.chargesTotal":
+		if e.ComplexityRoot.Bounce.ChargesTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.ChargesTotal(childComplexity), true
+	case "Bounce.counterparty":
+		if e.ComplexityRoot.Bounce.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Counterparty(childComplexity), true
+	case "Bounce.kind":
+		if e.ComplexityRoot.Bounce.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Kind(childComplexity), true
+	case "Bounce.paidAgainBy":
+		if e.ComplexityRoot.Bounce.PaidAgainBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.PaidAgainBy(childComplexity), true
+	case "Bounce.payment":
+		if e.ComplexityRoot.Bounce.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Payment(childComplexity), true
+	case "Bounce.reason":
+		if e.ComplexityRoot.Bounce.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Reason(childComplexity), true
+	case "Bounce.returnedAt":
+		if e.ComplexityRoot.Bounce.ReturnedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.ReturnedAt(childComplexity), true
+	case "Bounce.reversal":
+		if e.ComplexityRoot.Bounce.Reversal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Reversal(childComplexity), true
+
+	case "CashFlowPeriod.averageDailyBalance":
+		if e.ComplexityRoot.CashFlowPeriod.AverageDailyBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.AverageDailyBalance(childComplexity), true
+	case "CashFlowPeriod.closingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.ClosingBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.ClosingBalance(childComplexity), true
+	case "CashFlowPeriod.computedClosingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.ComputedClosingBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.ComputedClosingBalance(childComplexity), true
+	case "CashFlowPeriod.creditCount":
+		if e.ComplexityRoot.CashFlowPeriod.CreditCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.CreditCount(childComplexity), true
+	case "CashFlowPeriod.days":
+		if e.ComplexityRoot.CashFlowPeriod.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Days(childComplexity), true
+	case "CashFlowPeriod.debitCount":
+		if e.ComplexityRoot.CashFlowPeriod.DebitCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.DebitCount(childComplexity), true
+	case "CashFlowPeriod.end":
+		if e.ComplexityRoot.CashFlowPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.End(childComplexity), true
+	case "CashFlowPeriod.firstMismatch":
+		if e.ComplexityRoot.CashFlowPeriod.FirstMismatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.FirstMismatch(childComplexity), true
+	case "CashFlowPeriod.inflow":
+		if e.ComplexityRoot.CashFlowPeriod.Inflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Inflow(childComplexity), true
+	case "CashFlowPeriod.minimumDailyBalance":
+		if e.ComplexityRoot.CashFlowPeriod.MinimumDailyBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.MinimumDailyBalance(childComplexity), true
+	case "CashFlowPeriod.net":
+		if e.ComplexityRoot.CashFlowPeriod.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Net(childComplexity), true
+	case "CashFlowPeriod.openingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.OpeningBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.OpeningBalance(childComplexity), true
+	case "CashFlowPeriod.outflow":
+		if e.ComplexityRoot.CashFlowPeriod.Outflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Outflow(childComplexity), true
+	case "CashFlowPeriod.reconciliation":
+		if e.ComplexityRoot.CashFlowPeriod.Reconciliation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Reconciliation(childComplexity), true
+	case "CashFlowPeriod.start":
+		if e.ComplexityRoot.CashFlowPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Start(childComplexity), true
 
 	case "Consent.aaId":
 		if e.ComplexityRoot.Consent.AaID == nil {
@@ -535,6 +831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.ID(childComplexity), true
+	case "Customer.insights":
+		if e.ComplexityRoot.Customer.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "Customer.mobileNumber":
 		if e.ComplexityRoot.Customer.MobileNumber == nil {
 			break
@@ -553,6 +860,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.TotalBalance(childComplexity), true
+
+	case "CustomerInsights.accounts":
+		if e.ComplexityRoot.CustomerInsights.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Accounts(childComplexity), true
+	case "CustomerInsights.bounces":
+		if e.ComplexityRoot.CustomerInsights.Bounces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Bounces(childComplexity), true
+	case "CustomerInsights.cashFlow":
+		if e.ComplexityRoot.CustomerInsights.CashFlow == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerInsights_cashFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerInsights.CashFlow(childComplexity, args["interval"].(*model.CashFlowInterval)), true
+	case "CustomerInsights.currency":
+		if e.ComplexityRoot.CustomerInsights.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Currency(childComplexity), true
+	case "CustomerInsights.from":
+		if e.ComplexityRoot.CustomerInsights.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.From(childComplexity), true
+	case "CustomerInsights.recurringCredits":
+		if e.ComplexityRoot.CustomerInsights.RecurringCredits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.RecurringCredits(childComplexity), true
+	case "CustomerInsights.recurringDebits":
+		if e.ComplexityRoot.CustomerInsights.RecurringDebits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.RecurringDebits(childComplexity), true
+	case "CustomerInsights.through":
+		if e.ComplexityRoot.CustomerInsights.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Through(childComplexity), true
+	case "CustomerInsights.to":
+		if e.ComplexityRoot.CustomerInsights.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.To(childComplexity), true
+	case "CustomerInsights.total":
+		if e.ComplexityRoot.CustomerInsights.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Total(childComplexity), true
 
 	case "DepositAccount.accountType":
 		if e.ComplexityRoot.DepositAccount.AccountType == nil {
@@ -596,6 +969,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepositAccount.ID(childComplexity), true
+	case "DepositAccount.insights":
+		if e.ComplexityRoot.DepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_DepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "DepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.DepositAccount.LinkReferenceNumber == nil {
 			break
@@ -842,6 +1226,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutualFundAccount.ID(childComplexity), true
+	case "MutualFundAccount.insights":
+		if e.ComplexityRoot.MutualFundAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_MutualFundAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MutualFundAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "MutualFundAccount.linkReferenceNumber":
 		if e.ComplexityRoot.MutualFundAccount.LinkReferenceNumber == nil {
 			break
@@ -988,6 +1383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OtherAccount.ID(childComplexity), true
+	case "OtherAccount.insights":
+		if e.ComplexityRoot.OtherAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_OtherAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "OtherAccount.linkReferenceNumber":
 		if e.ComplexityRoot.OtherAccount.LinkReferenceNumber == nil {
 			break
@@ -1144,6 +1550,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecurringDepositAccount.ID(childComplexity), true
+	case "RecurringDepositAccount.insights":
+		if e.ComplexityRoot.RecurringDepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_RecurringDepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RecurringDepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "RecurringDepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.RecurringDepositAccount.LinkReferenceNumber == nil {
 			break
@@ -1228,6 +1645,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecurringDepositSummary.Status(childComplexity), true
+
+	case "RecurringSeries.account":
+		if e.ComplexityRoot.RecurringSeries.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Account(childComplexity), true
+	case "RecurringSeries.count":
+		if e.ComplexityRoot.RecurringSeries.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Count(childComplexity), true
+	case "RecurringSeries.counterparty":
+		if e.ComplexityRoot.RecurringSeries.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Counterparty(childComplexity), true
+	case "RecurringSeries.dayOfMonth":
+		if e.ComplexityRoot.RecurringSeries.DayOfMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.DayOfMonth(childComplexity), true
+	case "RecurringSeries.kind":
+		if e.ComplexityRoot.RecurringSeries.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Kind(childComplexity), true
+	case "RecurringSeries.maximumAmount":
+		if e.ComplexityRoot.RecurringSeries.MaximumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.MaximumAmount(childComplexity), true
+	case "RecurringSeries.minimumAmount":
+		if e.ComplexityRoot.RecurringSeries.MinimumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.MinimumAmount(childComplexity), true
+	case "RecurringSeries.occurrences":
+		if e.ComplexityRoot.RecurringSeries.Occurrences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Occurrences(childComplexity), true
+	case "RecurringSeries.signals":
+		if e.ComplexityRoot.RecurringSeries.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Signals(childComplexity), true
+	case "RecurringSeries.totalAmount":
+		if e.ComplexityRoot.RecurringSeries.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.TotalAmount(childComplexity), true
+	case "RecurringSeries.type":
+		if e.ComplexityRoot.RecurringSeries.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Type(childComplexity), true
+	case "RecurringSeries.typicalAmount":
+		if e.ComplexityRoot.RecurringSeries.TypicalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.TypicalAmount(childComplexity), true
 
 	case "RequestConsentPayload.clientMutationId":
 		if e.ComplexityRoot.RequestConsentPayload.ClientMutationID == nil {
@@ -1408,6 +1898,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TermDepositAccount.ID(childComplexity), true
+	case "TermDepositAccount.insights":
+		if e.ComplexityRoot.TermDepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_TermDepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TermDepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "TermDepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.TermDepositAccount.LinkReferenceNumber == nil {
 			break
@@ -2503,6 +3004,321 @@ enum AccountStatus {
   UNKNOWN
 }
 `, BuiltIn: false},
+	{Name: "../insights.graphqls", Input: `# Insights: exact analytics over an account's or a customer's transactions
+# (internal/insights; definitions in docs/insights.md).
+
+extend interface Account {
+  """
+  Analytics over the account's transactions on the days from..to (IST, inclusive):
+  cash flow with balances, recurring credits and debits, returned payments. Every
+  figure is exact and checked against FinPro's running balances. to defaults to
+  today, from to the first day of the month eleven months before to's (twelve
+  calendar months); at most two years. One getallfidata with the range per consent
+  serves every account's insights in the operation, whichever fields ask.
+  """
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type DepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type TermDepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type RecurringDepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type MutualFundAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type OtherAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+}
+
+extend type Customer {
+  """
+  Analytics over the customer's savings and current (DEPOSIT) accounts, the unique
+  accounts of its ACTIVE consents, on the days from..to (defaults as
+  Account.insights): one entry per currency, each summing its accounts (a transfer
+  between two of them counts in both). It is never partial: when any account's
+  history cannot be read, insights is null and its error carries
+  extensions.missingAccounts. One getallfidata per ACTIVE consent, shared with the
+  accounts' own insights.
+  """
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): [CustomerInsights!] @auth(scope: TRANSACTIONS_READ) @cost(weight: "60") @listSize(assumedSize: 1) @upstream(calls: 6, per: "Customer")
+}
+
+"""
+The length of a cash-flow period.
+"""
+enum CashFlowInterval {
+  "Calendar months."
+  MONTH
+  "ISO weeks, Monday to Sunday."
+  WEEK
+}
+
+"""
+How a period's figures agree with FinPro's running balances.
+"""
+enum ReconciliationStatus {
+  "openingBalance + inflow - outflow = closingBalance, and every transaction's running balance follows from the one before."
+  RECONCILED
+  "A running balance does not follow from the one before (see firstMismatch): FinPro's data has a gap or an error."
+  MISMATCH
+  "Running balances are missing, so the figures cannot be checked (balances then continue from the amounts)."
+  UNAVAILABLE
+}
+
+"""
+Analytics over one account's transactions in a range of days.
+"""
+type AccountInsights {
+  "The first day."
+  from: Date!
+  "The last day."
+  to: Date!
+  "The last day with an end-of-day balance: to, or today when earlier."
+  through: Date!
+  "The account's currency (ISO 4217; INR when FinPro sent none)."
+  currency: String!
+  "The range's cash flow per period, oldest first; periods are clipped to the range."
+  cashFlow(
+    "Calendar months (the default) or ISO weeks."
+    interval: CashFlowInterval = MONTH
+  ): [CashFlowPeriod!]! @listSize(assumedSize: 13)
+  "The whole range as one period."
+  total: CashFlowPeriod!
+  "Credits that recur monthly (salaries, salary-like payouts, rent received), largest kinds first."
+  recurringCredits: [RecurringSeries!]! @listSize(assumedSize: 5)
+  "Debits that recur monthly (EMIs, SIPs, rent, subscriptions, bills)."
+  recurringDebits: [RecurringSeries!]! @listSize(assumedSize: 10)
+  "Returned (bounced) payments and their charges, oldest first."
+  bounces: [Bounce!]! @listSize(assumedSize: 3)
+}
+
+"""
+Analytics over a customer's DEPOSIT accounts in one currency.
+"""
+type CustomerInsights {
+  "The first day."
+  from: Date!
+  "The last day."
+  to: Date!
+  "The last day with an end-of-day balance: to, or today when earlier."
+  through: Date!
+  "The accounts' currency (ISO 4217)."
+  currency: String!
+  "The accounts summed."
+  accounts: [Account!]! @listSize(assumedSize: 5)
+  "The accounts' cash flow per period, summed; daily balances are the sums of the accounts' daily balances."
+  cashFlow(
+    "Calendar months (the default) or ISO weeks."
+    interval: CashFlowInterval = MONTH
+  ): [CashFlowPeriod!]! @listSize(assumedSize: 13)
+  "The whole range as one period."
+  total: CashFlowPeriod!
+  "Every account's recurring credits."
+  recurringCredits: [RecurringSeries!]! @listSize(assumedSize: 10)
+  "Every account's recurring debits."
+  recurringDebits: [RecurringSeries!]! @listSize(assumedSize: 20)
+  "Every account's returned payments, oldest first."
+  bounces: [Bounce!]! @listSize(assumedSize: 5)
+}
+
+"""
+One cash-flow period. Amounts are exact; averages are rounded to the scale of the
+account's amounts (the paisa), halves away from zero.
+"""
+type CashFlowPeriod {
+  "The period's first day (within the range)."
+  start: Date!
+  "The period's last day (within the range)."
+  end: Date!
+  "Money in: the sum of the credits."
+  inflow: Decimal!
+  "Money out: the sum of the debits."
+  outflow: Decimal!
+  "inflow - outflow."
+  net: Decimal!
+  "How many credits."
+  creditCount: Int!
+  "How many debits."
+  debitCount: Int!
+  "The balance when the period starts (FinPro's running balance); null when unknown."
+  openingBalance: Decimal
+  "The balance when the period ends (FinPro's running balance after its last transaction); null when unknown."
+  closingBalance: Decimal
+  "openingBalance + inflow - outflow, to compare with closingBalance; null when unknown."
+  computedClosingBalance: Decimal
+  "Whether the figures agree with FinPro's running balances."
+  reconciliation: ReconciliationStatus!
+  "The period's first transaction whose running balance does not follow from the one before; null when none."
+  firstMismatch: Transaction
+  "The period's days with an end-of-day balance (none after through)."
+  days: Int!
+  "The least end-of-day balance of those days; null without days or balances."
+  minimumDailyBalance: Decimal
+  "The mean end-of-day balance of those days; null without days or balances."
+  averageDailyBalance: Decimal
+}
+
+"""
+What a recurring series pays for or receives.
+"""
+enum RecurringKind {
+  "A salary: by keyword (SALARY, SAL, PAYROLL), or salary-like (a monthly bank transfer from one payer on about the same day, amounts within 25%)."
+  SALARY
+  "Rent paid, or received."
+  RENT
+  "Interest credited monthly."
+  INTEREST
+  "A loan instalment (EMI)."
+  EMI
+  "A systematic investment plan."
+  SIP
+  "A subscription (streaming, software)."
+  SUBSCRIPTION
+  "An insurance premium."
+  INSURANCE
+  "A utility bill (electricity, telecom, gas, water)."
+  UTILITY
+  "Another payment on the same day of every month."
+  OTHER
+}
+
+"""
+Why a series was recognised.
+"""
+enum RecurringSignal {
+  "The narration names the kind (SALARY, EMI, SIP, RENT)."
+  KEYWORD
+  "A known merchant of the kind (NETFLIX, BESCOM, ...)."
+  MERCHANT
+  "Once a month, at most one month in four missed."
+  MONTHLY
+  "On about the same day of the month (a five-day window, three times in four)."
+  DAY_OF_MONTH
+  "Amounts within the kind's band of the typical amount, three times in four."
+  AMOUNT_BAND
+  "One payer or payee named by the narration."
+  PAYER
+  "By bank transfer (NEFT, RTGS, IMPS), as salaries are."
+  BANK_TRANSFER
+}
+
+"""
+A payment that recurs monthly.
+"""
+type RecurringSeries {
+  "What it pays for or receives."
+  kind: RecurringKind!
+  "CREDIT or DEBIT."
+  type: TransactionType!
+  "The payer (credits) or payee (debits) as the narrations name it; null when they name none."
+  counterparty: String
+  "The median amount (of the occurrences, the lower one when two)."
+  typicalAmount: Decimal!
+  "The least amount."
+  minimumAmount: Decimal!
+  "The largest amount."
+  maximumAmount: Decimal!
+  "The occurrences' sum."
+  totalAmount: Decimal!
+  "The usual day of the month."
+  dayOfMonth: Int!
+  "How many occurrences."
+  count: Int!
+  "Why it was recognised."
+  signals: [RecurringSignal!]!
+  "The account it recurs on."
+  account: Account!
+  "The transactions, oldest first."
+  occurrences: [Transaction!]! @listSize(assumedSize: 12)
+}
+
+"""
+Which way a returned payment was going.
+"""
+enum BounceKind {
+  "A payment from the account (an EMI mandate, a cheque it issued) was returned unpaid."
+  OUTGOING
+  "A payment into the account (a cheque deposited) was returned."
+  INCOMING
+}
+
+"""
+A returned (bounced) payment as the statement shows it.
+"""
+type Bounce {
+  "Which way the payment was going."
+  kind: BounceKind!
+  "When the return was posted: its reversal, else its first charge."
+  returnedAt: DateTime!
+  "The returned payment's amount; null when the statement shows only the charge."
+  amount: Decimal
+  "The payee or payer the narrations name; null when none."
+  counterparty: String
+  "The return reason the narrations give (e.g. FUNDS INSUFFICIENT); null when none."
+  reason: String
+  "The returned payment, when the bank had posted it."
+  payment: Transaction
+  "The transaction that reversed it."
+  reversal: Transaction
+  "The bank's return charges (and the GST on them)."
+  charges: [Transaction!]! @listSize(assumedSize: 2)
+  "The charges' sum."
+  chargesTotal: Decimal!
+  "For an outgoing return: the payment made again afterwards (same reference or payee, within 30 days)."
+  paidAgainBy: Transaction
+  "The account it happened on."
+  account: Account!
+}
+`, BuiltIn: false},
 	{Name: "../mutual_funds.graphqls", Input: `"""
 A mutual fund folio (FI type MUTUAL_FUNDS).
 """
@@ -2986,6 +3802,30 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AccountInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AccountInsights_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AccountInsights_to(ctx, field)
+	case "through":
+		return ec.fieldContext_AccountInsights_through(ctx, field)
+	case "currency":
+		return ec.fieldContext_AccountInsights_currency(ctx, field)
+	case "cashFlow":
+		return ec.fieldContext_AccountInsights_cashFlow(ctx, field)
+	case "total":
+		return ec.fieldContext_AccountInsights_total(ctx, field)
+	case "recurringCredits":
+		return ec.fieldContext_AccountInsights_recurringCredits(ctx, field)
+	case "recurringDebits":
+		return ec.fieldContext_AccountInsights_recurringDebits(ctx, field)
+	case "bounces":
+		return ec.fieldContext_AccountInsights_bounces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountInsights", field.Name)
+}
+
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -2996,6 +3836,70 @@ func (ec *executionContext) childFields_Balance(ctx context.Context, field graph
 		return ec.fieldContext_Balance_asOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Balance", field.Name)
+}
+
+func (ec *executionContext) childFields_Bounce(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Bounce_kind(ctx, field)
+	case "returnedAt":
+		return ec.fieldContext_Bounce_returnedAt(ctx, field)
+	case "amount":
+		return ec.fieldContext_Bounce_amount(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_Bounce_counterparty(ctx, field)
+	case "reason":
+		return ec.fieldContext_Bounce_reason(ctx, field)
+	case "payment":
+		return ec.fieldContext_Bounce_payment(ctx, field)
+	case "reversal":
+		return ec.fieldContext_Bounce_reversal(ctx, field)
+	case "charges":
+		return ec.fieldContext_Bounce_charges(ctx, field)
+	case "chargesTotal":
+		return ec.fieldContext_Bounce_chargesTotal(ctx, field)
+	case "paidAgainBy":
+		return ec.fieldContext_Bounce_paidAgainBy(ctx, field)
+	case "account":
+		return ec.fieldContext_Bounce_account(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bounce", field.Name)
+}
+
+func (ec *executionContext) childFields_CashFlowPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_CashFlowPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_CashFlowPeriod_end(ctx, field)
+	case "inflow":
+		return ec.fieldContext_CashFlowPeriod_inflow(ctx, field)
+	case "outflow":
+		return ec.fieldContext_CashFlowPeriod_outflow(ctx, field)
+	case "net":
+		return ec.fieldContext_CashFlowPeriod_net(ctx, field)
+	case "creditCount":
+		return ec.fieldContext_CashFlowPeriod_creditCount(ctx, field)
+	case "debitCount":
+		return ec.fieldContext_CashFlowPeriod_debitCount(ctx, field)
+	case "openingBalance":
+		return ec.fieldContext_CashFlowPeriod_openingBalance(ctx, field)
+	case "closingBalance":
+		return ec.fieldContext_CashFlowPeriod_closingBalance(ctx, field)
+	case "computedClosingBalance":
+		return ec.fieldContext_CashFlowPeriod_computedClosingBalance(ctx, field)
+	case "reconciliation":
+		return ec.fieldContext_CashFlowPeriod_reconciliation(ctx, field)
+	case "firstMismatch":
+		return ec.fieldContext_CashFlowPeriod_firstMismatch(ctx, field)
+	case "days":
+		return ec.fieldContext_CashFlowPeriod_days(ctx, field)
+	case "minimumDailyBalance":
+		return ec.fieldContext_CashFlowPeriod_minimumDailyBalance(ctx, field)
+	case "averageDailyBalance":
+		return ec.fieldContext_CashFlowPeriod_averageDailyBalance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CashFlowPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3086,8 +3990,36 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_account(ctx, field)
 	case "totalBalance":
 		return ec.fieldContext_Customer_totalBalance(ctx, field)
+	case "insights":
+		return ec.fieldContext_Customer_insights(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CustomerInsights_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CustomerInsights_to(ctx, field)
+	case "through":
+		return ec.fieldContext_CustomerInsights_through(ctx, field)
+	case "currency":
+		return ec.fieldContext_CustomerInsights_currency(ctx, field)
+	case "accounts":
+		return ec.fieldContext_CustomerInsights_accounts(ctx, field)
+	case "cashFlow":
+		return ec.fieldContext_CustomerInsights_cashFlow(ctx, field)
+	case "total":
+		return ec.fieldContext_CustomerInsights_total(ctx, field)
+	case "recurringCredits":
+		return ec.fieldContext_CustomerInsights_recurringCredits(ctx, field)
+	case "recurringDebits":
+		return ec.fieldContext_CustomerInsights_recurringDebits(ctx, field)
+	case "bounces":
+		return ec.fieldContext_CustomerInsights_bounces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerInsights", field.Name)
 }
 
 func (ec *executionContext) childFields_DepositSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3226,6 +4158,36 @@ func (ec *executionContext) childFields_RecurringDepositSummary(ctx context.Cont
 		return ec.fieldContext_RecurringDepositSummary_status(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecurringDepositSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RecurringSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RecurringSeries_kind(ctx, field)
+	case "type":
+		return ec.fieldContext_RecurringSeries_type(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_RecurringSeries_counterparty(ctx, field)
+	case "typicalAmount":
+		return ec.fieldContext_RecurringSeries_typicalAmount(ctx, field)
+	case "minimumAmount":
+		return ec.fieldContext_RecurringSeries_minimumAmount(ctx, field)
+	case "maximumAmount":
+		return ec.fieldContext_RecurringSeries_maximumAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_RecurringSeries_totalAmount(ctx, field)
+	case "dayOfMonth":
+		return ec.fieldContext_RecurringSeries_dayOfMonth(ctx, field)
+	case "count":
+		return ec.fieldContext_RecurringSeries_count(ctx, field)
+	case "signals":
+		return ec.fieldContext_RecurringSeries_signals(ctx, field)
+	case "account":
+		return ec.fieldContext_RecurringSeries_account(ctx, field)
+	case "occurrences":
+		return ec.fieldContext_RecurringSeries_occurrences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecurringSeries", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
