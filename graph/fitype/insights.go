@@ -96,11 +96,11 @@ func (a *AccountBase) InsightsPart(ctx context.Context, r insights.Range) (Insig
 }
 
 // AccountInsights is the GraphQL AccountInsights type.
-type AccountInsights struct{ insightSet }
+type AccountInsights struct{ *insightSet }
 
 // CustomerInsights is the GraphQL CustomerInsights type: the analytics of
 // several accounts in one currency.
-type CustomerInsights struct{ insightSet }
+type CustomerInsights struct{ *insightSet }
 
 // NewCustomerInsights returns the insights of parts, analysed over r, in
 // currency.
@@ -131,8 +131,8 @@ type insightSet struct {
 	bounces         []*Bounce
 }
 
-func newInsightSet(r insights.Range, currency string, parts []InsightsPart) insightSet {
-	s := insightSet{
+func newInsightSet(r insights.Range, currency string, parts []InsightsPart) *insightSet {
+	s := &insightSet{
 		From: model.Date(r.From.Format(time.DateOnly)), To: model.Date(r.To.Format(time.DateOnly)), Currency: currency, parts: parts,
 		Through: model.Date(r.To.Format(time.DateOnly)),
 	}
