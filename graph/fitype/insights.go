@@ -11,6 +11,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/statement"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
@@ -80,7 +81,26 @@ func (a *AccountBase) InsightsPart(ctx context.Context, r insights.Range) (Insig
 	if err != nil {
 		return InsightsPart{}, "", err
 	}
-	txns, err := insights.FromFinpro(acc.Transactions)
+	// The range's own rows only (the history may hold more, read for other
+	// fields of the operation): the figures never depend on what else was
+	// asked. A range without transactions takes its balance from the last
+	// transaction before it, located with a few getfidata reads.
+	var rows []finpro.Transaction
+	for _, x := range acc.Transactions {
+		if r.Contains(x.TransactionTimestamp) {
+			rows = append(rows, x)
+		}
+	}
+	if len(rows) == 0 {
+		before, err := statement.LastBefore(ctx, a.reader(), r.From)
+		if err != nil {
+			return InsightsPart{}, "", err
+		}
+		if before != nil {
+			rows = append(rows, *before)
+		}
+	}
+	txns, err := insights.FromFinpro(rows)
 	if err != nil {
 		return InsightsPart{}, "", err
 	}
@@ -92,7 +112,7 @@ func (a *AccountBase) InsightsPart(ctx context.Context, r insights.Range) (Insig
 	if self == nil {
 		self = &OtherAccount{AccountBase: *a}
 	}
-	return InsightsPart{account: self, ledger: insights.NewLedger(txns, r, time.Now()), rows: acc.Transactions}, currency, nil
+	return InsightsPart{account: self, ledger: insights.NewLedger(txns, r, time.Now()), rows: rows}, currency, nil
 }
 
 // AccountInsights is the GraphQL AccountInsights type.

@@ -119,16 +119,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 // statement resolves a filtered or newest-first Account.transactions.
 func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statement.Filter, order model.TransactionOrder, scope string) (*model.TransactionConnection, error) {
 	consentID, linkRef := a.ConsentRef(), a.linked.LinkReferenceNumber
-	key := loaders.FIDataKey{ConsentID: consentID, LinkReferenceNumber: linkRef}
-	read := func(ctx context.Context, offset, limit int) ([]finpro.Transaction, int, error) {
-		k := key
-		k.Offset, k.Limit = offset, limit
-		d, err := loaders.FIData(ctx, k)
-		if err != nil {
-			return nil, 0, err
-		}
-		return d.Transactions, d.TotalRecords, nil
-	}
+	read := a.reader()
 	guess, ok := loaders.TotalRecords(ctx, consentID, linkRef)
 	if !ok {
 		guess, _ = loaders.CountGuess(ctx, consentID, linkRef)
@@ -162,6 +153,21 @@ func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statemen
 		conn.Edges[i] = &edges[i]
 	}
 	return conn, nil
+}
+
+// reader reads the account's getfidata pages through the operation's
+// loaders (shared with every other read of the same page).
+func (a *AccountBase) reader() statement.Reader {
+	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: a.linked.LinkReferenceNumber}
+	return func(ctx context.Context, offset, limit int) ([]finpro.Transaction, int, error) {
+		k := key
+		k.Offset, k.Limit = offset, limit
+		d, err := loaders.FIData(ctx, k)
+		if err != nil {
+			return nil, 0, err
+		}
+		return d.Transactions, d.TotalRecords, nil
+	}
 }
 
 // selects reports whether the field being resolved selects the field name

@@ -3014,14 +3014,16 @@ extend interface Account {
   figure is exact and checked against FinPro's running balances. to defaults to
   today, from to the first day of the month eleven months before to's (twelve
   calendar months); at most two years. One getallfidata with the range per consent
-  serves every account's insights in the operation, whichever fields ask.
+  serves every account's insights in the operation, whichever fields and ranges ask;
+  a range without transactions costs a few small getfidata reads to find the balance
+  before it.
   """
   insights(
     "The first day, inclusive."
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type DepositAccount {
@@ -3031,7 +3033,7 @@ extend type DepositAccount {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type TermDepositAccount {
@@ -3041,7 +3043,7 @@ extend type TermDepositAccount {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type RecurringDepositAccount {
@@ -3051,7 +3053,7 @@ extend type RecurringDepositAccount {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type MutualFundAccount {
@@ -3061,7 +3063,7 @@ extend type MutualFundAccount {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type OtherAccount {
@@ -3071,7 +3073,7 @@ extend type OtherAccount {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 1, per: "Consent")
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
 }
 
 extend type Customer {
@@ -3089,7 +3091,7 @@ extend type Customer {
     from: Date
     "The last day, inclusive."
     to: Date
-  ): [CustomerInsights!] @auth(scope: TRANSACTIONS_READ) @cost(weight: "60") @listSize(assumedSize: 1) @upstream(calls: 6, per: "Customer")
+  ): [CustomerInsights!] @auth(scope: TRANSACTIONS_READ) @cost(weight: "60") @listSize(assumedSize: 1) @upstream(calls: 10, per: "Customer")
 }
 
 """

@@ -376,6 +376,26 @@ func Run(ctx context.Context, read Reader, q Query) (Page, error) {
 	return p, nil
 }
 
+// LastBefore returns the last row of the list that read reads before at (nil
+// when there is none), located by the same search as a date window's start:
+// a few small reads, not the list.
+func LastBefore(ctx context.Context, read Reader, at time.Time) (*finpro.Transaction, error) {
+	l := &list{read: read, n: -1}
+	i, err := l.lowerBound(ctx, at)
+	if err != nil || i == 0 {
+		return nil, err
+	}
+	if err := l.load(ctx, i-1, i); err != nil {
+		return nil, err
+	}
+	x := l.row(i - 1)
+	if x == nil {
+		return nil, nil
+	}
+	out := *x
+	return &out, nil
+}
+
 // engine runs one page over one list.
 type engine struct {
 	l *list

@@ -77,6 +77,13 @@ func TestAnalyze(t *testing.T) {
 			guard.Stats{Depth: 6, Cost: 1 + 10 + 10*(1+20+1+3*2), FinproCalls: 1 + 2*10},
 		},
 		{
+			// Customer.insights @cost 60 (assumedSize 1), 10 calls per Customer;
+			// Account.insights @cost 20, 5 calls each; total 1 object; cashFlow
+			// assumedSize 13.
+			"insights", c + `{ insights { total { inflow } } accounts { insights(from: "2026-01-01") { cashFlow { net } } } } }`, nil,
+			guard.Stats{Depth: 5, Cost: 1 + 60 + 1*(1+1) + 10 + 10*(1+20+1+13*1), FinproCalls: 10 + 1 + 5*10},
+		},
+		{
 			"plain lists use assumedSize", c + `{ accounts { consent { accounts { id } } } } }`, nil,
 			guard.Stats{Depth: 5, Cost: 1 + 10 + 10*(1+1+5*1), FinproCalls: 1},
 		},
