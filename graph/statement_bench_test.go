@@ -15,6 +15,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/statement"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -230,5 +231,130 @@ func (e *scaleEnv) rangePages(b *testing.B, first int, all bool) {
 		if !all || offset+first >= n {
 			return
 		}
+	}
+}
+
+const cashFlowQuery = `query($mobile: String!, $product: ID!, $id: ID!) { customer(mobileNumber: $mobile, productID: $product) { account(id: $id) {
+	insights(from: "2025-11-01", to: "2026-10-31") { cashFlow { start inflow outflow net openingBalance closingBalance minimumDailyBalance averageDailyBalance reconciliation } } } } }`
+
+const customerInsightsQuery = `query($mobile: String!, $product: ID!) { customer(mobileNumber: $mobile, productID: $product) {
+	insights(from: "2025-11-01", to: "2026-10-31") { cashFlow { start inflow outflow net openingBalance closingBalance minimumDailyBalance averageDailyBalance }
+	recurringCredits { kind counterparty count } recurringDebits { kind counterparty count } bounces { kind chargesTotal } } } }`
+
+// BenchmarkCashFlowYear measures a 12-month cash flow of a 10,000-transaction
+// account (about 9,200 transactions in the twelve months):
+//
+//   - getallfidata-range: one getallfidata with the range, which returns the
+//     months of every account of the consent (here another 10,000-transaction
+//     account and two deposits): the insights' history loader;
+//   - getfidata-pages: the account alone, its window located by the
+//     statement search and read in pages of 1,000;
+//
+// both followed by the analysis (internal/insights); graph is the product
+// path: the account's insights, and the customer's (both DEPOSIT accounts,
+// with recurring series and returns).
+func BenchmarkCashFlowYear(b *testing.B) {
+	for _, rtt := range []time.Duration{0, 20 * time.Millisecond} {
+		e := newScaleEnv(b, 10_000, rtt)
+		name := "rtt=" + rtt.String()
+		r, err := insights.NewRange("2025-11-01", "2026-10-31")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name+"/client/getallfidata-range", func(b *testing.B) {
+			e.wire.reset()
+			ops := 0
+			for b.Loop() {
+				ops++
+				accs, err := e.fp.AllFIDataBetween(context.Background(), e.consentID, r.From.Add(-24*time.Hour), r.To.Add(48*time.Hour-time.Millisecond))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, a := range accs {
+					if a.LinkReferenceNumber == e.link {
+						analyse(b, a.Transactions, r)
+					}
+				}
+			}
+			e.report(b, ops)
+		})
+		b.Run(name+"/client/getfidata-pages", func(b *testing.B) {
+			e.wire.reset()
+			ops := 0
+			f, _ := statement.NewFilter(&model.TransactionFilter{From: ptrTo(model.Date("2025-11-01")), To: ptrTo(model.Date("2026-10-31"))})
+			for b.Loop() {
+				ops++
+				var rows []finpro.Transaction
+				read := func(ctx context.Context, offset, limit int) ([]finpro.Transaction, int, error) {
+					d, err := e.fp.FIData(ctx, finpro.FIDataRequest{ConsentID: e.consentID, LinkReferenceNumber: e.link, Limit: limit, Offset: offset})
+					if err != nil {
+						return nil, 0, err
+					}
+					return d.Transactions, d.TotalRecords, nil
+				}
+				scope := statement.Scope("bench", f, model.TransactionOrderOldestFirst)
+				first := 100
+				var after *string
+				// The statement engine pages by 100; read the window in 1,000s
+				// after locating its start with the first page.
+				p, err := statement.Run(context.Background(), read, statement.Query{Filter: f, Scope: scope, Args: relay.Args{First: &first, After: after}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = append(rows, p.Rows...)
+				if p.HasNext {
+					start, _ := relay.DecodeCursor("after", p.Cursors[len(p.Cursors)-1], scope)
+					for off := start + 1; ; off += finpro.MaxFIDataLimit {
+						chunk, _, err := read(context.Background(), off, finpro.MaxFIDataLimit)
+						if err != nil {
+							b.Fatal(err)
+						}
+						done := len(chunk) < finpro.MaxFIDataLimit
+						for _, x := range chunk {
+							if r.Contains(x.TransactionTimestamp) {
+								rows = append(rows, x)
+							} else if insights.Day(x.TransactionTimestamp).After(r.To) {
+								done = true
+								break
+							}
+						}
+						if done {
+							break
+						}
+					}
+				}
+				analyse(b, rows, r)
+			}
+			e.report(b, ops)
+		})
+		for _, q := range []struct{ name, query string }{{"account", cashFlowQuery}, {"customer", customerInsightsQuery}} {
+			b.Run(name+"/graphql/"+q.name, func(b *testing.B) {
+				e.wire.reset()
+				ops := 0
+				vars := demoVars()
+				vars["id"] = e.accountID
+				for b.Loop() {
+					ops++
+					r := postTo(b, e.api+"/graphql", q.query, vars)
+					if len(r.Errors) > 0 {
+						b.Fatal(r.Errors)
+					}
+				}
+				e.report(b, ops)
+			})
+		}
+	}
+}
+
+// analyse runs the monthly cash flow over rows.
+func analyse(b *testing.B, rows []finpro.Transaction, r insights.Range) {
+	txns, err := insights.FromFinpro(rows)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := insights.NewLedger(txns, r, time.Now())
+	ps, err := insights.CashFlow(insights.Month, l)
+	if err != nil || len(ps) != 12 || ps[11].Status != insights.Reconciled {
+		b.Fatalf("cash flow: %d periods, %v", len(ps), err)
 	}
 }

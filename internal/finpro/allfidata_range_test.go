@@ -2,6 +2,9 @@ package finpro_test
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -57,5 +60,34 @@ func TestAllFIDataBetween(t *testing.T) {
 	}
 	if n := sb.Stats()["/getallfidata"]; n != 0 {
 		t.Errorf("reversed range made %d calls", n)
+	}
+}
+
+// TestAllFIDataBetweenShapes checks the tolerant fallback: data as one
+// object and a single Transaction as an object still decode.
+func TestAllFIDataBetweenShapes(t *testing.T) {
+	for name, body := range map[string]string{
+		"usual":          `{"status":"success","data":[{"linkReferenceNumber":"l1","fiType":"DEPOSIT","Transactions":{"Transaction":[{"txnId":"t1","type":"CREDIT","amount":"1.00"}]}}]}`,
+		"one object":     `{"status":"success","data":{"linkReferenceNumber":"l1","fiType":"DEPOSIT","Transactions":{"Transaction":[{"txnId":"t1","type":"CREDIT","amount":"1.00"}]}}}`,
+		"one txn object": `{"status":"success","data":[{"linkReferenceNumber":"l1","fiType":"DEPOSIT","Transactions":{"Transaction":{"txnId":"t1","type":"CREDIT","amount":1.00}}}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, body)
+			}))
+			defer srv.Close()
+			c, err := finpro.New(finpro.Options{BaseURL: srv.URL, MaxRetries: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			accs, err := c.AllFIDataBetween(t.Context(), "c1", time.Time{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(accs) != 1 || accs[0].LinkReferenceNumber != "l1" || len(accs[0].Transactions) != 1 || accs[0].Transactions[0].TxnID != "t1" {
+				t.Errorf("accounts %+v, want l1 with t1", accs)
+			}
+		})
 	}
 }

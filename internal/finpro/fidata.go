@@ -2,6 +2,7 @@ package finpro
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -89,15 +90,45 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 	if !to.IsZero() {
 		req.End = to.UTC().Format(isoUTC)
 	}
-	env, err := call[oneOrMany[fiAccountWire]](ctx, c, pathAllFIData, "", req)
+	env, err := call[json.RawMessage](ctx, c, pathAllFIData, "", req)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]FIAccount, len(env.Data))
-	for i := range env.Data {
-		out[i] = env.Data[i].toFIAccount()
+	// A range read is mostly transactions: decode FinPro's usual shape (an
+	// array of accounts, each with a Transaction array) in one pass, and
+	// only another shape with the tolerant decoders, whose nested
+	// UnmarshalJSON scan each transaction several times.
+	var plain []rangeAccountWire
+	if err := json.Unmarshal(env.Data, &plain); err == nil {
+		out := make([]FIAccount, len(plain))
+		for i := range plain {
+			w := &plain[i]
+			w.fiAccountWire.Transactions = txContainer{StartDate: w.Transactions.StartDate, EndDate: w.Transactions.EndDate, Transaction: w.Transactions.Transaction}
+			out[i] = w.toFIAccount()
+		}
+		return out, nil
+	}
+	var any oneOrMany[fiAccountWire]
+	if err := json.Unmarshal(env.Data, &any); err != nil {
+		return nil, unavailable(pathAllFIData, env.httpStatus, "undecodable response")
+	}
+	out := make([]FIAccount, len(any))
+	for i := range any {
+		out[i] = any[i].toFIAccount()
 	}
 	return out, nil
+}
+
+// rangeAccountWire is fiAccountWire with its transactions as FinPro sends
+// them in practice: a Transaction array (the outer field wins over the
+// embedded one).
+type rangeAccountWire struct {
+	fiAccountWire
+	Transactions struct {
+		StartDate   string   `json:"startDate"`
+		EndDate     string   `json:"endDate"`
+		Transaction []txWire `json:"Transaction"`
+	} `json:"Transactions"`
 }
 
 // LatestFIData returns what is new since the last pull (getalllatestfidata). It
