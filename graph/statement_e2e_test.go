@@ -298,3 +298,55 @@ func TestStatementBadFilter(t *testing.T) {
 		})
 	}
 }
+
+// TestNewestFirstCalls checks what a newest-first page costs: a one-row
+// read for the count then the page when the count is new, the page alone
+// once an earlier operation saw it, and a date window located by a few
+// small reads.
+func TestNewestFirstCalls(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	var accs accountsJSON
+	mustData(t, e.post(t, accountsQuery, demoVars()), &accs)
+	a := accs.Customer.Accounts[0]
+	all, err := e.fp.FIData(t.Context(), finpro.FIDataRequest{ConsentID: a.Consent.ConsentID, LinkReferenceNumber: a.LinkReferenceNumber})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := e.accountID(t, a.LinkReferenceNumber)
+	var want []string
+	for i := len(all.Transactions) - 1; i >= len(all.Transactions)-20; i-- {
+		want = append(want, all.Transactions[i].TxnID)
+	}
+	for _, tc := range []struct {
+		name   string
+		filter *statementFilter
+		calls  int64
+	}{
+		{"cold: the count, then the page", nil, 2},
+		{"warm: the page alone", nil, 1},
+		{"a month: both ends of the list, one interpolated probe, the page", &statementFilter{From: "2026-06-01", To: "2026-06-30"}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.sb.ResetStats()
+			c, errs := e.statementPage(t, id, tc.filter, "NEWEST_FIRST", map[string]any{"first": 20})
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			if n := e.sb.Stats()["/getfidata"]; n != tc.calls {
+				t.Errorf("getfidata calls = %d, want %d", n, tc.calls)
+			}
+			if tc.filter == nil {
+				var got []string
+				for _, ed := range c.Edges {
+					got = append(got, ed.Node.TxnID)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("latest 20 (-want +got):\n%s", diff)
+				}
+				if c.TotalCount == nil || *c.TotalCount != len(all.Transactions) || !c.PageInfo.HasNextPage || c.PageInfo.HasPreviousPage {
+					t.Errorf("totalCount %v pageInfo %+v, want %d, a next page and no previous", c.TotalCount, c.PageInfo, len(all.Transactions))
+				}
+			}
+		})
+	}
+}
