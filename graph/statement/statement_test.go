@@ -353,3 +353,36 @@ func TestNewFilterErrors(t *testing.T) {
 		t.Error("equal filters written differently have different cursor scopes")
 	}
 }
+
+// TestScanResumes pages a rare narration over a list longer than one page's
+// scan (MaxScanReads chunks): short pages, even empty ones, continue from
+// their resume cursor and together hold every match once, in order.
+func TestScanResumes(t *testing.T) {
+	rows := year(20_000, 5)
+	flt := &model.TransactionFilter{NarrationContains: ptr("NETFLIX.COM 99")}
+	sf, _ := statement.NewFilter(flt)
+	seven := 7
+	first, err := statement.Run(t.Context(), (&fakeList{rows: rows}).read, statement.Query{Filter: sf, Scope: "s", Args: relay.Args{First: &seven}})
+	if err != nil || first.Resume == "" || len(first.Rows) == 7 || !first.HasNext {
+		t.Fatalf("first page: %d rows, resume %q, hasNext %v, %v; want a short page with a resume cursor", len(first.Rows), first.Resume, first.HasNext, err)
+	}
+	for _, order := range []model.TransactionOrder{model.TransactionOrderOldestFirst, model.TransactionOrderNewestFirst} {
+		for _, backward := range []bool{false, true} {
+			f := &fakeList{rows: rows}
+			got, total := pages(t, f, "acct", flt, order, 7, backward)
+			w := want(rows, flt, order)
+			if len(w) == 0 {
+				t.Fatal("no match in the list: pick another narration")
+			}
+			if diff := cmp.Diff(w, got); diff != "" {
+				t.Errorf("%s backward=%v (-want +got):\n%s", order, backward, diff)
+			}
+			if total >= 0 && total != len(w) {
+				t.Errorf("totalCount %d, want %d or unknown", total, len(w))
+			}
+			if f.reads <= statement.MaxScanReads {
+				t.Errorf("%d reads: the scan was never cut short", f.reads)
+			}
+		}
+	}
+}
