@@ -87,7 +87,10 @@ type config struct {
 	// wait before connection_init (WS_INIT_TIMEOUT).
 	WSMaxOperations          int
 	WSMaxSocketsPerPrincipal int
-	WSInitTimeout            time.Duration
+	// CompressMinBytes is the smallest HTTP answer compressed with zstd or
+	// gzip (COMPRESS_MIN_BYTES); -1 turns compression off.
+	CompressMinBytes int
+	WSInitTimeout    time.Duration
 
 	// Failed authentications per client address (AUTH_FAILURES_PER_MINUTE,
 	// 0 = off, and AUTH_FAILURE_BURST); the client address is the peer's,
@@ -171,6 +174,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
 		{"AUTH_FAILURES_PER_MINUTE", "auth-failures-per-minute", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
 		{"AUTH_FAILURE_BURST", "auth-failure-burst", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
+		{"COMPRESS_MIN_BYTES", "compress-min-bytes", "1024", "compress HTTP answers of at least this many bytes with zstd or gzip, as the client accepts (-1 = off)", &c.CompressMinBytes},
 		{"MAX_IN_FLIGHT", "max-in-flight", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
 		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
 		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},

@@ -69,14 +69,17 @@ import (
 // set. A GraphQL response is built from many short-lived allocations over a
 // small live heap, so Go's default of 100 collects every few queries; at 400,
 // Q-dashboard throughput rose 27% on one core (BENCHMARKS.md). The heap may
-// grow to about five times the live data: in a container, set GOMEMLIMIT
-// (deploy/ does) so that the collector works harder near the limit instead.
+// grow to about five times the live data, so in a container the soft memory
+// limit matters: GOMEMLIMIT when set (deploy/ does), else 90% of the
+// cgroup's limit (applyContainerMemoryLimit), so that the collector works
+// harder near the limit instead.
 const defaultGOGC = 400
 
 func main() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(defaultGOGC)
 	}
+	applyContainerMemoryLimit(os.Getenv, cgroupFS())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
@@ -482,10 +485,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Origins:       cfg.AllowedOrigins,
 		ExposeHeaders: []string{"Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-Id"},
 	})
-	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
+	compress, err := compression(cfg.CompressMinBytes)
+	if err != nil {
+		return nil, fmt.Errorf("compression: %w", err)
+	}
+	mux.Handle("/graphql", compress(crossOrigin(ws.CheckOrigin(h))))
 	// The SDL for codegen (introspection is off outside sandbox mode): for
 	// callers with a valid token, whatever its scopes.
-	mux.Handle("/graphql/schema.graphql", crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler())))
+	mux.Handle("/graphql/schema.graphql", compress(crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler()))))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)

@@ -71,7 +71,7 @@ E2E_APP_PORT=$(freeport)
 export E2E_APP_PORT
 step "starting the BFF on $url"
 env -u FINPRO_BASE_URL -u NATS_URL -u NATS_STORE_DIR -u TRUSTED_DOCUMENTS_FILE \
-	ADDR=127.0.0.1:$port ALLOWED_ORIGINS="$url,http://127.0.0.1:$E2E_APP_PORT" LOG_FORMAT=text LOG_LEVEL=warn \
+	ADDR=127.0.0.1:$port ADMIN_ADDR=127.0.0.1:0 ALLOWED_ORIGINS="$url,http://127.0.0.1:$E2E_APP_PORT" LOG_FORMAT=text LOG_LEVEL=warn \
 	"$bin" >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 

@@ -41,6 +41,7 @@ func TestAuthCoverage(t *testing.T) {
 		"Customer.account":                  "CONSENTS_READ",
 		"Customer.totalBalance":             "BALANCES_READ",
 		"Customer.insights":                 "TRANSACTIONS_READ",
+		"Customer.netWorth":                 "BALANCES_READ",
 		"ConsentStatusEvent.consent":        "CONSENTS_READ",
 		"Account.balance":                   "BALANCES_READ",
 		"Account.profile":                   "CONSENTS_READ",

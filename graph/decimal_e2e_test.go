@@ -27,7 +27,7 @@ func decimalUpstream(t *testing.T) *httptest.Server {
 		},
 		{
 			"consentID": "c2", "consentHandle": "h2", "status": "ACTIVE", "productID": "P",
-			"accounts": []any{account("a", "DEPOSIT"), account("x", "EQUITIES"), account("u", "DEPOSIT")},
+			"accounts": []any{account("a", "DEPOSIT"), account("x", "GSTR1_3B"), account("u", "DEPOSIT")},
 		},
 		// The leaky product filter: another product's consent must not count.
 		{

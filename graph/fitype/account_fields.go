@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/pii"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
@@ -31,7 +32,39 @@ func (a *AccountBase) Profile(ctx context.Context) (*model.Profile, error) {
 		return nil, err
 	}
 	p, _ := auth.PrincipalFrom(ctx)
-	return profileFromFinpro(acc.Profile, p.HasScope(auth.ScopeProfileRead)), nil
+	clear := p.HasScope(auth.ScopeProfileRead)
+	out := profileFromFinpro(acc.Profile, clear)
+	if out != nil && !plainHolders[a.linked.FIType] {
+		holderExtras(out, acc.Raw, clear)
+	}
+	return out, nil
+}
+
+// plainHolders are the FI types whose schemas give holders no attribute
+// beyond the deposit schema's, so their profiles need no second decoding.
+var plainHolders = map[finpro.FIType]bool{
+	fi.TypeDeposit: true, fi.TypeTermDeposit: true, fi.TypeRecurringDeposit: true,
+}
+
+// holderExtras adds the attributes other schemas give holders (dematId,
+// pranId, rank, holdingType) from the account's own bytes, holder by holder
+// in FinPro's order, masking the identifiers unless clear.
+func holderExtras(p *model.Profile, raw []byte, clear bool) {
+	fp, _ := fi.DecodeProfile(raw)
+	if fp == nil || len(fp.Holders.Holder) != len(p.Holders) {
+		return // not the holders the client decoded: add nothing rather than mismatch
+	}
+	for i, h := range fp.Holders.Holder {
+		out := p.Holders[i]
+		out.DematID = model.StringPtr(h.DematID)
+		out.PranID = model.StringPtr(h.PranID)
+		out.Rank = h.Rank
+		out.HoldingType = enumOf[model.HoldingType](h.HoldingType)
+		if !clear {
+			out.DematID = maskPtr(out.DematID, pii.Number)
+			out.PranID = maskPtr(out.PranID, pii.Number)
+		}
+	}
 }
 
 // fiAccount returns the account's getallfidata entry, nil when FinPro's answer
@@ -111,17 +144,18 @@ func maskPtr(s *string, mask func(string) string) *string {
 	return model.StringPtr(mask(*s))
 }
 
-// TransactionsFromFinpro converts transactions of the account with linkRef read
-// through the consent with consentRef (relay.ConsentRef), keeping FinPro's
-// digits, with two allocations in all (a page of them is the graph's largest
-// list): the optional fields point into one backing array instead of one
-// allocation each.
-func TransactionsFromFinpro(consentRef, linkRef string, ts []finpro.Transaction) []model.Transaction {
+// TransactionsFromFinpro converts transactions of the account with linkRef and
+// FI type fiType read through the consent with consentRef (relay.ConsentRef),
+// keeping FinPro's digits, with two allocations in all (a page of them is the
+// graph's largest list): the optional fields point into one backing array
+// instead of one allocation each. The FI type and each row's bytes stay with
+// the row for Transaction.detail.
+func TransactionsFromFinpro(consentRef, linkRef string, fiType finpro.FIType, ts []finpro.Transaction) []model.Transaction {
 	type optional struct {
-		currentBalance       model.Decimal
-		narration, reference string
-		mode                 model.TransactionMode
-		valueDate            model.Date
+		amount, currentBalance model.Decimal
+		narration, reference   string
+		mode                   model.TransactionMode
+		valueDate              model.Date
 	}
 	out := make([]model.Transaction, len(ts))
 	opt := make([]optional, len(ts))
@@ -134,24 +168,29 @@ func TransactionsFromFinpro(consentRef, linkRef string, ts []finpro.Transaction)
 	for i, t := range ts {
 		o := &opt[i]
 		*o = optional{
+			amount:         model.DecimalFrom(t.Amount),
 			currentBalance: model.DecimalFrom(t.CurrentBalance),
 			narration:      t.Narration,
 			reference:      t.Reference,
 		}
 		typ, _ := model.EnumOf(t.Type, model.TransactionTypeUnknown)
 		out[i] = model.Transaction{
-			TxnID:                t.TxnID,
-			Type:                 typ,
-			Amount:               model.DecimalFrom(t.Amount),
-			TransactionTimestamp: t.TransactionTimestamp,
-			Narration:            ptr(&o.narration),
-			Reference:            ptr(&o.reference),
-			ConsentRef:           consentRef,
-			LinkRef:              linkRef,
+			TxnID:      t.TxnID,
+			Type:       typ,
+			At:         t.TransactionTimestamp,
+			Narration:  ptr(&o.narration),
+			Reference:  ptr(&o.reference),
+			ConsentRef: consentRef,
+			LinkRef:    linkRef,
+			FIType:     fiType,
+			Raw:        t.Raw,
 		}
 		if m, ok := model.EnumOf(t.Mode, model.TransactionModeUnknown); ok {
 			o.mode = m
 			out[i].Mode = &o.mode
+		}
+		if o.amount != "" {
+			out[i].Amount = &o.amount
 		}
 		if o.currentBalance != "" {
 			out[i].CurrentBalance = &o.currentBalance

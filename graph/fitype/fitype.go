@@ -5,9 +5,16 @@
 //
 // gqlgen binds the GraphQL types of this package by name (autobind in
 // gqlgen.yml) and resolves their fields through the methods below, so an FI
-// type needs no resolver file: adding one is a schema file (graph/<type>.graphqls),
-// a plugin file here and one line in resolvers.New. FI types without a plugin
-// become OtherAccount.
+// type needs no resolver file: adding one is its decoding in
+// internal/finpro/fi, a schema file (graph/<type>.graphqls), a plugin file
+// here and one line in resolvers.New. FI types without a plugin become
+// OtherAccount, whose summary is a generic view without personal data.
+//
+// Every plugin reads its FI type's ReBIT schema through package fi and hands
+// the result to convert (convert.go), which fills the gqlgen models of
+// graph/model field by field, by name. The same goes for Transaction.detail
+// (DetailOf). NetWorth and MissingAccount live here because they hold
+// accounts.
 package fitype
 
 import (

@@ -1,46 +1,52 @@
 package fitype
 
 import (
-	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
 
+// every is the registry resolvers.New builds.
+func every() *Registry {
+	return NewRegistry(Deposit{}, TermDeposit{}, RecurringDeposit{}, SIP{}, CommercialPaper{}, GovtSecurities{},
+		Equities{}, Bonds{}, Debentures{}, MutualFunds{}, ETF{}, IDR{}, CIS{}, AIF{},
+		InsurancePolicies{Type: fi.TypeInsurancePolicies}, NPS{}, InvIT{}, REIT{},
+		InsurancePolicies{Type: fi.TypeLifeInsurance}, InsurancePolicies{Type: fi.TypeGeneralInsurance})
+}
+
 func TestRegistryPicksPlugin(t *testing.T) {
-	r := NewRegistry(Deposit{}, TermDeposit{}, RecurringDeposit{}, MutualFunds{})
+	r := every()
 	consent := &model.Consent{ConsentID: model.StringPtr("c1"), Ref: relay.ConsentRef("h1", "c1")}
-	for fiType, want := range map[finpro.FIType]string{
-		"DEPOSIT": "*fitype.DepositAccount", "TERM_DEPOSIT": "*fitype.TermDepositAccount",
-		"RECURRING_DEPOSIT": "*fitype.RecurringDepositAccount", "MUTUAL_FUNDS": "*fitype.MutualFundAccount",
-		"EQUITIES": "*fitype.OtherAccount",
-	} {
+	want := map[finpro.FIType]string{
+		"DEPOSIT": "DepositAccount", "TERM_DEPOSIT": "TermDepositAccount", "RECURRING_DEPOSIT": "RecurringDepositAccount",
+		"SIP": "SIPAccount", "CP": "CommercialPaperAccount", "GOVT_SECURITIES": "GovtSecuritiesAccount",
+		"EQUITIES": "EquitiesAccount", "BONDS": "BondsAccount", "DEBENTURES": "DebenturesAccount",
+		"MUTUAL_FUNDS": "MutualFundAccount", "ETF": "ETFAccount", "IDR": "IDRAccount", "CIS": "CISAccount",
+		"AIF": "AIFAccount", "INSURANCE_POLICIES": "InsurancePolicyAccount", "NPS": "NPSAccount",
+		"INVIT": "InvITAccount", "REIT": "REITAccount", "GSTR1_3B": "OtherAccount",
+		"LIFE_INSURANCE": "InsurancePolicyAccount", "GENERAL_INSURANCE": "InsurancePolicyAccount", "OTHER": "OtherAccount",
+		"CREDIT_CARD": "OtherAccount", // a type FinPro may add
+	}
+	for _, ft := range fi.Types {
+		if _, ok := want[ft]; !ok {
+			t.Errorf("FI type %s of the seeds has no expectation", ft)
+		}
+	}
+	for fiType, name := range want {
 		a := r.Account(consent, finpro.LinkedAccount{LinkReferenceNumber: "l1", FIType: fiType})
-		if got := typeName(a); got != want {
-			t.Errorf("Account(%s) is %s, want %s", fiType, got, want)
+		if got := reflect.TypeOf(a).Elem().Name(); got != name {
+			t.Errorf("Account(%s) is a %s, want %s", fiType, got, name)
 		}
 		if a.Base().ConsentRef() != "c1" || a.Base().ID() != relay.AccountID("h.h1", "l1") {
 			t.Errorf("Account(%s) base = %+v", fiType, a.Base())
 		}
 	}
-}
-
-func typeName(a Account) string {
-	switch a.(type) {
-	case *DepositAccount:
-		return "*fitype.DepositAccount"
-	case *TermDepositAccount:
-		return "*fitype.TermDepositAccount"
-	case *RecurringDepositAccount:
-		return "*fitype.RecurringDepositAccount"
-	case *MutualFundAccount:
-		return "*fitype.MutualFundAccount"
-	case *OtherAccount:
-		return "*fitype.OtherAccount"
-	}
-	return "?"
 }
 
 func TestRegistryPanicsOnDuplicate(t *testing.T) {
@@ -52,21 +58,120 @@ func TestRegistryPanicsOnDuplicate(t *testing.T) {
 	NewRegistry(Deposit{}, Deposit{})
 }
 
-func TestTextDecodesStringsAndNumbers(t *testing.T) {
-	var s termDepositSummary
-	raw := `{"currentValue":"105000.10","principalAmount":100000.00,"interestRate":7.25,"maturityDate":"2026-01-31","status":null}`
-	if !decodeSummary(json.RawMessage(raw), &s) {
-		t.Fatal("decodeSummary failed")
-	}
-	for _, tc := range []struct{ got, want string }{
-		{string(s.CurrentValue), "105000.10"},
-		{string(s.PrincipalAmount), "100000.00"},
-		{string(s.InterestRate), "7.25"},
-		{string(s.MaturityDate), "2026-01-31"},
-		{string(s.Status), ""},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("decoded %q, want %q", tc.got, tc.want)
+// TestEveryFieldShown builds every conversion plan (a GraphQL field without
+// an fi field panics) and checks that no fi field is left out of the graph.
+func TestEveryFieldShown(t *testing.T) {
+	for pair, unused := range Plans() {
+		if len(unused) > 0 {
+			t.Errorf("%s: fi fields with no GraphQL field: %v", pair, unused)
 		}
+	}
+	if len(Plans()) < 40 {
+		t.Errorf("only %d conversions: are the plugins registering theirs?", len(Plans()))
+	}
+}
+
+// TestEveryFieldConverts fills every field of each fi type with a value and
+// checks that the conversion leaves no GraphQL field empty: a field the
+// converter matched by name but did not copy would show as null.
+func TestEveryFieldConverts(t *testing.T) {
+	for _, c := range conversions {
+		src := reflect.New(c.src)
+		fill(src.Elem())
+		dst := reflect.New(c.dst)
+		apply(planFor(c.src, c.dst), src.Elem(), dst.Elem())
+		for _, missing := range empty(c.dst.Name(), dst.Elem()) {
+			t.Errorf("%s -> %s: %s is empty", c.src.Name(), c.dst.Name(), missing)
+		}
+	}
+}
+
+// fill sets every field of the fi struct v: enums to their first value.
+func fill(v reflect.Value) {
+	for i := range v.NumField() {
+		f, sf := v.Field(i), v.Type().Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		switch {
+		case sf.Anonymous && f.Kind() == reflect.Struct:
+			fill(f)
+		case f.Type() == reflect.TypeFor[fi.Decimal]():
+			f.SetString("12.50")
+		case f.Type() == reflect.TypeFor[fi.Date]():
+			f.SetString("2024-01-31")
+		case f.Type() == reflect.TypeFor[time.Time]():
+			f.Set(reflect.ValueOf(time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)))
+		case f.Kind() == reflect.String:
+			val := "x"
+			if _, opts, _ := strings.Cut(sf.Tag.Get("fi"), ","); strings.HasPrefix(opts, "enum=") {
+				val = fi.Enums[strings.TrimPrefix(opts, "enum=")][0]
+			}
+			f.SetString(val)
+		case f.Type() == reflect.TypeFor[*int]():
+			n := 3
+			f.Set(reflect.ValueOf(&n))
+		case f.Type() == reflect.TypeFor[*bool]():
+			b := true
+			f.Set(reflect.ValueOf(&b))
+		case f.Kind() == reflect.Pointer:
+			p := reflect.New(f.Type().Elem())
+			fill(p.Elem())
+			f.Set(p)
+		case f.Kind() == reflect.Slice:
+			s := reflect.MakeSlice(f.Type(), 1, 1)
+			fill(s.Index(0))
+			f.Set(s)
+		case f.Kind() == reflect.Struct:
+			fill(f)
+		}
+	}
+}
+
+// empty lists the nil pointers, empty lists and UNKNOWN enums under v.
+func empty(path string, v reflect.Value) []string {
+	var out []string
+	for i := range v.NumField() {
+		f, sf := v.Field(i), v.Type().Field(i)
+		p := path + "." + sf.Name
+		if contains(filledByHand[v.Type().Name()], sf.Name) {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.Pointer:
+			if f.IsNil() {
+				out = append(out, p)
+			} else if f.Elem().Kind() == reflect.Struct && f.Elem().Type() != reflect.TypeFor[time.Time]() {
+				out = append(out, empty(p, f.Elem())...)
+			} else if f.Elem().Kind() == reflect.String && f.Elem().String() == "UNKNOWN" {
+				out = append(out, p+" (UNKNOWN)")
+			}
+		case reflect.Slice:
+			if f.Len() == 0 {
+				out = append(out, p)
+			}
+			for j := range f.Len() {
+				if e := f.Index(j); e.Kind() == reflect.Pointer && !e.IsNil() {
+					out = append(out, empty(p, e.Elem())...)
+				}
+			}
+		case reflect.String:
+			if f.String() == "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// TestUnknownEnumValue: a value no enum of the schema has becomes UNKNOWN,
+// never an error or a dropped row.
+func TestUnknownEnumValue(t *testing.T) {
+	tx := convert[model.EquityTransaction](&fi.EquityTransaction{Exchange: "MCX", Type: "PLEDGE", Units: "5"})
+	if tx == nil || *tx.Exchange != model.ExchangeUnknown || *tx.Type != model.TransactionTypeUnknown || *tx.Units != "5" {
+		t.Errorf("converted = %+v", tx)
+	}
+	if tx.OptionType != nil {
+		t.Errorf("an absent enum is %v, want nil", *tx.OptionType)
 	}
 }

@@ -1,53 +1,47 @@
 package fitype
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 
-	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
 
-// text is a summary value FinPro may send as a JSON string, number or boolean.
-// Numbers keep their literal digits (decoded with UseNumber semantics).
-type text string
-
-// UnmarshalJSON accepts a string, number, boolean or null.
-func (t *text) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*t = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = text(s)
-	default:
-		*t = text(b)
+// summaryOf resolves an account type's summary: the consent's getallfidata
+// (one call per consent serves every account under it), the account's
+// Profile and Summary decoded by its plugin's ReBIT schema (package fi), and
+// part of it converted to the GraphQL model M. Nil when FinPro's answer does
+// not list the account or sent no Summary.
+func summaryOf[T, S, M any](ctx context.Context, a *AccountBase, part func(*T) *S) (*M, error) {
+	d, err := a.summaryData(ctx)
+	if err != nil || d == nil {
+		return nil, err
 	}
-	return nil
+	v, ok := any(d).(*T)
+	if !ok {
+		return nil, nil
+	}
+	s := part(v)
+	if s == nil {
+		return nil, nil
+	}
+	return convert[M](s), nil
 }
 
-func (t text) str() *string { return model.StringPtr(string(t)) }
+// summaryData decodes the account's Profile and Summary (not its
+// transactions, which getallfidata sends too) by the schema of the FI type
+// the consent list gives it, so the plugin and the data always agree. Nil
+// when FinPro's answer does not list the account.
+func (a *AccountBase) summaryData(ctx context.Context) (fi.Data, error) { return a.Decoded(ctx) }
 
-func (t text) date() *model.Date { return model.DatePtr(string(t)) }
-
-// decimal returns t as a Decimal when it is a finite decimal, else nil.
-func (t text) decimal() *model.Decimal {
-	s := string(t)
-	if s == "" || !model.ValidDecimal(s) {
-		return nil
+// Decoded returns the account's Profile and Summary decoded by its FI type's
+// ReBIT schema from the consent's getallfidata (one call per consent per
+// operation, shared with every summary and profile). Nil, nil when FinPro's
+// answer does not list the account.
+func (a *AccountBase) Decoded(ctx context.Context) (fi.Data, error) {
+	acc, err := a.fiAccount(ctx)
+	if err != nil || acc == nil {
+		return nil, err
 	}
-	d := model.Decimal(s)
-	return &d
-}
-
-// decodeSummary decodes FinPro's raw Summary object into v (one plugin's view
-// of it). A summary that does not decode is treated as absent.
-func decodeSummary(raw json.RawMessage, v any) bool {
-	if len(raw) == 0 || string(raw) == "null" {
-		return false
-	}
-	return json.Unmarshal(raw, v) == nil
+	d, _ := fi.DecodeSummary(a.linked.FIType, acc.Raw)
+	return d, nil
 }

@@ -20,6 +20,10 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type TransactionResolver interface {
+	Detail(ctx context.Context, obj *model.Transaction) (model.TransactionDetail, error)
+}
+
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
@@ -304,6 +308,98 @@ func (ec *executionContext) fieldContext_Holder_ckycCompliant(_ context.Context,
 	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Holder_dematId(ctx context.Context, field graphql.CollectedField, obj *model.Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_dematId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DematID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_dematId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Holder_pranId(ctx context.Context, field graphql.CollectedField, obj *model.Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_pranId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PranID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_pranId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Holder_rank(ctx context.Context, field graphql.CollectedField, obj *model.Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Holder_holdingType(ctx context.Context, field graphql.CollectedField, obj *model.Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_holdingType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HoldingType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HoldingType) graphql.Marshaler {
+			return ec.marshalOHoldingType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐHoldingType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_holdingType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type HoldingType does not have child fields"))
+}
+
 func (ec *executionContext) _Profile_holdersType(ctx context.Context, field graphql.CollectedField, obj *model.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -440,11 +536,11 @@ func (ec *executionContext) _Transaction_amount(ctx context.Context, field graph
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Transaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -506,18 +602,18 @@ func (ec *executionContext) _Transaction_transactionTimestamp(ctx context.Contex
 			return ec.fieldContext_Transaction_transactionTimestamp(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TransactionTimestamp, nil
+			return obj.TransactionTimestamp(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Transaction_transactionTimestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Transaction", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Transaction", field, true, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Transaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *model.Transaction) (ret graphql.Marshaler) {
@@ -587,6 +683,29 @@ func (ec *executionContext) _Transaction_reference(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Transaction_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Transaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Transaction_detail(ctx context.Context, field graphql.CollectedField, obj *model.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transaction_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transaction().Detail(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TransactionDetail) graphql.Marshaler {
+			return ec.marshalOTransactionDetail2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transaction_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transaction", field, true, true, errors.New("field of type TransactionDetail does not have child fields"))
 }
 
 func (ec *executionContext) _TransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TransactionConnection) (ret graphql.Marshaler) {
@@ -820,26 +939,96 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._TermDepositAccount(ctx, sel, obj)
+	case *fitype.SIPAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SIPAccount(ctx, sel, obj)
 	case *fitype.RecurringDepositAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RecurringDepositAccount(ctx, sel, obj)
+	case *fitype.REITAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._REITAccount(ctx, sel, obj)
 	case *fitype.OtherAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._OtherAccount(ctx, sel, obj)
+	case *fitype.NPSAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NPSAccount(ctx, sel, obj)
 	case *fitype.MutualFundAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._MutualFundAccount(ctx, sel, obj)
+	case *fitype.InvITAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvITAccount(ctx, sel, obj)
+	case *fitype.InsurancePolicyAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InsurancePolicyAccount(ctx, sel, obj)
+	case *fitype.IDRAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IDRAccount(ctx, sel, obj)
+	case *fitype.GovtSecuritiesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GovtSecuritiesAccount(ctx, sel, obj)
+	case *fitype.EquitiesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EquitiesAccount(ctx, sel, obj)
+	case *fitype.ETFAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ETFAccount(ctx, sel, obj)
 	case *fitype.DepositAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._DepositAccount(ctx, sel, obj)
+	case *fitype.DebenturesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DebenturesAccount(ctx, sel, obj)
+	case *fitype.CommercialPaperAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CommercialPaperAccount(ctx, sel, obj)
+	case *fitype.CISAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CISAccount(ctx, sel, obj)
+	case *fitype.BondsAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BondsAccount(ctx, sel, obj)
+	case *fitype.AIFAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AIFAccount(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -961,6 +1150,26 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "dematId":
+			out.Values[i] = ec._Holder_dematId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pranId":
+			out.Values[i] = ec._Holder_pranId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._Holder_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "holdingType":
+			out.Values[i] = ec._Holder_holdingType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1046,53 +1255,91 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 		case "id":
 			out.Values[i] = ec._Transaction_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "txnId":
 			out.Values[i] = ec._Transaction_txnId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._Transaction_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amount":
 			out.Values[i] = ec._Transaction_amount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currentBalance":
 			out.Values[i] = ec._Transaction_currentBalance(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mode":
 			out.Values[i] = ec._Transaction_mode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactionTimestamp":
 			out.Values[i] = ec._Transaction_transactionTimestamp(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "valueDate":
 			out.Values[i] = ec._Transaction_valueDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "narration":
 			out.Values[i] = ec._Transaction_narration(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reference":
 			out.Values[i] = ec._Transaction_reference(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "detail":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Transaction_detail(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1542,6 +1789,22 @@ func (ec *executionContext) marshalOTransactionType2ᚕgithubᚗcomᚋmoneyone�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOTransactionType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionType(ctx context.Context, v any) (*model.TransactionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TransactionType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransactionType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionType(ctx context.Context, sel ast.SelectionSet, v *model.TransactionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 // endregion ***************************** type.gotpl *****************************

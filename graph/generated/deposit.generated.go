@@ -474,11 +474,11 @@ func (ec *executionContext) _DepositAccount_summary(ctx context.Context, field g
 			directive1 := func(ctx context.Context) (any, error) {
 				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
 				if err != nil {
-					var zeroVal *fitype.DepositSummary
+					var zeroVal *model.DepositSummary
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *fitype.DepositSummary
+					var zeroVal *model.DepositSummary
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, obj, directive0, scope)
@@ -487,8 +487,8 @@ func (ec *executionContext) _DepositAccount_summary(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *fitype.DepositSummary) graphql.Marshaler {
-			return ec.marshalODepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐDepositSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DepositSummary) graphql.Marshaler {
+			return ec.marshalODepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -569,7 +569,53 @@ func (ec *executionContext) fieldContext_DepositAccount_insights(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositSummary_currentBalance(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositPending_transactionType(ctx context.Context, field graphql.CollectedField, obj *model.DepositPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositPending_transactionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreditDebit) graphql.Marshaler {
+			return ec.marshalOCreditDebit2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCreditDebit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositPending_transactionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositPending", field, false, false, errors.New("field of type CreditDebit does not have child fields"))
+}
+
+func (ec *executionContext) _DepositPending_amount(ctx context.Context, field graphql.CollectedField, obj *model.DepositPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositPending_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositPending_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositPending", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_currentBalance(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -581,18 +627,18 @@ func (ec *executionContext) _DepositSummary_currentBalance(ctx context.Context, 
 			return obj.CurrentBalance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DepositSummary_currentBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_currency(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_currency(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -615,7 +661,30 @@ func (ec *executionContext) fieldContext_DepositSummary_currency(_ context.Conte
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_balanceDateTime(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_exchangeRate(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_exchangeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExchangeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_exchangeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_balanceDateTime(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -638,7 +707,7 @@ func (ec *executionContext) fieldContext_DepositSummary_balanceDateTime(_ contex
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_type(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_type(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -661,7 +730,7 @@ func (ec *executionContext) fieldContext_DepositSummary_type(_ context.Context, 
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type DepositAccountType does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_branch(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_branch(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -684,30 +753,7 @@ func (ec *executionContext) fieldContext_DepositSummary_branch(_ context.Context
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_ifscCode(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DepositSummary_ifscCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IfscCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_DepositSummary_ifscCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _DepositSummary_facility(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_facility(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -730,7 +776,53 @@ func (ec *executionContext) fieldContext_DepositSummary_facility(_ context.Conte
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type DepositFacility does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_ifscCode(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_ifscCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IfscCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_ifscCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_micrCode(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_micrCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MicrCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_micrCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -753,7 +845,53 @@ func (ec *executionContext) fieldContext_DepositSummary_openingDate(_ context.Co
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _DepositSummary_status(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositSummary_currentOdLimit(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_currentOdLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentOdLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_currentOdLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_drawingLimit(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_drawingLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DrawingLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_drawingLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_status(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -774,6 +912,245 @@ func (ec *executionContext) _DepositSummary_status(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DepositSummary_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type AccountStatus does not have child fields"))
+}
+
+func (ec *executionContext) _DepositSummary_pending(ctx context.Context, field graphql.CollectedField, obj *model.DepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositSummary_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DepositPending) graphql.Marshaler {
+			return ec.marshalNDepositPending2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPendingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepositSummary_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DepositSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DepositPending(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DepositTransaction_txnId(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_txnId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxnID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_txnId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_type(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionType) graphql.Marshaler {
+			return ec.marshalOTransactionType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type TransactionType does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_mode(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionMode) graphql.Marshaler {
+			return ec.marshalOTransactionMode2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type TransactionMode does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_amount(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_currentBalance(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_currentBalance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentBalance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_currentBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_transactionTimestamp(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_transactionTimestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionTimestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_transactionTimestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_valueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_narration(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_narration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Narration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_narration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DepositTransaction_reference(ctx context.Context, field graphql.CollectedField, obj *model.DepositTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepositTransaction_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DepositTransaction_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepositTransaction", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1054,9 +1431,55 @@ func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var depositPendingImplementors = []string{"DepositPending"}
+
+func (ec *executionContext) _DepositPending(ctx context.Context, sel ast.SelectionSet, obj *model.DepositPending) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, depositPendingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DepositPending")
+		case "transactionType":
+			out.Values[i] = ec._DepositPending_transactionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._DepositPending_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
+	}
+
+	return out
+}
+
 var depositSummaryImplementors = []string{"DepositSummary"}
 
-func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.SelectionSet, obj *fitype.DepositSummary) graphql.Marshaler {
+func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.SelectionSet, obj *model.DepositSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, depositSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1068,12 +1491,17 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("DepositSummary")
 		case "currentBalance":
 			out.Values[i] = ec._DepositSummary_currentBalance(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "currency":
 			out.Values[i] = ec._DepositSummary_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exchangeRate":
+			out.Values[i] = ec._DepositSummary_exchangeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "balanceDateTime":
@@ -1091,13 +1519,18 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "facility":
+			out.Values[i] = ec._DepositSummary_facility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "ifscCode":
 			out.Values[i] = ec._DepositSummary_ifscCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "facility":
-			out.Values[i] = ec._DepositSummary_facility(ctx, field, obj)
+		case "micrCode":
+			out.Values[i] = ec._DepositSummary_micrCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1106,8 +1539,104 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "currentOdLimit":
+			out.Values[i] = ec._DepositSummary_currentOdLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "drawingLimit":
+			out.Values[i] = ec._DepositSummary_drawingLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "status":
 			out.Values[i] = ec._DepositSummary_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._DepositSummary_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
+	}
+
+	return out
+}
+
+var depositTransactionImplementors = []string{"DepositTransaction", "TransactionDetail"}
+
+func (ec *executionContext) _DepositTransaction(ctx context.Context, sel ast.SelectionSet, obj *model.DepositTransaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, depositTransactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DepositTransaction")
+		case "txnId":
+			out.Values[i] = ec._DepositTransaction_txnId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._DepositTransaction_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._DepositTransaction_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._DepositTransaction_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentBalance":
+			out.Values[i] = ec._DepositTransaction_currentBalance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "transactionTimestamp":
+			out.Values[i] = ec._DepositTransaction_transactionTimestamp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "valueDate":
+			out.Values[i] = ec._DepositTransaction_valueDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "narration":
+			out.Values[i] = ec._DepositTransaction_narration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._DepositTransaction_reference(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1139,6 +1668,32 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNDepositPending2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPendingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DepositPending) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepositPending2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPending(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepositPending2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPending(ctx context.Context, sel ast.SelectionSet, v *model.DepositPending) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DepositPending(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAccountStatus2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, v any) (*model.AccountStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -1149,6 +1704,22 @@ func (ec *executionContext) unmarshalOAccountStatus2ᚖgithubᚗcomᚋmoneyone�
 }
 
 func (ec *executionContext) marshalOAccountStatus2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccountStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCreditDebit2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCreditDebit(ctx context.Context, v any) (*model.CreditDebit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CreditDebit)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCreditDebit2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCreditDebit(ctx context.Context, sel ast.SelectionSet, v *model.CreditDebit) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -1187,7 +1758,7 @@ func (ec *executionContext) marshalODepositFacility2ᚖgithubᚗcomᚋmoneyone�
 	return v
 }
 
-func (ec *executionContext) marshalODepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐDepositSummary(ctx context.Context, sel ast.SelectionSet, v *fitype.DepositSummary) graphql.Marshaler {
+func (ec *executionContext) marshalODepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositSummary(ctx context.Context, sel ast.SelectionSet, v *model.DepositSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -473,11 +473,11 @@ func (ec *executionContext) _MutualFundAccount_summary(ctx context.Context, fiel
 			directive1 := func(ctx context.Context) (any, error) {
 				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
 				if err != nil {
-					var zeroVal *fitype.MutualFundSummary
+					var zeroVal *model.MutualFundSummary
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *fitype.MutualFundSummary
+					var zeroVal *model.MutualFundSummary
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, obj, directive0, scope)
@@ -486,8 +486,8 @@ func (ec *executionContext) _MutualFundAccount_summary(ctx context.Context, fiel
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *fitype.MutualFundSummary) graphql.Marshaler {
-			return ec.marshalOMutualFundSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutualFundSummary) graphql.Marshaler {
+			return ec.marshalOMutualFundSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -568,7 +568,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_insights(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundHolding_amc(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_amc(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -591,16 +591,16 @@ func (ec *executionContext) fieldContext_MutualFundHolding_amc(_ context.Context
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_schemeName(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_registrar(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MutualFundHolding_schemeName(ctx, field)
+			return ec.fieldContext_MutualFundHolding_registrar(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SchemeName, nil
+			return obj.Registrar, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -610,11 +610,11 @@ func (ec *executionContext) _MutualFundHolding_schemeName(ctx context.Context, f
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_MutualFundHolding_schemeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_MutualFundHolding_registrar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_schemeCode(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_schemeCode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -637,7 +637,7 @@ func (ec *executionContext) fieldContext_MutualFundHolding_schemeCode(_ context.
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_isin(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_isin(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -660,7 +660,53 @@ func (ec *executionContext) fieldContext_MutualFundHolding_isin(_ context.Contex
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_folioNo(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_ucc(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_ucc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ucc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_ucc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_amfiCode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_amfiCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmfiCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_amfiCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_folioNo(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -683,7 +729,76 @@ func (ec *executionContext) fieldContext_MutualFundHolding_folioNo(_ context.Con
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_units(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_dividendType(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_dividendType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DividendType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_dividendType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_fatcaStatus(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_fatcaStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FatcaStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.YesNo) graphql.Marshaler {
+			return ec.marshalOYesNo2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐYesNo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_fatcaStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type YesNo does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_mode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HoldingMode) graphql.Marshaler {
+			return ec.marshalOHoldingMode2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐHoldingMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type HoldingMode does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_units(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -706,7 +821,76 @@ func (ec *executionContext) fieldContext_MutualFundHolding_units(_ context.Conte
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_nav(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_closingUnits(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_closingUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosingUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_closingUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_lienUnits(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_lienUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LienUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_lienUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_rate(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundHolding_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundHolding_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundHolding_nav(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -729,30 +913,53 @@ func (ec *executionContext) fieldContext_MutualFundHolding_nav(_ context.Context
 	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundHolding_navDate(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundHolding) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundHolding_lockingUnits(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundHolding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MutualFundHolding_navDate(ctx, field)
+			return ec.fieldContext_MutualFundHolding_lockingUnits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NavDate, nil
+			return obj.LockingUnits, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_MutualFundHolding_navDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Date does not have child fields"))
+func (ec *executionContext) fieldContext_MutualFundHolding_lockingUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundHolding", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundSummary_investmentValue(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundSummary_investmentValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestmentValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundSummary_investmentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -775,30 +982,7 @@ func (ec *executionContext) fieldContext_MutualFundSummary_currentValue(_ contex
 	return graphql.NewScalarFieldContext("MutualFundSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundSummary_costValue(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MutualFundSummary_costValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CostValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_MutualFundSummary_costValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MutualFundSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _MutualFundSummary_holdings(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundSummary_holdings(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -810,8 +994,8 @@ func (ec *executionContext) _MutualFundSummary_holdings(ctx context.Context, fie
 			return obj.Holdings, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*fitype.MutualFundHolding) graphql.Marshaler {
-			return ec.marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundHoldingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MutualFundHolding) graphql.Marshaler {
+			return ec.marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHoldingᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -828,6 +1012,558 @@ func (ec *executionContext) fieldContext_MutualFundSummary_holdings(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MutualFundTransaction_txnId(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_txnId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxnID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_txnId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_amc(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_amc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_amc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_registrar(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_registrar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrar, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_registrar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_schemeCode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_schemeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchemeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_schemeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_schemePlan(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_schemePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchemePlan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SchemePlan) graphql.Marshaler {
+			return ec.marshalOSchemePlan2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemePlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_schemePlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type SchemePlan does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_isin(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_isin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Isin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_isin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_amfiCode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_amfiCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmfiCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_amfiCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_fundType(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_fundType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FundType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FundType) graphql.Marshaler {
+			return ec.marshalOFundType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFundType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_fundType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type FundType does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_schemeOption(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_schemeOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchemeOption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SchemeOption) graphql.Marshaler {
+			return ec.marshalOSchemeOption2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeOption(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_schemeOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type SchemeOption does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_schemeTypes(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_schemeTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchemeTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SchemeTypes) graphql.Marshaler {
+			return ec.marshalOSchemeTypes2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeTypes(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_schemeTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type SchemeTypes does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_schemeCategory(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_schemeCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchemeCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SchemeCategory) graphql.Marshaler {
+			return ec.marshalOSchemeCategory2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_schemeCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type SchemeCategory does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_ucc(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_ucc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ucc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_ucc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_amount(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_closingUnits(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_closingUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosingUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_closingUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_lienUnits(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_lienUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LienUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_lienUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_nav(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_nav(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nav, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_nav(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_navDate(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_navDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NavDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_navDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_type(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionType) graphql.Marshaler {
+			return ec.marshalOTransactionType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type TransactionType does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_orderDate(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_orderDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_orderDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_executionDate(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_executionDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecutionDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_executionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_lockInFlag(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_lockInFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LockInFlag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_lockInFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_lockInDays(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_lockInDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LockInDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_lockInDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_mode(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HoldingMode) graphql.Marshaler {
+			return ec.marshalOHoldingMode2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐHoldingMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type HoldingMode does not have child fields"))
+}
+
+func (ec *executionContext) _MutualFundTransaction_narration(ctx context.Context, field graphql.CollectedField, obj *model.MutualFundTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MutualFundTransaction_narration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Narration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MutualFundTransaction_narration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MutualFundTransaction", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1110,7 +1846,7 @@ func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.Sele
 
 var mutualFundHoldingImplementors = []string{"MutualFundHolding"}
 
-func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.SelectionSet, obj *fitype.MutualFundHolding) graphql.Marshaler {
+func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.SelectionSet, obj *model.MutualFundHolding) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutualFundHoldingImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1125,8 +1861,8 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "schemeName":
-			out.Values[i] = ec._MutualFundHolding_schemeName(ctx, field, obj)
+		case "registrar":
+			out.Values[i] = ec._MutualFundHolding_registrar(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1140,8 +1876,33 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "ucc":
+			out.Values[i] = ec._MutualFundHolding_ucc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amfiCode":
+			out.Values[i] = ec._MutualFundHolding_amfiCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "folioNo":
 			out.Values[i] = ec._MutualFundHolding_folioNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dividendType":
+			out.Values[i] = ec._MutualFundHolding_dividendType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fatcaStatus":
+			out.Values[i] = ec._MutualFundHolding_fatcaStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._MutualFundHolding_mode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1150,13 +1911,28 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "closingUnits":
+			out.Values[i] = ec._MutualFundHolding_closingUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lienUnits":
+			out.Values[i] = ec._MutualFundHolding_lienUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._MutualFundHolding_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "nav":
 			out.Values[i] = ec._MutualFundHolding_nav(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "navDate":
-			out.Values[i] = ec._MutualFundHolding_navDate(ctx, field, obj)
+		case "lockingUnits":
+			out.Values[i] = ec._MutualFundHolding_lockingUnits(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1186,7 +1962,7 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 
 var mutualFundSummaryImplementors = []string{"MutualFundSummary"}
 
-func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.SelectionSet, obj *fitype.MutualFundSummary) graphql.Marshaler {
+func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.SelectionSet, obj *model.MutualFundSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutualFundSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1196,13 +1972,13 @@ func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MutualFundSummary")
-		case "currentValue":
-			out.Values[i] = ec._MutualFundSummary_currentValue(ctx, field, obj)
+		case "investmentValue":
+			out.Values[i] = ec._MutualFundSummary_investmentValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "costValue":
-			out.Values[i] = ec._MutualFundSummary_costValue(ctx, field, obj)
+		case "currentValue":
+			out.Values[i] = ec._MutualFundSummary_currentValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1235,15 +2011,171 @@ func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var mutualFundTransactionImplementors = []string{"MutualFundTransaction", "TransactionDetail"}
+
+func (ec *executionContext) _MutualFundTransaction(ctx context.Context, sel ast.SelectionSet, obj *model.MutualFundTransaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutualFundTransactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MutualFundTransaction")
+		case "txnId":
+			out.Values[i] = ec._MutualFundTransaction_txnId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amc":
+			out.Values[i] = ec._MutualFundTransaction_amc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registrar":
+			out.Values[i] = ec._MutualFundTransaction_registrar(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schemeCode":
+			out.Values[i] = ec._MutualFundTransaction_schemeCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schemePlan":
+			out.Values[i] = ec._MutualFundTransaction_schemePlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isin":
+			out.Values[i] = ec._MutualFundTransaction_isin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amfiCode":
+			out.Values[i] = ec._MutualFundTransaction_amfiCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fundType":
+			out.Values[i] = ec._MutualFundTransaction_fundType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schemeOption":
+			out.Values[i] = ec._MutualFundTransaction_schemeOption(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schemeTypes":
+			out.Values[i] = ec._MutualFundTransaction_schemeTypes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schemeCategory":
+			out.Values[i] = ec._MutualFundTransaction_schemeCategory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ucc":
+			out.Values[i] = ec._MutualFundTransaction_ucc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._MutualFundTransaction_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closingUnits":
+			out.Values[i] = ec._MutualFundTransaction_closingUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lienUnits":
+			out.Values[i] = ec._MutualFundTransaction_lienUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nav":
+			out.Values[i] = ec._MutualFundTransaction_nav(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "navDate":
+			out.Values[i] = ec._MutualFundTransaction_navDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._MutualFundTransaction_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "orderDate":
+			out.Values[i] = ec._MutualFundTransaction_orderDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "executionDate":
+			out.Values[i] = ec._MutualFundTransaction_executionDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lockInFlag":
+			out.Values[i] = ec._MutualFundTransaction_lockInFlag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lockInDays":
+			out.Values[i] = ec._MutualFundTransaction_lockInDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._MutualFundTransaction_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "narration":
+			out.Values[i] = ec._MutualFundTransaction_narration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*fitype.MutualFundHolding) graphql.Marshaler {
+func (ec *executionContext) marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MutualFundHolding) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundHolding(ctx, sel, v[i])
+		return ec.marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHolding(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1255,7 +2187,7 @@ func (ec *executionContext) marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoney
 	return ret
 }
 
-func (ec *executionContext) marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundHolding(ctx context.Context, sel ast.SelectionSet, v *fitype.MutualFundHolding) graphql.Marshaler {
+func (ec *executionContext) marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHolding(ctx context.Context, sel ast.SelectionSet, v *model.MutualFundHolding) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -1265,11 +2197,91 @@ func (ec *executionContext) marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyone
 	return ec._MutualFundHolding(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMutualFundSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐMutualFundSummary(ctx context.Context, sel ast.SelectionSet, v *fitype.MutualFundSummary) graphql.Marshaler {
+func (ec *executionContext) unmarshalOFundType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFundType(ctx context.Context, v any) (*model.FundType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FundType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFundType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFundType(ctx context.Context, sel ast.SelectionSet, v *model.FundType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOMutualFundSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundSummary(ctx context.Context, sel ast.SelectionSet, v *model.MutualFundSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MutualFundSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSchemeCategory2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeCategory(ctx context.Context, v any) (*model.SchemeCategory, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SchemeCategory)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchemeCategory2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeCategory(ctx context.Context, sel ast.SelectionSet, v *model.SchemeCategory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSchemeOption2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeOption(ctx context.Context, v any) (*model.SchemeOption, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SchemeOption)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchemeOption2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeOption(ctx context.Context, sel ast.SelectionSet, v *model.SchemeOption) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSchemePlan2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemePlan(ctx context.Context, v any) (*model.SchemePlan, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SchemePlan)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchemePlan2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemePlan(ctx context.Context, sel ast.SelectionSet, v *model.SchemePlan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSchemeTypes2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeTypes(ctx context.Context, v any) (*model.SchemeTypes, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SchemeTypes)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchemeTypes2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSchemeTypes(ctx context.Context, sel ast.SelectionSet, v *model.SchemeTypes) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -473,11 +473,11 @@ func (ec *executionContext) _RecurringDepositAccount_summary(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
 				if err != nil {
-					var zeroVal *fitype.RecurringDepositSummary
+					var zeroVal *model.RecurringDepositSummary
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *fitype.RecurringDepositSummary
+					var zeroVal *model.RecurringDepositSummary
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, obj, directive0, scope)
@@ -486,8 +486,8 @@ func (ec *executionContext) _RecurringDepositAccount_summary(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *fitype.RecurringDepositSummary) graphql.Marshaler {
-			return ec.marshalORecurringDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐRecurringDepositSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecurringDepositSummary) graphql.Marshaler {
+			return ec.marshalORecurringDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRecurringDepositSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -568,122 +568,30 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_insights(ctx co
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositSummary_branch(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_currentValue(ctx, field)
+			return ec.fieldContext_RecurringDepositSummary_branch(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CurrentValue, nil
+			return obj.Branch, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_RecurringDepositSummary_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+func (ec *executionContext) fieldContext_RecurringDepositSummary_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositSummary_recurringAmount(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_recurringAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecurringAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_RecurringDepositSummary_recurringAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _RecurringDepositSummary_maturityAmount(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_maturityAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaturityAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_RecurringDepositSummary_maturityAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _RecurringDepositSummary_maturityDate(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_maturityDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaturityDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_RecurringDepositSummary_maturityDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
-}
-
-func (ec *executionContext) _RecurringDepositSummary_interestRate(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_interestRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InterestRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_RecurringDepositSummary_interestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _RecurringDepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -706,16 +614,16 @@ func (ec *executionContext) fieldContext_RecurringDepositSummary_openingDate(_ c
 	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositSummary_currency(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositSummary_ifsc(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_currency(ctx, field)
+			return ec.fieldContext_RecurringDepositSummary_ifsc(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
+			return obj.Ifsc, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -725,20 +633,89 @@ func (ec *executionContext) _RecurringDepositSummary_currency(ctx context.Contex
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_RecurringDepositSummary_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RecurringDepositSummary_ifsc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositSummary_status(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositSummary_accountType(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecurringDepositSummary_status(ctx, field)
+			return ec.fieldContext_RecurringDepositSummary_accountType(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.AccountType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TermDepositAccountType) graphql.Marshaler {
+			return ec.marshalOTermDepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositAccountType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_accountType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type TermDepositAccountType does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_maturityAmount(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_maturityAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaturityAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_maturityAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_maturityDate(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_maturityDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaturityDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_maturityDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_description(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -748,8 +725,307 @@ func (ec *executionContext) _RecurringDepositSummary_status(ctx context.Context,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_RecurringDepositSummary_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RecurringDepositSummary_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_interestPayout(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_interestPayout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestPayout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InterestPayout) graphql.Marshaler {
+			return ec.marshalOInterestPayout2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestPayout(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_interestPayout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type InterestPayout does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_interestRate(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_interestRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_interestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_principalAmount(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_principalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrincipalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_principalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_tenureDays(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_tenureDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_tenureDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_tenureMonths(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_tenureMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_tenureMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_tenureYears(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_tenureYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureYears, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_tenureYears(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_interestComputation(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_interestComputation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestComputation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InterestComputation) graphql.Marshaler {
+			return ec.marshalOInterestComputation2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestComputation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_interestComputation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type InterestComputation does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_compoundingFrequency(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_compoundingFrequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompoundingFrequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompoundingFrequency) graphql.Marshaler {
+			return ec.marshalOCompoundingFrequency2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCompoundingFrequency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_compoundingFrequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type CompoundingFrequency does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_interestPeriodicPayoutAmount(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_interestPeriodicPayoutAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestPeriodicPayoutAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_interestPeriodicPayoutAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_interestOnMaturity(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_interestOnMaturity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestOnMaturity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_interestOnMaturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_currentValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_recurringAmount(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_recurringAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecurringAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_recurringAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _RecurringDepositSummary_recurringDepositDay(ctx context.Context, field graphql.CollectedField, obj *model.RecurringDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecurringDepositSummary_recurringDepositDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecurringDepositDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecurringDepositSummary_recurringDepositDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecurringDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1032,7 +1308,7 @@ func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel as
 
 var recurringDepositSummaryImplementors = []string{"RecurringDepositSummary"}
 
-func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel ast.SelectionSet, obj *fitype.RecurringDepositSummary) graphql.Marshaler {
+func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RecurringDepositSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recurringDepositSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1042,13 +1318,23 @@ func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel as
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RecurringDepositSummary")
-		case "currentValue":
-			out.Values[i] = ec._RecurringDepositSummary_currentValue(ctx, field, obj)
+		case "branch":
+			out.Values[i] = ec._RecurringDepositSummary_branch(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "recurringAmount":
-			out.Values[i] = ec._RecurringDepositSummary_recurringAmount(ctx, field, obj)
+		case "openingDate":
+			out.Values[i] = ec._RecurringDepositSummary_openingDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ifsc":
+			out.Values[i] = ec._RecurringDepositSummary_ifsc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accountType":
+			out.Values[i] = ec._RecurringDepositSummary_accountType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1062,23 +1348,73 @@ func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel as
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "description":
+			out.Values[i] = ec._RecurringDepositSummary_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestPayout":
+			out.Values[i] = ec._RecurringDepositSummary_interestPayout(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "interestRate":
 			out.Values[i] = ec._RecurringDepositSummary_interestRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "openingDate":
-			out.Values[i] = ec._RecurringDepositSummary_openingDate(ctx, field, obj)
+		case "principalAmount":
+			out.Values[i] = ec._RecurringDepositSummary_principalAmount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "currency":
-			out.Values[i] = ec._RecurringDepositSummary_currency(ctx, field, obj)
+		case "tenureDays":
+			out.Values[i] = ec._RecurringDepositSummary_tenureDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "status":
-			out.Values[i] = ec._RecurringDepositSummary_status(ctx, field, obj)
+		case "tenureMonths":
+			out.Values[i] = ec._RecurringDepositSummary_tenureMonths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenureYears":
+			out.Values[i] = ec._RecurringDepositSummary_tenureYears(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestComputation":
+			out.Values[i] = ec._RecurringDepositSummary_interestComputation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "compoundingFrequency":
+			out.Values[i] = ec._RecurringDepositSummary_compoundingFrequency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestPeriodicPayoutAmount":
+			out.Values[i] = ec._RecurringDepositSummary_interestPeriodicPayoutAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestOnMaturity":
+			out.Values[i] = ec._RecurringDepositSummary_interestOnMaturity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentValue":
+			out.Values[i] = ec._RecurringDepositSummary_currentValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recurringAmount":
+			out.Values[i] = ec._RecurringDepositSummary_recurringAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recurringDepositDay":
+			out.Values[i] = ec._RecurringDepositSummary_recurringDepositDay(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1110,7 +1446,7 @@ func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel as
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalORecurringDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐRecurringDepositSummary(ctx context.Context, sel ast.SelectionSet, v *fitype.RecurringDepositSummary) graphql.Marshaler {
+func (ec *executionContext) marshalORecurringDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRecurringDepositSummary(ctx context.Context, sel ast.SelectionSet, v *model.RecurringDepositSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -28,6 +28,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Transaction() TransactionResolver
 }
 
 type DirectiveRoot struct {
@@ -35,6 +36,59 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AIFAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	AIFHolding struct {
+		Description          func(childComplexity int) int
+		HoldingPeriod        func(childComplexity int) int
+		IssuerName           func(childComplexity int) int
+		LastValuationDate    func(childComplexity int) int
+		MtmOnLastValuation   func(childComplexity int) int
+		PurchaseDate         func(childComplexity int) int
+		PurchasePrice        func(childComplexity int) int
+		TypeOfSecurity       func(childComplexity int) int
+		ValuationMethodology func(childComplexity int) int
+	}
+
+	AIFSummary struct {
+		CurrentValue        func(childComplexity int) int
+		Holdings            func(childComplexity int) int
+		InvestmentValue     func(childComplexity int) int
+		TotalNumUnitsIssued func(childComplexity int) int
+	}
+
+	AIFTransaction struct {
+		FundFeesPaymentAmount func(childComplexity int) int
+		FundFeesPaymentDate   func(childComplexity int) int
+		InvestmentDateTime    func(childComplexity int) int
+		InvestmentValue       func(childComplexity int) int
+		NameOfAsset           func(childComplexity int) int
+		Narration             func(childComplexity int) int
+		PaymentInvestorAmount func(childComplexity int) int
+		PaymentInvestorDate   func(childComplexity int) int
+		ReInvestmentDate      func(childComplexity int) int
+		ReInvestmentValue     func(childComplexity int) int
+		RedemptionDate        func(childComplexity int) int
+		RedemptionValue       func(childComplexity int) int
+		TaxPaidDate           func(childComplexity int) int
+		TaxPaidValue          func(childComplexity int) int
+		TxnID                 func(childComplexity int) int
+	}
+
 	AccountInsights struct {
 		Bounces          func(childComplexity int) int
 		CashFlow         func(childComplexity int, interval *model.CashFlowInterval) int
@@ -47,10 +101,69 @@ type ComplexityRoot struct {
 		Total            func(childComplexity int) int
 	}
 
+	AssetClassTotal struct {
+		Accounts   func(childComplexity int) int
+		AssetClass func(childComplexity int) int
+		Invested   func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
 	Balance struct {
 		Amount   func(childComplexity int) int
 		AsOf     func(childComplexity int) int
 		Currency func(childComplexity int) int
+	}
+
+	BondHolding struct {
+		AccruedInterestAmount func(childComplexity int) int
+		AuctionDate           func(childComplexity int) int
+		CompoundingFrequency  func(childComplexity int) int
+		CouponComputation     func(childComplexity int) int
+		CouponPaymentDate     func(childComplexity int) int
+		CouponRate            func(childComplexity int) int
+		CreditRating          func(childComplexity int) int
+		CreditRatingAgency    func(childComplexity int) int
+		Description           func(childComplexity int) int
+		FaceValue             func(childComplexity int) int
+		InterestOnMaturity    func(childComplexity int) int
+		InterestPayout        func(childComplexity int) int
+		Isin                  func(childComplexity int) int
+		IssueDate             func(childComplexity int) int
+		IssueRate             func(childComplexity int) int
+		IssuerName            func(childComplexity int) int
+		LastTradedDate        func(childComplexity int) int
+		LastTradedRate        func(childComplexity int) int
+		MaturityDate          func(childComplexity int) int
+		PrincipalAmount       func(childComplexity int) int
+		Scheme                func(childComplexity int) int
+		Symbol                func(childComplexity int) int
+		Taxable               func(childComplexity int) int
+		TenureDays            func(childComplexity int) int
+		TenureMonths          func(childComplexity int) int
+		TenureYears           func(childComplexity int) int
+		Units                 func(childComplexity int) int
+	}
+
+	BondsAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	BondsSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
 	}
 
 	Bounce struct {
@@ -65,6 +178,58 @@ type ComplexityRoot struct {
 		Reason       func(childComplexity int) int
 		ReturnedAt   func(childComplexity int) int
 		Reversal     func(childComplexity int) int
+	}
+
+	CISAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	CISHolding struct {
+		ClosingUnits func(childComplexity int) int
+		FolioNo      func(childComplexity int) int
+		Isin         func(childComplexity int) int
+		Mode         func(childComplexity int) int
+		Nav          func(childComplexity int) int
+		Rate         func(childComplexity int) int
+		Ucc          func(childComplexity int) int
+		Units        func(childComplexity int) int
+	}
+
+	CISSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	CISTransaction struct {
+		Amount              func(childComplexity int) int
+		ClosingUnits        func(childComplexity int) int
+		DividendType        func(childComplexity int) int
+		ExecutionDate       func(childComplexity int) int
+		Isin                func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		Narration           func(childComplexity int) int
+		Nav                 func(childComplexity int) int
+		NavDate             func(childComplexity int) int
+		OrderDate           func(childComplexity int) int
+		OtherTaxes          func(childComplexity int) int
+		SchemeCode          func(childComplexity int) int
+		TransactionDateTime func(childComplexity int) int
+		TxnID               func(childComplexity int) int
+		Type                func(childComplexity int) int
+		Ucc                 func(childComplexity int) int
 	}
 
 	CashFlowPeriod struct {
@@ -83,6 +248,49 @@ type ComplexityRoot struct {
 		Outflow                func(childComplexity int) int
 		Reconciliation         func(childComplexity int) int
 		Start                  func(childComplexity int) int
+	}
+
+	CommercialPaperAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	CommercialPaperHolding struct {
+		AuctionDate        func(childComplexity int) int
+		CreditRating       func(childComplexity int) int
+		CreditRatingAgency func(childComplexity int) int
+		CurrentValue       func(childComplexity int) int
+		Description        func(childComplexity int) int
+		FaceValue          func(childComplexity int) int
+		InvestmentValue    func(childComplexity int) int
+		Isin               func(childComplexity int) int
+		IssueDate          func(childComplexity int) int
+		IssuerName         func(childComplexity int) int
+		MaturityDate       func(childComplexity int) int
+		PrincipalAmount    func(childComplexity int) int
+		Scheme             func(childComplexity int) int
+		Symbol             func(childComplexity int) int
+		TenureDays         func(childComplexity int) int
+		TenureMonths       func(childComplexity int) int
+		TenureYears        func(childComplexity int) int
+		Units              func(childComplexity int) int
+	}
+
+	CommercialPaperSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
 	}
 
 	Consent struct {
@@ -121,6 +329,12 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 	}
 
+	CurrencyNetWorth struct {
+		AssetClasses func(childComplexity int) int
+		Currency     func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
 	Customer struct {
 		Account      func(childComplexity int, id string) int
 		Accounts     func(childComplexity int) int
@@ -128,6 +342,7 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Insights     func(childComplexity int, from *model.Date, to *model.Date) int
 		MobileNumber func(childComplexity int) int
+		NetWorth     func(childComplexity int) int
 		ProductID    func(childComplexity int) int
 		TotalBalance func(childComplexity int) int
 	}
@@ -143,6 +358,64 @@ type ComplexityRoot struct {
 		Through          func(childComplexity int) int
 		To               func(childComplexity int) int
 		Total            func(childComplexity int) int
+	}
+
+	DebentureHolding struct {
+		Coupon               func(childComplexity int) int
+		CreditRating         func(childComplexity int) int
+		Description          func(childComplexity int) int
+		FaceValue            func(childComplexity int) int
+		FixedIncomePortfolio func(childComplexity int) int
+		Isin                 func(childComplexity int) int
+		IssueDate            func(childComplexity int) int
+		IssuerName           func(childComplexity int) int
+		LastTradedDate       func(childComplexity int) int
+		LastTradedRate       func(childComplexity int) int
+		MaturityDate         func(childComplexity int) int
+		PrincipalAmount      func(childComplexity int) int
+		Symbol               func(childComplexity int) int
+		Taxable              func(childComplexity int) int
+		TenureDays           func(childComplexity int) int
+		TenureMonths         func(childComplexity int) int
+		TenureYears          func(childComplexity int) int
+		Units                func(childComplexity int) int
+		Yield                func(childComplexity int) int
+	}
+
+	DebentureTransaction struct {
+		Currency            func(childComplexity int) int
+		Isin                func(childComplexity int) int
+		Narration           func(childComplexity int) int
+		OtherTaxes          func(childComplexity int) int
+		Rate                func(childComplexity int) int
+		TotalCharge         func(childComplexity int) int
+		TradeValue          func(childComplexity int) int
+		TransactionDateTime func(childComplexity int) int
+		TxnID               func(childComplexity int) int
+		Type                func(childComplexity int) int
+		Units               func(childComplexity int) int
+	}
+
+	DebenturesAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	DebenturesSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
 	}
 
 	DepositAccount struct {
@@ -161,28 +434,378 @@ type ComplexityRoot struct {
 		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
+	DepositPending struct {
+		Amount          func(childComplexity int) int
+		TransactionType func(childComplexity int) int
+	}
+
 	DepositSummary struct {
 		BalanceDateTime func(childComplexity int) int
 		Branch          func(childComplexity int) int
 		Currency        func(childComplexity int) int
 		CurrentBalance  func(childComplexity int) int
+		CurrentOdLimit  func(childComplexity int) int
+		DrawingLimit    func(childComplexity int) int
+		ExchangeRate    func(childComplexity int) int
 		Facility        func(childComplexity int) int
 		IfscCode        func(childComplexity int) int
+		MicrCode        func(childComplexity int) int
 		OpeningDate     func(childComplexity int) int
+		Pending         func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Type            func(childComplexity int) int
+	}
+
+	DepositTransaction struct {
+		Amount               func(childComplexity int) int
+		CurrentBalance       func(childComplexity int) int
+		Mode                 func(childComplexity int) int
+		Narration            func(childComplexity int) int
+		Reference            func(childComplexity int) int
+		TransactionTimestamp func(childComplexity int) int
+		TxnID                func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		ValueDate            func(childComplexity int) int
+	}
+
+	ETFAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	ETFHolding struct {
+		DematID     func(childComplexity int) int
+		Description func(childComplexity int) int
+		DpID        func(childComplexity int) int
+		FolioNo     func(childComplexity int) int
+		Isin        func(childComplexity int) int
+		LastNavDate func(childComplexity int) int
+		Mode        func(childComplexity int) int
+		Nav         func(childComplexity int) int
+		Rate        func(childComplexity int) int
+		SchemeName  func(childComplexity int) int
+		Symbol      func(childComplexity int) int
+		Units       func(childComplexity int) int
+	}
+
+	ETFSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	ETFTransaction struct {
+		Amount              func(childComplexity int) int
+		BrokerCode          func(childComplexity int) int
+		DpID                func(childComplexity int) int
+		ExecutionDate       func(childComplexity int) int
+		FaceValueOfUnits    func(childComplexity int) int
+		Isin                func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		Narration           func(childComplexity int) int
+		Nav                 func(childComplexity int) int
+		OrderDate           func(childComplexity int) int
+		SchemeMinLotSize    func(childComplexity int) int
+		SchemeName          func(childComplexity int) int
+		TransactionDateTime func(childComplexity int) int
+		TxnID               func(childComplexity int) int
+		Type                func(childComplexity int) int
+		Units               func(childComplexity int) int
+	}
+
+	EquitiesAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	EquitiesSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		HoldingsType    func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	EquityHolding struct {
+		Description        func(childComplexity int) int
+		InvestmentDateTime func(childComplexity int) int
+		Isin               func(childComplexity int) int
+		IssuerName         func(childComplexity int) int
+		LastTradedPrice    func(childComplexity int) int
+		Rate               func(childComplexity int) int
+		Units              func(childComplexity int) int
+	}
+
+	EquityTransaction struct {
+		CompanyName           func(childComplexity int) int
+		EquityCategory        func(childComplexity int) int
+		Exchange              func(childComplexity int) int
+		InstrumentType        func(childComplexity int) int
+		Isin                  func(childComplexity int) int
+		Narration             func(childComplexity int) int
+		OptionType            func(childComplexity int) int
+		OrderID               func(childComplexity int) int
+		OtherCharges          func(childComplexity int) int
+		Rate                  func(childComplexity int) int
+		ShareHolderEquityType func(childComplexity int) int
+		StrikePrice           func(childComplexity int) int
+		Symbol                func(childComplexity int) int
+		TotalCharge           func(childComplexity int) int
+		TradeID               func(childComplexity int) int
+		TradeValue            func(childComplexity int) int
+		TransactionDateTime   func(childComplexity int) int
+		TxnID                 func(childComplexity int) int
+		Type                  func(childComplexity int) int
+		Units                 func(childComplexity int) int
+	}
+
+	GenericField struct {
+		Path  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	GenericSummary struct {
+		EndDate        func(childComplexity int) int
+		Fields         func(childComplexity int) int
+		RedactedFields func(childComplexity int) int
+		StartDate      func(childComplexity int) int
+		Truncated      func(childComplexity int) int
+	}
+
+	GenericTransaction struct {
+		Fields         func(childComplexity int) int
+		RedactedFields func(childComplexity int) int
+		Truncated      func(childComplexity int) int
+	}
+
+	GovtSecuritiesAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	Holder struct {
 		Address       func(childComplexity int) int
 		CkycCompliant func(childComplexity int) int
+		DematID       func(childComplexity int) int
 		Dob           func(childComplexity int) int
 		Email         func(childComplexity int) int
+		HoldingType   func(childComplexity int) int
 		Landline      func(childComplexity int) int
 		Mobile        func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Nominee       func(childComplexity int) int
 		Pan           func(childComplexity int) int
+		PranID        func(childComplexity int) int
+		Rank          func(childComplexity int) int
+	}
+
+	IDRAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	IDRSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		HoldingsType    func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	IDRTransaction struct {
+		CompanyName           func(childComplexity int) int
+		Exchange              func(childComplexity int) int
+		Isin                  func(childComplexity int) int
+		Narration             func(childComplexity int) int
+		OrderID               func(childComplexity int) int
+		OtherCharges          func(childComplexity int) int
+		Rate                  func(childComplexity int) int
+		ShareHolderEquityType func(childComplexity int) int
+		Symbol                func(childComplexity int) int
+		TotalCharge           func(childComplexity int) int
+		TradeID               func(childComplexity int) int
+		TradeValue            func(childComplexity int) int
+		TransactionDateTime   func(childComplexity int) int
+		TxnID                 func(childComplexity int) int
+		Type                  func(childComplexity int) int
+		Units                 func(childComplexity int) int
+	}
+
+	InsuranceContractClause struct {
+		Amount      func(childComplexity int) int
+		Conditions  func(childComplexity int) int
+		Description func(childComplexity int) int
+		Exclusions  func(childComplexity int) int
+		SubLimit    func(childComplexity int) int
+		Title       func(childComplexity int) int
+	}
+
+	InsuranceCover struct {
+		Amount      func(childComplexity int) int
+		Description func(childComplexity int) int
+	}
+
+	InsuranceMoneyBack struct {
+		Amount      func(childComplexity int) int
+		Date        func(childComplexity int) int
+		Description func(childComplexity int) int
+	}
+
+	InsurancePolicyAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	InsuranceRider struct {
+		PolicyEndDate   func(childComplexity int) int
+		PolicyStartDate func(childComplexity int) int
+		PremiumAmount   func(childComplexity int) int
+		RiderType       func(childComplexity int) int
+		SumAssured      func(childComplexity int) int
+		TenureMonths    func(childComplexity int) int
+		TenureYears     func(childComplexity int) int
+	}
+
+	InsuranceSummary struct {
+		ContractClauses      func(childComplexity int) int
+		CoverAmount          func(childComplexity int) int
+		CoverType            func(childComplexity int) int
+		Covers               func(childComplexity int) int
+		EiaNumber            func(childComplexity int) int
+		MaturityBenefit      func(childComplexity int) int
+		MaturityDate         func(childComplexity int) int
+		MoneyBacks           func(childComplexity int) int
+		NextPremiumDueDate   func(childComplexity int) int
+		PolicyDescription    func(childComplexity int) int
+		PolicyExpiryDate     func(childComplexity int) int
+		PolicyName           func(childComplexity int) int
+		PolicyNumber         func(childComplexity int) int
+		PolicyStartDate      func(childComplexity int) int
+		PolicyType           func(childComplexity int) int
+		PremiumAmount        func(childComplexity int) int
+		PremiumFrequency     func(childComplexity int) int
+		PremiumPaymentMonths func(childComplexity int) int
+		PremiumPaymentYears  func(childComplexity int) int
+		Riders               func(childComplexity int) int
+		SumAssured           func(childComplexity int) int
+		TenureMonths         func(childComplexity int) int
+		TenureYears          func(childComplexity int) int
+	}
+
+	InsuranceTransaction struct {
+		Amount    func(childComplexity int) int
+		Narration func(childComplexity int) int
+		TxnDate   func(childComplexity int) int
+		TxnID     func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	InvITAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	InvITHolding struct {
+		Description        func(childComplexity int) int
+		InvestmentDateTime func(childComplexity int) int
+		Isin               func(childComplexity int) int
+		IssuerName         func(childComplexity int) int
+		LastClosingRate    func(childComplexity int) int
+		Rate               func(childComplexity int) int
+		TotalNumberUnits   func(childComplexity int) int
+	}
+
+	InvITSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	InvITTransaction struct {
+		Exchange               func(childComplexity int) int
+		Isin                   func(childComplexity int) int
+		IssuerName             func(childComplexity int) int
+		Narration              func(childComplexity int) int
+		NumUnitsTransacted     func(childComplexity int) int
+		OtherCharges           func(childComplexity int) int
+		Price                  func(childComplexity int) int
+		Symbol                 func(childComplexity int) int
+		TotalCharge            func(childComplexity int) int
+		TradeValue             func(childComplexity int) int
+		TransactionDateTime    func(childComplexity int) int
+		TransactionDescription func(childComplexity int) int
+		TxnID                  func(childComplexity int) int
+		UnitsType              func(childComplexity int) int
+	}
+
+	MissingAccount struct {
+		Account    func(childComplexity int) int
+		AssetClass func(childComplexity int) int
+		Reason     func(childComplexity int) int
 	}
 
 	Money struct {
@@ -214,20 +837,145 @@ type ComplexityRoot struct {
 	}
 
 	MutualFundHolding struct {
-		Amc        func(childComplexity int) int
-		FolioNo    func(childComplexity int) int
-		Isin       func(childComplexity int) int
-		Nav        func(childComplexity int) int
-		NavDate    func(childComplexity int) int
-		SchemeCode func(childComplexity int) int
-		SchemeName func(childComplexity int) int
-		Units      func(childComplexity int) int
+		Amc          func(childComplexity int) int
+		AmfiCode     func(childComplexity int) int
+		ClosingUnits func(childComplexity int) int
+		DividendType func(childComplexity int) int
+		FatcaStatus  func(childComplexity int) int
+		FolioNo      func(childComplexity int) int
+		Isin         func(childComplexity int) int
+		LienUnits    func(childComplexity int) int
+		LockingUnits func(childComplexity int) int
+		Mode         func(childComplexity int) int
+		Nav          func(childComplexity int) int
+		Rate         func(childComplexity int) int
+		Registrar    func(childComplexity int) int
+		SchemeCode   func(childComplexity int) int
+		Ucc          func(childComplexity int) int
+		Units        func(childComplexity int) int
 	}
 
 	MutualFundSummary struct {
-		CostValue    func(childComplexity int) int
-		CurrentValue func(childComplexity int) int
-		Holdings     func(childComplexity int) int
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
+	MutualFundTransaction struct {
+		Amc            func(childComplexity int) int
+		AmfiCode       func(childComplexity int) int
+		Amount         func(childComplexity int) int
+		ClosingUnits   func(childComplexity int) int
+		ExecutionDate  func(childComplexity int) int
+		FundType       func(childComplexity int) int
+		Isin           func(childComplexity int) int
+		LienUnits      func(childComplexity int) int
+		LockInDays     func(childComplexity int) int
+		LockInFlag     func(childComplexity int) int
+		Mode           func(childComplexity int) int
+		Narration      func(childComplexity int) int
+		Nav            func(childComplexity int) int
+		NavDate        func(childComplexity int) int
+		OrderDate      func(childComplexity int) int
+		Registrar      func(childComplexity int) int
+		SchemeCategory func(childComplexity int) int
+		SchemeCode     func(childComplexity int) int
+		SchemeOption   func(childComplexity int) int
+		SchemePlan     func(childComplexity int) int
+		SchemeTypes    func(childComplexity int) int
+		TxnID          func(childComplexity int) int
+		Type           func(childComplexity int) int
+		Ucc            func(childComplexity int) int
+	}
+
+	NPSAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	NPSHolding struct {
+		Amount             func(childComplexity int) int
+		AmountInTransition func(childComplexity int) int
+		BlockedUnits       func(childComplexity int) int
+		FreeUnits          func(childComplexity int) int
+		Nav                func(childComplexity int) int
+		SchemeID           func(childComplexity int) int
+		SchemeName         func(childComplexity int) int
+		TotalUnits         func(childComplexity int) int
+		TotalValueOfScheme func(childComplexity int) int
+	}
+
+	NPSInvestmentTransaction struct {
+		EmployerContribution   func(childComplexity int) int
+		Narration              func(childComplexity int) int
+		SubscriberContribution func(childComplexity int) int
+		TotalContribution      func(childComplexity int) int
+		TxnDate                func(childComplexity int) int
+		TxnID                  func(childComplexity int) int
+		Type                   func(childComplexity int) int
+	}
+
+	NPSSchemeChoice struct {
+		AllocationPercent func(childComplexity int) int
+		PfmID             func(childComplexity int) int
+		PfmName           func(childComplexity int) int
+		SchemeID          func(childComplexity int) int
+		SchemeName        func(childComplexity int) int
+	}
+
+	NPSSchemeTransaction struct {
+		AllocationPercent func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		CumulativeUnits   func(childComplexity int) int
+		Narration         func(childComplexity int) int
+		Nav               func(childComplexity int) int
+		SchemeID          func(childComplexity int) int
+		SchemeName        func(childComplexity int) int
+		TxnDate           func(childComplexity int) int
+		TxnID             func(childComplexity int) int
+		Type              func(childComplexity int) int
+		Units             func(childComplexity int) int
+	}
+
+	NPSSummary struct {
+		CurrentValue     func(childComplexity int) int
+		DebtAssetValue   func(childComplexity int) int
+		EquityAssetValue func(childComplexity int) int
+		OpeningDate      func(childComplexity int) int
+		OtherAssetValue  func(childComplexity int) int
+		SchemeChoices    func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Tier1            func(childComplexity int) int
+		Tier1NavDate     func(childComplexity int) int
+		Tier1Status      func(childComplexity int) int
+		Tier2            func(childComplexity int) int
+		Tier2NavDate     func(childComplexity int) int
+		Tier2Status      func(childComplexity int) int
+	}
+
+	NPSTierHoldings struct {
+		FreeUnits            func(childComplexity int) int
+		Holdings             func(childComplexity int) int
+		InvestmentCost       func(childComplexity int) int
+		InvestmentValue      func(childComplexity int) int
+		SchemePreferenceType func(childComplexity int) int
+	}
+
+	NetWorth struct {
+		Complete   func(childComplexity int) int
+		Currencies func(childComplexity int) int
+		Missing    func(childComplexity int) int
 	}
 
 	OtherAccount struct {
@@ -242,6 +990,7 @@ type ComplexityRoot struct {
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
 		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
@@ -264,6 +1013,39 @@ type ComplexityRoot struct {
 		Nodes    func(childComplexity int, ids []string) int
 	}
 
+	REITAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	REITHolding struct {
+		Description        func(childComplexity int) int
+		InvestmentDateTime func(childComplexity int) int
+		Isin               func(childComplexity int) int
+		IssuerName         func(childComplexity int) int
+		LastClosingRate    func(childComplexity int) int
+		NomineeStatus      func(childComplexity int) int
+		Rate               func(childComplexity int) int
+		TotalNumberUnits   func(childComplexity int) int
+	}
+
+	REITSummary struct {
+		CurrentValue    func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+	}
+
 	RecurringDepositAccount struct {
 		AccountType         func(childComplexity int) int
 		Balance             func(childComplexity int) int
@@ -281,14 +1063,26 @@ type ComplexityRoot struct {
 	}
 
 	RecurringDepositSummary struct {
-		Currency        func(childComplexity int) int
-		CurrentValue    func(childComplexity int) int
-		InterestRate    func(childComplexity int) int
-		MaturityAmount  func(childComplexity int) int
-		MaturityDate    func(childComplexity int) int
-		OpeningDate     func(childComplexity int) int
-		RecurringAmount func(childComplexity int) int
-		Status          func(childComplexity int) int
+		AccountType                  func(childComplexity int) int
+		Branch                       func(childComplexity int) int
+		CompoundingFrequency         func(childComplexity int) int
+		CurrentValue                 func(childComplexity int) int
+		Description                  func(childComplexity int) int
+		Ifsc                         func(childComplexity int) int
+		InterestComputation          func(childComplexity int) int
+		InterestOnMaturity           func(childComplexity int) int
+		InterestPayout               func(childComplexity int) int
+		InterestPeriodicPayoutAmount func(childComplexity int) int
+		InterestRate                 func(childComplexity int) int
+		MaturityAmount               func(childComplexity int) int
+		MaturityDate                 func(childComplexity int) int
+		OpeningDate                  func(childComplexity int) int
+		PrincipalAmount              func(childComplexity int) int
+		RecurringAmount              func(childComplexity int) int
+		RecurringDepositDay          func(childComplexity int) int
+		TenureDays                   func(childComplexity int) int
+		TenureMonths                 func(childComplexity int) int
+		TenureYears                  func(childComplexity int) int
 	}
 
 	RecurringSeries struct {
@@ -322,6 +1116,104 @@ type ComplexityRoot struct {
 	RevokeConsentPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Consent          func(childComplexity int) int
+	}
+
+	SIPAccount struct {
+		AccountType         func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Consent             func(childComplexity int) int
+		FIPID               func(childComplexity int) int
+		FIPName             func(childComplexity int) int
+		FIType              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		Profile             func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
+	}
+
+	SIPHolding struct {
+		Amc                 func(childComplexity int) int
+		AmfiCode            func(childComplexity int) int
+		Amount              func(childComplexity int) int
+		CeasedDate          func(childComplexity int) int
+		CompleteInstalments func(childComplexity int) int
+		CreationDate        func(childComplexity int) int
+		DividendType        func(childComplexity int) int
+		Email               func(childComplexity int) int
+		FolioNo             func(childComplexity int) int
+		Frequency           func(childComplexity int) int
+		Holder1Name         func(childComplexity int) int
+		Holder2Name         func(childComplexity int) int
+		HoldingType         func(childComplexity int) int
+		InstalmentDay       func(childComplexity int) int
+		Isin                func(childComplexity int) int
+		LastInstalmentDate  func(childComplexity int) int
+		ModificationDate    func(childComplexity int) int
+		Nav                 func(childComplexity int) int
+		NextInstalmentDate  func(childComplexity int) int
+		Nominee             func(childComplexity int) int
+		PendingInstalments  func(childComplexity int) int
+		Registrar           func(childComplexity int) int
+		SchemeName          func(childComplexity int) int
+		Ucc                 func(childComplexity int) int
+		Units               func(childComplexity int) int
+		Value               func(childComplexity int) int
+	}
+
+	SIPInvestment struct {
+		EndDate   func(childComplexity int) int
+		StartDate func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	SIPInvestments struct {
+		Investment   func(childComplexity int) int
+		IssueDate    func(childComplexity int) int
+		MaturityDate func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	SIPSummary struct {
+		CurrentValue    func(childComplexity int) int
+		FolioNo         func(childComplexity int) int
+		Holdings        func(childComplexity int) int
+		InvestmentValue func(childComplexity int) int
+		Investments     func(childComplexity int) int
+	}
+
+	SIPTransaction struct {
+		Amc        func(childComplexity int) int
+		AmfiCode   func(childComplexity int) int
+		Amount     func(childComplexity int) int
+		Cost       func(childComplexity int) int
+		FolioNo    func(childComplexity int) int
+		Isin       func(childComplexity int) int
+		Narration  func(childComplexity int) int
+		Nav        func(childComplexity int) int
+		SchemeName func(childComplexity int) int
+		Stt        func(childComplexity int) int
+		TxnDate    func(childComplexity int) int
+		TxnID      func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Ucc        func(childComplexity int) int
+		Units      func(childComplexity int) int
+	}
+
+	SecurityTransaction struct {
+		Currency            func(childComplexity int) int
+		Isin                func(childComplexity int) int
+		Narration           func(childComplexity int) int
+		OtherTaxes          func(childComplexity int) int
+		Rate                func(childComplexity int) int
+		TotalCharge         func(childComplexity int) int
+		TradeValue          func(childComplexity int) int
+		TransactionDateTime func(childComplexity int) int
+		TxnID               func(childComplexity int) int
+		Type                func(childComplexity int) int
+		Units               func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -362,20 +1254,42 @@ type ComplexityRoot struct {
 	}
 
 	TermDepositSummary struct {
-		AccountType     func(childComplexity int) int
-		Currency        func(childComplexity int) int
-		CurrentValue    func(childComplexity int) int
-		InterestRate    func(childComplexity int) int
-		MaturityAmount  func(childComplexity int) int
-		MaturityDate    func(childComplexity int) int
-		OpeningDate     func(childComplexity int) int
-		PrincipalAmount func(childComplexity int) int
-		Status          func(childComplexity int) int
+		AccountType                  func(childComplexity int) int
+		Branch                       func(childComplexity int) int
+		CompoundingFrequency         func(childComplexity int) int
+		CurrentValue                 func(childComplexity int) int
+		Description                  func(childComplexity int) int
+		Ifsc                         func(childComplexity int) int
+		InterestComputation          func(childComplexity int) int
+		InterestOnMaturity           func(childComplexity int) int
+		InterestPayout               func(childComplexity int) int
+		InterestPeriodicPayoutAmount func(childComplexity int) int
+		InterestRate                 func(childComplexity int) int
+		MaturityAmount               func(childComplexity int) int
+		MaturityDate                 func(childComplexity int) int
+		OpeningDate                  func(childComplexity int) int
+		PrincipalAmount              func(childComplexity int) int
+		TenureDays                   func(childComplexity int) int
+		TenureMonths                 func(childComplexity int) int
+		TenureYears                  func(childComplexity int) int
+	}
+
+	TermTransaction struct {
+		Amount              func(childComplexity int) int
+		Balance             func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		Narration           func(childComplexity int) int
+		Reference           func(childComplexity int) int
+		TransactionDateTime func(childComplexity int) int
+		TxnID               func(childComplexity int) int
+		Type                func(childComplexity int) int
+		ValueDate           func(childComplexity int) int
 	}
 
 	Transaction struct {
 		Amount               func(childComplexity int) int
 		CurrentBalance       func(childComplexity int) int
+		Detail               func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Mode                 func(childComplexity int) int
 		Narration            func(childComplexity int) int
@@ -411,6 +1325,266 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AIFAccount.accountType":
+		if e.ComplexityRoot.AIFAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.AccountType(childComplexity), true
+	case "AIFAccount.balance":
+		if e.ComplexityRoot.AIFAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.Balance(childComplexity), true
+	case "AIFAccount.consent":
+		if e.ComplexityRoot.AIFAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.Consent(childComplexity), true
+	case "AIFAccount.fipId":
+		if e.ComplexityRoot.AIFAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.FIPID(childComplexity), true
+	case "AIFAccount.fipName":
+		if e.ComplexityRoot.AIFAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.FIPName(childComplexity), true
+	case "AIFAccount.fiType":
+		if e.ComplexityRoot.AIFAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.FIType(childComplexity), true
+	case "AIFAccount.id":
+		if e.ComplexityRoot.AIFAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.ID(childComplexity), true
+	case "AIFAccount.insights":
+		if e.ComplexityRoot.AIFAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_AIFAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AIFAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "AIFAccount.linkReferenceNumber":
+		if e.ComplexityRoot.AIFAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.LinkReferenceNumber(childComplexity), true
+	case "AIFAccount.maskedAccountNumber":
+		if e.ComplexityRoot.AIFAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.MaskedAccountNumber(childComplexity), true
+	case "AIFAccount.profile":
+		if e.ComplexityRoot.AIFAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.Profile(childComplexity), true
+	case "AIFAccount.summary":
+		if e.ComplexityRoot.AIFAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFAccount.Summary(childComplexity), true
+	case "AIFAccount.transactions":
+		if e.ComplexityRoot.AIFAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_AIFAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AIFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "AIFHolding.description":
+		if e.ComplexityRoot.AIFHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.Description(childComplexity), true
+	case "AIFHolding.holdingPeriod":
+		if e.ComplexityRoot.AIFHolding.HoldingPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.HoldingPeriod(childComplexity), true
+	case "AIFHolding.issuerName":
+		if e.ComplexityRoot.AIFHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.IssuerName(childComplexity), true
+	case "AIFHolding.lastValuationDate":
+		if e.ComplexityRoot.AIFHolding.LastValuationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.LastValuationDate(childComplexity), true
+	case "AIFHolding.mtmOnLastValuation":
+		if e.ComplexityRoot.AIFHolding.MtmOnLastValuation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.MtmOnLastValuation(childComplexity), true
+	case "AIFHolding.purchaseDate":
+		if e.ComplexityRoot.AIFHolding.PurchaseDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.PurchaseDate(childComplexity), true
+	case "AIFHolding.purchasePrice":
+		if e.ComplexityRoot.AIFHolding.PurchasePrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.PurchasePrice(childComplexity), true
+	case "AIFHolding.typeOfSecurity":
+		if e.ComplexityRoot.AIFHolding.TypeOfSecurity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.TypeOfSecurity(childComplexity), true
+	case "AIFHolding.valuationMethodology":
+		if e.ComplexityRoot.AIFHolding.ValuationMethodology == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFHolding.ValuationMethodology(childComplexity), true
+
+	case "AIFSummary.currentValue":
+		if e.ComplexityRoot.AIFSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFSummary.CurrentValue(childComplexity), true
+	case "AIFSummary.holdings":
+		if e.ComplexityRoot.AIFSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFSummary.Holdings(childComplexity), true
+	case "AIFSummary.investmentValue":
+		if e.ComplexityRoot.AIFSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFSummary.InvestmentValue(childComplexity), true
+	case "AIFSummary.totalNumUnitsIssued":
+		if e.ComplexityRoot.AIFSummary.TotalNumUnitsIssued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFSummary.TotalNumUnitsIssued(childComplexity), true
+
+	case "AIFTransaction.fundFeesPaymentAmount":
+		if e.ComplexityRoot.AIFTransaction.FundFeesPaymentAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.FundFeesPaymentAmount(childComplexity), true
+	case "AIFTransaction.fundFeesPaymentDate":
+		if e.ComplexityRoot.AIFTransaction.FundFeesPaymentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.FundFeesPaymentDate(childComplexity), true
+	case "AIFTransaction.investmentDateTime":
+		if e.ComplexityRoot.AIFTransaction.InvestmentDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.InvestmentDateTime(childComplexity), true
+	case "AIFTransaction.investmentValue":
+		if e.ComplexityRoot.AIFTransaction.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.InvestmentValue(childComplexity), true
+	case "AIFTransaction.nameOfAsset":
+		if e.ComplexityRoot.AIFTransaction.NameOfAsset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.NameOfAsset(childComplexity), true
+	case "AIFTransaction.narration":
+		if e.ComplexityRoot.AIFTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.Narration(childComplexity), true
+	case "AIFTransaction.paymentInvestorAmount":
+		if e.ComplexityRoot.AIFTransaction.PaymentInvestorAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.PaymentInvestorAmount(childComplexity), true
+	case "AIFTransaction.paymentInvestorDate":
+		if e.ComplexityRoot.AIFTransaction.PaymentInvestorDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.PaymentInvestorDate(childComplexity), true
+	case "AIFTransaction.reInvestmentDate":
+		if e.ComplexityRoot.AIFTransaction.ReInvestmentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.ReInvestmentDate(childComplexity), true
+	case "AIFTransaction.reInvestmentValue":
+		if e.ComplexityRoot.AIFTransaction.ReInvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.ReInvestmentValue(childComplexity), true
+	case "AIFTransaction.redemptionDate":
+		if e.ComplexityRoot.AIFTransaction.RedemptionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.RedemptionDate(childComplexity), true
+	case "AIFTransaction.redemptionValue":
+		if e.ComplexityRoot.AIFTransaction.RedemptionValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.RedemptionValue(childComplexity), true
+	case "AIFTransaction.taxPaidDate":
+		if e.ComplexityRoot.AIFTransaction.TaxPaidDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.TaxPaidDate(childComplexity), true
+	case "AIFTransaction.taxPaidValue":
+		if e.ComplexityRoot.AIFTransaction.TaxPaidValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.TaxPaidValue(childComplexity), true
+	case "AIFTransaction.txnId":
+		if e.ComplexityRoot.AIFTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIFTransaction.TxnID(childComplexity), true
 
 	case "AccountInsights.bounces":
 		if e.ComplexityRoot.AccountInsights.Bounces == nil {
@@ -472,6 +1646,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AccountInsights.Total(childComplexity), true
 
+	case "AssetClassTotal.accounts":
+		if e.ComplexityRoot.AssetClassTotal.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Accounts(childComplexity), true
+	case "AssetClassTotal.assetClass":
+		if e.ComplexityRoot.AssetClassTotal.AssetClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.AssetClass(childComplexity), true
+	case "AssetClassTotal.invested":
+		if e.ComplexityRoot.AssetClassTotal.Invested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Invested(childComplexity), true
+	case "AssetClassTotal.total":
+		if e.ComplexityRoot.AssetClassTotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetClassTotal.Total(childComplexity), true
+
 	case "Balance.amount":
 		if e.ComplexityRoot.Balance.Amount == nil {
 			break
@@ -490,6 +1689,277 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Balance.Currency(childComplexity), true
+
+	case "BondHolding.accruedInterestAmount":
+		if e.ComplexityRoot.BondHolding.AccruedInterestAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.AccruedInterestAmount(childComplexity), true
+	case "BondHolding.auctionDate":
+		if e.ComplexityRoot.BondHolding.AuctionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.AuctionDate(childComplexity), true
+	case "BondHolding.compoundingFrequency":
+		if e.ComplexityRoot.BondHolding.CompoundingFrequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CompoundingFrequency(childComplexity), true
+	case "BondHolding.couponComputation":
+		if e.ComplexityRoot.BondHolding.CouponComputation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CouponComputation(childComplexity), true
+	case "BondHolding.couponPaymentDate":
+		if e.ComplexityRoot.BondHolding.CouponPaymentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CouponPaymentDate(childComplexity), true
+	case "BondHolding.couponRate":
+		if e.ComplexityRoot.BondHolding.CouponRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CouponRate(childComplexity), true
+	case "BondHolding.creditRating":
+		if e.ComplexityRoot.BondHolding.CreditRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CreditRating(childComplexity), true
+	case "BondHolding.creditRatingAgency":
+		if e.ComplexityRoot.BondHolding.CreditRatingAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.CreditRatingAgency(childComplexity), true
+	case "BondHolding.description":
+		if e.ComplexityRoot.BondHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Description(childComplexity), true
+	case "BondHolding.faceValue":
+		if e.ComplexityRoot.BondHolding.FaceValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.FaceValue(childComplexity), true
+	case "BondHolding.interestOnMaturity":
+		if e.ComplexityRoot.BondHolding.InterestOnMaturity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.InterestOnMaturity(childComplexity), true
+	case "BondHolding.interestPayout":
+		if e.ComplexityRoot.BondHolding.InterestPayout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.InterestPayout(childComplexity), true
+	case "BondHolding.isin":
+		if e.ComplexityRoot.BondHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Isin(childComplexity), true
+	case "BondHolding.issueDate":
+		if e.ComplexityRoot.BondHolding.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.IssueDate(childComplexity), true
+	case "BondHolding.issueRate":
+		if e.ComplexityRoot.BondHolding.IssueRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.IssueRate(childComplexity), true
+	case "BondHolding.issuerName":
+		if e.ComplexityRoot.BondHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.IssuerName(childComplexity), true
+	case "BondHolding.lastTradedDate":
+		if e.ComplexityRoot.BondHolding.LastTradedDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.LastTradedDate(childComplexity), true
+	case "BondHolding.lastTradedRate":
+		if e.ComplexityRoot.BondHolding.LastTradedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.LastTradedRate(childComplexity), true
+	case "BondHolding.maturityDate":
+		if e.ComplexityRoot.BondHolding.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.MaturityDate(childComplexity), true
+	case "BondHolding.principalAmount":
+		if e.ComplexityRoot.BondHolding.PrincipalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.PrincipalAmount(childComplexity), true
+	case "BondHolding.scheme":
+		if e.ComplexityRoot.BondHolding.Scheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Scheme(childComplexity), true
+	case "BondHolding.symbol":
+		if e.ComplexityRoot.BondHolding.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Symbol(childComplexity), true
+	case "BondHolding.taxable":
+		if e.ComplexityRoot.BondHolding.Taxable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Taxable(childComplexity), true
+	case "BondHolding.tenureDays":
+		if e.ComplexityRoot.BondHolding.TenureDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.TenureDays(childComplexity), true
+	case "BondHolding.tenureMonths":
+		if e.ComplexityRoot.BondHolding.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.TenureMonths(childComplexity), true
+	case "BondHolding.tenureYears":
+		if e.ComplexityRoot.BondHolding.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.TenureYears(childComplexity), true
+	case "BondHolding.units":
+		if e.ComplexityRoot.BondHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondHolding.Units(childComplexity), true
+
+	case "BondsAccount.accountType":
+		if e.ComplexityRoot.BondsAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.AccountType(childComplexity), true
+	case "BondsAccount.balance":
+		if e.ComplexityRoot.BondsAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.Balance(childComplexity), true
+	case "BondsAccount.consent":
+		if e.ComplexityRoot.BondsAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.Consent(childComplexity), true
+	case "BondsAccount.fipId":
+		if e.ComplexityRoot.BondsAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.FIPID(childComplexity), true
+	case "BondsAccount.fipName":
+		if e.ComplexityRoot.BondsAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.FIPName(childComplexity), true
+	case "BondsAccount.fiType":
+		if e.ComplexityRoot.BondsAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.FIType(childComplexity), true
+	case "BondsAccount.id":
+		if e.ComplexityRoot.BondsAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.ID(childComplexity), true
+	case "BondsAccount.insights":
+		if e.ComplexityRoot.BondsAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_BondsAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BondsAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "BondsAccount.linkReferenceNumber":
+		if e.ComplexityRoot.BondsAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.LinkReferenceNumber(childComplexity), true
+	case "BondsAccount.maskedAccountNumber":
+		if e.ComplexityRoot.BondsAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.MaskedAccountNumber(childComplexity), true
+	case "BondsAccount.profile":
+		if e.ComplexityRoot.BondsAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.Profile(childComplexity), true
+	case "BondsAccount.summary":
+		if e.ComplexityRoot.BondsAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsAccount.Summary(childComplexity), true
+	case "BondsAccount.transactions":
+		if e.ComplexityRoot.BondsAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_BondsAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BondsAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "BondsSummary.currentValue":
+		if e.ComplexityRoot.BondsSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsSummary.CurrentValue(childComplexity), true
+	case "BondsSummary.holdings":
+		if e.ComplexityRoot.BondsSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsSummary.Holdings(childComplexity), true
+	case "BondsSummary.investmentValue":
+		if e.ComplexityRoot.BondsSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BondsSummary.InvestmentValue(childComplexity), true
 
 	case "Bounce.account":
 		if e.ComplexityRoot.Bounce.Account == nil {
@@ -557,6 +2027,260 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Bounce.Reversal(childComplexity), true
+
+	case "CISAccount.accountType":
+		if e.ComplexityRoot.CISAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.AccountType(childComplexity), true
+	case "CISAccount.balance":
+		if e.ComplexityRoot.CISAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.Balance(childComplexity), true
+	case "CISAccount.consent":
+		if e.ComplexityRoot.CISAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.Consent(childComplexity), true
+	case "CISAccount.fipId":
+		if e.ComplexityRoot.CISAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.FIPID(childComplexity), true
+	case "CISAccount.fipName":
+		if e.ComplexityRoot.CISAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.FIPName(childComplexity), true
+	case "CISAccount.fiType":
+		if e.ComplexityRoot.CISAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.FIType(childComplexity), true
+	case "CISAccount.id":
+		if e.ComplexityRoot.CISAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.ID(childComplexity), true
+	case "CISAccount.insights":
+		if e.ComplexityRoot.CISAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_CISAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CISAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "CISAccount.linkReferenceNumber":
+		if e.ComplexityRoot.CISAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.LinkReferenceNumber(childComplexity), true
+	case "CISAccount.maskedAccountNumber":
+		if e.ComplexityRoot.CISAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.MaskedAccountNumber(childComplexity), true
+	case "CISAccount.profile":
+		if e.ComplexityRoot.CISAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.Profile(childComplexity), true
+	case "CISAccount.summary":
+		if e.ComplexityRoot.CISAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISAccount.Summary(childComplexity), true
+	case "CISAccount.transactions":
+		if e.ComplexityRoot.CISAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_CISAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CISAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "CISHolding.closingUnits":
+		if e.ComplexityRoot.CISHolding.ClosingUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.ClosingUnits(childComplexity), true
+	case "CISHolding.folioNo":
+		if e.ComplexityRoot.CISHolding.FolioNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.FolioNo(childComplexity), true
+	case "CISHolding.isin":
+		if e.ComplexityRoot.CISHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Isin(childComplexity), true
+	case "CISHolding.mode":
+		if e.ComplexityRoot.CISHolding.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Mode(childComplexity), true
+	case "CISHolding.nav":
+		if e.ComplexityRoot.CISHolding.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Nav(childComplexity), true
+	case "CISHolding.rate":
+		if e.ComplexityRoot.CISHolding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Rate(childComplexity), true
+	case "CISHolding.ucc":
+		if e.ComplexityRoot.CISHolding.Ucc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Ucc(childComplexity), true
+	case "CISHolding.units":
+		if e.ComplexityRoot.CISHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISHolding.Units(childComplexity), true
+
+	case "CISSummary.currentValue":
+		if e.ComplexityRoot.CISSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISSummary.CurrentValue(childComplexity), true
+	case "CISSummary.holdings":
+		if e.ComplexityRoot.CISSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISSummary.Holdings(childComplexity), true
+	case "CISSummary.investmentValue":
+		if e.ComplexityRoot.CISSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISSummary.InvestmentValue(childComplexity), true
+
+	case "CISTransaction.amount":
+		if e.ComplexityRoot.CISTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Amount(childComplexity), true
+	case "CISTransaction.closingUnits":
+		if e.ComplexityRoot.CISTransaction.ClosingUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.ClosingUnits(childComplexity), true
+	case "CISTransaction.dividendType":
+		if e.ComplexityRoot.CISTransaction.DividendType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.DividendType(childComplexity), true
+	case "CISTransaction.executionDate":
+		if e.ComplexityRoot.CISTransaction.ExecutionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.ExecutionDate(childComplexity), true
+	case "CISTransaction.isin":
+		if e.ComplexityRoot.CISTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Isin(childComplexity), true
+	case "CISTransaction.mode":
+		if e.ComplexityRoot.CISTransaction.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Mode(childComplexity), true
+	case "CISTransaction.narration":
+		if e.ComplexityRoot.CISTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Narration(childComplexity), true
+	case "CISTransaction.nav":
+		if e.ComplexityRoot.CISTransaction.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Nav(childComplexity), true
+	case "CISTransaction.navDate":
+		if e.ComplexityRoot.CISTransaction.NavDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.NavDate(childComplexity), true
+	case "CISTransaction.orderDate":
+		if e.ComplexityRoot.CISTransaction.OrderDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.OrderDate(childComplexity), true
+	case "CISTransaction.otherTaxes":
+		if e.ComplexityRoot.CISTransaction.OtherTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.OtherTaxes(childComplexity), true
+	case "CISTransaction.schemeCode":
+		if e.ComplexityRoot.CISTransaction.SchemeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.SchemeCode(childComplexity), true
+	case "CISTransaction.transactionDateTime":
+		if e.ComplexityRoot.CISTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.TransactionDateTime(childComplexity), true
+	case "CISTransaction.txnId":
+		if e.ComplexityRoot.CISTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.TxnID(childComplexity), true
+	case "CISTransaction.type":
+		if e.ComplexityRoot.CISTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Type(childComplexity), true
+	case "CISTransaction.ucc":
+		if e.ComplexityRoot.CISTransaction.Ucc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CISTransaction.Ucc(childComplexity), true
 
 	case "CashFlowPeriod.averageDailyBalance":
 		if e.ComplexityRoot.CashFlowPeriod.AverageDailyBalance == nil {
@@ -648,6 +2372,223 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CashFlowPeriod.Start(childComplexity), true
+
+	case "CommercialPaperAccount.accountType":
+		if e.ComplexityRoot.CommercialPaperAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.AccountType(childComplexity), true
+	case "CommercialPaperAccount.balance":
+		if e.ComplexityRoot.CommercialPaperAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Balance(childComplexity), true
+	case "CommercialPaperAccount.consent":
+		if e.ComplexityRoot.CommercialPaperAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Consent(childComplexity), true
+	case "CommercialPaperAccount.fipId":
+		if e.ComplexityRoot.CommercialPaperAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.FIPID(childComplexity), true
+	case "CommercialPaperAccount.fipName":
+		if e.ComplexityRoot.CommercialPaperAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.FIPName(childComplexity), true
+	case "CommercialPaperAccount.fiType":
+		if e.ComplexityRoot.CommercialPaperAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.FIType(childComplexity), true
+	case "CommercialPaperAccount.id":
+		if e.ComplexityRoot.CommercialPaperAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.ID(childComplexity), true
+	case "CommercialPaperAccount.insights":
+		if e.ComplexityRoot.CommercialPaperAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_CommercialPaperAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "CommercialPaperAccount.linkReferenceNumber":
+		if e.ComplexityRoot.CommercialPaperAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.LinkReferenceNumber(childComplexity), true
+	case "CommercialPaperAccount.maskedAccountNumber":
+		if e.ComplexityRoot.CommercialPaperAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.MaskedAccountNumber(childComplexity), true
+	case "CommercialPaperAccount.profile":
+		if e.ComplexityRoot.CommercialPaperAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Profile(childComplexity), true
+	case "CommercialPaperAccount.summary":
+		if e.ComplexityRoot.CommercialPaperAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Summary(childComplexity), true
+	case "CommercialPaperAccount.transactions":
+		if e.ComplexityRoot.CommercialPaperAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_CommercialPaperAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "CommercialPaperHolding.auctionDate":
+		if e.ComplexityRoot.CommercialPaperHolding.AuctionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.AuctionDate(childComplexity), true
+	case "CommercialPaperHolding.creditRating":
+		if e.ComplexityRoot.CommercialPaperHolding.CreditRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.CreditRating(childComplexity), true
+	case "CommercialPaperHolding.creditRatingAgency":
+		if e.ComplexityRoot.CommercialPaperHolding.CreditRatingAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.CreditRatingAgency(childComplexity), true
+	case "CommercialPaperHolding.currentValue":
+		if e.ComplexityRoot.CommercialPaperHolding.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.CurrentValue(childComplexity), true
+	case "CommercialPaperHolding.description":
+		if e.ComplexityRoot.CommercialPaperHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.Description(childComplexity), true
+	case "CommercialPaperHolding.faceValue":
+		if e.ComplexityRoot.CommercialPaperHolding.FaceValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.FaceValue(childComplexity), true
+	case "CommercialPaperHolding.investmentValue":
+		if e.ComplexityRoot.CommercialPaperHolding.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.InvestmentValue(childComplexity), true
+	case "CommercialPaperHolding.isin":
+		if e.ComplexityRoot.CommercialPaperHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.Isin(childComplexity), true
+	case "CommercialPaperHolding.issueDate":
+		if e.ComplexityRoot.CommercialPaperHolding.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.IssueDate(childComplexity), true
+	case "CommercialPaperHolding.issuerName":
+		if e.ComplexityRoot.CommercialPaperHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.IssuerName(childComplexity), true
+	case "CommercialPaperHolding.maturityDate":
+		if e.ComplexityRoot.CommercialPaperHolding.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.MaturityDate(childComplexity), true
+	case "CommercialPaperHolding.principalAmount":
+		if e.ComplexityRoot.CommercialPaperHolding.PrincipalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.PrincipalAmount(childComplexity), true
+	case "CommercialPaperHolding.scheme":
+		if e.ComplexityRoot.CommercialPaperHolding.Scheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.Scheme(childComplexity), true
+	case "CommercialPaperHolding.symbol":
+		if e.ComplexityRoot.CommercialPaperHolding.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.Symbol(childComplexity), true
+	case "CommercialPaperHolding.tenureDays":
+		if e.ComplexityRoot.CommercialPaperHolding.TenureDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.TenureDays(childComplexity), true
+	case "CommercialPaperHolding.tenureMonths":
+		if e.ComplexityRoot.CommercialPaperHolding.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.TenureMonths(childComplexity), true
+	case "CommercialPaperHolding.tenureYears":
+		if e.ComplexityRoot.CommercialPaperHolding.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.TenureYears(childComplexity), true
+	case "CommercialPaperHolding.units":
+		if e.ComplexityRoot.CommercialPaperHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperHolding.Units(childComplexity), true
+
+	case "CommercialPaperSummary.currentValue":
+		if e.ComplexityRoot.CommercialPaperSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperSummary.CurrentValue(childComplexity), true
+	case "CommercialPaperSummary.holdings":
+		if e.ComplexityRoot.CommercialPaperSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperSummary.Holdings(childComplexity), true
+	case "CommercialPaperSummary.investmentValue":
+		if e.ComplexityRoot.CommercialPaperSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommercialPaperSummary.InvestmentValue(childComplexity), true
 
 	case "Consent.aaId":
 		if e.ComplexityRoot.Consent.AaID == nil {
@@ -797,6 +2738,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
 
+	case "CurrencyNetWorth.assetClasses":
+		if e.ComplexityRoot.CurrencyNetWorth.AssetClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.AssetClasses(childComplexity), true
+	case "CurrencyNetWorth.currency":
+		if e.ComplexityRoot.CurrencyNetWorth.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.Currency(childComplexity), true
+	case "CurrencyNetWorth.total":
+		if e.ComplexityRoot.CurrencyNetWorth.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyNetWorth.Total(childComplexity), true
+
 	case "Customer.account":
 		if e.ComplexityRoot.Customer.Account == nil {
 			break
@@ -848,6 +2808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.MobileNumber(childComplexity), true
+	case "Customer.netWorth":
+		if e.ComplexityRoot.Customer.NetWorth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.NetWorth(childComplexity), true
 	case "Customer.productID":
 		if e.ComplexityRoot.Customer.ProductID == nil {
 			break
@@ -926,6 +2892,296 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerInsights.Total(childComplexity), true
+
+	case "DebentureHolding.coupon":
+		if e.ComplexityRoot.DebentureHolding.Coupon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Coupon(childComplexity), true
+	case "DebentureHolding.creditRating":
+		if e.ComplexityRoot.DebentureHolding.CreditRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.CreditRating(childComplexity), true
+	case "DebentureHolding.description":
+		if e.ComplexityRoot.DebentureHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Description(childComplexity), true
+	case "DebentureHolding.faceValue":
+		if e.ComplexityRoot.DebentureHolding.FaceValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.FaceValue(childComplexity), true
+	case "DebentureHolding.fixedIncomePortfolio":
+		if e.ComplexityRoot.DebentureHolding.FixedIncomePortfolio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.FixedIncomePortfolio(childComplexity), true
+	case "DebentureHolding.isin":
+		if e.ComplexityRoot.DebentureHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Isin(childComplexity), true
+	case "DebentureHolding.issueDate":
+		if e.ComplexityRoot.DebentureHolding.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.IssueDate(childComplexity), true
+	case "DebentureHolding.issuerName":
+		if e.ComplexityRoot.DebentureHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.IssuerName(childComplexity), true
+	case "DebentureHolding.lastTradedDate":
+		if e.ComplexityRoot.DebentureHolding.LastTradedDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.LastTradedDate(childComplexity), true
+	case "DebentureHolding.lastTradedRate":
+		if e.ComplexityRoot.DebentureHolding.LastTradedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.LastTradedRate(childComplexity), true
+	case "DebentureHolding.maturityDate":
+		if e.ComplexityRoot.DebentureHolding.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.MaturityDate(childComplexity), true
+	case "DebentureHolding.principalAmount":
+		if e.ComplexityRoot.DebentureHolding.PrincipalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.PrincipalAmount(childComplexity), true
+	case "DebentureHolding.symbol":
+		if e.ComplexityRoot.DebentureHolding.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Symbol(childComplexity), true
+	case "DebentureHolding.taxable":
+		if e.ComplexityRoot.DebentureHolding.Taxable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Taxable(childComplexity), true
+	case "DebentureHolding.tenureDays":
+		if e.ComplexityRoot.DebentureHolding.TenureDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.TenureDays(childComplexity), true
+	case "DebentureHolding.tenureMonths":
+		if e.ComplexityRoot.DebentureHolding.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.TenureMonths(childComplexity), true
+	case "DebentureHolding.tenureYears":
+		if e.ComplexityRoot.DebentureHolding.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.TenureYears(childComplexity), true
+	case "DebentureHolding.units":
+		if e.ComplexityRoot.DebentureHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Units(childComplexity), true
+	case "DebentureHolding.yield":
+		if e.ComplexityRoot.DebentureHolding.Yield == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureHolding.Yield(childComplexity), true
+
+	case "DebentureTransaction.currency":
+		if e.ComplexityRoot.DebentureTransaction.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Currency(childComplexity), true
+	case "DebentureTransaction.isin":
+		if e.ComplexityRoot.DebentureTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Isin(childComplexity), true
+	case "DebentureTransaction.narration":
+		if e.ComplexityRoot.DebentureTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Narration(childComplexity), true
+	case "DebentureTransaction.otherTaxes":
+		if e.ComplexityRoot.DebentureTransaction.OtherTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.OtherTaxes(childComplexity), true
+	case "DebentureTransaction.rate":
+		if e.ComplexityRoot.DebentureTransaction.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Rate(childComplexity), true
+	case "DebentureTransaction.totalCharge":
+		if e.ComplexityRoot.DebentureTransaction.TotalCharge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.TotalCharge(childComplexity), true
+	case "DebentureTransaction.tradeValue":
+		if e.ComplexityRoot.DebentureTransaction.TradeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.TradeValue(childComplexity), true
+	case "DebentureTransaction.transactionDateTime":
+		if e.ComplexityRoot.DebentureTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.TransactionDateTime(childComplexity), true
+	case "DebentureTransaction.txnId":
+		if e.ComplexityRoot.DebentureTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.TxnID(childComplexity), true
+	case "DebentureTransaction.type":
+		if e.ComplexityRoot.DebentureTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Type(childComplexity), true
+	case "DebentureTransaction.units":
+		if e.ComplexityRoot.DebentureTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebentureTransaction.Units(childComplexity), true
+
+	case "DebenturesAccount.accountType":
+		if e.ComplexityRoot.DebenturesAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.AccountType(childComplexity), true
+	case "DebenturesAccount.balance":
+		if e.ComplexityRoot.DebenturesAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Balance(childComplexity), true
+	case "DebenturesAccount.consent":
+		if e.ComplexityRoot.DebenturesAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Consent(childComplexity), true
+	case "DebenturesAccount.fipId":
+		if e.ComplexityRoot.DebenturesAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.FIPID(childComplexity), true
+	case "DebenturesAccount.fipName":
+		if e.ComplexityRoot.DebenturesAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.FIPName(childComplexity), true
+	case "DebenturesAccount.fiType":
+		if e.ComplexityRoot.DebenturesAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.FIType(childComplexity), true
+	case "DebenturesAccount.id":
+		if e.ComplexityRoot.DebenturesAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.ID(childComplexity), true
+	case "DebenturesAccount.insights":
+		if e.ComplexityRoot.DebenturesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_DebenturesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "DebenturesAccount.linkReferenceNumber":
+		if e.ComplexityRoot.DebenturesAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.LinkReferenceNumber(childComplexity), true
+	case "DebenturesAccount.maskedAccountNumber":
+		if e.ComplexityRoot.DebenturesAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.MaskedAccountNumber(childComplexity), true
+	case "DebenturesAccount.profile":
+		if e.ComplexityRoot.DebenturesAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Profile(childComplexity), true
+	case "DebenturesAccount.summary":
+		if e.ComplexityRoot.DebenturesAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Summary(childComplexity), true
+	case "DebenturesAccount.transactions":
+		if e.ComplexityRoot.DebenturesAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_DebenturesAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "DebenturesSummary.currentValue":
+		if e.ComplexityRoot.DebenturesSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesSummary.CurrentValue(childComplexity), true
+	case "DebenturesSummary.holdings":
+		if e.ComplexityRoot.DebenturesSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesSummary.Holdings(childComplexity), true
+	case "DebenturesSummary.investmentValue":
+		if e.ComplexityRoot.DebenturesSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DebenturesSummary.InvestmentValue(childComplexity), true
 
 	case "DepositAccount.accountType":
 		if e.ComplexityRoot.DepositAccount.AccountType == nil {
@@ -1016,6 +3272,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
+	case "DepositPending.amount":
+		if e.ComplexityRoot.DepositPending.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositPending.Amount(childComplexity), true
+	case "DepositPending.transactionType":
+		if e.ComplexityRoot.DepositPending.TransactionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositPending.TransactionType(childComplexity), true
+
 	case "DepositSummary.balanceDateTime":
 		if e.ComplexityRoot.DepositSummary.BalanceDateTime == nil {
 			break
@@ -1040,6 +3309,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepositSummary.CurrentBalance(childComplexity), true
+	case "DepositSummary.currentOdLimit":
+		if e.ComplexityRoot.DepositSummary.CurrentOdLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositSummary.CurrentOdLimit(childComplexity), true
+	case "DepositSummary.drawingLimit":
+		if e.ComplexityRoot.DepositSummary.DrawingLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositSummary.DrawingLimit(childComplexity), true
+	case "DepositSummary.exchangeRate":
+		if e.ComplexityRoot.DepositSummary.ExchangeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositSummary.ExchangeRate(childComplexity), true
 	case "DepositSummary.facility":
 		if e.ComplexityRoot.DepositSummary.Facility == nil {
 			break
@@ -1052,12 +3339,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepositSummary.IfscCode(childComplexity), true
+	case "DepositSummary.micrCode":
+		if e.ComplexityRoot.DepositSummary.MicrCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositSummary.MicrCode(childComplexity), true
 	case "DepositSummary.openingDate":
 		if e.ComplexityRoot.DepositSummary.OpeningDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DepositSummary.OpeningDate(childComplexity), true
+	case "DepositSummary.pending":
+		if e.ComplexityRoot.DepositSummary.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositSummary.Pending(childComplexity), true
 	case "DepositSummary.status":
 		if e.ComplexityRoot.DepositSummary.Status == nil {
 			break
@@ -1071,6 +3370,769 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DepositSummary.Type(childComplexity), true
 
+	case "DepositTransaction.amount":
+		if e.ComplexityRoot.DepositTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.Amount(childComplexity), true
+	case "DepositTransaction.currentBalance":
+		if e.ComplexityRoot.DepositTransaction.CurrentBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.CurrentBalance(childComplexity), true
+	case "DepositTransaction.mode":
+		if e.ComplexityRoot.DepositTransaction.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.Mode(childComplexity), true
+	case "DepositTransaction.narration":
+		if e.ComplexityRoot.DepositTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.Narration(childComplexity), true
+	case "DepositTransaction.reference":
+		if e.ComplexityRoot.DepositTransaction.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.Reference(childComplexity), true
+	case "DepositTransaction.transactionTimestamp":
+		if e.ComplexityRoot.DepositTransaction.TransactionTimestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.TransactionTimestamp(childComplexity), true
+	case "DepositTransaction.txnId":
+		if e.ComplexityRoot.DepositTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.TxnID(childComplexity), true
+	case "DepositTransaction.type":
+		if e.ComplexityRoot.DepositTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.Type(childComplexity), true
+	case "DepositTransaction.valueDate":
+		if e.ComplexityRoot.DepositTransaction.ValueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepositTransaction.ValueDate(childComplexity), true
+
+	case "ETFAccount.accountType":
+		if e.ComplexityRoot.ETFAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.AccountType(childComplexity), true
+	case "ETFAccount.balance":
+		if e.ComplexityRoot.ETFAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.Balance(childComplexity), true
+	case "ETFAccount.consent":
+		if e.ComplexityRoot.ETFAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.Consent(childComplexity), true
+	case "ETFAccount.fipId":
+		if e.ComplexityRoot.ETFAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.FIPID(childComplexity), true
+	case "ETFAccount.fipName":
+		if e.ComplexityRoot.ETFAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.FIPName(childComplexity), true
+	case "ETFAccount.fiType":
+		if e.ComplexityRoot.ETFAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.FIType(childComplexity), true
+	case "ETFAccount.id":
+		if e.ComplexityRoot.ETFAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.ID(childComplexity), true
+	case "ETFAccount.insights":
+		if e.ComplexityRoot.ETFAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_ETFAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ETFAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "ETFAccount.linkReferenceNumber":
+		if e.ComplexityRoot.ETFAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.LinkReferenceNumber(childComplexity), true
+	case "ETFAccount.maskedAccountNumber":
+		if e.ComplexityRoot.ETFAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.MaskedAccountNumber(childComplexity), true
+	case "ETFAccount.profile":
+		if e.ComplexityRoot.ETFAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.Profile(childComplexity), true
+	case "ETFAccount.summary":
+		if e.ComplexityRoot.ETFAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFAccount.Summary(childComplexity), true
+	case "ETFAccount.transactions":
+		if e.ComplexityRoot.ETFAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_ETFAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ETFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "ETFHolding.dematId":
+		if e.ComplexityRoot.ETFHolding.DematID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.DematID(childComplexity), true
+	case "ETFHolding.description":
+		if e.ComplexityRoot.ETFHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Description(childComplexity), true
+	case "ETFHolding.dpId":
+		if e.ComplexityRoot.ETFHolding.DpID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.DpID(childComplexity), true
+	case "ETFHolding.folioNo":
+		if e.ComplexityRoot.ETFHolding.FolioNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.FolioNo(childComplexity), true
+	case "ETFHolding.isin":
+		if e.ComplexityRoot.ETFHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Isin(childComplexity), true
+	case "ETFHolding.lastNavDate":
+		if e.ComplexityRoot.ETFHolding.LastNavDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.LastNavDate(childComplexity), true
+	case "ETFHolding.mode":
+		if e.ComplexityRoot.ETFHolding.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Mode(childComplexity), true
+	case "ETFHolding.nav":
+		if e.ComplexityRoot.ETFHolding.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Nav(childComplexity), true
+	case "ETFHolding.rate":
+		if e.ComplexityRoot.ETFHolding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Rate(childComplexity), true
+	case "ETFHolding.schemeName":
+		if e.ComplexityRoot.ETFHolding.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.SchemeName(childComplexity), true
+	case "ETFHolding.symbol":
+		if e.ComplexityRoot.ETFHolding.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Symbol(childComplexity), true
+	case "ETFHolding.units":
+		if e.ComplexityRoot.ETFHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFHolding.Units(childComplexity), true
+
+	case "ETFSummary.currentValue":
+		if e.ComplexityRoot.ETFSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFSummary.CurrentValue(childComplexity), true
+	case "ETFSummary.holdings":
+		if e.ComplexityRoot.ETFSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFSummary.Holdings(childComplexity), true
+	case "ETFSummary.investmentValue":
+		if e.ComplexityRoot.ETFSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFSummary.InvestmentValue(childComplexity), true
+
+	case "ETFTransaction.amount":
+		if e.ComplexityRoot.ETFTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Amount(childComplexity), true
+	case "ETFTransaction.brokerCode":
+		if e.ComplexityRoot.ETFTransaction.BrokerCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.BrokerCode(childComplexity), true
+	case "ETFTransaction.dpId":
+		if e.ComplexityRoot.ETFTransaction.DpID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.DpID(childComplexity), true
+	case "ETFTransaction.executionDate":
+		if e.ComplexityRoot.ETFTransaction.ExecutionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.ExecutionDate(childComplexity), true
+	case "ETFTransaction.faceValueOfUnits":
+		if e.ComplexityRoot.ETFTransaction.FaceValueOfUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.FaceValueOfUnits(childComplexity), true
+	case "ETFTransaction.isin":
+		if e.ComplexityRoot.ETFTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Isin(childComplexity), true
+	case "ETFTransaction.mode":
+		if e.ComplexityRoot.ETFTransaction.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Mode(childComplexity), true
+	case "ETFTransaction.narration":
+		if e.ComplexityRoot.ETFTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Narration(childComplexity), true
+	case "ETFTransaction.nav":
+		if e.ComplexityRoot.ETFTransaction.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Nav(childComplexity), true
+	case "ETFTransaction.orderDate":
+		if e.ComplexityRoot.ETFTransaction.OrderDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.OrderDate(childComplexity), true
+	case "ETFTransaction.schemeMinLotSize":
+		if e.ComplexityRoot.ETFTransaction.SchemeMinLotSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.SchemeMinLotSize(childComplexity), true
+	case "ETFTransaction.schemeName":
+		if e.ComplexityRoot.ETFTransaction.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.SchemeName(childComplexity), true
+	case "ETFTransaction.transactionDateTime":
+		if e.ComplexityRoot.ETFTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.TransactionDateTime(childComplexity), true
+	case "ETFTransaction.txnId":
+		if e.ComplexityRoot.ETFTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.TxnID(childComplexity), true
+	case "ETFTransaction.type":
+		if e.ComplexityRoot.ETFTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Type(childComplexity), true
+	case "ETFTransaction.units":
+		if e.ComplexityRoot.ETFTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ETFTransaction.Units(childComplexity), true
+
+	case "EquitiesAccount.accountType":
+		if e.ComplexityRoot.EquitiesAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.AccountType(childComplexity), true
+	case "EquitiesAccount.balance":
+		if e.ComplexityRoot.EquitiesAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Balance(childComplexity), true
+	case "EquitiesAccount.consent":
+		if e.ComplexityRoot.EquitiesAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Consent(childComplexity), true
+	case "EquitiesAccount.fipId":
+		if e.ComplexityRoot.EquitiesAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.FIPID(childComplexity), true
+	case "EquitiesAccount.fipName":
+		if e.ComplexityRoot.EquitiesAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.FIPName(childComplexity), true
+	case "EquitiesAccount.fiType":
+		if e.ComplexityRoot.EquitiesAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.FIType(childComplexity), true
+	case "EquitiesAccount.id":
+		if e.ComplexityRoot.EquitiesAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.ID(childComplexity), true
+	case "EquitiesAccount.insights":
+		if e.ComplexityRoot.EquitiesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_EquitiesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "EquitiesAccount.linkReferenceNumber":
+		if e.ComplexityRoot.EquitiesAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.LinkReferenceNumber(childComplexity), true
+	case "EquitiesAccount.maskedAccountNumber":
+		if e.ComplexityRoot.EquitiesAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.MaskedAccountNumber(childComplexity), true
+	case "EquitiesAccount.profile":
+		if e.ComplexityRoot.EquitiesAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Profile(childComplexity), true
+	case "EquitiesAccount.summary":
+		if e.ComplexityRoot.EquitiesAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Summary(childComplexity), true
+	case "EquitiesAccount.transactions":
+		if e.ComplexityRoot.EquitiesAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_EquitiesAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "EquitiesSummary.currentValue":
+		if e.ComplexityRoot.EquitiesSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesSummary.CurrentValue(childComplexity), true
+	case "EquitiesSummary.holdings":
+		if e.ComplexityRoot.EquitiesSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesSummary.Holdings(childComplexity), true
+	case "EquitiesSummary.holdingsType":
+		if e.ComplexityRoot.EquitiesSummary.HoldingsType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesSummary.HoldingsType(childComplexity), true
+	case "EquitiesSummary.investmentValue":
+		if e.ComplexityRoot.EquitiesSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquitiesSummary.InvestmentValue(childComplexity), true
+
+	case "EquityHolding.description":
+		if e.ComplexityRoot.EquityHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.Description(childComplexity), true
+	case "EquityHolding.investmentDateTime":
+		if e.ComplexityRoot.EquityHolding.InvestmentDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.InvestmentDateTime(childComplexity), true
+	case "EquityHolding.isin":
+		if e.ComplexityRoot.EquityHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.Isin(childComplexity), true
+	case "EquityHolding.issuerName":
+		if e.ComplexityRoot.EquityHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.IssuerName(childComplexity), true
+	case "EquityHolding.lastTradedPrice":
+		if e.ComplexityRoot.EquityHolding.LastTradedPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.LastTradedPrice(childComplexity), true
+	case "EquityHolding.rate":
+		if e.ComplexityRoot.EquityHolding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.Rate(childComplexity), true
+	case "EquityHolding.units":
+		if e.ComplexityRoot.EquityHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityHolding.Units(childComplexity), true
+
+	case "EquityTransaction.companyName":
+		if e.ComplexityRoot.EquityTransaction.CompanyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.CompanyName(childComplexity), true
+	case "EquityTransaction.equityCategory":
+		if e.ComplexityRoot.EquityTransaction.EquityCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.EquityCategory(childComplexity), true
+	case "EquityTransaction.exchange":
+		if e.ComplexityRoot.EquityTransaction.Exchange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Exchange(childComplexity), true
+	case "EquityTransaction.instrumentType":
+		if e.ComplexityRoot.EquityTransaction.InstrumentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.InstrumentType(childComplexity), true
+	case "EquityTransaction.isin":
+		if e.ComplexityRoot.EquityTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Isin(childComplexity), true
+	case "EquityTransaction.narration":
+		if e.ComplexityRoot.EquityTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Narration(childComplexity), true
+	case "EquityTransaction.optionType":
+		if e.ComplexityRoot.EquityTransaction.OptionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.OptionType(childComplexity), true
+	case "EquityTransaction.orderId":
+		if e.ComplexityRoot.EquityTransaction.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.OrderID(childComplexity), true
+	case "EquityTransaction.otherCharges":
+		if e.ComplexityRoot.EquityTransaction.OtherCharges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.OtherCharges(childComplexity), true
+	case "EquityTransaction.rate":
+		if e.ComplexityRoot.EquityTransaction.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Rate(childComplexity), true
+	case "EquityTransaction.shareHolderEquityType":
+		if e.ComplexityRoot.EquityTransaction.ShareHolderEquityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.ShareHolderEquityType(childComplexity), true
+	case "EquityTransaction.strikePrice":
+		if e.ComplexityRoot.EquityTransaction.StrikePrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.StrikePrice(childComplexity), true
+	case "EquityTransaction.symbol":
+		if e.ComplexityRoot.EquityTransaction.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Symbol(childComplexity), true
+	case "EquityTransaction.totalCharge":
+		if e.ComplexityRoot.EquityTransaction.TotalCharge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.TotalCharge(childComplexity), true
+	case "EquityTransaction.tradeId":
+		if e.ComplexityRoot.EquityTransaction.TradeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.TradeID(childComplexity), true
+	case "EquityTransaction.tradeValue":
+		if e.ComplexityRoot.EquityTransaction.TradeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.TradeValue(childComplexity), true
+	case "EquityTransaction.transactionDateTime":
+		if e.ComplexityRoot.EquityTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.TransactionDateTime(childComplexity), true
+	case "EquityTransaction.txnId":
+		if e.ComplexityRoot.EquityTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.TxnID(childComplexity), true
+	case "EquityTransaction.type":
+		if e.ComplexityRoot.EquityTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Type(childComplexity), true
+	case "EquityTransaction.units":
+		if e.ComplexityRoot.EquityTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquityTransaction.Units(childComplexity), true
+
+	case "GenericField.path":
+		if e.ComplexityRoot.GenericField.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericField.Path(childComplexity), true
+	case "GenericField.value":
+		if e.ComplexityRoot.GenericField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericField.Value(childComplexity), true
+
+	case "GenericSummary.endDate":
+		if e.ComplexityRoot.GenericSummary.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericSummary.EndDate(childComplexity), true
+	case "GenericSummary.fields":
+		if e.ComplexityRoot.GenericSummary.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericSummary.Fields(childComplexity), true
+	case "GenericSummary.redactedFields":
+		if e.ComplexityRoot.GenericSummary.RedactedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericSummary.RedactedFields(childComplexity), true
+	case "GenericSummary.startDate":
+		if e.ComplexityRoot.GenericSummary.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericSummary.StartDate(childComplexity), true
+	case "GenericSummary.truncated":
+		if e.ComplexityRoot.GenericSummary.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericSummary.Truncated(childComplexity), true
+
+	case "GenericTransaction.fields":
+		if e.ComplexityRoot.GenericTransaction.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericTransaction.Fields(childComplexity), true
+	case "GenericTransaction.redactedFields":
+		if e.ComplexityRoot.GenericTransaction.RedactedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericTransaction.RedactedFields(childComplexity), true
+	case "GenericTransaction.truncated":
+		if e.ComplexityRoot.GenericTransaction.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenericTransaction.Truncated(childComplexity), true
+
+	case "GovtSecuritiesAccount.accountType":
+		if e.ComplexityRoot.GovtSecuritiesAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.AccountType(childComplexity), true
+	case "GovtSecuritiesAccount.balance":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Balance(childComplexity), true
+	case "GovtSecuritiesAccount.consent":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Consent(childComplexity), true
+	case "GovtSecuritiesAccount.fipId":
+		if e.ComplexityRoot.GovtSecuritiesAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.FIPID(childComplexity), true
+	case "GovtSecuritiesAccount.fipName":
+		if e.ComplexityRoot.GovtSecuritiesAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.FIPName(childComplexity), true
+	case "GovtSecuritiesAccount.fiType":
+		if e.ComplexityRoot.GovtSecuritiesAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.FIType(childComplexity), true
+	case "GovtSecuritiesAccount.id":
+		if e.ComplexityRoot.GovtSecuritiesAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.ID(childComplexity), true
+	case "GovtSecuritiesAccount.insights":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_GovtSecuritiesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "GovtSecuritiesAccount.linkReferenceNumber":
+		if e.ComplexityRoot.GovtSecuritiesAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.LinkReferenceNumber(childComplexity), true
+	case "GovtSecuritiesAccount.maskedAccountNumber":
+		if e.ComplexityRoot.GovtSecuritiesAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.MaskedAccountNumber(childComplexity), true
+	case "GovtSecuritiesAccount.profile":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Profile(childComplexity), true
+	case "GovtSecuritiesAccount.summary":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Summary(childComplexity), true
+	case "GovtSecuritiesAccount.transactions":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_GovtSecuritiesAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
 	case "Holder.address":
 		if e.ComplexityRoot.Holder.Address == nil {
 			break
@@ -1083,6 +4145,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Holder.CkycCompliant(childComplexity), true
+	case "Holder.dematId":
+		if e.ComplexityRoot.Holder.DematID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.DematID(childComplexity), true
 	case "Holder.dob":
 		if e.ComplexityRoot.Holder.Dob == nil {
 			break
@@ -1095,6 +4163,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Holder.Email(childComplexity), true
+	case "Holder.holdingType":
+		if e.ComplexityRoot.Holder.HoldingType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.HoldingType(childComplexity), true
 	case "Holder.landline":
 		if e.ComplexityRoot.Holder.Landline == nil {
 			break
@@ -1125,6 +4199,855 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Holder.Pan(childComplexity), true
+	case "Holder.pranId":
+		if e.ComplexityRoot.Holder.PranID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.PranID(childComplexity), true
+	case "Holder.rank":
+		if e.ComplexityRoot.Holder.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Rank(childComplexity), true
+
+	case "IDRAccount.accountType":
+		if e.ComplexityRoot.IDRAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.AccountType(childComplexity), true
+	case "IDRAccount.balance":
+		if e.ComplexityRoot.IDRAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.Balance(childComplexity), true
+	case "IDRAccount.consent":
+		if e.ComplexityRoot.IDRAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.Consent(childComplexity), true
+	case "IDRAccount.fipId":
+		if e.ComplexityRoot.IDRAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.FIPID(childComplexity), true
+	case "IDRAccount.fipName":
+		if e.ComplexityRoot.IDRAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.FIPName(childComplexity), true
+	case "IDRAccount.fiType":
+		if e.ComplexityRoot.IDRAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.FIType(childComplexity), true
+	case "IDRAccount.id":
+		if e.ComplexityRoot.IDRAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.ID(childComplexity), true
+	case "IDRAccount.insights":
+		if e.ComplexityRoot.IDRAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_IDRAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IDRAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "IDRAccount.linkReferenceNumber":
+		if e.ComplexityRoot.IDRAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.LinkReferenceNumber(childComplexity), true
+	case "IDRAccount.maskedAccountNumber":
+		if e.ComplexityRoot.IDRAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.MaskedAccountNumber(childComplexity), true
+	case "IDRAccount.profile":
+		if e.ComplexityRoot.IDRAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.Profile(childComplexity), true
+	case "IDRAccount.summary":
+		if e.ComplexityRoot.IDRAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRAccount.Summary(childComplexity), true
+	case "IDRAccount.transactions":
+		if e.ComplexityRoot.IDRAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_IDRAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IDRAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "IDRSummary.currentValue":
+		if e.ComplexityRoot.IDRSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRSummary.CurrentValue(childComplexity), true
+	case "IDRSummary.holdings":
+		if e.ComplexityRoot.IDRSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRSummary.Holdings(childComplexity), true
+	case "IDRSummary.holdingsType":
+		if e.ComplexityRoot.IDRSummary.HoldingsType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRSummary.HoldingsType(childComplexity), true
+	case "IDRSummary.investmentValue":
+		if e.ComplexityRoot.IDRSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRSummary.InvestmentValue(childComplexity), true
+
+	case "IDRTransaction.companyName":
+		if e.ComplexityRoot.IDRTransaction.CompanyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.CompanyName(childComplexity), true
+	case "IDRTransaction.exchange":
+		if e.ComplexityRoot.IDRTransaction.Exchange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Exchange(childComplexity), true
+	case "IDRTransaction.isin":
+		if e.ComplexityRoot.IDRTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Isin(childComplexity), true
+	case "IDRTransaction.narration":
+		if e.ComplexityRoot.IDRTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Narration(childComplexity), true
+	case "IDRTransaction.orderId":
+		if e.ComplexityRoot.IDRTransaction.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.OrderID(childComplexity), true
+	case "IDRTransaction.otherCharges":
+		if e.ComplexityRoot.IDRTransaction.OtherCharges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.OtherCharges(childComplexity), true
+	case "IDRTransaction.rate":
+		if e.ComplexityRoot.IDRTransaction.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Rate(childComplexity), true
+	case "IDRTransaction.shareHolderEquityType":
+		if e.ComplexityRoot.IDRTransaction.ShareHolderEquityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.ShareHolderEquityType(childComplexity), true
+	case "IDRTransaction.symbol":
+		if e.ComplexityRoot.IDRTransaction.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Symbol(childComplexity), true
+	case "IDRTransaction.totalCharge":
+		if e.ComplexityRoot.IDRTransaction.TotalCharge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.TotalCharge(childComplexity), true
+	case "IDRTransaction.tradeId":
+		if e.ComplexityRoot.IDRTransaction.TradeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.TradeID(childComplexity), true
+	case "IDRTransaction.tradeValue":
+		if e.ComplexityRoot.IDRTransaction.TradeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.TradeValue(childComplexity), true
+	case "IDRTransaction.transactionDateTime":
+		if e.ComplexityRoot.IDRTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.TransactionDateTime(childComplexity), true
+	case "IDRTransaction.txnId":
+		if e.ComplexityRoot.IDRTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.TxnID(childComplexity), true
+	case "IDRTransaction.type":
+		if e.ComplexityRoot.IDRTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Type(childComplexity), true
+	case "IDRTransaction.units":
+		if e.ComplexityRoot.IDRTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IDRTransaction.Units(childComplexity), true
+
+	case "InsuranceContractClause.amount":
+		if e.ComplexityRoot.InsuranceContractClause.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.Amount(childComplexity), true
+	case "InsuranceContractClause.conditions":
+		if e.ComplexityRoot.InsuranceContractClause.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.Conditions(childComplexity), true
+	case "InsuranceContractClause.description":
+		if e.ComplexityRoot.InsuranceContractClause.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.Description(childComplexity), true
+	case "InsuranceContractClause.exclusions":
+		if e.ComplexityRoot.InsuranceContractClause.Exclusions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.Exclusions(childComplexity), true
+	case "InsuranceContractClause.subLimit":
+		if e.ComplexityRoot.InsuranceContractClause.SubLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.SubLimit(childComplexity), true
+	case "InsuranceContractClause.title":
+		if e.ComplexityRoot.InsuranceContractClause.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceContractClause.Title(childComplexity), true
+
+	case "InsuranceCover.amount":
+		if e.ComplexityRoot.InsuranceCover.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Amount(childComplexity), true
+	case "InsuranceCover.description":
+		if e.ComplexityRoot.InsuranceCover.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Description(childComplexity), true
+
+	case "InsuranceMoneyBack.amount":
+		if e.ComplexityRoot.InsuranceMoneyBack.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceMoneyBack.Amount(childComplexity), true
+	case "InsuranceMoneyBack.date":
+		if e.ComplexityRoot.InsuranceMoneyBack.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceMoneyBack.Date(childComplexity), true
+	case "InsuranceMoneyBack.description":
+		if e.ComplexityRoot.InsuranceMoneyBack.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceMoneyBack.Description(childComplexity), true
+
+	case "InsurancePolicyAccount.accountType":
+		if e.ComplexityRoot.InsurancePolicyAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.AccountType(childComplexity), true
+	case "InsurancePolicyAccount.balance":
+		if e.ComplexityRoot.InsurancePolicyAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Balance(childComplexity), true
+	case "InsurancePolicyAccount.consent":
+		if e.ComplexityRoot.InsurancePolicyAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Consent(childComplexity), true
+	case "InsurancePolicyAccount.fipId":
+		if e.ComplexityRoot.InsurancePolicyAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.FIPID(childComplexity), true
+	case "InsurancePolicyAccount.fipName":
+		if e.ComplexityRoot.InsurancePolicyAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.FIPName(childComplexity), true
+	case "InsurancePolicyAccount.fiType":
+		if e.ComplexityRoot.InsurancePolicyAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.FIType(childComplexity), true
+	case "InsurancePolicyAccount.id":
+		if e.ComplexityRoot.InsurancePolicyAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.ID(childComplexity), true
+	case "InsurancePolicyAccount.insights":
+		if e.ComplexityRoot.InsurancePolicyAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_InsurancePolicyAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "InsurancePolicyAccount.linkReferenceNumber":
+		if e.ComplexityRoot.InsurancePolicyAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.LinkReferenceNumber(childComplexity), true
+	case "InsurancePolicyAccount.maskedAccountNumber":
+		if e.ComplexityRoot.InsurancePolicyAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.MaskedAccountNumber(childComplexity), true
+	case "InsurancePolicyAccount.profile":
+		if e.ComplexityRoot.InsurancePolicyAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Profile(childComplexity), true
+	case "InsurancePolicyAccount.summary":
+		if e.ComplexityRoot.InsurancePolicyAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Summary(childComplexity), true
+	case "InsurancePolicyAccount.transactions":
+		if e.ComplexityRoot.InsurancePolicyAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_InsurancePolicyAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "InsuranceRider.policyEndDate":
+		if e.ComplexityRoot.InsuranceRider.PolicyEndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.PolicyEndDate(childComplexity), true
+	case "InsuranceRider.policyStartDate":
+		if e.ComplexityRoot.InsuranceRider.PolicyStartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.PolicyStartDate(childComplexity), true
+	case "InsuranceRider.premiumAmount":
+		if e.ComplexityRoot.InsuranceRider.PremiumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.PremiumAmount(childComplexity), true
+	case "InsuranceRider.riderType":
+		if e.ComplexityRoot.InsuranceRider.RiderType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.RiderType(childComplexity), true
+	case "InsuranceRider.sumAssured":
+		if e.ComplexityRoot.InsuranceRider.SumAssured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.SumAssured(childComplexity), true
+	case "InsuranceRider.tenureMonths":
+		if e.ComplexityRoot.InsuranceRider.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.TenureMonths(childComplexity), true
+	case "InsuranceRider.tenureYears":
+		if e.ComplexityRoot.InsuranceRider.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceRider.TenureYears(childComplexity), true
+
+	case "InsuranceSummary.contractClauses":
+		if e.ComplexityRoot.InsuranceSummary.ContractClauses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.ContractClauses(childComplexity), true
+	case "InsuranceSummary.coverAmount":
+		if e.ComplexityRoot.InsuranceSummary.CoverAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.CoverAmount(childComplexity), true
+	case "InsuranceSummary.coverType":
+		if e.ComplexityRoot.InsuranceSummary.CoverType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.CoverType(childComplexity), true
+	case "InsuranceSummary.covers":
+		if e.ComplexityRoot.InsuranceSummary.Covers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.Covers(childComplexity), true
+	case "InsuranceSummary.eiaNumber":
+		if e.ComplexityRoot.InsuranceSummary.EiaNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.EiaNumber(childComplexity), true
+	case "InsuranceSummary.maturityBenefit":
+		if e.ComplexityRoot.InsuranceSummary.MaturityBenefit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.MaturityBenefit(childComplexity), true
+	case "InsuranceSummary.maturityDate":
+		if e.ComplexityRoot.InsuranceSummary.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.MaturityDate(childComplexity), true
+	case "InsuranceSummary.moneyBacks":
+		if e.ComplexityRoot.InsuranceSummary.MoneyBacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.MoneyBacks(childComplexity), true
+	case "InsuranceSummary.nextPremiumDueDate":
+		if e.ComplexityRoot.InsuranceSummary.NextPremiumDueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.NextPremiumDueDate(childComplexity), true
+	case "InsuranceSummary.policyDescription":
+		if e.ComplexityRoot.InsuranceSummary.PolicyDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyDescription(childComplexity), true
+	case "InsuranceSummary.policyExpiryDate":
+		if e.ComplexityRoot.InsuranceSummary.PolicyExpiryDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyExpiryDate(childComplexity), true
+	case "InsuranceSummary.policyName":
+		if e.ComplexityRoot.InsuranceSummary.PolicyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyName(childComplexity), true
+	case "InsuranceSummary.policyNumber":
+		if e.ComplexityRoot.InsuranceSummary.PolicyNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyNumber(childComplexity), true
+	case "InsuranceSummary.policyStartDate":
+		if e.ComplexityRoot.InsuranceSummary.PolicyStartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyStartDate(childComplexity), true
+	case "InsuranceSummary.policyType":
+		if e.ComplexityRoot.InsuranceSummary.PolicyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PolicyType(childComplexity), true
+	case "InsuranceSummary.premiumAmount":
+		if e.ComplexityRoot.InsuranceSummary.PremiumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PremiumAmount(childComplexity), true
+	case "InsuranceSummary.premiumFrequency":
+		if e.ComplexityRoot.InsuranceSummary.PremiumFrequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PremiumFrequency(childComplexity), true
+	case "InsuranceSummary.premiumPaymentMonths":
+		if e.ComplexityRoot.InsuranceSummary.PremiumPaymentMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PremiumPaymentMonths(childComplexity), true
+	case "InsuranceSummary.premiumPaymentYears":
+		if e.ComplexityRoot.InsuranceSummary.PremiumPaymentYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.PremiumPaymentYears(childComplexity), true
+	case "InsuranceSummary.riders":
+		if e.ComplexityRoot.InsuranceSummary.Riders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.Riders(childComplexity), true
+	case "InsuranceSummary.sumAssured":
+		if e.ComplexityRoot.InsuranceSummary.SumAssured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.SumAssured(childComplexity), true
+	case "InsuranceSummary.tenureMonths":
+		if e.ComplexityRoot.InsuranceSummary.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.TenureMonths(childComplexity), true
+	case "InsuranceSummary.tenureYears":
+		if e.ComplexityRoot.InsuranceSummary.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceSummary.TenureYears(childComplexity), true
+
+	case "InsuranceTransaction.amount":
+		if e.ComplexityRoot.InsuranceTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceTransaction.Amount(childComplexity), true
+	case "InsuranceTransaction.narration":
+		if e.ComplexityRoot.InsuranceTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceTransaction.Narration(childComplexity), true
+	case "InsuranceTransaction.txnDate":
+		if e.ComplexityRoot.InsuranceTransaction.TxnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceTransaction.TxnDate(childComplexity), true
+	case "InsuranceTransaction.txnId":
+		if e.ComplexityRoot.InsuranceTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceTransaction.TxnID(childComplexity), true
+	case "InsuranceTransaction.type":
+		if e.ComplexityRoot.InsuranceTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceTransaction.Type(childComplexity), true
+
+	case "InvITAccount.accountType":
+		if e.ComplexityRoot.InvITAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.AccountType(childComplexity), true
+	case "InvITAccount.balance":
+		if e.ComplexityRoot.InvITAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.Balance(childComplexity), true
+	case "InvITAccount.consent":
+		if e.ComplexityRoot.InvITAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.Consent(childComplexity), true
+	case "InvITAccount.fipId":
+		if e.ComplexityRoot.InvITAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.FIPID(childComplexity), true
+	case "InvITAccount.fipName":
+		if e.ComplexityRoot.InvITAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.FIPName(childComplexity), true
+	case "InvITAccount.fiType":
+		if e.ComplexityRoot.InvITAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.FIType(childComplexity), true
+	case "InvITAccount.id":
+		if e.ComplexityRoot.InvITAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.ID(childComplexity), true
+	case "InvITAccount.insights":
+		if e.ComplexityRoot.InvITAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_InvITAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InvITAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "InvITAccount.linkReferenceNumber":
+		if e.ComplexityRoot.InvITAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.LinkReferenceNumber(childComplexity), true
+	case "InvITAccount.maskedAccountNumber":
+		if e.ComplexityRoot.InvITAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.MaskedAccountNumber(childComplexity), true
+	case "InvITAccount.profile":
+		if e.ComplexityRoot.InvITAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.Profile(childComplexity), true
+	case "InvITAccount.summary":
+		if e.ComplexityRoot.InvITAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITAccount.Summary(childComplexity), true
+	case "InvITAccount.transactions":
+		if e.ComplexityRoot.InvITAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_InvITAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InvITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "InvITHolding.description":
+		if e.ComplexityRoot.InvITHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.Description(childComplexity), true
+	case "InvITHolding.investmentDateTime":
+		if e.ComplexityRoot.InvITHolding.InvestmentDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.InvestmentDateTime(childComplexity), true
+	case "InvITHolding.isin":
+		if e.ComplexityRoot.InvITHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.Isin(childComplexity), true
+	case "InvITHolding.issuerName":
+		if e.ComplexityRoot.InvITHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.IssuerName(childComplexity), true
+	case "InvITHolding.lastClosingRate":
+		if e.ComplexityRoot.InvITHolding.LastClosingRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.LastClosingRate(childComplexity), true
+	case "InvITHolding.rate":
+		if e.ComplexityRoot.InvITHolding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.Rate(childComplexity), true
+	case "InvITHolding.totalNumberUnits":
+		if e.ComplexityRoot.InvITHolding.TotalNumberUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITHolding.TotalNumberUnits(childComplexity), true
+
+	case "InvITSummary.currentValue":
+		if e.ComplexityRoot.InvITSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITSummary.CurrentValue(childComplexity), true
+	case "InvITSummary.holdings":
+		if e.ComplexityRoot.InvITSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITSummary.Holdings(childComplexity), true
+	case "InvITSummary.investmentValue":
+		if e.ComplexityRoot.InvITSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITSummary.InvestmentValue(childComplexity), true
+
+	case "InvITTransaction.exchange":
+		if e.ComplexityRoot.InvITTransaction.Exchange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.Exchange(childComplexity), true
+	case "InvITTransaction.isin":
+		if e.ComplexityRoot.InvITTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.Isin(childComplexity), true
+	case "InvITTransaction.issuerName":
+		if e.ComplexityRoot.InvITTransaction.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.IssuerName(childComplexity), true
+	case "InvITTransaction.narration":
+		if e.ComplexityRoot.InvITTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.Narration(childComplexity), true
+	case "InvITTransaction.numUnitsTransacted":
+		if e.ComplexityRoot.InvITTransaction.NumUnitsTransacted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.NumUnitsTransacted(childComplexity), true
+	case "InvITTransaction.otherCharges":
+		if e.ComplexityRoot.InvITTransaction.OtherCharges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.OtherCharges(childComplexity), true
+	case "InvITTransaction.price":
+		if e.ComplexityRoot.InvITTransaction.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.Price(childComplexity), true
+	case "InvITTransaction.symbol":
+		if e.ComplexityRoot.InvITTransaction.Symbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.Symbol(childComplexity), true
+	case "InvITTransaction.totalCharge":
+		if e.ComplexityRoot.InvITTransaction.TotalCharge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.TotalCharge(childComplexity), true
+	case "InvITTransaction.tradeValue":
+		if e.ComplexityRoot.InvITTransaction.TradeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.TradeValue(childComplexity), true
+	case "InvITTransaction.transactionDateTime":
+		if e.ComplexityRoot.InvITTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.TransactionDateTime(childComplexity), true
+	case "InvITTransaction.transactionDescription":
+		if e.ComplexityRoot.InvITTransaction.TransactionDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.TransactionDescription(childComplexity), true
+	case "InvITTransaction.txnId":
+		if e.ComplexityRoot.InvITTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.TxnID(childComplexity), true
+	case "InvITTransaction.unitsType":
+		if e.ComplexityRoot.InvITTransaction.UnitsType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvITTransaction.UnitsType(childComplexity), true
+
+	case "MissingAccount.account":
+		if e.ComplexityRoot.MissingAccount.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.Account(childComplexity), true
+	case "MissingAccount.assetClass":
+		if e.ComplexityRoot.MissingAccount.AssetClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.AssetClass(childComplexity), true
+	case "MissingAccount.reason":
+		if e.ComplexityRoot.MissingAccount.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingAccount.Reason(childComplexity), true
 
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
@@ -1279,6 +5202,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutualFundHolding.Amc(childComplexity), true
+	case "MutualFundHolding.amfiCode":
+		if e.ComplexityRoot.MutualFundHolding.AmfiCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.AmfiCode(childComplexity), true
+	case "MutualFundHolding.closingUnits":
+		if e.ComplexityRoot.MutualFundHolding.ClosingUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.ClosingUnits(childComplexity), true
+	case "MutualFundHolding.dividendType":
+		if e.ComplexityRoot.MutualFundHolding.DividendType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.DividendType(childComplexity), true
+	case "MutualFundHolding.fatcaStatus":
+		if e.ComplexityRoot.MutualFundHolding.FatcaStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.FatcaStatus(childComplexity), true
 	case "MutualFundHolding.folioNo":
 		if e.ComplexityRoot.MutualFundHolding.FolioNo == nil {
 			break
@@ -1291,30 +5238,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutualFundHolding.Isin(childComplexity), true
+	case "MutualFundHolding.lienUnits":
+		if e.ComplexityRoot.MutualFundHolding.LienUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.LienUnits(childComplexity), true
+	case "MutualFundHolding.lockingUnits":
+		if e.ComplexityRoot.MutualFundHolding.LockingUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.LockingUnits(childComplexity), true
+	case "MutualFundHolding.mode":
+		if e.ComplexityRoot.MutualFundHolding.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.Mode(childComplexity), true
 	case "MutualFundHolding.nav":
 		if e.ComplexityRoot.MutualFundHolding.Nav == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MutualFundHolding.Nav(childComplexity), true
-	case "MutualFundHolding.navDate":
-		if e.ComplexityRoot.MutualFundHolding.NavDate == nil {
+	case "MutualFundHolding.rate":
+		if e.ComplexityRoot.MutualFundHolding.Rate == nil {
 			break
 		}
 
-		return e.ComplexityRoot.MutualFundHolding.NavDate(childComplexity), true
+		return e.ComplexityRoot.MutualFundHolding.Rate(childComplexity), true
+	case "MutualFundHolding.registrar":
+		if e.ComplexityRoot.MutualFundHolding.Registrar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundHolding.Registrar(childComplexity), true
 	case "MutualFundHolding.schemeCode":
 		if e.ComplexityRoot.MutualFundHolding.SchemeCode == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MutualFundHolding.SchemeCode(childComplexity), true
-	case "MutualFundHolding.schemeName":
-		if e.ComplexityRoot.MutualFundHolding.SchemeName == nil {
+	case "MutualFundHolding.ucc":
+		if e.ComplexityRoot.MutualFundHolding.Ucc == nil {
 			break
 		}
 
-		return e.ComplexityRoot.MutualFundHolding.SchemeName(childComplexity), true
+		return e.ComplexityRoot.MutualFundHolding.Ucc(childComplexity), true
 	case "MutualFundHolding.units":
 		if e.ComplexityRoot.MutualFundHolding.Units == nil {
 			break
@@ -1322,12 +5293,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MutualFundHolding.Units(childComplexity), true
 
-	case "MutualFundSummary.costValue":
-		if e.ComplexityRoot.MutualFundSummary.CostValue == nil {
-			break
-		}
-
-		return e.ComplexityRoot.MutualFundSummary.CostValue(childComplexity), true
 	case "MutualFundSummary.currentValue":
 		if e.ComplexityRoot.MutualFundSummary.CurrentValue == nil {
 			break
@@ -1340,6 +5305,571 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutualFundSummary.Holdings(childComplexity), true
+	case "MutualFundSummary.investmentValue":
+		if e.ComplexityRoot.MutualFundSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundSummary.InvestmentValue(childComplexity), true
+
+	case "MutualFundTransaction.amc":
+		if e.ComplexityRoot.MutualFundTransaction.Amc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Amc(childComplexity), true
+	case "MutualFundTransaction.amfiCode":
+		if e.ComplexityRoot.MutualFundTransaction.AmfiCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.AmfiCode(childComplexity), true
+	case "MutualFundTransaction.amount":
+		if e.ComplexityRoot.MutualFundTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Amount(childComplexity), true
+	case "MutualFundTransaction.closingUnits":
+		if e.ComplexityRoot.MutualFundTransaction.ClosingUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.ClosingUnits(childComplexity), true
+	case "MutualFundTransaction.executionDate":
+		if e.ComplexityRoot.MutualFundTransaction.ExecutionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.ExecutionDate(childComplexity), true
+	case "MutualFundTransaction.fundType":
+		if e.ComplexityRoot.MutualFundTransaction.FundType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.FundType(childComplexity), true
+	case "MutualFundTransaction.isin":
+		if e.ComplexityRoot.MutualFundTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Isin(childComplexity), true
+	case "MutualFundTransaction.lienUnits":
+		if e.ComplexityRoot.MutualFundTransaction.LienUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.LienUnits(childComplexity), true
+	case "MutualFundTransaction.lockInDays":
+		if e.ComplexityRoot.MutualFundTransaction.LockInDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.LockInDays(childComplexity), true
+	case "MutualFundTransaction.lockInFlag":
+		if e.ComplexityRoot.MutualFundTransaction.LockInFlag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.LockInFlag(childComplexity), true
+	case "MutualFundTransaction.mode":
+		if e.ComplexityRoot.MutualFundTransaction.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Mode(childComplexity), true
+	case "MutualFundTransaction.narration":
+		if e.ComplexityRoot.MutualFundTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Narration(childComplexity), true
+	case "MutualFundTransaction.nav":
+		if e.ComplexityRoot.MutualFundTransaction.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Nav(childComplexity), true
+	case "MutualFundTransaction.navDate":
+		if e.ComplexityRoot.MutualFundTransaction.NavDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.NavDate(childComplexity), true
+	case "MutualFundTransaction.orderDate":
+		if e.ComplexityRoot.MutualFundTransaction.OrderDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.OrderDate(childComplexity), true
+	case "MutualFundTransaction.registrar":
+		if e.ComplexityRoot.MutualFundTransaction.Registrar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Registrar(childComplexity), true
+	case "MutualFundTransaction.schemeCategory":
+		if e.ComplexityRoot.MutualFundTransaction.SchemeCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.SchemeCategory(childComplexity), true
+	case "MutualFundTransaction.schemeCode":
+		if e.ComplexityRoot.MutualFundTransaction.SchemeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.SchemeCode(childComplexity), true
+	case "MutualFundTransaction.schemeOption":
+		if e.ComplexityRoot.MutualFundTransaction.SchemeOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.SchemeOption(childComplexity), true
+	case "MutualFundTransaction.schemePlan":
+		if e.ComplexityRoot.MutualFundTransaction.SchemePlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.SchemePlan(childComplexity), true
+	case "MutualFundTransaction.schemeTypes":
+		if e.ComplexityRoot.MutualFundTransaction.SchemeTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.SchemeTypes(childComplexity), true
+	case "MutualFundTransaction.txnId":
+		if e.ComplexityRoot.MutualFundTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.TxnID(childComplexity), true
+	case "MutualFundTransaction.type":
+		if e.ComplexityRoot.MutualFundTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Type(childComplexity), true
+	case "MutualFundTransaction.ucc":
+		if e.ComplexityRoot.MutualFundTransaction.Ucc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MutualFundTransaction.Ucc(childComplexity), true
+
+	case "NPSAccount.accountType":
+		if e.ComplexityRoot.NPSAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.AccountType(childComplexity), true
+	case "NPSAccount.balance":
+		if e.ComplexityRoot.NPSAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.Balance(childComplexity), true
+	case "NPSAccount.consent":
+		if e.ComplexityRoot.NPSAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.Consent(childComplexity), true
+	case "NPSAccount.fipId":
+		if e.ComplexityRoot.NPSAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.FIPID(childComplexity), true
+	case "NPSAccount.fipName":
+		if e.ComplexityRoot.NPSAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.FIPName(childComplexity), true
+	case "NPSAccount.fiType":
+		if e.ComplexityRoot.NPSAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.FIType(childComplexity), true
+	case "NPSAccount.id":
+		if e.ComplexityRoot.NPSAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.ID(childComplexity), true
+	case "NPSAccount.insights":
+		if e.ComplexityRoot.NPSAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_NPSAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NPSAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "NPSAccount.linkReferenceNumber":
+		if e.ComplexityRoot.NPSAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.LinkReferenceNumber(childComplexity), true
+	case "NPSAccount.maskedAccountNumber":
+		if e.ComplexityRoot.NPSAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.MaskedAccountNumber(childComplexity), true
+	case "NPSAccount.profile":
+		if e.ComplexityRoot.NPSAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.Profile(childComplexity), true
+	case "NPSAccount.summary":
+		if e.ComplexityRoot.NPSAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSAccount.Summary(childComplexity), true
+	case "NPSAccount.transactions":
+		if e.ComplexityRoot.NPSAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_NPSAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NPSAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "NPSHolding.amount":
+		if e.ComplexityRoot.NPSHolding.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.Amount(childComplexity), true
+	case "NPSHolding.amountInTransition":
+		if e.ComplexityRoot.NPSHolding.AmountInTransition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.AmountInTransition(childComplexity), true
+	case "NPSHolding.blockedUnits":
+		if e.ComplexityRoot.NPSHolding.BlockedUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.BlockedUnits(childComplexity), true
+	case "NPSHolding.freeUnits":
+		if e.ComplexityRoot.NPSHolding.FreeUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.FreeUnits(childComplexity), true
+	case "NPSHolding.nav":
+		if e.ComplexityRoot.NPSHolding.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.Nav(childComplexity), true
+	case "NPSHolding.schemeId":
+		if e.ComplexityRoot.NPSHolding.SchemeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.SchemeID(childComplexity), true
+	case "NPSHolding.schemeName":
+		if e.ComplexityRoot.NPSHolding.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.SchemeName(childComplexity), true
+	case "NPSHolding.totalUnits":
+		if e.ComplexityRoot.NPSHolding.TotalUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.TotalUnits(childComplexity), true
+	case "NPSHolding.totalValueOfScheme":
+		if e.ComplexityRoot.NPSHolding.TotalValueOfScheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSHolding.TotalValueOfScheme(childComplexity), true
+
+	case "NPSInvestmentTransaction.employerContribution":
+		if e.ComplexityRoot.NPSInvestmentTransaction.EmployerContribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.EmployerContribution(childComplexity), true
+	case "NPSInvestmentTransaction.narration":
+		if e.ComplexityRoot.NPSInvestmentTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.Narration(childComplexity), true
+	case "NPSInvestmentTransaction.subscriberContribution":
+		if e.ComplexityRoot.NPSInvestmentTransaction.SubscriberContribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.SubscriberContribution(childComplexity), true
+	case "NPSInvestmentTransaction.totalContribution":
+		if e.ComplexityRoot.NPSInvestmentTransaction.TotalContribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.TotalContribution(childComplexity), true
+	case "NPSInvestmentTransaction.txnDate":
+		if e.ComplexityRoot.NPSInvestmentTransaction.TxnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.TxnDate(childComplexity), true
+	case "NPSInvestmentTransaction.txnId":
+		if e.ComplexityRoot.NPSInvestmentTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.TxnID(childComplexity), true
+	case "NPSInvestmentTransaction.type":
+		if e.ComplexityRoot.NPSInvestmentTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSInvestmentTransaction.Type(childComplexity), true
+
+	case "NPSSchemeChoice.allocationPercent":
+		if e.ComplexityRoot.NPSSchemeChoice.AllocationPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeChoice.AllocationPercent(childComplexity), true
+	case "NPSSchemeChoice.pfmId":
+		if e.ComplexityRoot.NPSSchemeChoice.PfmID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeChoice.PfmID(childComplexity), true
+	case "NPSSchemeChoice.pfmName":
+		if e.ComplexityRoot.NPSSchemeChoice.PfmName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeChoice.PfmName(childComplexity), true
+	case "NPSSchemeChoice.schemeId":
+		if e.ComplexityRoot.NPSSchemeChoice.SchemeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeChoice.SchemeID(childComplexity), true
+	case "NPSSchemeChoice.schemeName":
+		if e.ComplexityRoot.NPSSchemeChoice.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeChoice.SchemeName(childComplexity), true
+
+	case "NPSSchemeTransaction.allocationPercent":
+		if e.ComplexityRoot.NPSSchemeTransaction.AllocationPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.AllocationPercent(childComplexity), true
+	case "NPSSchemeTransaction.amount":
+		if e.ComplexityRoot.NPSSchemeTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.Amount(childComplexity), true
+	case "NPSSchemeTransaction.cumulativeUnits":
+		if e.ComplexityRoot.NPSSchemeTransaction.CumulativeUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.CumulativeUnits(childComplexity), true
+	case "NPSSchemeTransaction.narration":
+		if e.ComplexityRoot.NPSSchemeTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.Narration(childComplexity), true
+	case "NPSSchemeTransaction.nav":
+		if e.ComplexityRoot.NPSSchemeTransaction.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.Nav(childComplexity), true
+	case "NPSSchemeTransaction.schemeId":
+		if e.ComplexityRoot.NPSSchemeTransaction.SchemeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.SchemeID(childComplexity), true
+	case "NPSSchemeTransaction.schemeName":
+		if e.ComplexityRoot.NPSSchemeTransaction.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.SchemeName(childComplexity), true
+	case "NPSSchemeTransaction.txnDate":
+		if e.ComplexityRoot.NPSSchemeTransaction.TxnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.TxnDate(childComplexity), true
+	case "NPSSchemeTransaction.txnId":
+		if e.ComplexityRoot.NPSSchemeTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.TxnID(childComplexity), true
+	case "NPSSchemeTransaction.type":
+		if e.ComplexityRoot.NPSSchemeTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.Type(childComplexity), true
+	case "NPSSchemeTransaction.units":
+		if e.ComplexityRoot.NPSSchemeTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSchemeTransaction.Units(childComplexity), true
+
+	case "NPSSummary.currentValue":
+		if e.ComplexityRoot.NPSSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.CurrentValue(childComplexity), true
+	case "NPSSummary.debtAssetValue":
+		if e.ComplexityRoot.NPSSummary.DebtAssetValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.DebtAssetValue(childComplexity), true
+	case "NPSSummary.equityAssetValue":
+		if e.ComplexityRoot.NPSSummary.EquityAssetValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.EquityAssetValue(childComplexity), true
+	case "NPSSummary.openingDate":
+		if e.ComplexityRoot.NPSSummary.OpeningDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.OpeningDate(childComplexity), true
+	case "NPSSummary.otherAssetValue":
+		if e.ComplexityRoot.NPSSummary.OtherAssetValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.OtherAssetValue(childComplexity), true
+	case "NPSSummary.schemeChoices":
+		if e.ComplexityRoot.NPSSummary.SchemeChoices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.SchemeChoices(childComplexity), true
+	case "NPSSummary.status":
+		if e.ComplexityRoot.NPSSummary.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Status(childComplexity), true
+	case "NPSSummary.tier1":
+		if e.ComplexityRoot.NPSSummary.Tier1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier1(childComplexity), true
+	case "NPSSummary.tier1NavDate":
+		if e.ComplexityRoot.NPSSummary.Tier1NavDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier1NavDate(childComplexity), true
+	case "NPSSummary.tier1Status":
+		if e.ComplexityRoot.NPSSummary.Tier1Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier1Status(childComplexity), true
+	case "NPSSummary.tier2":
+		if e.ComplexityRoot.NPSSummary.Tier2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier2(childComplexity), true
+	case "NPSSummary.tier2NavDate":
+		if e.ComplexityRoot.NPSSummary.Tier2NavDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier2NavDate(childComplexity), true
+	case "NPSSummary.tier2Status":
+		if e.ComplexityRoot.NPSSummary.Tier2Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSSummary.Tier2Status(childComplexity), true
+
+	case "NPSTierHoldings.freeUnits":
+		if e.ComplexityRoot.NPSTierHoldings.FreeUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSTierHoldings.FreeUnits(childComplexity), true
+	case "NPSTierHoldings.holdings":
+		if e.ComplexityRoot.NPSTierHoldings.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSTierHoldings.Holdings(childComplexity), true
+	case "NPSTierHoldings.investmentCost":
+		if e.ComplexityRoot.NPSTierHoldings.InvestmentCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSTierHoldings.InvestmentCost(childComplexity), true
+	case "NPSTierHoldings.investmentValue":
+		if e.ComplexityRoot.NPSTierHoldings.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSTierHoldings.InvestmentValue(childComplexity), true
+	case "NPSTierHoldings.schemePreferenceType":
+		if e.ComplexityRoot.NPSTierHoldings.SchemePreferenceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NPSTierHoldings.SchemePreferenceType(childComplexity), true
+
+	case "NetWorth.complete":
+		if e.ComplexityRoot.NetWorth.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Complete(childComplexity), true
+	case "NetWorth.currencies":
+		if e.ComplexityRoot.NetWorth.Currencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Currencies(childComplexity), true
+	case "NetWorth.missing":
+		if e.ComplexityRoot.NetWorth.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetWorth.Missing(childComplexity), true
 
 	case "OtherAccount.accountType":
 		if e.ComplexityRoot.OtherAccount.AccountType == nil {
@@ -1412,6 +5942,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OtherAccount.Profile(childComplexity), true
+	case "OtherAccount.summary":
+		if e.ComplexityRoot.OtherAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherAccount.Summary(childComplexity), true
 	case "OtherAccount.transactions":
 		if e.ComplexityRoot.OtherAccount.Transactions == nil {
 			break
@@ -1508,6 +6044,163 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 
+	case "REITAccount.accountType":
+		if e.ComplexityRoot.REITAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.AccountType(childComplexity), true
+	case "REITAccount.balance":
+		if e.ComplexityRoot.REITAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.Balance(childComplexity), true
+	case "REITAccount.consent":
+		if e.ComplexityRoot.REITAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.Consent(childComplexity), true
+	case "REITAccount.fipId":
+		if e.ComplexityRoot.REITAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.FIPID(childComplexity), true
+	case "REITAccount.fipName":
+		if e.ComplexityRoot.REITAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.FIPName(childComplexity), true
+	case "REITAccount.fiType":
+		if e.ComplexityRoot.REITAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.FIType(childComplexity), true
+	case "REITAccount.id":
+		if e.ComplexityRoot.REITAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.ID(childComplexity), true
+	case "REITAccount.insights":
+		if e.ComplexityRoot.REITAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_REITAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.REITAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "REITAccount.linkReferenceNumber":
+		if e.ComplexityRoot.REITAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.LinkReferenceNumber(childComplexity), true
+	case "REITAccount.maskedAccountNumber":
+		if e.ComplexityRoot.REITAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.MaskedAccountNumber(childComplexity), true
+	case "REITAccount.profile":
+		if e.ComplexityRoot.REITAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.Profile(childComplexity), true
+	case "REITAccount.summary":
+		if e.ComplexityRoot.REITAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITAccount.Summary(childComplexity), true
+	case "REITAccount.transactions":
+		if e.ComplexityRoot.REITAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_REITAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.REITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "REITHolding.description":
+		if e.ComplexityRoot.REITHolding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.Description(childComplexity), true
+	case "REITHolding.investmentDateTime":
+		if e.ComplexityRoot.REITHolding.InvestmentDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.InvestmentDateTime(childComplexity), true
+	case "REITHolding.isin":
+		if e.ComplexityRoot.REITHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.Isin(childComplexity), true
+	case "REITHolding.issuerName":
+		if e.ComplexityRoot.REITHolding.IssuerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.IssuerName(childComplexity), true
+	case "REITHolding.lastClosingRate":
+		if e.ComplexityRoot.REITHolding.LastClosingRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.LastClosingRate(childComplexity), true
+	case "REITHolding.nomineeStatus":
+		if e.ComplexityRoot.REITHolding.NomineeStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.NomineeStatus(childComplexity), true
+	case "REITHolding.rate":
+		if e.ComplexityRoot.REITHolding.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.Rate(childComplexity), true
+	case "REITHolding.totalNumberUnits":
+		if e.ComplexityRoot.REITHolding.TotalNumberUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITHolding.TotalNumberUnits(childComplexity), true
+
+	case "REITSummary.currentValue":
+		if e.ComplexityRoot.REITSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITSummary.CurrentValue(childComplexity), true
+	case "REITSummary.holdings":
+		if e.ComplexityRoot.REITSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITSummary.Holdings(childComplexity), true
+	case "REITSummary.investmentValue":
+		if e.ComplexityRoot.REITSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.REITSummary.InvestmentValue(childComplexity), true
+
 	case "RecurringDepositAccount.accountType":
 		if e.ComplexityRoot.RecurringDepositAccount.AccountType == nil {
 			break
@@ -1597,18 +6290,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecurringDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
-	case "RecurringDepositSummary.currency":
-		if e.ComplexityRoot.RecurringDepositSummary.Currency == nil {
+	case "RecurringDepositSummary.accountType":
+		if e.ComplexityRoot.RecurringDepositSummary.AccountType == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RecurringDepositSummary.Currency(childComplexity), true
+		return e.ComplexityRoot.RecurringDepositSummary.AccountType(childComplexity), true
+	case "RecurringDepositSummary.branch":
+		if e.ComplexityRoot.RecurringDepositSummary.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.Branch(childComplexity), true
+	case "RecurringDepositSummary.compoundingFrequency":
+		if e.ComplexityRoot.RecurringDepositSummary.CompoundingFrequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.CompoundingFrequency(childComplexity), true
 	case "RecurringDepositSummary.currentValue":
 		if e.ComplexityRoot.RecurringDepositSummary.CurrentValue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RecurringDepositSummary.CurrentValue(childComplexity), true
+	case "RecurringDepositSummary.description":
+		if e.ComplexityRoot.RecurringDepositSummary.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.Description(childComplexity), true
+	case "RecurringDepositSummary.ifsc":
+		if e.ComplexityRoot.RecurringDepositSummary.Ifsc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.Ifsc(childComplexity), true
+	case "RecurringDepositSummary.interestComputation":
+		if e.ComplexityRoot.RecurringDepositSummary.InterestComputation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.InterestComputation(childComplexity), true
+	case "RecurringDepositSummary.interestOnMaturity":
+		if e.ComplexityRoot.RecurringDepositSummary.InterestOnMaturity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.InterestOnMaturity(childComplexity), true
+	case "RecurringDepositSummary.interestPayout":
+		if e.ComplexityRoot.RecurringDepositSummary.InterestPayout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.InterestPayout(childComplexity), true
+	case "RecurringDepositSummary.interestPeriodicPayoutAmount":
+		if e.ComplexityRoot.RecurringDepositSummary.InterestPeriodicPayoutAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.InterestPeriodicPayoutAmount(childComplexity), true
 	case "RecurringDepositSummary.interestRate":
 		if e.ComplexityRoot.RecurringDepositSummary.InterestRate == nil {
 			break
@@ -1633,18 +6374,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecurringDepositSummary.OpeningDate(childComplexity), true
+	case "RecurringDepositSummary.principalAmount":
+		if e.ComplexityRoot.RecurringDepositSummary.PrincipalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.PrincipalAmount(childComplexity), true
 	case "RecurringDepositSummary.recurringAmount":
 		if e.ComplexityRoot.RecurringDepositSummary.RecurringAmount == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RecurringDepositSummary.RecurringAmount(childComplexity), true
-	case "RecurringDepositSummary.status":
-		if e.ComplexityRoot.RecurringDepositSummary.Status == nil {
+	case "RecurringDepositSummary.recurringDepositDay":
+		if e.ComplexityRoot.RecurringDepositSummary.RecurringDepositDay == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RecurringDepositSummary.Status(childComplexity), true
+		return e.ComplexityRoot.RecurringDepositSummary.RecurringDepositDay(childComplexity), true
+	case "RecurringDepositSummary.tenureDays":
+		if e.ComplexityRoot.RecurringDepositSummary.TenureDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.TenureDays(childComplexity), true
+	case "RecurringDepositSummary.tenureMonths":
+		if e.ComplexityRoot.RecurringDepositSummary.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.TenureMonths(childComplexity), true
+	case "RecurringDepositSummary.tenureYears":
+		if e.ComplexityRoot.RecurringDepositSummary.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringDepositSummary.TenureYears(childComplexity), true
 
 	case "RecurringSeries.account":
 		if e.ComplexityRoot.RecurringSeries.Account == nil {
@@ -1775,6 +6540,485 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeConsentPayload.Consent(childComplexity), true
+
+	case "SIPAccount.accountType":
+		if e.ComplexityRoot.SIPAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.AccountType(childComplexity), true
+	case "SIPAccount.balance":
+		if e.ComplexityRoot.SIPAccount.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.Balance(childComplexity), true
+	case "SIPAccount.consent":
+		if e.ComplexityRoot.SIPAccount.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.Consent(childComplexity), true
+	case "SIPAccount.fipId":
+		if e.ComplexityRoot.SIPAccount.FIPID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.FIPID(childComplexity), true
+	case "SIPAccount.fipName":
+		if e.ComplexityRoot.SIPAccount.FIPName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.FIPName(childComplexity), true
+	case "SIPAccount.fiType":
+		if e.ComplexityRoot.SIPAccount.FIType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.FIType(childComplexity), true
+	case "SIPAccount.id":
+		if e.ComplexityRoot.SIPAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.ID(childComplexity), true
+	case "SIPAccount.insights":
+		if e.ComplexityRoot.SIPAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_SIPAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SIPAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
+	case "SIPAccount.linkReferenceNumber":
+		if e.ComplexityRoot.SIPAccount.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.LinkReferenceNumber(childComplexity), true
+	case "SIPAccount.maskedAccountNumber":
+		if e.ComplexityRoot.SIPAccount.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.MaskedAccountNumber(childComplexity), true
+	case "SIPAccount.profile":
+		if e.ComplexityRoot.SIPAccount.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.Profile(childComplexity), true
+	case "SIPAccount.summary":
+		if e.ComplexityRoot.SIPAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPAccount.Summary(childComplexity), true
+	case "SIPAccount.transactions":
+		if e.ComplexityRoot.SIPAccount.Transactions == nil {
+			break
+		}
+
+		args, err := ec.field_SIPAccount_transactions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SIPAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
+
+	case "SIPHolding.amc":
+		if e.ComplexityRoot.SIPHolding.Amc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Amc(childComplexity), true
+	case "SIPHolding.amfiCode":
+		if e.ComplexityRoot.SIPHolding.AmfiCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.AmfiCode(childComplexity), true
+	case "SIPHolding.amount":
+		if e.ComplexityRoot.SIPHolding.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Amount(childComplexity), true
+	case "SIPHolding.ceasedDate":
+		if e.ComplexityRoot.SIPHolding.CeasedDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.CeasedDate(childComplexity), true
+	case "SIPHolding.completeInstalments":
+		if e.ComplexityRoot.SIPHolding.CompleteInstalments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.CompleteInstalments(childComplexity), true
+	case "SIPHolding.creationDate":
+		if e.ComplexityRoot.SIPHolding.CreationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.CreationDate(childComplexity), true
+	case "SIPHolding.dividendType":
+		if e.ComplexityRoot.SIPHolding.DividendType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.DividendType(childComplexity), true
+	case "SIPHolding.email":
+		if e.ComplexityRoot.SIPHolding.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Email(childComplexity), true
+	case "SIPHolding.folioNo":
+		if e.ComplexityRoot.SIPHolding.FolioNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.FolioNo(childComplexity), true
+	case "SIPHolding.frequency":
+		if e.ComplexityRoot.SIPHolding.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Frequency(childComplexity), true
+	case "SIPHolding.holder1Name":
+		if e.ComplexityRoot.SIPHolding.Holder1Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Holder1Name(childComplexity), true
+	case "SIPHolding.holder2Name":
+		if e.ComplexityRoot.SIPHolding.Holder2Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Holder2Name(childComplexity), true
+	case "SIPHolding.holdingType":
+		if e.ComplexityRoot.SIPHolding.HoldingType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.HoldingType(childComplexity), true
+	case "SIPHolding.instalmentDay":
+		if e.ComplexityRoot.SIPHolding.InstalmentDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.InstalmentDay(childComplexity), true
+	case "SIPHolding.isin":
+		if e.ComplexityRoot.SIPHolding.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Isin(childComplexity), true
+	case "SIPHolding.lastInstalmentDate":
+		if e.ComplexityRoot.SIPHolding.LastInstalmentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.LastInstalmentDate(childComplexity), true
+	case "SIPHolding.modificationDate":
+		if e.ComplexityRoot.SIPHolding.ModificationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.ModificationDate(childComplexity), true
+	case "SIPHolding.nav":
+		if e.ComplexityRoot.SIPHolding.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Nav(childComplexity), true
+	case "SIPHolding.nextInstalmentDate":
+		if e.ComplexityRoot.SIPHolding.NextInstalmentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.NextInstalmentDate(childComplexity), true
+	case "SIPHolding.nominee":
+		if e.ComplexityRoot.SIPHolding.Nominee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Nominee(childComplexity), true
+	case "SIPHolding.pendingInstalments":
+		if e.ComplexityRoot.SIPHolding.PendingInstalments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.PendingInstalments(childComplexity), true
+	case "SIPHolding.registrar":
+		if e.ComplexityRoot.SIPHolding.Registrar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Registrar(childComplexity), true
+	case "SIPHolding.schemeName":
+		if e.ComplexityRoot.SIPHolding.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.SchemeName(childComplexity), true
+	case "SIPHolding.ucc":
+		if e.ComplexityRoot.SIPHolding.Ucc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Ucc(childComplexity), true
+	case "SIPHolding.units":
+		if e.ComplexityRoot.SIPHolding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Units(childComplexity), true
+	case "SIPHolding.value":
+		if e.ComplexityRoot.SIPHolding.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPHolding.Value(childComplexity), true
+
+	case "SIPInvestment.endDate":
+		if e.ComplexityRoot.SIPInvestment.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestment.EndDate(childComplexity), true
+	case "SIPInvestment.startDate":
+		if e.ComplexityRoot.SIPInvestment.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestment.StartDate(childComplexity), true
+	case "SIPInvestment.type":
+		if e.ComplexityRoot.SIPInvestment.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestment.Type(childComplexity), true
+
+	case "SIPInvestments.investment":
+		if e.ComplexityRoot.SIPInvestments.Investment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestments.Investment(childComplexity), true
+	case "SIPInvestments.issueDate":
+		if e.ComplexityRoot.SIPInvestments.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestments.IssueDate(childComplexity), true
+	case "SIPInvestments.maturityDate":
+		if e.ComplexityRoot.SIPInvestments.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestments.MaturityDate(childComplexity), true
+	case "SIPInvestments.type":
+		if e.ComplexityRoot.SIPInvestments.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPInvestments.Type(childComplexity), true
+
+	case "SIPSummary.currentValue":
+		if e.ComplexityRoot.SIPSummary.CurrentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPSummary.CurrentValue(childComplexity), true
+	case "SIPSummary.folioNo":
+		if e.ComplexityRoot.SIPSummary.FolioNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPSummary.FolioNo(childComplexity), true
+	case "SIPSummary.holdings":
+		if e.ComplexityRoot.SIPSummary.Holdings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPSummary.Holdings(childComplexity), true
+	case "SIPSummary.investmentValue":
+		if e.ComplexityRoot.SIPSummary.InvestmentValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPSummary.InvestmentValue(childComplexity), true
+	case "SIPSummary.investments":
+		if e.ComplexityRoot.SIPSummary.Investments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPSummary.Investments(childComplexity), true
+
+	case "SIPTransaction.amc":
+		if e.ComplexityRoot.SIPTransaction.Amc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Amc(childComplexity), true
+	case "SIPTransaction.amfiCode":
+		if e.ComplexityRoot.SIPTransaction.AmfiCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.AmfiCode(childComplexity), true
+	case "SIPTransaction.amount":
+		if e.ComplexityRoot.SIPTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Amount(childComplexity), true
+	case "SIPTransaction.cost":
+		if e.ComplexityRoot.SIPTransaction.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Cost(childComplexity), true
+	case "SIPTransaction.folioNo":
+		if e.ComplexityRoot.SIPTransaction.FolioNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.FolioNo(childComplexity), true
+	case "SIPTransaction.isin":
+		if e.ComplexityRoot.SIPTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Isin(childComplexity), true
+	case "SIPTransaction.narration":
+		if e.ComplexityRoot.SIPTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Narration(childComplexity), true
+	case "SIPTransaction.nav":
+		if e.ComplexityRoot.SIPTransaction.Nav == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Nav(childComplexity), true
+	case "SIPTransaction.schemeName":
+		if e.ComplexityRoot.SIPTransaction.SchemeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.SchemeName(childComplexity), true
+	case "SIPTransaction.stt":
+		if e.ComplexityRoot.SIPTransaction.Stt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Stt(childComplexity), true
+	case "SIPTransaction.txnDate":
+		if e.ComplexityRoot.SIPTransaction.TxnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.TxnDate(childComplexity), true
+	case "SIPTransaction.txnId":
+		if e.ComplexityRoot.SIPTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.TxnID(childComplexity), true
+	case "SIPTransaction.type":
+		if e.ComplexityRoot.SIPTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Type(childComplexity), true
+	case "SIPTransaction.ucc":
+		if e.ComplexityRoot.SIPTransaction.Ucc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Ucc(childComplexity), true
+	case "SIPTransaction.units":
+		if e.ComplexityRoot.SIPTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SIPTransaction.Units(childComplexity), true
+
+	case "SecurityTransaction.currency":
+		if e.ComplexityRoot.SecurityTransaction.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Currency(childComplexity), true
+	case "SecurityTransaction.isin":
+		if e.ComplexityRoot.SecurityTransaction.Isin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Isin(childComplexity), true
+	case "SecurityTransaction.narration":
+		if e.ComplexityRoot.SecurityTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Narration(childComplexity), true
+	case "SecurityTransaction.otherTaxes":
+		if e.ComplexityRoot.SecurityTransaction.OtherTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.OtherTaxes(childComplexity), true
+	case "SecurityTransaction.rate":
+		if e.ComplexityRoot.SecurityTransaction.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Rate(childComplexity), true
+	case "SecurityTransaction.totalCharge":
+		if e.ComplexityRoot.SecurityTransaction.TotalCharge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.TotalCharge(childComplexity), true
+	case "SecurityTransaction.tradeValue":
+		if e.ComplexityRoot.SecurityTransaction.TradeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.TradeValue(childComplexity), true
+	case "SecurityTransaction.transactionDateTime":
+		if e.ComplexityRoot.SecurityTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.TransactionDateTime(childComplexity), true
+	case "SecurityTransaction.txnId":
+		if e.ComplexityRoot.SecurityTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.TxnID(childComplexity), true
+	case "SecurityTransaction.type":
+		if e.ComplexityRoot.SecurityTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Type(childComplexity), true
+	case "SecurityTransaction.units":
+		if e.ComplexityRoot.SecurityTransaction.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityTransaction.Units(childComplexity), true
 
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
@@ -1951,18 +7195,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TermDepositSummary.AccountType(childComplexity), true
-	case "TermDepositSummary.currency":
-		if e.ComplexityRoot.TermDepositSummary.Currency == nil {
+	case "TermDepositSummary.branch":
+		if e.ComplexityRoot.TermDepositSummary.Branch == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TermDepositSummary.Currency(childComplexity), true
+		return e.ComplexityRoot.TermDepositSummary.Branch(childComplexity), true
+	case "TermDepositSummary.compoundingFrequency":
+		if e.ComplexityRoot.TermDepositSummary.CompoundingFrequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.CompoundingFrequency(childComplexity), true
 	case "TermDepositSummary.currentValue":
 		if e.ComplexityRoot.TermDepositSummary.CurrentValue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TermDepositSummary.CurrentValue(childComplexity), true
+	case "TermDepositSummary.description":
+		if e.ComplexityRoot.TermDepositSummary.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.Description(childComplexity), true
+	case "TermDepositSummary.ifsc":
+		if e.ComplexityRoot.TermDepositSummary.Ifsc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.Ifsc(childComplexity), true
+	case "TermDepositSummary.interestComputation":
+		if e.ComplexityRoot.TermDepositSummary.InterestComputation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.InterestComputation(childComplexity), true
+	case "TermDepositSummary.interestOnMaturity":
+		if e.ComplexityRoot.TermDepositSummary.InterestOnMaturity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.InterestOnMaturity(childComplexity), true
+	case "TermDepositSummary.interestPayout":
+		if e.ComplexityRoot.TermDepositSummary.InterestPayout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.InterestPayout(childComplexity), true
+	case "TermDepositSummary.interestPeriodicPayoutAmount":
+		if e.ComplexityRoot.TermDepositSummary.InterestPeriodicPayoutAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.InterestPeriodicPayoutAmount(childComplexity), true
 	case "TermDepositSummary.interestRate":
 		if e.ComplexityRoot.TermDepositSummary.InterestRate == nil {
 			break
@@ -1993,12 +7279,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TermDepositSummary.PrincipalAmount(childComplexity), true
-	case "TermDepositSummary.status":
-		if e.ComplexityRoot.TermDepositSummary.Status == nil {
+	case "TermDepositSummary.tenureDays":
+		if e.ComplexityRoot.TermDepositSummary.TenureDays == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TermDepositSummary.Status(childComplexity), true
+		return e.ComplexityRoot.TermDepositSummary.TenureDays(childComplexity), true
+	case "TermDepositSummary.tenureMonths":
+		if e.ComplexityRoot.TermDepositSummary.TenureMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.TenureMonths(childComplexity), true
+	case "TermDepositSummary.tenureYears":
+		if e.ComplexityRoot.TermDepositSummary.TenureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermDepositSummary.TenureYears(childComplexity), true
+
+	case "TermTransaction.amount":
+		if e.ComplexityRoot.TermTransaction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Amount(childComplexity), true
+	case "TermTransaction.balance":
+		if e.ComplexityRoot.TermTransaction.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Balance(childComplexity), true
+	case "TermTransaction.mode":
+		if e.ComplexityRoot.TermTransaction.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Mode(childComplexity), true
+	case "TermTransaction.narration":
+		if e.ComplexityRoot.TermTransaction.Narration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Narration(childComplexity), true
+	case "TermTransaction.reference":
+		if e.ComplexityRoot.TermTransaction.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Reference(childComplexity), true
+	case "TermTransaction.transactionDateTime":
+		if e.ComplexityRoot.TermTransaction.TransactionDateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.TransactionDateTime(childComplexity), true
+	case "TermTransaction.txnId":
+		if e.ComplexityRoot.TermTransaction.TxnID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.TxnID(childComplexity), true
+	case "TermTransaction.type":
+		if e.ComplexityRoot.TermTransaction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.Type(childComplexity), true
+	case "TermTransaction.valueDate":
+		if e.ComplexityRoot.TermTransaction.ValueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermTransaction.ValueDate(childComplexity), true
 
 	case "Transaction.amount":
 		if e.ComplexityRoot.Transaction.Amount == nil {
@@ -2012,6 +7365,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transaction.CurrentBalance(childComplexity), true
+	case "Transaction.detail":
+		if e.ComplexityRoot.Transaction.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transaction.Detail(childComplexity), true
 	case "Transaction.id":
 		if e.ComplexityRoot.Transaction.ID == nil {
 			break
@@ -2378,7 +7737,8 @@ type Holder {
 }
 
 """
-The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
+The kind of a transaction: the values of every ReBIT schema's transaction types
+(deposits, securities, funds, pension, insurance; see graph/fi_common.graphqls).
 """
 enum TransactionType {
   "Money in."
@@ -2457,14 +7817,18 @@ type Transaction implements Node {
   txnId: String!
   "CREDIT or DEBIT for deposits; FI-type specific otherwise (e.g. INSTALLMENT)."
   type: TransactionType!
-  "The amount exactly as FinPro reported it."
-  amount: Decimal!
+  """
+  The amount exactly as FinPro reported it (a trade's value, a contribution's
+  total, ... by FI type; see detail); null when the row carries none (rows of FI
+  types without a ReBIT schema, such as GSTR1_3B invoices, may not).
+  """
+  amount: Decimal
   "The balance after the transaction; null when FinPro sent none."
   currentBalance: Decimal
   "The channel; null when FinPro sent none."
   mode: TransactionMode
-  "When the transaction happened."
-  transactionTimestamp: DateTime!
+  "When the transaction happened (a date-only row at midnight IST); null when the row carries no date."
+  transactionTimestamp: DateTime
   "When the amount took effect; null when FinPro sent none or an invalid date."
   valueDate: Date
   "The bank's free-text description."
@@ -2529,6 +7893,595 @@ type TransactionEdge {
   cursor: String!
   "The transaction."
   node: Transaction!
+}
+`, BuiltIn: false},
+	{Name: "../aif.graphqls", Input: `"""
+Alternative investment fund units (FI type AIF).
+"""
+type AIFAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The investment, its value and the fund's assets (one FinPro call per consent); null when FinPro sent none."
+  summary: AIFSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an AIF account (ReBIT alternative_investment_funds schema).
+"""
+type AIFSummary {
+  "The units issued to the investor."
+  totalNumUnitsIssued: Decimal
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The fund's assets (the portfolio, not the investor's share of it)."
+  holdings: [AIFHolding!]!
+}
+
+"""
+One asset of the fund's portfolio.
+"""
+type AIFHolding {
+  "The asset's issuer."
+  issuerName: String
+  "The kind of security."
+  typeOfSecurity: AIFSecurityType
+  "How the asset is valued (free text)."
+  valuationMethodology: String
+  "When the fund bought the asset."
+  purchaseDate: Date
+  "What the fund paid for the asset."
+  purchasePrice: Decimal
+  "The date of the last valuation."
+  lastValuationDate: Date
+  "The asset's marked-to-market value on lastValuationDate."
+  mtmOnLastValuation: Decimal
+  "How long the fund has held the asset (free text)."
+  holdingPeriod: String
+  "The asset's description."
+  description: String
+}
+
+"""
+An AIF transaction in its ReBIT schema: an investment, redemption, reinvestment, payout, fee or tax payment.
+"""
+type AIFTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The asset the transaction concerns."
+  nameOfAsset: String
+  "When the investment was made."
+  investmentDateTime: DateTime
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "When units were redeemed."
+  redemptionDate: Date
+  "Money received for redeemed units."
+  redemptionValue: Decimal
+  "When fees were paid to the fund."
+  fundFeesPaymentDate: Date
+  "Fees the investor paid to the fund."
+  fundFeesPaymentAmount: Decimal
+  "When the money was reinvested."
+  reInvestmentDate: Date
+  "Money reinvested in the fund."
+  reInvestmentValue: Decimal
+  "When the fund paid the investor."
+  paymentInvestorDate: Date
+  "Money the fund paid out to the investor."
+  paymentInvestorAmount: Decimal
+  "Tax paid on the investor's behalf."
+  taxPaidValue: Decimal
+  "When tax was paid."
+  taxPaidDate: Date
+  "The FIP's description of the transaction."
+  narration: String
+}
+
+"""
+The kind of an asset an alternative investment fund holds.
+"""
+enum AIFSecurityType {
+  "Listed equity."
+  LISTED_EQUITY
+  "A listed debt security."
+  LISTED_DEBT_SECURITY
+  "Unlisted equity."
+  UNLISTED_EQUITY
+  "Unlisted debt."
+  UNLISTED_DEBT
+  "Preference shares."
+  PREFERENCE_SHARES
+  "Non-convertible debentures."
+  NCDS
+  "Warrants."
+  WARRANTS
+  "Derivative contracts."
+  DERIVATIVE_CONTRACTS
+  "Another kind the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../bonds.graphqls", Input: `"""
+Bonds (FI type BONDS).
+"""
+type BondsAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The bonds held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: BondsSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+Government securities (FI type GOVT_SECURITIES): the bonds' schema, attribute for attribute.
+"""
+type GovtSecuritiesAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The securities held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: BondsSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a bonds or government securities account (ReBIT bonds and government_securities schemas).
+"""
+type BondsSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The securities held."
+  holdings: [BondHolding!]!
+}
+
+"""
+One bond or government security held.
+"""
+type BondHolding {
+  "The security's interest scheme."
+  scheme: SecurityScheme
+  "The security's ISIN."
+  isin: String
+  "The units held."
+  units: Decimal
+  "The face (par) value per unit."
+  faceValue: Decimal
+  "The exchange symbol."
+  symbol: String
+  "The issuer."
+  issuerName: String
+  "The FIP's description of the security."
+  description: String
+  "The security's credit rating, e.g. AAA."
+  creditRating: String
+  "The agency that rated it, e.g. CRISIL."
+  creditRatingAgency: String
+  "Whether the interest is taxable."
+  taxable: Boolean
+  "The issue price per unit."
+  issueRate: Decimal
+  "The issue date."
+  issueDate: Date
+  "The principal of the units held (the XSD spells the attribute principleAmount)."
+  principalAmount: Decimal
+  "The tenure's years part."
+  tenureYears: Int
+  "The tenure's months part (the XSD spells the attribute tenureMoths)."
+  tenureMonths: Int
+  "The tenure's days part."
+  tenureDays: Int
+  "The annual coupon in percent."
+  couponRate: Decimal
+  "The maturity date."
+  maturityDate: Date
+  "How the coupon is computed (the XSD spells the attribute coupanComputation)."
+  couponComputation: InterestComputation
+  "The next coupon payment date (the XSD spells the attribute coupanPaymentDate)."
+  couponPaymentDate: Date
+  "The date of the auction the security was issued in (the XSD spells the attribute autionDate)."
+  auctionDate: Date
+  "How often interest compounds."
+  compoundingFrequency: CompoundingFrequency
+  "How often interest is paid out."
+  interestPayout: InterestPayout
+  "Interest accrued since the last coupon payment."
+  accruedInterestAmount: Decimal
+  "The interest paid at maturity."
+  interestOnMaturity: Decimal
+  "The last traded price per unit."
+  lastTradedRate: Decimal
+  "The date of lastTradedRate."
+  lastTradedDate: Date
+}
+
+"""
+A bond, government security or commercial paper transaction in its ReBIT schema.
+"""
+type SecurityTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The security's ISIN."
+  isin: String
+  "The FIP's description of the transaction."
+  narration: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The price per unit."
+  rate: Decimal
+  "The kind of transaction; this schema's values are BUY, SELL or OTHERS."
+  type: TransactionType
+  "The units traded."
+  units: Decimal
+  "ISO 4217 currency code of the trade."
+  currency: String
+  "The value of the trade."
+  tradeValue: Decimal
+  "Brokerage, STT and other charges."
+  totalCharge: Decimal
+  "Taxes other than STT."
+  otherTaxes: Decimal
+}
+
+"""
+The interest scheme of a bond, government security or commercial paper.
+"""
+enum SecurityScheme {
+  "A fixed interest rate."
+  FIXED_INTEREST_RATE
+  "Treasury notes."
+  T_NOTES
+  "Treasury bonds."
+  T_BONDS
+  "Another scheme the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../cis.graphqls", Input: `"""
+Collective investment scheme units (FI type CIS).
+"""
+type CISAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The units held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: CISSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a CIS account (ReBIT collective_investment_schemes schema).
+"""
+type CISSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The scheme units held."
+  holdings: [CISHolding!]!
+}
+
+"""
+One collective investment scheme held.
+"""
+type CISHolding {
+  "The security's ISIN."
+  isin: String
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The folio number."
+  folioNo: String
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "The units allotted to date."
+  units: Decimal
+  "The units held at the end of the statement."
+  closingUnits: Decimal
+  "The average purchase price per unit."
+  rate: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+}
+
+"""
+A CIS transaction (a trade or a corporate action) in its ReBIT schema.
+"""
+type CISTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The AMC's scheme code."
+  schemeCode: String
+  "The security's ISIN."
+  isin: String
+  "INTERIM_DIVIDEND or FINAL_DIVIDEND."
+  dividendType: DividendType
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The amount."
+  amount: Decimal
+  "The units held after the transaction."
+  closingUnits: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The date of nav."
+  navDate: Date
+  "The kind of transaction; this schema's values are AMALGAMATION, BONUS, BUY_BACK, CAPITAL_REDUCTION_OR_CONSOLIDATION_OF_SHARES, CONVERSION_OF_DEBENTURES_INTO_SHARES, DEMERGER, DIVIDEND, OPEN_OFFER, RIGHTS_ISSUE, STOCK_SPLIT or OTHERS."
+  type: TransactionType
+  "When the order was placed."
+  orderDate: Date
+  "When the order was executed."
+  executionDate: Date
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "Taxes other than STT."
+  otherTaxes: Decimal
+  "The FIP's description of the transaction."
+  narration: String
+}
+
+"""
+The kind of a dividend.
+"""
+enum DividendType {
+  "An interim dividend."
+  INTERIM_DIVIDEND
+  "A final dividend."
+  FINAL_DIVIDEND
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../commercial_paper.graphqls", Input: `"""
+Commercial paper (FI type CP).
+"""
+type CommercialPaperAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The papers held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: CommercialPaperSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a commercial paper account (ReBIT commercial_paper schema).
+"""
+type CommercialPaperSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The papers held."
+  holdings: [CommercialPaperHolding!]!
+}
+
+"""
+One commercial paper held.
+"""
+type CommercialPaperHolding {
+  "The security's interest scheme."
+  scheme: SecurityScheme
+  "What was paid for the paper."
+  investmentValue: Decimal
+  "The paper's value today."
+  currentValue: Decimal
+  "The security's ISIN."
+  isin: String
+  "The papers held."
+  units: Decimal
+  "The face (par) value per unit."
+  faceValue: Decimal
+  "The exchange symbol."
+  symbol: String
+  "The FIP's description of the security."
+  description: String
+  "The issuer."
+  issuerName: String
+  "The security's credit rating, e.g. AAA."
+  creditRating: String
+  "The agency that rated it, e.g. CRISIL."
+  creditRatingAgency: String
+  "The issue date."
+  issueDate: Date
+  "The face value of the papers held."
+  principalAmount: Decimal
+  "The tenure's years part."
+  tenureYears: Int
+  "The tenure's months part."
+  tenureMonths: Int
+  "The tenure's days part."
+  tenureDays: Int
+  "The maturity date."
+  maturityDate: Date
+  "The date of the auction the security was issued in."
+  auctionDate: Date
 }
 `, BuiltIn: false},
 	{Name: "../consent.graphqls", Input: `"""
@@ -2897,6 +8850,137 @@ type Money {
   currency: String!
 }
 `, BuiltIn: false},
+	{Name: "../debentures.graphqls", Input: `"""
+Debentures (FI type DEBENTURES).
+"""
+type DebenturesAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The debentures held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: DebenturesSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a debentures account (ReBIT debentures schema).
+"""
+type DebenturesSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The debentures held."
+  holdings: [DebentureHolding!]!
+}
+
+"""
+One debenture held.
+"""
+type DebentureHolding {
+  "The security's ISIN."
+  isin: String
+  "The debentures held."
+  units: Decimal
+  "The face (par) value per unit."
+  faceValue: Decimal
+  "The annual interest rate in percent."
+  coupon: Decimal
+  "The portfolio or series the debenture belongs to (free text)."
+  fixedIncomePortfolio: String
+  "The exchange symbol."
+  symbol: String
+  "The issuer."
+  issuerName: String
+  "The FIP's description of the security."
+  description: String
+  "The security's credit rating, e.g. AAA."
+  creditRating: String
+  "Whether the interest is taxable (YES or NO in the XSD)."
+  taxable: Boolean
+  "The issue date."
+  issueDate: Date
+  "The principal (face value of the units held)."
+  principalAmount: Decimal
+  "The tenure's days part."
+  tenureDays: Int
+  "The tenure's months part."
+  tenureMonths: Int
+  "The tenure's years part."
+  tenureYears: Int
+  "The yield in percent."
+  yield: Decimal
+  "The maturity date."
+  maturityDate: Date
+  "The last traded price per unit."
+  lastTradedRate: Decimal
+  "The date of lastTradedRate."
+  lastTradedDate: Date
+}
+
+"""
+A debenture transaction in its ReBIT schema.
+"""
+type DebentureTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The security's ISIN."
+  isin: String
+  "The FIP's description of the transaction."
+  narration: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The price per debenture."
+  rate: Decimal
+  "The kind of transaction; this schema's values are OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS."
+  type: TransactionType
+  "The debentures concerned."
+  units: Decimal
+  "ISO 4217 currency code of the trade."
+  currency: String
+  "The value of the trade."
+  tradeValue: Decimal
+  "Brokerage, STT and other charges."
+  totalCharge: Decimal
+  "Taxes other than STT."
+  otherTaxes: Decimal
+}
+`, BuiltIn: false},
 	{Name: "../deposit.graphqls", Input: `"""
 A savings or current account (FI type DEPOSIT).
 """
@@ -2945,27 +9029,71 @@ type DepositAccount implements Account & Node {
 }
 
 """
-The summary of a DEPOSIT account.
+The summary of a DEPOSIT account (ReBIT deposit schema).
 """
 type DepositSummary {
-  "The balance in the summary, exactly as FinPro reported it."
-  currentBalance: Decimal!
-  "ISO 4217 currency code."
+  "The balance, exactly as FinPro reported it (negative when overdrawn); null when FinPro sent none."
+  currentBalance: Decimal
+  "ISO 4217 currency code (INR when FinPro sent none)."
   currency: String!
+  "The day's conversion rate of a foreign-currency account (the XSD spells the attribute exchgeRate)."
+  exchangeRate: Decimal
   "When the FIP computed the balance."
   balanceDateTime: DateTime
   "SAVINGS or CURRENT; null when FinPro sent none."
   type: DepositAccountType
   "The branch."
   branch: String
-  "The branch's IFSC code."
-  ifscCode: String
   "The credit facility on the account; null when there is none."
   facility: DepositFacility
+  "The branch's IFSC code."
+  ifscCode: String
+  "The branch's MICR code."
+  micrCode: String
   "The date the account was opened."
   openingDate: Date
+  "The part of the overdraft or cash-credit limit available now."
+  currentOdLimit: Decimal
+  "The sanctioned overdraft or cash-credit limit."
+  drawingLimit: Decimal
   "Whether the account is active; null when FinPro sent none."
   status: AccountStatus
+  "Amounts not yet cleared (one in the XSD; FinPro may send several)."
+  pending: [DepositPending!]!
+}
+
+"""
+An amount not yet cleared on a deposit account.
+"""
+type DepositPending {
+  "Whether the pending amount is a credit or a debit."
+  transactionType: CreditDebit
+  "The pending amount."
+  amount: Decimal
+}
+
+"""
+A DEPOSIT account's transaction in its ReBIT schema (the same values as Transaction's, typed).
+"""
+type DepositTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The kind of transaction; this schema's values are CREDIT or DEBIT."
+  type: TransactionType
+  "The channel."
+  mode: TransactionMode
+  "The amount."
+  amount: Decimal
+  "The balance after the transaction."
+  currentBalance: Decimal
+  "When the transaction happened."
+  transactionTimestamp: DateTime
+  "When the amount took effect."
+  valueDate: Date
+  "The FIP's description of the transaction."
+  narration: String
+  "A cheque number, UPI reference or other FIP reference."
+  reference: String
 }
 
 """
@@ -3002,6 +9130,581 @@ enum AccountStatus {
   INACTIVE
   "A status this version of the API does not know."
   UNKNOWN
+}
+
+"""
+Whether money came in or went out (ReBIT deposit schema).
+"""
+enum CreditDebit {
+  "Money in."
+  CREDIT
+  "Money out."
+  DEBIT
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../equities.graphqls", Input: `"""
+A demat account's shares (FI type EQUITIES).
+"""
+type EquitiesAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The shares held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: EquitiesSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an equities account (ReBIT equity_shares schema).
+"""
+type EquitiesSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "How the shares are held: DEMAT or PHYSICAL."
+  holdingsType: HoldingMode
+  "The shares held."
+  holdings: [EquityHolding!]!
+}
+
+"""
+One share (or depository receipt) held.
+"""
+type EquityHolding {
+  "The issuer."
+  issuerName: String
+  "The security's ISIN."
+  isin: String
+  "The shares held."
+  units: Decimal
+  "When the shares were first bought."
+  investmentDateTime: DateTime
+  "The average purchase price per share."
+  rate: Decimal
+  "The last traded (or closing) price per share."
+  lastTradedPrice: Decimal
+  "The FIP's description of the security."
+  description: String
+}
+
+"""
+An equities transaction (a trade, a corporate action or a derivative) in its ReBIT schema.
+"""
+type EquityTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The exchange order ID."
+  orderId: String
+  "The exchange trade ID."
+  tradeId: String
+  "The company whose shares were traded."
+  companyName: String
+  "The exchange symbol."
+  symbol: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The exchange."
+  exchange: Exchange
+  "The security's ISIN."
+  isin: String
+  "Cash equity or a derivative segment."
+  equityCategory: EquityCategory
+  "OPTIONS or FUTURES, for derivatives."
+  instrumentType: InstrumentType
+  "CALL or PUT, for options."
+  optionType: OptionType
+  "The option's strike price."
+  strikePrice: Decimal
+  "The FIP's description of the transaction."
+  narration: String
+  "The price per share."
+  rate: Decimal
+  "Brokerage, STT and other charges."
+  totalCharge: Decimal
+  "The value of the trade."
+  tradeValue: Decimal
+  "The kind of transaction; this schema's values are BUY, SELL, BONUS, SPLIT, DIVIDEND, RIGHTS or OTHERS."
+  type: TransactionType
+  "The kind of equity."
+  shareHolderEquityType: ShareHolderEquityType
+  "The shares traded."
+  units: Decimal
+  "Charges other than brokerage and STT."
+  otherCharges: Decimal
+}
+
+"""
+A stock exchange.
+"""
+enum Exchange {
+  "BSE."
+  BSE
+  "The National Stock Exchange."
+  NSE
+  "Another exchange the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The segment of an equity transaction.
+"""
+enum EquityCategory {
+  "Cash equity."
+  EQUITY
+  "Equity derivatives."
+  EQUITY_DERIVATIVES
+  "Currency derivatives."
+  CURRENCY_DERIVATIVES
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The kind of a derivative.
+"""
+enum InstrumentType {
+  "An option."
+  OPTIONS
+  "A future."
+  FUTURES
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The kind of an option.
+"""
+enum OptionType {
+  "A call option."
+  CALL
+  "A put option."
+  PUT
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The kind of equity held.
+"""
+enum ShareHolderEquityType {
+  "Common stock."
+  COMMON_STOCK
+  "Preferred stock."
+  PREFERRED_STOCK
+  "Additional paid-in capital."
+  ADDITIONAL_PAID_IN_CAPITAL
+  "Contributed surplus."
+  CONTRIBUTED_SURPLUS
+  "Retained earnings."
+  RETAINED_EARNING
+  "Another kind the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../etf.graphqls", Input: `"""
+Exchange traded fund units (FI type ETF).
+"""
+type ETFAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The units held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: ETFSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an ETF account (ReBIT exchange_traded_funds schema).
+"""
+type ETFSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The ETF units held."
+  holdings: [ETFHolding!]!
+}
+
+"""
+One ETF held.
+"""
+type ETFHolding {
+  "The folio number."
+  folioNo: String
+  "The demat account holding the units."
+  dematId: String
+  "The scheme's name."
+  schemeName: String
+  "The depository participant's ID."
+  dpId: String
+  "The units (exact decimal)."
+  units: Decimal
+  "The security's ISIN."
+  isin: String
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "The average purchase price per unit."
+  rate: Decimal
+  "The net asset value per unit on lastNavDate."
+  nav: Decimal
+  "The date of nav."
+  lastNavDate: Date
+  "The exchange symbol."
+  symbol: String
+  "The FIP's description of the security."
+  description: String
+}
+
+"""
+An ETF transaction in its ReBIT schema.
+"""
+type ETFTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The security's ISIN."
+  isin: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The units traded."
+  units: Decimal
+  "The amount paid or received."
+  amount: Decimal
+  "The scheme's name."
+  schemeName: String
+  "The depository participant's ID."
+  dpId: String
+  "The scheme's minimum lot (units per trade)."
+  schemeMinLotSize: Decimal
+  "The units' face value (the XSD spells the attribute faceValueofUnits)."
+  faceValueOfUnits: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The kind of transaction; this schema's values are BUY, SELL, BONUS, SPLIT or OTHERS."
+  type: TransactionType
+  "When the order was placed."
+  orderDate: Date
+  "When the order was executed."
+  executionDate: Date
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "The FIP's description of the transaction."
+  narration: String
+  "The code of the broker that placed the order."
+  brokerCode: String
+}
+`, BuiltIn: false},
+	{Name: "../fi_common.graphqls", Input: `# What every FI type shares beyond the Account interface: the holders'
+# schema-specific attributes, the transaction detail union and the enums
+# several ReBIT schemas use.
+
+# The attributes some ReBIT schemas add to a holder.
+extend type Holder {
+  "The holder's demat account (the securities and fund schemas); masked to its last 4 characters without profile:read."
+  dematId: String
+  "The NPS Permanent Retirement Account Number; masked to its last 4 characters without profile:read."
+  pranId: String
+  "The holder's rank on an insurance policy: 1 the primary holder, 2 the secondary."
+  rank: Int
+  "SOLE or OTHERS (government securities)."
+  holdingType: HoldingType
+}
+
+"""
+One transaction row in its account's ReBIT schema: fragments on the concrete
+types select the schema's own fields (units, NAV, trade value, premium, ...).
+"""
+union TransactionDetail = DepositTransaction | TermTransaction | MutualFundTransaction | SIPTransaction | EquityTransaction | IDRTransaction | ETFTransaction | CISTransaction | AIFTransaction | InvITTransaction | SecurityTransaction | DebentureTransaction | NPSSchemeTransaction | NPSInvestmentTransaction | InsuranceTransaction | GenericTransaction
+
+extend type Transaction {
+  """
+  The row in its schema's own fields and enums (DepositTransaction for a
+  deposit, EquityTransaction for a share trade, ...); GenericTransaction for an
+  FI type without a schema. Null when FinPro sent the row in a shape the
+  schema does not describe. Costs no FinPro call.
+  """
+  detail: TransactionDetail
+}
+
+# The kinds of transaction of the other ReBIT schemas (equities, ETF, CIS, NPS,
+# insurance), so that Transaction.type names every row's kind; its detail has
+# the schema's own enum.
+extend enum TransactionType {
+  "A bonus: shares, units or an insurance bonus."
+  BONUS
+  "A split of shares or units."
+  SPLIT
+  "A dividend."
+  DIVIDEND
+  "Rights (equities)."
+  RIGHTS
+  "An amalgamation."
+  AMALGAMATION
+  "A buy-back."
+  BUY_BACK
+  "A capital reduction or consolidation."
+  CAPITAL_REDUCTION_OR_CONSOLIDATION_OF_SHARES
+  "Debentures converted into shares or units."
+  CONVERSION_OF_DEBENTURES_INTO_SHARES
+  "A demerger."
+  DEMERGER
+  "An open offer."
+  OPEN_OFFER
+  "A rights issue."
+  RIGHTS_ISSUE
+  "A stock split (collective investment schemes)."
+  STOCK_SPLIT
+  "A pension contribution."
+  CONTRIBUTION
+  "Charges billed."
+  BILLING
+  "Units withdrawn because the scheme preference changed."
+  WITHDRAWAL_DUE_TO_SCHEME_PREFERENCE_CHANGE
+  "Units bought because the scheme changed."
+  CONTRIBUTION_DUE_TO_SCHEME_CHANGE
+  "A contribution that unfroze the account."
+  UNFREEZE_CONTRIBUTION
+  "Units switched out."
+  SWITCH_OUT
+  "A withdrawal."
+  WITHDRAWAL
+  "An adjustment."
+  ADJUSTMENT
+  "A transfer."
+  TRANSFER
+  "A Swavalamban (government co-contribution) credit."
+  SWAVALAMBAN
+  "A remittance."
+  REMITTANCE
+  "A Swavalamban (government co-contribution)."
+  SWAVALAMBAN_CONTRIBUTION
+  "A premium paid."
+  PREMIUM_PAYMENT
+  "A money-back payout."
+  MONEY_BACK
+  "Late fees."
+  LATE_FEES
+  "The final settlement."
+  FINAL_SETTLEMENT
+  "A claim."
+  CLAIM
+  "A change of plan."
+  PLAN_CHANGE
+  "A renewal."
+  INSURANCE_RENEWAL
+}
+
+"""
+How a holding is held (ReBIT SIP and government securities schemas).
+"""
+enum HoldingType {
+  "By one holder."
+  SOLE
+  "By several holders."
+  JOINT
+  "Another way the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How securities or units are held.
+"""
+enum HoldingMode {
+  "In a demat account."
+  DEMAT
+  "As physical certificates or a statement of account."
+  PHYSICAL
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+A YES or NO attribute of a ReBIT schema.
+"""
+enum YesNo {
+  "Yes."
+  YES
+  "No."
+  NO
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../idr.graphqls", Input: `"""
+Indian depository receipts (FI type IDR).
+"""
+type IDRAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The receipts held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: IDRSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an IDR account (ReBIT indian_depository_receipts schema); its holdings have the equities' shape.
+"""
+type IDRSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "How the receipts are held: DEMAT or PHYSICAL."
+  holdingsType: HoldingMode
+  "The receipts held."
+  holdings: [EquityHolding!]!
+}
+
+"""
+An IDR transaction in its ReBIT schema.
+"""
+type IDRTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The exchange order ID."
+  orderId: String
+  "The exchange trade ID."
+  tradeId: String
+  "The security's ISIN."
+  isin: String
+  "The company whose shares were traded."
+  companyName: String
+  "The exchange symbol."
+  symbol: String
+  "The exchange."
+  exchange: Exchange
+  "The price per receipt."
+  rate: Decimal
+  "The value of the trade."
+  tradeValue: Decimal
+  "The kind of equity (the XSD spells the attribute shareHolerEquityType)."
+  shareHolderEquityType: ShareHolderEquityType
+  "The kind of transaction; this schema's values are BUY, SELL or OTHERS."
+  type: TransactionType
+  "The receipts traded."
+  units: Decimal
+  "Charges other than brokerage and STT."
+  otherCharges: Decimal
+  "Brokerage, STT and other charges."
+  totalCharge: Decimal
+  "The FIP's description of the transaction."
+  narration: String
 }
 `, BuiltIn: false},
 	{Name: "../insights.graphqls", Input: `# Insights: exact analytics over an account's or a customer's transactions
@@ -3067,6 +9770,146 @@ extend type MutualFundAccount {
 }
 
 extend type OtherAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type AIFAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type BondsAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type GovtSecuritiesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type CISAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type CommercialPaperAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type DebenturesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type EquitiesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type ETFAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type IDRAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type InsurancePolicyAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type InvITAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type NPSAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type REITAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type SIPAccount {
   "Analytics over the account's transactions; see Account.insights."
   insights(
     "The first day, inclusive."
@@ -3321,6 +10164,364 @@ type Bounce {
   account: Account!
 }
 `, BuiltIn: false},
+	{Name: "../insurance.graphqls", Input: `"""
+An insurance policy (FI types INSURANCE_POLICIES, LIFE_INSURANCE and GENERAL_INSURANCE, which share the ReBIT insurance_policies schema; fiType tells them apart).
+"""
+type InsurancePolicyAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The policy, its covers and riders (one FinPro call per consent); null when FinPro sent none."
+  summary: InsuranceSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an insurance policy (ReBIT insurance_policies schema).
+"""
+type InsuranceSummary {
+  "The plan's name."
+  policyName: String
+  "The policy number."
+  policyNumber: String
+  "The e-Insurance Account number."
+  eiaNumber: String
+  "The insurer's description of the policy."
+  policyDescription: String
+  "The policy's sum assured."
+  sumAssured: Decimal
+  "The cover amount."
+  coverAmount: Decimal
+  "The policy term's months part."
+  tenureMonths: Int
+  "The policy term's years part."
+  tenureYears: Int
+  "The premium per payment."
+  premiumAmount: Decimal
+  "When the policy started."
+  policyStartDate: Date
+  "When the policy ends."
+  policyExpiryDate: Date
+  "The kind of policy: life plans (TERM, ENDOWMENT, ...) or general ones (COMPREHENSIVE, THIRD_PARTY)."
+  policyType: PolicyType
+  "What the policy covers."
+  coverType: CoverType
+  "How often premiums are due."
+  premiumFrequency: PremiumFrequency
+  "Years over which premiums are paid."
+  premiumPaymentYears: Int
+  "Months over which premiums are paid."
+  premiumPaymentMonths: Int
+  "When the next premium is due."
+  nextPremiumDueDate: Date
+  "When the policy matures."
+  maturityDate: Date
+  "The lump sum paid at maturity."
+  maturityBenefit: Decimal
+  "The scheduled survival payouts."
+  moneyBacks: [InsuranceMoneyBack!]!
+  "The policy's clauses and sub-limits."
+  contractClauses: [InsuranceContractClause!]!
+  "The covers the policy includes."
+  covers: [InsuranceCover!]!
+  "The riders (add-on covers); the ReBIT schema puts them in Profile."
+  riders: [InsuranceRider!]!
+}
+
+"""
+A rider: an add-on cover of a policy.
+"""
+type InsuranceRider {
+  "The rider, in the insurer's words (accidental death, waiver of premium, ...)."
+  riderType: String
+  "The rider's sum assured."
+  sumAssured: Decimal
+  "The rider's tenure, years part."
+  tenureYears: Int
+  "The rider's tenure, months part."
+  tenureMonths: Int
+  "The rider's premium."
+  premiumAmount: Decimal
+  "When the rider started."
+  policyStartDate: Date
+  "When the rider ends."
+  policyEndDate: Date
+}
+
+"""
+A scheduled survival payout of a policy.
+"""
+type InsuranceMoneyBack {
+  "The payout date."
+  date: Date
+  "The payout."
+  amount: Decimal
+  "The insurer's description of the payout."
+  description: String
+}
+
+"""
+A clause or sub-limit of a policy.
+"""
+type InsuranceContractClause {
+  "The clause's title."
+  title: String
+  "The cover available for one kind of loss (free text)."
+  subLimit: String
+  "The conditions the clause imposes."
+  conditions: String
+  "The risks excluded (the XSD spells the attribute exlcusions)."
+  exclusions: String
+  "The clause's amount (a sub-limit's cap)."
+  amount: Decimal
+  "The insurer's description of the clause."
+  description: String
+}
+
+"""
+A cover a policy includes.
+"""
+type InsuranceCover {
+  "The cover's amount."
+  amount: Decimal
+  "The insurer's description of the cover."
+  description: String
+}
+
+"""
+An insurance transaction (premium, bonus, claim, ...) in its ReBIT schema.
+"""
+type InsuranceTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  txnDate: Date
+  "The FIP's description of the transaction."
+  narration: String
+  "The kind of transaction; this schema's values are PREMIUM_PAYMENT, BONUS, MONEY_BACK, LATE_FEES, FINAL_SETTLEMENT, CLAIM, PLAN_CHANGE, INSURANCE_RENEWAL or OTHERS."
+  type: TransactionType
+  "The amount."
+  amount: Decimal
+}
+
+"""
+The kind of an insurance policy.
+"""
+enum PolicyType {
+  "A term life plan."
+  TERM
+  "An endowment plan."
+  ENDOWMENT
+  "A money-back plan."
+  MONEYBACK
+  "A pension plan."
+  PENSION_PLAN
+  "A whole-life plan."
+  WHOLE_LIFE
+  "A children's plan."
+  CHILDREN_PLAN
+  "A term plan covering a loan."
+  LOAN_COVER_TERM
+  "A comprehensive general policy (e.g. motor)."
+  COMPREHENSIVE
+  "A third-party liability policy."
+  THIRD_PARTY
+  "Another kind the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+What an insurance policy covers.
+"""
+enum CoverType {
+  "Term cover with return of premium."
+  TERM_ROP
+  "Critical illness."
+  CRITICAL_ILLNESS
+  "Health."
+  HEALTH
+  "The holder alone."
+  SELF
+  "The holder's family."
+  FAMILY
+  "A building."
+  BUILDING
+  "A building's contents."
+  CONTENTS
+  "Another cover the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How often premiums are due.
+"""
+enum PremiumFrequency {
+  "Every month."
+  MONTHLY
+  "Every quarter."
+  QUARTERLY
+  "Every six months."
+  HALF_YEARLY
+  "Every year."
+  YEARLY
+  "Once (a single-premium policy)."
+  ONE_TIME
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../invit.graphqls", Input: `"""
+Infrastructure investment trust units (FI type INVIT).
+"""
+type InvITAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The units held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: InvITSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an InvIT account (ReBIT infrastructure_investment_trusts schema).
+"""
+type InvITSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The trust units held."
+  holdings: [InvITHolding!]!
+}
+
+"""
+One infrastructure investment trust held.
+"""
+type InvITHolding {
+  "The security's ISIN."
+  isin: String
+  "The issuer."
+  issuerName: String
+  "When the units were first bought."
+  investmentDateTime: DateTime
+  "The average purchase price per unit."
+  rate: Decimal
+  "The units held."
+  totalNumberUnits: Decimal
+  "The last closing price per unit."
+  lastClosingRate: Decimal
+  "The FIP's description of the security."
+  description: String
+}
+
+"""
+An InvIT or REIT transaction in its ReBIT schema (the two schemas share it).
+"""
+type InvITTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The security's ISIN."
+  isin: String
+  "The trust."
+  issuerName: String
+  "The exchange symbol."
+  symbol: String
+  "The exchange."
+  exchange: Exchange
+  "The FIP's description of the transaction."
+  transactionDescription: String
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "The price per unit."
+  price: Decimal
+  "The kind of units (free text)."
+  unitsType: String
+  "The units bought or sold."
+  numUnitsTransacted: Decimal
+  "The value of the trade."
+  tradeValue: Decimal
+  "Brokerage, STT and other charges."
+  totalCharge: Decimal
+  "Charges other than brokerage and STT."
+  otherCharges: Decimal
+  "The FIP's description of the transaction (sent by REITs; not in invit.xsd)."
+  narration: String
+}
+`, BuiltIn: false},
 	{Name: "../mutual_funds.graphqls", Input: `"""
 A mutual fund folio (FI type MUTUAL_FUNDS).
 """
@@ -3364,18 +10565,18 @@ type MutualFundAccount implements Account & Node {
     @cost(weight: "20")
     @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
     @upstream(calls: 2)
-  "The folio's valuation and holdings (one FinPro call per consent); null when FinPro sent none."
+  "The folio's value and holdings (one FinPro call per consent); null when FinPro sent none."
   summary: MutualFundSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
-The summary of a mutual fund folio.
+The summary of a mutual fund folio (ReBIT mutual_funds schema).
 """
 type MutualFundSummary {
-  "The market value of the holdings."
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The folio's value today."
   currentValue: Decimal
-  "The amount invested."
-  costValue: Decimal
   "The schemes held."
   holdings: [MutualFundHolding!]!
 }
@@ -3386,25 +10587,574 @@ One scheme held in a mutual fund folio.
 type MutualFundHolding {
   "The asset management company."
   amc: String
-  "The scheme's name."
-  schemeName: String
-  "The scheme's code."
+  "The registrar and transfer agent (CAMS, KFintech, ...)."
+  registrar: String
+  "The AMC's scheme code."
   schemeCode: String
-  "The scheme's ISIN."
+  "The security's ISIN."
   isin: String
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The scheme's AMFI code."
+  amfiCode: String
   "The folio number."
   folioNo: String
-  "Units held, exactly as FinPro sent them."
+  "The dividend option (free text)."
+  dividendType: String
+  "Whether the holding is FATCA compliant."
+  fatcaStatus: YesNo
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "The units allotted to date."
   units: Decimal
+  "The units held at the end of the statement."
+  closingUnits: Decimal
+  "Units under lien (pledged against a loan)."
+  lienUnits: Decimal
+  "The average purchase price per unit."
+  rate: Decimal
+  "The net asset value per unit today."
+  nav: Decimal
+  "Units locked in and not yet redeemable."
+  lockingUnits: Decimal
+}
+
+"""
+A mutual fund transaction in its ReBIT schema.
+"""
+type MutualFundTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The asset management company."
+  amc: String
+  "The registrar and transfer agent (CAMS, KFintech, ...)."
+  registrar: String
+  "The AMC's scheme code."
+  schemeCode: String
+  "DIRECT or REGULAR."
+  schemePlan: SchemePlan
+  "The security's ISIN."
+  isin: String
+  "The scheme's AMFI code."
+  amfiCode: String
+  "The fund type."
+  fundType: FundType
+  "The dividend option: REINVEST, PAYOUT or GROWTH_TYPE."
+  schemeOption: SchemeOption
+  "The SEBI scheme type."
+  schemeTypes: SchemeTypes
+  "The SEBI scheme category."
+  schemeCategory: SchemeCategory
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The amount invested or redeemed."
+  amount: Decimal
+  "The units held after the transaction."
+  closingUnits: Decimal
+  "Units under lien (pledged against a loan)."
+  lienUnits: Decimal
   "The net asset value per unit."
   nav: Decimal
   "The date of nav."
   navDate: Date
+  "The kind of transaction; this schema's values are BUY, SELL or OTHERS."
+  type: TransactionType
+  "When the order was placed."
+  orderDate: Date
+  "When the order was executed."
+  executionDate: Date
+  "Marks locked-in units (free text in the XSD)."
+  lockInFlag: String
+  "The lock-in period (free text in the XSD)."
+  lockInDays: String
+  "How the units are held: DEMAT or PHYSICAL."
+  mode: HoldingMode
+  "The FIP's description of the transaction."
+  narration: String
+}
+
+"""
+The asset class of a mutual fund scheme.
+"""
+enum FundType {
+  "An equity fund."
+  EQUITY
+  "A debt fund."
+  DEBT
+  "A hybrid fund."
+  HYBRID
+  "A solution-oriented scheme (retirement, children)."
+  SOLUTION_ORIENTED_SCHEMES
+  "Another type the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+A mutual fund scheme's plan.
+"""
+enum SchemePlan {
+  "The direct plan (no distributor commission)."
+  DIRECT
+  "The regular plan (through a distributor)."
+  REGULAR
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+What a mutual fund scheme does with its dividends.
+"""
+enum SchemeOption {
+  "Dividends are reinvested."
+  REINVEST
+  "Dividends are paid out."
+  PAYOUT
+  "No dividends: the growth option."
+  GROWTH_TYPE
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The SEBI scheme type of a mutual fund.
+"""
+enum SchemeTypes {
+  "Equity schemes."
+  EQUITY_SCHEMES
+  "Debt schemes."
+  DEBT_SCHEMES
+  "Hybrid schemes."
+  HYBRID_SCHEMES
+  "Solution-oriented schemes."
+  SOLUTION_ORIENTED_SCHEMES
+  "Other schemes (index funds, ETFs, funds of funds)."
+  OTHER_SCHEMES
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The SEBI scheme category of a mutual fund (the ReBIT mutual_funds schema's list).
+"""
+enum SchemeCategory {
+  "Multi cap fund."
+  MULTI_CAP_FUND
+  "Large cap fund."
+  LARGE_CAP_FUND
+  "Large and mid cap fund."
+  LARGE_AND_MID_CAP_FUND
+  "Midcap fund."
+  MIDCAP_FUND
+  "Small cap fund."
+  SMALL_CAP_FUND
+  "Dividend yield fund."
+  DIVIDEND_YIELD_FUND
+  "Value fund."
+  VALUE_FUND
+  "Contra fund."
+  CONTRA_FUND
+  "Focused fund."
+  FOCUSED_FUND
+  "Sectoral or thematic."
+  SECTORAL_OR_THEMATIC
+  "ELSS (tax saving)."
+  ELSS
+  "Overnight fund."
+  OVERNIGHT_FUND
+  "Liquid fund."
+  LIQUID_FUND
+  "Ultra short duration fund."
+  ULTRA_SHORT_DURATION_FUND
+  "Low duration fund."
+  LOW_DURATION_FUND
+  "Money market fund."
+  MONEY_MARKET_FUND
+  "Short duration fund."
+  SHORT_DURATION_FUND
+  "Medium duration fund."
+  MEDIUM_DURATION_FUND
+  "Medium to long duration fund."
+  MEDIUM_TO_LONG_DURATION_FUND
+  "Long duration fund."
+  LONG_DURATION_FUND
+  "Dynamic bond."
+  DYNAMIC_BOND
+  "Corporate bond fund."
+  CORPORATE_BOND_FUND
+  "Credit risk fund."
+  CREDIT_RISK_FUND
+  "Banking and PSU fund."
+  BANKING_AND_PSU_FUND
+  "Gilt fund."
+  GILT_FUND
+  "Gilt fund with 10 year constant duration."
+  GILT_FUND_WITH_10_YEAR_CONSTANT_DURATION
+  "Floater fund."
+  FLOATER_FUND
+  "Conservative hybrid fund."
+  CONSERVATIVE_HYBRID_FUND
+  "Balanced hybrid fund."
+  BALANCED_HYBRID_FUND
+  "Aggressive hybrid fund."
+  AGGRESSIVE_HYBRID_FUND
+  "Dynamic asset allocation or balanced advantage."
+  DYNAMIC_ASSET_ALLOCATION_OR_BALANCED_ADVANTAGE
+  "Multi asset allocation."
+  MULTI_ASSET_ALLOCATION
+  "Arbitrage fund."
+  ARBITRAGE_FUND
+  "Equity savings."
+  EQUITY_SAVINGS
+  "Retirement fund."
+  RETIREMENT_FUND
+  "Childrens fund."
+  CHILDRENS_FUND
+  "Index funds or ETFs."
+  INDEX_FUNDS_OR_ETFS
+  "Funds of funds overseas or domestic."
+  FOFS_OVERSEAS_OR_DOMESTIC
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../networth.graphqls", Input: `# Customer.netWorth: every linked account valued by its ReBIT schema.
+
+extend type Customer {
+  """
+  What the unique accounts of the customer's ACTIVE consents (accounts) are
+  worth, exactly: one total per currency, split by asset class. Each account is
+  valued by its FI type's ReBIT schema (a deposit's balance, a holding's units
+  times its price, a policy not at all), from one getallfidata per ACTIVE
+  consent, shared with the accounts' summaries. It never fails for one account
+  or one consent: what cannot be valued is listed in missing, with the reason,
+  and complete says whether a value the data should give is missing. It fails
+  only when the consent list cannot be read.
+  """
+  netWorth: NetWorth @auth(scope: BALANCES_READ) @cost(weight: "30") @upstream(calls: 6, per: "Customer")
+}
+
+"""
+What a customer's accounts are worth, per currency and asset class.
+"""
+type NetWorth {
+  "One total per currency, sorted by code; amounts are never converted between currencies."
+  currencies: [CurrencyNetWorth!]!
+  "The accounts left out of the totals, each with the reason, in the order of accounts."
+  missing: [MissingAccount!]!
+  """
+  Whether the totals hold every value the customer's data can give: true unless
+  missing has an account for a reason other than NOT_VALUED or DUPLICATE (which
+  are left out by design).
+  """
+  complete: Boolean!
+}
+
+"""
+The net worth in one currency.
+"""
+type CurrencyNetWorth {
+  "ISO 4217 currency code, e.g. INR."
+  currency: String!
+  "The exact sum of the currency's asset classes (an overdrawn deposit counts negative)."
+  total: Decimal!
+  "The currency's total split by asset class, sorted by class."
+  assetClasses: [AssetClassTotal!]!
+}
+
+"""
+One asset class's share of a currency's net worth.
+"""
+type AssetClassTotal {
+  "The asset class."
+  assetClass: AssetClass!
+  "The exact sum of the class's accounts' values."
+  total: Decimal!
+  "The amount invested (cost) in the class's accounts, when every one of them says; null otherwise (deposits never do)."
+  invested: Decimal
+  "How many accounts the total adds."
+  accounts: Int!
+}
+
+"""
+An account left out of the net worth.
+"""
+type MissingAccount {
+  "The account (one of Customer.accounts)."
+  account: Account!
+  "The asset class its FI type belongs to."
+  assetClass: AssetClass!
+  "Why it is left out."
+  reason: MissingReason!
+}
+
+"""
+The asset class of an FI type, for net worth.
+"""
+enum AssetClass {
+  "Savings and current accounts (DEPOSIT)."
+  CASH
+  "Term and recurring deposits."
+  DEPOSITS
+  "Shares, ETFs and depository receipts (EQUITIES, ETF, IDR)."
+  EQUITY
+  "Mutual funds, SIPs and collective investment schemes."
+  MUTUAL_FUNDS
+  "Bonds, debentures, government securities and commercial paper."
+  FIXED_INCOME
+  "Alternative investment funds, InvITs and REITs."
+  ALTERNATIVE
+  "The National Pension System."
+  PENSION
+  "Insurance policies (cover, not valued)."
+  INSURANCE
+  "FI types without a ReBIT schema (GSTR1_3B, OTHER) and types this version does not know."
+  OTHER
+  "A class this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+Why an account is left out of the net worth.
+"""
+enum MissingReason {
+  "FinPro has not fetched the consent's data from the FIPs yet (requestData starts a fetch)."
+  DATA_NOT_READY
+  "The consent's data could not be read (FinPro failed, timed out or refused); the account's own summary field carries the error."
+  FETCH_FAILED
+  "FinPro's data for the consent does not include the account."
+  NOT_IN_DATA
+  "FinPro sent the account without a summary."
+  NO_SUMMARY
+  "The summary has no current value, and its holdings do not give one."
+  NO_CURRENT_VALUE
+  "The account is not an asset with a value: insurance cover, a GST return."
+  NOT_VALUED
+  "A SIP whose every plan a MUTUAL_FUNDS statement of the customer also holds (same folio and ISIN): its units are counted there."
+  DUPLICATE
+  "A reason this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
+	{Name: "../nps.graphqls", Input: `"""
+A National Pension System account (FI type NPS).
+"""
+type NPSAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The tiers, schemes and value (one FinPro call per consent); null when FinPro sent none."
+  summary: NPSSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an NPS account (ReBIT national_pension_system schema).
+"""
+type NPSSummary {
+  "When the account was opened."
+  openingDate: Date
+  "The account's value today."
+  currentValue: Decimal
+  "The account's status."
+  status: NPSStatus
+  "The tier I account's status."
+  tier1Status: NPSStatus
+  "The tier II account's status (NA when there is none)."
+  tier2Status: NPSStatus
+  "The date of the tier I NAVs."
+  tier1NavDate: Date
+  "The date of the tier II NAVs."
+  tier2NavDate: Date
+  "The value held in debt schemes (C and G)."
+  debtAssetValue: Decimal
+  "The value held in equity schemes (E)."
+  equityAssetValue: Decimal
+  "The value held in other schemes (A)."
+  otherAssetValue: Decimal
+  "The subscriber's scheme allocations."
+  schemeChoices: [NPSSchemeChoice!]!
+  "The tier I holdings."
+  tier1: NPSTierHoldings
+  "The tier II holdings."
+  tier2: NPSTierHoldings
+}
+
+"""
+One scheme the subscriber's contributions go to.
+"""
+type NPSSchemeChoice {
+  "The share of the contribution going to the scheme, in percent."
+  allocationPercent: Decimal
+  "The pension fund manager's ID."
+  pfmId: String
+  "The pension fund manager."
+  pfmName: String
+  "The scheme's ID."
+  schemeId: String
+  "The scheme's name."
+  schemeName: String
+}
+
+"""
+The holdings of one NPS tier.
+"""
+type NPSTierHoldings {
+  "How the tier's schemes are chosen."
+  schemePreferenceType: NPSSchemePreference
+  "The tier's units free to redeem or switch."
+  freeUnits: Decimal
+  "What the subscriber contributed to the tier."
+  investmentCost: Decimal
+  "The tier's value today."
+  investmentValue: Decimal
+  "The tier's schemes."
+  holdings: [NPSHolding!]!
+}
+
+"""
+One scheme held in an NPS tier.
+"""
+type NPSHolding {
+  "What was contributed to the scheme."
+  amount: Decimal
+  "Money received for the scheme and not yet invested in units."
+  amountInTransition: Decimal
+  "Units blocked (pledged or under withdrawal) and not free to redeem."
+  blockedUnits: Decimal
+  "Units free to redeem or switch."
+  freeUnits: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The scheme's name."
+  schemeName: String
+  "The scheme's ID."
+  schemeId: String
+  "The units held (free and blocked)."
+  totalUnits: Decimal
+  "The scheme's value in the tier."
+  totalValueOfScheme: Decimal
+}
+
+"""
+An NPS scheme transaction (units allotted or redeemed) in its ReBIT schema.
+"""
+type NPSSchemeTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  txnDate: Date
+  "The kind of transaction; this schema's values are CONTRIBUTION, BILLING, WITHDRAWAL_DUE_TO_SCHEME_PREFERENCE_CHANGE, CONTRIBUTION_DUE_TO_SCHEME_CHANGE, UNFREEZE_CONTRIBUTION, SWITCH_OUT, WITHDRAWAL, ADJUSTMENT, TRANSFER, SWAVALAMBAN, REMITTANCE or OTHERS."
+  type: TransactionType
+  "The scheme's name."
+  schemeName: String
+  "The scheme's ID."
+  schemeId: String
+  "The FIP's description of the transaction."
+  narration: String
+  "The share of the contribution going to the scheme, in percent."
+  allocationPercent: Decimal
+  "The amount."
+  amount: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The units allotted or redeemed."
+  units: Decimal
+  "The units held in the scheme after the transaction."
+  cumulativeUnits: Decimal
+}
+
+"""
+An NPS contribution in its ReBIT schema.
+"""
+type NPSInvestmentTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  txnDate: Date
+  "The kind of transaction; this schema's values are CONTRIBUTION, UNFREEZE_CONTRIBUTION, WITHDRAWAL, SWAVALAMBAN_CONTRIBUTION, REMITTANCE or OTHERS."
+  type: TransactionType
+  "The FIP's description of the transaction."
+  narration: String
+  "The subscriber's own contribution."
+  subscriberContribution: Decimal
+  "The employer's contribution."
+  employerContribution: Decimal
+  "The subscriber's and the employer's contributions together."
+  totalContribution: Decimal
+}
+
+"""
+The status of an NPS account or tier.
+"""
+enum NPSStatus {
+  "Active."
+  ACTIVE
+  "Deactivated."
+  DEACTIVATED
+  "Frozen (no contributions accepted)."
+  FROZEN
+  "Not applicable (no such tier)."
+  NA
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How an NPS tier's schemes are chosen.
+"""
+enum NPSSchemePreference {
+  "Auto choice (life-cycle funds)."
+  AUTO
+  "Active choice by the subscriber."
+  ACTIVE
+  "Not applicable."
+  NA
+  "A value this version of the API does not know."
+  UNKNOWN
 }
 `, BuiltIn: false},
 	{Name: "../other_account.graphqls", Input: `"""
-An account of an FI type without a plugin (e.g. EQUITIES before it gets one). It has
-every common Account field; fiType says what it is.
+An account of an FI type without a ReBIT schema of its own: GSTR1_3B, OTHER, and
+any FI type FinPro adds that this version of the API does not know (fiType is
+then UNKNOWN). It has every common Account field, and its summary shows what
+FinPro sent, safely.
 """
 type OtherAccount implements Account & Node {
   "A global, opaque ID of the account as read through its consent."
@@ -3446,6 +11196,56 @@ type OtherAccount implements Account & Node {
     @cost(weight: "20")
     @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
     @upstream(calls: 2)
+  """
+  What FinPro sent as the account's summary, as a bounded list of scalar values
+  with personal data removed (one FinPro call per consent); null when FinPro
+  sent none.
+  """
+  summary: GenericSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of an account without a ReBIT schema: its scalar values, never raw
+JSON. Holder data is never read (it reaches clients only through profile, under
+its scope); values under keys that name personal data (name, dob, mobile,
+email, pan, address, gstin, dematId, ...) and values that look like a PAN, a
+GSTIN, an Aadhaar number, a mobile number or an e-mail address are dropped and
+counted in redactedFields. At most 200 fields of at most 256 bytes each.
+"""
+type GenericSummary {
+  "The Summary element's scalar values in FinPro's order, with paths through nested elements (Investment/Holdings/Holding[0]/units)."
+  fields: [GenericField!]! @listSize(assumedSize: 50)
+  "The first day of the statement period, when FinPro sent one."
+  startDate: Date
+  "The last day of the statement period, when FinPro sent one."
+  endDate: Date
+  "How many values were dropped as personal data."
+  redactedFields: Int!
+  "Whether the limits cut fields or long values."
+  truncated: Boolean!
+}
+
+"""
+One scalar value of an account or transaction without a ReBIT schema.
+"""
+type GenericField {
+  "The value's path inside its element, e.g. taxableValue or tax/igst."
+  path: String!
+  "The value as FinPro sent it (numbers and booleans as their JSON text), at most 256 bytes."
+  value: String!
+}
+
+"""
+A transaction of an account without a ReBIT schema: its scalar values, made
+safe as GenericSummary's are (at most 50 per row).
+"""
+type GenericTransaction {
+  "The row's scalar values in FinPro's order."
+  fields: [GenericField!]! @listSize(assumedSize: 20)
+  "How many values were dropped as personal data."
+  redactedFields: Int!
+  "Whether the limits cut fields or long values."
+  truncated: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../recurring_deposit.graphqls", Input: `"""
@@ -3491,30 +11291,135 @@ type RecurringDepositAccount implements Account & Node {
     @cost(weight: "20")
     @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
     @upstream(calls: 2)
-  "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
+  "The deposit's terms and value (one FinPro call per consent); null when FinPro sent none."
   summary: RecurringDepositSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
-The summary of a recurring deposit.
+The summary of a recurring deposit (ReBIT recurring_deposit schema): a term deposit's terms plus the instalment.
 """
 type RecurringDepositSummary {
-  "The current value."
-  currentValue: Decimal
-  "The instalment amount."
-  recurringAmount: Decimal
-  "The amount paid at maturity."
+  "The branch where the deposit is held."
+  branch: String
+  "When the account was opened."
+  openingDate: Date
+  "The branch's IFSC (optional)."
+  ifsc: String
+  "FIXED, RECURRING, SWEEP, FLEXIBLE, TAX_SAVING, FCNR or OTHERS."
+  accountType: TermDepositAccountType
+  "What the depositor receives at maturity."
   maturityAmount: Decimal
   "The maturity date."
   maturityDate: Date
-  "The annual interest rate in percent, exactly as FinPro sent it."
+  "The FIP's description of the security."
+  description: String
+  "How often interest is paid out."
+  interestPayout: InterestPayout
+  "The annual rate in percent (\"7.10\")."
   interestRate: Decimal
-  "The date the deposit was opened."
-  openingDate: Date
-  "ISO 4217 currency code."
-  currency: String
-  "ACTIVE, MATURED or CLOSED."
-  status: String
+  "The principal (face value of the units held)."
+  principalAmount: Decimal
+  "The tenure's days part."
+  tenureDays: Int
+  "The tenure's months part."
+  tenureMonths: Int
+  "The tenure's years part."
+  tenureYears: Int
+  "SIMPLE or COMPOUND."
+  interestComputation: InterestComputation
+  "How often interest compounds."
+  compoundingFrequency: CompoundingFrequency
+  "The interest paid out each period."
+  interestPeriodicPayoutAmount: Decimal
+  "The interest paid at maturity."
+  interestOnMaturity: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The monthly instalment."
+  recurringAmount: Decimal
+  "The day of the month the instalment is due."
+  recurringDepositDay: Int
+}
+`, BuiltIn: false},
+	{Name: "../reit.graphqls", Input: `"""
+Real estate investment trust units (FI type REIT).
+"""
+type REITAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The units held and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: REITSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a REIT account (ReBIT real_estate_investment_trusts schema).
+"""
+type REITSummary {
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The trust units held."
+  holdings: [REITHolding!]!
+}
+
+"""
+One real estate investment trust held.
+"""
+type REITHolding {
+  "The security's ISIN."
+  isin: String
+  "The issuer."
+  issuerName: String
+  "When the units were first bought."
+  investmentDateTime: DateTime
+  "The average purchase price per unit."
+  rate: Decimal
+  "The units held."
+  totalNumberUnits: Decimal
+  "The last closing price per unit."
+  lastClosingRate: Decimal
+  "The FIP's description of the security."
+  description: String
+  "Whether a nominee is registered for the holding."
+  nomineeStatus: NomineeStatus
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
@@ -3726,6 +11631,201 @@ type PageInfo {
   endCursor: String
 }
 `, BuiltIn: false},
+	{Name: "../sip.graphqls", Input: `"""
+Systematic investment plans of a mutual fund folio (FI type SIP).
+"""
+type SIPAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
+  id: ID!
+  "The account's link reference number under its consent."
+  linkReferenceNumber: String!
+  "The masked account number, e.g. XXXXXXXX4321."
+  maskedAccountNumber: String!
+  "The FI type."
+  fiType: FIType!
+  "The FIP's (bank's) identifier."
+  fipId: String
+  "The FIP's (bank's) display name."
+  fipName: String
+  "The account's type at the FIP."
+  accountType: String
+  "The consent the account is read through."
+  consent: Consent!
+  "The current balance (one FinPro call per consent)."
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The holders (one FinPro call per consent)."
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+  "The transactions, oldest first; see Account.transactions."
+  transactions(
+    "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
+    first: Int
+    "Return transactions after this cursor."
+    after: String
+    "Page size from the end or before ` + "`" + `before` + "`" + `, 1..100."
+    last: Int
+    "Return transactions before this cursor."
+    before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
+  "The plans and their value (one FinPro call per consent); null when FinPro sent none."
+  summary: SIPSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
+}
+
+"""
+The summary of a SIP account (ReBIT systematic_investment_plan schema).
+"""
+type SIPSummary {
+  "The folio the plans belong to."
+  folioNo: String
+  "The amount invested (cost)."
+  investmentValue: Decimal
+  "The value today."
+  currentValue: Decimal
+  "The registered plans."
+  holdings: [SIPHolding!]!
+  "The plan's period: its type, issue and maturity dates."
+  investments: SIPInvestments
+}
+
+"""
+One registered systematic investment plan.
+"""
+type SIPHolding {
+  "The asset management company."
+  amc: String
+  "The registrar and transfer agent (CAMS, KFintech, ...)."
+  registrar: String
+  "The scheme's name."
+  schemeName: String
+  "The security's ISIN."
+  isin: String
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The scheme's AMFI code."
+  amfiCode: String
+  "The folio number."
+  folioNo: String
+  "SOLE or JOINT holding."
+  holdingType: HoldingType
+  "The first holder's name (masked without profile:read)."
+  holder1Name: String
+  "The second holder's name (masked without profile:read)."
+  holder2Name: String
+  "The nominee field of the plan (SOLE or OTHERS in the XSD)."
+  nominee: SIPNominee
+  "The holder's e-mail address (masked without profile:read)."
+  email: String
+  "The units accumulated."
+  units: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The plan's value today (units × NAV)."
+  value: Decimal
+  "The dividend option (free text; the XSD spells the attribute devidentType)."
+  dividendType: String
+  "The instalment."
+  amount: Decimal
+  "The instalment frequency code (an integer in the XSD)."
+  frequency: Int
+  "The day of the month instalments are debited."
+  instalmentDay: Int
+  "How many instalments remain."
+  pendingInstalments: Int
+  "How many instalments have been paid."
+  completeInstalments: Int
+  "When the last instalment was paid."
+  lastInstalmentDate: Date
+  "When the next instalment is due."
+  nextInstalmentDate: Date
+  "When the plan was registered."
+  creationDate: Date
+  "When the plan was last changed."
+  modificationDate: Date
+  "When the plan was ceased; null while it runs."
+  ceasedDate: Date
+}
+
+"""
+The period of a SIP account's plans.
+"""
+type SIPInvestments {
+  "The kind of plan (free text)."
+  type: String
+  "When the plan started."
+  issueDate: Date
+  "When the plan ends."
+  maturityDate: Date
+  "The plan's investment periods."
+  investment: [SIPInvestment!]!
+}
+
+"""
+One instalment period of a SIP.
+"""
+type SIPInvestment {
+  "The instalment period's kind (free text)."
+  type: String
+  "The first day of the period."
+  startDate: Date
+  "The last day of the period."
+  endDate: Date
+}
+
+"""
+A SIP transaction (an instalment or a redemption) in its ReBIT schema.
+"""
+type SIPTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "When the transaction happened."
+  txnDate: Date
+  "The asset management company."
+  amc: String
+  "The scheme's name."
+  schemeName: String
+  "The security's ISIN."
+  isin: String
+  "The Unique Client Code at the exchange."
+  ucc: String
+  "The scheme's AMFI code."
+  amfiCode: String
+  "The folio number."
+  folioNo: String
+  "The kind of transaction; this schema's values are BUY, SELL or OTHERS."
+  type: TransactionType
+  "The FIP's description of the transaction."
+  narration: String
+  "The units allotted or redeemed."
+  units: Decimal
+  "The net asset value per unit."
+  nav: Decimal
+  "The transaction's charges."
+  cost: Decimal
+  "The securities transaction tax."
+  stt: Decimal
+  "The amount invested or redeemed."
+  amount: Decimal
+}
+
+"""
+The nominee attribute of a SIP plan (ReBIT sip schema: SOLE or OTHERS).
+"""
+enum SIPNominee {
+  "SOLE, as the FIP sends it."
+  SOLE
+  "OTHERS, as the FIP sends it."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+`, BuiltIn: false},
 	{Name: "../term_deposit.graphqls", Input: `"""
 A fixed deposit (FI type TERM_DEPOSIT; FinPro's TERM-DEPOSIT is the same type).
 """
@@ -3769,32 +11869,148 @@ type TermDepositAccount implements Account & Node {
     @cost(weight: "20")
     @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
     @upstream(calls: 2)
-  "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
+  "The deposit's terms and value (one FinPro call per consent); null when FinPro sent none."
   summary: TermDepositSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
-The summary of a term deposit.
+The summary of a term deposit (ReBIT term_deposit schema).
 """
 type TermDepositSummary {
-  "The current value."
-  currentValue: Decimal
-  "The amount deposited."
-  principalAmount: Decimal
+  "The branch where the deposit is held."
+  branch: String
+  "The date the deposit was opened."
+  openingDate: Date
+  "The branch's IFSC code."
+  ifsc: String
+  "The kind of deposit."
+  accountType: TermDepositAccountType
   "The amount paid at maturity."
   maturityAmount: Decimal
   "The maturity date."
   maturityDate: Date
+  "The FIP's description of the deposit."
+  description: String
+  "How often interest is paid out (ON_MATURITY for a cumulative deposit)."
+  interestPayout: InterestPayout
   "The annual interest rate in percent, exactly as FinPro sent it."
   interestRate: Decimal
-  "The date the deposit was opened."
-  openingDate: Date
-  "The deposit's type, e.g. FIXED or TAX-SAVING."
-  accountType: String
-  "ISO 4217 currency code."
-  currency: String
-  "ACTIVE, MATURED or CLOSED."
-  status: String
+  "The amount deposited."
+  principalAmount: Decimal
+  "The tenure's days part."
+  tenureDays: Int
+  "The tenure's months part."
+  tenureMonths: Int
+  "The tenure's years part."
+  tenureYears: Int
+  "SIMPLE or COMPOUND interest."
+  interestComputation: InterestComputation
+  "How often interest compounds."
+  compoundingFrequency: CompoundingFrequency
+  "The interest paid out each period."
+  interestPeriodicPayoutAmount: Decimal
+  "The interest paid at maturity."
+  interestOnMaturity: Decimal
+  "The deposit's value today."
+  currentValue: Decimal
+}
+
+"""
+A term or recurring deposit's transaction in its ReBIT schema.
+"""
+type TermTransaction {
+  "The FIP's transaction ID."
+  txnId: String
+  "The amount."
+  amount: Decimal
+  "The FIP's description of the transaction."
+  narration: String
+  "The kind of transaction; this schema's values are OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS."
+  type: TransactionType
+  "The channel."
+  mode: TransactionMode
+  "The deposit's value after the transaction."
+  balance: Decimal
+  "When the transaction happened."
+  transactionDateTime: DateTime
+  "When the amount took effect."
+  valueDate: Date
+  "A cheque or reference number."
+  reference: String
+}
+
+"""
+The kind of a term or recurring deposit (ReBIT term_deposit and recurring_deposit schemas).
+"""
+enum TermDepositAccountType {
+  "A fixed deposit."
+  FIXED
+  "A recurring deposit."
+  RECURRING
+  "A sweep deposit linked to a savings account."
+  SWEEP
+  "A flexible deposit."
+  FLEXIBLE
+  "A tax-saving deposit (five-year lock-in)."
+  TAX_SAVING
+  "A foreign currency non-resident deposit."
+  FCNR
+  "Another kind the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How often interest is paid out (ReBIT deposit and bond schemas).
+"""
+enum InterestPayout {
+  "Every month."
+  MONTHLY
+  "Every quarter."
+  QUARTERLY
+  "Every six months."
+  HALF_YEARLY
+  "Every year."
+  YEARLY
+  "At maturity (a cumulative deposit)."
+  ON_MATURITY
+  "Another schedule the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How interest is computed (ReBIT deposit and bond schemas).
+"""
+enum InterestComputation {
+  "Simple interest."
+  SIMPLE
+  "Compound interest."
+  COMPOUND
+  "Another way the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+How often interest compounds (ReBIT deposit and bond schemas).
+"""
+enum CompoundingFrequency {
+  "Every month."
+  MONTHLY
+  "Every quarter."
+  QUARTERLY
+  "Every six months."
+  HALF_YEARLY
+  "Every year."
+  YEARLY
+  "Another frequency the FIP names OTHERS."
+  OTHERS
+  "A value this version of the API does not know."
+  UNKNOWN
 }
 `, BuiltIn: false},
 }
@@ -3803,6 +12019,44 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AIFHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuerName":
+		return ec.fieldContext_AIFHolding_issuerName(ctx, field)
+	case "typeOfSecurity":
+		return ec.fieldContext_AIFHolding_typeOfSecurity(ctx, field)
+	case "valuationMethodology":
+		return ec.fieldContext_AIFHolding_valuationMethodology(ctx, field)
+	case "purchaseDate":
+		return ec.fieldContext_AIFHolding_purchaseDate(ctx, field)
+	case "purchasePrice":
+		return ec.fieldContext_AIFHolding_purchasePrice(ctx, field)
+	case "lastValuationDate":
+		return ec.fieldContext_AIFHolding_lastValuationDate(ctx, field)
+	case "mtmOnLastValuation":
+		return ec.fieldContext_AIFHolding_mtmOnLastValuation(ctx, field)
+	case "holdingPeriod":
+		return ec.fieldContext_AIFHolding_holdingPeriod(ctx, field)
+	case "description":
+		return ec.fieldContext_AIFHolding_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIFHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_AIFSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalNumUnitsIssued":
+		return ec.fieldContext_AIFSummary_totalNumUnitsIssued(ctx, field)
+	case "investmentValue":
+		return ec.fieldContext_AIFSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_AIFSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_AIFSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIFSummary", field.Name)
+}
 
 func (ec *executionContext) childFields_AccountInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3828,6 +12082,20 @@ func (ec *executionContext) childFields_AccountInsights(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AccountInsights", field.Name)
 }
 
+func (ec *executionContext) childFields_AssetClassTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assetClass":
+		return ec.fieldContext_AssetClassTotal_assetClass(ctx, field)
+	case "total":
+		return ec.fieldContext_AssetClassTotal_total(ctx, field)
+	case "invested":
+		return ec.fieldContext_AssetClassTotal_invested(ctx, field)
+	case "accounts":
+		return ec.fieldContext_AssetClassTotal_accounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssetClassTotal", field.Name)
+}
+
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -3838,6 +12106,78 @@ func (ec *executionContext) childFields_Balance(ctx context.Context, field graph
 		return ec.fieldContext_Balance_asOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Balance", field.Name)
+}
+
+func (ec *executionContext) childFields_BondHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "scheme":
+		return ec.fieldContext_BondHolding_scheme(ctx, field)
+	case "isin":
+		return ec.fieldContext_BondHolding_isin(ctx, field)
+	case "units":
+		return ec.fieldContext_BondHolding_units(ctx, field)
+	case "faceValue":
+		return ec.fieldContext_BondHolding_faceValue(ctx, field)
+	case "symbol":
+		return ec.fieldContext_BondHolding_symbol(ctx, field)
+	case "issuerName":
+		return ec.fieldContext_BondHolding_issuerName(ctx, field)
+	case "description":
+		return ec.fieldContext_BondHolding_description(ctx, field)
+	case "creditRating":
+		return ec.fieldContext_BondHolding_creditRating(ctx, field)
+	case "creditRatingAgency":
+		return ec.fieldContext_BondHolding_creditRatingAgency(ctx, field)
+	case "taxable":
+		return ec.fieldContext_BondHolding_taxable(ctx, field)
+	case "issueRate":
+		return ec.fieldContext_BondHolding_issueRate(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_BondHolding_issueDate(ctx, field)
+	case "principalAmount":
+		return ec.fieldContext_BondHolding_principalAmount(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_BondHolding_tenureYears(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_BondHolding_tenureMonths(ctx, field)
+	case "tenureDays":
+		return ec.fieldContext_BondHolding_tenureDays(ctx, field)
+	case "couponRate":
+		return ec.fieldContext_BondHolding_couponRate(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_BondHolding_maturityDate(ctx, field)
+	case "couponComputation":
+		return ec.fieldContext_BondHolding_couponComputation(ctx, field)
+	case "couponPaymentDate":
+		return ec.fieldContext_BondHolding_couponPaymentDate(ctx, field)
+	case "auctionDate":
+		return ec.fieldContext_BondHolding_auctionDate(ctx, field)
+	case "compoundingFrequency":
+		return ec.fieldContext_BondHolding_compoundingFrequency(ctx, field)
+	case "interestPayout":
+		return ec.fieldContext_BondHolding_interestPayout(ctx, field)
+	case "accruedInterestAmount":
+		return ec.fieldContext_BondHolding_accruedInterestAmount(ctx, field)
+	case "interestOnMaturity":
+		return ec.fieldContext_BondHolding_interestOnMaturity(ctx, field)
+	case "lastTradedRate":
+		return ec.fieldContext_BondHolding_lastTradedRate(ctx, field)
+	case "lastTradedDate":
+		return ec.fieldContext_BondHolding_lastTradedDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BondHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_BondsSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_BondsSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_BondsSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_BondsSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BondsSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Bounce(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3866,6 +12206,40 @@ func (ec *executionContext) childFields_Bounce(ctx context.Context, field graphq
 		return ec.fieldContext_Bounce_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Bounce", field.Name)
+}
+
+func (ec *executionContext) childFields_CISHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isin":
+		return ec.fieldContext_CISHolding_isin(ctx, field)
+	case "ucc":
+		return ec.fieldContext_CISHolding_ucc(ctx, field)
+	case "folioNo":
+		return ec.fieldContext_CISHolding_folioNo(ctx, field)
+	case "mode":
+		return ec.fieldContext_CISHolding_mode(ctx, field)
+	case "units":
+		return ec.fieldContext_CISHolding_units(ctx, field)
+	case "closingUnits":
+		return ec.fieldContext_CISHolding_closingUnits(ctx, field)
+	case "rate":
+		return ec.fieldContext_CISHolding_rate(ctx, field)
+	case "nav":
+		return ec.fieldContext_CISHolding_nav(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CISHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_CISSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_CISSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_CISSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_CISSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CISSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_CashFlowPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3902,6 +12276,60 @@ func (ec *executionContext) childFields_CashFlowPeriod(ctx context.Context, fiel
 		return ec.fieldContext_CashFlowPeriod_averageDailyBalance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CashFlowPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_CommercialPaperHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "scheme":
+		return ec.fieldContext_CommercialPaperHolding_scheme(ctx, field)
+	case "investmentValue":
+		return ec.fieldContext_CommercialPaperHolding_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_CommercialPaperHolding_currentValue(ctx, field)
+	case "isin":
+		return ec.fieldContext_CommercialPaperHolding_isin(ctx, field)
+	case "units":
+		return ec.fieldContext_CommercialPaperHolding_units(ctx, field)
+	case "faceValue":
+		return ec.fieldContext_CommercialPaperHolding_faceValue(ctx, field)
+	case "symbol":
+		return ec.fieldContext_CommercialPaperHolding_symbol(ctx, field)
+	case "description":
+		return ec.fieldContext_CommercialPaperHolding_description(ctx, field)
+	case "issuerName":
+		return ec.fieldContext_CommercialPaperHolding_issuerName(ctx, field)
+	case "creditRating":
+		return ec.fieldContext_CommercialPaperHolding_creditRating(ctx, field)
+	case "creditRatingAgency":
+		return ec.fieldContext_CommercialPaperHolding_creditRatingAgency(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_CommercialPaperHolding_issueDate(ctx, field)
+	case "principalAmount":
+		return ec.fieldContext_CommercialPaperHolding_principalAmount(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_CommercialPaperHolding_tenureYears(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_CommercialPaperHolding_tenureMonths(ctx, field)
+	case "tenureDays":
+		return ec.fieldContext_CommercialPaperHolding_tenureDays(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_CommercialPaperHolding_maturityDate(ctx, field)
+	case "auctionDate":
+		return ec.fieldContext_CommercialPaperHolding_auctionDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommercialPaperHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_CommercialPaperSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_CommercialPaperSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_CommercialPaperSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_CommercialPaperSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommercialPaperSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3976,6 +12404,18 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CurrencyNetWorth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_CurrencyNetWorth_currency(ctx, field)
+	case "total":
+		return ec.fieldContext_CurrencyNetWorth_total(ctx, field)
+	case "assetClasses":
+		return ec.fieldContext_CurrencyNetWorth_assetClasses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyNetWorth", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3994,6 +12434,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_totalBalance(ctx, field)
 	case "insights":
 		return ec.fieldContext_Customer_insights(ctx, field)
+	case "netWorth":
+		return ec.fieldContext_Customer_netWorth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -4024,28 +12466,206 @@ func (ec *executionContext) childFields_CustomerInsights(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type CustomerInsights", field.Name)
 }
 
+func (ec *executionContext) childFields_DebentureHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isin":
+		return ec.fieldContext_DebentureHolding_isin(ctx, field)
+	case "units":
+		return ec.fieldContext_DebentureHolding_units(ctx, field)
+	case "faceValue":
+		return ec.fieldContext_DebentureHolding_faceValue(ctx, field)
+	case "coupon":
+		return ec.fieldContext_DebentureHolding_coupon(ctx, field)
+	case "fixedIncomePortfolio":
+		return ec.fieldContext_DebentureHolding_fixedIncomePortfolio(ctx, field)
+	case "symbol":
+		return ec.fieldContext_DebentureHolding_symbol(ctx, field)
+	case "issuerName":
+		return ec.fieldContext_DebentureHolding_issuerName(ctx, field)
+	case "description":
+		return ec.fieldContext_DebentureHolding_description(ctx, field)
+	case "creditRating":
+		return ec.fieldContext_DebentureHolding_creditRating(ctx, field)
+	case "taxable":
+		return ec.fieldContext_DebentureHolding_taxable(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_DebentureHolding_issueDate(ctx, field)
+	case "principalAmount":
+		return ec.fieldContext_DebentureHolding_principalAmount(ctx, field)
+	case "tenureDays":
+		return ec.fieldContext_DebentureHolding_tenureDays(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_DebentureHolding_tenureMonths(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_DebentureHolding_tenureYears(ctx, field)
+	case "yield":
+		return ec.fieldContext_DebentureHolding_yield(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_DebentureHolding_maturityDate(ctx, field)
+	case "lastTradedRate":
+		return ec.fieldContext_DebentureHolding_lastTradedRate(ctx, field)
+	case "lastTradedDate":
+		return ec.fieldContext_DebentureHolding_lastTradedDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DebentureHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_DebenturesSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_DebenturesSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_DebenturesSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_DebenturesSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DebenturesSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_DepositPending(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transactionType":
+		return ec.fieldContext_DepositPending_transactionType(ctx, field)
+	case "amount":
+		return ec.fieldContext_DepositPending_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepositPending", field.Name)
+}
+
 func (ec *executionContext) childFields_DepositSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "currentBalance":
 		return ec.fieldContext_DepositSummary_currentBalance(ctx, field)
 	case "currency":
 		return ec.fieldContext_DepositSummary_currency(ctx, field)
+	case "exchangeRate":
+		return ec.fieldContext_DepositSummary_exchangeRate(ctx, field)
 	case "balanceDateTime":
 		return ec.fieldContext_DepositSummary_balanceDateTime(ctx, field)
 	case "type":
 		return ec.fieldContext_DepositSummary_type(ctx, field)
 	case "branch":
 		return ec.fieldContext_DepositSummary_branch(ctx, field)
-	case "ifscCode":
-		return ec.fieldContext_DepositSummary_ifscCode(ctx, field)
 	case "facility":
 		return ec.fieldContext_DepositSummary_facility(ctx, field)
+	case "ifscCode":
+		return ec.fieldContext_DepositSummary_ifscCode(ctx, field)
+	case "micrCode":
+		return ec.fieldContext_DepositSummary_micrCode(ctx, field)
 	case "openingDate":
 		return ec.fieldContext_DepositSummary_openingDate(ctx, field)
+	case "currentOdLimit":
+		return ec.fieldContext_DepositSummary_currentOdLimit(ctx, field)
+	case "drawingLimit":
+		return ec.fieldContext_DepositSummary_drawingLimit(ctx, field)
 	case "status":
 		return ec.fieldContext_DepositSummary_status(ctx, field)
+	case "pending":
+		return ec.fieldContext_DepositSummary_pending(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DepositSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_ETFHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "folioNo":
+		return ec.fieldContext_ETFHolding_folioNo(ctx, field)
+	case "dematId":
+		return ec.fieldContext_ETFHolding_dematId(ctx, field)
+	case "schemeName":
+		return ec.fieldContext_ETFHolding_schemeName(ctx, field)
+	case "dpId":
+		return ec.fieldContext_ETFHolding_dpId(ctx, field)
+	case "units":
+		return ec.fieldContext_ETFHolding_units(ctx, field)
+	case "isin":
+		return ec.fieldContext_ETFHolding_isin(ctx, field)
+	case "mode":
+		return ec.fieldContext_ETFHolding_mode(ctx, field)
+	case "rate":
+		return ec.fieldContext_ETFHolding_rate(ctx, field)
+	case "nav":
+		return ec.fieldContext_ETFHolding_nav(ctx, field)
+	case "lastNavDate":
+		return ec.fieldContext_ETFHolding_lastNavDate(ctx, field)
+	case "symbol":
+		return ec.fieldContext_ETFHolding_symbol(ctx, field)
+	case "description":
+		return ec.fieldContext_ETFHolding_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ETFHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_ETFSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_ETFSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_ETFSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_ETFSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ETFSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_EquitiesSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_EquitiesSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_EquitiesSummary_currentValue(ctx, field)
+	case "holdingsType":
+		return ec.fieldContext_EquitiesSummary_holdingsType(ctx, field)
+	case "holdings":
+		return ec.fieldContext_EquitiesSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EquitiesSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_EquityHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuerName":
+		return ec.fieldContext_EquityHolding_issuerName(ctx, field)
+	case "isin":
+		return ec.fieldContext_EquityHolding_isin(ctx, field)
+	case "units":
+		return ec.fieldContext_EquityHolding_units(ctx, field)
+	case "investmentDateTime":
+		return ec.fieldContext_EquityHolding_investmentDateTime(ctx, field)
+	case "rate":
+		return ec.fieldContext_EquityHolding_rate(ctx, field)
+	case "lastTradedPrice":
+		return ec.fieldContext_EquityHolding_lastTradedPrice(ctx, field)
+	case "description":
+		return ec.fieldContext_EquityHolding_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EquityHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_GenericField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_GenericField_path(ctx, field)
+	case "value":
+		return ec.fieldContext_GenericField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenericField", field.Name)
+}
+
+func (ec *executionContext) childFields_GenericSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fields":
+		return ec.fieldContext_GenericSummary_fields(ctx, field)
+	case "startDate":
+		return ec.fieldContext_GenericSummary_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_GenericSummary_endDate(ctx, field)
+	case "redactedFields":
+		return ec.fieldContext_GenericSummary_redactedFields(ctx, field)
+	case "truncated":
+		return ec.fieldContext_GenericSummary_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenericSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Holder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4068,8 +12688,186 @@ func (ec *executionContext) childFields_Holder(ctx context.Context, field graphq
 		return ec.fieldContext_Holder_pan(ctx, field)
 	case "ckycCompliant":
 		return ec.fieldContext_Holder_ckycCompliant(ctx, field)
+	case "dematId":
+		return ec.fieldContext_Holder_dematId(ctx, field)
+	case "pranId":
+		return ec.fieldContext_Holder_pranId(ctx, field)
+	case "rank":
+		return ec.fieldContext_Holder_rank(ctx, field)
+	case "holdingType":
+		return ec.fieldContext_Holder_holdingType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Holder", field.Name)
+}
+
+func (ec *executionContext) childFields_IDRSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_IDRSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_IDRSummary_currentValue(ctx, field)
+	case "holdingsType":
+		return ec.fieldContext_IDRSummary_holdingsType(ctx, field)
+	case "holdings":
+		return ec.fieldContext_IDRSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IDRSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceContractClause(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_InsuranceContractClause_title(ctx, field)
+	case "subLimit":
+		return ec.fieldContext_InsuranceContractClause_subLimit(ctx, field)
+	case "conditions":
+		return ec.fieldContext_InsuranceContractClause_conditions(ctx, field)
+	case "exclusions":
+		return ec.fieldContext_InsuranceContractClause_exclusions(ctx, field)
+	case "amount":
+		return ec.fieldContext_InsuranceContractClause_amount(ctx, field)
+	case "description":
+		return ec.fieldContext_InsuranceContractClause_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceContractClause", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceCover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_InsuranceCover_amount(ctx, field)
+	case "description":
+		return ec.fieldContext_InsuranceCover_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceCover", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceMoneyBack(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_InsuranceMoneyBack_date(ctx, field)
+	case "amount":
+		return ec.fieldContext_InsuranceMoneyBack_amount(ctx, field)
+	case "description":
+		return ec.fieldContext_InsuranceMoneyBack_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceMoneyBack", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceRider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "riderType":
+		return ec.fieldContext_InsuranceRider_riderType(ctx, field)
+	case "sumAssured":
+		return ec.fieldContext_InsuranceRider_sumAssured(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_InsuranceRider_tenureYears(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_InsuranceRider_tenureMonths(ctx, field)
+	case "premiumAmount":
+		return ec.fieldContext_InsuranceRider_premiumAmount(ctx, field)
+	case "policyStartDate":
+		return ec.fieldContext_InsuranceRider_policyStartDate(ctx, field)
+	case "policyEndDate":
+		return ec.fieldContext_InsuranceRider_policyEndDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceRider", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policyName":
+		return ec.fieldContext_InsuranceSummary_policyName(ctx, field)
+	case "policyNumber":
+		return ec.fieldContext_InsuranceSummary_policyNumber(ctx, field)
+	case "eiaNumber":
+		return ec.fieldContext_InsuranceSummary_eiaNumber(ctx, field)
+	case "policyDescription":
+		return ec.fieldContext_InsuranceSummary_policyDescription(ctx, field)
+	case "sumAssured":
+		return ec.fieldContext_InsuranceSummary_sumAssured(ctx, field)
+	case "coverAmount":
+		return ec.fieldContext_InsuranceSummary_coverAmount(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_InsuranceSummary_tenureMonths(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_InsuranceSummary_tenureYears(ctx, field)
+	case "premiumAmount":
+		return ec.fieldContext_InsuranceSummary_premiumAmount(ctx, field)
+	case "policyStartDate":
+		return ec.fieldContext_InsuranceSummary_policyStartDate(ctx, field)
+	case "policyExpiryDate":
+		return ec.fieldContext_InsuranceSummary_policyExpiryDate(ctx, field)
+	case "policyType":
+		return ec.fieldContext_InsuranceSummary_policyType(ctx, field)
+	case "coverType":
+		return ec.fieldContext_InsuranceSummary_coverType(ctx, field)
+	case "premiumFrequency":
+		return ec.fieldContext_InsuranceSummary_premiumFrequency(ctx, field)
+	case "premiumPaymentYears":
+		return ec.fieldContext_InsuranceSummary_premiumPaymentYears(ctx, field)
+	case "premiumPaymentMonths":
+		return ec.fieldContext_InsuranceSummary_premiumPaymentMonths(ctx, field)
+	case "nextPremiumDueDate":
+		return ec.fieldContext_InsuranceSummary_nextPremiumDueDate(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_InsuranceSummary_maturityDate(ctx, field)
+	case "maturityBenefit":
+		return ec.fieldContext_InsuranceSummary_maturityBenefit(ctx, field)
+	case "moneyBacks":
+		return ec.fieldContext_InsuranceSummary_moneyBacks(ctx, field)
+	case "contractClauses":
+		return ec.fieldContext_InsuranceSummary_contractClauses(ctx, field)
+	case "covers":
+		return ec.fieldContext_InsuranceSummary_covers(ctx, field)
+	case "riders":
+		return ec.fieldContext_InsuranceSummary_riders(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_InvITHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isin":
+		return ec.fieldContext_InvITHolding_isin(ctx, field)
+	case "issuerName":
+		return ec.fieldContext_InvITHolding_issuerName(ctx, field)
+	case "investmentDateTime":
+		return ec.fieldContext_InvITHolding_investmentDateTime(ctx, field)
+	case "rate":
+		return ec.fieldContext_InvITHolding_rate(ctx, field)
+	case "totalNumberUnits":
+		return ec.fieldContext_InvITHolding_totalNumberUnits(ctx, field)
+	case "lastClosingRate":
+		return ec.fieldContext_InvITHolding_lastClosingRate(ctx, field)
+	case "description":
+		return ec.fieldContext_InvITHolding_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvITHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_InvITSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_InvITSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_InvITSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_InvITSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvITSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_MissingAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_MissingAccount_account(ctx, field)
+	case "assetClass":
+		return ec.fieldContext_MissingAccount_assetClass(ctx, field)
+	case "reason":
+		return ec.fieldContext_MissingAccount_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4086,34 +12884,150 @@ func (ec *executionContext) childFields_MutualFundHolding(ctx context.Context, f
 	switch field.Name {
 	case "amc":
 		return ec.fieldContext_MutualFundHolding_amc(ctx, field)
-	case "schemeName":
-		return ec.fieldContext_MutualFundHolding_schemeName(ctx, field)
+	case "registrar":
+		return ec.fieldContext_MutualFundHolding_registrar(ctx, field)
 	case "schemeCode":
 		return ec.fieldContext_MutualFundHolding_schemeCode(ctx, field)
 	case "isin":
 		return ec.fieldContext_MutualFundHolding_isin(ctx, field)
+	case "ucc":
+		return ec.fieldContext_MutualFundHolding_ucc(ctx, field)
+	case "amfiCode":
+		return ec.fieldContext_MutualFundHolding_amfiCode(ctx, field)
 	case "folioNo":
 		return ec.fieldContext_MutualFundHolding_folioNo(ctx, field)
+	case "dividendType":
+		return ec.fieldContext_MutualFundHolding_dividendType(ctx, field)
+	case "fatcaStatus":
+		return ec.fieldContext_MutualFundHolding_fatcaStatus(ctx, field)
+	case "mode":
+		return ec.fieldContext_MutualFundHolding_mode(ctx, field)
 	case "units":
 		return ec.fieldContext_MutualFundHolding_units(ctx, field)
+	case "closingUnits":
+		return ec.fieldContext_MutualFundHolding_closingUnits(ctx, field)
+	case "lienUnits":
+		return ec.fieldContext_MutualFundHolding_lienUnits(ctx, field)
+	case "rate":
+		return ec.fieldContext_MutualFundHolding_rate(ctx, field)
 	case "nav":
 		return ec.fieldContext_MutualFundHolding_nav(ctx, field)
-	case "navDate":
-		return ec.fieldContext_MutualFundHolding_navDate(ctx, field)
+	case "lockingUnits":
+		return ec.fieldContext_MutualFundHolding_lockingUnits(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MutualFundHolding", field.Name)
 }
 
 func (ec *executionContext) childFields_MutualFundSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_MutualFundSummary_investmentValue(ctx, field)
 	case "currentValue":
 		return ec.fieldContext_MutualFundSummary_currentValue(ctx, field)
-	case "costValue":
-		return ec.fieldContext_MutualFundSummary_costValue(ctx, field)
 	case "holdings":
 		return ec.fieldContext_MutualFundSummary_holdings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MutualFundSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_NPSHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_NPSHolding_amount(ctx, field)
+	case "amountInTransition":
+		return ec.fieldContext_NPSHolding_amountInTransition(ctx, field)
+	case "blockedUnits":
+		return ec.fieldContext_NPSHolding_blockedUnits(ctx, field)
+	case "freeUnits":
+		return ec.fieldContext_NPSHolding_freeUnits(ctx, field)
+	case "nav":
+		return ec.fieldContext_NPSHolding_nav(ctx, field)
+	case "schemeName":
+		return ec.fieldContext_NPSHolding_schemeName(ctx, field)
+	case "schemeId":
+		return ec.fieldContext_NPSHolding_schemeId(ctx, field)
+	case "totalUnits":
+		return ec.fieldContext_NPSHolding_totalUnits(ctx, field)
+	case "totalValueOfScheme":
+		return ec.fieldContext_NPSHolding_totalValueOfScheme(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NPSHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_NPSSchemeChoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allocationPercent":
+		return ec.fieldContext_NPSSchemeChoice_allocationPercent(ctx, field)
+	case "pfmId":
+		return ec.fieldContext_NPSSchemeChoice_pfmId(ctx, field)
+	case "pfmName":
+		return ec.fieldContext_NPSSchemeChoice_pfmName(ctx, field)
+	case "schemeId":
+		return ec.fieldContext_NPSSchemeChoice_schemeId(ctx, field)
+	case "schemeName":
+		return ec.fieldContext_NPSSchemeChoice_schemeName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NPSSchemeChoice", field.Name)
+}
+
+func (ec *executionContext) childFields_NPSSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "openingDate":
+		return ec.fieldContext_NPSSummary_openingDate(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_NPSSummary_currentValue(ctx, field)
+	case "status":
+		return ec.fieldContext_NPSSummary_status(ctx, field)
+	case "tier1Status":
+		return ec.fieldContext_NPSSummary_tier1Status(ctx, field)
+	case "tier2Status":
+		return ec.fieldContext_NPSSummary_tier2Status(ctx, field)
+	case "tier1NavDate":
+		return ec.fieldContext_NPSSummary_tier1NavDate(ctx, field)
+	case "tier2NavDate":
+		return ec.fieldContext_NPSSummary_tier2NavDate(ctx, field)
+	case "debtAssetValue":
+		return ec.fieldContext_NPSSummary_debtAssetValue(ctx, field)
+	case "equityAssetValue":
+		return ec.fieldContext_NPSSummary_equityAssetValue(ctx, field)
+	case "otherAssetValue":
+		return ec.fieldContext_NPSSummary_otherAssetValue(ctx, field)
+	case "schemeChoices":
+		return ec.fieldContext_NPSSummary_schemeChoices(ctx, field)
+	case "tier1":
+		return ec.fieldContext_NPSSummary_tier1(ctx, field)
+	case "tier2":
+		return ec.fieldContext_NPSSummary_tier2(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NPSSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_NPSTierHoldings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schemePreferenceType":
+		return ec.fieldContext_NPSTierHoldings_schemePreferenceType(ctx, field)
+	case "freeUnits":
+		return ec.fieldContext_NPSTierHoldings_freeUnits(ctx, field)
+	case "investmentCost":
+		return ec.fieldContext_NPSTierHoldings_investmentCost(ctx, field)
+	case "investmentValue":
+		return ec.fieldContext_NPSTierHoldings_investmentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_NPSTierHoldings_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NPSTierHoldings", field.Name)
+}
+
+func (ec *executionContext) childFields_NetWorth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currencies":
+		return ec.fieldContext_NetWorth_currencies(ctx, field)
+	case "missing":
+		return ec.fieldContext_NetWorth_missing(ctx, field)
+	case "complete":
+		return ec.fieldContext_NetWorth_complete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetWorth", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4140,24 +13054,82 @@ func (ec *executionContext) childFields_Profile(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Profile", field.Name)
 }
 
+func (ec *executionContext) childFields_REITHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isin":
+		return ec.fieldContext_REITHolding_isin(ctx, field)
+	case "issuerName":
+		return ec.fieldContext_REITHolding_issuerName(ctx, field)
+	case "investmentDateTime":
+		return ec.fieldContext_REITHolding_investmentDateTime(ctx, field)
+	case "rate":
+		return ec.fieldContext_REITHolding_rate(ctx, field)
+	case "totalNumberUnits":
+		return ec.fieldContext_REITHolding_totalNumberUnits(ctx, field)
+	case "lastClosingRate":
+		return ec.fieldContext_REITHolding_lastClosingRate(ctx, field)
+	case "description":
+		return ec.fieldContext_REITHolding_description(ctx, field)
+	case "nomineeStatus":
+		return ec.fieldContext_REITHolding_nomineeStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type REITHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_REITSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investmentValue":
+		return ec.fieldContext_REITSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_REITSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_REITSummary_holdings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type REITSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_RecurringDepositSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "currentValue":
-		return ec.fieldContext_RecurringDepositSummary_currentValue(ctx, field)
-	case "recurringAmount":
-		return ec.fieldContext_RecurringDepositSummary_recurringAmount(ctx, field)
+	case "branch":
+		return ec.fieldContext_RecurringDepositSummary_branch(ctx, field)
+	case "openingDate":
+		return ec.fieldContext_RecurringDepositSummary_openingDate(ctx, field)
+	case "ifsc":
+		return ec.fieldContext_RecurringDepositSummary_ifsc(ctx, field)
+	case "accountType":
+		return ec.fieldContext_RecurringDepositSummary_accountType(ctx, field)
 	case "maturityAmount":
 		return ec.fieldContext_RecurringDepositSummary_maturityAmount(ctx, field)
 	case "maturityDate":
 		return ec.fieldContext_RecurringDepositSummary_maturityDate(ctx, field)
+	case "description":
+		return ec.fieldContext_RecurringDepositSummary_description(ctx, field)
+	case "interestPayout":
+		return ec.fieldContext_RecurringDepositSummary_interestPayout(ctx, field)
 	case "interestRate":
 		return ec.fieldContext_RecurringDepositSummary_interestRate(ctx, field)
-	case "openingDate":
-		return ec.fieldContext_RecurringDepositSummary_openingDate(ctx, field)
-	case "currency":
-		return ec.fieldContext_RecurringDepositSummary_currency(ctx, field)
-	case "status":
-		return ec.fieldContext_RecurringDepositSummary_status(ctx, field)
+	case "principalAmount":
+		return ec.fieldContext_RecurringDepositSummary_principalAmount(ctx, field)
+	case "tenureDays":
+		return ec.fieldContext_RecurringDepositSummary_tenureDays(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_RecurringDepositSummary_tenureMonths(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_RecurringDepositSummary_tenureYears(ctx, field)
+	case "interestComputation":
+		return ec.fieldContext_RecurringDepositSummary_interestComputation(ctx, field)
+	case "compoundingFrequency":
+		return ec.fieldContext_RecurringDepositSummary_compoundingFrequency(ctx, field)
+	case "interestPeriodicPayoutAmount":
+		return ec.fieldContext_RecurringDepositSummary_interestPeriodicPayoutAmount(ctx, field)
+	case "interestOnMaturity":
+		return ec.fieldContext_RecurringDepositSummary_interestOnMaturity(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_RecurringDepositSummary_currentValue(ctx, field)
+	case "recurringAmount":
+		return ec.fieldContext_RecurringDepositSummary_recurringAmount(ctx, field)
+	case "recurringDepositDay":
+		return ec.fieldContext_RecurringDepositSummary_recurringDepositDay(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecurringDepositSummary", field.Name)
 }
@@ -4228,6 +13200,106 @@ func (ec *executionContext) childFields_RevokeConsentPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type RevokeConsentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SIPHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amc":
+		return ec.fieldContext_SIPHolding_amc(ctx, field)
+	case "registrar":
+		return ec.fieldContext_SIPHolding_registrar(ctx, field)
+	case "schemeName":
+		return ec.fieldContext_SIPHolding_schemeName(ctx, field)
+	case "isin":
+		return ec.fieldContext_SIPHolding_isin(ctx, field)
+	case "ucc":
+		return ec.fieldContext_SIPHolding_ucc(ctx, field)
+	case "amfiCode":
+		return ec.fieldContext_SIPHolding_amfiCode(ctx, field)
+	case "folioNo":
+		return ec.fieldContext_SIPHolding_folioNo(ctx, field)
+	case "holdingType":
+		return ec.fieldContext_SIPHolding_holdingType(ctx, field)
+	case "holder1Name":
+		return ec.fieldContext_SIPHolding_holder1Name(ctx, field)
+	case "holder2Name":
+		return ec.fieldContext_SIPHolding_holder2Name(ctx, field)
+	case "nominee":
+		return ec.fieldContext_SIPHolding_nominee(ctx, field)
+	case "email":
+		return ec.fieldContext_SIPHolding_email(ctx, field)
+	case "units":
+		return ec.fieldContext_SIPHolding_units(ctx, field)
+	case "nav":
+		return ec.fieldContext_SIPHolding_nav(ctx, field)
+	case "value":
+		return ec.fieldContext_SIPHolding_value(ctx, field)
+	case "dividendType":
+		return ec.fieldContext_SIPHolding_dividendType(ctx, field)
+	case "amount":
+		return ec.fieldContext_SIPHolding_amount(ctx, field)
+	case "frequency":
+		return ec.fieldContext_SIPHolding_frequency(ctx, field)
+	case "instalmentDay":
+		return ec.fieldContext_SIPHolding_instalmentDay(ctx, field)
+	case "pendingInstalments":
+		return ec.fieldContext_SIPHolding_pendingInstalments(ctx, field)
+	case "completeInstalments":
+		return ec.fieldContext_SIPHolding_completeInstalments(ctx, field)
+	case "lastInstalmentDate":
+		return ec.fieldContext_SIPHolding_lastInstalmentDate(ctx, field)
+	case "nextInstalmentDate":
+		return ec.fieldContext_SIPHolding_nextInstalmentDate(ctx, field)
+	case "creationDate":
+		return ec.fieldContext_SIPHolding_creationDate(ctx, field)
+	case "modificationDate":
+		return ec.fieldContext_SIPHolding_modificationDate(ctx, field)
+	case "ceasedDate":
+		return ec.fieldContext_SIPHolding_ceasedDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SIPHolding", field.Name)
+}
+
+func (ec *executionContext) childFields_SIPInvestment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_SIPInvestment_type(ctx, field)
+	case "startDate":
+		return ec.fieldContext_SIPInvestment_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_SIPInvestment_endDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SIPInvestment", field.Name)
+}
+
+func (ec *executionContext) childFields_SIPInvestments(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_SIPInvestments_type(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_SIPInvestments_issueDate(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_SIPInvestments_maturityDate(ctx, field)
+	case "investment":
+		return ec.fieldContext_SIPInvestments_investment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SIPInvestments", field.Name)
+}
+
+func (ec *executionContext) childFields_SIPSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "folioNo":
+		return ec.fieldContext_SIPSummary_folioNo(ctx, field)
+	case "investmentValue":
+		return ec.fieldContext_SIPSummary_investmentValue(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_SIPSummary_currentValue(ctx, field)
+	case "holdings":
+		return ec.fieldContext_SIPSummary_holdings(ctx, field)
+	case "investments":
+		return ec.fieldContext_SIPSummary_investments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SIPSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_SyncIncrementalDataPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consent":
@@ -4264,24 +13336,42 @@ func (ec *executionContext) childFields_SyncedAccount(ctx context.Context, field
 
 func (ec *executionContext) childFields_TermDepositSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "currentValue":
-		return ec.fieldContext_TermDepositSummary_currentValue(ctx, field)
-	case "principalAmount":
-		return ec.fieldContext_TermDepositSummary_principalAmount(ctx, field)
+	case "branch":
+		return ec.fieldContext_TermDepositSummary_branch(ctx, field)
+	case "openingDate":
+		return ec.fieldContext_TermDepositSummary_openingDate(ctx, field)
+	case "ifsc":
+		return ec.fieldContext_TermDepositSummary_ifsc(ctx, field)
+	case "accountType":
+		return ec.fieldContext_TermDepositSummary_accountType(ctx, field)
 	case "maturityAmount":
 		return ec.fieldContext_TermDepositSummary_maturityAmount(ctx, field)
 	case "maturityDate":
 		return ec.fieldContext_TermDepositSummary_maturityDate(ctx, field)
+	case "description":
+		return ec.fieldContext_TermDepositSummary_description(ctx, field)
+	case "interestPayout":
+		return ec.fieldContext_TermDepositSummary_interestPayout(ctx, field)
 	case "interestRate":
 		return ec.fieldContext_TermDepositSummary_interestRate(ctx, field)
-	case "openingDate":
-		return ec.fieldContext_TermDepositSummary_openingDate(ctx, field)
-	case "accountType":
-		return ec.fieldContext_TermDepositSummary_accountType(ctx, field)
-	case "currency":
-		return ec.fieldContext_TermDepositSummary_currency(ctx, field)
-	case "status":
-		return ec.fieldContext_TermDepositSummary_status(ctx, field)
+	case "principalAmount":
+		return ec.fieldContext_TermDepositSummary_principalAmount(ctx, field)
+	case "tenureDays":
+		return ec.fieldContext_TermDepositSummary_tenureDays(ctx, field)
+	case "tenureMonths":
+		return ec.fieldContext_TermDepositSummary_tenureMonths(ctx, field)
+	case "tenureYears":
+		return ec.fieldContext_TermDepositSummary_tenureYears(ctx, field)
+	case "interestComputation":
+		return ec.fieldContext_TermDepositSummary_interestComputation(ctx, field)
+	case "compoundingFrequency":
+		return ec.fieldContext_TermDepositSummary_compoundingFrequency(ctx, field)
+	case "interestPeriodicPayoutAmount":
+		return ec.fieldContext_TermDepositSummary_interestPeriodicPayoutAmount(ctx, field)
+	case "interestOnMaturity":
+		return ec.fieldContext_TermDepositSummary_interestOnMaturity(ctx, field)
+	case "currentValue":
+		return ec.fieldContext_TermDepositSummary_currentValue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TermDepositSummary", field.Name)
 }
@@ -4308,6 +13398,8 @@ func (ec *executionContext) childFields_Transaction(ctx context.Context, field g
 		return ec.fieldContext_Transaction_narration(ctx, field)
 	case "reference":
 		return ec.fieldContext_Transaction_reference(ctx, field)
+	case "detail":
+		return ec.fieldContext_Transaction_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transaction", field.Name)
 }

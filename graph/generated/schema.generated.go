@@ -873,6 +873,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._TermDepositAccount(ctx, sel, obj)
+	case fitype.SIPAccount:
+		return ec._SIPAccount(ctx, sel, &obj)
+	case *fitype.SIPAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SIPAccount(ctx, sel, obj)
 	case fitype.RecurringDepositAccount:
 		return ec._RecurringDepositAccount(ctx, sel, &obj)
 	case *fitype.RecurringDepositAccount:
@@ -880,6 +887,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._RecurringDepositAccount(ctx, sel, obj)
+	case fitype.REITAccount:
+		return ec._REITAccount(ctx, sel, &obj)
+	case *fitype.REITAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._REITAccount(ctx, sel, obj)
 	case fitype.OtherAccount:
 		return ec._OtherAccount(ctx, sel, &obj)
 	case *fitype.OtherAccount:
@@ -887,6 +901,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._OtherAccount(ctx, sel, obj)
+	case fitype.NPSAccount:
+		return ec._NPSAccount(ctx, sel, &obj)
+	case *fitype.NPSAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NPSAccount(ctx, sel, obj)
 	case fitype.MutualFundAccount:
 		return ec._MutualFundAccount(ctx, sel, &obj)
 	case *fitype.MutualFundAccount:
@@ -894,6 +915,48 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MutualFundAccount(ctx, sel, obj)
+	case fitype.InvITAccount:
+		return ec._InvITAccount(ctx, sel, &obj)
+	case *fitype.InvITAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvITAccount(ctx, sel, obj)
+	case fitype.InsurancePolicyAccount:
+		return ec._InsurancePolicyAccount(ctx, sel, &obj)
+	case *fitype.InsurancePolicyAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InsurancePolicyAccount(ctx, sel, obj)
+	case fitype.IDRAccount:
+		return ec._IDRAccount(ctx, sel, &obj)
+	case *fitype.IDRAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IDRAccount(ctx, sel, obj)
+	case fitype.GovtSecuritiesAccount:
+		return ec._GovtSecuritiesAccount(ctx, sel, &obj)
+	case *fitype.GovtSecuritiesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GovtSecuritiesAccount(ctx, sel, obj)
+	case fitype.EquitiesAccount:
+		return ec._EquitiesAccount(ctx, sel, &obj)
+	case *fitype.EquitiesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EquitiesAccount(ctx, sel, obj)
+	case fitype.ETFAccount:
+		return ec._ETFAccount(ctx, sel, &obj)
+	case *fitype.ETFAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ETFAccount(ctx, sel, obj)
 	case fitype.DepositAccount:
 		return ec._DepositAccount(ctx, sel, &obj)
 	case *fitype.DepositAccount:
@@ -901,6 +964,41 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._DepositAccount(ctx, sel, obj)
+	case fitype.DebenturesAccount:
+		return ec._DebenturesAccount(ctx, sel, &obj)
+	case *fitype.DebenturesAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DebenturesAccount(ctx, sel, obj)
+	case fitype.CommercialPaperAccount:
+		return ec._CommercialPaperAccount(ctx, sel, &obj)
+	case *fitype.CommercialPaperAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CommercialPaperAccount(ctx, sel, obj)
+	case fitype.CISAccount:
+		return ec._CISAccount(ctx, sel, &obj)
+	case *fitype.CISAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CISAccount(ctx, sel, obj)
+	case fitype.BondsAccount:
+		return ec._BondsAccount(ctx, sel, &obj)
+	case *fitype.BondsAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BondsAccount(ctx, sel, obj)
+	case fitype.AIFAccount:
+		return ec._AIFAccount(ctx, sel, &obj)
+	case *fitype.AIFAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AIFAccount(ctx, sel, obj)
 	case model.Transaction:
 		return ec._Transaction(ctx, sel, &obj)
 	case *model.Transaction:

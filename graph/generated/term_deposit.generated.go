@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
@@ -473,11 +474,11 @@ func (ec *executionContext) _TermDepositAccount_summary(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				scope, err := ec.unmarshalNScope2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐScope(ctx, "BALANCES_READ")
 				if err != nil {
-					var zeroVal *fitype.TermDepositSummary
+					var zeroVal *model.TermDepositSummary
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *fitype.TermDepositSummary
+					var zeroVal *model.TermDepositSummary
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, obj, directive0, scope)
@@ -486,8 +487,8 @@ func (ec *executionContext) _TermDepositAccount_summary(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *fitype.TermDepositSummary) graphql.Marshaler {
-			return ec.marshalOTermDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐTermDepositSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TermDepositSummary) graphql.Marshaler {
+			return ec.marshalOTermDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -568,122 +569,30 @@ func (ec *executionContext) fieldContext_TermDepositAccount_insights(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositSummary_branch(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_currentValue(ctx, field)
+			return ec.fieldContext_TermDepositSummary_branch(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CurrentValue, nil
+			return obj.Branch, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TermDepositSummary_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+func (ec *executionContext) fieldContext_TermDepositSummary_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositSummary_principalAmount(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_principalAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PrincipalAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TermDepositSummary_principalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _TermDepositSummary_maturityAmount(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_maturityAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaturityAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TermDepositSummary_maturityAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _TermDepositSummary_maturityDate(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_maturityDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaturityDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TermDepositSummary_maturityDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
-}
-
-func (ec *executionContext) _TermDepositSummary_interestRate(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_interestRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InterestRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TermDepositSummary_interestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
-}
-
-func (ec *executionContext) _TermDepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -706,7 +615,30 @@ func (ec *executionContext) fieldContext_TermDepositSummary_openingDate(_ contex
 	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositSummary_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositSummary_ifsc(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_ifsc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ifsc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_ifsc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_accountType(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -718,27 +650,73 @@ func (ec *executionContext) _TermDepositSummary_accountType(ctx context.Context,
 			return obj.AccountType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TermDepositAccountType) graphql.Marshaler {
+			return ec.marshalOTermDepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositAccountType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_TermDepositSummary_accountType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type TermDepositAccountType does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositSummary_currency(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositSummary_maturityAmount(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_currency(ctx, field)
+			return ec.fieldContext_TermDepositSummary_maturityAmount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
+			return obj.MaturityAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_maturityAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_maturityDate(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_maturityDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaturityDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_maturityDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_description(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -748,20 +726,273 @@ func (ec *executionContext) _TermDepositSummary_currency(ctx context.Context, fi
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TermDepositSummary_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_TermDepositSummary_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositSummary_status(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositSummary_interestPayout(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TermDepositSummary_status(ctx, field)
+			return ec.fieldContext_TermDepositSummary_interestPayout(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.InterestPayout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InterestPayout) graphql.Marshaler {
+			return ec.marshalOInterestPayout2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestPayout(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_interestPayout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type InterestPayout does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_interestRate(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_interestRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_interestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_principalAmount(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_principalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrincipalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_principalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_tenureDays(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_tenureDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_tenureDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_tenureMonths(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_tenureMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_tenureMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_tenureYears(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_tenureYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenureYears, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_tenureYears(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_interestComputation(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_interestComputation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestComputation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InterestComputation) graphql.Marshaler {
+			return ec.marshalOInterestComputation2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestComputation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_interestComputation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type InterestComputation does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_compoundingFrequency(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_compoundingFrequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompoundingFrequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompoundingFrequency) graphql.Marshaler {
+			return ec.marshalOCompoundingFrequency2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCompoundingFrequency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_compoundingFrequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type CompoundingFrequency does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_interestPeriodicPayoutAmount(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_interestPeriodicPayoutAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestPeriodicPayoutAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_interestPeriodicPayoutAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_interestOnMaturity(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_interestOnMaturity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestOnMaturity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_interestOnMaturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermDepositSummary_currentValue(ctx context.Context, field graphql.CollectedField, obj *model.TermDepositSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermDepositSummary_currentValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermDepositSummary_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_txnId(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_txnId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxnID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -771,8 +1002,192 @@ func (ec *executionContext) _TermDepositSummary_status(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TermDepositSummary_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+func (ec *executionContext) fieldContext_TermTransaction_txnId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_amount(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_narration(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_narration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Narration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_narration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_type(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionType) graphql.Marshaler {
+			return ec.marshalOTransactionType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type TransactionType does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_mode(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionMode) graphql.Marshaler {
+			return ec.marshalOTransactionMode2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type TransactionMode does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_balance(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_transactionDateTime(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_transactionDateTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionDateTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_transactionDateTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_valueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _TermTransaction_reference(ctx context.Context, field graphql.CollectedField, obj *model.TermTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermTransaction_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermTransaction_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermTransaction", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1055,7 +1470,7 @@ func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.Sel
 
 var termDepositSummaryImplementors = []string{"TermDepositSummary"}
 
-func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.SelectionSet, obj *fitype.TermDepositSummary) graphql.Marshaler {
+func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.SelectionSet, obj *model.TermDepositSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, termDepositSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1065,13 +1480,23 @@ func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TermDepositSummary")
-		case "currentValue":
-			out.Values[i] = ec._TermDepositSummary_currentValue(ctx, field, obj)
+		case "branch":
+			out.Values[i] = ec._TermDepositSummary_branch(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "principalAmount":
-			out.Values[i] = ec._TermDepositSummary_principalAmount(ctx, field, obj)
+		case "openingDate":
+			out.Values[i] = ec._TermDepositSummary_openingDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ifsc":
+			out.Values[i] = ec._TermDepositSummary_ifsc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accountType":
+			out.Values[i] = ec._TermDepositSummary_accountType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1085,28 +1510,144 @@ func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "description":
+			out.Values[i] = ec._TermDepositSummary_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestPayout":
+			out.Values[i] = ec._TermDepositSummary_interestPayout(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "interestRate":
 			out.Values[i] = ec._TermDepositSummary_interestRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "openingDate":
-			out.Values[i] = ec._TermDepositSummary_openingDate(ctx, field, obj)
+		case "principalAmount":
+			out.Values[i] = ec._TermDepositSummary_principalAmount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "accountType":
-			out.Values[i] = ec._TermDepositSummary_accountType(ctx, field, obj)
+		case "tenureDays":
+			out.Values[i] = ec._TermDepositSummary_tenureDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "currency":
-			out.Values[i] = ec._TermDepositSummary_currency(ctx, field, obj)
+		case "tenureMonths":
+			out.Values[i] = ec._TermDepositSummary_tenureMonths(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "status":
-			out.Values[i] = ec._TermDepositSummary_status(ctx, field, obj)
+		case "tenureYears":
+			out.Values[i] = ec._TermDepositSummary_tenureYears(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestComputation":
+			out.Values[i] = ec._TermDepositSummary_interestComputation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "compoundingFrequency":
+			out.Values[i] = ec._TermDepositSummary_compoundingFrequency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestPeriodicPayoutAmount":
+			out.Values[i] = ec._TermDepositSummary_interestPeriodicPayoutAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interestOnMaturity":
+			out.Values[i] = ec._TermDepositSummary_interestOnMaturity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentValue":
+			out.Values[i] = ec._TermDepositSummary_currentValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
+	}
+
+	return out
+}
+
+var termTransactionImplementors = []string{"TermTransaction", "TransactionDetail"}
+
+func (ec *executionContext) _TermTransaction(ctx context.Context, sel ast.SelectionSet, obj *model.TermTransaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termTransactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermTransaction")
+		case "txnId":
+			out.Values[i] = ec._TermTransaction_txnId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._TermTransaction_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "narration":
+			out.Values[i] = ec._TermTransaction_narration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._TermTransaction_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._TermTransaction_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "balance":
+			out.Values[i] = ec._TermTransaction_balance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "transactionDateTime":
+			out.Values[i] = ec._TermTransaction_transactionDateTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "valueDate":
+			out.Values[i] = ec._TermTransaction_valueDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._TermTransaction_reference(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1138,7 +1679,71 @@ func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.Sel
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalOTermDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐTermDepositSummary(ctx context.Context, sel ast.SelectionSet, v *fitype.TermDepositSummary) graphql.Marshaler {
+func (ec *executionContext) unmarshalOCompoundingFrequency2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCompoundingFrequency(ctx context.Context, v any) (*model.CompoundingFrequency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CompoundingFrequency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompoundingFrequency2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCompoundingFrequency(ctx context.Context, sel ast.SelectionSet, v *model.CompoundingFrequency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOInterestComputation2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestComputation(ctx context.Context, v any) (*model.InterestComputation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InterestComputation)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterestComputation2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestComputation(ctx context.Context, sel ast.SelectionSet, v *model.InterestComputation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOInterestPayout2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestPayout(ctx context.Context, v any) (*model.InterestPayout, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InterestPayout)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterestPayout2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInterestPayout(ctx context.Context, sel ast.SelectionSet, v *model.InterestPayout) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTermDepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositAccountType(ctx context.Context, v any) (*model.TermDepositAccountType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TermDepositAccountType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTermDepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositAccountType(ctx context.Context, sel ast.SelectionSet, v *model.TermDepositAccountType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOTermDepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTermDepositSummary(ctx context.Context, sel ast.SelectionSet, v *model.TermDepositSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

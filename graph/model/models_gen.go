@@ -20,6 +20,94 @@ type Node interface {
 	IsNode()
 }
 
+// One transaction row in its account's ReBIT schema: fragments on the concrete
+// types select the schema's own fields (units, NAV, trade value, premium, ...).
+type TransactionDetail interface {
+	IsTransactionDetail()
+}
+
+// One asset of the fund's portfolio.
+type AIFHolding struct {
+	// The asset's issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The kind of security.
+	TypeOfSecurity *AIFSecurityType `json:"typeOfSecurity,omitempty"`
+	// How the asset is valued (free text).
+	ValuationMethodology *string `json:"valuationMethodology,omitempty"`
+	// When the fund bought the asset.
+	PurchaseDate *Date `json:"purchaseDate,omitempty"`
+	// What the fund paid for the asset.
+	PurchasePrice *Decimal `json:"purchasePrice,omitempty"`
+	// The date of the last valuation.
+	LastValuationDate *Date `json:"lastValuationDate,omitempty"`
+	// The asset's marked-to-market value on lastValuationDate.
+	MtmOnLastValuation *Decimal `json:"mtmOnLastValuation,omitempty"`
+	// How long the fund has held the asset (free text).
+	HoldingPeriod *string `json:"holdingPeriod,omitempty"`
+	// The asset's description.
+	Description *string `json:"description,omitempty"`
+}
+
+// The summary of an AIF account (ReBIT alternative_investment_funds schema).
+type AIFSummary struct {
+	// The units issued to the investor.
+	TotalNumUnitsIssued *Decimal `json:"totalNumUnitsIssued,omitempty"`
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The fund's assets (the portfolio, not the investor's share of it).
+	Holdings []*AIFHolding `json:"holdings"`
+}
+
+// An AIF transaction in its ReBIT schema: an investment, redemption, reinvestment, payout, fee or tax payment.
+type AIFTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The asset the transaction concerns.
+	NameOfAsset *string `json:"nameOfAsset,omitempty"`
+	// When the investment was made.
+	InvestmentDateTime *time.Time `json:"investmentDateTime,omitempty"`
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// When units were redeemed.
+	RedemptionDate *Date `json:"redemptionDate,omitempty"`
+	// Money received for redeemed units.
+	RedemptionValue *Decimal `json:"redemptionValue,omitempty"`
+	// When fees were paid to the fund.
+	FundFeesPaymentDate *Date `json:"fundFeesPaymentDate,omitempty"`
+	// Fees the investor paid to the fund.
+	FundFeesPaymentAmount *Decimal `json:"fundFeesPaymentAmount,omitempty"`
+	// When the money was reinvested.
+	ReInvestmentDate *Date `json:"reInvestmentDate,omitempty"`
+	// Money reinvested in the fund.
+	ReInvestmentValue *Decimal `json:"reInvestmentValue,omitempty"`
+	// When the fund paid the investor.
+	PaymentInvestorDate *Date `json:"paymentInvestorDate,omitempty"`
+	// Money the fund paid out to the investor.
+	PaymentInvestorAmount *Decimal `json:"paymentInvestorAmount,omitempty"`
+	// Tax paid on the investor's behalf.
+	TaxPaidValue *Decimal `json:"taxPaidValue,omitempty"`
+	// When tax was paid.
+	TaxPaidDate *Date `json:"taxPaidDate,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+}
+
+func (AIFTransaction) IsTransactionDetail() {}
+
+// One asset class's share of a currency's net worth.
+type AssetClassTotal struct {
+	// The asset class.
+	AssetClass AssetClass `json:"assetClass"`
+	// The exact sum of the class's accounts' values.
+	Total Decimal `json:"total"`
+	// The amount invested (cost) in the class's accounts, when every one of them says; null otherwise (deposits never do).
+	Invested *Decimal `json:"invested,omitempty"`
+	// How many accounts the total adds.
+	Accounts int `json:"accounts"`
+}
+
 // An account balance.
 type Balance struct {
 	// The balance exactly as FinPro reported it.
@@ -29,6 +117,142 @@ type Balance struct {
 	// When FinPro reported the balance; null when unknown.
 	AsOf *time.Time `json:"asOf,omitempty"`
 }
+
+// One bond or government security held.
+type BondHolding struct {
+	// The security's interest scheme.
+	Scheme *SecurityScheme `json:"scheme,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The units held.
+	Units *Decimal `json:"units,omitempty"`
+	// The face (par) value per unit.
+	FaceValue *Decimal `json:"faceValue,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+	// The security's credit rating, e.g. AAA.
+	CreditRating *string `json:"creditRating,omitempty"`
+	// The agency that rated it, e.g. CRISIL.
+	CreditRatingAgency *string `json:"creditRatingAgency,omitempty"`
+	// Whether the interest is taxable.
+	Taxable *bool `json:"taxable,omitempty"`
+	// The issue price per unit.
+	IssueRate *Decimal `json:"issueRate,omitempty"`
+	// The issue date.
+	IssueDate *Date `json:"issueDate,omitempty"`
+	// The principal of the units held (the XSD spells the attribute principleAmount).
+	PrincipalAmount *Decimal `json:"principalAmount,omitempty"`
+	// The tenure's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// The tenure's months part (the XSD spells the attribute tenureMoths).
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The tenure's days part.
+	TenureDays *int `json:"tenureDays,omitempty"`
+	// The annual coupon in percent.
+	CouponRate *Decimal `json:"couponRate,omitempty"`
+	// The maturity date.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// How the coupon is computed (the XSD spells the attribute coupanComputation).
+	CouponComputation *InterestComputation `json:"couponComputation,omitempty"`
+	// The next coupon payment date (the XSD spells the attribute coupanPaymentDate).
+	CouponPaymentDate *Date `json:"couponPaymentDate,omitempty"`
+	// The date of the auction the security was issued in (the XSD spells the attribute autionDate).
+	AuctionDate *Date `json:"auctionDate,omitempty"`
+	// How often interest compounds.
+	CompoundingFrequency *CompoundingFrequency `json:"compoundingFrequency,omitempty"`
+	// How often interest is paid out.
+	InterestPayout *InterestPayout `json:"interestPayout,omitempty"`
+	// Interest accrued since the last coupon payment.
+	AccruedInterestAmount *Decimal `json:"accruedInterestAmount,omitempty"`
+	// The interest paid at maturity.
+	InterestOnMaturity *Decimal `json:"interestOnMaturity,omitempty"`
+	// The last traded price per unit.
+	LastTradedRate *Decimal `json:"lastTradedRate,omitempty"`
+	// The date of lastTradedRate.
+	LastTradedDate *Date `json:"lastTradedDate,omitempty"`
+}
+
+// The summary of a bonds or government securities account (ReBIT bonds and government_securities schemas).
+type BondsSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The securities held.
+	Holdings []*BondHolding `json:"holdings"`
+}
+
+// One collective investment scheme held.
+type CISHolding struct {
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The folio number.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// The units allotted to date.
+	Units *Decimal `json:"units,omitempty"`
+	// The units held at the end of the statement.
+	ClosingUnits *Decimal `json:"closingUnits,omitempty"`
+	// The average purchase price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+}
+
+// The summary of a CIS account (ReBIT collective_investment_schemes schema).
+type CISSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The scheme units held.
+	Holdings []*CISHolding `json:"holdings"`
+}
+
+// A CIS transaction (a trade or a corporate action) in its ReBIT schema.
+type CISTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The AMC's scheme code.
+	SchemeCode *string `json:"schemeCode,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// INTERIM_DIVIDEND or FINAL_DIVIDEND.
+	DividendType *DividendType `json:"dividendType,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The amount.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The units held after the transaction.
+	ClosingUnits *Decimal `json:"closingUnits,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The date of nav.
+	NavDate *Date `json:"navDate,omitempty"`
+	// The kind of transaction; this schema's values are AMALGAMATION, BONUS, BUY_BACK, CAPITAL_REDUCTION_OR_CONSOLIDATION_OF_SHARES, CONVERSION_OF_DEBENTURES_INTO_SHARES, DEMERGER, DIVIDEND, OPEN_OFFER, RIGHTS_ISSUE, STOCK_SPLIT or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// When the order was placed.
+	OrderDate *Date `json:"orderDate,omitempty"`
+	// When the order was executed.
+	ExecutionDate *Date `json:"executionDate,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// Taxes other than STT.
+	OtherTaxes *Decimal `json:"otherTaxes,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+}
+
+func (CISTransaction) IsTransactionDetail() {}
 
 // One cash-flow period. Amounts are exact; averages are rounded to the scale of the
 // account's amounts (the paisa), halves away from zero.
@@ -65,6 +289,56 @@ type CashFlowPeriod struct {
 	AverageDailyBalance *Decimal `json:"averageDailyBalance,omitempty"`
 }
 
+// One commercial paper held.
+type CommercialPaperHolding struct {
+	// The security's interest scheme.
+	Scheme *SecurityScheme `json:"scheme,omitempty"`
+	// What was paid for the paper.
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The paper's value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The papers held.
+	Units *Decimal `json:"units,omitempty"`
+	// The face (par) value per unit.
+	FaceValue *Decimal `json:"faceValue,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The security's credit rating, e.g. AAA.
+	CreditRating *string `json:"creditRating,omitempty"`
+	// The agency that rated it, e.g. CRISIL.
+	CreditRatingAgency *string `json:"creditRatingAgency,omitempty"`
+	// The issue date.
+	IssueDate *Date `json:"issueDate,omitempty"`
+	// The face value of the papers held.
+	PrincipalAmount *Decimal `json:"principalAmount,omitempty"`
+	// The tenure's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// The tenure's months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The tenure's days part.
+	TenureDays *int `json:"tenureDays,omitempty"`
+	// The maturity date.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The date of the auction the security was issued in.
+	AuctionDate *Date `json:"auctionDate,omitempty"`
+}
+
+// The summary of a commercial paper account (ReBIT commercial_paper schema).
+type CommercialPaperSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The papers held.
+	Holdings []*CommercialPaperHolding `json:"holdings"`
+}
+
 // A page of consents (Relay connection).
 type ConsentConnection struct {
 	// The consents of this page, in FinPro's order.
@@ -83,6 +357,16 @@ type ConsentEdge struct {
 	Node *Consent `json:"node"`
 }
 
+// The net worth in one currency.
+type CurrencyNetWorth struct {
+	// ISO 4217 currency code, e.g. INR.
+	Currency string `json:"currency"`
+	// The exact sum of the currency's asset classes (an overdrawn deposit counts negative).
+	Total Decimal `json:"total"`
+	// The currency's total split by asset class, sorted by class.
+	AssetClasses []*AssetClassTotal `json:"assetClasses"`
+}
+
 // A FinPro customer (identified by mobile number) seen through one consent template.
 type Customer struct {
 	// The customer's 10-digit mobile number.
@@ -92,6 +376,342 @@ type Customer struct {
 }
 
 func (Customer) IsNode() {}
+
+// One debenture held.
+type DebentureHolding struct {
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The debentures held.
+	Units *Decimal `json:"units,omitempty"`
+	// The face (par) value per unit.
+	FaceValue *Decimal `json:"faceValue,omitempty"`
+	// The annual interest rate in percent.
+	Coupon *Decimal `json:"coupon,omitempty"`
+	// The portfolio or series the debenture belongs to (free text).
+	FixedIncomePortfolio *string `json:"fixedIncomePortfolio,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+	// The security's credit rating, e.g. AAA.
+	CreditRating *string `json:"creditRating,omitempty"`
+	// Whether the interest is taxable (YES or NO in the XSD).
+	Taxable *bool `json:"taxable,omitempty"`
+	// The issue date.
+	IssueDate *Date `json:"issueDate,omitempty"`
+	// The principal (face value of the units held).
+	PrincipalAmount *Decimal `json:"principalAmount,omitempty"`
+	// The tenure's days part.
+	TenureDays *int `json:"tenureDays,omitempty"`
+	// The tenure's months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The tenure's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// The yield in percent.
+	Yield *Decimal `json:"yield,omitempty"`
+	// The maturity date.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The last traded price per unit.
+	LastTradedRate *Decimal `json:"lastTradedRate,omitempty"`
+	// The date of lastTradedRate.
+	LastTradedDate *Date `json:"lastTradedDate,omitempty"`
+}
+
+// A debenture transaction in its ReBIT schema.
+type DebentureTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The price per debenture.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The kind of transaction; this schema's values are OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The debentures concerned.
+	Units *Decimal `json:"units,omitempty"`
+	// ISO 4217 currency code of the trade.
+	Currency *string `json:"currency,omitempty"`
+	// The value of the trade.
+	TradeValue *Decimal `json:"tradeValue,omitempty"`
+	// Brokerage, STT and other charges.
+	TotalCharge *Decimal `json:"totalCharge,omitempty"`
+	// Taxes other than STT.
+	OtherTaxes *Decimal `json:"otherTaxes,omitempty"`
+}
+
+func (DebentureTransaction) IsTransactionDetail() {}
+
+// The summary of a debentures account (ReBIT debentures schema).
+type DebenturesSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The debentures held.
+	Holdings []*DebentureHolding `json:"holdings"`
+}
+
+// An amount not yet cleared on a deposit account.
+type DepositPending struct {
+	// Whether the pending amount is a credit or a debit.
+	TransactionType *CreditDebit `json:"transactionType,omitempty"`
+	// The pending amount.
+	Amount *Decimal `json:"amount,omitempty"`
+}
+
+// The summary of a DEPOSIT account (ReBIT deposit schema).
+type DepositSummary struct {
+	// The balance, exactly as FinPro reported it (negative when overdrawn); null when FinPro sent none.
+	CurrentBalance *Decimal `json:"currentBalance,omitempty"`
+	// ISO 4217 currency code (INR when FinPro sent none).
+	Currency string `json:"currency"`
+	// The day's conversion rate of a foreign-currency account (the XSD spells the attribute exchgeRate).
+	ExchangeRate *Decimal `json:"exchangeRate,omitempty"`
+	// When the FIP computed the balance.
+	BalanceDateTime *time.Time `json:"balanceDateTime,omitempty"`
+	// SAVINGS or CURRENT; null when FinPro sent none.
+	Type *DepositAccountType `json:"type,omitempty"`
+	// The branch.
+	Branch *string `json:"branch,omitempty"`
+	// The credit facility on the account; null when there is none.
+	Facility *DepositFacility `json:"facility,omitempty"`
+	// The branch's IFSC code.
+	IfscCode *string `json:"ifscCode,omitempty"`
+	// The branch's MICR code.
+	MicrCode *string `json:"micrCode,omitempty"`
+	// The date the account was opened.
+	OpeningDate *Date `json:"openingDate,omitempty"`
+	// The part of the overdraft or cash-credit limit available now.
+	CurrentOdLimit *Decimal `json:"currentOdLimit,omitempty"`
+	// The sanctioned overdraft or cash-credit limit.
+	DrawingLimit *Decimal `json:"drawingLimit,omitempty"`
+	// Whether the account is active; null when FinPro sent none.
+	Status *AccountStatus `json:"status,omitempty"`
+	// Amounts not yet cleared (one in the XSD; FinPro may send several).
+	Pending []*DepositPending `json:"pending"`
+}
+
+// A DEPOSIT account's transaction in its ReBIT schema (the same values as Transaction's, typed).
+type DepositTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The kind of transaction; this schema's values are CREDIT or DEBIT.
+	Type *TransactionType `json:"type,omitempty"`
+	// The channel.
+	Mode *TransactionMode `json:"mode,omitempty"`
+	// The amount.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The balance after the transaction.
+	CurrentBalance *Decimal `json:"currentBalance,omitempty"`
+	// When the transaction happened.
+	TransactionTimestamp *time.Time `json:"transactionTimestamp,omitempty"`
+	// When the amount took effect.
+	ValueDate *Date `json:"valueDate,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// A cheque number, UPI reference or other FIP reference.
+	Reference *string `json:"reference,omitempty"`
+}
+
+func (DepositTransaction) IsTransactionDetail() {}
+
+// One ETF held.
+type ETFHolding struct {
+	// The folio number.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// The demat account holding the units.
+	DematID *string `json:"dematId,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The depository participant's ID.
+	DpID *string `json:"dpId,omitempty"`
+	// The units (exact decimal).
+	Units *Decimal `json:"units,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// The average purchase price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The net asset value per unit on lastNavDate.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The date of nav.
+	LastNavDate *Date `json:"lastNavDate,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+}
+
+// The summary of an ETF account (ReBIT exchange_traded_funds schema).
+type ETFSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The ETF units held.
+	Holdings []*ETFHolding `json:"holdings"`
+}
+
+// An ETF transaction in its ReBIT schema.
+type ETFTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The units traded.
+	Units *Decimal `json:"units,omitempty"`
+	// The amount paid or received.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The depository participant's ID.
+	DpID *string `json:"dpId,omitempty"`
+	// The scheme's minimum lot (units per trade).
+	SchemeMinLotSize *Decimal `json:"schemeMinLotSize,omitempty"`
+	// The units' face value (the XSD spells the attribute faceValueofUnits).
+	FaceValueOfUnits *Decimal `json:"faceValueOfUnits,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL, BONUS, SPLIT or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// When the order was placed.
+	OrderDate *Date `json:"orderDate,omitempty"`
+	// When the order was executed.
+	ExecutionDate *Date `json:"executionDate,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The code of the broker that placed the order.
+	BrokerCode *string `json:"brokerCode,omitempty"`
+}
+
+func (ETFTransaction) IsTransactionDetail() {}
+
+// The summary of an equities account (ReBIT equity_shares schema).
+type EquitiesSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// How the shares are held: DEMAT or PHYSICAL.
+	HoldingsType *HoldingMode `json:"holdingsType,omitempty"`
+	// The shares held.
+	Holdings []*EquityHolding `json:"holdings"`
+}
+
+// One share (or depository receipt) held.
+type EquityHolding struct {
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The shares held.
+	Units *Decimal `json:"units,omitempty"`
+	// When the shares were first bought.
+	InvestmentDateTime *time.Time `json:"investmentDateTime,omitempty"`
+	// The average purchase price per share.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The last traded (or closing) price per share.
+	LastTradedPrice *Decimal `json:"lastTradedPrice,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+}
+
+// An equities transaction (a trade, a corporate action or a derivative) in its ReBIT schema.
+type EquityTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The exchange order ID.
+	OrderID *string `json:"orderId,omitempty"`
+	// The exchange trade ID.
+	TradeID *string `json:"tradeId,omitempty"`
+	// The company whose shares were traded.
+	CompanyName *string `json:"companyName,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The exchange.
+	Exchange *Exchange `json:"exchange,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// Cash equity or a derivative segment.
+	EquityCategory *EquityCategory `json:"equityCategory,omitempty"`
+	// OPTIONS or FUTURES, for derivatives.
+	InstrumentType *InstrumentType `json:"instrumentType,omitempty"`
+	// CALL or PUT, for options.
+	OptionType *OptionType `json:"optionType,omitempty"`
+	// The option's strike price.
+	StrikePrice *Decimal `json:"strikePrice,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The price per share.
+	Rate *Decimal `json:"rate,omitempty"`
+	// Brokerage, STT and other charges.
+	TotalCharge *Decimal `json:"totalCharge,omitempty"`
+	// The value of the trade.
+	TradeValue *Decimal `json:"tradeValue,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL, BONUS, SPLIT, DIVIDEND, RIGHTS or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The kind of equity.
+	ShareHolderEquityType *ShareHolderEquityType `json:"shareHolderEquityType,omitempty"`
+	// The shares traded.
+	Units *Decimal `json:"units,omitempty"`
+	// Charges other than brokerage and STT.
+	OtherCharges *Decimal `json:"otherCharges,omitempty"`
+}
+
+func (EquityTransaction) IsTransactionDetail() {}
+
+// One scalar value of an account or transaction without a ReBIT schema.
+type GenericField struct {
+	// The value's path inside its element, e.g. taxableValue or tax/igst.
+	Path string `json:"path"`
+	// The value as FinPro sent it (numbers and booleans as their JSON text), at most 256 bytes.
+	Value string `json:"value"`
+}
+
+// The summary of an account without a ReBIT schema: its scalar values, never raw
+// JSON. Holder data is never read (it reaches clients only through profile, under
+// its scope); values under keys that name personal data (name, dob, mobile,
+// email, pan, address, gstin, dematId, ...) and values that look like a PAN, a
+// GSTIN, an Aadhaar number, a mobile number or an e-mail address are dropped and
+// counted in redactedFields. At most 200 fields of at most 256 bytes each.
+type GenericSummary struct {
+	// The Summary element's scalar values in FinPro's order, with paths through nested elements (Investment/Holdings/Holding[0]/units).
+	Fields []*GenericField `json:"fields"`
+	// The first day of the statement period, when FinPro sent one.
+	StartDate *Date `json:"startDate,omitempty"`
+	// The last day of the statement period, when FinPro sent one.
+	EndDate *Date `json:"endDate,omitempty"`
+	// How many values were dropped as personal data.
+	RedactedFields int `json:"redactedFields"`
+	// Whether the limits cut fields or long values.
+	Truncated bool `json:"truncated"`
+}
+
+// A transaction of an account without a ReBIT schema: its scalar values, made
+// safe as GenericSummary's are (at most 50 per row).
+type GenericTransaction struct {
+	// The row's scalar values in FinPro's order.
+	Fields []*GenericField `json:"fields"`
+	// How many values were dropped as personal data.
+	RedactedFields int `json:"redactedFields"`
+	// Whether the limits cut fields or long values.
+	Truncated bool `json:"truncated"`
+}
+
+func (GenericTransaction) IsTransactionDetail() {}
 
 // One account holder. Every field except nominee and ckycCompliant is personal data.
 type Holder struct {
@@ -113,7 +733,245 @@ type Holder struct {
 	Pan *string `json:"pan,omitempty"`
 	// Whether Central KYC is complete.
 	CkycCompliant bool `json:"ckycCompliant"`
+	// The holder's demat account (the securities and fund schemas); masked to its last 4 characters without profile:read.
+	DematID *string `json:"dematId,omitempty"`
+	// The NPS Permanent Retirement Account Number; masked to its last 4 characters without profile:read.
+	PranID *string `json:"pranId,omitempty"`
+	// The holder's rank on an insurance policy: 1 the primary holder, 2 the secondary.
+	Rank *int `json:"rank,omitempty"`
+	// SOLE or OTHERS (government securities).
+	HoldingType *HoldingType `json:"holdingType,omitempty"`
 }
+
+// The summary of an IDR account (ReBIT indian_depository_receipts schema); its holdings have the equities' shape.
+type IDRSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// How the receipts are held: DEMAT or PHYSICAL.
+	HoldingsType *HoldingMode `json:"holdingsType,omitempty"`
+	// The receipts held.
+	Holdings []*EquityHolding `json:"holdings"`
+}
+
+// An IDR transaction in its ReBIT schema.
+type IDRTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The exchange order ID.
+	OrderID *string `json:"orderId,omitempty"`
+	// The exchange trade ID.
+	TradeID *string `json:"tradeId,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The company whose shares were traded.
+	CompanyName *string `json:"companyName,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The exchange.
+	Exchange *Exchange `json:"exchange,omitempty"`
+	// The price per receipt.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The value of the trade.
+	TradeValue *Decimal `json:"tradeValue,omitempty"`
+	// The kind of equity (the XSD spells the attribute shareHolerEquityType).
+	ShareHolderEquityType *ShareHolderEquityType `json:"shareHolderEquityType,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The receipts traded.
+	Units *Decimal `json:"units,omitempty"`
+	// Charges other than brokerage and STT.
+	OtherCharges *Decimal `json:"otherCharges,omitempty"`
+	// Brokerage, STT and other charges.
+	TotalCharge *Decimal `json:"totalCharge,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+}
+
+func (IDRTransaction) IsTransactionDetail() {}
+
+// A clause or sub-limit of a policy.
+type InsuranceContractClause struct {
+	// The clause's title.
+	Title *string `json:"title,omitempty"`
+	// The cover available for one kind of loss (free text).
+	SubLimit *string `json:"subLimit,omitempty"`
+	// The conditions the clause imposes.
+	Conditions *string `json:"conditions,omitempty"`
+	// The risks excluded (the XSD spells the attribute exlcusions).
+	Exclusions *string `json:"exclusions,omitempty"`
+	// The clause's amount (a sub-limit's cap).
+	Amount *Decimal `json:"amount,omitempty"`
+	// The insurer's description of the clause.
+	Description *string `json:"description,omitempty"`
+}
+
+// A cover a policy includes.
+type InsuranceCover struct {
+	// The cover's amount.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The insurer's description of the cover.
+	Description *string `json:"description,omitempty"`
+}
+
+// A scheduled survival payout of a policy.
+type InsuranceMoneyBack struct {
+	// The payout date.
+	Date *Date `json:"date,omitempty"`
+	// The payout.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The insurer's description of the payout.
+	Description *string `json:"description,omitempty"`
+}
+
+// A rider: an add-on cover of a policy.
+type InsuranceRider struct {
+	// The rider, in the insurer's words (accidental death, waiver of premium, ...).
+	RiderType *string `json:"riderType,omitempty"`
+	// The rider's sum assured.
+	SumAssured *Decimal `json:"sumAssured,omitempty"`
+	// The rider's tenure, years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// The rider's tenure, months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The rider's premium.
+	PremiumAmount *Decimal `json:"premiumAmount,omitempty"`
+	// When the rider started.
+	PolicyStartDate *Date `json:"policyStartDate,omitempty"`
+	// When the rider ends.
+	PolicyEndDate *Date `json:"policyEndDate,omitempty"`
+}
+
+// The summary of an insurance policy (ReBIT insurance_policies schema).
+type InsuranceSummary struct {
+	// The plan's name.
+	PolicyName *string `json:"policyName,omitempty"`
+	// The policy number.
+	PolicyNumber *string `json:"policyNumber,omitempty"`
+	// The e-Insurance Account number.
+	EiaNumber *string `json:"eiaNumber,omitempty"`
+	// The insurer's description of the policy.
+	PolicyDescription *string `json:"policyDescription,omitempty"`
+	// The policy's sum assured.
+	SumAssured *Decimal `json:"sumAssured,omitempty"`
+	// The cover amount.
+	CoverAmount *Decimal `json:"coverAmount,omitempty"`
+	// The policy term's months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The policy term's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// The premium per payment.
+	PremiumAmount *Decimal `json:"premiumAmount,omitempty"`
+	// When the policy started.
+	PolicyStartDate *Date `json:"policyStartDate,omitempty"`
+	// When the policy ends.
+	PolicyExpiryDate *Date `json:"policyExpiryDate,omitempty"`
+	// The kind of policy: life plans (TERM, ENDOWMENT, ...) or general ones (COMPREHENSIVE, THIRD_PARTY).
+	PolicyType *PolicyType `json:"policyType,omitempty"`
+	// What the policy covers.
+	CoverType *CoverType `json:"coverType,omitempty"`
+	// How often premiums are due.
+	PremiumFrequency *PremiumFrequency `json:"premiumFrequency,omitempty"`
+	// Years over which premiums are paid.
+	PremiumPaymentYears *int `json:"premiumPaymentYears,omitempty"`
+	// Months over which premiums are paid.
+	PremiumPaymentMonths *int `json:"premiumPaymentMonths,omitempty"`
+	// When the next premium is due.
+	NextPremiumDueDate *Date `json:"nextPremiumDueDate,omitempty"`
+	// When the policy matures.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The lump sum paid at maturity.
+	MaturityBenefit *Decimal `json:"maturityBenefit,omitempty"`
+	// The scheduled survival payouts.
+	MoneyBacks []*InsuranceMoneyBack `json:"moneyBacks"`
+	// The policy's clauses and sub-limits.
+	ContractClauses []*InsuranceContractClause `json:"contractClauses"`
+	// The covers the policy includes.
+	Covers []*InsuranceCover `json:"covers"`
+	// The riders (add-on covers); the ReBIT schema puts them in Profile.
+	Riders []*InsuranceRider `json:"riders"`
+}
+
+// An insurance transaction (premium, bonus, claim, ...) in its ReBIT schema.
+type InsuranceTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TxnDate *Date `json:"txnDate,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The kind of transaction; this schema's values are PREMIUM_PAYMENT, BONUS, MONEY_BACK, LATE_FEES, FINAL_SETTLEMENT, CLAIM, PLAN_CHANGE, INSURANCE_RENEWAL or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The amount.
+	Amount *Decimal `json:"amount,omitempty"`
+}
+
+func (InsuranceTransaction) IsTransactionDetail() {}
+
+// One infrastructure investment trust held.
+type InvITHolding struct {
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// When the units were first bought.
+	InvestmentDateTime *time.Time `json:"investmentDateTime,omitempty"`
+	// The average purchase price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The units held.
+	TotalNumberUnits *Decimal `json:"totalNumberUnits,omitempty"`
+	// The last closing price per unit.
+	LastClosingRate *Decimal `json:"lastClosingRate,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+}
+
+// The summary of an InvIT account (ReBIT infrastructure_investment_trusts schema).
+type InvITSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The trust units held.
+	Holdings []*InvITHolding `json:"holdings"`
+}
+
+// An InvIT or REIT transaction in its ReBIT schema (the two schemas share it).
+type InvITTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The trust.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// The exchange symbol.
+	Symbol *string `json:"symbol,omitempty"`
+	// The exchange.
+	Exchange *Exchange `json:"exchange,omitempty"`
+	// The FIP's description of the transaction.
+	TransactionDescription *string `json:"transactionDescription,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The price per unit.
+	Price *Decimal `json:"price,omitempty"`
+	// The kind of units (free text).
+	UnitsType *string `json:"unitsType,omitempty"`
+	// The units bought or sold.
+	NumUnitsTransacted *Decimal `json:"numUnitsTransacted,omitempty"`
+	// The value of the trade.
+	TradeValue *Decimal `json:"tradeValue,omitempty"`
+	// Brokerage, STT and other charges.
+	TotalCharge *Decimal `json:"totalCharge,omitempty"`
+	// Charges other than brokerage and STT.
+	OtherCharges *Decimal `json:"otherCharges,omitempty"`
+	// The FIP's description of the transaction (sent by REITs; not in invit.xsd).
+	Narration *string `json:"narration,omitempty"`
+}
+
+func (InvITTransaction) IsTransactionDetail() {}
 
 // An amount of money in one currency.
 type Money struct {
@@ -130,6 +988,234 @@ type Money struct {
 type Mutation struct {
 }
 
+// One scheme held in a mutual fund folio.
+type MutualFundHolding struct {
+	// The asset management company.
+	Amc *string `json:"amc,omitempty"`
+	// The registrar and transfer agent (CAMS, KFintech, ...).
+	Registrar *string `json:"registrar,omitempty"`
+	// The AMC's scheme code.
+	SchemeCode *string `json:"schemeCode,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The scheme's AMFI code.
+	AmfiCode *string `json:"amfiCode,omitempty"`
+	// The folio number.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// The dividend option (free text).
+	DividendType *string `json:"dividendType,omitempty"`
+	// Whether the holding is FATCA compliant.
+	FatcaStatus *YesNo `json:"fatcaStatus,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// The units allotted to date.
+	Units *Decimal `json:"units,omitempty"`
+	// The units held at the end of the statement.
+	ClosingUnits *Decimal `json:"closingUnits,omitempty"`
+	// Units under lien (pledged against a loan).
+	LienUnits *Decimal `json:"lienUnits,omitempty"`
+	// The average purchase price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The net asset value per unit today.
+	Nav *Decimal `json:"nav,omitempty"`
+	// Units locked in and not yet redeemable.
+	LockingUnits *Decimal `json:"lockingUnits,omitempty"`
+}
+
+// The summary of a mutual fund folio (ReBIT mutual_funds schema).
+type MutualFundSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The folio's value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The schemes held.
+	Holdings []*MutualFundHolding `json:"holdings"`
+}
+
+// A mutual fund transaction in its ReBIT schema.
+type MutualFundTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The asset management company.
+	Amc *string `json:"amc,omitempty"`
+	// The registrar and transfer agent (CAMS, KFintech, ...).
+	Registrar *string `json:"registrar,omitempty"`
+	// The AMC's scheme code.
+	SchemeCode *string `json:"schemeCode,omitempty"`
+	// DIRECT or REGULAR.
+	SchemePlan *SchemePlan `json:"schemePlan,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The scheme's AMFI code.
+	AmfiCode *string `json:"amfiCode,omitempty"`
+	// The fund type.
+	FundType *FundType `json:"fundType,omitempty"`
+	// The dividend option: REINVEST, PAYOUT or GROWTH_TYPE.
+	SchemeOption *SchemeOption `json:"schemeOption,omitempty"`
+	// The SEBI scheme type.
+	SchemeTypes *SchemeTypes `json:"schemeTypes,omitempty"`
+	// The SEBI scheme category.
+	SchemeCategory *SchemeCategory `json:"schemeCategory,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The amount invested or redeemed.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The units held after the transaction.
+	ClosingUnits *Decimal `json:"closingUnits,omitempty"`
+	// Units under lien (pledged against a loan).
+	LienUnits *Decimal `json:"lienUnits,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The date of nav.
+	NavDate *Date `json:"navDate,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// When the order was placed.
+	OrderDate *Date `json:"orderDate,omitempty"`
+	// When the order was executed.
+	ExecutionDate *Date `json:"executionDate,omitempty"`
+	// Marks locked-in units (free text in the XSD).
+	LockInFlag *string `json:"lockInFlag,omitempty"`
+	// The lock-in period (free text in the XSD).
+	LockInDays *string `json:"lockInDays,omitempty"`
+	// How the units are held: DEMAT or PHYSICAL.
+	Mode *HoldingMode `json:"mode,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+}
+
+func (MutualFundTransaction) IsTransactionDetail() {}
+
+// One scheme held in an NPS tier.
+type NPSHolding struct {
+	// What was contributed to the scheme.
+	Amount *Decimal `json:"amount,omitempty"`
+	// Money received for the scheme and not yet invested in units.
+	AmountInTransition *Decimal `json:"amountInTransition,omitempty"`
+	// Units blocked (pledged or under withdrawal) and not free to redeem.
+	BlockedUnits *Decimal `json:"blockedUnits,omitempty"`
+	// Units free to redeem or switch.
+	FreeUnits *Decimal `json:"freeUnits,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The scheme's ID.
+	SchemeID *string `json:"schemeId,omitempty"`
+	// The units held (free and blocked).
+	TotalUnits *Decimal `json:"totalUnits,omitempty"`
+	// The scheme's value in the tier.
+	TotalValueOfScheme *Decimal `json:"totalValueOfScheme,omitempty"`
+}
+
+// An NPS contribution in its ReBIT schema.
+type NPSInvestmentTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TxnDate *Date `json:"txnDate,omitempty"`
+	// The kind of transaction; this schema's values are CONTRIBUTION, UNFREEZE_CONTRIBUTION, WITHDRAWAL, SWAVALAMBAN_CONTRIBUTION, REMITTANCE or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The subscriber's own contribution.
+	SubscriberContribution *Decimal `json:"subscriberContribution,omitempty"`
+	// The employer's contribution.
+	EmployerContribution *Decimal `json:"employerContribution,omitempty"`
+	// The subscriber's and the employer's contributions together.
+	TotalContribution *Decimal `json:"totalContribution,omitempty"`
+}
+
+func (NPSInvestmentTransaction) IsTransactionDetail() {}
+
+// One scheme the subscriber's contributions go to.
+type NPSSchemeChoice struct {
+	// The share of the contribution going to the scheme, in percent.
+	AllocationPercent *Decimal `json:"allocationPercent,omitempty"`
+	// The pension fund manager's ID.
+	PfmID *string `json:"pfmId,omitempty"`
+	// The pension fund manager.
+	PfmName *string `json:"pfmName,omitempty"`
+	// The scheme's ID.
+	SchemeID *string `json:"schemeId,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+}
+
+// An NPS scheme transaction (units allotted or redeemed) in its ReBIT schema.
+type NPSSchemeTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TxnDate *Date `json:"txnDate,omitempty"`
+	// The kind of transaction; this schema's values are CONTRIBUTION, BILLING, WITHDRAWAL_DUE_TO_SCHEME_PREFERENCE_CHANGE, CONTRIBUTION_DUE_TO_SCHEME_CHANGE, UNFREEZE_CONTRIBUTION, SWITCH_OUT, WITHDRAWAL, ADJUSTMENT, TRANSFER, SWAVALAMBAN, REMITTANCE or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The scheme's ID.
+	SchemeID *string `json:"schemeId,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The share of the contribution going to the scheme, in percent.
+	AllocationPercent *Decimal `json:"allocationPercent,omitempty"`
+	// The amount.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The units allotted or redeemed.
+	Units *Decimal `json:"units,omitempty"`
+	// The units held in the scheme after the transaction.
+	CumulativeUnits *Decimal `json:"cumulativeUnits,omitempty"`
+}
+
+func (NPSSchemeTransaction) IsTransactionDetail() {}
+
+// The summary of an NPS account (ReBIT national_pension_system schema).
+type NPSSummary struct {
+	// When the account was opened.
+	OpeningDate *Date `json:"openingDate,omitempty"`
+	// The account's value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The account's status.
+	Status *NPSStatus `json:"status,omitempty"`
+	// The tier I account's status.
+	Tier1Status *NPSStatus `json:"tier1Status,omitempty"`
+	// The tier II account's status (NA when there is none).
+	Tier2Status *NPSStatus `json:"tier2Status,omitempty"`
+	// The date of the tier I NAVs.
+	Tier1NavDate *Date `json:"tier1NavDate,omitempty"`
+	// The date of the tier II NAVs.
+	Tier2NavDate *Date `json:"tier2NavDate,omitempty"`
+	// The value held in debt schemes (C and G).
+	DebtAssetValue *Decimal `json:"debtAssetValue,omitempty"`
+	// The value held in equity schemes (E).
+	EquityAssetValue *Decimal `json:"equityAssetValue,omitempty"`
+	// The value held in other schemes (A).
+	OtherAssetValue *Decimal `json:"otherAssetValue,omitempty"`
+	// The subscriber's scheme allocations.
+	SchemeChoices []*NPSSchemeChoice `json:"schemeChoices"`
+	// The tier I holdings.
+	Tier1 *NPSTierHoldings `json:"tier1,omitempty"`
+	// The tier II holdings.
+	Tier2 *NPSTierHoldings `json:"tier2,omitempty"`
+}
+
+// The holdings of one NPS tier.
+type NPSTierHoldings struct {
+	// How the tier's schemes are chosen.
+	SchemePreferenceType *NPSSchemePreference `json:"schemePreferenceType,omitempty"`
+	// The tier's units free to redeem or switch.
+	FreeUnits *Decimal `json:"freeUnits,omitempty"`
+	// What the subscriber contributed to the tier.
+	InvestmentCost *Decimal `json:"investmentCost,omitempty"`
+	// The tier's value today.
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The tier's schemes.
+	Holdings []*NPSHolding `json:"holdings"`
+}
+
 // An account's holder information. holders is always a list, however FinPro sent it.
 type Profile struct {
 	// SINGLE or JOINT.
@@ -143,6 +1229,80 @@ type Profile struct {
 // is null on its own when its call fails, with its error at its path: the rest of the
 // answer is still returned.
 type Query struct {
+}
+
+// One real estate investment trust held.
+type REITHolding struct {
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The issuer.
+	IssuerName *string `json:"issuerName,omitempty"`
+	// When the units were first bought.
+	InvestmentDateTime *time.Time `json:"investmentDateTime,omitempty"`
+	// The average purchase price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The units held.
+	TotalNumberUnits *Decimal `json:"totalNumberUnits,omitempty"`
+	// The last closing price per unit.
+	LastClosingRate *Decimal `json:"lastClosingRate,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+	// Whether a nominee is registered for the holding.
+	NomineeStatus *NomineeStatus `json:"nomineeStatus,omitempty"`
+}
+
+// The summary of a REIT account (ReBIT real_estate_investment_trusts schema).
+type REITSummary struct {
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The trust units held.
+	Holdings []*REITHolding `json:"holdings"`
+}
+
+// The summary of a recurring deposit (ReBIT recurring_deposit schema): a term deposit's terms plus the instalment.
+type RecurringDepositSummary struct {
+	// The branch where the deposit is held.
+	Branch *string `json:"branch,omitempty"`
+	// When the account was opened.
+	OpeningDate *Date `json:"openingDate,omitempty"`
+	// The branch's IFSC (optional).
+	Ifsc *string `json:"ifsc,omitempty"`
+	// FIXED, RECURRING, SWEEP, FLEXIBLE, TAX_SAVING, FCNR or OTHERS.
+	AccountType *TermDepositAccountType `json:"accountType,omitempty"`
+	// What the depositor receives at maturity.
+	MaturityAmount *Decimal `json:"maturityAmount,omitempty"`
+	// The maturity date.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The FIP's description of the security.
+	Description *string `json:"description,omitempty"`
+	// How often interest is paid out.
+	InterestPayout *InterestPayout `json:"interestPayout,omitempty"`
+	// The annual rate in percent ("7.10").
+	InterestRate *Decimal `json:"interestRate,omitempty"`
+	// The principal (face value of the units held).
+	PrincipalAmount *Decimal `json:"principalAmount,omitempty"`
+	// The tenure's days part.
+	TenureDays *int `json:"tenureDays,omitempty"`
+	// The tenure's months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The tenure's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// SIMPLE or COMPOUND.
+	InterestComputation *InterestComputation `json:"interestComputation,omitempty"`
+	// How often interest compounds.
+	CompoundingFrequency *CompoundingFrequency `json:"compoundingFrequency,omitempty"`
+	// The interest paid out each period.
+	InterestPeriodicPayoutAmount *Decimal `json:"interestPeriodicPayoutAmount,omitempty"`
+	// The interest paid at maturity.
+	InterestOnMaturity *Decimal `json:"interestOnMaturity,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The monthly instalment.
+	RecurringAmount *Decimal `json:"recurringAmount,omitempty"`
+	// The day of the month the instalment is due.
+	RecurringDepositDay *int `json:"recurringDepositDay,omitempty"`
 }
 
 // The input of requestConsent.
@@ -216,6 +1376,162 @@ type RevokeConsentPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// One registered systematic investment plan.
+type SIPHolding struct {
+	// The asset management company.
+	Amc *string `json:"amc,omitempty"`
+	// The registrar and transfer agent (CAMS, KFintech, ...).
+	Registrar *string `json:"registrar,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The scheme's AMFI code.
+	AmfiCode *string `json:"amfiCode,omitempty"`
+	// The folio number.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// SOLE or JOINT holding.
+	HoldingType *HoldingType `json:"holdingType,omitempty"`
+	// The first holder's name (masked without profile:read).
+	Holder1Name *string `json:"holder1Name,omitempty"`
+	// The second holder's name (masked without profile:read).
+	Holder2Name *string `json:"holder2Name,omitempty"`
+	// The nominee field of the plan (SOLE or OTHERS in the XSD).
+	Nominee *SIPNominee `json:"nominee,omitempty"`
+	// The holder's e-mail address (masked without profile:read).
+	Email *string `json:"email,omitempty"`
+	// The units accumulated.
+	Units *Decimal `json:"units,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The plan's value today (units × NAV).
+	Value *Decimal `json:"value,omitempty"`
+	// The dividend option (free text; the XSD spells the attribute devidentType).
+	DividendType *string `json:"dividendType,omitempty"`
+	// The instalment.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The instalment frequency code (an integer in the XSD).
+	Frequency *int `json:"frequency,omitempty"`
+	// The day of the month instalments are debited.
+	InstalmentDay *int `json:"instalmentDay,omitempty"`
+	// How many instalments remain.
+	PendingInstalments *int `json:"pendingInstalments,omitempty"`
+	// How many instalments have been paid.
+	CompleteInstalments *int `json:"completeInstalments,omitempty"`
+	// When the last instalment was paid.
+	LastInstalmentDate *Date `json:"lastInstalmentDate,omitempty"`
+	// When the next instalment is due.
+	NextInstalmentDate *Date `json:"nextInstalmentDate,omitempty"`
+	// When the plan was registered.
+	CreationDate *Date `json:"creationDate,omitempty"`
+	// When the plan was last changed.
+	ModificationDate *Date `json:"modificationDate,omitempty"`
+	// When the plan was ceased; null while it runs.
+	CeasedDate *Date `json:"ceasedDate,omitempty"`
+}
+
+// One instalment period of a SIP.
+type SIPInvestment struct {
+	// The instalment period's kind (free text).
+	Type *string `json:"type,omitempty"`
+	// The first day of the period.
+	StartDate *Date `json:"startDate,omitempty"`
+	// The last day of the period.
+	EndDate *Date `json:"endDate,omitempty"`
+}
+
+// The period of a SIP account's plans.
+type SIPInvestments struct {
+	// The kind of plan (free text).
+	Type *string `json:"type,omitempty"`
+	// When the plan started.
+	IssueDate *Date `json:"issueDate,omitempty"`
+	// When the plan ends.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The plan's investment periods.
+	Investment []*SIPInvestment `json:"investment"`
+}
+
+// The summary of a SIP account (ReBIT systematic_investment_plan schema).
+type SIPSummary struct {
+	// The folio the plans belong to.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// The amount invested (cost).
+	InvestmentValue *Decimal `json:"investmentValue,omitempty"`
+	// The value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+	// The registered plans.
+	Holdings []*SIPHolding `json:"holdings"`
+	// The plan's period: its type, issue and maturity dates.
+	Investments *SIPInvestments `json:"investments,omitempty"`
+}
+
+// A SIP transaction (an instalment or a redemption) in its ReBIT schema.
+type SIPTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// When the transaction happened.
+	TxnDate *Date `json:"txnDate,omitempty"`
+	// The asset management company.
+	Amc *string `json:"amc,omitempty"`
+	// The scheme's name.
+	SchemeName *string `json:"schemeName,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The Unique Client Code at the exchange.
+	Ucc *string `json:"ucc,omitempty"`
+	// The scheme's AMFI code.
+	AmfiCode *string `json:"amfiCode,omitempty"`
+	// The folio number.
+	FolioNo *string `json:"folioNo,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The units allotted or redeemed.
+	Units *Decimal `json:"units,omitempty"`
+	// The net asset value per unit.
+	Nav *Decimal `json:"nav,omitempty"`
+	// The transaction's charges.
+	Cost *Decimal `json:"cost,omitempty"`
+	// The securities transaction tax.
+	Stt *Decimal `json:"stt,omitempty"`
+	// The amount invested or redeemed.
+	Amount *Decimal `json:"amount,omitempty"`
+}
+
+func (SIPTransaction) IsTransactionDetail() {}
+
+// A bond, government security or commercial paper transaction in its ReBIT schema.
+type SecurityTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The security's ISIN.
+	Isin *string `json:"isin,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// The price per unit.
+	Rate *Decimal `json:"rate,omitempty"`
+	// The kind of transaction; this schema's values are BUY, SELL or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The units traded.
+	Units *Decimal `json:"units,omitempty"`
+	// ISO 4217 currency code of the trade.
+	Currency *string `json:"currency,omitempty"`
+	// The value of the trade.
+	TradeValue *Decimal `json:"tradeValue,omitempty"`
+	// Brokerage, STT and other charges.
+	TotalCharge *Decimal `json:"totalCharge,omitempty"`
+	// Taxes other than STT.
+	OtherTaxes *Decimal `json:"otherTaxes,omitempty"`
+}
+
+func (SecurityTransaction) IsTransactionDetail() {}
+
 // Live updates. Subscriptions run over a websocket at the GraphQL endpoint, with the
 // graphql-transport-ws or the legacy graphql-ws subprotocol.
 type Subscription struct {
@@ -266,6 +1582,70 @@ type SyncedAccount struct {
 	Transactions []*Transaction `json:"transactions"`
 }
 
+// The summary of a term deposit (ReBIT term_deposit schema).
+type TermDepositSummary struct {
+	// The branch where the deposit is held.
+	Branch *string `json:"branch,omitempty"`
+	// The date the deposit was opened.
+	OpeningDate *Date `json:"openingDate,omitempty"`
+	// The branch's IFSC code.
+	Ifsc *string `json:"ifsc,omitempty"`
+	// The kind of deposit.
+	AccountType *TermDepositAccountType `json:"accountType,omitempty"`
+	// The amount paid at maturity.
+	MaturityAmount *Decimal `json:"maturityAmount,omitempty"`
+	// The maturity date.
+	MaturityDate *Date `json:"maturityDate,omitempty"`
+	// The FIP's description of the deposit.
+	Description *string `json:"description,omitempty"`
+	// How often interest is paid out (ON_MATURITY for a cumulative deposit).
+	InterestPayout *InterestPayout `json:"interestPayout,omitempty"`
+	// The annual interest rate in percent, exactly as FinPro sent it.
+	InterestRate *Decimal `json:"interestRate,omitempty"`
+	// The amount deposited.
+	PrincipalAmount *Decimal `json:"principalAmount,omitempty"`
+	// The tenure's days part.
+	TenureDays *int `json:"tenureDays,omitempty"`
+	// The tenure's months part.
+	TenureMonths *int `json:"tenureMonths,omitempty"`
+	// The tenure's years part.
+	TenureYears *int `json:"tenureYears,omitempty"`
+	// SIMPLE or COMPOUND interest.
+	InterestComputation *InterestComputation `json:"interestComputation,omitempty"`
+	// How often interest compounds.
+	CompoundingFrequency *CompoundingFrequency `json:"compoundingFrequency,omitempty"`
+	// The interest paid out each period.
+	InterestPeriodicPayoutAmount *Decimal `json:"interestPeriodicPayoutAmount,omitempty"`
+	// The interest paid at maturity.
+	InterestOnMaturity *Decimal `json:"interestOnMaturity,omitempty"`
+	// The deposit's value today.
+	CurrentValue *Decimal `json:"currentValue,omitempty"`
+}
+
+// A term or recurring deposit's transaction in its ReBIT schema.
+type TermTransaction struct {
+	// The FIP's transaction ID.
+	TxnID *string `json:"txnId,omitempty"`
+	// The amount.
+	Amount *Decimal `json:"amount,omitempty"`
+	// The FIP's description of the transaction.
+	Narration *string `json:"narration,omitempty"`
+	// The kind of transaction; this schema's values are OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS.
+	Type *TransactionType `json:"type,omitempty"`
+	// The channel.
+	Mode *TransactionMode `json:"mode,omitempty"`
+	// The deposit's value after the transaction.
+	Balance *Decimal `json:"balance,omitempty"`
+	// When the transaction happened.
+	TransactionDateTime *time.Time `json:"transactionDateTime,omitempty"`
+	// When the amount took effect.
+	ValueDate *Date `json:"valueDate,omitempty"`
+	// A cheque or reference number.
+	Reference *string `json:"reference,omitempty"`
+}
+
+func (TermTransaction) IsTransactionDetail() {}
+
 // A page of an account's transactions (Relay connection over FinPro's limit/offset).
 type TransactionConnection struct {
 	// The transactions of this page, in the order asked for.
@@ -304,6 +1684,88 @@ type TransactionFilter struct {
 	MaxAmount *Decimal `json:"maxAmount,omitempty"`
 	// Only narrations containing this text, ignoring case: 1 to 100 characters.
 	NarrationContains *string `json:"narrationContains,omitempty"`
+}
+
+// The kind of an asset an alternative investment fund holds.
+type AIFSecurityType string
+
+const (
+	// Listed equity.
+	AIFSecurityTypeListedEquity AIFSecurityType = "LISTED_EQUITY"
+	// A listed debt security.
+	AIFSecurityTypeListedDebtSecurity AIFSecurityType = "LISTED_DEBT_SECURITY"
+	// Unlisted equity.
+	AIFSecurityTypeUnlistedEquity AIFSecurityType = "UNLISTED_EQUITY"
+	// Unlisted debt.
+	AIFSecurityTypeUnlistedDebt AIFSecurityType = "UNLISTED_DEBT"
+	// Preference shares.
+	AIFSecurityTypePreferenceShares AIFSecurityType = "PREFERENCE_SHARES"
+	// Non-convertible debentures.
+	AIFSecurityTypeNcds AIFSecurityType = "NCDS"
+	// Warrants.
+	AIFSecurityTypeWarrants AIFSecurityType = "WARRANTS"
+	// Derivative contracts.
+	AIFSecurityTypeDerivativeContracts AIFSecurityType = "DERIVATIVE_CONTRACTS"
+	// Another kind the FIP names OTHERS.
+	AIFSecurityTypeOthers AIFSecurityType = "OTHERS"
+	// A value this version of the API does not know.
+	AIFSecurityTypeUnknown AIFSecurityType = "UNKNOWN"
+)
+
+var AllAIFSecurityType = []AIFSecurityType{
+	AIFSecurityTypeListedEquity,
+	AIFSecurityTypeListedDebtSecurity,
+	AIFSecurityTypeUnlistedEquity,
+	AIFSecurityTypeUnlistedDebt,
+	AIFSecurityTypePreferenceShares,
+	AIFSecurityTypeNcds,
+	AIFSecurityTypeWarrants,
+	AIFSecurityTypeDerivativeContracts,
+	AIFSecurityTypeOthers,
+	AIFSecurityTypeUnknown,
+}
+
+func (e AIFSecurityType) IsValid() bool {
+	switch e {
+	case AIFSecurityTypeListedEquity, AIFSecurityTypeListedDebtSecurity, AIFSecurityTypeUnlistedEquity, AIFSecurityTypeUnlistedDebt, AIFSecurityTypePreferenceShares, AIFSecurityTypeNcds, AIFSecurityTypeWarrants, AIFSecurityTypeDerivativeContracts, AIFSecurityTypeOthers, AIFSecurityTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AIFSecurityType) String() string {
+	return string(e)
+}
+
+func (e *AIFSecurityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AIFSecurityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AIFSecurityType", str)
+	}
+	return nil
+}
+
+func (e AIFSecurityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AIFSecurityType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AIFSecurityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Whether an account is active (ReBIT schemas: inactive covers dormant and closed).
@@ -362,6 +1824,88 @@ func (e *AccountStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AccountStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The asset class of an FI type, for net worth.
+type AssetClass string
+
+const (
+	// Savings and current accounts (DEPOSIT).
+	AssetClassCash AssetClass = "CASH"
+	// Term and recurring deposits.
+	AssetClassDeposits AssetClass = "DEPOSITS"
+	// Shares, ETFs and depository receipts (EQUITIES, ETF, IDR).
+	AssetClassEquity AssetClass = "EQUITY"
+	// Mutual funds, SIPs and collective investment schemes.
+	AssetClassMutualFunds AssetClass = "MUTUAL_FUNDS"
+	// Bonds, debentures, government securities and commercial paper.
+	AssetClassFixedIncome AssetClass = "FIXED_INCOME"
+	// Alternative investment funds, InvITs and REITs.
+	AssetClassAlternative AssetClass = "ALTERNATIVE"
+	// The National Pension System.
+	AssetClassPension AssetClass = "PENSION"
+	// Insurance policies (cover, not valued).
+	AssetClassInsurance AssetClass = "INSURANCE"
+	// FI types without a ReBIT schema (GSTR1_3B, OTHER) and types this version does not know.
+	AssetClassOther AssetClass = "OTHER"
+	// A class this version of the API does not know.
+	AssetClassUnknown AssetClass = "UNKNOWN"
+)
+
+var AllAssetClass = []AssetClass{
+	AssetClassCash,
+	AssetClassDeposits,
+	AssetClassEquity,
+	AssetClassMutualFunds,
+	AssetClassFixedIncome,
+	AssetClassAlternative,
+	AssetClassPension,
+	AssetClassInsurance,
+	AssetClassOther,
+	AssetClassUnknown,
+}
+
+func (e AssetClass) IsValid() bool {
+	switch e {
+	case AssetClassCash, AssetClassDeposits, AssetClassEquity, AssetClassMutualFunds, AssetClassFixedIncome, AssetClassAlternative, AssetClassPension, AssetClassInsurance, AssetClassOther, AssetClassUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AssetClass) String() string {
+	return string(e)
+}
+
+func (e *AssetClass) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AssetClass(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AssetClass", str)
+	}
+	return nil
+}
+
+func (e AssetClass) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AssetClass) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AssetClass) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -478,6 +2022,76 @@ func (e *CashFlowInterval) UnmarshalJSON(b []byte) error {
 }
 
 func (e CashFlowInterval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How often interest compounds (ReBIT deposit and bond schemas).
+type CompoundingFrequency string
+
+const (
+	// Every month.
+	CompoundingFrequencyMonthly CompoundingFrequency = "MONTHLY"
+	// Every quarter.
+	CompoundingFrequencyQuarterly CompoundingFrequency = "QUARTERLY"
+	// Every six months.
+	CompoundingFrequencyHalfYearly CompoundingFrequency = "HALF_YEARLY"
+	// Every year.
+	CompoundingFrequencyYearly CompoundingFrequency = "YEARLY"
+	// Another frequency the FIP names OTHERS.
+	CompoundingFrequencyOthers CompoundingFrequency = "OTHERS"
+	// A value this version of the API does not know.
+	CompoundingFrequencyUnknown CompoundingFrequency = "UNKNOWN"
+)
+
+var AllCompoundingFrequency = []CompoundingFrequency{
+	CompoundingFrequencyMonthly,
+	CompoundingFrequencyQuarterly,
+	CompoundingFrequencyHalfYearly,
+	CompoundingFrequencyYearly,
+	CompoundingFrequencyOthers,
+	CompoundingFrequencyUnknown,
+}
+
+func (e CompoundingFrequency) IsValid() bool {
+	switch e {
+	case CompoundingFrequencyMonthly, CompoundingFrequencyQuarterly, CompoundingFrequencyHalfYearly, CompoundingFrequencyYearly, CompoundingFrequencyOthers, CompoundingFrequencyUnknown:
+		return true
+	}
+	return false
+}
+
+func (e CompoundingFrequency) String() string {
+	return string(e)
+}
+
+func (e *CompoundingFrequency) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CompoundingFrequency(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CompoundingFrequency", str)
+	}
+	return nil
+}
+
+func (e CompoundingFrequency) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CompoundingFrequency) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CompoundingFrequency) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -629,6 +2243,146 @@ func (e ConsentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an insurance policy covers.
+type CoverType string
+
+const (
+	// Term cover with return of premium.
+	CoverTypeTermRop CoverType = "TERM_ROP"
+	// Critical illness.
+	CoverTypeCriticalIllness CoverType = "CRITICAL_ILLNESS"
+	// Health.
+	CoverTypeHealth CoverType = "HEALTH"
+	// The holder alone.
+	CoverTypeSelf CoverType = "SELF"
+	// The holder's family.
+	CoverTypeFamily CoverType = "FAMILY"
+	// A building.
+	CoverTypeBuilding CoverType = "BUILDING"
+	// A building's contents.
+	CoverTypeContents CoverType = "CONTENTS"
+	// Another cover the FIP names OTHERS.
+	CoverTypeOthers CoverType = "OTHERS"
+	// A value this version of the API does not know.
+	CoverTypeUnknown CoverType = "UNKNOWN"
+)
+
+var AllCoverType = []CoverType{
+	CoverTypeTermRop,
+	CoverTypeCriticalIllness,
+	CoverTypeHealth,
+	CoverTypeSelf,
+	CoverTypeFamily,
+	CoverTypeBuilding,
+	CoverTypeContents,
+	CoverTypeOthers,
+	CoverTypeUnknown,
+}
+
+func (e CoverType) IsValid() bool {
+	switch e {
+	case CoverTypeTermRop, CoverTypeCriticalIllness, CoverTypeHealth, CoverTypeSelf, CoverTypeFamily, CoverTypeBuilding, CoverTypeContents, CoverTypeOthers, CoverTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e CoverType) String() string {
+	return string(e)
+}
+
+func (e *CoverType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverType", str)
+	}
+	return nil
+}
+
+func (e CoverType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether money came in or went out (ReBIT deposit schema).
+type CreditDebit string
+
+const (
+	// Money in.
+	CreditDebitCredit CreditDebit = "CREDIT"
+	// Money out.
+	CreditDebitDebit CreditDebit = "DEBIT"
+	// A value this version of the API does not know.
+	CreditDebitUnknown CreditDebit = "UNKNOWN"
+)
+
+var AllCreditDebit = []CreditDebit{
+	CreditDebitCredit,
+	CreditDebitDebit,
+	CreditDebitUnknown,
+}
+
+func (e CreditDebit) IsValid() bool {
+	switch e {
+	case CreditDebitCredit, CreditDebitDebit, CreditDebitUnknown:
+		return true
+	}
+	return false
+}
+
+func (e CreditDebit) String() string {
+	return string(e)
+}
+
+func (e *CreditDebit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CreditDebit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CreditDebit", str)
+	}
+	return nil
+}
+
+func (e CreditDebit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CreditDebit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CreditDebit) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The kind of a deposit account (ReBIT deposit schema).
 type DepositAccountType string
 
@@ -746,6 +2500,195 @@ func (e *DepositFacility) UnmarshalJSON(b []byte) error {
 }
 
 func (e DepositFacility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a dividend.
+type DividendType string
+
+const (
+	// An interim dividend.
+	DividendTypeInterimDividend DividendType = "INTERIM_DIVIDEND"
+	// A final dividend.
+	DividendTypeFinalDividend DividendType = "FINAL_DIVIDEND"
+	// A value this version of the API does not know.
+	DividendTypeUnknown DividendType = "UNKNOWN"
+)
+
+var AllDividendType = []DividendType{
+	DividendTypeInterimDividend,
+	DividendTypeFinalDividend,
+	DividendTypeUnknown,
+}
+
+func (e DividendType) IsValid() bool {
+	switch e {
+	case DividendTypeInterimDividend, DividendTypeFinalDividend, DividendTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e DividendType) String() string {
+	return string(e)
+}
+
+func (e *DividendType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DividendType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DividendType", str)
+	}
+	return nil
+}
+
+func (e DividendType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DividendType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DividendType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The segment of an equity transaction.
+type EquityCategory string
+
+const (
+	// Cash equity.
+	EquityCategoryEquity EquityCategory = "EQUITY"
+	// Equity derivatives.
+	EquityCategoryEquityDerivatives EquityCategory = "EQUITY_DERIVATIVES"
+	// Currency derivatives.
+	EquityCategoryCurrencyDerivatives EquityCategory = "CURRENCY_DERIVATIVES"
+	// A value this version of the API does not know.
+	EquityCategoryUnknown EquityCategory = "UNKNOWN"
+)
+
+var AllEquityCategory = []EquityCategory{
+	EquityCategoryEquity,
+	EquityCategoryEquityDerivatives,
+	EquityCategoryCurrencyDerivatives,
+	EquityCategoryUnknown,
+}
+
+func (e EquityCategory) IsValid() bool {
+	switch e {
+	case EquityCategoryEquity, EquityCategoryEquityDerivatives, EquityCategoryCurrencyDerivatives, EquityCategoryUnknown:
+		return true
+	}
+	return false
+}
+
+func (e EquityCategory) String() string {
+	return string(e)
+}
+
+func (e *EquityCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EquityCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EquityCategory", str)
+	}
+	return nil
+}
+
+func (e EquityCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EquityCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EquityCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A stock exchange.
+type Exchange string
+
+const (
+	// BSE.
+	ExchangeBse Exchange = "BSE"
+	// The National Stock Exchange.
+	ExchangeNse Exchange = "NSE"
+	// Another exchange the FIP names OTHERS.
+	ExchangeOthers Exchange = "OTHERS"
+	// A value this version of the API does not know.
+	ExchangeUnknown Exchange = "UNKNOWN"
+)
+
+var AllExchange = []Exchange{
+	ExchangeBse,
+	ExchangeNse,
+	ExchangeOthers,
+	ExchangeUnknown,
+}
+
+func (e Exchange) IsValid() bool {
+	switch e {
+	case ExchangeBse, ExchangeNse, ExchangeOthers, ExchangeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e Exchange) String() string {
+	return string(e)
+}
+
+func (e *Exchange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Exchange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Exchange", str)
+	}
+	return nil
+}
+
+func (e Exchange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Exchange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Exchange) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -934,6 +2877,76 @@ func (e FetchType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The asset class of a mutual fund scheme.
+type FundType string
+
+const (
+	// An equity fund.
+	FundTypeEquity FundType = "EQUITY"
+	// A debt fund.
+	FundTypeDebt FundType = "DEBT"
+	// A hybrid fund.
+	FundTypeHybrid FundType = "HYBRID"
+	// A solution-oriented scheme (retirement, children).
+	FundTypeSolutionOrientedSchemes FundType = "SOLUTION_ORIENTED_SCHEMES"
+	// Another type the FIP names OTHERS.
+	FundTypeOthers FundType = "OTHERS"
+	// A value this version of the API does not know.
+	FundTypeUnknown FundType = "UNKNOWN"
+)
+
+var AllFundType = []FundType{
+	FundTypeEquity,
+	FundTypeDebt,
+	FundTypeHybrid,
+	FundTypeSolutionOrientedSchemes,
+	FundTypeOthers,
+	FundTypeUnknown,
+}
+
+func (e FundType) IsValid() bool {
+	switch e {
+	case FundTypeEquity, FundTypeDebt, FundTypeHybrid, FundTypeSolutionOrientedSchemes, FundTypeOthers, FundTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e FundType) String() string {
+	return string(e)
+}
+
+func (e *FundType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FundType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FundType", str)
+	}
+	return nil
+}
+
+func (e FundType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FundType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FundType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whether an account has one holder or several.
 type HoldersType string
 
@@ -987,6 +3000,536 @@ func (e *HoldersType) UnmarshalJSON(b []byte) error {
 }
 
 func (e HoldersType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How securities or units are held.
+type HoldingMode string
+
+const (
+	// In a demat account.
+	HoldingModeDemat HoldingMode = "DEMAT"
+	// As physical certificates or a statement of account.
+	HoldingModePhysical HoldingMode = "PHYSICAL"
+	// A value this version of the API does not know.
+	HoldingModeUnknown HoldingMode = "UNKNOWN"
+)
+
+var AllHoldingMode = []HoldingMode{
+	HoldingModeDemat,
+	HoldingModePhysical,
+	HoldingModeUnknown,
+}
+
+func (e HoldingMode) IsValid() bool {
+	switch e {
+	case HoldingModeDemat, HoldingModePhysical, HoldingModeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e HoldingMode) String() string {
+	return string(e)
+}
+
+func (e *HoldingMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HoldingMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HoldingMode", str)
+	}
+	return nil
+}
+
+func (e HoldingMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HoldingMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HoldingMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a holding is held (ReBIT SIP and government securities schemas).
+type HoldingType string
+
+const (
+	// By one holder.
+	HoldingTypeSole HoldingType = "SOLE"
+	// By several holders.
+	HoldingTypeJoint HoldingType = "JOINT"
+	// Another way the FIP names OTHERS.
+	HoldingTypeOthers HoldingType = "OTHERS"
+	// A value this version of the API does not know.
+	HoldingTypeUnknown HoldingType = "UNKNOWN"
+)
+
+var AllHoldingType = []HoldingType{
+	HoldingTypeSole,
+	HoldingTypeJoint,
+	HoldingTypeOthers,
+	HoldingTypeUnknown,
+}
+
+func (e HoldingType) IsValid() bool {
+	switch e {
+	case HoldingTypeSole, HoldingTypeJoint, HoldingTypeOthers, HoldingTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e HoldingType) String() string {
+	return string(e)
+}
+
+func (e *HoldingType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HoldingType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HoldingType", str)
+	}
+	return nil
+}
+
+func (e HoldingType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HoldingType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HoldingType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a derivative.
+type InstrumentType string
+
+const (
+	// An option.
+	InstrumentTypeOptions InstrumentType = "OPTIONS"
+	// A future.
+	InstrumentTypeFutures InstrumentType = "FUTURES"
+	// A value this version of the API does not know.
+	InstrumentTypeUnknown InstrumentType = "UNKNOWN"
+)
+
+var AllInstrumentType = []InstrumentType{
+	InstrumentTypeOptions,
+	InstrumentTypeFutures,
+	InstrumentTypeUnknown,
+}
+
+func (e InstrumentType) IsValid() bool {
+	switch e {
+	case InstrumentTypeOptions, InstrumentTypeFutures, InstrumentTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e InstrumentType) String() string {
+	return string(e)
+}
+
+func (e *InstrumentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InstrumentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InstrumentType", str)
+	}
+	return nil
+}
+
+func (e InstrumentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InstrumentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InstrumentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How interest is computed (ReBIT deposit and bond schemas).
+type InterestComputation string
+
+const (
+	// Simple interest.
+	InterestComputationSimple InterestComputation = "SIMPLE"
+	// Compound interest.
+	InterestComputationCompound InterestComputation = "COMPOUND"
+	// Another way the FIP names OTHERS.
+	InterestComputationOthers InterestComputation = "OTHERS"
+	// A value this version of the API does not know.
+	InterestComputationUnknown InterestComputation = "UNKNOWN"
+)
+
+var AllInterestComputation = []InterestComputation{
+	InterestComputationSimple,
+	InterestComputationCompound,
+	InterestComputationOthers,
+	InterestComputationUnknown,
+}
+
+func (e InterestComputation) IsValid() bool {
+	switch e {
+	case InterestComputationSimple, InterestComputationCompound, InterestComputationOthers, InterestComputationUnknown:
+		return true
+	}
+	return false
+}
+
+func (e InterestComputation) String() string {
+	return string(e)
+}
+
+func (e *InterestComputation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InterestComputation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InterestComputation", str)
+	}
+	return nil
+}
+
+func (e InterestComputation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InterestComputation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InterestComputation) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How often interest is paid out (ReBIT deposit and bond schemas).
+type InterestPayout string
+
+const (
+	// Every month.
+	InterestPayoutMonthly InterestPayout = "MONTHLY"
+	// Every quarter.
+	InterestPayoutQuarterly InterestPayout = "QUARTERLY"
+	// Every six months.
+	InterestPayoutHalfYearly InterestPayout = "HALF_YEARLY"
+	// Every year.
+	InterestPayoutYearly InterestPayout = "YEARLY"
+	// At maturity (a cumulative deposit).
+	InterestPayoutOnMaturity InterestPayout = "ON_MATURITY"
+	// Another schedule the FIP names OTHERS.
+	InterestPayoutOthers InterestPayout = "OTHERS"
+	// A value this version of the API does not know.
+	InterestPayoutUnknown InterestPayout = "UNKNOWN"
+)
+
+var AllInterestPayout = []InterestPayout{
+	InterestPayoutMonthly,
+	InterestPayoutQuarterly,
+	InterestPayoutHalfYearly,
+	InterestPayoutYearly,
+	InterestPayoutOnMaturity,
+	InterestPayoutOthers,
+	InterestPayoutUnknown,
+}
+
+func (e InterestPayout) IsValid() bool {
+	switch e {
+	case InterestPayoutMonthly, InterestPayoutQuarterly, InterestPayoutHalfYearly, InterestPayoutYearly, InterestPayoutOnMaturity, InterestPayoutOthers, InterestPayoutUnknown:
+		return true
+	}
+	return false
+}
+
+func (e InterestPayout) String() string {
+	return string(e)
+}
+
+func (e *InterestPayout) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InterestPayout(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InterestPayout", str)
+	}
+	return nil
+}
+
+func (e InterestPayout) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InterestPayout) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InterestPayout) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why an account is left out of the net worth.
+type MissingReason string
+
+const (
+	// FinPro has not fetched the consent's data from the FIPs yet (requestData starts a fetch).
+	MissingReasonDataNotReady MissingReason = "DATA_NOT_READY"
+	// The consent's data could not be read (FinPro failed, timed out or refused); the account's own summary field carries the error.
+	MissingReasonFetchFailed MissingReason = "FETCH_FAILED"
+	// FinPro's data for the consent does not include the account.
+	MissingReasonNotInData MissingReason = "NOT_IN_DATA"
+	// FinPro sent the account without a summary.
+	MissingReasonNoSummary MissingReason = "NO_SUMMARY"
+	// The summary has no current value, and its holdings do not give one.
+	MissingReasonNoCurrentValue MissingReason = "NO_CURRENT_VALUE"
+	// The account is not an asset with a value: insurance cover, a GST return.
+	MissingReasonNotValued MissingReason = "NOT_VALUED"
+	// A SIP whose every plan a MUTUAL_FUNDS statement of the customer also holds (same folio and ISIN): its units are counted there.
+	MissingReasonDuplicate MissingReason = "DUPLICATE"
+	// A reason this version of the API does not know.
+	MissingReasonUnknown MissingReason = "UNKNOWN"
+)
+
+var AllMissingReason = []MissingReason{
+	MissingReasonDataNotReady,
+	MissingReasonFetchFailed,
+	MissingReasonNotInData,
+	MissingReasonNoSummary,
+	MissingReasonNoCurrentValue,
+	MissingReasonNotValued,
+	MissingReasonDuplicate,
+	MissingReasonUnknown,
+}
+
+func (e MissingReason) IsValid() bool {
+	switch e {
+	case MissingReasonDataNotReady, MissingReasonFetchFailed, MissingReasonNotInData, MissingReasonNoSummary, MissingReasonNoCurrentValue, MissingReasonNotValued, MissingReasonDuplicate, MissingReasonUnknown:
+		return true
+	}
+	return false
+}
+
+func (e MissingReason) String() string {
+	return string(e)
+}
+
+func (e *MissingReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MissingReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MissingReason", str)
+	}
+	return nil
+}
+
+func (e MissingReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MissingReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MissingReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How an NPS tier's schemes are chosen.
+type NPSSchemePreference string
+
+const (
+	// Auto choice (life-cycle funds).
+	NPSSchemePreferenceAuto NPSSchemePreference = "AUTO"
+	// Active choice by the subscriber.
+	NPSSchemePreferenceActive NPSSchemePreference = "ACTIVE"
+	// Not applicable.
+	NPSSchemePreferenceNa NPSSchemePreference = "NA"
+	// A value this version of the API does not know.
+	NPSSchemePreferenceUnknown NPSSchemePreference = "UNKNOWN"
+)
+
+var AllNPSSchemePreference = []NPSSchemePreference{
+	NPSSchemePreferenceAuto,
+	NPSSchemePreferenceActive,
+	NPSSchemePreferenceNa,
+	NPSSchemePreferenceUnknown,
+}
+
+func (e NPSSchemePreference) IsValid() bool {
+	switch e {
+	case NPSSchemePreferenceAuto, NPSSchemePreferenceActive, NPSSchemePreferenceNa, NPSSchemePreferenceUnknown:
+		return true
+	}
+	return false
+}
+
+func (e NPSSchemePreference) String() string {
+	return string(e)
+}
+
+func (e *NPSSchemePreference) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NPSSchemePreference(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NPSSchemePreference", str)
+	}
+	return nil
+}
+
+func (e NPSSchemePreference) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NPSSchemePreference) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NPSSchemePreference) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The status of an NPS account or tier.
+type NPSStatus string
+
+const (
+	// Active.
+	NPSStatusActive NPSStatus = "ACTIVE"
+	// Deactivated.
+	NPSStatusDeactivated NPSStatus = "DEACTIVATED"
+	// Frozen (no contributions accepted).
+	NPSStatusFrozen NPSStatus = "FROZEN"
+	// Not applicable (no such tier).
+	NPSStatusNa NPSStatus = "NA"
+	// A value this version of the API does not know.
+	NPSStatusUnknown NPSStatus = "UNKNOWN"
+)
+
+var AllNPSStatus = []NPSStatus{
+	NPSStatusActive,
+	NPSStatusDeactivated,
+	NPSStatusFrozen,
+	NPSStatusNa,
+	NPSStatusUnknown,
+}
+
+func (e NPSStatus) IsValid() bool {
+	switch e {
+	case NPSStatusActive, NPSStatusDeactivated, NPSStatusFrozen, NPSStatusNa, NPSStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e NPSStatus) String() string {
+	return string(e)
+}
+
+func (e *NPSStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NPSStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NPSStatus", str)
+	}
+	return nil
+}
+
+func (e NPSStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NPSStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NPSStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1048,6 +3591,222 @@ func (e *NomineeStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e NomineeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of an option.
+type OptionType string
+
+const (
+	// A call option.
+	OptionTypeCall OptionType = "CALL"
+	// A put option.
+	OptionTypePut OptionType = "PUT"
+	// A value this version of the API does not know.
+	OptionTypeUnknown OptionType = "UNKNOWN"
+)
+
+var AllOptionType = []OptionType{
+	OptionTypeCall,
+	OptionTypePut,
+	OptionTypeUnknown,
+}
+
+func (e OptionType) IsValid() bool {
+	switch e {
+	case OptionTypeCall, OptionTypePut, OptionTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e OptionType) String() string {
+	return string(e)
+}
+
+func (e *OptionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OptionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OptionType", str)
+	}
+	return nil
+}
+
+func (e OptionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OptionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OptionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of an insurance policy.
+type PolicyType string
+
+const (
+	// A term life plan.
+	PolicyTypeTerm PolicyType = "TERM"
+	// An endowment plan.
+	PolicyTypeEndowment PolicyType = "ENDOWMENT"
+	// A money-back plan.
+	PolicyTypeMoneyback PolicyType = "MONEYBACK"
+	// A pension plan.
+	PolicyTypePensionPlan PolicyType = "PENSION_PLAN"
+	// A whole-life plan.
+	PolicyTypeWholeLife PolicyType = "WHOLE_LIFE"
+	// A children's plan.
+	PolicyTypeChildrenPlan PolicyType = "CHILDREN_PLAN"
+	// A term plan covering a loan.
+	PolicyTypeLoanCoverTerm PolicyType = "LOAN_COVER_TERM"
+	// A comprehensive general policy (e.g. motor).
+	PolicyTypeComprehensive PolicyType = "COMPREHENSIVE"
+	// A third-party liability policy.
+	PolicyTypeThirdParty PolicyType = "THIRD_PARTY"
+	// Another kind the FIP names OTHERS.
+	PolicyTypeOthers PolicyType = "OTHERS"
+	// A value this version of the API does not know.
+	PolicyTypeUnknown PolicyType = "UNKNOWN"
+)
+
+var AllPolicyType = []PolicyType{
+	PolicyTypeTerm,
+	PolicyTypeEndowment,
+	PolicyTypeMoneyback,
+	PolicyTypePensionPlan,
+	PolicyTypeWholeLife,
+	PolicyTypeChildrenPlan,
+	PolicyTypeLoanCoverTerm,
+	PolicyTypeComprehensive,
+	PolicyTypeThirdParty,
+	PolicyTypeOthers,
+	PolicyTypeUnknown,
+}
+
+func (e PolicyType) IsValid() bool {
+	switch e {
+	case PolicyTypeTerm, PolicyTypeEndowment, PolicyTypeMoneyback, PolicyTypePensionPlan, PolicyTypeWholeLife, PolicyTypeChildrenPlan, PolicyTypeLoanCoverTerm, PolicyTypeComprehensive, PolicyTypeThirdParty, PolicyTypeOthers, PolicyTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e PolicyType) String() string {
+	return string(e)
+}
+
+func (e *PolicyType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PolicyType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PolicyType", str)
+	}
+	return nil
+}
+
+func (e PolicyType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PolicyType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PolicyType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How often premiums are due.
+type PremiumFrequency string
+
+const (
+	// Every month.
+	PremiumFrequencyMonthly PremiumFrequency = "MONTHLY"
+	// Every quarter.
+	PremiumFrequencyQuarterly PremiumFrequency = "QUARTERLY"
+	// Every six months.
+	PremiumFrequencyHalfYearly PremiumFrequency = "HALF_YEARLY"
+	// Every year.
+	PremiumFrequencyYearly PremiumFrequency = "YEARLY"
+	// Once (a single-premium policy).
+	PremiumFrequencyOneTime PremiumFrequency = "ONE_TIME"
+	// A value this version of the API does not know.
+	PremiumFrequencyUnknown PremiumFrequency = "UNKNOWN"
+)
+
+var AllPremiumFrequency = []PremiumFrequency{
+	PremiumFrequencyMonthly,
+	PremiumFrequencyQuarterly,
+	PremiumFrequencyHalfYearly,
+	PremiumFrequencyYearly,
+	PremiumFrequencyOneTime,
+	PremiumFrequencyUnknown,
+}
+
+func (e PremiumFrequency) IsValid() bool {
+	switch e {
+	case PremiumFrequencyMonthly, PremiumFrequencyQuarterly, PremiumFrequencyHalfYearly, PremiumFrequencyYearly, PremiumFrequencyOneTime, PremiumFrequencyUnknown:
+		return true
+	}
+	return false
+}
+
+func (e PremiumFrequency) String() string {
+	return string(e)
+}
+
+func (e *PremiumFrequency) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PremiumFrequency(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PremiumFrequency", str)
+	}
+	return nil
+}
+
+func (e PremiumFrequency) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PremiumFrequency) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PremiumFrequency) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1266,6 +4025,431 @@ func (e RecurringSignal) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The nominee attribute of a SIP plan (ReBIT sip schema: SOLE or OTHERS).
+type SIPNominee string
+
+const (
+	// SOLE, as the FIP sends it.
+	SIPNomineeSole SIPNominee = "SOLE"
+	// OTHERS, as the FIP sends it.
+	SIPNomineeOthers SIPNominee = "OTHERS"
+	// A value this version of the API does not know.
+	SIPNomineeUnknown SIPNominee = "UNKNOWN"
+)
+
+var AllSIPNominee = []SIPNominee{
+	SIPNomineeSole,
+	SIPNomineeOthers,
+	SIPNomineeUnknown,
+}
+
+func (e SIPNominee) IsValid() bool {
+	switch e {
+	case SIPNomineeSole, SIPNomineeOthers, SIPNomineeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SIPNominee) String() string {
+	return string(e)
+}
+
+func (e *SIPNominee) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SIPNominee(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SIPNominee", str)
+	}
+	return nil
+}
+
+func (e SIPNominee) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SIPNominee) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SIPNominee) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The SEBI scheme category of a mutual fund (the ReBIT mutual_funds schema's list).
+type SchemeCategory string
+
+const (
+	// Multi cap fund.
+	SchemeCategoryMultiCapFund SchemeCategory = "MULTI_CAP_FUND"
+	// Large cap fund.
+	SchemeCategoryLargeCapFund SchemeCategory = "LARGE_CAP_FUND"
+	// Large and mid cap fund.
+	SchemeCategoryLargeAndMidCapFund SchemeCategory = "LARGE_AND_MID_CAP_FUND"
+	// Midcap fund.
+	SchemeCategoryMidcapFund SchemeCategory = "MIDCAP_FUND"
+	// Small cap fund.
+	SchemeCategorySmallCapFund SchemeCategory = "SMALL_CAP_FUND"
+	// Dividend yield fund.
+	SchemeCategoryDividendYieldFund SchemeCategory = "DIVIDEND_YIELD_FUND"
+	// Value fund.
+	SchemeCategoryValueFund SchemeCategory = "VALUE_FUND"
+	// Contra fund.
+	SchemeCategoryContraFund SchemeCategory = "CONTRA_FUND"
+	// Focused fund.
+	SchemeCategoryFocusedFund SchemeCategory = "FOCUSED_FUND"
+	// Sectoral or thematic.
+	SchemeCategorySectoralOrThematic SchemeCategory = "SECTORAL_OR_THEMATIC"
+	// ELSS (tax saving).
+	SchemeCategoryElss SchemeCategory = "ELSS"
+	// Overnight fund.
+	SchemeCategoryOvernightFund SchemeCategory = "OVERNIGHT_FUND"
+	// Liquid fund.
+	SchemeCategoryLiquidFund SchemeCategory = "LIQUID_FUND"
+	// Ultra short duration fund.
+	SchemeCategoryUltraShortDurationFund SchemeCategory = "ULTRA_SHORT_DURATION_FUND"
+	// Low duration fund.
+	SchemeCategoryLowDurationFund SchemeCategory = "LOW_DURATION_FUND"
+	// Money market fund.
+	SchemeCategoryMoneyMarketFund SchemeCategory = "MONEY_MARKET_FUND"
+	// Short duration fund.
+	SchemeCategoryShortDurationFund SchemeCategory = "SHORT_DURATION_FUND"
+	// Medium duration fund.
+	SchemeCategoryMediumDurationFund SchemeCategory = "MEDIUM_DURATION_FUND"
+	// Medium to long duration fund.
+	SchemeCategoryMediumToLongDurationFund SchemeCategory = "MEDIUM_TO_LONG_DURATION_FUND"
+	// Long duration fund.
+	SchemeCategoryLongDurationFund SchemeCategory = "LONG_DURATION_FUND"
+	// Dynamic bond.
+	SchemeCategoryDynamicBond SchemeCategory = "DYNAMIC_BOND"
+	// Corporate bond fund.
+	SchemeCategoryCorporateBondFund SchemeCategory = "CORPORATE_BOND_FUND"
+	// Credit risk fund.
+	SchemeCategoryCreditRiskFund SchemeCategory = "CREDIT_RISK_FUND"
+	// Banking and PSU fund.
+	SchemeCategoryBankingAndPsuFund SchemeCategory = "BANKING_AND_PSU_FUND"
+	// Gilt fund.
+	SchemeCategoryGiltFund SchemeCategory = "GILT_FUND"
+	// Gilt fund with 10 year constant duration.
+	SchemeCategoryGiltFundWith10YearConstantDuration SchemeCategory = "GILT_FUND_WITH_10_YEAR_CONSTANT_DURATION"
+	// Floater fund.
+	SchemeCategoryFloaterFund SchemeCategory = "FLOATER_FUND"
+	// Conservative hybrid fund.
+	SchemeCategoryConservativeHybridFund SchemeCategory = "CONSERVATIVE_HYBRID_FUND"
+	// Balanced hybrid fund.
+	SchemeCategoryBalancedHybridFund SchemeCategory = "BALANCED_HYBRID_FUND"
+	// Aggressive hybrid fund.
+	SchemeCategoryAggressiveHybridFund SchemeCategory = "AGGRESSIVE_HYBRID_FUND"
+	// Dynamic asset allocation or balanced advantage.
+	SchemeCategoryDynamicAssetAllocationOrBalancedAdvantage SchemeCategory = "DYNAMIC_ASSET_ALLOCATION_OR_BALANCED_ADVANTAGE"
+	// Multi asset allocation.
+	SchemeCategoryMultiAssetAllocation SchemeCategory = "MULTI_ASSET_ALLOCATION"
+	// Arbitrage fund.
+	SchemeCategoryArbitrageFund SchemeCategory = "ARBITRAGE_FUND"
+	// Equity savings.
+	SchemeCategoryEquitySavings SchemeCategory = "EQUITY_SAVINGS"
+	// Retirement fund.
+	SchemeCategoryRetirementFund SchemeCategory = "RETIREMENT_FUND"
+	// Childrens fund.
+	SchemeCategoryChildrensFund SchemeCategory = "CHILDRENS_FUND"
+	// Index funds or ETFs.
+	SchemeCategoryIndexFundsOrEtfs SchemeCategory = "INDEX_FUNDS_OR_ETFS"
+	// Funds of funds overseas or domestic.
+	SchemeCategoryFofsOverseasOrDomestic SchemeCategory = "FOFS_OVERSEAS_OR_DOMESTIC"
+	// A value this version of the API does not know.
+	SchemeCategoryUnknown SchemeCategory = "UNKNOWN"
+)
+
+var AllSchemeCategory = []SchemeCategory{
+	SchemeCategoryMultiCapFund,
+	SchemeCategoryLargeCapFund,
+	SchemeCategoryLargeAndMidCapFund,
+	SchemeCategoryMidcapFund,
+	SchemeCategorySmallCapFund,
+	SchemeCategoryDividendYieldFund,
+	SchemeCategoryValueFund,
+	SchemeCategoryContraFund,
+	SchemeCategoryFocusedFund,
+	SchemeCategorySectoralOrThematic,
+	SchemeCategoryElss,
+	SchemeCategoryOvernightFund,
+	SchemeCategoryLiquidFund,
+	SchemeCategoryUltraShortDurationFund,
+	SchemeCategoryLowDurationFund,
+	SchemeCategoryMoneyMarketFund,
+	SchemeCategoryShortDurationFund,
+	SchemeCategoryMediumDurationFund,
+	SchemeCategoryMediumToLongDurationFund,
+	SchemeCategoryLongDurationFund,
+	SchemeCategoryDynamicBond,
+	SchemeCategoryCorporateBondFund,
+	SchemeCategoryCreditRiskFund,
+	SchemeCategoryBankingAndPsuFund,
+	SchemeCategoryGiltFund,
+	SchemeCategoryGiltFundWith10YearConstantDuration,
+	SchemeCategoryFloaterFund,
+	SchemeCategoryConservativeHybridFund,
+	SchemeCategoryBalancedHybridFund,
+	SchemeCategoryAggressiveHybridFund,
+	SchemeCategoryDynamicAssetAllocationOrBalancedAdvantage,
+	SchemeCategoryMultiAssetAllocation,
+	SchemeCategoryArbitrageFund,
+	SchemeCategoryEquitySavings,
+	SchemeCategoryRetirementFund,
+	SchemeCategoryChildrensFund,
+	SchemeCategoryIndexFundsOrEtfs,
+	SchemeCategoryFofsOverseasOrDomestic,
+	SchemeCategoryUnknown,
+}
+
+func (e SchemeCategory) IsValid() bool {
+	switch e {
+	case SchemeCategoryMultiCapFund, SchemeCategoryLargeCapFund, SchemeCategoryLargeAndMidCapFund, SchemeCategoryMidcapFund, SchemeCategorySmallCapFund, SchemeCategoryDividendYieldFund, SchemeCategoryValueFund, SchemeCategoryContraFund, SchemeCategoryFocusedFund, SchemeCategorySectoralOrThematic, SchemeCategoryElss, SchemeCategoryOvernightFund, SchemeCategoryLiquidFund, SchemeCategoryUltraShortDurationFund, SchemeCategoryLowDurationFund, SchemeCategoryMoneyMarketFund, SchemeCategoryShortDurationFund, SchemeCategoryMediumDurationFund, SchemeCategoryMediumToLongDurationFund, SchemeCategoryLongDurationFund, SchemeCategoryDynamicBond, SchemeCategoryCorporateBondFund, SchemeCategoryCreditRiskFund, SchemeCategoryBankingAndPsuFund, SchemeCategoryGiltFund, SchemeCategoryGiltFundWith10YearConstantDuration, SchemeCategoryFloaterFund, SchemeCategoryConservativeHybridFund, SchemeCategoryBalancedHybridFund, SchemeCategoryAggressiveHybridFund, SchemeCategoryDynamicAssetAllocationOrBalancedAdvantage, SchemeCategoryMultiAssetAllocation, SchemeCategoryArbitrageFund, SchemeCategoryEquitySavings, SchemeCategoryRetirementFund, SchemeCategoryChildrensFund, SchemeCategoryIndexFundsOrEtfs, SchemeCategoryFofsOverseasOrDomestic, SchemeCategoryUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SchemeCategory) String() string {
+	return string(e)
+}
+
+func (e *SchemeCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SchemeCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SchemeCategory", str)
+	}
+	return nil
+}
+
+func (e SchemeCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SchemeCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SchemeCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a mutual fund scheme does with its dividends.
+type SchemeOption string
+
+const (
+	// Dividends are reinvested.
+	SchemeOptionReinvest SchemeOption = "REINVEST"
+	// Dividends are paid out.
+	SchemeOptionPayout SchemeOption = "PAYOUT"
+	// No dividends: the growth option.
+	SchemeOptionGrowthType SchemeOption = "GROWTH_TYPE"
+	// A value this version of the API does not know.
+	SchemeOptionUnknown SchemeOption = "UNKNOWN"
+)
+
+var AllSchemeOption = []SchemeOption{
+	SchemeOptionReinvest,
+	SchemeOptionPayout,
+	SchemeOptionGrowthType,
+	SchemeOptionUnknown,
+}
+
+func (e SchemeOption) IsValid() bool {
+	switch e {
+	case SchemeOptionReinvest, SchemeOptionPayout, SchemeOptionGrowthType, SchemeOptionUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SchemeOption) String() string {
+	return string(e)
+}
+
+func (e *SchemeOption) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SchemeOption(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SchemeOption", str)
+	}
+	return nil
+}
+
+func (e SchemeOption) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SchemeOption) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SchemeOption) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A mutual fund scheme's plan.
+type SchemePlan string
+
+const (
+	// The direct plan (no distributor commission).
+	SchemePlanDirect SchemePlan = "DIRECT"
+	// The regular plan (through a distributor).
+	SchemePlanRegular SchemePlan = "REGULAR"
+	// A value this version of the API does not know.
+	SchemePlanUnknown SchemePlan = "UNKNOWN"
+)
+
+var AllSchemePlan = []SchemePlan{
+	SchemePlanDirect,
+	SchemePlanRegular,
+	SchemePlanUnknown,
+}
+
+func (e SchemePlan) IsValid() bool {
+	switch e {
+	case SchemePlanDirect, SchemePlanRegular, SchemePlanUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SchemePlan) String() string {
+	return string(e)
+}
+
+func (e *SchemePlan) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SchemePlan(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SchemePlan", str)
+	}
+	return nil
+}
+
+func (e SchemePlan) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SchemePlan) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SchemePlan) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The SEBI scheme type of a mutual fund.
+type SchemeTypes string
+
+const (
+	// Equity schemes.
+	SchemeTypesEquitySchemes SchemeTypes = "EQUITY_SCHEMES"
+	// Debt schemes.
+	SchemeTypesDebtSchemes SchemeTypes = "DEBT_SCHEMES"
+	// Hybrid schemes.
+	SchemeTypesHybridSchemes SchemeTypes = "HYBRID_SCHEMES"
+	// Solution-oriented schemes.
+	SchemeTypesSolutionOrientedSchemes SchemeTypes = "SOLUTION_ORIENTED_SCHEMES"
+	// Other schemes (index funds, ETFs, funds of funds).
+	SchemeTypesOtherSchemes SchemeTypes = "OTHER_SCHEMES"
+	// A value this version of the API does not know.
+	SchemeTypesUnknown SchemeTypes = "UNKNOWN"
+)
+
+var AllSchemeTypes = []SchemeTypes{
+	SchemeTypesEquitySchemes,
+	SchemeTypesDebtSchemes,
+	SchemeTypesHybridSchemes,
+	SchemeTypesSolutionOrientedSchemes,
+	SchemeTypesOtherSchemes,
+	SchemeTypesUnknown,
+}
+
+func (e SchemeTypes) IsValid() bool {
+	switch e {
+	case SchemeTypesEquitySchemes, SchemeTypesDebtSchemes, SchemeTypesHybridSchemes, SchemeTypesSolutionOrientedSchemes, SchemeTypesOtherSchemes, SchemeTypesUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SchemeTypes) String() string {
+	return string(e)
+}
+
+func (e *SchemeTypes) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SchemeTypes(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SchemeTypes", str)
+	}
+	return nil
+}
+
+func (e SchemeTypes) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SchemeTypes) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SchemeTypes) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // A token scope (the JWT's scope claim). Each value names the claim's scope string.
 type Scope string
 
@@ -1331,6 +4515,222 @@ func (e *Scope) UnmarshalJSON(b []byte) error {
 }
 
 func (e Scope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The interest scheme of a bond, government security or commercial paper.
+type SecurityScheme string
+
+const (
+	// A fixed interest rate.
+	SecuritySchemeFixedInterestRate SecurityScheme = "FIXED_INTEREST_RATE"
+	// Treasury notes.
+	SecuritySchemeTNotes SecurityScheme = "T_NOTES"
+	// Treasury bonds.
+	SecuritySchemeTBonds SecurityScheme = "T_BONDS"
+	// Another scheme the FIP names OTHERS.
+	SecuritySchemeOthers SecurityScheme = "OTHERS"
+	// A value this version of the API does not know.
+	SecuritySchemeUnknown SecurityScheme = "UNKNOWN"
+)
+
+var AllSecurityScheme = []SecurityScheme{
+	SecuritySchemeFixedInterestRate,
+	SecuritySchemeTNotes,
+	SecuritySchemeTBonds,
+	SecuritySchemeOthers,
+	SecuritySchemeUnknown,
+}
+
+func (e SecurityScheme) IsValid() bool {
+	switch e {
+	case SecuritySchemeFixedInterestRate, SecuritySchemeTNotes, SecuritySchemeTBonds, SecuritySchemeOthers, SecuritySchemeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e SecurityScheme) String() string {
+	return string(e)
+}
+
+func (e *SecurityScheme) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SecurityScheme(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SecurityScheme", str)
+	}
+	return nil
+}
+
+func (e SecurityScheme) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SecurityScheme) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SecurityScheme) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of equity held.
+type ShareHolderEquityType string
+
+const (
+	// Common stock.
+	ShareHolderEquityTypeCommonStock ShareHolderEquityType = "COMMON_STOCK"
+	// Preferred stock.
+	ShareHolderEquityTypePreferredStock ShareHolderEquityType = "PREFERRED_STOCK"
+	// Additional paid-in capital.
+	ShareHolderEquityTypeAdditionalPaidInCapital ShareHolderEquityType = "ADDITIONAL_PAID_IN_CAPITAL"
+	// Contributed surplus.
+	ShareHolderEquityTypeContributedSurplus ShareHolderEquityType = "CONTRIBUTED_SURPLUS"
+	// Retained earnings.
+	ShareHolderEquityTypeRetainedEarning ShareHolderEquityType = "RETAINED_EARNING"
+	// Another kind the FIP names OTHERS.
+	ShareHolderEquityTypeOthers ShareHolderEquityType = "OTHERS"
+	// A value this version of the API does not know.
+	ShareHolderEquityTypeUnknown ShareHolderEquityType = "UNKNOWN"
+)
+
+var AllShareHolderEquityType = []ShareHolderEquityType{
+	ShareHolderEquityTypeCommonStock,
+	ShareHolderEquityTypePreferredStock,
+	ShareHolderEquityTypeAdditionalPaidInCapital,
+	ShareHolderEquityTypeContributedSurplus,
+	ShareHolderEquityTypeRetainedEarning,
+	ShareHolderEquityTypeOthers,
+	ShareHolderEquityTypeUnknown,
+}
+
+func (e ShareHolderEquityType) IsValid() bool {
+	switch e {
+	case ShareHolderEquityTypeCommonStock, ShareHolderEquityTypePreferredStock, ShareHolderEquityTypeAdditionalPaidInCapital, ShareHolderEquityTypeContributedSurplus, ShareHolderEquityTypeRetainedEarning, ShareHolderEquityTypeOthers, ShareHolderEquityTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e ShareHolderEquityType) String() string {
+	return string(e)
+}
+
+func (e *ShareHolderEquityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ShareHolderEquityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ShareHolderEquityType", str)
+	}
+	return nil
+}
+
+func (e ShareHolderEquityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ShareHolderEquityType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ShareHolderEquityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a term or recurring deposit (ReBIT term_deposit and recurring_deposit schemas).
+type TermDepositAccountType string
+
+const (
+	// A fixed deposit.
+	TermDepositAccountTypeFixed TermDepositAccountType = "FIXED"
+	// A recurring deposit.
+	TermDepositAccountTypeRecurring TermDepositAccountType = "RECURRING"
+	// A sweep deposit linked to a savings account.
+	TermDepositAccountTypeSweep TermDepositAccountType = "SWEEP"
+	// A flexible deposit.
+	TermDepositAccountTypeFlexible TermDepositAccountType = "FLEXIBLE"
+	// A tax-saving deposit (five-year lock-in).
+	TermDepositAccountTypeTaxSaving TermDepositAccountType = "TAX_SAVING"
+	// A foreign currency non-resident deposit.
+	TermDepositAccountTypeFcnr TermDepositAccountType = "FCNR"
+	// Another kind the FIP names OTHERS.
+	TermDepositAccountTypeOthers TermDepositAccountType = "OTHERS"
+	// A value this version of the API does not know.
+	TermDepositAccountTypeUnknown TermDepositAccountType = "UNKNOWN"
+)
+
+var AllTermDepositAccountType = []TermDepositAccountType{
+	TermDepositAccountTypeFixed,
+	TermDepositAccountTypeRecurring,
+	TermDepositAccountTypeSweep,
+	TermDepositAccountTypeFlexible,
+	TermDepositAccountTypeTaxSaving,
+	TermDepositAccountTypeFcnr,
+	TermDepositAccountTypeOthers,
+	TermDepositAccountTypeUnknown,
+}
+
+func (e TermDepositAccountType) IsValid() bool {
+	switch e {
+	case TermDepositAccountTypeFixed, TermDepositAccountTypeRecurring, TermDepositAccountTypeSweep, TermDepositAccountTypeFlexible, TermDepositAccountTypeTaxSaving, TermDepositAccountTypeFcnr, TermDepositAccountTypeOthers, TermDepositAccountTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e TermDepositAccountType) String() string {
+	return string(e)
+}
+
+func (e *TermDepositAccountType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TermDepositAccountType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TermDepositAccountType", str)
+	}
+	return nil
+}
+
+func (e TermDepositAccountType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TermDepositAccountType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TermDepositAccountType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1500,7 +4900,8 @@ func (e TransactionOrder) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
+// The kind of a transaction: the values of every ReBIT schema's transaction types
+// (deposits, securities, funds, pension, insurance; see graph/fi_common.graphqls).
 type TransactionType string
 
 const (
@@ -1526,6 +4927,68 @@ const (
 	TransactionTypeOthers TransactionType = "OTHERS"
 	// A kind this version of the API does not know.
 	TransactionTypeUnknown TransactionType = "UNKNOWN"
+	// A bonus: shares, units or an insurance bonus.
+	TransactionTypeBonus TransactionType = "BONUS"
+	// A split of shares or units.
+	TransactionTypeSplit TransactionType = "SPLIT"
+	// A dividend.
+	TransactionTypeDividend TransactionType = "DIVIDEND"
+	// Rights (equities).
+	TransactionTypeRights TransactionType = "RIGHTS"
+	// An amalgamation.
+	TransactionTypeAmalgamation TransactionType = "AMALGAMATION"
+	// A buy-back.
+	TransactionTypeBuyBack TransactionType = "BUY_BACK"
+	// A capital reduction or consolidation.
+	TransactionTypeCapitalReductionOrConsolidationOfShares TransactionType = "CAPITAL_REDUCTION_OR_CONSOLIDATION_OF_SHARES"
+	// Debentures converted into shares or units.
+	TransactionTypeConversionOfDebenturesIntoShares TransactionType = "CONVERSION_OF_DEBENTURES_INTO_SHARES"
+	// A demerger.
+	TransactionTypeDemerger TransactionType = "DEMERGER"
+	// An open offer.
+	TransactionTypeOpenOffer TransactionType = "OPEN_OFFER"
+	// A rights issue.
+	TransactionTypeRightsIssue TransactionType = "RIGHTS_ISSUE"
+	// A stock split (collective investment schemes).
+	TransactionTypeStockSplit TransactionType = "STOCK_SPLIT"
+	// A pension contribution.
+	TransactionTypeContribution TransactionType = "CONTRIBUTION"
+	// Charges billed.
+	TransactionTypeBilling TransactionType = "BILLING"
+	// Units withdrawn because the scheme preference changed.
+	TransactionTypeWithdrawalDueToSchemePreferenceChange TransactionType = "WITHDRAWAL_DUE_TO_SCHEME_PREFERENCE_CHANGE"
+	// Units bought because the scheme changed.
+	TransactionTypeContributionDueToSchemeChange TransactionType = "CONTRIBUTION_DUE_TO_SCHEME_CHANGE"
+	// A contribution that unfroze the account.
+	TransactionTypeUnfreezeContribution TransactionType = "UNFREEZE_CONTRIBUTION"
+	// Units switched out.
+	TransactionTypeSwitchOut TransactionType = "SWITCH_OUT"
+	// A withdrawal.
+	TransactionTypeWithdrawal TransactionType = "WITHDRAWAL"
+	// An adjustment.
+	TransactionTypeAdjustment TransactionType = "ADJUSTMENT"
+	// A transfer.
+	TransactionTypeTransfer TransactionType = "TRANSFER"
+	// A Swavalamban (government co-contribution) credit.
+	TransactionTypeSwavalamban TransactionType = "SWAVALAMBAN"
+	// A remittance.
+	TransactionTypeRemittance TransactionType = "REMITTANCE"
+	// A Swavalamban (government co-contribution).
+	TransactionTypeSwavalambanContribution TransactionType = "SWAVALAMBAN_CONTRIBUTION"
+	// A premium paid.
+	TransactionTypePremiumPayment TransactionType = "PREMIUM_PAYMENT"
+	// A money-back payout.
+	TransactionTypeMoneyBack TransactionType = "MONEY_BACK"
+	// Late fees.
+	TransactionTypeLateFees TransactionType = "LATE_FEES"
+	// The final settlement.
+	TransactionTypeFinalSettlement TransactionType = "FINAL_SETTLEMENT"
+	// A claim.
+	TransactionTypeClaim TransactionType = "CLAIM"
+	// A change of plan.
+	TransactionTypePlanChange TransactionType = "PLAN_CHANGE"
+	// A renewal.
+	TransactionTypeInsuranceRenewal TransactionType = "INSURANCE_RENEWAL"
 )
 
 var AllTransactionType = []TransactionType{
@@ -1540,11 +5003,42 @@ var AllTransactionType = []TransactionType{
 	TransactionTypeSell,
 	TransactionTypeOthers,
 	TransactionTypeUnknown,
+	TransactionTypeBonus,
+	TransactionTypeSplit,
+	TransactionTypeDividend,
+	TransactionTypeRights,
+	TransactionTypeAmalgamation,
+	TransactionTypeBuyBack,
+	TransactionTypeCapitalReductionOrConsolidationOfShares,
+	TransactionTypeConversionOfDebenturesIntoShares,
+	TransactionTypeDemerger,
+	TransactionTypeOpenOffer,
+	TransactionTypeRightsIssue,
+	TransactionTypeStockSplit,
+	TransactionTypeContribution,
+	TransactionTypeBilling,
+	TransactionTypeWithdrawalDueToSchemePreferenceChange,
+	TransactionTypeContributionDueToSchemeChange,
+	TransactionTypeUnfreezeContribution,
+	TransactionTypeSwitchOut,
+	TransactionTypeWithdrawal,
+	TransactionTypeAdjustment,
+	TransactionTypeTransfer,
+	TransactionTypeSwavalamban,
+	TransactionTypeRemittance,
+	TransactionTypeSwavalambanContribution,
+	TransactionTypePremiumPayment,
+	TransactionTypeMoneyBack,
+	TransactionTypeLateFees,
+	TransactionTypeFinalSettlement,
+	TransactionTypeClaim,
+	TransactionTypePlanChange,
+	TransactionTypeInsuranceRenewal,
 }
 
 func (e TransactionType) IsValid() bool {
 	switch e {
-	case TransactionTypeCredit, TransactionTypeDebit, TransactionTypeOpening, TransactionTypeInterest, TransactionTypeTds, TransactionTypeInstallment, TransactionTypeClosing, TransactionTypeBuy, TransactionTypeSell, TransactionTypeOthers, TransactionTypeUnknown:
+	case TransactionTypeCredit, TransactionTypeDebit, TransactionTypeOpening, TransactionTypeInterest, TransactionTypeTds, TransactionTypeInstallment, TransactionTypeClosing, TransactionTypeBuy, TransactionTypeSell, TransactionTypeOthers, TransactionTypeUnknown, TransactionTypeBonus, TransactionTypeSplit, TransactionTypeDividend, TransactionTypeRights, TransactionTypeAmalgamation, TransactionTypeBuyBack, TransactionTypeCapitalReductionOrConsolidationOfShares, TransactionTypeConversionOfDebenturesIntoShares, TransactionTypeDemerger, TransactionTypeOpenOffer, TransactionTypeRightsIssue, TransactionTypeStockSplit, TransactionTypeContribution, TransactionTypeBilling, TransactionTypeWithdrawalDueToSchemePreferenceChange, TransactionTypeContributionDueToSchemeChange, TransactionTypeUnfreezeContribution, TransactionTypeSwitchOut, TransactionTypeWithdrawal, TransactionTypeAdjustment, TransactionTypeTransfer, TransactionTypeSwavalamban, TransactionTypeRemittance, TransactionTypeSwavalambanContribution, TransactionTypePremiumPayment, TransactionTypeMoneyBack, TransactionTypeLateFees, TransactionTypeFinalSettlement, TransactionTypeClaim, TransactionTypePlanChange, TransactionTypeInsuranceRenewal:
 		return true
 	}
 	return false
@@ -1580,6 +5074,67 @@ func (e *TransactionType) UnmarshalJSON(b []byte) error {
 }
 
 func (e TransactionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A YES or NO attribute of a ReBIT schema.
+type YesNo string
+
+const (
+	// Yes.
+	YesNoYes YesNo = "YES"
+	// No.
+	YesNoNo YesNo = "NO"
+	// A value this version of the API does not know.
+	YesNoUnknown YesNo = "UNKNOWN"
+)
+
+var AllYesNo = []YesNo{
+	YesNoYes,
+	YesNoNo,
+	YesNoUnknown,
+}
+
+func (e YesNo) IsValid() bool {
+	switch e {
+	case YesNoYes, YesNoNo, YesNoUnknown:
+		return true
+	}
+	return false
+}
+
+func (e YesNo) String() string {
+	return string(e)
+}
+
+func (e *YesNo) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = YesNo(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid YesNo", str)
+	}
+	return nil
+}
+
+func (e YesNo) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *YesNo) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e YesNo) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

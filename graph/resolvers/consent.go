@@ -62,7 +62,7 @@ func syncedFromFinpro(c *model.Consent, as []finpro.FIAccount) []*model.SyncedAc
 			FipName:             model.StringPtr(a.FIPName),
 			Transactions:        make([]*model.Transaction, len(a.Transactions)),
 		}
-		ts := fitype.TransactionsFromFinpro(c.Ref, a.LinkReferenceNumber, a.Transactions)
+		ts := fitype.TransactionsFromFinpro(c.Ref, a.LinkReferenceNumber, a.FIType, a.Transactions)
 		for j := range ts {
 			s.Transactions[j] = &ts[j]
 		}

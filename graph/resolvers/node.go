@@ -259,7 +259,7 @@ func findTransaction(ctx context.Context, a *fitype.AccountBase, at time.Time, t
 func matchTransaction(a *fitype.AccountBase, rows []finpro.Transaction, at time.Time, txnID string) (*model.Transaction, error) {
 	for i := range rows {
 		if rows[i].TxnID == txnID && rows[i].TransactionTimestamp.Unix() == at.Unix() {
-			ts := fitype.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), rows[i:i+1])
+			ts := fitype.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), a.Linked().FIType, rows[i:i+1])
 			return &ts[0], nil
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
 )
 
@@ -82,7 +83,24 @@ func New(opts Options) *Resolver {
 			fitype.Deposit{},
 			fitype.TermDeposit{},
 			fitype.RecurringDeposit{},
+			fitype.SIP{},
+			fitype.CommercialPaper{},
+			fitype.GovtSecurities{},
+			fitype.Equities{},
+			fitype.Bonds{},
+			fitype.Debentures{},
 			fitype.MutualFunds{},
+			fitype.ETF{},
+			fitype.IDR{},
+			fitype.CIS{},
+			fitype.AIF{},
+			fitype.InsurancePolicies{Type: fi.TypeInsurancePolicies},
+			fitype.NPS{},
+			fitype.InvIT{},
+			fitype.REIT{},
+			fitype.InsurancePolicies{Type: fi.TypeLifeInsurance},
+			fitype.InsurancePolicies{Type: fi.TypeGeneralInsurance},
+			// GSTR1_3B and OTHER have no ReBIT schema: OtherAccount.
 		),
 	}
 	if r.logger == nil {

@@ -353,6 +353,8 @@ type txWire struct {
 	ValueDate            string     `json:"valueDate"`
 	Narration            string     `json:"narration"`
 	Reference            flexString `json:"reference"`
+
+	raw json.RawMessage // the row's bytes (see accountDataWire.UnmarshalJSON)
 }
 
 func (w *txWire) toTransaction() Transaction {
@@ -366,6 +368,7 @@ func (w *txWire) toTransaction() Transaction {
 		ValueDate:            w.ValueDate,
 		Narration:            w.Narration,
 		Reference:            string(w.Reference),
+		Raw:                  w.raw,
 	}
 }
 

@@ -21,3 +21,66 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 	w.raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
 	return nil
 }
+
+// UnmarshalJSON decodes getfidata's data and, for every FI type but DEPOSIT,
+// keeps each row's bytes (Transaction.Raw) for internal/finpro/fi: the rows
+// of the other ReBIT schemas say what they are worth in attributes the
+// deposit-shaped Transaction has no field for. Deposits, the bulk of the
+// traffic, pay nothing for it.
+func (w *accountDataWire) UnmarshalJSON(b []byte) error {
+	type plain accountDataWire
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	if t := normFIType(w.FIType); t == FITypeDeposit {
+		return nil
+	}
+	var raw struct {
+		FIData       []json.RawMessage `json:"fiData"`
+		Transactions json.RawMessage   `json:"Transactions"`
+	}
+	if json.Unmarshal(b, &raw) != nil {
+		return nil // the rows decoded above; their bytes are a bonus
+	}
+	rows, into := raw.FIData, w.FIData
+	if len(into) == 0 {
+		rows, into = rawTransactionRows(raw.Transactions), w.Transactions.Transaction
+	}
+	if len(rows) != len(into) {
+		return nil // a null row or another shape: keep the deposit view only
+	}
+	for i := range into {
+		into[i].raw = rows[i]
+	}
+	return nil
+}
+
+// rawTransactionRows returns the rows of a ReBIT Transactions element
+// ({Transaction: [...] | {...}}) or of the docs' placeholder array.
+func rawTransactionRows(b json.RawMessage) []json.RawMessage {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	var rows []json.RawMessage
+	if b[0] == '[' {
+		_ = json.Unmarshal(b, &rows)
+		return rows
+	}
+	var c struct {
+		Transaction json.RawMessage `json:"Transaction"`
+	}
+	if json.Unmarshal(b, &c) != nil {
+		return nil
+	}
+	t := bytes.TrimSpace(c.Transaction)
+	switch {
+	case len(t) == 0:
+		return nil
+	case t[0] == '[':
+		_ = json.Unmarshal(t, &rows)
+	case t[0] == '{':
+		rows = []json.RawMessage{t}
+	}
+	return rows
+}

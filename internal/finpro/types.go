@@ -135,6 +135,11 @@ type Transaction struct {
 	ValueDate            string // YYYY-MM-DD, as FinPro sent it
 	Narration            string
 	Reference            string
+	// Raw is the row exactly as FinPro sent it, kept for getfidata rows of
+	// every FI type but DEPOSIT: the other ReBIT schemas' rows carry attributes
+	// the fields above have no place for (tradeValue, units, nav, ...), which
+	// package internal/finpro/fi decodes. Nil for deposits.
+	Raw json.RawMessage
 }
 
 // FIAccount is one account of getallfidata or getalllatestfidata (ReBIT shape).

@@ -36,6 +36,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
 
 // Loaders holds one operation's dataloaders. Create it with New; it must not
@@ -155,12 +156,18 @@ func lookupConsents(ctx context.Context, c *finpro.Client, keys []ConsentRef) []
 func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountData] {
 	l.fiDataOnce.Do(func() {
 		l.fiData = newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
-			return l.c.FIData(ctx, finpro.FIDataRequest{
+			d, err := l.c.FIData(ctx, finpro.FIDataRequest{
 				ConsentID:           k.ConsentID,
 				LinkReferenceNumber: k.LinkReferenceNumber,
 				Limit:               k.Limit,
 				Offset:              k.Offset,
 			})
+			if err == nil {
+				// Every reader of the page (connections, node lookups) sees
+				// each schema's rows in the statement fields.
+				fi.Normalize(d.FIType, d.Transactions)
+			}
+			return d, err
 		}, l.o)
 	})
 	return l.fiData

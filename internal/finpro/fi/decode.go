@@ -162,6 +162,9 @@ func normKey(s string) string {
 // decoder fills tagged structs from FinPro JSON.
 type decoder struct {
 	issues Issues
+	// skip is a top-level element left undecoded ("transactions" for
+	// DecodeSummary), normalised; "" decodes everything.
+	skip string
 	// consumed collects the leaf paths that reached a field (nil: not tracked).
 	consumed map[string]bool
 }
@@ -250,6 +253,9 @@ func (d *decoder) object(path string, raw []byte, v reflect.Value) {
 		return nil, "", false
 	}
 	for _, f := range specsOf(v.Type()) {
+		if path == "" && d.skip != "" && f.paths[0][0] == d.skip {
+			continue
+		}
 		for _, segs := range f.paths {
 			val, p, ok := lookup(segs)
 			if !ok {

@@ -16,8 +16,11 @@
 //
 // [Decode] picks the struct by FI type; FI types without a ReBIT schema
 // (GSTR1_3B, OTHER) decode as [Generic], a bounded view without holder data.
-// Every typed value reports what it is worth through [Data.Valuation], which
-// [NetWorth] sums per currency and asset class.
+// [DecodeSummary] and [DecodeProfile] decode less of an account, for the
+// graph's summaries and profiles. [DecodeTransaction] decodes one getfidata
+// row by its schema and [Normalize] puts each schema's amount and moment in
+// the client's statement fields. Every typed value reports what it is worth
+// through [Data.Valuation], which [Sum] adds per currency and asset class.
 package fi
 
 import (
@@ -132,6 +135,26 @@ func Decode(acc finpro.FIAccount) (Data, Issues) {
 func DecodeRaw(t finpro.FIType, raw []byte) (Data, Issues) {
 	var d decoder
 	return decodeWith(&d, t, raw), d.issues
+}
+
+// DecodeSummary is DecodeRaw without the Transactions element: the profile
+// and summary of an account, for a client that asks for no transactions
+// (getallfidata sends every transaction of the statement with them).
+func DecodeSummary(t finpro.FIType, raw []byte) (Data, Issues) {
+	d := decoder{skip: "transactions"}
+	return decodeWith(&d, t, raw), d.issues
+}
+
+// DecodeProfile decodes only the Profile element of one account object of
+// getallfidata: the holders with every schema's attributes (dematId, pranId,
+// rank, holdingType). Nil when the account has none.
+func DecodeProfile(raw []byte) (*Profile, Issues) {
+	var d decoder
+	var v struct {
+		Profile *Profile `fi:"Profile"`
+	}
+	d.decodeInto(raw, &v)
+	return v.Profile, d.issues
 }
 
 func decodeWith(d *decoder, t finpro.FIType, raw []byte) Data {

@@ -62,8 +62,13 @@ var piiKeys = map[string]bool{
 
 // piiValue matches values that are personal data whatever their key: a PAN
 // (alone or inside a GSTIN), a 12-digit Aadhaar number, a 10-digit Indian
-// mobile number, an e-mail address.
-var piiValue = regexp.MustCompile(`(?i)[A-Z]{5}[0-9]{4}[A-Z]|^\+?(91)?[6-9][0-9]{9}$|^[0-9]{4} ?[0-9]{4} ?[0-9]{4}$|[^@\s]+@[^@\s]+\.[a-z]{2,}`)
+// mobile number (with or without +91), an e-mail address, each alone or
+// inside free text ("call 9876543210"). A long plain number may be dropped
+// with them: losing an odd amount is the safe side of the trade.
+var piiValue = regexp.MustCompile(`(?i)[A-Z]{5}[0-9]{4}[A-Z]` +
+	`|(?:^|[^0-9])(?:\+?91[ -]?)?[6-9][0-9]{9}(?:[^0-9]|$)` +
+	`|(?:^|[^0-9])[0-9]{4} ?[0-9]{4} ?[0-9]{4}(?:[^0-9]|$)` +
+	`|[^@\s]+@[^@\s]+\.[a-z]{2,}`)
 
 func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
 	g := &Generic{FIType: t}
@@ -87,7 +92,9 @@ func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
 			if bytes.HasPrefix(bytes.TrimSpace(tx), []byte("[")) {
 				rows = tx // the docs' placeholder: transactions as a bare array
 			}
-			g.rows(rows)
+			if d.skip != "transactions" {
+				g.rows(rows)
+			}
 		}
 	}
 	return g

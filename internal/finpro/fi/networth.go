@@ -37,8 +37,11 @@ type CurrencyTotal struct {
 
 // ClassTotal is one asset class's share of a currency total.
 type ClassTotal struct {
-	Class    AssetClass
-	Total    Decimal
+	Class AssetClass
+	Total Decimal
+	// Invested is the sum of the accounts' Valuation.Invested when every one
+	// of them has one, else "".
+	Invested Decimal
 	Accounts int
 }
 
@@ -82,6 +85,7 @@ func Sum(accounts []AccountValue) NetWorth {
 		class AssetClass
 	}
 	totals := map[key]*apd.Decimal{}
+	invested := map[key]*apd.Decimal{} // nil once an account of the key has none
 	counts := map[key]int{}
 	var nw NetWorth
 	for _, a := range accounts {
@@ -102,8 +106,14 @@ func Sum(accounts []AccountValue) NetWorth {
 		k := key{cmp.Or(v.Currency, "INR"), cmp.Or(v.Class, ClassOf(a.FIType))}
 		if totals[k] == nil {
 			totals[k] = apd.New(0, 0)
+			invested[k] = apd.New(0, 0)
 		}
 		decCtx.Add(totals[k], totals[k], d)
+		if inv, ok := toApd(v.Invested); ok && invested[k] != nil {
+			decCtx.Add(invested[k], invested[k], inv)
+		} else {
+			invested[k] = nil
+		}
 		counts[k]++
 	}
 	byCur := map[string]*CurrencyTotal{}
@@ -113,7 +123,11 @@ func Sum(accounts []AccountValue) NetWorth {
 			ct = &CurrencyTotal{Currency: k.cur}
 			byCur[k.cur] = ct
 		}
-		ct.Classes = append(ct.Classes, ClassTotal{Class: k.class, Total: fromApd(t), Accounts: counts[k]})
+		c := ClassTotal{Class: k.class, Total: fromApd(t), Accounts: counts[k]}
+		if inv := invested[k]; inv != nil {
+			c.Invested = fromApd(inv)
+		}
+		ct.Classes = append(ct.Classes, c)
 	}
 	for _, ct := range byCur {
 		slices.SortFunc(ct.Classes, func(a, b ClassTotal) int { return cmp.Compare(a.Class, b.Class) })
@@ -126,4 +140,54 @@ func Sum(accounts []AccountValue) NetWorth {
 	}
 	slices.SortFunc(nw.Currencies, func(a, b CurrencyTotal) int { return cmp.Compare(a.Currency, b.Currency) })
 	return nw
+}
+
+// FolioISIN identifies a scheme holding of a folio.
+type FolioISIN struct{ Folio, ISIN string }
+
+// FundHoldings returns the (folio, ISIN) pairs the MUTUAL_FUNDS statements
+// hold, for [SIP.ValuationWithout].
+func FundHoldings(funds ...*MutualFunds) map[FolioISIN]bool {
+	out := map[FolioISIN]bool{}
+	for _, f := range funds {
+		if f == nil || f.Summary == nil {
+			continue
+		}
+		for _, h := range f.Summary.Holdings {
+			if h.FolioNo != "" && h.ISIN != "" {
+				out[FolioISIN{h.FolioNo, h.ISIN}] = true
+			}
+		}
+	}
+	return out
+}
+
+// ValuationWithout values a SIP without the plans whose units a MUTUAL_FUNDS
+// statement also holds (held, from FundHoldings): an RTA reports a plan's
+// units in both, and a customer who links both would have them counted
+// twice. duplicate reports that every plan is held there (the SIP adds
+// nothing); a SIP sharing some plans is the sum of the others' values.
+func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v Valuation, duplicate bool) {
+	s := a.Summary
+	if s == nil || len(held) == 0 {
+		return a.Valuation(), false
+	}
+	var own []SIPHolding
+	for _, h := range s.Holdings {
+		if !held[FolioISIN{cmp.Or(h.FolioNo, s.FolioNo), h.ISIN}] {
+			own = append(own, h)
+		}
+	}
+	switch len(own) {
+	case len(s.Holdings):
+		return a.Valuation(), false
+	case 0:
+		return Valuation{Class: AssetMutualFunds, Currency: "INR", Missing: "duplicate"}, true
+	}
+	return valued(AssetMutualFunds, "", "", len(own), func(i int) (Decimal, bool) {
+		if own[i].Value != "" {
+			return own[i].Value, true
+		}
+		return product(own[i].Units, own[i].NAV)
+	}), false
 }

@@ -143,3 +143,51 @@ func TestGenericIsSafeAndBounded(t *testing.T) {
 		t.Errorf("bounded view: %d fields, %d transactions, truncated %v", len(g.Summary), len(g.Transactions), g.Truncated)
 	}
 }
+
+// TestInvested: a class's invested amount is the exact sum of its accounts'
+// when every one has one, and absent as soon as one has none.
+func TestInvested(t *testing.T) {
+	eq := func(cur, inv string) fi.Valuation {
+		return value(t, fi.TypeEquities, `{"Summary":{"currentValue":"`+cur+`","investmentValue":"`+inv+`"}}`)
+	}
+	got := fi.Sum([]fi.AccountValue{
+		{"e1", fi.TypeEquities, eq("10.05", "8.10")},
+		{"e2", fi.TypeETF, eq("1.00", "0.905")},
+		{"m1", fi.TypeMutualFunds, value(t, fi.TypeMutualFunds, `{"Summary":{"currentValue":"3"}}`)},
+		{"m2", fi.TypeMutualFunds, value(t, fi.TypeMutualFunds, `{"Summary":{"currentValue":"4","investmentValue":"5"}}`)},
+	})
+	want := []fi.ClassTotal{
+		{Class: fi.AssetEquity, Total: "11.05", Invested: "9.005", Accounts: 2},
+		{Class: fi.AssetMutualFunds, Total: "7", Accounts: 2}, // m1 says nothing of its cost
+	}
+	if diff := cmp.Diff(want, got.Currencies[0].Classes); diff != "" {
+		t.Errorf("classes (-want +got):\n%s", diff)
+	}
+}
+
+// TestSIPFundOverlap: a SIP's plans that a MUTUAL_FUNDS statement also holds
+// (same folio and ISIN) are not counted twice.
+func TestSIPFundOverlap(t *testing.T) {
+	mf, _ := fi.DecodeRaw(fi.TypeMutualFunds, []byte(`{"Summary":{"currentValue":"500","Investment":{"Holdings":{"Holding":[
+		{"folioNo":"F1","isin":"INF1","closingUnits":"10","nav":"50"}]}}}}`))
+	held := fi.FundHoldings(mf.(*fi.MutualFunds))
+	sip := func(raw string) *fi.SIP {
+		d, _ := fi.DecodeRaw(fi.TypeSIP, []byte(raw))
+		return d.(*fi.SIP)
+	}
+	tests := []struct {
+		name, raw string
+		value     fi.Decimal
+		duplicate bool
+	}{
+		{"every plan held", `{"Summary":{"folioNo":"F1","currentValue":"500","Holdings":{"Holding":[{"isin":"INF1","units":"10","nav":"50"}]}}}`, "", true},
+		{"one of two held", `{"Summary":{"folioNo":"F1","currentValue":"530.25","Holdings":{"Holding":[{"isin":"INF1","value":"500"},{"isin":"INF2","units":"1.5","nav":"20.17"}]}}}`, "30.255", false},
+		{"another folio", `{"Summary":{"folioNo":"F2","currentValue":"500","Holdings":{"Holding":[{"isin":"INF1","value":"500"}]}}}`, "500", false},
+	}
+	for _, tt := range tests {
+		v, dup := sip(tt.raw).ValuationWithout(held)
+		if v.Value != tt.value || dup != tt.duplicate {
+			t.Errorf("%s: value %q duplicate %v, want %q %v", tt.name, v.Value, dup, tt.value, tt.duplicate)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// AIF is the plugin of FI type AIF (alternative investment funds).
+type AIF struct{}
+
+// FIType returns AIF.
+func (AIF) FIType() finpro.FIType { return fi.TypeAIF }
+
+// Account returns a AIFAccount.
+func (AIF) Account(base AccountBase) Account { return &AIFAccount{AccountBase: base} }
+
+// AIFAccount is the GraphQL AIFAccount type.
+type AIFAccount struct {
+	AccountBase
+}
+
+var _ = converts[fi.AIFSummary, model.AIFSummary]()
+
+// Summary resolves AIFAccount.summary from the consent's getallfidata.
+func (a *AIFAccount) Summary(ctx context.Context) (*model.AIFSummary, error) {
+	return summaryOf[fi.AIF, fi.AIFSummary, model.AIFSummary](ctx, &a.AccountBase, func(d *fi.AIF) *fi.AIFSummary { return d.Summary })
+}

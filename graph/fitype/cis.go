@@ -1,0 +1,30 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// CIS is the plugin of FI type CIS (collective investment schemes).
+type CIS struct{}
+
+// FIType returns CIS.
+func (CIS) FIType() finpro.FIType { return fi.TypeCIS }
+
+// Account returns a CISAccount.
+func (CIS) Account(base AccountBase) Account { return &CISAccount{AccountBase: base} }
+
+// CISAccount is the GraphQL CISAccount type.
+type CISAccount struct {
+	AccountBase
+}
+
+var _ = converts[fi.CISSummary, model.CISSummary]()
+
+// Summary resolves CISAccount.summary from the consent's getallfidata.
+func (a *CISAccount) Summary(ctx context.Context) (*model.CISSummary, error) {
+	return summaryOf[fi.CIS, fi.CISSummary, model.CISSummary](ctx, &a.AccountBase, func(d *fi.CIS) *fi.CISSummary { return d.Summary })
+}

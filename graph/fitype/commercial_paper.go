@@ -1,0 +1,32 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// CommercialPaper is the plugin of FI type CP (commercial paper).
+type CommercialPaper struct{}
+
+// FIType returns CP.
+func (CommercialPaper) FIType() finpro.FIType { return fi.TypeCP }
+
+// Account returns a CommercialPaperAccount.
+func (CommercialPaper) Account(base AccountBase) Account {
+	return &CommercialPaperAccount{AccountBase: base}
+}
+
+// CommercialPaperAccount is the GraphQL CommercialPaperAccount type.
+type CommercialPaperAccount struct {
+	AccountBase
+}
+
+var _ = converts[fi.CommercialPaperSummary, model.CommercialPaperSummary]()
+
+// Summary resolves CommercialPaperAccount.summary from the consent's getallfidata.
+func (a *CommercialPaperAccount) Summary(ctx context.Context) (*model.CommercialPaperSummary, error) {
+	return summaryOf[fi.CommercialPaper, fi.CommercialPaperSummary, model.CommercialPaperSummary](ctx, &a.AccountBase, func(d *fi.CommercialPaper) *fi.CommercialPaperSummary { return d.Summary })
+}

@@ -1,0 +1,30 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// Debentures is the plugin of FI type DEBENTURES.
+type Debentures struct{}
+
+// FIType returns DEBENTURES.
+func (Debentures) FIType() finpro.FIType { return fi.TypeDebentures }
+
+// Account returns a DebenturesAccount.
+func (Debentures) Account(base AccountBase) Account { return &DebenturesAccount{AccountBase: base} }
+
+// DebenturesAccount is the GraphQL DebenturesAccount type.
+type DebenturesAccount struct {
+	AccountBase
+}
+
+var _ = converts[fi.DebenturesSummary, model.DebenturesSummary]()
+
+// Summary resolves DebenturesAccount.summary from the consent's getallfidata.
+func (a *DebenturesAccount) Summary(ctx context.Context) (*model.DebenturesSummary, error) {
+	return summaryOf[fi.Debentures, fi.DebenturesSummary, model.DebenturesSummary](ctx, &a.AccountBase, func(d *fi.Debentures) *fi.DebenturesSummary { return d.Summary })
+}

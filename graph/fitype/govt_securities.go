@@ -1,0 +1,30 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// GovtSecurities is the plugin of FI type GOVT_SECURITIES (the bonds schema, attribute for attribute).
+type GovtSecurities struct{}
+
+// FIType returns GOVT_SECURITIES.
+func (GovtSecurities) FIType() finpro.FIType { return fi.TypeGovtSecurities }
+
+// Account returns a GovtSecuritiesAccount.
+func (GovtSecurities) Account(base AccountBase) Account {
+	return &GovtSecuritiesAccount{AccountBase: base}
+}
+
+// GovtSecuritiesAccount is the GraphQL GovtSecuritiesAccount type.
+type GovtSecuritiesAccount struct {
+	AccountBase
+}
+
+// Summary resolves GovtSecuritiesAccount.summary from the consent's getallfidata.
+func (a *GovtSecuritiesAccount) Summary(ctx context.Context) (*model.BondsSummary, error) {
+	return summaryOf[fi.GovtSecurities, fi.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *fi.GovtSecurities) *fi.BondsSummary { return d.Summary })
+}

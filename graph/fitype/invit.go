@@ -1,0 +1,30 @@
+package fitype
+
+import (
+	"context"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
+
+// InvIT is the plugin of FI type INVIT (infrastructure investment trusts).
+type InvIT struct{}
+
+// FIType returns INVIT.
+func (InvIT) FIType() finpro.FIType { return fi.TypeInvIT }
+
+// Account returns a InvITAccount.
+func (InvIT) Account(base AccountBase) Account { return &InvITAccount{AccountBase: base} }
+
+// InvITAccount is the GraphQL InvITAccount type.
+type InvITAccount struct {
+	AccountBase
+}
+
+var _ = converts[fi.InvITSummary, model.InvITSummary]()
+
+// Summary resolves InvITAccount.summary from the consent's getallfidata.
+func (a *InvITAccount) Summary(ctx context.Context) (*model.InvITSummary, error) {
+	return summaryOf[fi.InvIT, fi.InvITSummary, model.InvITSummary](ctx, &a.AccountBase, func(d *fi.InvIT) *fi.InvITSummary { return d.Summary })
+}
