@@ -109,6 +109,9 @@ type config struct {
 	// or link reference (SANDBOX_FETCH_OUTCOMES).
 	SandboxFetchDelay    time.Duration
 	SandboxFetchOutcomes map[string]string
+	// SandboxTxnsPerAccount fills every seeded DEPOSIT history to at least
+	// this many transactions (SANDBOX_TXNS_PER_ACCOUNT; 0: the seeded density).
+	SandboxTxnsPerAccount int
 }
 
 // sandboxMode reports whether serve runs against the embedded FinPro simulator.
@@ -175,6 +178,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"MAX_IN_FLIGHT", "max-in-flight", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
 		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
 		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
+		{"SANDBOX_TXNS_PER_ACCOUNT", "sandbox-txns-per-account", "0", "least transactions of every seeded sandbox DEPOSIT account's 13-month history (0 = the seeded few hundred)", &c.SandboxTxnsPerAccount},
 	}
 	intFlags := make([]*string, len(ints))
 	for i, n := range ints {
@@ -246,6 +250,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("GRAPHQL_MAX_BODY_BYTES %q: want an integer", *maxBody))
 	} else {
 		c.Limits.MaxBodyBytes = v
+	}
+	if c.SandboxTxnsPerAccount < 0 || c.SandboxTxnsPerAccount > 200_000 {
+		errs = append(errs, fmt.Errorf("SANDBOX_TXNS_PER_ACCOUNT must be between 0 and 200000"))
 	}
 	if c.RatePerSecond < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("RATE_LIMIT_PER_SECOND must be >= 0 and RATE_LIMIT_BURST >= 1"))

@@ -133,3 +133,19 @@ func TestAdminAddrDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestSandboxTxnsPerAccount(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		want    int
+		wantErr bool
+	}{{"", 0, false}, {"10000", 10000, false}, {"-1", 0, true}, {"200001", 0, true}, {"many", 0, true}} {
+		env := map[string]string{"SANDBOX_TXNS_PER_ACCOUNT": tc.env}
+		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: error %v, want error %v", tc.env, err, tc.wantErr)
+		} else if err == nil && cfg.SandboxTxnsPerAccount != tc.want {
+			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: %d, want %d", tc.env, cfg.SandboxTxnsPerAccount, tc.want)
+		}
+	}
+}

@@ -290,13 +290,14 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 // its listener and the simulator.
 func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sandbox.Sandbox, url string, stop func(), err error) {
 	sb, err = sandbox.New(sandbox.Config{
-		Seed:          cfg.SandboxSeed,
-		Latency:       cfg.SandboxLatency,
-		FetchDelay:    cfg.SandboxFetchDelay,
-		FetchOutcomes: cfg.SandboxFetchOutcomes,
-		WebhookURL:    webhookURL,
-		WebhookSecret: cfg.WebhookSecret,
-		WebhookHeader: cfg.WebhookHeader,
+		Seed:           cfg.SandboxSeed,
+		Latency:        cfg.SandboxLatency,
+		FetchDelay:     cfg.SandboxFetchDelay,
+		FetchOutcomes:  cfg.SandboxFetchOutcomes,
+		TxnsPerAccount: cfg.SandboxTxnsPerAccount,
+		WebhookURL:     webhookURL,
+		WebhookSecret:  cfg.WebhookSecret,
+		WebhookHeader:  cfg.WebhookHeader,
 	})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("sandbox: %w", err)
@@ -332,13 +333,14 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	}
 	logger := newLogger(stderr, cfg)
 	sb, err := sandbox.New(sandbox.Config{
-		Seed:          cfg.SandboxSeed,
-		Latency:       cfg.SandboxLatency,
-		FetchDelay:    cfg.SandboxFetchDelay,
-		FetchOutcomes: cfg.SandboxFetchOutcomes,
-		WebhookURL:    getenv("SANDBOX_WEBHOOK_URL"),
-		WebhookSecret: cfg.WebhookSecret,
-		WebhookHeader: cfg.WebhookHeader,
+		Seed:           cfg.SandboxSeed,
+		Latency:        cfg.SandboxLatency,
+		FetchDelay:     cfg.SandboxFetchDelay,
+		FetchOutcomes:  cfg.SandboxFetchOutcomes,
+		TxnsPerAccount: cfg.SandboxTxnsPerAccount,
+		WebhookURL:     getenv("SANDBOX_WEBHOOK_URL"),
+		WebhookSecret:  cfg.WebhookSecret,
+		WebhookHeader:  cfg.WebhookHeader,
 	})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)

@@ -40,11 +40,13 @@ func TestAuthCoverage(t *testing.T) {
 		"Customer.accounts":                 "CONSENTS_READ",
 		"Customer.account":                  "CONSENTS_READ",
 		"Customer.totalBalance":             "BALANCES_READ",
+		"Customer.insights":                 "TRANSACTIONS_READ",
 		"Customer.netWorth":                 "BALANCES_READ",
 		"ConsentStatusEvent.consent":        "CONSENTS_READ",
 		"Account.balance":                   "BALANCES_READ",
 		"Account.profile":                   "CONSENTS_READ",
 		"Account.transactions":              "TRANSACTIONS_READ",
+		"Account.insights":                  "TRANSACTIONS_READ",
 	}
 	got := make(map[string]string)
 	account := s.Types["Account"]

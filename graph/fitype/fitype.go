@@ -63,10 +63,12 @@ func NewRegistry(plugins ...Plugin) *Registry {
 // its FI type's plugin's type, or OtherAccount when no plugin is registered.
 func (r *Registry) Account(consent *model.Consent, linked finpro.LinkedAccount) Account {
 	base := AccountBase{linked: linked, consent: consent}
+	var acc Account = &OtherAccount{AccountBase: base}
 	if p, ok := r.byType[linked.FIType]; ok {
-		return p.Account(base)
+		acc = p.Account(base)
 	}
-	return &OtherAccount{AccountBase: base}
+	acc.Base().self = acc // insights name the account they belong to
+	return acc
 }
 
 // FITypes returns the FI types with a plugin.
@@ -84,6 +86,7 @@ func (r *Registry) FITypes() []finpro.FIType {
 type AccountBase struct {
 	linked  finpro.LinkedAccount
 	consent *model.Consent
+	self    Account // the account type that embeds this base
 }
 
 // Base returns a.

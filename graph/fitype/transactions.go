@@ -3,8 +3,11 @@ package fitype
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/graph/statement"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -14,10 +17,29 @@ import (
 // the after offset (the extra row tells whether a next page exists);
 // last/before reads the last rows before the before offset. last alone reads the
 // latest rows, which needs the account's transaction count (FinPro pages from
-// the oldest): see latest.
-func (a *AccountBase) Transactions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.TransactionConnection, error) {
+// the oldest): see latest. A filter or NEWEST_FIRST makes it a statement
+// (graph/statement), whose cursors belong to the filter and order.
+func (a *AccountBase) Transactions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) (*model.TransactionConnection, error) {
 	linkRef := a.linked.LinkReferenceNumber
-	scope := a.cursorScope()
+	base := a.cursorScope()
+	f, err := statement.NewFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	order := model.TransactionOrderOldestFirst
+	if orderBy != nil {
+		order = *orderBy
+	}
+	scope := statement.Scope(base, f, order)
+	if err := statement.CheckCursor("after", after, base, scope); err != nil {
+		return nil, err
+	}
+	if err := statement.CheckCursor("before", before, base, scope); err != nil {
+		return nil, err
+	}
+	if scope != base {
+		return a.statement(ctx, relay.Args{First: first, After: after, Last: last, Before: before}, f, order, scope)
+	}
 	b, err := relay.Resolve(relay.Args{First: first, After: after, Last: last, Before: before}, scope)
 	if err != nil {
 		return nil, err
@@ -92,6 +114,74 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		conn.Edges[i] = &edges[i]
 	}
 	return conn, nil
+}
+
+// statement resolves a filtered or newest-first Account.transactions.
+func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statement.Filter, order model.TransactionOrder, scope string) (*model.TransactionConnection, error) {
+	consentID, linkRef := a.ConsentRef(), a.linked.LinkReferenceNumber
+	read := a.reader()
+	guess, ok := loaders.TotalRecords(ctx, consentID, linkRef)
+	if !ok {
+		guess, _ = loaders.CountGuess(ctx, consentID, linkRef)
+	}
+	p, err := statement.Run(ctx, read, statement.Query{
+		Filter: f, Order: order, Args: args, Scope: scope,
+		WantTotal: selects(ctx, "totalCount"), CountGuess: guess,
+	})
+	if err != nil {
+		return nil, err
+	}
+	info := &relay.PageInfo{HasNextPage: p.HasNext, HasPreviousPage: p.HasPrev}
+	if n := len(p.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	}
+	if p.Resume != "" { // a short page: continue the scan from where it stopped
+		if args.Last != nil {
+			info.StartCursor = &p.Resume
+		} else {
+			info.EndCursor = &p.Resume
+		}
+	}
+	conn := &model.TransactionConnection{Edges: make([]*model.TransactionEdge, len(p.Rows)), PageInfo: info}
+	if p.Total >= 0 {
+		conn.TotalCount = &p.Total
+	}
+	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
+	edges := make([]model.TransactionEdge, len(p.Rows))
+	for i := range p.Rows {
+		edges[i] = model.TransactionEdge{Cursor: p.Cursors[i], Node: &nodes[i]}
+		conn.Edges[i] = &edges[i]
+	}
+	return conn, nil
+}
+
+// reader reads the account's getfidata pages through the operation's
+// loaders (shared with every other read of the same page).
+func (a *AccountBase) reader() statement.Reader {
+	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: a.linked.LinkReferenceNumber}
+	return func(ctx context.Context, offset, limit int) ([]finpro.Transaction, int, error) {
+		k := key
+		k.Offset, k.Limit = offset, limit
+		d, err := loaders.FIData(ctx, k)
+		if err != nil {
+			return nil, 0, err
+		}
+		return d.Transactions, d.TotalRecords, nil
+	}
+}
+
+// selects reports whether the field being resolved selects the field name
+// (directly or through fragments).
+func selects(ctx context.Context, name string) bool {
+	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // cursorScope binds transaction cursors to the account under its consent: an

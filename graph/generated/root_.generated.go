@@ -44,11 +44,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	AIFHolding struct {
@@ -86,6 +87,18 @@ type ComplexityRoot struct {
 		TaxPaidDate           func(childComplexity int) int
 		TaxPaidValue          func(childComplexity int) int
 		TxnID                 func(childComplexity int) int
+	}
+
+	AccountInsights struct {
+		Bounces          func(childComplexity int) int
+		CashFlow         func(childComplexity int, interval *model.CashFlowInterval) int
+		Currency         func(childComplexity int) int
+		From             func(childComplexity int) int
+		RecurringCredits func(childComplexity int) int
+		RecurringDebits  func(childComplexity int) int
+		Through          func(childComplexity int) int
+		To               func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	AssetClassTotal struct {
@@ -139,17 +152,32 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	BondsSummary struct {
 		CurrentValue    func(childComplexity int) int
 		Holdings        func(childComplexity int) int
 		InvestmentValue func(childComplexity int) int
+	}
+
+	Bounce struct {
+		Account      func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		Charges      func(childComplexity int) int
+		ChargesTotal func(childComplexity int) int
+		Counterparty func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		PaidAgainBy  func(childComplexity int) int
+		Payment      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ReturnedAt   func(childComplexity int) int
+		Reversal     func(childComplexity int) int
 	}
 
 	CISAccount struct {
@@ -160,11 +188,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	CISHolding struct {
@@ -203,6 +232,24 @@ type ComplexityRoot struct {
 		Ucc                 func(childComplexity int) int
 	}
 
+	CashFlowPeriod struct {
+		AverageDailyBalance    func(childComplexity int) int
+		ClosingBalance         func(childComplexity int) int
+		ComputedClosingBalance func(childComplexity int) int
+		CreditCount            func(childComplexity int) int
+		Days                   func(childComplexity int) int
+		DebitCount             func(childComplexity int) int
+		End                    func(childComplexity int) int
+		FirstMismatch          func(childComplexity int) int
+		Inflow                 func(childComplexity int) int
+		MinimumDailyBalance    func(childComplexity int) int
+		Net                    func(childComplexity int) int
+		OpeningBalance         func(childComplexity int) int
+		Outflow                func(childComplexity int) int
+		Reconciliation         func(childComplexity int) int
+		Start                  func(childComplexity int) int
+	}
+
 	CommercialPaperAccount struct {
 		AccountType         func(childComplexity int) int
 		Balance             func(childComplexity int) int
@@ -211,11 +258,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	CommercialPaperHolding struct {
@@ -292,10 +340,24 @@ type ComplexityRoot struct {
 		Accounts     func(childComplexity int) int
 		Consents     func(childComplexity int, status []model.ConsentStatus, first *int, after *string) int
 		ID           func(childComplexity int) int
+		Insights     func(childComplexity int, from *model.Date, to *model.Date) int
 		MobileNumber func(childComplexity int) int
 		NetWorth     func(childComplexity int) int
 		ProductID    func(childComplexity int) int
 		TotalBalance func(childComplexity int) int
+	}
+
+	CustomerInsights struct {
+		Accounts         func(childComplexity int) int
+		Bounces          func(childComplexity int) int
+		CashFlow         func(childComplexity int, interval *model.CashFlowInterval) int
+		Currency         func(childComplexity int) int
+		From             func(childComplexity int) int
+		RecurringCredits func(childComplexity int) int
+		RecurringDebits  func(childComplexity int) int
+		Through          func(childComplexity int) int
+		To               func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	DebentureHolding struct {
@@ -342,11 +404,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	DebenturesSummary struct {
@@ -363,11 +426,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	DepositPending struct {
@@ -412,11 +476,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	ETFHolding struct {
@@ -467,11 +532,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	EquitiesSummary struct {
@@ -541,11 +607,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	Holder struct {
@@ -572,11 +639,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	IDRSummary struct {
@@ -633,11 +701,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	InsuranceRider struct {
@@ -692,11 +761,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	InvITHolding struct {
@@ -758,11 +828,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	MutualFundHolding struct {
@@ -825,11 +896,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	NPSHolding struct {
@@ -914,11 +986,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	PageInfo struct {
@@ -948,11 +1021,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	REITHolding struct {
@@ -980,11 +1054,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	RecurringDepositSummary struct {
@@ -1008,6 +1083,21 @@ type ComplexityRoot struct {
 		TenureDays                   func(childComplexity int) int
 		TenureMonths                 func(childComplexity int) int
 		TenureYears                  func(childComplexity int) int
+	}
+
+	RecurringSeries struct {
+		Account       func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Counterparty  func(childComplexity int) int
+		DayOfMonth    func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MaximumAmount func(childComplexity int) int
+		MinimumAmount func(childComplexity int) int
+		Occurrences   func(childComplexity int) int
+		Signals       func(childComplexity int) int
+		TotalAmount   func(childComplexity int) int
+		Type          func(childComplexity int) int
+		TypicalAmount func(childComplexity int) int
 	}
 
 	RequestConsentPayload struct {
@@ -1036,11 +1126,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	SIPHolding struct {
@@ -1154,11 +1245,12 @@ type ComplexityRoot struct {
 		FIPName             func(childComplexity int) int
 		FIType              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		Insights            func(childComplexity int, from *model.Date, to *model.Date) int
 		LinkReferenceNumber func(childComplexity int) int
 		MaskedAccountNumber func(childComplexity int) int
 		Profile             func(childComplexity int) int
 		Summary             func(childComplexity int) int
-		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Transactions        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TransactionFilter, orderBy *model.TransactionOrder) int
 	}
 
 	TermDepositSummary struct {
@@ -1276,6 +1368,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AIFAccount.ID(childComplexity), true
+	case "AIFAccount.insights":
+		if e.ComplexityRoot.AIFAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_AIFAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AIFAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "AIFAccount.linkReferenceNumber":
 		if e.ComplexityRoot.AIFAccount.LinkReferenceNumber == nil {
 			break
@@ -1310,7 +1413,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AIFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.AIFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "AIFHolding.description":
 		if e.ComplexityRoot.AIFHolding.Description == nil {
@@ -1482,6 +1585,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AIFTransaction.TxnID(childComplexity), true
+
+	case "AccountInsights.bounces":
+		if e.ComplexityRoot.AccountInsights.Bounces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Bounces(childComplexity), true
+	case "AccountInsights.cashFlow":
+		if e.ComplexityRoot.AccountInsights.CashFlow == nil {
+			break
+		}
+
+		args, err := ec.field_AccountInsights_cashFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AccountInsights.CashFlow(childComplexity, args["interval"].(*model.CashFlowInterval)), true
+	case "AccountInsights.currency":
+		if e.ComplexityRoot.AccountInsights.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Currency(childComplexity), true
+	case "AccountInsights.from":
+		if e.ComplexityRoot.AccountInsights.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.From(childComplexity), true
+	case "AccountInsights.recurringCredits":
+		if e.ComplexityRoot.AccountInsights.RecurringCredits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.RecurringCredits(childComplexity), true
+	case "AccountInsights.recurringDebits":
+		if e.ComplexityRoot.AccountInsights.RecurringDebits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.RecurringDebits(childComplexity), true
+	case "AccountInsights.through":
+		if e.ComplexityRoot.AccountInsights.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Through(childComplexity), true
+	case "AccountInsights.to":
+		if e.ComplexityRoot.AccountInsights.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.To(childComplexity), true
+	case "AccountInsights.total":
+		if e.ComplexityRoot.AccountInsights.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountInsights.Total(childComplexity), true
 
 	case "AssetClassTotal.accounts":
 		if e.ComplexityRoot.AssetClassTotal.Accounts == nil {
@@ -1732,6 +1895,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BondsAccount.ID(childComplexity), true
+	case "BondsAccount.insights":
+		if e.ComplexityRoot.BondsAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_BondsAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BondsAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "BondsAccount.linkReferenceNumber":
 		if e.ComplexityRoot.BondsAccount.LinkReferenceNumber == nil {
 			break
@@ -1766,7 +1940,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.BondsAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.BondsAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "BondsSummary.currentValue":
 		if e.ComplexityRoot.BondsSummary.CurrentValue == nil {
@@ -1786,6 +1960,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BondsSummary.InvestmentValue(childComplexity), true
+
+	case "Bounce.account":
+		if e.ComplexityRoot.Bounce.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Account(childComplexity), true
+	case "Bounce.amount":
+		if e.ComplexityRoot.Bounce.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Amount(childComplexity), true
+	case "Bounce.charges":
+		if e.ComplexityRoot.Bounce.Charges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Charges(childComplexity), true
+	case "Bounce.chargesTotal":
+		if e.ComplexityRoot.Bounce.ChargesTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.ChargesTotal(childComplexity), true
+	case "Bounce.counterparty":
+		if e.ComplexityRoot.Bounce.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Counterparty(childComplexity), true
+	case "Bounce.kind":
+		if e.ComplexityRoot.Bounce.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Kind(childComplexity), true
+	case "Bounce.paidAgainBy":
+		if e.ComplexityRoot.Bounce.PaidAgainBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.PaidAgainBy(childComplexity), true
+	case "Bounce.payment":
+		if e.ComplexityRoot.Bounce.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Payment(childComplexity), true
+	case "Bounce.reason":
+		if e.ComplexityRoot.Bounce.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Reason(childComplexity), true
+	case "Bounce.returnedAt":
+		if e.ComplexityRoot.Bounce.ReturnedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.ReturnedAt(childComplexity), true
+	case "Bounce.reversal":
+		if e.ComplexityRoot.Bounce.Reversal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bounce.Reversal(childComplexity), true
 
 	case "CISAccount.accountType":
 		if e.ComplexityRoot.CISAccount.AccountType == nil {
@@ -1829,6 +2070,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CISAccount.ID(childComplexity), true
+	case "CISAccount.insights":
+		if e.ComplexityRoot.CISAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_CISAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CISAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "CISAccount.linkReferenceNumber":
 		if e.ComplexityRoot.CISAccount.LinkReferenceNumber == nil {
 			break
@@ -1863,7 +2115,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.CISAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.CISAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "CISHolding.closingUnits":
 		if e.ComplexityRoot.CISHolding.ClosingUnits == nil {
@@ -2030,6 +2282,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CISTransaction.Ucc(childComplexity), true
 
+	case "CashFlowPeriod.averageDailyBalance":
+		if e.ComplexityRoot.CashFlowPeriod.AverageDailyBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.AverageDailyBalance(childComplexity), true
+	case "CashFlowPeriod.closingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.ClosingBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.ClosingBalance(childComplexity), true
+	case "CashFlowPeriod.computedClosingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.ComputedClosingBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.ComputedClosingBalance(childComplexity), true
+	case "CashFlowPeriod.creditCount":
+		if e.ComplexityRoot.CashFlowPeriod.CreditCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.CreditCount(childComplexity), true
+	case "CashFlowPeriod.days":
+		if e.ComplexityRoot.CashFlowPeriod.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Days(childComplexity), true
+	case "CashFlowPeriod.debitCount":
+		if e.ComplexityRoot.CashFlowPeriod.DebitCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.DebitCount(childComplexity), true
+	case "CashFlowPeriod.end":
+		if e.ComplexityRoot.CashFlowPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.End(childComplexity), true
+	case "CashFlowPeriod.firstMismatch":
+		if e.ComplexityRoot.CashFlowPeriod.FirstMismatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.FirstMismatch(childComplexity), true
+	case "CashFlowPeriod.inflow":
+		if e.ComplexityRoot.CashFlowPeriod.Inflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Inflow(childComplexity), true
+	case "CashFlowPeriod.minimumDailyBalance":
+		if e.ComplexityRoot.CashFlowPeriod.MinimumDailyBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.MinimumDailyBalance(childComplexity), true
+	case "CashFlowPeriod.net":
+		if e.ComplexityRoot.CashFlowPeriod.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Net(childComplexity), true
+	case "CashFlowPeriod.openingBalance":
+		if e.ComplexityRoot.CashFlowPeriod.OpeningBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.OpeningBalance(childComplexity), true
+	case "CashFlowPeriod.outflow":
+		if e.ComplexityRoot.CashFlowPeriod.Outflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Outflow(childComplexity), true
+	case "CashFlowPeriod.reconciliation":
+		if e.ComplexityRoot.CashFlowPeriod.Reconciliation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Reconciliation(childComplexity), true
+	case "CashFlowPeriod.start":
+		if e.ComplexityRoot.CashFlowPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CashFlowPeriod.Start(childComplexity), true
+
 	case "CommercialPaperAccount.accountType":
 		if e.ComplexityRoot.CommercialPaperAccount.AccountType == nil {
 			break
@@ -2072,6 +2415,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommercialPaperAccount.ID(childComplexity), true
+	case "CommercialPaperAccount.insights":
+		if e.ComplexityRoot.CommercialPaperAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_CommercialPaperAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommercialPaperAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "CommercialPaperAccount.linkReferenceNumber":
 		if e.ComplexityRoot.CommercialPaperAccount.LinkReferenceNumber == nil {
 			break
@@ -2106,7 +2460,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.CommercialPaperAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.CommercialPaperAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "CommercialPaperHolding.auctionDate":
 		if e.ComplexityRoot.CommercialPaperHolding.AuctionDate == nil {
@@ -2437,6 +2791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.ID(childComplexity), true
+	case "Customer.insights":
+		if e.ComplexityRoot.Customer.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "Customer.mobileNumber":
 		if e.ComplexityRoot.Customer.MobileNumber == nil {
 			break
@@ -2461,6 +2826,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.TotalBalance(childComplexity), true
+
+	case "CustomerInsights.accounts":
+		if e.ComplexityRoot.CustomerInsights.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Accounts(childComplexity), true
+	case "CustomerInsights.bounces":
+		if e.ComplexityRoot.CustomerInsights.Bounces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Bounces(childComplexity), true
+	case "CustomerInsights.cashFlow":
+		if e.ComplexityRoot.CustomerInsights.CashFlow == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerInsights_cashFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerInsights.CashFlow(childComplexity, args["interval"].(*model.CashFlowInterval)), true
+	case "CustomerInsights.currency":
+		if e.ComplexityRoot.CustomerInsights.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Currency(childComplexity), true
+	case "CustomerInsights.from":
+		if e.ComplexityRoot.CustomerInsights.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.From(childComplexity), true
+	case "CustomerInsights.recurringCredits":
+		if e.ComplexityRoot.CustomerInsights.RecurringCredits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.RecurringCredits(childComplexity), true
+	case "CustomerInsights.recurringDebits":
+		if e.ComplexityRoot.CustomerInsights.RecurringDebits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.RecurringDebits(childComplexity), true
+	case "CustomerInsights.through":
+		if e.ComplexityRoot.CustomerInsights.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Through(childComplexity), true
+	case "CustomerInsights.to":
+		if e.ComplexityRoot.CustomerInsights.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.To(childComplexity), true
+	case "CustomerInsights.total":
+		if e.ComplexityRoot.CustomerInsights.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerInsights.Total(childComplexity), true
 
 	case "DebentureHolding.coupon":
 		if e.ComplexityRoot.DebentureHolding.Coupon == nil {
@@ -2686,6 +3117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DebenturesAccount.ID(childComplexity), true
+	case "DebenturesAccount.insights":
+		if e.ComplexityRoot.DebenturesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_DebenturesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DebenturesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "DebenturesAccount.linkReferenceNumber":
 		if e.ComplexityRoot.DebenturesAccount.LinkReferenceNumber == nil {
 			break
@@ -2720,7 +3162,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.DebenturesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.DebenturesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "DebenturesSummary.currentValue":
 		if e.ComplexityRoot.DebenturesSummary.CurrentValue == nil {
@@ -2783,6 +3225,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepositAccount.ID(childComplexity), true
+	case "DepositAccount.insights":
+		if e.ComplexityRoot.DepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_DepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "DepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.DepositAccount.LinkReferenceNumber == nil {
 			break
@@ -2817,7 +3270,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.DepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.DepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "DepositPending.amount":
 		if e.ComplexityRoot.DepositPending.Amount == nil {
@@ -3014,6 +3467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ETFAccount.ID(childComplexity), true
+	case "ETFAccount.insights":
+		if e.ComplexityRoot.ETFAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_ETFAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ETFAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "ETFAccount.linkReferenceNumber":
 		if e.ComplexityRoot.ETFAccount.LinkReferenceNumber == nil {
 			break
@@ -3048,7 +3512,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ETFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.ETFAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "ETFHolding.dematId":
 		if e.ComplexityRoot.ETFHolding.DematID == nil {
@@ -3281,6 +3745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EquitiesAccount.ID(childComplexity), true
+	case "EquitiesAccount.insights":
+		if e.ComplexityRoot.EquitiesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_EquitiesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EquitiesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "EquitiesAccount.linkReferenceNumber":
 		if e.ComplexityRoot.EquitiesAccount.LinkReferenceNumber == nil {
 			break
@@ -3315,7 +3790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.EquitiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.EquitiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "EquitiesSummary.currentValue":
 		if e.ComplexityRoot.EquitiesSummary.CurrentValue == nil {
@@ -3611,6 +4086,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GovtSecuritiesAccount.ID(childComplexity), true
+	case "GovtSecuritiesAccount.insights":
+		if e.ComplexityRoot.GovtSecuritiesAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_GovtSecuritiesAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.GovtSecuritiesAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "GovtSecuritiesAccount.linkReferenceNumber":
 		if e.ComplexityRoot.GovtSecuritiesAccount.LinkReferenceNumber == nil {
 			break
@@ -3645,7 +4131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.GovtSecuritiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.GovtSecuritiesAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "Holder.address":
 		if e.ComplexityRoot.Holder.Address == nil {
@@ -3768,6 +4254,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IDRAccount.ID(childComplexity), true
+	case "IDRAccount.insights":
+		if e.ComplexityRoot.IDRAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_IDRAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IDRAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "IDRAccount.linkReferenceNumber":
 		if e.ComplexityRoot.IDRAccount.LinkReferenceNumber == nil {
 			break
@@ -3802,7 +4299,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.IDRAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.IDRAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "IDRSummary.currentValue":
 		if e.ComplexityRoot.IDRSummary.CurrentValue == nil {
@@ -4037,6 +4534,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InsurancePolicyAccount.ID(childComplexity), true
+	case "InsurancePolicyAccount.insights":
+		if e.ComplexityRoot.InsurancePolicyAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_InsurancePolicyAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InsurancePolicyAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "InsurancePolicyAccount.linkReferenceNumber":
 		if e.ComplexityRoot.InsurancePolicyAccount.LinkReferenceNumber == nil {
 			break
@@ -4071,7 +4579,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.InsurancePolicyAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.InsurancePolicyAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "InsuranceRider.policyEndDate":
 		if e.ComplexityRoot.InsuranceRider.PolicyEndDate == nil {
@@ -4328,6 +4836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvITAccount.ID(childComplexity), true
+	case "InvITAccount.insights":
+		if e.ComplexityRoot.InvITAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_InvITAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InvITAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "InvITAccount.linkReferenceNumber":
 		if e.ComplexityRoot.InvITAccount.LinkReferenceNumber == nil {
 			break
@@ -4362,7 +4881,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.InvITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.InvITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "InvITHolding.description":
 		if e.ComplexityRoot.InvITHolding.Description == nil {
@@ -4630,6 +5149,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutualFundAccount.ID(childComplexity), true
+	case "MutualFundAccount.insights":
+		if e.ComplexityRoot.MutualFundAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_MutualFundAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MutualFundAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "MutualFundAccount.linkReferenceNumber":
 		if e.ComplexityRoot.MutualFundAccount.LinkReferenceNumber == nil {
 			break
@@ -4664,7 +5194,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MutualFundAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.MutualFundAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "MutualFundHolding.amc":
 		if e.ComplexityRoot.MutualFundHolding.Amc == nil {
@@ -4969,6 +5499,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NPSAccount.ID(childComplexity), true
+	case "NPSAccount.insights":
+		if e.ComplexityRoot.NPSAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_NPSAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NPSAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "NPSAccount.linkReferenceNumber":
 		if e.ComplexityRoot.NPSAccount.LinkReferenceNumber == nil {
 			break
@@ -5003,7 +5544,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NPSAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.NPSAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "NPSHolding.amount":
 		if e.ComplexityRoot.NPSHolding.Amount == nil {
@@ -5372,6 +5913,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OtherAccount.ID(childComplexity), true
+	case "OtherAccount.insights":
+		if e.ComplexityRoot.OtherAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_OtherAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "OtherAccount.linkReferenceNumber":
 		if e.ComplexityRoot.OtherAccount.LinkReferenceNumber == nil {
 			break
@@ -5406,7 +5958,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.OtherAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.OtherAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5534,6 +6086,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.REITAccount.ID(childComplexity), true
+	case "REITAccount.insights":
+		if e.ComplexityRoot.REITAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_REITAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.REITAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "REITAccount.linkReferenceNumber":
 		if e.ComplexityRoot.REITAccount.LinkReferenceNumber == nil {
 			break
@@ -5568,7 +6131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.REITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.REITAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "REITHolding.description":
 		if e.ComplexityRoot.REITHolding.Description == nil {
@@ -5680,6 +6243,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecurringDepositAccount.ID(childComplexity), true
+	case "RecurringDepositAccount.insights":
+		if e.ComplexityRoot.RecurringDepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_RecurringDepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RecurringDepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "RecurringDepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.RecurringDepositAccount.LinkReferenceNumber == nil {
 			break
@@ -5714,7 +6288,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.RecurringDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.RecurringDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "RecurringDepositSummary.accountType":
 		if e.ComplexityRoot.RecurringDepositSummary.AccountType == nil {
@@ -5837,6 +6411,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecurringDepositSummary.TenureYears(childComplexity), true
 
+	case "RecurringSeries.account":
+		if e.ComplexityRoot.RecurringSeries.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Account(childComplexity), true
+	case "RecurringSeries.count":
+		if e.ComplexityRoot.RecurringSeries.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Count(childComplexity), true
+	case "RecurringSeries.counterparty":
+		if e.ComplexityRoot.RecurringSeries.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Counterparty(childComplexity), true
+	case "RecurringSeries.dayOfMonth":
+		if e.ComplexityRoot.RecurringSeries.DayOfMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.DayOfMonth(childComplexity), true
+	case "RecurringSeries.kind":
+		if e.ComplexityRoot.RecurringSeries.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Kind(childComplexity), true
+	case "RecurringSeries.maximumAmount":
+		if e.ComplexityRoot.RecurringSeries.MaximumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.MaximumAmount(childComplexity), true
+	case "RecurringSeries.minimumAmount":
+		if e.ComplexityRoot.RecurringSeries.MinimumAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.MinimumAmount(childComplexity), true
+	case "RecurringSeries.occurrences":
+		if e.ComplexityRoot.RecurringSeries.Occurrences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Occurrences(childComplexity), true
+	case "RecurringSeries.signals":
+		if e.ComplexityRoot.RecurringSeries.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Signals(childComplexity), true
+	case "RecurringSeries.totalAmount":
+		if e.ComplexityRoot.RecurringSeries.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.TotalAmount(childComplexity), true
+	case "RecurringSeries.type":
+		if e.ComplexityRoot.RecurringSeries.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.Type(childComplexity), true
+	case "RecurringSeries.typicalAmount":
+		if e.ComplexityRoot.RecurringSeries.TypicalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecurringSeries.TypicalAmount(childComplexity), true
+
 	case "RequestConsentPayload.clientMutationId":
 		if e.ComplexityRoot.RequestConsentPayload.ClientMutationID == nil {
 			break
@@ -5936,6 +6583,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SIPAccount.ID(childComplexity), true
+	case "SIPAccount.insights":
+		if e.ComplexityRoot.SIPAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_SIPAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SIPAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "SIPAccount.linkReferenceNumber":
 		if e.ComplexityRoot.SIPAccount.LinkReferenceNumber == nil {
 			break
@@ -5970,7 +6628,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SIPAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.SIPAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "SIPHolding.amc":
 		if e.ComplexityRoot.SIPHolding.Amc == nil {
@@ -6484,6 +7142,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TermDepositAccount.ID(childComplexity), true
+	case "TermDepositAccount.insights":
+		if e.ComplexityRoot.TermDepositAccount.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_TermDepositAccount_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TermDepositAccount.Insights(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date)), true
 	case "TermDepositAccount.linkReferenceNumber":
 		if e.ComplexityRoot.TermDepositAccount.LinkReferenceNumber == nil {
 			break
@@ -6518,7 +7187,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TermDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.TermDepositAccount.Transactions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TransactionFilter), args["orderBy"].(*model.TransactionOrder)), true
 
 	case "TermDepositSummary.accountType":
 		if e.ComplexityRoot.TermDepositSummary.AccountType == nil {
@@ -6795,6 +7464,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRequestDataInput,
 		ec.unmarshalInputRevokeConsentInput,
 		ec.unmarshalInputSyncIncrementalDataInput,
+		ec.unmarshalInputTransactionFilter,
 	)
 	first := true
 
@@ -6968,9 +7638,15 @@ interface Account implements Node {
   "The holders. One FinPro call per consent serves every account's profile."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   """
-  The transactions, oldest first. Use first/after to page forward and last/before to
-  page backward; last alone gives the latest transactions. first and last are 1..100;
-  without either, the first 20. Cursors belong to this account under its consent.
+  The transactions, a statement: oldest first unless orderBy says NEWEST_FIRST,
+  only those matching filter when it is given. Use first/after to page forward and
+  last/before to page backward; last alone gives the end of the order (the latest
+  transactions, oldest first). first and last are 1..100; without either, the first
+  20. Cursors belong to this account under its consent and to one filter and order:
+  a cursor used under another filter or order is BAD_USER_INPUT. A date window
+  costs a few small FinPro reads to locate (getfidata's time-ordered offsets), then
+  each page reads about its own rows; other conditions read the window's rows in
+  chunks until the page is full (see docs/insights.md).
   """
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -6981,6 +7657,10 @@ interface Account implements Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -7161,12 +7841,48 @@ type Transaction implements Node {
 A page of an account's transactions (Relay connection over FinPro's limit/offset).
 """
 type TransactionConnection {
-  "The transactions of this page, oldest first."
+  "The transactions of this page, in the order asked for."
   edges: [TransactionEdge!]!
   "Paging information."
   pageInfo: PageInfo!
-  "The account's number of transactions, when FinPro reported it."
+  """
+  How many transactions match: without a filter, the account's count when FinPro
+  reported it; with only a date window, always; with other conditions, when this
+  page's reads covered the whole window (null otherwise).
+  """
   totalCount: Int
+}
+
+"""
+Which transactions a statement holds: every condition given must hold (an omitted
+condition, or an empty list, holds for every transaction). Days are calendar days in
+India (IST) of transactionTimestamp.
+"""
+input TransactionFilter {
+  "The first day, inclusive."
+  from: Date
+  "The last day, inclusive; not before from."
+  to: Date
+  "Only these kinds, e.g. [CREDIT] for money in or [DEBIT] for money out."
+  types: [TransactionType!]
+  "Only these channels, e.g. [UPI, NEFT]; a transaction FinPro sent without one never matches."
+  modes: [TransactionMode!]
+  "Only amounts of at least this much (inclusive); not negative."
+  minAmount: Decimal
+  "Only amounts of at most this much (inclusive); not below minAmount."
+  maxAmount: Decimal
+  "Only narrations containing this text, ignoring case: 1 to 100 characters."
+  narrationContains: String
+}
+
+"""
+The order of a statement.
+"""
+enum TransactionOrder {
+  "Oldest first, FinPro's order."
+  OLDEST_FIRST
+  "Newest first."
+  NEWEST_FIRST
 }
 
 """
@@ -7213,6 +7929,10 @@ type AIFAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -7356,6 +8076,10 @@ type BondsAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -7399,6 +8123,10 @@ type GovtSecuritiesAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -7558,6 +8286,10 @@ type CISAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -7685,6 +8417,10 @@ type CommercialPaperAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8148,6 +8884,10 @@ type DebenturesAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8265,7 +9005,7 @@ type DepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -8275,6 +9015,10 @@ type DepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8434,6 +9178,10 @@ type EquitiesAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8629,6 +9377,10 @@ type ETFAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8890,6 +9642,10 @@ type IDRAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -8951,6 +9707,463 @@ type IDRTransaction {
   narration: String
 }
 `, BuiltIn: false},
+	{Name: "../insights.graphqls", Input: `# Insights: exact analytics over an account's or a customer's transactions
+# (internal/insights; definitions in docs/insights.md).
+
+extend interface Account {
+  """
+  Analytics over the account's transactions on the days from..to (IST, inclusive):
+  cash flow with balances, recurring credits and debits, returned payments. Every
+  figure is exact and checked against FinPro's running balances. to defaults to
+  today, from to the first day of the month eleven months before to's (twelve
+  calendar months); at most two years. One getallfidata with the range per consent
+  serves every account's insights in the operation, whichever fields and ranges ask;
+  a range without transactions costs a few small getfidata reads to find the balance
+  before it.
+  """
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type DepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type TermDepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type RecurringDepositAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type MutualFundAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type OtherAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type AIFAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type BondsAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type GovtSecuritiesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type CISAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type CommercialPaperAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type DebenturesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type EquitiesAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type ETFAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type IDRAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type InsurancePolicyAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type InvITAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type NPSAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type REITAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type SIPAccount {
+  "Analytics over the account's transactions; see Account.insights."
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): AccountInsights @auth(scope: TRANSACTIONS_READ) @cost(weight: "20") @upstream(calls: 5)
+}
+
+extend type Customer {
+  """
+  Analytics over the customer's savings and current (DEPOSIT) accounts, the unique
+  accounts of its ACTIVE consents, on the days from..to (defaults as
+  Account.insights): one entry per currency, each summing its accounts (a transfer
+  between two of them counts in both). It is never partial: when any account's
+  history cannot be read, insights is null and its error carries
+  extensions.missingAccounts. One getallfidata per ACTIVE consent, shared with the
+  accounts' own insights.
+  """
+  insights(
+    "The first day, inclusive."
+    from: Date
+    "The last day, inclusive."
+    to: Date
+  ): [CustomerInsights!] @auth(scope: TRANSACTIONS_READ) @cost(weight: "60") @listSize(assumedSize: 1) @upstream(calls: 10, per: "Customer")
+}
+
+"""
+The length of a cash-flow period.
+"""
+enum CashFlowInterval {
+  "Calendar months."
+  MONTH
+  "ISO weeks, Monday to Sunday."
+  WEEK
+}
+
+"""
+How a period's figures agree with FinPro's running balances.
+"""
+enum ReconciliationStatus {
+  "openingBalance + inflow - outflow = closingBalance, and every transaction's running balance follows from the one before."
+  RECONCILED
+  "A running balance does not follow from the one before (see firstMismatch): FinPro's data has a gap or an error."
+  MISMATCH
+  "Running balances are missing, so the figures cannot be checked (balances then continue from the amounts)."
+  UNAVAILABLE
+}
+
+"""
+Analytics over one account's transactions in a range of days.
+"""
+type AccountInsights {
+  "The first day."
+  from: Date!
+  "The last day."
+  to: Date!
+  "The last day with an end-of-day balance: to, or today when earlier."
+  through: Date!
+  "The account's currency (ISO 4217; INR when FinPro sent none)."
+  currency: String!
+  "The range's cash flow per period, oldest first; periods are clipped to the range."
+  cashFlow(
+    "Calendar months (the default) or ISO weeks."
+    interval: CashFlowInterval = MONTH
+  ): [CashFlowPeriod!]! @listSize(assumedSize: 13)
+  "The whole range as one period."
+  total: CashFlowPeriod!
+  "Credits that recur monthly (salaries, salary-like payouts, rent received), largest kinds first."
+  recurringCredits: [RecurringSeries!]! @listSize(assumedSize: 5)
+  "Debits that recur monthly (EMIs, SIPs, rent, subscriptions, bills)."
+  recurringDebits: [RecurringSeries!]! @listSize(assumedSize: 10)
+  "Returned (bounced) payments and their charges, oldest first."
+  bounces: [Bounce!]! @listSize(assumedSize: 3)
+}
+
+"""
+Analytics over a customer's DEPOSIT accounts in one currency.
+"""
+type CustomerInsights {
+  "The first day."
+  from: Date!
+  "The last day."
+  to: Date!
+  "The last day with an end-of-day balance: to, or today when earlier."
+  through: Date!
+  "The accounts' currency (ISO 4217)."
+  currency: String!
+  "The accounts summed."
+  accounts: [Account!]! @listSize(assumedSize: 5)
+  "The accounts' cash flow per period, summed; daily balances are the sums of the accounts' daily balances."
+  cashFlow(
+    "Calendar months (the default) or ISO weeks."
+    interval: CashFlowInterval = MONTH
+  ): [CashFlowPeriod!]! @listSize(assumedSize: 13)
+  "The whole range as one period."
+  total: CashFlowPeriod!
+  "Every account's recurring credits."
+  recurringCredits: [RecurringSeries!]! @listSize(assumedSize: 10)
+  "Every account's recurring debits."
+  recurringDebits: [RecurringSeries!]! @listSize(assumedSize: 20)
+  "Every account's returned payments, oldest first."
+  bounces: [Bounce!]! @listSize(assumedSize: 5)
+}
+
+"""
+One cash-flow period. Amounts are exact; averages are rounded to the scale of the
+account's amounts (the paisa), halves away from zero.
+"""
+type CashFlowPeriod {
+  "The period's first day (within the range)."
+  start: Date!
+  "The period's last day (within the range)."
+  end: Date!
+  "Money in: the sum of the credits."
+  inflow: Decimal!
+  "Money out: the sum of the debits."
+  outflow: Decimal!
+  "inflow - outflow."
+  net: Decimal!
+  "How many credits."
+  creditCount: Int!
+  "How many debits."
+  debitCount: Int!
+  "The balance when the period starts (FinPro's running balance); null when unknown."
+  openingBalance: Decimal
+  "The balance when the period ends (FinPro's running balance after its last transaction); null when unknown."
+  closingBalance: Decimal
+  "openingBalance + inflow - outflow, to compare with closingBalance; null when unknown."
+  computedClosingBalance: Decimal
+  "Whether the figures agree with FinPro's running balances."
+  reconciliation: ReconciliationStatus!
+  "The period's first transaction whose running balance does not follow from the one before; null when none."
+  firstMismatch: Transaction
+  "The period's days with an end-of-day balance (none after through)."
+  days: Int!
+  "The least end-of-day balance of those days; null without days or balances."
+  minimumDailyBalance: Decimal
+  "The mean end-of-day balance of those days; null without days or balances."
+  averageDailyBalance: Decimal
+}
+
+"""
+What a recurring series pays for or receives.
+"""
+enum RecurringKind {
+  "A salary: by keyword (SALARY, SAL, PAYROLL), or salary-like (a monthly bank transfer from one payer on about the same day, amounts within 25%)."
+  SALARY
+  "Rent paid, or received."
+  RENT
+  "Interest credited monthly."
+  INTEREST
+  "A loan instalment (EMI)."
+  EMI
+  "A systematic investment plan."
+  SIP
+  "A subscription (streaming, software)."
+  SUBSCRIPTION
+  "An insurance premium."
+  INSURANCE
+  "A utility bill (electricity, telecom, gas, water)."
+  UTILITY
+  "Another payment on the same day of every month."
+  OTHER
+}
+
+"""
+Why a series was recognised.
+"""
+enum RecurringSignal {
+  "The narration names the kind (SALARY, EMI, SIP, RENT)."
+  KEYWORD
+  "A known merchant of the kind (NETFLIX, BESCOM, ...)."
+  MERCHANT
+  "Once a month, at most one month in four missed."
+  MONTHLY
+  "On about the same day of the month (a five-day window, three times in four)."
+  DAY_OF_MONTH
+  "Amounts within the kind's band of the typical amount, three times in four."
+  AMOUNT_BAND
+  "One payer or payee named by the narration."
+  PAYER
+  "By bank transfer (NEFT, RTGS, IMPS), as salaries are."
+  BANK_TRANSFER
+}
+
+"""
+A payment that recurs monthly.
+"""
+type RecurringSeries {
+  "What it pays for or receives."
+  kind: RecurringKind!
+  "CREDIT or DEBIT."
+  type: TransactionType!
+  "The payer (credits) or payee (debits) as the narrations name it; null when they name none."
+  counterparty: String
+  "The median amount (of the occurrences, the lower one when two)."
+  typicalAmount: Decimal!
+  "The least amount."
+  minimumAmount: Decimal!
+  "The largest amount."
+  maximumAmount: Decimal!
+  "The occurrences' sum."
+  totalAmount: Decimal!
+  "The usual day of the month."
+  dayOfMonth: Int!
+  "How many occurrences."
+  count: Int!
+  "Why it was recognised."
+  signals: [RecurringSignal!]!
+  "The account it recurs on."
+  account: Account!
+  "The transactions, oldest first."
+  occurrences: [Transaction!]! @listSize(assumedSize: 12)
+}
+
+"""
+Which way a returned payment was going.
+"""
+enum BounceKind {
+  "A payment from the account (an EMI mandate, a cheque it issued) was returned unpaid."
+  OUTGOING
+  "A payment into the account (a cheque deposited) was returned."
+  INCOMING
+}
+
+"""
+A returned (bounced) payment as the statement shows it.
+"""
+type Bounce {
+  "Which way the payment was going."
+  kind: BounceKind!
+  "When the return was posted: its reversal, else its first charge."
+  returnedAt: DateTime!
+  "The returned payment's amount; null when the statement shows only the charge."
+  amount: Decimal
+  "The payee or payer the narrations name; null when none."
+  counterparty: String
+  "The return reason the narrations give (e.g. FUNDS INSUFFICIENT); null when none."
+  reason: String
+  "The returned payment, when the bank had posted it."
+  payment: Transaction
+  "The transaction that reversed it."
+  reversal: Transaction
+  "The bank's return charges (and the GST on them)."
+  charges: [Transaction!]! @listSize(assumedSize: 2)
+  "The charges' sum."
+  chargesTotal: Decimal!
+  "For an outgoing return: the payment made again afterwards (same reference or payee, within 30 days)."
+  paidAgainBy: Transaction
+  "The account it happened on."
+  account: Account!
+}
+`, BuiltIn: false},
 	{Name: "../insurance.graphqls", Input: `"""
 An insurance policy (FI types INSURANCE_POLICIES, LIFE_INSURANCE and GENERAL_INSURANCE, which share the ReBIT insurance_policies schema; fiType tells them apart).
 """
@@ -8985,6 +10198,10 @@ type InsurancePolicyAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -9226,6 +10443,10 @@ type InvITAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -9325,7 +10546,7 @@ type MutualFundAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -9335,6 +10556,10 @@ type MutualFundAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -9746,6 +10971,10 @@ type NPSAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -9948,7 +11177,7 @@ type OtherAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -9958,6 +11187,10 @@ type OtherAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -10039,7 +11272,7 @@ type RecurringDepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -10049,6 +11282,10 @@ type RecurringDepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -10138,6 +11375,10 @@ type REITAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -10258,14 +11499,15 @@ The FinPro calls a field makes at most, for the FinPro-call limit
 (GRAPHQL_MAX_FINPRO_CALLS), which refuses an operation before it makes any call.
 With per, the calls are shared by every such field under one object of that type
 in the operation (one getfibalance serves every account of a consent); without
-it each occurrence counts.
+it each occurrence counts. On an argument, the calls the field makes besides its
+own when the argument is given (a transactions filter).
 """
 directive @upstream(
   "The calls one resolution makes at most."
   calls: Int!
   "The type whose object shares the calls among its descendants, e.g. Consent."
   per: String
-) on FIELD_DEFINITION
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 
 """
 An object with a global, opaque ID (the Relay Global Object Identification
@@ -10423,6 +11665,10 @@ type SIPAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -10604,7 +11850,7 @@ type TermDepositAccount implements Account & Node {
   balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
   profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
-  "The transactions, oldest first; see Account.transactions."
+  "The transactions, a statement: filtered and ordered as asked; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
     first: Int
@@ -10614,6 +11860,10 @@ type TermDepositAccount implements Account & Node {
     last: Int
     "Return transactions before this cursor."
     before: String
+    "Only the transactions matching this filter; a filtered page's cursors belong to its filter and order."
+    filter: TransactionFilter @cost(weight: "60") @upstream(calls: 6)
+    "The order of the transactions: OLDEST_FIRST (FinPro's, the default) or NEWEST_FIRST."
+    orderBy: TransactionOrder = OLDEST_FIRST
   ): TransactionConnection
     @auth(scope: TRANSACTIONS_READ)
     @cost(weight: "20")
@@ -10808,6 +12058,30 @@ func (ec *executionContext) childFields_AIFSummary(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AIFSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_AccountInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AccountInsights_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AccountInsights_to(ctx, field)
+	case "through":
+		return ec.fieldContext_AccountInsights_through(ctx, field)
+	case "currency":
+		return ec.fieldContext_AccountInsights_currency(ctx, field)
+	case "cashFlow":
+		return ec.fieldContext_AccountInsights_cashFlow(ctx, field)
+	case "total":
+		return ec.fieldContext_AccountInsights_total(ctx, field)
+	case "recurringCredits":
+		return ec.fieldContext_AccountInsights_recurringCredits(ctx, field)
+	case "recurringDebits":
+		return ec.fieldContext_AccountInsights_recurringDebits(ctx, field)
+	case "bounces":
+		return ec.fieldContext_AccountInsights_bounces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountInsights", field.Name)
+}
+
 func (ec *executionContext) childFields_AssetClassTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "assetClass":
@@ -10906,6 +12180,34 @@ func (ec *executionContext) childFields_BondsSummary(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type BondsSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_Bounce(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Bounce_kind(ctx, field)
+	case "returnedAt":
+		return ec.fieldContext_Bounce_returnedAt(ctx, field)
+	case "amount":
+		return ec.fieldContext_Bounce_amount(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_Bounce_counterparty(ctx, field)
+	case "reason":
+		return ec.fieldContext_Bounce_reason(ctx, field)
+	case "payment":
+		return ec.fieldContext_Bounce_payment(ctx, field)
+	case "reversal":
+		return ec.fieldContext_Bounce_reversal(ctx, field)
+	case "charges":
+		return ec.fieldContext_Bounce_charges(ctx, field)
+	case "chargesTotal":
+		return ec.fieldContext_Bounce_chargesTotal(ctx, field)
+	case "paidAgainBy":
+		return ec.fieldContext_Bounce_paidAgainBy(ctx, field)
+	case "account":
+		return ec.fieldContext_Bounce_account(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bounce", field.Name)
+}
+
 func (ec *executionContext) childFields_CISHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "isin":
@@ -10938,6 +12240,42 @@ func (ec *executionContext) childFields_CISSummary(ctx context.Context, field gr
 		return ec.fieldContext_CISSummary_holdings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CISSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_CashFlowPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_CashFlowPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_CashFlowPeriod_end(ctx, field)
+	case "inflow":
+		return ec.fieldContext_CashFlowPeriod_inflow(ctx, field)
+	case "outflow":
+		return ec.fieldContext_CashFlowPeriod_outflow(ctx, field)
+	case "net":
+		return ec.fieldContext_CashFlowPeriod_net(ctx, field)
+	case "creditCount":
+		return ec.fieldContext_CashFlowPeriod_creditCount(ctx, field)
+	case "debitCount":
+		return ec.fieldContext_CashFlowPeriod_debitCount(ctx, field)
+	case "openingBalance":
+		return ec.fieldContext_CashFlowPeriod_openingBalance(ctx, field)
+	case "closingBalance":
+		return ec.fieldContext_CashFlowPeriod_closingBalance(ctx, field)
+	case "computedClosingBalance":
+		return ec.fieldContext_CashFlowPeriod_computedClosingBalance(ctx, field)
+	case "reconciliation":
+		return ec.fieldContext_CashFlowPeriod_reconciliation(ctx, field)
+	case "firstMismatch":
+		return ec.fieldContext_CashFlowPeriod_firstMismatch(ctx, field)
+	case "days":
+		return ec.fieldContext_CashFlowPeriod_days(ctx, field)
+	case "minimumDailyBalance":
+		return ec.fieldContext_CashFlowPeriod_minimumDailyBalance(ctx, field)
+	case "averageDailyBalance":
+		return ec.fieldContext_CashFlowPeriod_averageDailyBalance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CashFlowPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_CommercialPaperHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11094,10 +12432,38 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_account(ctx, field)
 	case "totalBalance":
 		return ec.fieldContext_Customer_totalBalance(ctx, field)
+	case "insights":
+		return ec.fieldContext_Customer_insights(ctx, field)
 	case "netWorth":
 		return ec.fieldContext_Customer_netWorth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CustomerInsights_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CustomerInsights_to(ctx, field)
+	case "through":
+		return ec.fieldContext_CustomerInsights_through(ctx, field)
+	case "currency":
+		return ec.fieldContext_CustomerInsights_currency(ctx, field)
+	case "accounts":
+		return ec.fieldContext_CustomerInsights_accounts(ctx, field)
+	case "cashFlow":
+		return ec.fieldContext_CustomerInsights_cashFlow(ctx, field)
+	case "total":
+		return ec.fieldContext_CustomerInsights_total(ctx, field)
+	case "recurringCredits":
+		return ec.fieldContext_CustomerInsights_recurringCredits(ctx, field)
+	case "recurringDebits":
+		return ec.fieldContext_CustomerInsights_recurringDebits(ctx, field)
+	case "bounces":
+		return ec.fieldContext_CustomerInsights_bounces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerInsights", field.Name)
 }
 
 func (ec *executionContext) childFields_DebentureHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11766,6 +13132,36 @@ func (ec *executionContext) childFields_RecurringDepositSummary(ctx context.Cont
 		return ec.fieldContext_RecurringDepositSummary_recurringDepositDay(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecurringDepositSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RecurringSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RecurringSeries_kind(ctx, field)
+	case "type":
+		return ec.fieldContext_RecurringSeries_type(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_RecurringSeries_counterparty(ctx, field)
+	case "typicalAmount":
+		return ec.fieldContext_RecurringSeries_typicalAmount(ctx, field)
+	case "minimumAmount":
+		return ec.fieldContext_RecurringSeries_minimumAmount(ctx, field)
+	case "maximumAmount":
+		return ec.fieldContext_RecurringSeries_maximumAmount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_RecurringSeries_totalAmount(ctx, field)
+	case "dayOfMonth":
+		return ec.fieldContext_RecurringSeries_dayOfMonth(ctx, field)
+	case "count":
+		return ec.fieldContext_RecurringSeries_count(ctx, field)
+	case "signals":
+		return ec.fieldContext_RecurringSeries_signals(ctx, field)
+	case "account":
+		return ec.fieldContext_RecurringSeries_account(ctx, field)
+	case "occurrences":
+		return ec.fieldContext_RecurringSeries_occurrences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecurringSeries", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -254,6 +254,41 @@ type CISTransaction struct {
 
 func (CISTransaction) IsTransactionDetail() {}
 
+// One cash-flow period. Amounts are exact; averages are rounded to the scale of the
+// account's amounts (the paisa), halves away from zero.
+type CashFlowPeriod struct {
+	// The period's first day (within the range).
+	Start Date `json:"start"`
+	// The period's last day (within the range).
+	End Date `json:"end"`
+	// Money in: the sum of the credits.
+	Inflow Decimal `json:"inflow"`
+	// Money out: the sum of the debits.
+	Outflow Decimal `json:"outflow"`
+	// inflow - outflow.
+	Net Decimal `json:"net"`
+	// How many credits.
+	CreditCount int `json:"creditCount"`
+	// How many debits.
+	DebitCount int `json:"debitCount"`
+	// The balance when the period starts (FinPro's running balance); null when unknown.
+	OpeningBalance *Decimal `json:"openingBalance,omitempty"`
+	// The balance when the period ends (FinPro's running balance after its last transaction); null when unknown.
+	ClosingBalance *Decimal `json:"closingBalance,omitempty"`
+	// openingBalance + inflow - outflow, to compare with closingBalance; null when unknown.
+	ComputedClosingBalance *Decimal `json:"computedClosingBalance,omitempty"`
+	// Whether the figures agree with FinPro's running balances.
+	Reconciliation ReconciliationStatus `json:"reconciliation"`
+	// The period's first transaction whose running balance does not follow from the one before; null when none.
+	FirstMismatch *Transaction `json:"firstMismatch,omitempty"`
+	// The period's days with an end-of-day balance (none after through).
+	Days int `json:"days"`
+	// The least end-of-day balance of those days; null without days or balances.
+	MinimumDailyBalance *Decimal `json:"minimumDailyBalance,omitempty"`
+	// The mean end-of-day balance of those days; null without days or balances.
+	AverageDailyBalance *Decimal `json:"averageDailyBalance,omitempty"`
+}
+
 // One commercial paper held.
 type CommercialPaperHolding struct {
 	// The security's interest scheme.
@@ -1613,11 +1648,13 @@ func (TermTransaction) IsTransactionDetail() {}
 
 // A page of an account's transactions (Relay connection over FinPro's limit/offset).
 type TransactionConnection struct {
-	// The transactions of this page, oldest first.
+	// The transactions of this page, in the order asked for.
 	Edges []*TransactionEdge `json:"edges"`
 	// Paging information.
 	PageInfo *relay.PageInfo `json:"pageInfo"`
-	// The account's number of transactions, when FinPro reported it.
+	// How many transactions match: without a filter, the account's count when FinPro
+	// reported it; with only a date window, always; with other conditions, when this
+	// page's reads covered the whole window (null otherwise).
 	TotalCount *int `json:"totalCount,omitempty"`
 }
 
@@ -1627,6 +1664,26 @@ type TransactionEdge struct {
 	Cursor string `json:"cursor"`
 	// The transaction.
 	Node *Transaction `json:"node"`
+}
+
+// Which transactions a statement holds: every condition given must hold (an omitted
+// condition, or an empty list, holds for every transaction). Days are calendar days in
+// India (IST) of transactionTimestamp.
+type TransactionFilter struct {
+	// The first day, inclusive.
+	From *Date `json:"from,omitempty"`
+	// The last day, inclusive; not before from.
+	To *Date `json:"to,omitempty"`
+	// Only these kinds, e.g. [CREDIT] for money in or [DEBIT] for money out.
+	Types []TransactionType `json:"types,omitempty"`
+	// Only these channels, e.g. [UPI, NEFT]; a transaction FinPro sent without one never matches.
+	Modes []TransactionMode `json:"modes,omitempty"`
+	// Only amounts of at least this much (inclusive); not negative.
+	MinAmount *Decimal `json:"minAmount,omitempty"`
+	// Only amounts of at most this much (inclusive); not below minAmount.
+	MaxAmount *Decimal `json:"maxAmount,omitempty"`
+	// Only narrations containing this text, ignoring case: 1 to 100 characters.
+	NarrationContains *string `json:"narrationContains,omitempty"`
 }
 
 // The kind of an asset an alternative investment fund holds.
@@ -1849,6 +1906,122 @@ func (e *AssetClass) UnmarshalJSON(b []byte) error {
 }
 
 func (e AssetClass) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way a returned payment was going.
+type BounceKind string
+
+const (
+	// A payment from the account (an EMI mandate, a cheque it issued) was returned unpaid.
+	BounceKindOutgoing BounceKind = "OUTGOING"
+	// A payment into the account (a cheque deposited) was returned.
+	BounceKindIncoming BounceKind = "INCOMING"
+)
+
+var AllBounceKind = []BounceKind{
+	BounceKindOutgoing,
+	BounceKindIncoming,
+}
+
+func (e BounceKind) IsValid() bool {
+	switch e {
+	case BounceKindOutgoing, BounceKindIncoming:
+		return true
+	}
+	return false
+}
+
+func (e BounceKind) String() string {
+	return string(e)
+}
+
+func (e *BounceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BounceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BounceKind", str)
+	}
+	return nil
+}
+
+func (e BounceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BounceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BounceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The length of a cash-flow period.
+type CashFlowInterval string
+
+const (
+	// Calendar months.
+	CashFlowIntervalMonth CashFlowInterval = "MONTH"
+	// ISO weeks, Monday to Sunday.
+	CashFlowIntervalWeek CashFlowInterval = "WEEK"
+)
+
+var AllCashFlowInterval = []CashFlowInterval{
+	CashFlowIntervalMonth,
+	CashFlowIntervalWeek,
+}
+
+func (e CashFlowInterval) IsValid() bool {
+	switch e {
+	case CashFlowIntervalMonth, CashFlowIntervalWeek:
+		return true
+	}
+	return false
+}
+
+func (e CashFlowInterval) String() string {
+	return string(e)
+}
+
+func (e *CashFlowInterval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CashFlowInterval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CashFlowInterval", str)
+	}
+	return nil
+}
+
+func (e CashFlowInterval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CashFlowInterval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CashFlowInterval) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3639,6 +3812,219 @@ func (e PremiumFrequency) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a period's figures agree with FinPro's running balances.
+type ReconciliationStatus string
+
+const (
+	// openingBalance + inflow - outflow = closingBalance, and every transaction's running balance follows from the one before.
+	ReconciliationStatusReconciled ReconciliationStatus = "RECONCILED"
+	// A running balance does not follow from the one before (see firstMismatch): FinPro's data has a gap or an error.
+	ReconciliationStatusMismatch ReconciliationStatus = "MISMATCH"
+	// Running balances are missing, so the figures cannot be checked (balances then continue from the amounts).
+	ReconciliationStatusUnavailable ReconciliationStatus = "UNAVAILABLE"
+)
+
+var AllReconciliationStatus = []ReconciliationStatus{
+	ReconciliationStatusReconciled,
+	ReconciliationStatusMismatch,
+	ReconciliationStatusUnavailable,
+}
+
+func (e ReconciliationStatus) IsValid() bool {
+	switch e {
+	case ReconciliationStatusReconciled, ReconciliationStatusMismatch, ReconciliationStatusUnavailable:
+		return true
+	}
+	return false
+}
+
+func (e ReconciliationStatus) String() string {
+	return string(e)
+}
+
+func (e *ReconciliationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReconciliationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReconciliationStatus", str)
+	}
+	return nil
+}
+
+func (e ReconciliationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReconciliationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReconciliationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a recurring series pays for or receives.
+type RecurringKind string
+
+const (
+	// A salary: by keyword (SALARY, SAL, PAYROLL), or salary-like (a monthly bank transfer from one payer on about the same day, amounts within 25%).
+	RecurringKindSalary RecurringKind = "SALARY"
+	// Rent paid, or received.
+	RecurringKindRent RecurringKind = "RENT"
+	// Interest credited monthly.
+	RecurringKindInterest RecurringKind = "INTEREST"
+	// A loan instalment (EMI).
+	RecurringKindEmi RecurringKind = "EMI"
+	// A systematic investment plan.
+	RecurringKindSip RecurringKind = "SIP"
+	// A subscription (streaming, software).
+	RecurringKindSubscription RecurringKind = "SUBSCRIPTION"
+	// An insurance premium.
+	RecurringKindInsurance RecurringKind = "INSURANCE"
+	// A utility bill (electricity, telecom, gas, water).
+	RecurringKindUtility RecurringKind = "UTILITY"
+	// Another payment on the same day of every month.
+	RecurringKindOther RecurringKind = "OTHER"
+)
+
+var AllRecurringKind = []RecurringKind{
+	RecurringKindSalary,
+	RecurringKindRent,
+	RecurringKindInterest,
+	RecurringKindEmi,
+	RecurringKindSip,
+	RecurringKindSubscription,
+	RecurringKindInsurance,
+	RecurringKindUtility,
+	RecurringKindOther,
+}
+
+func (e RecurringKind) IsValid() bool {
+	switch e {
+	case RecurringKindSalary, RecurringKindRent, RecurringKindInterest, RecurringKindEmi, RecurringKindSip, RecurringKindSubscription, RecurringKindInsurance, RecurringKindUtility, RecurringKindOther:
+		return true
+	}
+	return false
+}
+
+func (e RecurringKind) String() string {
+	return string(e)
+}
+
+func (e *RecurringKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecurringKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecurringKind", str)
+	}
+	return nil
+}
+
+func (e RecurringKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecurringKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecurringKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a series was recognised.
+type RecurringSignal string
+
+const (
+	// The narration names the kind (SALARY, EMI, SIP, RENT).
+	RecurringSignalKeyword RecurringSignal = "KEYWORD"
+	// A known merchant of the kind (NETFLIX, BESCOM, ...).
+	RecurringSignalMerchant RecurringSignal = "MERCHANT"
+	// Once a month, at most one month in four missed.
+	RecurringSignalMonthly RecurringSignal = "MONTHLY"
+	// On about the same day of the month (a five-day window, three times in four).
+	RecurringSignalDayOfMonth RecurringSignal = "DAY_OF_MONTH"
+	// Amounts within the kind's band of the typical amount, three times in four.
+	RecurringSignalAmountBand RecurringSignal = "AMOUNT_BAND"
+	// One payer or payee named by the narration.
+	RecurringSignalPayer RecurringSignal = "PAYER"
+	// By bank transfer (NEFT, RTGS, IMPS), as salaries are.
+	RecurringSignalBankTransfer RecurringSignal = "BANK_TRANSFER"
+)
+
+var AllRecurringSignal = []RecurringSignal{
+	RecurringSignalKeyword,
+	RecurringSignalMerchant,
+	RecurringSignalMonthly,
+	RecurringSignalDayOfMonth,
+	RecurringSignalAmountBand,
+	RecurringSignalPayer,
+	RecurringSignalBankTransfer,
+}
+
+func (e RecurringSignal) IsValid() bool {
+	switch e {
+	case RecurringSignalKeyword, RecurringSignalMerchant, RecurringSignalMonthly, RecurringSignalDayOfMonth, RecurringSignalAmountBand, RecurringSignalPayer, RecurringSignalBankTransfer:
+		return true
+	}
+	return false
+}
+
+func (e RecurringSignal) String() string {
+	return string(e)
+}
+
+func (e *RecurringSignal) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecurringSignal(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecurringSignal", str)
+	}
+	return nil
+}
+
+func (e RecurringSignal) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecurringSignal) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecurringSignal) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The nominee attribute of a SIP plan (ReBIT sip schema: SOLE or OTHERS).
 type SIPNominee string
 
@@ -4451,6 +4837,64 @@ func (e *TransactionMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e TransactionMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The order of a statement.
+type TransactionOrder string
+
+const (
+	// Oldest first, FinPro's order.
+	TransactionOrderOldestFirst TransactionOrder = "OLDEST_FIRST"
+	// Newest first.
+	TransactionOrderNewestFirst TransactionOrder = "NEWEST_FIRST"
+)
+
+var AllTransactionOrder = []TransactionOrder{
+	TransactionOrderOldestFirst,
+	TransactionOrderNewestFirst,
+}
+
+func (e TransactionOrder) IsValid() bool {
+	switch e {
+	case TransactionOrderOldestFirst, TransactionOrderNewestFirst:
+		return true
+	}
+	return false
+}
+
+func (e TransactionOrder) String() string {
+	return string(e)
+}
+
+func (e *TransactionOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TransactionOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TransactionOrder", str)
+	}
+	return nil
+}
+
+func (e TransactionOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TransactionOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TransactionOrder) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -64,6 +64,25 @@ func DecodeCursor(arg, cursor, scope string) (int, error) {
 	return n, nil
 }
 
+// CursorScope returns the scope a well-formed cursor was issued in, so a
+// caller can tell a cursor of another filter of the same list from one of
+// another list.
+func CursorScope(cursor string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(string(raw), cursorVersion+":")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndexByte(rest, ':')
+	if i < 0 {
+		return "", false
+	}
+	return rest[:i], true
+}
+
 // Args are a connection field's paging arguments.
 type Args struct {
 	First  *int

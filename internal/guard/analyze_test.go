@@ -67,6 +67,23 @@ func TestAnalyze(t *testing.T) {
 			guard.Stats{Depth: 6, Cost: 1 + 10 + 10*(1+20+1+3*2), FinproCalls: 1 + 2*10},
 		},
 		{
+			// the filter argument weighs 60 and adds 6 calls per account.
+			"a transactions filter", c + `{ accounts { transactions(first: 3, filter: {from: "2026-01-01"}, orderBy: NEWEST_FIRST) { edges { node { txnId } } } } } }`, nil,
+			guard.Stats{Depth: 6, Cost: 1 + 10 + 10*(1+20+60+1+3*2), FinproCalls: 1 + (2+6)*10},
+		},
+		{
+			"a null filter is no filter", `query Q($f: TransactionFilter) { customer(mobileNumber: "9876543210", productID: "P") { accounts { transactions(last: 3, filter: $f) { edges { node { txnId } } } } } }`,
+			map[string]any{"f": nil},
+			guard.Stats{Depth: 6, Cost: 1 + 10 + 10*(1+20+1+3*2), FinproCalls: 1 + 2*10},
+		},
+		{
+			// Customer.insights @cost 60 (assumedSize 1), 10 calls per Customer;
+			// Account.insights @cost 20, 5 calls each; total 1 object; cashFlow
+			// assumedSize 13.
+			"insights", c + `{ insights { total { inflow } } accounts { insights(from: "2026-01-01") { cashFlow { net } } } } }`, nil,
+			guard.Stats{Depth: 5, Cost: 1 + 60 + 1*(1+1) + 10 + 10*(1+20+1+13*1), FinproCalls: 10 + 1 + 5*10},
+		},
+		{
 			"plain lists use assumedSize", c + `{ accounts { consent { accounts { id } } } } }`, nil,
 			guard.Stats{Depth: 5, Cost: 1 + 10 + 10*(1+1+5*1), FinproCalls: 1},
 		},

@@ -61,8 +61,9 @@ func GetStats(ctx context.Context) (Stats, bool) {
 // FinproCalls adds up @upstream(calls, per): calls per occurrence of the
 // field, multiplied by the objects above it, or, with per, by the objects of
 // type per on its path (one getfibalance serves every account of a consent:
-// its calls count once per Consent, not once per Account). Inline fragments
-// on different types are summed: both measures are upper bounds.
+// its calls count once per Consent, not once per Account), plus the
+// @upstream calls of the arguments it is given, per occurrence. Inline
+// fragments on different types are summed: both measures are upper bounds.
 func Analyze(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, l Limits) Stats {
 	return analyze(doc, op, vars, l.normalized())
 }
@@ -177,7 +178,7 @@ func (w *walker) field(f *ast.Field, sc scope) Stats {
 	if len(f.SelectionSet) == 0 {
 		if def != nil { // __typename has none
 			s.Cost = satAdd(weight(def.Directives), w.argWeights(f))
-			s.FinproCalls = w.calls(def, sc)
+			s.FinproCalls = satAdd(w.calls(def, sc), w.argCalls(f, sc))
 		}
 		return s // scalars and enums weigh 0 but for their @cost
 	}
@@ -185,7 +186,7 @@ func (w *walker) field(f *ast.Field, sc scope) Stats {
 	child := scope{mult: sc.mult, per: sc.per}
 	if def != nil { // only an unvalidated document has none
 		s.Cost = satAdd(weight(def.Directives), w.argWeights(f))
-		s.FinproCalls = w.calls(def, sc)
+		s.FinproCalls = satAdd(w.calls(def, sc), w.argCalls(f, sc))
 		size, sized = w.sizes(f, sc)
 		child = scope{mult: satMul(sc.mult, size), per: sc.per, sized: sized}
 	}
@@ -282,15 +283,42 @@ func (w *walker) calls(def *ast.FieldDefinition, sc scope) int {
 	return satMul(n, objects)
 }
 
+// argCalls adds the @upstream calls of the arguments f is given a value
+// (null is not given): the calls one occurrence of the field makes besides
+// its own because of them (a transactions filter), per object above it.
+func (w *walker) argCalls(f *ast.Field, sc scope) int {
+	total := 0
+	for _, a := range f.Arguments {
+		d := f.Definition.Arguments.ForName(a.Name)
+		if d == nil {
+			continue
+		}
+		up := d.Directives.ForName("upstream")
+		if up == nil || !w.given(a) {
+			continue
+		}
+		n, _ := intArg(up, "calls")
+		total = satAdd(total, satMul(n, sc.mult))
+	}
+	return total
+}
+
 // argWeights adds the @cost weights of the arguments f is given.
+// An argument given null (a null variable) is not given.
 func (w *walker) argWeights(f *ast.Field) int {
 	total := 0
 	for _, a := range f.Arguments {
-		if d := f.Definition.Arguments.ForName(a.Name); d != nil {
+		if d := f.Definition.Arguments.ForName(a.Name); d != nil && w.given(a) {
 			total = satAdd(total, weight(d.Directives))
 		}
 	}
 	return total
+}
+
+// given reports whether a has a value other than null.
+func (w *walker) given(a *ast.Argument) bool {
+	v, err := a.Value.Value(w.vars)
+	return err == nil && v != nil
 }
 
 // weight returns a @cost directive's weight, rounded up; 0 without one.

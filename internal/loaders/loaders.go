@@ -19,7 +19,10 @@
 //     batches: /v3/getconsentslist takes up to 100 references, so the lookups
 //     of one operation (node, nodes, the mutations' placement) wait
 //     ConsentRefWait for each other and share calls;
-//   - getfidata pages by (consent, account, limit, offset).
+//   - getfidata pages by (consent, account, limit, offset);
+//   - histories by consent: one getallfidata with a date range serves every
+//     account's insights under the consent, whatever range each field
+//     asks (see AccountHistory).
 //
 // Loaders return finpro types; converting them is the graph's job.
 package loaders
@@ -51,8 +54,14 @@ type Loaders struct {
 	consentRefs *dataloader.Loader[ConsentRef, *finpro.Consent]
 	fiData      *dataloader.Loader[FIDataKey, *finpro.AccountData]
 
+	historyOnce sync.Once
+	history     *dataloader.Loader[HistoryKey, *History]
+
 	mu     sync.Mutex
 	totals map[countKey]int // (consent, account) -> totalRecords seen in this operation
+	// windows are the histories read by this operation, by consent: a range
+	// inside one is served by it (see AccountHistory).
+	windows map[string][]*History
 }
 
 func (l *Loaders) balancesLoader() *dataloader.Loader[string, []finpro.Balance] {
@@ -198,7 +207,7 @@ func New(c *finpro.Client) *Loaders { return NewWith(c, Options{}) }
 // Options configure NewWith.
 type Options struct {
 	// OnLoad, when set, is called on every load with the loader's name
-	// ("balances", "all_fi_data", "consents", "consent_refs" or "fi_data") and whether the
+	// ("balances", "all_fi_data", "consents", "consent_refs", "fi_data" or "history") and whether the
 	// load shared a call an earlier load of the operation made (false: this
 	// load calls FinPro), e.g. to count how many FinPro calls the loaders
 	// save. It must be fast and safe for concurrent use.

@@ -83,9 +83,20 @@
 // last currentBalance equals Summary.currentBalance and getfibalance's balance.
 // A mutual-fund account's balance is its Summary.currentValue.
 //
+// Every savings and current (DEPOSIT) account holds 13 calendar months of
+// history ending 2026-10-31 (history.go): salaries (or a salary-like payout
+// that never says SALARY) on the first working day of each month, loan EMIs
+// and SIPs by NACH mandate, rent, subscriptions, utility bills, quarterly
+// interest and day-to-day spending; the demo savings account has one EMI
+// returned unpaid (its return charge and GST, then the EMI paid four days
+// later) and the demo current account a deposited cheque that bounced
+// (reversed, with a charge) and an issued one (a charge). Config.TxnsPerAccount
+// fills every DEPOSIT history to at least that many transactions (10,000 for
+// the statement and analytics benchmarks).
+//
 // Whatever the seed, the demo customer DemoMobile (9876543210) has, under
 // DemoProductID (PFM_DASHBOARD): an ACTIVE PERIODIC consent (savings account
-// with 300 transactions, a JOINT current account with overdraft ending at
+// with over 400 transactions, a JOINT current account with overdraft ending at
 // -5.50 and a 100000000000.01 escrow pair, a term deposit, a recurring
 // deposit), an ACTIVE ONETIME consent (the same savings account, so its link
 // reference appears under two consents, and a mutual-fund account), and

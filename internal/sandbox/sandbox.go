@@ -31,8 +31,14 @@ const (
 type Config struct {
 	Seed int64 // data seed (default 1)
 	// Scale adds this many extra transactions spread over the seeded DEPOSIT
-	// accounts, for benchmarks (default 0).
+	// accounts, after their history, for benchmarks (default 0).
 	Scale int
+	// TxnsPerAccount, when larger than the seeded density (a few hundred),
+	// is the least number of transactions of every seeded DEPOSIT account's
+	// 13-month history: day-to-day transactions fill it between the
+	// recurring ones, so statements and analytics can be measured on
+	// 10,000-transaction accounts (SANDBOX_TXNS_PER_ACCOUNT).
+	TxnsPerAccount int
 
 	ClientID, ClientSecret, OrganisationID, AppIdentifier string // default: Default*
 
@@ -152,6 +158,7 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	cfg.ErrorPercent = min(max(cfg.ErrorPercent, 0), 100)
 	cfg.Scale = max(cfg.Scale, 0)
+	cfg.TxnsPerAccount = max(cfg.TxnsPerAccount, 0)
 
 	s := &Sandbox{
 		cfg:         cfg,
@@ -180,7 +187,7 @@ func New(cfg Config) (*Sandbox, error) {
 		s.cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	for _, c := range seedData(cfg.Seed, cfg.Scale) {
+	for _, c := range seedData(cfg.Seed, cfg.Scale, cfg.TxnsPerAccount) {
 		s.addCustomer(c)
 	}
 	s.hooks = newWebhooks(s)

@@ -53,6 +53,9 @@ var (
 type gen struct {
 	r    *rand.Rand
 	seed int64
+	// minTxns is the least number of transactions of a DEPOSIT account's
+	// history (Config.TxnsPerAccount).
+	minTxns int
 }
 
 func newGen(seed int64, stream uint64) *gen {
@@ -161,9 +164,12 @@ type acctOpts struct {
 	mobile   string
 	finalBal string // optional exact final balance (fixed up with one last transaction)
 	specials map[int]special
+	// profile says what recurs in a DEPOSIT account's history (nil: a
+	// random one; see history.go).
+	profile *profile
 }
 
-// special forces the i-th generated transaction.
+// special forces the i-th day-to-day transaction of a DEPOSIT history.
 type special struct {
 	typ, mode, amount, narration string
 }
@@ -210,33 +216,11 @@ func (g *gen) deposit(a *account, o acctOpts, opening time.Time) {
 	} else {
 		a.floor = paise(0)
 	}
-	l := ledger{a}
-	n := max(o.txns, 2)
-	start := dataEnd.AddDate(0, 0, -30-n/2)
-	ts := g.times(n, start, dataEnd)
-	last := n
-	if o.finalBal != "" {
-		last = n - 1
+	// The account is older than its seeded history.
+	if lim := historyStart.AddDate(0, -1, 0); opening.After(lim) {
+		opening = lim
 	}
-	// Opening credit so the history starts from a plausible balance.
-	l.post(ts[0], "CREDIT", "FT", paise(g.between(2_000_000, 9_000_000)), "NEFT/N"+g.digits(12)+"/OPENING BALANCE TRANSFER/"+g.pick(people), "N"+g.digits(12))
-	for i := 1; i < last; i++ {
-		if sp, ok := o.specials[i]; ok {
-			l.post(ts[i], sp.typ, sp.mode, dec(sp.amount), sp.narration, g.digits(12))
-			continue
-		}
-		g.depositTxn(l, ts[i])
-	}
-	if o.finalBal != "" {
-		diff := sub(a.balance, dec(o.finalBal))
-		switch diff.Sign() {
-		case 1:
-			l.post(ts[n-1], "DEBIT", "OTHERS", diff, "OD INTEREST AND CHARGES/"+ts[n-1].Format("Jan2006"), "CHG"+g.digits(9))
-		case -1:
-			diff.Neg(diff)
-			l.post(ts[n-1], "CREDIT", "FT", diff, "NEFT/N"+g.digits(12)+"/FUNDS TRANSFER/"+g.pick(people), "N"+g.digits(12))
-		}
-	}
+	g.history(a, o, o.profile)
 	at := a.txns[len(a.txns)-1].TransactionTimestamp
 	a.summary = &depositSummary{
 		CurrentBalance: money(a.balance), Currency: "INR", ExchgeRate: "", BalanceDateTime: at,
@@ -245,50 +229,10 @@ func (g *gen) deposit(a *account, o acctOpts, opening time.Time) {
 	}
 }
 
-// depositTxn posts one realistic savings/current transaction at t.
+// depositTxn posts one day-to-day savings/current transaction at t (scale
+// data: no salary, EMI or other recurring payment).
 func (g *gen) depositTxn(l ledger, t time.Time) {
-	ref := g.digits(12)
-	var typ, mode, narr string
-	var amt int64 // paise
-	switch k := g.r.IntN(100); {
-	case k < 35:
-		typ, mode, amt = "DEBIT", "UPI", g.between(2_000, 350_000)
-		narr = "UPI/" + ref + "/" + g.pick(merchants) + "/pay" + strings.ToLower(g.digits(4)) + "@okaxis"
-	case k < 43:
-		typ, mode, amt = "CREDIT", "UPI", g.between(5_000, 500_000)
-		narr = "UPI/" + ref + "/" + g.pick(people) + "/REFUND"
-	case k < 53:
-		typ, mode, amt = "DEBIT", "CARD", g.between(10_000, 1_200_000)
-		narr = "POS " + g.digits(4) + "XXXXXX" + g.digits(4) + " " + g.pick(merchants)
-	case k < 60:
-		typ, mode, amt = "DEBIT", "ATM", g.between(1, 20)*50_000
-		narr = "ATM WDL/" + g.pick(cities) + "/S1AN" + g.digits(6)
-	case k < 68:
-		typ, mode, amt = "DEBIT", "FT", g.between(50_000, 2_500_000)
-		narr = "IMPS/P2A/" + ref + "/" + g.pick(people)
-	case k < 74:
-		typ, mode, amt = "CREDIT", "FT", g.between(100_000, 5_000_000)
-		narr = "NEFT/N" + ref + "/" + g.pick(people) + "/RENT"
-	case k < 82:
-		typ, mode, amt = "CREDIT", "FT", g.between(8_500_000, 15_000_000)
-		narr = "NEFT/N" + ref + "/SALARY " + strings.ToUpper(t.Format("Jan 2006")) + "/ACME TECHNOLOGIES PVT LTD"
-	case k < 90:
-		typ, mode, amt = "DEBIT", "OTHERS", g.between(1_500_000, 4_500_000)
-		narr = "ACH D- HDFC LTD EMI LN" + g.digits(8)
-	case k < 95:
-		typ, mode, amt = "CREDIT", "OTHERS", g.between(10, 150_000)
-		narr = "INT.PD:" + t.AddDate(0, -3, 0).Format("02-01-2006") + " TO " + t.Format("02-01-2006")
-	default:
-		typ, mode, amt = "CREDIT", "CASH", g.between(100_000, 4_000_000)
-		narr = "CASH DEPOSIT/" + g.pick(cities) + " BRANCH"
-	}
-	a := l.a
-	amount := paise(amt)
-	if typ == "DEBIT" && a.floor != nil && sub(a.balance, amount).Cmp(a.floor) < 0 {
-		typ, mode = "CREDIT", "FT"
-		narr = "NEFT/N" + ref + "/" + g.pick(people) + "/FUNDS TRANSFER"
-	}
-	l.post(t, typ, mode, amount, narr, ref)
+	g.spend(l, t, 150_000, 40_000, 0)
 }
 
 func (g *gen) termDeposit(a *account, o acctOpts, recurring bool) {
@@ -450,17 +394,21 @@ func (g *gen) consent(c *customer, o consentOpts) *consent {
 	return k
 }
 
-// seedData builds every customer. Scale extra transactions are spread over the
-// DEPOSIT accounts.
-func seedData(seed int64, scale int) []*customer {
+// seedData builds every customer. Every DEPOSIT account's history holds at
+// least perAccount transactions; scale extra transactions are spread over the
+// DEPOSIT accounts after it.
+func seedData(seed int64, scale, perAccount int) []*customer {
 	fixed := newGen(seed, 1)
+	fixed.minTxns = perAccount
 	// The demo customer: structure and IDs fixed, amounts from the seed.
 	demo := &customer{mobile: DemoMobile, name: "Aarav Sharma"}
 	me := fixed.fakeHolder(demo.name, DemoMobile)
 	spouse := fixed.fakeHolder("Diya Sharma", "9000000001")
 	bigSav := fixed.account(acctOpts{name: "demo/savings", kind: "savings", fip: fipHDFC, txns: 300, holders: []holder{me}, mobile: DemoMobile,
+		profile:  fixed.demoSavingsProfile(demo.name),
 		specials: map[int]special{5: {"CREDIT", "UPI", "0.10", "UPI/CASHBACK/REWARDS/AMAZON PAY"}}})
-	joint := fixed.account(acctOpts{name: "demo/joint-current", kind: "current", fip: fipAxis, txns: 40, holders: []holder{me, spouse}, mobile: DemoMobile, finalBal: "-5.50",
+	joint := fixed.account(acctOpts{name: "demo/joint-current", kind: "current", fip: fipAxis, txns: 160, holders: []holder{me, spouse}, mobile: DemoMobile, finalBal: "-5.50",
+		profile: fixed.demoCurrentProfile(demo.name),
 		specials: map[int]special{
 			10: {"CREDIT", "FT", "100000000000.01", "RTGS/UTIBR" + "52026091500001/ESCROW RECEIPT/ACME HOLDINGS"},
 			11: {"DEBIT", "FT", "100000000000.01", "RTGS/UTIBR" + "52026091500002/ESCROW RELEASE/ACME HOLDINGS"},
@@ -468,7 +416,8 @@ func seedData(seed int64, scale int) []*customer {
 	td := fixed.account(acctOpts{name: "demo/fd", kind: "td", fip: fipICICI, holders: []holder{me}, mobile: DemoMobile})
 	rd := fixed.account(acctOpts{name: "demo/rd", kind: "rd", fip: fipSBI, holders: []holder{me}, mobile: DemoMobile})
 	mf := fixed.account(acctOpts{name: "demo/mf", kind: "mf", fip: fipCAMS, txns: 24, holders: []holder{me}, mobile: DemoMobile})
-	kotak := fixed.account(acctOpts{name: "demo/kotak-savings", kind: "savings", fip: fipKotak, txns: 60, holders: []holder{me}, mobile: DemoMobile})
+	kotak := fixed.account(acctOpts{name: "demo/kotak-savings", kind: "savings", fip: fipKotak, txns: 60, holders: []holder{me}, mobile: DemoMobile,
+		profile: fixed.demoKotakProfile(demo.name)})
 	demo.accounts = []*account{bigSav, joint, td, rd, mf, kotak}
 	for _, o := range []consentOpts{
 		{name: "demo/pfm-periodic", product: DemoProductID, status: statusActive, accounts: []*account{bigSav, joint, td, rd}, daysAgo: 200},
@@ -497,6 +446,7 @@ func seedData(seed int64, scale int) []*customer {
 
 	// Seed-dependent customers.
 	g := newGen(seed, 2)
+	g.minTxns = perAccount
 	statuses := []string{statusActive, statusPending, statusRejected, statusRevoked, statusExpired, statusPaused}
 	prods := []string{DemoProductID, "LOAN_UNDERWRITING", "WEALTH_TRACKER"}
 	seen := map[string]bool{DemoMobile: true, otherMobile: true}
@@ -538,7 +488,9 @@ func seedData(seed int64, scale int) []*customer {
 	}
 	// After everything else, from a generator of its own, so the data above
 	// stays exactly as it was.
-	seedWealth(newGen(seed, 4), demo)
+	wg := newGen(seed, 4)
+	wg.minTxns = perAccount
+	seedWealth(wg, demo)
 	return customers
 }
 
