@@ -26,10 +26,10 @@ import (
 // call of that path: a fault there may null these fields and no other. They
 // follow the resolvers (graph/README.md's loaders table), not the answers.
 var faultFields = map[string][]string{
-	"/v1/accounts/getconsentslist": {"consents", "accounts", "account", "totalBalance"},
+	"/v1/accounts/getconsentslist": {"consents", "accounts", "account", "totalBalance", "insights", "netWorth"},
 	"/getfibalance":                {"balance", "totalBalance"},
-	"/getfidata":                   {"transactions"},
-	"/getallfidata":                {"profile", "summary", "payloads", "transactions"},
+	"/getfidata":                   {"transactions", "insights"},
+	"/getallfidata":                {"profile", "summary", "payloads", "transactions", "insights", "netWorth"},
 }
 
 // TestFaultMatrix injects a fault on each FinPro path that the dashboard and

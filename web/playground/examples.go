@@ -2,12 +2,13 @@ package playground
 
 // Examples returns the operations the playground opens by default, written for
 // the sandbox's demo customer (token mobile 9876543210, productID
-// PFM_DASHBOARD): the dashboard, paging, the consent flow and the
+// PFM_DASHBOARD): the dashboard, paging, insights, the consent flow and the
 // subscription. A test checks them against the schema.
 func Examples() []Example {
 	return []Example{
 		{Name: "dashboard", Query: dashboardQuery},
 		{Name: "paging", Query: pagingQuery, Variables: pagingVariables},
+		{Name: "insights", Query: insightsQuery},
 		{Name: "consent flow", Query: consentFlowQuery, Variables: consentFlowVariables},
 		{Name: "subscription", Query: subscriptionQuery},
 	}
@@ -56,6 +57,59 @@ query Dashboard {
             }
           }
         }
+      }
+    }
+  }
+}
+`
+
+const insightsQuery = `# Insights: exact cash flow per month, salary-like and
+# other recurring credits, EMIs, SIPs, rent and
+# subscriptions, and returned payments over the last
+# twelve months, per currency (docs/insights.md).
+query Insights {
+  me(productID: "PFM_DASHBOARD") {
+    insights {
+      currency
+      from
+      to
+      total {
+        inflow
+        outflow
+        net
+        openingBalance
+        closingBalance
+        reconciliation
+      }
+      cashFlow {
+        start
+        inflow
+        outflow
+        closingBalance
+        minimumDailyBalance
+        averageDailyBalance
+        reconciliation
+      }
+      recurringCredits {
+        kind
+        counterparty
+        typicalAmount
+        dayOfMonth
+        count
+      }
+      recurringDebits {
+        kind
+        counterparty
+        typicalAmount
+        dayOfMonth
+        count
+      }
+      bounces {
+        kind
+        returnedAt
+        amount
+        reason
+        chargesTotal
       }
     }
   }
