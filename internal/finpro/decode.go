@@ -139,8 +139,8 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexBool is a boolean sent as true/false or as "true", "false", "YES", "NO",
-// "Y", "N", "1", "0" (any case). Anything else ("NO_DATA_AVAILABLE", null) is false.
+// flexBool is a boolean in any of [ParseBool]'s spellings; anything else
+// ("NO_DATA_AVAILABLE", null) is false.
 type flexBool bool
 
 // scalarText returns a JSON scalar's text: a string's contents, trimmed, or a
@@ -162,12 +162,8 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	switch strings.ToLower(string(b)) {
-	case "true", "yes", "y", "1":
-		*f = true
-	default:
-		*f = false
-	}
+	v, _ := ParseBool(string(b))
+	*f = flexBool(v)
 	return nil
 }
 
@@ -191,14 +187,8 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ist is Indian Standard Time: FinPro's naive timestamps are IST
-// (docs/upstream-decisions.md).
-var ist = time.FixedZone("IST", 5*3600+30*60)
-
-// wireTime is a timestamp in any of FinPro's formats: RFC 3339 (with or without
-// fractional seconds), "YYYY-MM-DD HH:mm:ss" or "YYYY-MM-DDTHH:mm:ss" (IST), a
-// numeric zone without colon, or a bare date (midnight IST). null and "" are the
-// zero time; anything else is an error.
+// wireTime is a timestamp in any of FinPro's formats (see [ParseTime]). null
+// and "" are the zero time; anything else is an error.
 type wireTime time.Time
 
 func (w *wireTime) UnmarshalJSON(b []byte) error {
@@ -210,7 +200,7 @@ func (w *wireTime) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return errors.New("finpro: want a timestamp string")
 	}
-	t, err := parseTime(s)
+	t, err := ParseTime(s)
 	if err != nil {
 		return err
 	}
@@ -218,31 +208,10 @@ func (w *wireTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if len(s) > 10 && s[10] == ' ' {
-		s = s[:10] + "T" + s[11:]
-	}
-	// ParseInLocation with IST reuses ist for "+05:30" (FinPro's usual
-	// offset) instead of allocating a zone per timestamp; other offsets and Z
-	// parse as with time.Parse.
-	if t, err := time.ParseInLocation(time.RFC3339, s, ist); err == nil {
-		return t, nil
-	}
-	for _, layout := range [...]string{"2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05Z07"} {
-		if t, err := time.ParseInLocation(layout, s, ist); err == nil {
-			return t, nil
-		}
-	}
-	for _, layout := range [...]string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, ist); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, errors.New("finpro: unknown timestamp format")
+// lenientTime parses a FinPro timestamp, zero when absent or unreadable.
+func lenientTime(s string) time.Time {
+	t, _ := ParseTime(s)
+	return t
 }
 
 // oneOrMany is a list FinPro sends as an array, as a single element, or as null.
@@ -329,8 +298,7 @@ type envelope[T any] struct {
 
 // timestamp is the envelope's timestamp, zero when absent or unreadable.
 func (e *envelope[T]) timestamp() time.Time {
-	t, _ := parseTime(e.Timestamp)
-	return t
+	return lenientTime(e.Timestamp)
 }
 
 type pageDetailsWire struct {
@@ -606,7 +574,7 @@ func (s *summaryWire) toSummary() *Summary {
 	f := &s.fields
 	return &Summary{
 		CurrentBalance:  f.CurrentBalance,
-		Currency:        f.Currency,
+		Currency:        firstNonEmpty(strings.TrimSpace(f.Currency), "INR"),
 		BalanceDateTime: time.Time(f.BalanceDateTime),
 		Type:            f.Type,
 		Branch:          f.Branch,

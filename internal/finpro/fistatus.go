@@ -56,26 +56,9 @@ func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIS
 		FetchedAt:      lenientTime(w.DataFetchDate),
 		ConsentExpiry:  lenientTime(w.ConsentExpiry),
 		DataExpiry:     lenientTime(w.DataExpiry),
-	}
-	if len(w.LinkRefNumbers) > 0 {
-		st.Accounts = make([]FIAccountStatus, len(w.LinkRefNumbers))
-		for i, a := range w.LinkRefNumbers {
-			st.Accounts[i] = FIAccountStatus{
-				LinkReferenceNumber: firstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
-				FIStatus:            strings.ToUpper(strings.TrimSpace(a.FIStatus)),
-				FIPID:               a.FIPID,
-				FIPName:             a.FIPName,
-				MaskedAccountNumber: a.MaskedAccountNumber,
-			}
-		}
+		Accounts:       toAccountStatuses(w.LinkRefNumbers),
 	}
 	return st, nil
-}
-
-// lenientTime parses a FinPro timestamp, zero when absent or unreadable.
-func lenientTime(s string) time.Time {
-	t, _ := parseTime(s)
-	return t
 }
 
 // FetchState is what a data fetch has come to, as an app shows it.

@@ -84,7 +84,7 @@ func parseDate(s string) (Date, bool) {
 		return Date(t.Format(time.DateOnly)), true
 	}
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		if t, ok := parseDateTime(s); ok {
+		if t, err := finpro.ParseTime(s); err == nil {
 			return Date(t.Format(time.DateOnly)), true
 		}
 	}
