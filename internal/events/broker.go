@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -467,9 +468,8 @@ func (b *Broker) Close() {
 }
 
 // customerKeyOf returns the CustomerKey of a mobile number.
-func (b *Broker) customerKeyOf(mobile string) (string, error) {
-	m, ok := normalizeMobile(mobile)
-	if !ok {
+func (b *Broker) customerKeyOf(m string) (string, error) {
+	if !mobile.Valid(m) {
 		return "", errors.New("events: mobile number must be 10 digits")
 	}
 	return customerKey(b.salt, m), nil

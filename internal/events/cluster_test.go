@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"net"
 	"strconv"
 	"testing"
@@ -77,10 +78,10 @@ func TestTwoReplicas(t *testing.T) {
 	for i := range total {
 		hd := newHandle()
 		want = append(want, hd)
-		mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+		mustPost(t, h, consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 		if i == 3 {
 			// A duplicate delivery by FinPro, to the other replica.
-			mustPost(t, b.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, StatusConsentApproved, mobileA))
+			mustPost(t, b.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 		}
 	}
 	var got []string
@@ -102,7 +103,7 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	// Nothing more: the next event B sees is a fresh one.
 	hd := newHandle()
-	mustPost(t, h, consentPayload(t, hd, StatusConsentRevoked, mobileA))
+	mustPost(t, h, consentPayload(t, hd, finpro.EventConsentRevoked, mobileA))
 	if ev := recv(t, resumed); ev.ConsentHandle != hd {
 		t.Errorf("next event on B = %s, want the fresh one (no duplicates)", ev.ConsentHandle)
 	}
@@ -138,7 +139,7 @@ func TestExternalURL(t *testing.T) {
 	}
 	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
 	hd := newHandle()
-	mustPost(t, a.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, StatusConsentApproved, mobileA))
+	mustPost(t, a.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 	if ev := recv(t, ch); ev.ConsentHandle != hd {
 		t.Errorf("event on the second broker = %s, want %s", ev.ConsentHandle, hd)
 	}

@@ -36,8 +36,8 @@
 // # Webhooks
 //
 // [Broker.WebhookHandler] verifies the HMAC-SHA256 of the raw body, decodes
-// every CONSENT and DATA event of FinPro's catalogue (Type 1 and Type 2,
-// "<NULL>" consent ids, string booleans, naive IST timestamps) and answers 200
+// every CONSENT and DATA event of FinPro's catalogue with
+// [finpro.DecodeWebhook] (FinPro's wire quirks live there) and answers 200
 // only after JetStream acknowledged the write. A FinPro retry of an event is
 // recognised by an id hashed from (eventType, eventStatus, consentHandle,
 // consentId, timestamp, sessionId), dropped by JetStream, and answered 200.

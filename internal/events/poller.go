@@ -139,7 +139,7 @@ func (b *Broker) PublishConsentStatus(ctx context.Context, mobile string, prev f
 	if err != nil {
 		return false, err
 	}
-	status, ok := eventStatusOf(prev, c.Status)
+	status, ok := finpro.EventStatusOf(prev, c.Status)
 	if !ok {
 		return false, nil
 	}

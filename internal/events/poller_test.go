@@ -75,10 +75,10 @@ func TestPoller(t *testing.T) {
 	}{
 		{finpro.ConsentPending, 0, ""}, // baseline
 		{finpro.ConsentPending, 0, ""}, // no change
-		{finpro.ConsentActive, 1, StatusConsentApproved},
-		{finpro.ConsentPaused, 1, StatusConsentPaused},
-		{finpro.ConsentActive, 1, StatusConsentResumed},
-		{finpro.ConsentRevoked, 1, StatusConsentRevoked},
+		{finpro.ConsentActive, 1, finpro.EventConsentApproved},
+		{finpro.ConsentPaused, 1, finpro.EventConsentPaused},
+		{finpro.ConsentActive, 1, finpro.EventConsentResumed},
+		{finpro.ConsentRevoked, 1, finpro.EventConsentRevoked},
 	}
 	for i, st := range steps {
 		lister.set(mobileA, hd, st.status)
@@ -108,12 +108,12 @@ func TestPoller(t *testing.T) {
 	if n := p2.PollOnce(ctx); n != 0 {
 		t.Errorf("second poller PollOnce() after the first published = %d, want 0", n)
 	}
-	if ev := recv(t, ch); ev.ConsentHandle != other || ev.Status != StatusConsentPaused {
+	if ev := recv(t, ch); ev.ConsentHandle != other || ev.Status != finpro.EventConsentPaused {
 		t.Errorf("event = %s %s, want the PAUSED change once", ev.ConsentHandle, ev.Status)
 	}
 	h := b.WebhookHandler(testSecret, "", 0)
-	mustPost(t, h, consentPayload(t, other, StatusConsentRevoked, mobileA))
-	if ev := recv(t, ch); ev.Status != StatusConsentRevoked || ev.Source != SourceWebhook {
+	mustPost(t, h, consentPayload(t, other, finpro.EventConsentRevoked, mobileA))
+	if ev := recv(t, ch); ev.Status != finpro.EventConsentRevoked || ev.Source != SourceWebhook {
 		t.Errorf("event = %s from %s, want the webhook's REVOKED", ev.Status, ev.Source)
 	}
 	lister.set(mobileA, other, finpro.ConsentRevoked)

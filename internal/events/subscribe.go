@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -258,8 +259,8 @@ func (b *Broker) Subscribe(ctx context.Context, f Filter) (<-chan Event, error) 
 	}
 	switch {
 	case f.Mobile != "":
-		m, ok := normalizeMobile(f.Mobile)
-		if !ok {
+		m := f.Mobile
+		if !mobile.Valid(m) {
 			return nil, errors.New("events: subscribe: mobile number must be 10 digits")
 		}
 		s.key = customerKey(b.salt, m)

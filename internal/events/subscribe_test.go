@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"runtime"
 	"testing"
 	"time"
@@ -16,17 +17,17 @@ func TestSubscribeFilters(t *testing.T) {
 
 	handleA1, handleA2, handleB := newHandle(), newHandle(), newHandle()
 	byCustomerA := subscribe(t, ctx, b, Filter{Mobile: mobileA})
-	byCustomerB := subscribe(t, ctx, b, Filter{Mobile: "+91" + mobileB})
+	byCustomerB := subscribe(t, ctx, b, Filter{Mobile: mobileB})
 	byHandleA2 := subscribe(t, ctx, b, Filter{ConsentHandle: handleA2})
 	byBothWrong := subscribe(t, ctx, b, Filter{Mobile: mobileB, ConsentHandle: handleA1})
 	withData := subscribe(t, ctx, b, Filter{Mobile: mobileA, IncludeData: true})
 	otherProduct := subscribe(t, ctx, b, Filter{Mobile: mobileA, ProductID: "OTHER"})
 
-	mustPost(t, h, consentPayload(t, handleA1, StatusConsentApproved, mobileA))
+	mustPost(t, h, consentPayload(t, handleA1, finpro.EventConsentApproved, mobileA))
 	mustPost(t, h, payload(t, map[string]any{
 		"consentHandle": handleA1, "eventType": "DATA", "eventStatus": "DATA_READY", "vua": mobileA + "@onemoney",
 	}))
-	mustPost(t, h, consentPayload(t, handleB, StatusConsentApproved, mobileB))
+	mustPost(t, h, consentPayload(t, handleB, finpro.EventConsentApproved, mobileB))
 	mustPost(t, h, payload(t, map[string]any{
 		"consentHandle": handleA2, "eventType": "CONSENT", "eventStatus": "CONSENT_PAUSED", "vua": mobileA + "@onemoney",
 		"productID": "PFM_DASHBOARD",
@@ -38,7 +39,7 @@ func TestSubscribeFilters(t *testing.T) {
 	}))
 	// The last event is the customer-B sentinel every B-side subscriber sees.
 	sentinelB := newHandle()
-	mustPost(t, h, consentPayload(t, sentinelB, StatusConsentRevoked, mobileB))
+	mustPost(t, h, consentPayload(t, sentinelB, finpro.EventConsentRevoked, mobileB))
 
 	type seen struct{ Handle, Status string }
 	collect := func(ch <-chan Event, n int) []seen {
@@ -56,21 +57,21 @@ func TestSubscribeFilters(t *testing.T) {
 		want []seen
 	}{
 		{"customer A", byCustomerA, []seen{
-			{handleA1, StatusConsentApproved},
-			{handleA2, StatusConsentPaused},
+			{handleA1, finpro.EventConsentApproved},
+			{handleA2, finpro.EventConsentPaused},
 			// handleA2's masked event: remembered from the earlier PAUSED
 			// webhook that showed the mobile.
-			{handleA2, StatusConsentResumed},
+			{handleA2, finpro.EventConsentResumed},
 		}},
-		{"customer B", byCustomerB, []seen{{handleB, StatusConsentApproved}, {sentinelB, StatusConsentRevoked}}},
-		{"handle A2", byHandleA2, []seen{{handleA2, StatusConsentPaused}, {handleA2, StatusConsentResumed}}},
+		{"customer B", byCustomerB, []seen{{handleB, finpro.EventConsentApproved}, {sentinelB, finpro.EventConsentRevoked}}},
+		{"handle A2", byHandleA2, []seen{{handleA2, finpro.EventConsentPaused}, {handleA2, finpro.EventConsentResumed}}},
 		{"customer A with data", withData, []seen{
-			{handleA1, StatusConsentApproved},
-			{handleA1, StatusDataReady},
-			{handleA2, StatusConsentPaused},
-			{handleA2, StatusConsentResumed},
+			{handleA1, finpro.EventConsentApproved},
+			{handleA1, finpro.EventDataReady},
+			{handleA2, finpro.EventConsentPaused},
+			{handleA2, finpro.EventConsentResumed},
 		}},
-		{"customer A other product", otherProduct, []seen{{handleA1, StatusConsentApproved}, {handleA2, StatusConsentResumed}}},
+		{"customer A other product", otherProduct, []seen{{handleA1, finpro.EventConsentApproved}, {handleA2, finpro.EventConsentResumed}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,17 +87,18 @@ func TestSubscribeFilters(t *testing.T) {
 		"consentHandle": handleA1, "eventType": "CONSENT", "eventStatus": "CONSENT_EXPIRED", "vua": "XXXXXX3210@onemoney",
 		"timestamp": "2024-05-03T00:00:00Z",
 	}))
-	mustPost(t, h, consentPayload(t, handleA1, StatusConsentRevoked, mobileB))
-	if ev := recv(t, byBothWrong); ev.Status != StatusConsentRevoked {
+	mustPost(t, h, consentPayload(t, handleA1, finpro.EventConsentRevoked, mobileB))
+	if ev := recv(t, byBothWrong); ev.Status != finpro.EventConsentRevoked {
 		t.Errorf("customer B + handle A1 first event = %s, want only the event naming customer B", ev.Status)
 	}
 }
 
 func TestSubscribeInvalidFilter(t *testing.T) {
 	b := startBroker(t, Options{})
-	for _, f := range []Filter{{}, {ProductID: "P"}, {Mobile: "12345"}, {CustomerKey: "a.b"}} {
+	// internal/mobile is the one check: no +91 or 91 prefix.
+	for i, f := range []Filter{{}, {ProductID: "P"}, {Mobile: "12345"}, {Mobile: "+91" + mobileA}, {Mobile: "91" + mobileA}, {CustomerKey: "a.b"}} {
 		if _, err := b.Subscribe(t.Context(), f); err == nil {
-			t.Errorf("Subscribe(%+v) error = nil, want an error", f)
+			t.Errorf("Subscribe(filter %d) error = nil, want an error", i)
 		}
 	}
 }
@@ -120,10 +122,10 @@ func TestSubscribeResume(t *testing.T) {
 	go func() {
 		defer close(done)
 		for i, hd := range handles {
-			if code := post(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA)); code != 200 {
+			if code := post(t, h, consentPayload(t, hd, finpro.EventConsentApproved, mobileA)); code != 200 {
 				t.Errorf("POST %d = %d, want 200", i, code)
 			}
-			post(t, h, consentPayload(t, newHandle(), StatusConsentApproved, mobileB))
+			post(t, h, consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileB))
 		}
 	}()
 	var got []string
@@ -162,7 +164,7 @@ func TestSubscribeSlowConsumer(t *testing.T) {
 	for range total {
 		hd := newHandle()
 		want = append(want, hd)
-		mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+		mustPost(t, h, consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 	}
 	var got []string
 	for range total {
@@ -188,7 +190,7 @@ func TestResumeCursorBeyondStream(t *testing.T) {
 	h := b.WebhookHandler(testSecret, "", 0)
 	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA, ResumeAfter: 1_000_000})
 	hd := newHandle()
-	mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+	mustPost(t, h, consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 	if ev := recv(t, ch); ev.ConsentHandle != hd {
 		t.Errorf("event after a stale cursor = %s, want the new event", ev.ConsentHandle)
 	}
@@ -200,7 +202,7 @@ func TestSubscriptionGoroutines(t *testing.T) {
 	b := startBroker(t, Options{})
 	h := b.WebhookHandler(testSecret, "", 0)
 	// Warm up the connection's own goroutines.
-	mustPost(t, h, consentPayload(t, newHandle(), StatusConsentApproved, mobileA))
+	mustPost(t, h, consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileA))
 	baseline := runtime.NumGoroutine()
 
 	const n = 1000
@@ -314,7 +316,7 @@ func TestLiveFeedSurvivesReset(t *testing.T) {
 	for range 5 {
 		hd := newHandle()
 		want = append(want, hd)
-		mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+		mustPost(t, h, consentPayload(t, hd, finpro.EventConsentApproved, mobileA))
 	}
 	var got []string
 	for len(got) < len(want) {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Webhook defaults.
@@ -76,9 +78,9 @@ func (b *Broker) WebhookHandler(secret []byte, header string, maxBody int64) htt
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		ev, mobile, msgID, err := parseWebhook(body, time.Now())
+		we, err := finpro.DecodeWebhook(body)
 		switch {
-		case errors.Is(err, errUnsupported):
+		case errors.Is(err, finpro.ErrWebhookUnsupported):
 			b.logger.InfoContext(r.Context(), "webhook event ignored", "reason", err.Error())
 			w.WriteHeader(http.StatusAccepted)
 			return
@@ -87,6 +89,7 @@ func (b *Broker) WebhookHandler(secret []byte, header string, maxBody int64) htt
 			http.Error(w, "malformed event", http.StatusBadRequest)
 			return
 		}
+		ev, mobile, msgID := eventOf(we, time.Now()), we.Mobile, webhookID(we)
 		ctx, cancel := context.WithTimeout(r.Context(), publishTimeout)
 		defer cancel()
 		seq, dup, err := b.publishWebhook(ctx, ev, mobile, msgID)

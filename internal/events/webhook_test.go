@@ -36,7 +36,7 @@ func TestWebhookHandler(t *testing.T) {
 	good := func(body []byte) request { return request{http.MethodPost, body, "good"} }
 	var tests []testCase
 
-	approved := consentPayload(t, newHandle(), StatusConsentApproved, mobileA)
+	approved := consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileA)
 	tests = append(tests,
 		testCase{
 			name: "good signature", requests: []request{good(approved)},
@@ -49,7 +49,7 @@ func TestWebhookHandler(t *testing.T) {
 		},
 		testCase{
 			name:      "forged signature",
-			requests:  []request{{http.MethodPost, consentPayload(t, newHandle(), StatusConsentRevoked, mobileA), sign([]byte("other"))}},
+			requests:  []request{{http.MethodPost, consentPayload(t, newHandle(), finpro.EventConsentRevoked, mobileA), sign([]byte("other"))}},
 			wantCodes: []int{401},
 		},
 		testCase{
@@ -59,7 +59,7 @@ func TestWebhookHandler(t *testing.T) {
 		},
 		testCase{
 			name:      "missing signature header",
-			requests:  []request{{http.MethodPost, consentPayload(t, newHandle(), StatusConsentRevoked, mobileA), ""}},
+			requests:  []request{{http.MethodPost, consentPayload(t, newHandle(), finpro.EventConsentRevoked, mobileA), ""}},
 			wantCodes: []int{401},
 		},
 		testCase{
@@ -93,7 +93,7 @@ func TestWebhookHandler(t *testing.T) {
 			wantCodes: []int{202},
 		},
 	)
-	replayed := consentPayload(t, newHandle(), StatusConsentPaused, mobileA)
+	replayed := consentPayload(t, newHandle(), finpro.EventConsentPaused, mobileA)
 	tests = append(tests, testCase{
 		name: "replayed body is stored once", requests: []request{good(replayed), good(replayed), good(replayed)},
 		wantCodes: []int{200, 200, 200}, wantStored: 1,
@@ -101,7 +101,7 @@ func TestWebhookHandler(t *testing.T) {
 	tests = append(tests, testCase{
 		name: "sha256= prefix",
 		requests: []request{{
-			http.MethodPost, consentPayload(t, newHandle(), StatusConsentExpired, mobileA),
+			http.MethodPost, consentPayload(t, newHandle(), finpro.EventConsentExpired, mobileA),
 			"prefixed",
 		}},
 		wantCodes: []int{200}, wantStored: 1,
@@ -133,7 +133,10 @@ func TestWebhookHandler(t *testing.T) {
 			}
 		},
 	})
-	for status, cs := range consentStatusOf {
+	for status, cs := range map[string]finpro.ConsentStatus{
+		"CONSENT_APPROVED": "ACTIVE", "CONSENT_REJECTED": "REJECTED", "CONSENT_PAUSED": "PAUSED",
+		"CONSENT_RESUMED": "ACTIVE", "CONSENT_REVOKED": "REVOKED", "CONSENT_EXPIRED": "EXPIRED",
+	} {
 		tests = append(tests, testCase{
 			name:      status,
 			requests:  []request{good(consentPayload(t, newHandle(), status, mobileA))},
@@ -145,7 +148,7 @@ func TestWebhookHandler(t *testing.T) {
 			},
 		})
 	}
-	for status := range dataStatuses {
+	for _, status := range []string{"DATA_READY", "DATA_DENIED", "SESSION_FAILED", "SESSION_EXPIRED"} {
 		tests = append(tests, testCase{
 			name: status,
 			requests: []request{good(payload(t, map[string]any{
@@ -203,14 +206,14 @@ func TestWebhookHandler(t *testing.T) {
 			}
 			// Nothing else arrives for this handle: the next event is a sentinel.
 			mustPost(t, h, sentinel(t, handle))
-			if ev := recv(t, ch); ev.Status != StatusConsentRevoked || ev.Source != SourceWebhook {
+			if ev := recv(t, ch); ev.Status != finpro.EventConsentRevoked || ev.Source != SourceWebhook {
 				t.Errorf("next event = %s, want the CONSENT_REVOKED sentinel (one delivery per stored event)", ev.Status)
 			}
 		})
 	}
 
 	t.Run("server keeps serving", func(t *testing.T) {
-		if code := post(t, h, consentPayload(t, newHandle(), StatusConsentApproved, mobileB)); code != http.StatusOK {
+		if code := post(t, h, consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileB)); code != http.StatusOK {
 			t.Errorf("POST after rejected requests = %d, want 200", code)
 		}
 	})
@@ -220,7 +223,7 @@ func TestWebhookHandler(t *testing.T) {
 // duplicates (its timestamp is unique).
 func sentinel(t testing.TB, handle string) []byte {
 	return payload(t, map[string]any{
-		"consentHandle": handle, "eventType": "CONSENT", "eventStatus": StatusConsentRevoked,
+		"consentHandle": handle, "eventType": "CONSENT", "eventStatus": finpro.EventConsentRevoked,
 		"vua": mobileA + "@onemoney", "timestamp": fmt.Sprintf("2030-01-01T00:00:%02d.%06dZ", 0, handleCounter.Add(1)),
 	})
 }
@@ -235,7 +238,7 @@ func handleOf(body []byte) string {
 func TestWebhookHandlerNoSecret(t *testing.T) {
 	b := startBroker(t, Options{})
 	h := b.WebhookHandler(nil, "", 0)
-	body := consentPayload(t, newHandle(), StatusConsentApproved, mobileA)
+	body := consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileA)
 	if code := post(t, h, body); code != http.StatusServiceUnavailable {
 		t.Errorf("POST with no secret configured = %d, want 503", code)
 	}
@@ -247,7 +250,7 @@ func TestWebhookHandlerNoSecret(t *testing.T) {
 func TestWebhookHandlerCustomHeaderAndLimit(t *testing.T) {
 	b := startBroker(t, Options{})
 	h := b.WebhookHandler(testSecret, "X-FinPro-Signature", 300)
-	body := consentPayload(t, newHandle(), StatusConsentApproved, mobileA)
+	body := consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileA)
 
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/finpro", bytes.NewReader(body))
 	req.Header.Set("X-FinPro-Signature", sign(body))
@@ -273,7 +276,7 @@ func TestWebhookHandlerNATSDown(t *testing.T) {
 	b := startBroker(t, Options{})
 	h := b.WebhookHandler(testSecret, "", 0)
 	b.nc.Close()
-	if code := post(t, h, consentPayload(t, newHandle(), StatusConsentApproved, mobileA)); code != http.StatusServiceUnavailable {
+	if code := post(t, h, consentPayload(t, newHandle(), finpro.EventConsentApproved, mobileA)); code != http.StatusServiceUnavailable {
 		t.Errorf("POST with NATS unreachable = %d, want 503", code)
 	}
 }
