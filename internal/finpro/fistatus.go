@@ -147,3 +147,24 @@ func (s *FIStatus) stateFromAccounts() FetchState {
 func (a FIAccountStatus) Delivered() bool {
 	return a.FIStatus == "DELIVERED" || a.FIStatus == "READY"
 }
+
+// fiStatusWire is the FI status's data; its linkRefNumbers (fiAcctWire) are
+// shared with the DATA webhooks.
+type fiStatusWire struct {
+	ConsentID      flexString            `json:"consentId"`
+	ConsentHandle  flexString            `json:"consentHandle"`
+	SessionID      flexString            `json:"sessionId"`
+	EventType      string                `json:"eventType"`
+	EventStatus    string                `json:"eventStatus"`
+	FirstTimeFetch flexBool              `json:"firstTimeFetch"`
+	LinkRefNumbers oneOrMany[fiAcctWire] `json:"linkRefNumbers"`
+}
+
+type fiAcctWire struct {
+	LinkRefNumber       string `json:"linkRefNumber"`
+	LinkReferenceNumber string `json:"linkReferenceNumber"`
+	FIStatus            string `json:"fiStatus"`
+	FIPID               string `json:"fipId"`
+	FIPName             string `json:"fipName"`
+	MaskedAccountNumber string `json:"maskedAccountNumber"`
+}
