@@ -49,7 +49,9 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/poller"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
@@ -178,7 +180,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	broker, err := events.Start(ctx, events.Options{
+	eventBroker, err := broker.Start(ctx, broker.Options{
 		URL:      cfg.NATSURL,
 		StoreDir: cfg.NATSStoreDir,
 		Replicas: cfg.NATSReplicas,
@@ -187,10 +189,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
-	defer broker.Close()
+	defer eventBroker.Close()
 	if cfg.ConsentPollInterval > 0 {
-		poller := events.NewPoller(broker, fp, cfg.ConsentPollInterval, logger)
-		go poller.Run(ctx)
+		go poller.New(eventBroker, fp, cfg.ConsentPollInterval, logger).Run(ctx)
 	}
 
 	ac, err := cfg.authConfig(logger)
@@ -203,7 +204,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	var ready atomic.Bool
-	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, &ready)
+	h, err := newHandler(logger, cfg, fp, sb, eventBroker, verifier, metrics, &ready)
 	if err != nil {
 		return err
 	}
@@ -363,7 +364,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -390,7 +391,8 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	gql := graph.NewHandler(graph.Config{
 		FinPro:     fp,
 		Logger:     logger,
-		Events:     broker,
+		Events:     eventBroker,
+		Replay:     eventBroker.ReplayStore(),
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 
@@ -405,7 +407,11 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// with connection_init), then the per-principal rate limit.
 	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
 	mux.Handle("/graphql", ws.CheckOrigin(h))
-	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
+	mux.Handle("/webhooks/finpro", metrics.Webhook(webhook.Handler(eventBroker, webhook.Options{
+		Secret: []byte(cfg.WebhookSecret),
+		Header: cfg.WebhookHeader,
+		Logger: logger,
+	})))
 	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)

@@ -21,7 +21,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/replay"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
@@ -55,16 +55,15 @@ type Config struct {
 	QueryCacheSize int
 	// APQCacheSize is the automatic persisted query LRU size (default 100).
 	APQCacheSize int
-	// Events is the live feed behind subscriptions (an *events.Broker); nil
-	// makes subscriptions fail with UPSTREAM_UNAVAILABLE. When Replay is nil
-	// and Events has a ReplayStore method, sync results are kept there.
+	// Events is the live feed behind subscriptions (a *broker.Broker); nil
+	// makes subscriptions fail with UPSTREAM_UNAVAILABLE.
 	Events EventSource
 	// Websocket configures the websocket transport of subscriptions.
 	Websocket WebsocketConfig
 }
 
 // EventSource is the live feed of FinPro's events behind subscriptions.
-// *events.Broker satisfies it.
+// *broker.Broker (internal/events/broker) satisfies it.
 type EventSource interface {
 	// Subscribe returns the events matching f; the channel closes when ctx
 	// ends or the feed stops.
@@ -182,11 +181,6 @@ func NewHandler(cfg Config) *handler.Server {
 	}
 	if cfg.APQCacheSize <= 0 {
 		cfg.APQCacheSize = 100
-	}
-	if cfg.Replay == nil {
-		if s, ok := cfg.Events.(interface{ ReplayStore() *events.ReplayStore }); ok {
-			cfg.Replay = s.ReplayStore()
-		}
 	}
 	r := resolvers.New(resolvers.Options{
 		FinPro:    cfg.FinPro,

@@ -20,7 +20,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -35,7 +36,7 @@ type liveEnv struct {
 
 func newLiveEnv(t testing.TB, ws graph.WebsocketConfig) *liveEnv {
 	t.Helper()
-	b := newBFF(t, startBroker(t, events.Options{}))
+	b := newBFF(t, startBroker(t, broker.Options{}))
 	sb, fp := newSandbox(t, b)
 	if ws.InitFunc == nil {
 		ws.InitFunc = testInit
@@ -270,7 +271,7 @@ func TestRequestConsentRemembersHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set(events.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
+	req.Header.Set(webhook.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
-// EventSource is the live feed of FinPro's events. *events.Broker satisfies it.
+// EventSource is the live feed of FinPro's events. *broker.Broker
+// (internal/events/broker) satisfies it.
 type EventSource interface {
 	// Subscribe returns the events matching f; the channel closes when ctx
 	// ends or the feed stops.

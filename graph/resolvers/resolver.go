@@ -13,7 +13,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
 
 // DefaultReplayTTL is how long syncIncrementalData results are kept.

@@ -1,11 +1,9 @@
 package events
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -21,7 +19,7 @@ const (
 // UnknownCustomer is the CustomerKey of an event whose customer cannot be told:
 // a Type 2 payload masks the mobile in its VUA (XXXXXX9999@onemoney), and a
 // CONSENT_REJECTED may carry no VUA at all. Unless the consent handle was
-// registered with [Broker.RememberConsent], such an event reaches only
+// remembered (the broker's RememberConsent), such an event reaches only
 // subscribers that filter by consent handle.
 const UnknownCustomer = "unknown"
 
@@ -54,8 +52,11 @@ type Event struct {
 	// CustomerKey identifies the customer without naming them; UnknownCustomer
 	// when the payload did not reveal the mobile.
 	CustomerKey string `json:"customerKey"`
-	// ProductID, AccountID, FetchType, ConsentExpiry: Type 2 payloads only.
-	ProductID     string    `json:"productId,omitempty"`
+	// ProductID is the consent's product: from a Type 2 payload or the
+	// poller, else from the broker's handle index (what requestConsent or an
+	// earlier event told it); empty when no one said.
+	ProductID string `json:"productId,omitempty"`
+	// AccountID, FetchType, ConsentExpiry: Type 2 payloads only.
 	AccountID     string    `json:"accountId,omitempty"`
 	FetchType     string    `json:"fetchType,omitempty"`
 	ConsentExpiry time.Time `json:"consentExpiry,omitzero"`
@@ -77,10 +78,10 @@ type AccountStatus struct {
 	MaskedAccountNumber string `json:"maskedAccountNumber,omitempty"`
 }
 
-// eventOf normalises a decoded webhook into an Event without CustomerKey:
-// the VUA, the mobile and FinPro's eventMessage are dropped. A missing or
-// unreadable timestamp becomes received.
-func eventOf(w finpro.WebhookEvent, received time.Time) Event {
+// FromWebhook normalises a decoded webhook into an Event without CustomerKey:
+// the VUA, the mobile and FinPro's eventMessage are dropped, times are in UTC.
+// A missing or unreadable timestamp becomes received.
+func FromWebhook(w finpro.WebhookEvent, received time.Time) Event {
 	ev := Event{
 		Type:           w.Type,
 		Status:         w.Status,
@@ -115,56 +116,20 @@ func utcOrZero(t time.Time) time.Time {
 	return t.UTC()
 }
 
-// webhookID is the Nats-Msg-Id of a webhook event: what identifies one event
-// across FinPro's retries.
-func webhookID(w finpro.WebhookEvent) string {
-	return dedupeID(w.Type, w.Status, w.ConsentHandle, w.ConsentID, w.RawTimestamp, w.SessionID)
+// WebhookID is the Nats-Msg-Id of a webhook event: what identifies one event
+// across FinPro's retries (type, status, handle, consent id, timestamp as
+// sent, session).
+func WebhookID(w finpro.WebhookEvent) string {
+	return DedupeID(w.Type, w.Status, w.ConsentHandle, w.ConsentID, w.RawTimestamp, w.SessionID)
 }
 
-// dedupeID is the Nats-Msg-Id of a webhook event. It hashes the fields that
-// identify one FinPro event rather than the raw bytes, so a retry that
-// re-serialises the same event is still recognised.
-func dedupeID(fields ...string) string {
+// DedupeID hashes the fields that identify one event into a Nats-Msg-Id. It
+// hashes fields rather than raw bytes, so a retry that re-serialises the same
+// event is still recognised; lengths keep ("ab","c") and ("a","bc") apart.
+func DedupeID(fields ...string) string {
 	h := sha256.New()
 	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s|", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// customerKey is the keyed hash naming a customer in subjects and events.
-func customerKey(salt []byte, mobile string) string {
-	m := hmac.New(sha256.New, salt)
-	m.Write([]byte("mobile:"))
-	m.Write([]byte(mobile))
-	return hex.EncodeToString(m.Sum(nil))[:32]
-}
-
-var plainToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-
-// handleToken turns a consent handle into one subject token. UUIDs pass
-// unchanged; anything holding characters a NATS token cannot (., *, >, space)
-// is hashed.
-func handleToken(handle string) string {
-	if plainToken.MatchString(handle) {
-		return handle
-	}
-	sum := sha256.Sum256([]byte(handle))
-	return "h" + hex.EncodeToString(sum[:16])
-}
-
-// Subject layout: finpro.<kind>.<customerKey>.<handleToken>.
-const (
-	subjectPrefix = "finpro"
-	kindConsent   = "consent"
-	kindData      = "data"
-)
-
-// subjectOf is the subject an event is stored under.
-func subjectOf(ev Event) string {
-	kind := kindConsent
-	if ev.Type == TypeData {
-		kind = kindData
-	}
-	return subjectPrefix + "." + kind + "." + ev.CustomerKey + "." + handleToken(ev.ConsentHandle)
 }

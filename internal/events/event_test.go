@@ -10,10 +10,10 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
-// TestEventOf: a decoded webhook becomes a stored Event without the mobile
+// TestFromWebhook: a decoded webhook becomes a stored Event without the mobile
 // or FinPro's message, in UTC, with the receipt time standing in for a
 // missing timestamp.
-func TestEventOf(t *testing.T) {
+func TestFromWebhook(t *testing.T) {
 	received := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
 	body := `{ "timestamp": "2024-05-02 15:45:21", "consentHandle": "h-4",
 		"eventType": "DATA", "eventStatus": "DATA_READY", "consentId": "c-4",
@@ -36,12 +36,12 @@ func TestEventOf(t *testing.T) {
 		SessionID:     "s-4", FirstTimeFetch: true,
 		Accounts: []AccountStatus{{LinkReferenceNumber: "l-1", FIStatus: "READY", FIPID: "HDFC-FIP", FIPName: "HDFC Bank", MaskedAccountNumber: "XXXXXXXX7300"}},
 	}
-	got := eventOf(w, received)
+	got := FromWebhook(w, received)
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("eventOf() mismatch (-want +got):\n%s", diff)
+		t.Errorf("FromWebhook() mismatch (-want +got):\n%s", diff)
 	}
 	if got.OccurredAt.Location() != time.UTC || got.ConsentExpiry.Location() != time.UTC {
-		t.Errorf("eventOf() times in %v and %v, want UTC", got.OccurredAt.Location(), got.ConsentExpiry.Location())
+		t.Errorf("FromWebhook() times in %v and %v, want UTC", got.OccurredAt.Location(), got.ConsentExpiry.Location())
 	}
 	stored, err := json.Marshal(got)
 	if err != nil {
@@ -55,8 +55,8 @@ func TestEventOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := eventOf(noTime, received); !got.OccurredAt.Equal(received) {
-		t.Errorf("eventOf() without a timestamp OccurredAt = %v, want the receipt time %v", got.OccurredAt, received)
+	if got := FromWebhook(noTime, received); !got.OccurredAt.Equal(received) {
+		t.Errorf("FromWebhook() without a timestamp OccurredAt = %v, want the receipt time %v", got.OccurredAt, received)
 	}
 }
 
@@ -69,16 +69,16 @@ func TestWebhookID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return webhookID(w)
+		return WebhookID(w)
 	}
 	base := id(`{"timestamp":"2024-05-02T10:15:01.120Z","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED","consentId":"c"}`)
 	if len(base) != 64 {
-		t.Errorf("webhookID() = %q, want 64 hex digits", base)
+		t.Errorf("WebhookID() = %q, want 64 hex digits", base)
 	}
 	same := id(`{ "eventStatus":"CONSENT_APPROVED", "consentId":"c", "eventType":"CONSENT", "consentHandle":"h",
 		"timestamp":"2024-05-02T10:15:01.120Z", "eventMessage":"reworded" }`)
 	if same != base {
-		t.Error("webhookID() of a re-serialised retry differs")
+		t.Error("WebhookID() of a re-serialised retry differs")
 	}
 	for _, other := range []string{
 		`{"timestamp":"2024-05-02T10:15:01.121Z","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED","consentId":"c"}`,
@@ -87,52 +87,37 @@ func TestWebhookID(t *testing.T) {
 		`{"timestamp":"2024-05-02T10:15:01.120Z","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED","consentId":"c2"}`,
 	} {
 		if id(other) == base {
-			t.Errorf("webhookID() of a different event equals the first: %s", other)
+			t.Errorf("WebhookID() of a different event equals the first: %s", other)
 		}
 	}
-}
-
-func TestValidSignature(t *testing.T) {
-	body := []byte(`{"a":1}`)
-	good := sign(body)
-	tests := []struct {
-		name string
-		sig  string
-		want bool
-	}{
-		{"hex", good, true},
-		{"sha256 prefix", "sha256=" + good, true},
-		{"uppercase hex", upper(good), true},
-		{"empty", "", false},
-		{"not hex", "zz" + good[2:], false},
-		{"short", good[:10], false},
-		{"other body", sign([]byte(`{"a":2}`)), false},
-	}
-	for _, tc := range tests {
-		if got := validSignature(testSecret, body, tc.sig); got != tc.want {
-			t.Errorf("validSignature(%s) = %t, want %t", tc.name, got, tc.want)
-		}
-	}
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'f' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 func TestHandleToken(t *testing.T) {
 	for _, h := range []string{"7b1e6a2c-1f0e-4a7e-9a55-0c3f5f6b2d10", "a.b", "x*y", "with space", ">"} {
-		tok := handleToken(h)
-		if !plainToken.MatchString(tok) {
-			t.Errorf("handleToken(%q) = %q, want a plain subject token", h, tok)
+		tok := HandleToken(h)
+		if !ValidToken(tok) {
+			t.Errorf("HandleToken(%q) = %q, want a plain subject token", h, tok)
 		}
 	}
-	if handleToken("a.b") == handleToken("a_b") {
-		t.Errorf("handleToken(%q) == handleToken(%q), want distinct", "a.b", "a_b")
+	if HandleToken("a.b") == HandleToken("a_b") {
+		t.Errorf("HandleToken(%q) == HandleToken(%q), want distinct", "a.b", "a_b")
+	}
+}
+
+func TestCursor(t *testing.T) {
+	for _, seq := range []uint64{0, 1, 42, 1 << 63} {
+		c := Event{Seq: seq}.Cursor()
+		got, err := ParseCursor(c)
+		if err != nil || got != seq {
+			t.Errorf("ParseCursor(Event{Seq: %d}.Cursor()) = %d, %v, want %d, nil", seq, got, err, seq)
+		}
+	}
+	if got, err := ParseCursor(""); got != 0 || err != nil {
+		t.Errorf("ParseCursor(\"\") = %d, %v, want 0, nil", got, err)
+	}
+	for _, bad := range []string{"!!", "MTIz" /* "123" */, "ZXYxOi0x" /* "ev1:-1" */} {
+		if _, err := ParseCursor(bad); err == nil {
+			t.Errorf("ParseCursor(%q) error = nil, want an error", bad)
+		}
 	}
 }

@@ -1,9 +1,32 @@
-package events
+// Package broker stores FinPro's events in NATS JetStream and streams them to
+// subscribers on every replica.
+//
+// [Start] connects to the NATS cluster at Options.URL or, when it is empty,
+// starts an embedded nats-server in-process (no client port; the connection
+// is in-process) so `go run .` needs nothing; after connecting both run the
+// same code. Start creates or updates:
+//
+//   - the stream FINPRO_EVENTS, subjects finpro.consent.<customerKey>.<handle>
+//     and finpro.data.<customerKey>.<handle>, bounded by Options.StreamMaxAge
+//     (24h) and deduplicating by Nats-Msg-Id over Options.DuplicateWindow (1h);
+//   - the KV bucket SYNC_REPLAY behind [Broker.ReplayStore] (memory, with a
+//     TTL);
+//   - the KV bucket FINPRO_HANDLES behind [Broker.RememberConsent];
+//   - the KV bucket FINPRO_META holding the deployment's customer-key salt.
+//
+// The embedded server keeps memory storage and a temporary directory unless
+// Options.StoreDir is set (then events survive a restart).
+//
+// Each Broker runs one ordered consumer over the whole stream and feeds an
+// in-memory [hub.Hub], which serves its subscribers ([Broker.Subscribe]);
+// webhooks come in through [Broker.StoreWebhook] (internal/events/webhook),
+// polled changes through [Broker.PublishConsentStatus]
+// (internal/events/poller).
+package broker
 
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +37,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -31,7 +55,7 @@ const (
 const saltKey = "customer_key_salt"
 
 // ErrClosed is returned by a Broker's methods after Close.
-var ErrClosed = errors.New("events: broker closed")
+var ErrClosed = errors.New("broker: closed")
 
 // Options configure Start. Zero values get the defaults in brackets.
 type Options struct {
@@ -57,7 +81,7 @@ type Options struct {
 	// salt created once per deployment and shared through the FINPRO_META
 	// bucket, so every replica derives the same keys.
 	CustomerKeySalt []byte
-	// ReplayTTL is how long a ReplayStore entry lives [24h].
+	// ReplayTTL is how long a replay store entry lives [24h].
 	ReplayTTL time.Duration
 	// HandleTTL is how long RememberConsent's handle->customer entries live [90 days].
 	HandleTTL time.Duration
@@ -119,9 +143,9 @@ type Broker struct {
 	handles jetstream.KeyValue
 	salt    []byte
 	live    jetstream.ConsumeContext
-	hub     *hub
+	hub     *hub.Hub
 
-	ctx    context.Context // ends at Close; parents every subscription
+	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
 	once   sync.Once
 }
@@ -134,7 +158,7 @@ func Start(ctx context.Context, opts Options) (_ *Broker, err error) {
 	opts.setDefaults()
 	bctx, cancel := context.WithCancel(context.Background())
 	b := &Broker{opts: opts, logger: opts.Logger, ctx: bctx, cancel: cancel}
-	b.hub = newHub(opts.SubscriberBuffer)
+	b.hub = hub.New(opts.SubscriberBuffer, reader{b}, opts.Logger)
 	defer func() {
 		if err != nil {
 			b.Close()
@@ -161,11 +185,11 @@ func Start(ctx context.Context, opts Options) (_ *Broker, err error) {
 	)
 	b.nc, err = nats.Connect(url, connOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("events: connect to nats: %w", err)
+		return nil, fmt.Errorf("broker: connect to nats: %w", err)
 	}
 	b.js, err = jetstream.New(b.nc)
 	if err != nil {
-		return nil, fmt.Errorf("events: jetstream: %w", err)
+		return nil, fmt.Errorf("broker: jetstream: %w", err)
 	}
 	if err := b.setup(ctx); err != nil {
 		return nil, err
@@ -180,7 +204,7 @@ func (b *Broker) startServer() error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "finpro-bff-nats-")
 		if err != nil {
-			return fmt.Errorf("events: store dir: %w", err)
+			return fmt.Errorf("broker: store dir: %w", err)
 		}
 		b.tempDir, dir = d, d
 	}
@@ -196,11 +220,11 @@ func (b *Broker) startServer() error {
 	if o.ClusterName != "" || o.ClusterListen != "" {
 		host, port, err := net.SplitHostPort(o.ClusterListen)
 		if err != nil {
-			return fmt.Errorf("events: cluster listen address: %w", err)
+			return fmt.Errorf("broker: cluster listen address: %w", err)
 		}
 		p, err := strconv.Atoi(port)
 		if err != nil {
-			return fmt.Errorf("events: cluster listen port: %w", err)
+			return fmt.Errorf("broker: cluster listen port: %w", err)
 		}
 		if p == 0 {
 			p = server.RANDOM_PORT
@@ -218,13 +242,13 @@ func (b *Broker) startServer() error {
 	}
 	ns, err := server.NewServer(sopts)
 	if err != nil {
-		return fmt.Errorf("events: embedded nats: %w", err)
+		return fmt.Errorf("broker: embedded nats: %w", err)
 	}
 	ns.SetLoggerV2(serverLogger{b.logger}, false, false, false)
 	ns.Start()
 	b.ns = ns
 	if !ns.ReadyForConnections(30 * time.Second) {
-		return errors.New("events: embedded nats did not become ready")
+		return errors.New("broker: embedded nats did not become ready")
 	}
 	return nil
 }
@@ -255,14 +279,14 @@ func (b *Broker) setup(ctx context.Context) error {
 				return nil
 			}
 			if permanent(err) {
-				return fmt.Errorf("events: %s: %w", what, err)
+				return fmt.Errorf("broker: %s: %w", what, err)
 			}
 			b.logger.DebugContext(ctx, "jetstream not ready", "step", what, "err", err)
 			t := time.NewTimer(delay)
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return fmt.Errorf("events: %s: %w (last error: %w)", what, ctx.Err(), err)
+				return fmt.Errorf("broker: %s: %w (last error: %w)", what, ctx.Err(), err)
 			case <-t.C:
 			}
 			delay = min(2*delay, 2*time.Second)
@@ -276,7 +300,7 @@ func (b *Broker) setup(ctx context.Context) error {
 		b.stream, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 			Name:        StreamName,
 			Description: "FinPro webhook events (no PII; customers are keyed hashes)",
-			Subjects:    []string{subjectPrefix + "." + kindConsent + ".*.*", subjectPrefix + "." + kindData + ".*.*"},
+			Subjects:    events.StreamSubjects(),
 			Storage:     storage,
 			Replicas:    o.Replicas,
 			MaxAge:      o.StreamMaxAge,
@@ -390,66 +414,13 @@ func (b *Broker) loadSalt(ctx context.Context) error {
 	return nil
 }
 
-// startLive starts the one ordered consumer per broker that feeds the hub with
-// every new event; subscribers are served from the hub, not from their own
-// consumers.
-//
-// The consumer starts at a stream sequence, not "new messages": an ordered
-// consumer that is reset (a missed heartbeat, a stream leader change, its
-// consumer deleted) before it has delivered anything is recreated with its
-// original start, and "new" would then skip whatever was stored in between.
-func (b *Broker) startLive(ctx context.Context) error {
-	info, err := b.stream.Info(ctx)
-	if err != nil {
-		return err
-	}
-	cons, err := b.js.OrderedConsumer(ctx, StreamName, jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:   info.State.LastSeq + 1,
-	})
-	if err != nil {
-		return err
-	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		md, err := m.Metadata()
-		if err != nil {
-			b.logger.Warn("event without metadata", "err", err)
-			return
-		}
-		ev, err := decodeEvent(m.Data(), md.Sequence.Stream)
-		if err != nil {
-			b.logger.Warn("undecodable event in stream", "seq", md.Sequence.Stream, "err", err)
-			b.hub.advance(md.Sequence.Stream)
-			return
-		}
-		b.hub.dispatch(ev)
-	}, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		b.logger.Debug("live feed", "err", err)
-	}))
-	if err != nil {
-		return err
-	}
-	b.live = cc
-	return nil
-}
-
-// decodeEvent decodes a stored event and sets its sequence.
-func decodeEvent(data []byte, seq uint64) (Event, error) {
-	var ev Event
-	if err := json.Unmarshal(data, &ev); err != nil {
-		return Event{}, fmt.Errorf("decode event %d: %w", seq, err)
-	}
-	ev.Seq = seq
-	return ev, nil
-}
-
 // Close ends every subscription (their channels close), waits for their
 // goroutines, and disconnects; it stops the embedded server. Safe to call
 // more than once.
 func (b *Broker) Close() {
 	b.once.Do(func() {
 		b.cancel()
-		b.hub.close()
+		b.hub.Close()
 		if b.live != nil {
 			b.live.Stop()
 			<-b.live.Closed()
@@ -465,74 +436,6 @@ func (b *Broker) Close() {
 			_ = os.RemoveAll(b.tempDir)
 		}
 	})
-}
-
-// customerKeyOf returns the CustomerKey of a mobile number.
-func (b *Broker) customerKeyOf(m string) (string, error) {
-	if !mobile.Valid(m) {
-		return "", errors.New("events: mobile number must be 10 digits")
-	}
-	return customerKey(b.salt, m), nil
-}
-
-// CustomerKey returns the key under which a customer's events are stored: a
-// keyed hash of the 10-digit mobile, identical on every replica.
-func (b *Broker) CustomerKey(mobile string) (string, error) {
-	return b.customerKeyOf(mobile)
-}
-
-// publish stores ev under its subject with msgID as the deduplication id and
-// waits for JetStream's acknowledgement. dup reports a duplicate that
-// JetStream dropped.
-func (b *Broker) publish(ctx context.Context, ev Event, msgID string, extra ...jetstream.PublishOpt) (seq uint64, dup bool, err error) {
-	if b.ctx.Err() != nil {
-		return 0, false, ErrClosed
-	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return 0, false, fmt.Errorf("encode event: %w", err)
-	}
-	opts := append([]jetstream.PublishOpt{jetstream.WithMsgID(msgID), jetstream.WithExpectStream(StreamName)}, extra...)
-	ack, err := b.js.Publish(ctx, subjectOf(ev), data, opts...)
-	if err != nil {
-		return 0, false, fmt.Errorf("publish event: %w", err)
-	}
-	return ack.Sequence, ack.Duplicate, nil
-}
-
-// RememberConsent records that a consent handle belongs to the customer with
-// this mobile (call it when requestConsent returns a handle). Events about the
-// handle whose payload hides the mobile (Type 2 masked VUAs, rejections
-// without a VUA) are then stored under the customer's key and reach
-// customer-filtered subscribers too. Only the keyed hash is stored.
-func (b *Broker) RememberConsent(ctx context.Context, mobile, consentHandle string) error {
-	key, err := b.customerKeyOf(mobile)
-	if err != nil {
-		return err
-	}
-	if consentHandle == "" {
-		return errors.New("events: empty consent handle")
-	}
-	hk := handleToken(consentHandle)
-	if e, err := b.handles.Get(ctx, hk); err == nil && string(e.Value()) == key {
-		return nil
-	}
-	if _, err := b.handles.Put(ctx, hk, []byte(key)); err != nil {
-		return fmt.Errorf("events: remember consent: %w", err)
-	}
-	return nil
-}
-
-// lookupHandle returns the customer key remembered for a handle.
-func (b *Broker) lookupHandle(ctx context.Context, consentHandle string) (string, bool, error) {
-	e, err := b.handles.Get(ctx, handleToken(consentHandle))
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return string(e.Value()), true, nil
 }
 
 // serverLogger sends the embedded server's notices to slog at debug level and
