@@ -26,22 +26,19 @@ package broker
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"os"
-	"strconv"
 	"sync"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/events"
-	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
+	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
 
 // Names of the JetStream assets the broker creates (or updates) at start.
@@ -54,8 +51,18 @@ const (
 
 const saltKey = "customer_key_salt"
 
-// ErrClosed is returned by a Broker's methods after Close.
-var ErrClosed = errors.New("broker: closed")
+// Errors of a Broker's methods.
+var (
+	// ErrClosed: the broker was closed.
+	ErrClosed = errors.New("broker: closed")
+	// ErrNotReady: the broker has not reached NATS and set up its stream and
+	// buckets yet (NATS unreachable, or a new cluster without a JetStream
+	// leader).
+	ErrNotReady = errors.New("broker: not ready: NATS JetStream not reached yet")
+	// ErrDisconnected: the connection to NATS is down (the client reconnects
+	// by itself).
+	ErrDisconnected = errors.New("broker: NATS connection lost, reconnecting")
+)
 
 // Options configure Start. Zero values get the defaults in brackets.
 type Options struct {
@@ -92,6 +99,16 @@ type Options struct {
 	// discards.
 	Logger *slog.Logger
 
+	// LiveHeartbeat is the idle heartbeat of the live feed's consumer: two
+	// missed heartbeats (a lost NATS node, a consumer gone with its server)
+	// make the broker recreate the consumer after the last event it saw
+	// [500ms, so a stall is noticed within about a second].
+	LiveHeartbeat time.Duration
+	// ReconnectWait is the pause between reconnection attempts to the NATS
+	// servers [250ms; a server that closed the connection is noticed at once,
+	// one that went silent after two missed pings, 2s apart].
+	ReconnectWait time.Duration
+
 	// ServerName names the embedded server [random].
 	ServerName string
 	// ClusterName, ClusterListen and Routes make the embedded server join a
@@ -127,6 +144,12 @@ func (o *Options) setDefaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.LiveHeartbeat <= 0 {
+		o.LiveHeartbeat = 500 * time.Millisecond
+	}
+	if o.ReconnectWait <= 0 {
+		o.ReconnectWait = 250 * time.Millisecond
+	}
 }
 
 // Broker stores FinPro events in JetStream and fans them out to subscribers.
@@ -138,26 +161,37 @@ type Broker struct {
 	tempDir string
 	nc      *nats.Conn
 	js      jetstream.JetStream
+	hub     *hub.Hub
+
+	// Set by setup before ready is closed; read only after ready.
 	stream  jetstream.Stream
-	replay  jetstream.KeyValue
+	replay  *replay.KV
 	handles jetstream.KeyValue
 	salt    []byte
-	live    jetstream.ConsumeContext
-	hub     *hub.Hub
+
+	ready    chan struct{} // closed once setup succeeded
+	failed   chan struct{} // closed if setup failed for good (setupErr)
+	setupErr error
+	running  sync.WaitGroup // setup and the live feed
 
 	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
 	once   sync.Once
 }
 
-// Start connects to NATS (starting the embedded server when opts.URL is
-// empty), creates or updates the stream and buckets, and starts the live feed
-// that serves subscribers. In a fresh cluster it waits, until ctx ends, for
-// JetStream to elect a leader.
-func Start(ctx context.Context, opts Options) (_ *Broker, err error) {
+// New connects to NATS (starting the embedded server when opts.URL is empty)
+// and returns at once: creating or updating the stream and buckets and
+// starting the live feed go on in the background, retrying while NATS is
+// unreachable or a new cluster has no JetStream leader yet. [Broker.Ready]
+// says whether it got there; until then subscriptions and most methods fail
+// with ErrNotReady, and StoreWebhook waits for it within its context.
+func New(opts Options) (_ *Broker, err error) {
 	opts.setDefaults()
 	bctx, cancel := context.WithCancel(context.Background())
-	b := &Broker{opts: opts, logger: opts.Logger, ctx: bctx, cancel: cancel}
+	b := &Broker{
+		opts: opts, logger: opts.Logger, ctx: bctx, cancel: cancel,
+		ready: make(chan struct{}), failed: make(chan struct{}),
+	}
 	b.hub = hub.New(opts.SubscriberBuffer, reader{b}, opts.Logger)
 	defer func() {
 		if err != nil {
@@ -172,16 +206,24 @@ func Start(ctx context.Context, opts Options) (_ *Broker, err error) {
 			return nil, err
 		}
 		connOpts = append(connOpts, nats.InProcessServer(b.ns))
+	} else {
+		// Unreachable at start is not fatal: the process serves (and says it
+		// is not ready) while the client keeps trying.
+		connOpts = append(connOpts, nats.RetryOnFailedConnect(true))
 	}
 	connOpts = append(connOpts,
 		nats.Name("finpro-bff"),
 		nats.MaxReconnects(-1),
+		nats.ReconnectWait(opts.ReconnectWait),
+		nats.ReconnectJitter(opts.ReconnectWait/2, opts.ReconnectWait),
+		nats.PingInterval(2*time.Second),
+		nats.MaxPingsOutstanding(2),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				b.logger.Warn("nats disconnected", "err", err)
 			}
 		}),
-		nats.ReconnectHandler(func(*nats.Conn) { b.logger.Info("nats reconnected") }),
+		nats.ReconnectHandler(func(nc *nats.Conn) { b.logger.Info("nats reconnected", "server", nc.ConnectedServerName()) }),
 	)
 	b.nc, err = nats.Connect(url, connOpts...)
 	if err != nil {
@@ -191,66 +233,89 @@ func Start(ctx context.Context, opts Options) (_ *Broker, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("broker: jetstream: %w", err)
 	}
-	if err := b.setup(ctx); err != nil {
+	b.running.Add(1)
+	go func() {
+		defer b.running.Done()
+		b.run()
+	}()
+	return b, nil
+}
+
+// Start is New followed by WaitReady: it returns once the broker is set up,
+// or with an error when ctx ends first or the setup fails for good (a stream
+// or bucket configured in a way this version cannot change).
+func Start(ctx context.Context, opts Options) (*Broker, error) {
+	b, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.WaitReady(ctx); err != nil {
+		b.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
-// startServer starts the embedded NATS server.
-func (b *Broker) startServer() error {
-	o := b.opts
-	dir := o.StoreDir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "finpro-bff-nats-")
-		if err != nil {
-			return fmt.Errorf("broker: store dir: %w", err)
-		}
-		b.tempDir, dir = d, d
+// WaitReady waits until the broker is set up, ctx ends, the setup fails for
+// good or the broker closes.
+func (b *Broker) WaitReady(ctx context.Context) error {
+	select {
+	case <-b.ready:
+		return nil
+	case <-b.failed:
+		return b.setupErr
+	case <-b.ctx.Done():
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("%w (%w)", ErrNotReady, ctx.Err())
 	}
-	sopts := &server.Options{
-		ServerName: o.ServerName,
-		DontListen: true,
-		JetStream:  true,
-		StoreDir:   dir,
-		NoSigs:     true,
-		// JetStream's own reserve: keep the embedded server modest.
-		JetStreamMaxMemory: 512 << 20,
+}
+
+// Ready reports whether the broker can store and stream events now: nil once
+// set up and connected; ErrNotReady while starting, ErrDisconnected while the
+// connection is down, the setup's error if it failed for good, ErrClosed
+// after Close. /readyz answers with it.
+func (b *Broker) Ready() error {
+	select {
+	case <-b.ctx.Done():
+		return ErrClosed
+	case <-b.failed:
+		return b.setupErr
+	case <-b.ready:
+		if !b.nc.IsConnected() {
+			return ErrDisconnected
+		}
+		return nil
+	default:
+		return ErrNotReady
 	}
-	if o.ClusterName != "" || o.ClusterListen != "" {
-		host, port, err := net.SplitHostPort(o.ClusterListen)
-		if err != nil {
-			return fmt.Errorf("broker: cluster listen address: %w", err)
-		}
-		p, err := strconv.Atoi(port)
-		if err != nil {
-			return fmt.Errorf("broker: cluster listen port: %w", err)
-		}
-		if p == 0 {
-			p = server.RANDOM_PORT
-		}
-		sopts.Cluster = server.ClusterOpts{Name: o.ClusterName, Host: host, Port: p}
-		// Routing starts only once the client listener is up, so a clustered
-		// server listens for clients too (on a random loopback port).
-		sopts.DontListen = false
-		sopts.Host = "127.0.0.1"
-		sopts.Port = server.RANDOM_PORT
-		for _, r := range o.Routes {
-			rs := server.RoutesFromStr(r)
-			sopts.Routes = append(sopts.Routes, rs...)
-		}
+}
+
+// isReady reports whether setup is done (the fields it sets may be read).
+func (b *Broker) isReady() error {
+	select {
+	case <-b.ctx.Done():
+		return ErrClosed
+	case <-b.ready:
+		return nil
+	default:
+		return ErrNotReady
 	}
-	ns, err := server.NewServer(sopts)
+}
+
+// run sets the broker up, then runs the live feed until Close; the broker is
+// ready once the live feed has its consumer.
+func (b *Broker) run() {
+	last, err := b.setup(b.ctx)
 	if err != nil {
-		return fmt.Errorf("broker: embedded nats: %w", err)
+		if b.ctx.Err() == nil {
+			b.setupErr = err
+			b.logger.Error("events broker setup failed; live updates and webhooks are off", "err", err)
+			close(b.failed)
+		}
+		return
 	}
-	ns.SetLoggerV2(serverLogger{b.logger}, false, false, false)
-	ns.Start()
-	b.ns = ns
-	if !ns.ReadyForConnections(30 * time.Second) {
-		return errors.New("broker: embedded nats did not become ready")
-	}
-	return nil
+	b.runLive(last+1, func() { close(b.ready) })
 }
 
 // ClusterAddr is the embedded server's route listener, or "" without one.
@@ -264,156 +329,6 @@ func (b *Broker) ClusterAddr() string {
 	return ""
 }
 
-// setup creates the stream and buckets, reads the salt and starts the live
-// feed, retrying while a new cluster has no JetStream leader yet.
-func (b *Broker) setup(ctx context.Context) error {
-	o := b.opts
-	storage := b.storage()
-	retry := func(what string, f func(ctx context.Context) error) error {
-		delay := 100 * time.Millisecond
-		for {
-			actx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err := f(actx)
-			cancel()
-			if err == nil {
-				return nil
-			}
-			if permanent(err) {
-				return fmt.Errorf("broker: %s: %w", what, err)
-			}
-			b.logger.DebugContext(ctx, "jetstream not ready", "step", what, "err", err)
-			t := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return fmt.Errorf("broker: %s: %w (last error: %w)", what, ctx.Err(), err)
-			case <-t.C:
-			}
-			delay = min(2*delay, 2*time.Second)
-		}
-	}
-	err := retry("create stream "+StreamName, func(ctx context.Context) (err error) {
-		storage := storage
-		if s, err := b.js.Stream(ctx, StreamName); err == nil {
-			storage = s.CachedInfo().Config.Storage // cannot be changed
-		}
-		b.stream, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-			Name:        StreamName,
-			Description: "FinPro webhook events (no PII; customers are keyed hashes)",
-			Subjects:    events.StreamSubjects(),
-			Storage:     storage,
-			Replicas:    o.Replicas,
-			MaxAge:      o.StreamMaxAge,
-			Duplicates:  o.DuplicateWindow,
-			Discard:     jetstream.DiscardOld,
-			MaxMsgSize:  1 << 20,
-			AllowDirect: true,
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = retry("create bucket "+ReplayBucket, func(ctx context.Context) (err error) {
-		b.replay, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      ReplayBucket,
-			Description: "syncIncrementalData results by hashed idempotency key",
-			TTL:         o.ReplayTTL,
-			Storage:     jetstream.MemoryStorage,
-			Replicas:    o.Replicas,
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = retry("create bucket "+HandleBucket, func(ctx context.Context) (err error) {
-		storage := storage
-		if kv, err := b.js.KeyValue(ctx, HandleBucket); err == nil {
-			if st, err := kv.Status(ctx); err == nil {
-				if bs, ok := st.(*jetstream.KeyValueBucketStatus); ok {
-					storage = bs.StreamInfo().Config.Storage
-				}
-			}
-		}
-		b.handles, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      HandleBucket,
-			Description: "consent handle -> customer key",
-			TTL:         o.HandleTTL,
-			Storage:     storage,
-			Replicas:    o.Replicas,
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if len(o.CustomerKeySalt) > 0 {
-		b.salt = o.CustomerKeySalt
-	} else if err := retry("read customer key salt", b.loadSalt); err != nil {
-		return err
-	}
-	return retry("start live feed", b.startLive)
-}
-
-// permanent reports a JetStream error that waiting will not fix: a
-// configuration conflict with an existing stream or bucket, or a bad request.
-// A cluster without a leader yet answers 503 or not at all.
-func permanent(err error) bool {
-	var apiErr *jetstream.APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	return apiErr.ErrorCode == 10052 || apiErr.Code == 400 // JSStreamInvalidConfigF
-}
-
-// storage is the storage of the stream and the durable buckets.
-func (b *Broker) storage() jetstream.StorageType {
-	if b.opts.URL != "" || b.opts.StoreDir != "" {
-		return jetstream.FileStorage
-	}
-	return jetstream.MemoryStorage
-}
-
-// loadSalt reads the deployment's salt, creating it on first start. Two
-// replicas racing here agree: Create fails for the loser, which then reads.
-func (b *Broker) loadSalt(ctx context.Context) error {
-	kv, err := b.js.KeyValue(ctx, MetaBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		kv, err = b.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      MetaBucket,
-			Description: "deployment-wide settings of the BFF",
-			Storage:     b.storage(),
-			Replicas:    b.opts.Replicas,
-		})
-		if errors.Is(err, jetstream.ErrBucketExists) {
-			kv, err = b.js.KeyValue(ctx, MetaBucket)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	salt := make([]byte, 32)
-	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
-		return err
-	}
-	if _, err := kv.Create(ctx, saltKey, salt); err == nil {
-		b.salt = salt
-		return nil
-	} else if !errors.Is(err, jetstream.ErrKeyExists) {
-		return err
-	}
-	e, err := kv.Get(ctx, saltKey)
-	if err != nil {
-		return err
-	}
-	if len(e.Value()) == 0 {
-		return errors.New("empty customer key salt")
-	}
-	b.salt = e.Value()
-	return nil
-}
-
 // Close ends every subscription (their channels close), waits for their
 // goroutines, and disconnects; it stops the embedded server. Safe to call
 // more than once.
@@ -421,10 +336,7 @@ func (b *Broker) Close() {
 	b.once.Do(func() {
 		b.cancel()
 		b.hub.Close()
-		if b.live != nil {
-			b.live.Stop()
-			<-b.live.Closed()
-		}
+		b.running.Wait()
 		if b.nc != nil {
 			b.nc.Close()
 		}
@@ -437,29 +349,3 @@ func (b *Broker) Close() {
 		}
 	})
 }
-
-// serverLogger sends the embedded server's notices to slog at debug level and
-// its warnings and errors at their own levels.
-type serverLogger struct{ l *slog.Logger }
-
-func (s serverLogger) Noticef(format string, v ...any) {
-	s.l.Debug("nats: " + fmt.Sprintf(format, v...))
-}
-
-func (s serverLogger) Warnf(format string, v ...any) {
-	s.l.Warn("nats: " + fmt.Sprintf(format, v...))
-}
-
-func (s serverLogger) Fatalf(format string, v ...any) {
-	s.l.Error("nats: " + fmt.Sprintf(format, v...))
-}
-
-func (s serverLogger) Errorf(format string, v ...any) {
-	s.l.Error("nats: " + fmt.Sprintf(format, v...))
-}
-
-func (s serverLogger) Debugf(format string, v ...any) {
-	s.l.Debug("nats: " + fmt.Sprintf(format, v...))
-}
-
-func (s serverLogger) Tracef(string, ...any) {}

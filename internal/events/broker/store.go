@@ -17,6 +17,9 @@ import (
 
 // customerKeyOf returns the CustomerKey of a mobile number.
 func (b *Broker) customerKeyOf(m string) (string, error) {
+	if err := b.isReady(); err != nil {
+		return "", err
+	}
 	if !mobile.Valid(m) {
 		return "", errors.New("broker: mobile number must be 10 digits")
 	}
@@ -33,8 +36,8 @@ func (b *Broker) CustomerKey(mobile string) (string, error) {
 // waits for JetStream's acknowledgement. dup reports a duplicate that
 // JetStream dropped.
 func (b *Broker) publish(ctx context.Context, ev events.Event, msgID string, extra ...jetstream.PublishOpt) (seq uint64, dup bool, err error) {
-	if b.ctx.Err() != nil {
-		return 0, false, ErrClosed
+	if err := b.isReady(); err != nil {
+		return 0, false, err
 	}
 	data, err := json.Marshal(ev)
 	if err != nil {
@@ -83,29 +86,54 @@ func (b *Broker) lookupHandle(ctx context.Context, consentHandle string) (string
 	return string(e.Value()), true, nil
 }
 
+// Store retries: a JetStream cluster electing a stream leader answers
+// nothing (or "no responders") for a few seconds; StoreWebhook keeps trying
+// within its context rather than failing at the first attempt.
+const (
+	storeAttempt  = time.Second
+	storeBackoff  = 50 * time.Millisecond
+	storeMaxPause = 500 * time.Millisecond
+)
+
 // StoreWebhook stores a verified, decoded webhook event received at received
 // and waits for JetStream's acknowledgement: under the customer key of the
 // VUA's mobile, else of the handle's remembered customer, else
 // events.UnknownCustomer. dup reports a retry JetStream dropped (already
 // stored within the duplicate window). A payload that shows the mobile
 // teaches the handle index, so later events that hide it are routed too.
+//
+// It keeps trying until ctx ends (the webhook intake's store timeout): while
+// the broker is still starting, while NATS reconnects, while the stream
+// elects a leader. Every attempt carries the event's id, so an attempt that
+// was stored but whose acknowledgement was lost makes the next one a
+// duplicate, not a second copy. It returns an error only when ctx ended (or
+// the broker closed) before the event was stored.
 func (b *Broker) StoreWebhook(ctx context.Context, w finpro.WebhookEvent, received time.Time) (seq uint64, dup bool, err error) {
 	ev := events.FromWebhook(w, received)
-	if w.Mobile != "" {
-		ev.CustomerKey = events.HashCustomer(b.salt, w.Mobile)
-	} else {
-		ev.CustomerKey = events.UnknownCustomer
-		key, ok, err := b.lookupHandle(ctx, ev.ConsentHandle)
-		if err != nil {
+	msgID := events.WebhookID(w)
+	delay := storeBackoff
+	for attempt := 1; ; attempt++ {
+		seq, dup, err = b.storeOnce(ctx, ev, w.Mobile, msgID)
+		if err == nil {
+			if attempt > 1 {
+				b.logger.InfoContext(ctx, "webhook event stored after retries", "attempts", attempt)
+			}
+			break
+		}
+		if errors.Is(err, ErrClosed) || errors.Is(err, errPermanent) {
 			return 0, false, err
 		}
-		if ok {
-			ev.CustomerKey = key
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return 0, false, fmt.Errorf("%w after %d attempts (last: %w)", ctx.Err(), attempt, err)
+		case <-b.ctx.Done():
+			t.Stop()
+			return 0, false, ErrClosed
+		case <-t.C:
 		}
-	}
-	seq, dup, err = b.publish(ctx, ev, events.WebhookID(w))
-	if err != nil {
-		return 0, false, err
+		delay = min(2*delay, storeMaxPause)
 	}
 	if w.Mobile != "" {
 		// Later events about this consent may hide the mobile.
@@ -116,12 +144,47 @@ func (b *Broker) StoreWebhook(ctx context.Context, w finpro.WebhookEvent, receiv
 	return seq, dup, nil
 }
 
+// errPermanent marks a store failure that retrying cannot fix.
+var errPermanent = errors.New("broker: event cannot be stored")
+
+// storeOnce makes one attempt of StoreWebhook, bounded by storeAttempt.
+func (b *Broker) storeOnce(ctx context.Context, ev events.Event, mobile, msgID string) (uint64, bool, error) {
+	if err := b.WaitReady(ctx); err != nil {
+		return 0, false, err
+	}
+	actx, cancel := context.WithTimeout(ctx, storeAttempt)
+	defer cancel()
+	if mobile != "" {
+		ev.CustomerKey = events.HashCustomer(b.salt, mobile)
+	} else {
+		ev.CustomerKey = events.UnknownCustomer
+		key, ok, err := b.lookupHandle(actx, ev.ConsentHandle)
+		if err != nil {
+			return 0, false, err
+		}
+		if ok {
+			ev.CustomerKey = key
+		}
+	}
+	seq, dup, err := b.publish(actx, ev, msgID)
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == 400 {
+		// A message JetStream refuses as such (too large, wrong stream): a
+		// retry would be refused too.
+		return 0, false, fmt.Errorf("%w: %w", errPermanent, err)
+	}
+	return seq, dup, err
+}
+
 // PublishConsentStatus stores a synthetic CONSENT event saying that consent c
 // of the customer with this mobile moved from prev to c.Status, unless the
 // last CONSENT event stored for the consent already says so (a webhook, or
 // another replica's poller, got there first). It reports whether it stored
 // an event. PENDING is not an event and is skipped.
 func (b *Broker) PublishConsentStatus(ctx context.Context, mobile string, prev finpro.ConsentStatus, c finpro.Consent) (bool, error) {
+	if err := b.isReady(); err != nil {
+		return false, err
+	}
 	key, err := b.customerKeyOf(mobile)
 	if err != nil {
 		return false, err

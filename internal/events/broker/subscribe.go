@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
@@ -20,6 +21,9 @@ import (
 // further behind, or that resumes, reads the missing events straight from the
 // stream, so a slow client never blocks others and never loses events.
 func (b *Broker) Subscribe(ctx context.Context, f events.Filter) (<-chan events.Event, error) {
+	if err := b.isReady(); err != nil {
+		return nil, err
+	}
 	spec := hub.Spec{ProductID: f.ProductID, IncludeData: f.IncludeData}
 	switch {
 	case f.Mobile != "":
@@ -42,9 +46,6 @@ func (b *Broker) Subscribe(ctx context.Context, f events.Filter) (<-chan events.
 	if spec.CustomerKey == "" && spec.HandleToken == "" {
 		return nil, errors.New("broker: subscribe: filter needs a customer or a consent handle")
 	}
-	if b.ctx.Err() != nil {
-		return nil, ErrClosed
-	}
 	ch, err := b.hub.Subscribe(ctx, spec, f.ResumeAfter)
 	if errors.Is(err, hub.ErrClosed) {
 		return nil, ErrClosed
@@ -61,6 +62,23 @@ func (b *Broker) Done() <-chan struct{} { return b.ctx.Done() }
 
 // ReplayStore returns the syncIncrementalData store in the SYNC_REPLAY
 // bucket, shared by every replica (entries live Options.ReplayTTL at most).
-func (b *Broker) ReplayStore() *replay.KV {
-	return replay.NewKV(b.replay, b.opts.ReplayTTL, b.nc.MaxPayload())
+// It may be taken before the broker is ready; its calls fail with
+// ErrNotReady until then.
+func (b *Broker) ReplayStore() replay.Store { return replayStore{b} }
+
+// replayStore defers to the broker's KV store once it exists.
+type replayStore struct{ b *Broker }
+
+func (s replayStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := s.b.isReady(); err != nil {
+		return nil, false, err
+	}
+	return s.b.replay.Get(ctx, key)
+}
+
+func (s replayStore) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := s.b.isReady(); err != nil {
+		return err
+	}
+	return s.b.replay.Put(ctx, key, value, ttl)
 }
