@@ -26,10 +26,12 @@ import (
 const (
 	DefaultSignatureHeader = "X-Signature"
 	DefaultMaxBody         = 64 << 10
+	// DefaultStoreTimeout is below the 5 s a webhook sender commonly waits
+	// for an answer (the sandbox's does), so the sender sees our 503 rather
+	// than its own timeout, and above a typical NATS stream-leader
+	// election's first seconds.
+	DefaultStoreTimeout = 4 * time.Second
 )
-
-// publishTimeout bounds the wait for the store's acknowledgement.
-const publishTimeout = 10 * time.Second
 
 // Store keeps verified events. *broker.Broker satisfies it.
 type Store interface {
@@ -47,6 +49,11 @@ type Options struct {
 	Header string
 	// MaxBody bounds the body in bytes [DefaultMaxBody]; larger bodies get 413.
 	MaxBody int64
+	// StoreTimeout is how long the handler keeps trying to store an event
+	// (through a NATS reconnect or a stream-leader election) before it
+	// answers 503 [DefaultStoreTimeout]. Keep it below the sender's own
+	// timeout (FINPRO_WEBHOOK_STORE_TIMEOUT).
+	StoreTimeout time.Duration
 	// Logger receives one line per request, never the body, VUA or mobile;
 	// nil discards.
 	Logger *slog.Logger
@@ -66,8 +73,8 @@ type Options struct {
 // consentHandle), since a retry cannot fix it; 202 for a well-formed event of
 // a type or status the BFF does not store (DATA_EXT, statuses FinPro may add
 // later), which is dropped rather than refused so FinPro stops retrying; 503
-// when the event cannot be stored (FinPro retries) or no secret is
-// configured. A retry of an event already stored (same type, status, handle,
+// when the event could not be stored within Options.StoreTimeout (FinPro
+// retries) or no secret is configured. Never a 2xx for an event not stored. A retry of an event already stored (same type, status, handle,
 // consent id, timestamp and session) answers 200 and is not delivered again.
 func Handler(store Store, opts Options) http.Handler {
 	header := opts.Header
@@ -77,6 +84,10 @@ func Handler(store Store, opts Options) http.Handler {
 	maxBody := opts.MaxBody
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
+	}
+	storeTimeout := opts.StoreTimeout
+	if storeTimeout <= 0 {
+		storeTimeout = DefaultStoreTimeout
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -122,7 +133,7 @@ func Handler(store Store, opts Options) http.Handler {
 			http.Error(w, "malformed event", http.StatusBadRequest)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), publishTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
 		defer cancel()
 		seq, dup, err := store.StoreWebhook(ctx, ev, time.Now())
 		if err != nil {
