@@ -38,6 +38,10 @@ type config struct {
 
 	WebhookSecret string
 	WebhookHeader string
+	// WebhookStoreTimeout is how long the intake keeps trying to store a
+	// webhook (a NATS failover) before it answers 503
+	// (FINPRO_WEBHOOK_STORE_TIMEOUT).
+	WebhookStoreTimeout time.Duration
 
 	JWTHS256Secret   string
 	JWTJWKSURL       string
@@ -79,6 +83,9 @@ type config struct {
 	// or link reference (SANDBOX_FETCH_OUTCOMES).
 	SandboxFetchDelay    time.Duration
 	SandboxFetchOutcomes map[string]string
+	// SandboxWebhookRetries are the sandbox sender's waits before each retry
+	// of a failed webhook delivery (SANDBOX_WEBHOOK_RETRIES).
+	SandboxWebhookRetries []time.Duration
 }
 
 // sandboxMode reports whether serve runs against the embedded FinPro simulator.
@@ -110,6 +117,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
+		hookWait = fs.String("webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
+		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
@@ -183,6 +192,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"FINPRO_RETRY_WINDOW", *retryWin, &c.FinproRetryWindow},
 		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
 		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
+		{"FINPRO_WEBHOOK_STORE_TIMEOUT", *hookWait, &c.WebhookStoreTimeout},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -210,6 +220,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))
+	}
+	if d, err := time.ParseDuration(*hookWait); err == nil && d == 0 {
+		errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_STORE_TIMEOUT must be positive: a webhook needs time to be stored"))
+	}
+	if r, err := sandbox.ParseWebhookRetries(*hookRetr); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_WEBHOOK_RETRIES: %w", err))
+	} else {
+		c.SandboxWebhookRetries = r
 	}
 	if m, err := sandbox.ParseFetchOutcomes(*outcomes); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_FETCH_OUTCOMES: %w", err))

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -107,6 +108,40 @@ func TestSandboxFetchSettings(t *testing.T) {
 		}
 		if cfg.SandboxFetchDelay != tc.wantDelay || !maps.Equal(cfg.SandboxFetchOutcomes, tc.wantOutcomes) {
 			t.Errorf("%v: delay %v, outcomes %v; want %v, %v", tc.env, cfg.SandboxFetchDelay, cfg.SandboxFetchOutcomes, tc.wantDelay, tc.wantOutcomes)
+		}
+	}
+}
+
+// TestWebhookDeliverySettings checks FINPRO_WEBHOOK_STORE_TIMEOUT (how long
+// the intake keeps trying to store through a NATS failover) and
+// SANDBOX_WEBHOOK_RETRIES (the sandbox sender's schedule): defaults, parsed
+// values and refused ones.
+func TestWebhookDeliverySettings(t *testing.T) {
+	for _, tc := range []struct {
+		env         map[string]string
+		wantTimeout time.Duration
+		wantRetries []time.Duration
+		wantErr     bool
+	}{
+		{map[string]string{}, 4 * time.Second,
+			[]time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour, 3 * time.Hour}, false},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "2500ms", "SANDBOX_WEBHOOK_RETRIES": "100ms,200ms,400ms"}, 2500 * time.Millisecond,
+			[]time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}, false},
+		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "none"}, 4 * time.Second, []time.Duration{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "0"}, 0, nil, true},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "-1s"}, 0, nil, true},
+		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "30s,later"}, 0, nil, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.WebhookStoreTimeout != tc.wantTimeout || !slices.Equal(cfg.SandboxWebhookRetries, tc.wantRetries) {
+			t.Errorf("%v: store timeout %v, retries %v; want %v, %v", tc.env, cfg.WebhookStoreTimeout, cfg.SandboxWebhookRetries, tc.wantTimeout, tc.wantRetries)
 		}
 	}
 }

@@ -180,7 +180,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	eventBroker, err := broker.Start(ctx, broker.Options{
+	eventBroker, err := broker.New(broker.Options{
 		URL:      cfg.NATSURL,
 		StoreDir: cfg.NATSStoreDir,
 		Replicas: cfg.NATSReplicas,
@@ -190,6 +190,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("events: %w", err)
 	}
 	defer eventBroker.Close()
+	// An existing cluster takes milliseconds. One that is unreachable (or
+	// still electing) does not keep the server from serving: /readyz says
+	// why it is not ready until the broker gets there.
+	wctx, wcancel := context.WithTimeout(ctx, natsStartupWait)
+	if err := eventBroker.WaitReady(wctx); err != nil {
+		logger.Warn("serving before NATS JetStream is ready; /readyz answers 503 until it is", "err", err)
+	}
+	wcancel()
 	if cfg.ConsentPollInterval > 0 {
 		go poller.New(eventBroker, fp, cfg.ConsentPollInterval, logger).Run(ctx)
 	}
@@ -217,6 +225,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}, func() { ready.Store(false) })
 	return err
 }
+
+// natsStartupWait is how long run waits for the events broker before it
+// serves anyway (not ready).
+const natsStartupWait = 5 * time.Second
 
 // serveHTTP serves h on ln until ctx ends, then shuts down within timeout.
 // Requests derive from a context that outlives ctx, so Shutdown drains in-flight
@@ -260,13 +272,15 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 // its listener and the simulator.
 func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sandbox.Sandbox, url string, stop func(), err error) {
 	sb, err = sandbox.New(sandbox.Config{
-		Seed:          cfg.SandboxSeed,
-		Latency:       cfg.SandboxLatency,
-		FetchDelay:    cfg.SandboxFetchDelay,
-		FetchOutcomes: cfg.SandboxFetchOutcomes,
-		WebhookURL:    webhookURL,
-		WebhookSecret: cfg.WebhookSecret,
-		WebhookHeader: cfg.WebhookHeader,
+		Seed:           cfg.SandboxSeed,
+		Latency:        cfg.SandboxLatency,
+		FetchDelay:     cfg.SandboxFetchDelay,
+		FetchOutcomes:  cfg.SandboxFetchOutcomes,
+		WebhookURL:     webhookURL,
+		WebhookSecret:  cfg.WebhookSecret,
+		WebhookHeader:  cfg.WebhookHeader,
+		WebhookRetries: cfg.SandboxWebhookRetries,
+		Logger:         logger,
 	})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("sandbox: %w", err)
@@ -302,13 +316,15 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	}
 	logger := newLogger(stderr, cfg)
 	sb, err := sandbox.New(sandbox.Config{
-		Seed:          cfg.SandboxSeed,
-		Latency:       cfg.SandboxLatency,
-		FetchDelay:    cfg.SandboxFetchDelay,
-		FetchOutcomes: cfg.SandboxFetchOutcomes,
-		WebhookURL:    getenv("SANDBOX_WEBHOOK_URL"),
-		WebhookSecret: cfg.WebhookSecret,
-		WebhookHeader: cfg.WebhookHeader,
+		Seed:           cfg.SandboxSeed,
+		Latency:        cfg.SandboxLatency,
+		FetchDelay:     cfg.SandboxFetchDelay,
+		FetchOutcomes:  cfg.SandboxFetchOutcomes,
+		WebhookURL:     getenv("SANDBOX_WEBHOOK_URL"),
+		WebhookSecret:  cfg.WebhookSecret,
+		WebhookHeader:  cfg.WebhookHeader,
+		WebhookRetries: cfg.SandboxWebhookRetries,
+		Logger:         logger,
 	})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -380,6 +396,12 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
 			return
 		}
+		// Without NATS this replica refuses every webhook and subscription:
+		// out of rotation, they go to replicas that can take them.
+		if err := eventBroker.Ready(); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	ws := graph.WebsocketConfig{
@@ -408,9 +430,10 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
 	mux.Handle("/graphql", ws.CheckOrigin(h))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(webhook.Handler(eventBroker, webhook.Options{
-		Secret: []byte(cfg.WebhookSecret),
-		Header: cfg.WebhookHeader,
-		Logger: logger,
+		Secret:       []byte(cfg.WebhookSecret),
+		Header:       cfg.WebhookHeader,
+		StoreTimeout: cfg.WebhookStoreTimeout,
+		Logger:       logger,
 	})))
 	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
