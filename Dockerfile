@@ -4,8 +4,8 @@
 # distroless, running as the nonroot user (65532).
 #
 #   docker build -t finpro-bff .
-#   docker run --rm -p 8080:8080 finpro-bff            # sandbox mode, like `go run .`
-#   docker run --rm -p 8090:8090 finpro-bff sandbox    # the FinPro simulator alone
+#   docker run --rm -p 127.0.0.1:8080:8080 finpro-bff  # sandbox mode, like `go run .`
+#   docker run --rm -p 127.0.0.1:8090:8090 -e ADDR=:8090 finpro-bff sandbox  # the simulator alone
 #
 # The image has no shell and no HTTP client, so there is no HEALTHCHECK: the
 # orchestrator probes GET /healthz (liveness) and GET /readyz (readiness), see
@@ -47,6 +47,10 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/finpro-bff /finpro-bff
 USER 65532:65532
+# Inside a container loopback is unreachable from the host, so the image
+# listens on every interface; publish the port to the host's loopback
+# (-p 127.0.0.1:8080:8080) when running the sandbox, whose admin API is
+# unauthenticated.
 ENV ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/finpro-bff"]

@@ -4,16 +4,16 @@
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-12s %s\n", $$1, $$2}'
 
-playground: ## Build the GraphiQL bundle (npm) that go:embed serves at /playground
+playground: ## Rebuild the committed GraphiQL bundle (npm) after changing web/playground/src or its lockfile
 	cd web/playground && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
-run: playground ## Run the BFF against the embedded sandbox (playground at http://localhost:8080/playground)
+run: ## Run the BFF against the embedded sandbox (playground at http://localhost:8080/playground)
 	go run .
 
 sandbox: ## Run the FinPro sandbox alone on :8090
 	go run . sandbox
 
-test: playground gotest e2e ## Every test: Go with -race, then the real-client and browser tests
+test: gotest e2e ## Every test: Go with -race, then the real-client and browser tests (installs Debian's chromium when missing)
 
 gotest: ## The Go tests only (need nothing but Go)
 	go test -race -shuffle=on -count=1 -timeout 20m ./...

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +43,9 @@ type config struct {
 	// webhook (a NATS failover) before it answers 503
 	// (FINPRO_WEBHOOK_STORE_TIMEOUT).
 	WebhookStoreTimeout time.Duration
+	// NodeIDSecret seals the global IDs that would reveal personal data
+	// (NODE_ID_SECRET; see nodeIDSecret for the default).
+	NodeIDSecret string
 
 	JWTHS256Secret   string
 	JWTJWKSURL       string
@@ -106,7 +110,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		c        config
 		errs     []error
 		level    = fs.String("log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
-		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed on websockets (env ALLOWED_ORIGINS)")
+		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to call /graphql (CORS) and open its websocket (env ALLOWED_ORIGINS)")
 		latency  = fs.String("sandbox-latency", env("SANDBOX_LATENCY", "0s"), "added latency of every sandbox FinPro call (env SANDBOX_LATENCY)")
 		seed     = fs.String("sandbox-seed", env("SANDBOX_SEED", "1"), "seed of the sandbox's demo data (env SANDBOX_SEED)")
 		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
@@ -120,7 +124,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		hookWait = fs.String("webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
 		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
-	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (env ADDR)")
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
 	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
@@ -140,7 +144,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"GRAPHQL_MAX_ALIASES", "max-aliases", "0", "maximum aliases (0 = default 30, -1 = off)", &c.Limits.MaxAliases},
 		{"GRAPHQL_MAX_DIRECTIVES", "max-directives", "0", "maximum directives (0 = default 50, -1 = off)", &c.Limits.MaxDirectives},
 		{"GRAPHQL_MAX_TOKENS", "max-tokens", "0", "maximum lexical tokens of a document (0 = default 2000, -1 = off)", &c.Limits.MaxTokens},
-		{"GRAPHQL_MAX_COMPLEXITY", "max-complexity", "0", "maximum operation cost (0 = default 10000, -1 = off)", &c.Limits.MaxComplexity},
+		{"GRAPHQL_MAX_COST", "max-cost", "0", "maximum operation cost under the schema's cost directives (0 = default 50000, -1 = off)", &c.Limits.MaxCost},
+		{"GRAPHQL_MAX_FINPRO_CALLS", "max-finpro-calls", "0", "maximum FinPro calls one operation may make (0 = default 1000, -1 = off)", &c.Limits.MaxFinproCalls},
 		{"NATS_REPLICAS", "nats-replicas", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
 		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
 		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
@@ -167,6 +172,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.WebhookSecret = getenv("FINPRO_WEBHOOK_SECRET")
 	c.Tracing = tracingEnabled(getenv)
 	c.JWTHS256Secret = getenv("JWT_HS256_SECRET")
+	c.NodeIDSecret = getenv("NODE_ID_SECRET")
 
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", *level))
@@ -240,6 +246,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		c.SandboxSeed = v
 	}
 
+	if c.Addr == "" {
+		// The sandbox has an unauthenticated admin API and mints tokens with
+		// a dev secret: off this machine only when ADDR says so.
+		c.Addr = ":8080"
+		if c.sandboxMode() {
+			c.Addr = "127.0.0.1:8080"
+		}
+	}
 	errs = append(errs, c.jwtDefaults()...)
 	if !c.sandboxMode() {
 		var missing []string
@@ -304,6 +318,9 @@ func (c *config) jwtDefaults() []error {
 	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < 32 {
 		errs = append(errs, errors.New("JWT_HS256_SECRET: want at least 32 bytes"))
 	}
+	if c.NodeIDSecret != "" && len(c.NodeIDSecret) < 32 {
+		errs = append(errs, errors.New("NODE_ID_SECRET: want at least 32 bytes"))
+	}
 	if c.JWTIssuer == "" {
 		errs = append(errs, errors.New("JWT_ISSUER is required"))
 	}
@@ -357,4 +374,17 @@ func (c *config) fetchCooldown() time.Duration {
 		return -1
 	}
 	return c.FIRequestCooldown
+}
+
+// nodeIDSecret is the key that seals global IDs (relay.NewSealer).
+// NODE_ID_SECRET when set; else derived from the FinPro client secret, which
+// every replica of a deployment shares and which outlives restarts, so sealed
+// IDs held in client caches keep working. Rotating the client secret without
+// setting NODE_ID_SECRET changes those IDs: clients then refetch from the root.
+func (c *config) nodeIDSecret() []byte {
+	if c.NodeIDSecret != "" {
+		return []byte(c.NodeIDSecret)
+	}
+	sum := sha256.Sum256([]byte("finpro-bff node ids\x00" + c.Finpro.ClientSecret))
+	return sum[:]
 }

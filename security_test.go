@@ -45,7 +45,7 @@ const (
 	otherMobile  = "9123456780"
 	demoMobile   = sandbox.DemoMobile
 	demoProduct  = sandbox.DemoProductID
-	complexFirst = 25 // consents(first: complexFirst) is exactly at the complexity limit
+	complexFirst = 25 // consents(first: complexFirst) is exactly at the cost limit
 )
 
 var testSecret = strings.Repeat("s3cr3t-", 6)
@@ -63,7 +63,7 @@ func costOf(t *testing.T, q string) int {
 	if errs != nil {
 		t.Fatalf("LoadQuery(%q): %v", q, errs)
 	}
-	return guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{}).Complexity
+	return guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{}).Cost
 }
 
 type prodServer struct {
@@ -87,7 +87,7 @@ func startProduction(t *testing.T, extraEnv map[string]string) prodServer {
 		"GRAPHQL_MAX_DEPTH":      fmt.Sprint(testMaxDepth),
 		"GRAPHQL_MAX_ALIASES":    fmt.Sprint(testMaxAlias),
 		"GRAPHQL_MAX_BODY_BYTES": fmt.Sprint(testMaxBody),
-		"GRAPHQL_MAX_COMPLEXITY": fmt.Sprint(costOf(t, complexityQuery(complexFirst))),
+		"GRAPHQL_MAX_COST":       fmt.Sprint(costOf(t, complexityQuery(complexFirst))),
 		"RATE_LIMIT_PER_SECOND":  "1",
 		"RATE_LIMIT_BURST":       "20",
 	}
@@ -291,8 +291,8 @@ func TestHostileRequests(t *testing.T) {
 		{name: "product outside the token's products", token: hs(goodClaims("prod").with("products", []string{"LOAN_UNDERWRITING"})), query: customerQ(demoMobile), wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
 		{name: "consents without consents:read", token: withScopes("s1", auth.ScopeBalancesRead), query: customerQ(demoMobile), wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
 		{name: "balance without balances:read", token: withScopes("s2", auth.ScopeConsentsRead), query: `{ customer(mobileNumber: "` + demoMobile + `", productID: "` + demoProduct + `") { totalBalance { amount } } }`, wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
-		{name: "mutation without consents:write", token: withScopes("s3", auth.ScopeConsentsRead), query: `mutation { revokeConsent(consentID: "00000000-0000-4000-8000-000000000000") { status } }`, wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
-		{name: "sync without data:sync", token: withScopes("s4", auth.ScopeConsentsRead), query: `mutation { syncIncrementalData(consentID: "00000000-0000-4000-8000-000000000000", idempotencyKey: "k1") { replayed } }`, wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
+		{name: "mutation without consents:write", token: withScopes("s3", auth.ScopeConsentsRead), query: `mutation { revokeConsent(input: {consentID: "00000000-0000-4000-8000-000000000000"}) { consent { status } } }`, wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
+		{name: "sync without data:sync", token: withScopes("s4", auth.ScopeConsentsRead), query: `mutation { syncIncrementalData(input: {consentID: "00000000-0000-4000-8000-000000000000", idempotencyKey: "k1"}) { replayed } }`, wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
 
 		{name: "depth at the limit", token: withScopes("d1", auth.DevScopes()...), query: nested(testMaxDepth), wantStatus: 200, wantData: true, upstream: true},
 		{name: "depth over the limit", token: withScopes("d2", auth.DevScopes()...), query: nested(testMaxDepth + 1), wantStatus: 200, wantCodes: []string{"COMPLEXITY_LIMIT_EXCEEDED"}},
@@ -304,7 +304,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "body over the limit", token: withScopes("b2", auth.DevScopes()...), body: bodyOfSize(testMaxBody + 1), wantStatus: 413, wantCodes: []string{"BAD_USER_INPUT"}},
 		{name: "text/plain POST (CSRF)", token: withScopes("t1", auth.DevScopes()...), contentType: "text/plain", query: "{__typename}", wantStatus: 415, wantCodes: []string{"BAD_USER_INPUT"}},
 		{name: "form POST (CSRF)", token: withScopes("t2", auth.DevScopes()...), contentType: "application/x-www-form-urlencoded", body: "query=%7B__typename%7D", wantStatus: 415, wantCodes: []string{"BAD_USER_INPUT"}},
-		{name: "mutation over GET", method: "GET", token: withScopes("g1", auth.DevScopes()...), query: `mutation { revokeConsent(consentID: "x") { status } }`, wantStatus: 405, wantCodes: []string{"BAD_USER_INPUT"}},
+		{name: "mutation over GET", method: "GET", token: withScopes("g1", auth.DevScopes()...), query: `mutation { revokeConsent(input: {consentID: "x"}) { consent { status } } }`, wantStatus: 405, wantCodes: []string{"BAD_USER_INPUT"}},
 		{name: "batch array", token: withScopes("ba", auth.DevScopes()...), body: "[" + gqlBody("{__typename}") + "," + gqlBody("{__typename}") + "]", wantStatus: 400, wantCodes: []string{"BAD_USER_INPUT"}},
 		{name: "introspection in production mode", token: withScopes("i1", auth.DevScopes()...), query: "{ __schema { types { name } } }", wantStatus: 200, wantCodes: []string{"FORBIDDEN"}},
 	}

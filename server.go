@@ -32,6 +32,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,6 +50,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/cors"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/poller"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
@@ -75,6 +77,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed; asking for it is no failure
+		}
 		fmt.Fprintf(os.Stderr, "finpro-bff: %v\n", err)
 		os.Exit(1)
 	}
@@ -218,8 +223,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, func() {
 		ready.Store(true)
-		fmt.Fprintf(stdout, "finpro-bff serving on %s (GraphQL %s/graphql)\n", base, base)
+		printBanner(stdout, ln.Addr(), base)
 		if cfg.sandboxMode() {
+			printExposure(stdout, logger, ln.Addr(), "ADDR=:8080")
 			printDevTokens(stdout, cfg)
 		}
 	}, func() { ready.Store(false) })
@@ -307,7 +313,7 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 func serveSandbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("sandbox", args, func(k string) string {
 		if k == "ADDR" && getenv("ADDR") == "" {
-			return ":8090"
+			return "127.0.0.1:8090" // the admin API is unauthenticated
 		}
 		return getenv(k)
 	}, stderr)
@@ -337,7 +343,35 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 	defer ln.Close()
 	return serveHTTP(ctx, ln, sb.Handler(), cfg.ShutdownTimeout, logger, func() {
 		fmt.Fprintf(stdout, "FinPro sandbox serving on http://%s (client_id %s)\n", loopbackAddr(ln.Addr()), sandbox.DefaultClientID)
+		printExposure(stdout, logger, ln.Addr(), "ADDR=:8090")
 	}, func() {})
+}
+
+// printBanner says where the BFF really listens (all interfaces or one
+// address), the URLs to use, and whether the playground bundle is embedded.
+func printBanner(stdout io.Writer, a net.Addr, base string) {
+	where := a.String()
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		where = fmt.Sprintf("port %d on every interface", tcp.Port)
+	}
+	fmt.Fprintf(stdout, "finpro-bff listening on %s\n  GraphQL     %s/graphql\n", where, base)
+	if playground.Built() {
+		fmt.Fprintf(stdout, "  playground  %s%s\n", base, playground.Prefix)
+	} else {
+		fmt.Fprintf(stdout, "  playground  not built: run `make playground` and rebuild\n")
+	}
+}
+
+// printExposure says whom a sandbox listener is reachable by: its admin API
+// approves and revokes consents without authentication and its tokens are
+// signed with a dev secret, so off-loopback is a choice to be told about.
+func printExposure(stdout io.Writer, logger *slog.Logger, a net.Addr, expose string) {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		fmt.Fprintf(stdout, "sandbox mode: listening on loopback only; set %s to accept other machines\n", expose)
+		return
+	}
+	fmt.Fprintf(stdout, "sandbox mode: listening beyond loopback (%s): anyone who can reach it can approve consents and mint tokens\n", a)
+	logger.Warn("sandbox mode on a non-loopback address", "addr", a.String())
 }
 
 // printDevTokens prints ready-to-paste tokens for the sandbox: one for a
@@ -418,6 +452,9 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 
+		NodeIDSecret:  cfg.nodeIDSecret(),
+		FetchCooldown: cfg.fetchCooldown(),
+
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
@@ -428,7 +465,13 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// batches), then identity (websocket upgrades pass: their identity comes
 	// with connection_init), then the per-principal rate limit.
 	h := guard.HTTP(cfg.Limits)(auth.Middleware(verifier, nil)(rateLimit(gql)))
-	mux.Handle("/graphql", ws.CheckOrigin(h))
+	// CORS outermost: a browser's preflight carries no token and must be
+	// answered before authentication.
+	crossOrigin := cors.Handler(cors.Options{
+		Origins:       cfg.AllowedOrigins,
+		ExposeHeaders: []string{"Retry-After", "RateLimit", "RateLimit-Policy", "X-Request-Id"},
+	})
+	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(webhook.Handler(eventBroker, webhook.Options{
 		Secret:       []byte(cfg.WebhookSecret),
 		Header:       cfg.WebhookHeader,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -36,7 +37,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
+var servingRE = regexp.MustCompile(`(?:sandbox serving on|GraphQL) +(http://[0-9.:]+)`)
 
 // startRun runs the program with args and env and returns its base URL, once it
 // has printed it, and a function that stops it and returns run's error.
@@ -127,6 +128,14 @@ func get(t *testing.T, url string) (int, string) {
 func TestServeSandboxMode(t *testing.T) {
 	base, stop, logs, stdout := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
 	toks := devTokens(t, stdout)
+	if !strings.Contains(stdout.String(), "sandbox mode: listening on loopback only") {
+		t.Error("sandbox mode does not say it listens on loopback only")
+	}
+	for _, want := range []string{"finpro-bff listening on 127.0.0.1:", "GraphQL     " + base + "/graphql", "playground  " + base + "/playground"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("the banner lacks %q", want)
+		}
+	}
 
 	tests := []struct {
 		path       string
@@ -438,5 +447,20 @@ func TestSandboxApprovalReachesSubscription(t *testing.T) {
 	}
 	if !strings.Contains(string(msg.Payload), want) {
 		t.Errorf("event = %s, want it to contain %s", msg.Payload, want)
+	}
+}
+
+// TestTokenHelp checks that token -h prints a usage saying every flag is
+// optional and is no failure (flag.ErrHelp, which main exits 0 on).
+func TestTokenHelp(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"token", "-h"}, func(string) string { return "" }, io.Discard, &stderr)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("token -h = %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"usage: finpro-bff token", "Every flag is optional", "-mobile", "-ttl"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("token -h usage lacks %q", want)
+		}
 	}
 }

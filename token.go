@@ -21,6 +21,16 @@ func mintToken(args []string, getenv func(string) string, stdout, stderr io.Writ
 	mobile := fs.String("mobile", "", "bind the token to this customer's 10-digit mobile")
 	products := fs.String("products", "", "space- or comma-separated productIDs the token may use (default any)")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime (at most 24h)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: finpro-bff token [-sub S] [-scope "a b"] [-mobile M] [-products "P Q"] [-ttl 1h]
+
+Mints an HS256 JWT with the JWT_* settings serve verifies with (in sandbox mode
+the dev secret, issuer and audience) and prints it alone on the last line.
+Every flag is optional:
+
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

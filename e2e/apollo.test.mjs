@@ -53,7 +53,6 @@ before(async () => {
       possibleTypes: types,
       typePolicies: {
         Account: { fields: { transactions: relayStylePagination() } },
-        Customer: { keyFields: ["mobileNumber", "productID"] },
       },
     }),
     defaultOptions: { query: { fetchPolicy: "network-only" } },
@@ -200,11 +199,11 @@ test("paging with fetchMore yields each transaction once, in order", async () =>
 
 test("requestConsent mutation creates a PENDING consent", async () => {
   const { data, errors } = await client.mutate({
-    mutation: tag`mutation Request($m: String!, $p: ID!) { requestConsent(mobileNumber: $m, productID: $p) { consentHandle status } }`,
-    variables: { m: demoMobile, p: product },
+    mutation: tag`mutation Request($input: RequestConsentInput!) { requestConsent(input: $input) { consentHandle consent { id status } } }`,
+    variables: { input: { mobileNumber: demoMobile, productID: product } },
   });
   assert.equal(errors, undefined);
-  assert.equal(data.requestConsent.status, "PENDING");
+  assert.equal(data.requestConsent.consent.status, "PENDING");
   assert.match(data.requestConsent.consentHandle, /\S/);
   const listed = (await demoConsents()).find((c) => c.consentHandle === data.requestConsent.consentHandle);
   assert.ok(listed, "the sandbox does not list the new consent");

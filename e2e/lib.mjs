@@ -19,6 +19,13 @@ function required(name) {
 
 /** POSTs a GraphQL operation with fetch and returns its data, failing on errors. */
 export async function gql(query, variables = {}, token = tokenMe) {
+  const body = await gqlRaw(query, variables, token);
+  assert.equal(body.errors, undefined, `POST /graphql: errors ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** POSTs a GraphQL operation and returns the whole answer (data and errors). */
+export async function gqlRaw(query, variables = {}, token = tokenMe) {
   const res = await fetch(`${baseURL}/graphql`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
@@ -26,8 +33,17 @@ export async function gql(query, variables = {}, token = tokenMe) {
   });
   const body = await res.json();
   assert.equal(res.status, 200, `POST /graphql: status ${res.status}: ${JSON.stringify(body.errors)}`);
-  assert.equal(body.errors, undefined, `POST /graphql: errors ${JSON.stringify(body.errors)}`);
-  return body.data;
+  return body;
+}
+
+/** Installs a FinPro fault in the sandbox (admin API): the next count calls of path fail. */
+export async function fault(path, errorCode, count = 1) {
+  const res = await fetch(`${baseURL}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ path, errorCode, count }),
+  });
+  assert.ok(res.ok, `POST /_sandbox/faults: ${res.status} ${await res.text()}`);
 }
 
 /** The sandbox's seeded customers (admin API). */
@@ -54,10 +70,10 @@ export async function transition(handle, action) {
 /** Requests a new consent for the demo customer and returns its PENDING handle. */
 export async function newPendingConsent() {
   const data = await gql(
-    `mutation($m: String!, $p: ID!) { requestConsent(mobileNumber: $m, productID: $p) { consentHandle status } }`,
-    { m: demoMobile, p: product },
+    `mutation($input: RequestConsentInput!) { requestConsent(input: $input) { consentHandle consent { status } } }`,
+    { input: { mobileNumber: demoMobile, productID: product } },
   );
-  assert.equal(data.requestConsent.status, "PENDING");
+  assert.equal(data.requestConsent.consent.status, "PENDING");
   return data.requestConsent.consentHandle;
 }
 

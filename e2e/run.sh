@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end tests against a real finpro-bff in sandbox mode: Apollo Client and
-# graphql-ws (apollo.test.mjs), and the GraphiQL playground in headless
-# Chromium (browser.test.mjs). Run from anywhere: bash e2e/run.sh
+# End-to-end tests against a real finpro-bff in sandbox mode, with the clients
+# frontends use: Apollo Client and graphql-ws (apollo.test.mjs), Apollo's and
+# urql's normalised caches, @defer, mutations and partial results
+# (contract.test.mjs), the graphql-http audit suite (audit.test.mjs),
+# relay-compiler and relay-runtime (relay.test.mjs), the GraphiQL playground
+# in headless Chromium (browser.test.mjs) and a page on another origin
+# (crossorigin.test.mjs). Run from anywhere: bash e2e/run.sh
 #
 # Needs Go, Node 20+ with npm, and Debian's chromium (installed here with
 # apt-get when /usr/bin/chromium is missing and we are root). Never downloads
@@ -9,7 +13,7 @@
 #
 # Environment: BFF_BIN (use this binary instead of building one), CHROMIUM
 # (browser path, default /usr/bin/chromium), E2E_ARTIFACTS (screenshots,
-# default e2e/artifacts), E2E_SKIP_INSTALL=1 (skip npm ci and the bundle build).
+# default e2e/artifacts), E2E_SKIP_INSTALL=1 (skip npm ci of the e2e project).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,10 +33,10 @@ if [ ! -x "$CHROMIUM" ]; then
 	fi
 fi
 
-# 2-3. The playground bundle and the test project.
+# 2. The test project. The playground bundle is committed: the binary below is
+# built with Go alone, as `go install` builds it (CI checks separately that
+# the bundle matches its source).
 if [ "${E2E_SKIP_INSTALL:-}" != 1 ]; then
-	step "building the playground (web/playground)"
-	(cd web/playground && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 	step "installing the e2e project"
 	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -48,7 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# 4. The binary, with the bundle just built embedded.
+# 4. The binary, with the committed bundle embedded.
 bin=${BFF_BIN:-}
 if [ -z "$bin" ]; then
 	step "building the BFF"
@@ -57,11 +61,15 @@ if [ -z "$bin" ]; then
 fi
 
 # 5. Start it in sandbox mode on a free loopback port.
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+freeport() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port=$(freeport)
 url=http://127.0.0.1:$port
+# The origin of the cross-origin front end (crossorigin.test.mjs serves it).
+E2E_APP_PORT=$(freeport)
+export E2E_APP_PORT
 step "starting the BFF on $url"
 env -u FINPRO_BASE_URL -u NATS_URL -u NATS_STORE_DIR -u TRUSTED_DOCUMENTS_FILE \
-	ADDR=127.0.0.1:$port ALLOWED_ORIGINS="$url" LOG_FORMAT=text LOG_LEVEL=warn \
+	ADDR=127.0.0.1:$port ALLOWED_ORIGINS="$url,http://127.0.0.1:$E2E_APP_PORT" LOG_FORMAT=text LOG_LEVEL=warn \
 	"$bin" >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 
@@ -93,7 +101,8 @@ export BFF_TOKEN_ANY BFF_TOKEN_ME
 # 6. The tests, one file at a time: they share the sandbox's state.
 step "running the tests"
 status=0
-(cd e2e && node --test --test-concurrency=1 --test-reporter=spec apollo.test.mjs browser.test.mjs) || status=$?
+(cd e2e && node --test --test-concurrency=1 --test-reporter=spec \
+	apollo.test.mjs contract.test.mjs audit.test.mjs relay.test.mjs browser.test.mjs crossorigin.test.mjs) || status=$?
 if [ "$status" != 0 ]; then
 	echo "e2e: FAILED; the BFF's log:" >&2
 	tail -n 50 "$tmp/stderr" >&2

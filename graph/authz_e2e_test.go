@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -16,6 +17,7 @@ import (
 // FinPro paths whose calls the authorization tests count.
 const (
 	pathConsents   = "/v1/accounts/getconsentslist"
+	pathLookup     = "/v3/getconsentslist"
 	pathBalance    = "/getfibalance"
 	pathAllFIData  = "/getallfidata"
 	pathFIData     = "/getfidata"
@@ -135,16 +137,16 @@ func TestScopeDenied(t *testing.T) {
 			`query Q($m: String!, $p: ID!) { customer(mobileNumber: $m, productID: $p) { accounts { transactions(first: 1) { totalCount } } } }`,
 			"customer.accounts.0.transactions", []string{pathFIData}},
 		{"requestConsent", auth.ScopeConsentsWrite,
-			`mutation M($m: String!, $p: ID!) { requestConsent(mobileNumber: $m, productID: $p) { consentHandle } }`,
+			`mutation M($m: String!, $p: ID!) { requestConsent(input: {mobileNumber: $m, productID: $p}) { consentHandle } }`,
 			"requestConsent", nil},
 		{"revokeConsent", auth.ScopeConsentsWrite,
-			`mutation M($c: ID!) { revokeConsent(consentID: $c) { status } }`,
+			`mutation M($c: ID!) { revokeConsent(input: {consentID: $c}) { consent { status } } }`,
 			"revokeConsent", nil},
 		{"requestData", auth.ScopeConsentsWrite,
-			`mutation M($c: ID!) { requestData(consentID: $c) { sessionID } }`,
+			`mutation M($c: ID!) { requestData(input: {consentID: $c}) { sessionID } }`,
 			"requestData", nil},
 		{"syncIncrementalData", auth.ScopeDataSync,
-			`mutation M($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "k1") { replayed } }`,
+			`mutation M($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: "k1"}) { replayed } }`,
 			"syncIncrementalData", nil},
 	}
 	for _, tt := range tests {
@@ -209,7 +211,7 @@ func TestUnauthenticated(t *testing.T) {
 	}{
 		{"customer", nil, `{ customer(mobileNumber: "9876543210", productID: "PFM_DASHBOARD") { totalBalance { amount } } }`},
 		{"me", nil, `{ me(productID: "PFM_DASHBOARD") { mobileNumber } }`},
-		{"mutation", nil, `mutation { revokeConsent(consentID: "c-1") { status } }`},
+		{"mutation", nil, `mutation { revokeConsent(input: {consentID: "c-1"}) { consent { status } } }`},
 		{"me unbound", partner(), `{ me(productID: "PFM_DASHBOARD") { mobileNumber } }`},
 	}
 	for _, tt := range tests {
@@ -274,7 +276,7 @@ func TestCustomerBinding(t *testing.T) {
 
 	t.Run("requestConsent", func(t *testing.T) {
 		e.sb.ResetStats()
-		r := e.post(t, `mutation M($m: String!, $p: ID!) { requestConsent(mobileNumber: $m, productID: $p) { consentHandle } }`,
+		r := e.post(t, `mutation M($m: String!, $p: ID!) { requestConsent(input: {mobileNumber: $m, productID: $p}) { consentHandle } }`,
 			map[string]any{"m": mobileB, "p": product})
 		checkDenied(t, r, codeForbidden, msgNotAllowed, "requestConsent")
 		if calls := e.upstreamCalls(); total(calls) != 0 {
@@ -283,10 +285,14 @@ func TestCustomerBinding(t *testing.T) {
 	})
 }
 
-// TestConsentOwnership checks the mutations that take a consent ID: a bound
-// token acts only on its own customer's consents, verified with one consent
-// list call before FinPro's write; another customer's consent is the same
-// FORBIDDEN as a consent that does not exist.
+// TestConsentOwnership checks the mutations that take a consent (by its
+// global id or FinPro's consentID): each places the consent first, with one
+// /v3/getconsentslist lookup and before FinPro's write, and acts only when the
+// caller could see it on the customer path: its own customer for a bound
+// token, its products for a token limited to products, the productID argument
+// when given. Anything else is the same NOT_FOUND as a consent that does not
+// exist (issue 12, failure 1: a partner limited to LOAN_UNDERWRITING revoked
+// PFM_DASHBOARD consents).
 func TestConsentOwnership(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	theirs := consentOf(t, e.sb, mobileB, product, "ACTIVE")
@@ -295,25 +301,26 @@ func TestConsentOwnership(t *testing.T) {
 	mutations := []struct {
 		name, query, write string
 	}{
-		{"revokeConsent", `mutation M($c: ID!, $p: ID) { revokeConsent(consentID: $c, productID: $p) { status } }`, pathRevoke},
-		{"requestData", `mutation M($c: ID!, $p: ID) { requestData(consentID: $c, productID: $p) { sessionID } }`, pathFIRequest},
-		{"syncIncrementalData", `mutation M($c: ID!, $p: ID) { syncIncrementalData(consentID: $c, idempotencyKey: "k1", productID: $p) { replayed } }`, pathLatest},
+		{"revokeConsent", `mutation M($c: ID, $id: ID, $p: ID) { revokeConsent(input: {consentID: $c, id: $id, productID: $p}) { consent { status } } }`, pathRevoke},
+		{"requestData", `mutation M($c: ID, $id: ID, $p: ID) { requestData(input: {consentID: $c, id: $id, productID: $p}) { sessionID } }`, pathFIRequest},
+		{"syncIncrementalData", `mutation M($c: ID, $id: ID, $p: ID) { syncIncrementalData(input: {consentID: $c, id: $id, idempotencyKey: "k1", productID: $p}) { replayed } }`, pathLatest},
 	}
 	type vars = map[string]any
+	loanPartner := &auth.Principal{Subject: "s", Scopes: auth.DevScopes(), Products: []string{loanProduct}}
+	boundPFM := &auth.Principal{Subject: "s", Mobile: mobileA, Scopes: auth.DevScopes(), Products: []string{product}}
 	tests := []struct {
 		name      string
 		principal *auth.Principal
 		vars      vars
-		code, msg string
-		lists     int64 // consent list calls
 	}{
-		{"another customer's", customerToken(mobileA), vars{"c": theirs.ConsentID, "p": product}, codeForbidden, msgNotAllowed, 1},
-		{"nobody's", customerToken(mobileA), vars{"c": "no-such-consent", "p": product}, codeForbidden, msgNotAllowed, 1},
-		{"token products", &auth.Principal{Subject: "s", Mobile: mobileA, Scopes: auth.DevScopes(), Products: []string{product}}, vars{"c": theirs.ConsentID}, codeForbidden, msgNotAllowed, 1},
-		{"own under another product", &auth.Principal{Subject: "s", Mobile: mobileA, Scopes: auth.DevScopes(), Products: []string{product}}, vars{"c": myLoan.ConsentID}, codeForbidden, msgNotAllowed, 1},
-		{"product not in token", &auth.Principal{Subject: "s", Mobile: mobileA, Scopes: auth.DevScopes(), Products: []string{product}}, vars{"c": myLoan.ConsentID, "p": loanProduct}, codeForbidden, msgNotAllowed, 0},
-		{"partner product not in token", &auth.Principal{Subject: "s", Scopes: auth.DevScopes(), Products: []string{product}}, vars{"c": myLoan.ConsentID, "p": loanProduct}, codeForbidden, msgNotAllowed, 0},
-		{"no product", customerToken(mobileA), vars{"c": mine.ConsentID}, "BAD_USER_INPUT", "productID is required with a customer-bound token", 0},
+		{"another customer's", customerToken(mobileA), vars{"c": theirs.ConsentID}},
+		{"nobody's", customerToken(mobileA), vars{"c": "00000000-0000-4000-8000-00000000dead"}},
+		{"another customer's by id", customerToken(mobileA), vars{"id": relay.ConsentID(relay.ConsentRef(theirs.ConsentHandle, ""))}},
+		{"own under another product", boundPFM, vars{"c": myLoan.ConsentID}},
+		{"own, wrong productID", customerToken(mobileA), vars{"c": mine.ConsentID, "p": loanProduct}},
+		{"partner limited to another product", loanPartner, vars{"c": mine.ConsentID}},
+		{"partner limited, productID given", loanPartner, vars{"c": mine.ConsentID, "p": loanProduct}},
+		{"partner limited, by id", loanPartner, vars{"id": relay.ConsentID(relay.ConsentRef(mine.ConsentHandle, ""))}},
 	}
 	for _, m := range mutations {
 		var shapes []response
@@ -322,25 +329,28 @@ func TestConsentOwnership(t *testing.T) {
 				e.principal = tt.principal
 				e.sb.ResetStats()
 				r := e.post(t, m.query, tt.vars)
-				checkDenied(t, r, tt.code, tt.msg, m.name)
+				checkDenied(t, r, "NOT_FOUND", "not found", m.name)
 				calls := e.upstreamCalls()
-				if calls[m.write] != 0 || calls[pathConsents] != tt.lists || total(calls) != tt.lists {
-					t.Errorf("FinPro calls = %v, want %d consent list calls only", calls, tt.lists)
+				if calls[m.write] != 0 || calls[pathLookup] != 1 || total(calls) != 1 {
+					t.Errorf("FinPro calls = %v, want one consent lookup only", calls)
 				}
 				shapes = append(shapes, r)
 			})
 		}
-		if len(shapes) >= 2 {
-			if diff := cmp.Diff(shapes[0], shapes[1]); diff != "" {
-				t.Errorf("%s: another customer's consent differs from a missing one (-other +missing):\n%s", m.name, diff)
+		for i := 1; i < len(shapes); i++ {
+			if diff := cmp.Diff(shapes[0], shapes[i]); diff != "" {
+				t.Errorf("%s: %s differs from another customer's consent (-other +this):\n%s", m.name, tests[i].name, diff)
 			}
 		}
 	}
-	if got, err := e.sb.Consent(theirs.ConsentHandle); err != nil || got.Status != "ACTIVE" {
-		t.Errorf("other customer's consent after the attempts: status %q, err %v; want ACTIVE", got.Status, err)
+	for _, k := range []sandbox.ConsentInfo{theirs, mine} {
+		if got, err := e.sb.Consent(k.ConsentHandle); err != nil || got.Status != "ACTIVE" {
+			t.Errorf("consent after the attempts: status %q, err %v; want ACTIVE", got.Status, err)
+		}
 	}
 
-	// Allowed: the customer's own consent, by productID or by the token's products.
+	// Allowed: the customer's own consent, by consentID and by id, whatever
+	// products the token names as long as the consent's is among them.
 	e.principal = &auth.Principal{Subject: "s", Mobile: mobileA, Scopes: auth.DevScopes(), Products: []string{product, loanProduct}}
 	e.sb.ResetStats()
 	var data struct {
@@ -350,16 +360,20 @@ func TestConsentOwnership(t *testing.T) {
 	if data.RequestData.SessionID == "" {
 		t.Error("requestData on own consent: empty sessionID")
 	}
-	if calls := e.upstreamCalls(); calls[pathFIRequest] != 1 || calls[pathConsents] != 2 {
-		t.Errorf("FinPro calls = %v, want 1 data request after 2 consent lists (one per product)", calls)
+	if calls := e.upstreamCalls(); calls[pathFIRequest] != 1 || calls[pathLookup] != 1 || total(calls) != 2 {
+		t.Errorf("FinPro calls = %v, want 1 lookup then 1 data request", calls)
 	}
 	e.principal = customerToken(mobileA)
 	var revoked struct {
-		RevokeConsent struct{ Status string } `json:"revokeConsent"`
+		RevokeConsent struct{ Consent struct{ ID, Status string } } `json:"revokeConsent"`
 	}
-	mustData(t, e.post(t, mutations[0].query, vars{"c": mine.ConsentID, "p": product}), &revoked)
-	if revoked.RevokeConsent.Status != "REVOKED" {
-		t.Errorf("revokeConsent(own) status = %s, want REVOKED", revoked.RevokeConsent.Status)
+	mineID := relay.ConsentID(relay.ConsentRef(mine.ConsentHandle, ""))
+	mustData(t, e.post(t, `mutation M($id: ID, $p: ID) { revokeConsent(input: {id: $id, productID: $p}) { consent { id status } } }`, vars{"id": mineID, "p": product}), &revoked)
+	if got := revoked.RevokeConsent.Consent; got.Status != "REVOKED" || got.ID != mineID {
+		t.Errorf("revokeConsent(own) consent = %+v, want id %s, REVOKED", got, mineID)
+	}
+	for _, v := range []vars{{}, {"c": mine.ConsentID, "id": mineID}} {
+		checkDenied(t, e.post(t, mutations[0].query, v), "BAD_USER_INPUT", "give exactly one of id and consentID", "revokeConsent")
 	}
 }
 
@@ -372,7 +386,7 @@ func TestProductsClaim(t *testing.T) {
 	}{
 		{"customer", `{ customer(mobileNumber: "9876543210", productID: "LOAN_UNDERWRITING") { consents { totalCount } } }`, "customer"},
 		{"me", `{ me(productID: "LOAN_UNDERWRITING") { consents { totalCount } } }`, "me"},
-		{"requestConsent", `mutation { requestConsent(mobileNumber: "9876543210", productID: "LOAN_UNDERWRITING") { consentHandle } }`, "requestConsent"},
+		{"requestConsent", `mutation { requestConsent(input: {mobileNumber: "9876543210", productID: "LOAN_UNDERWRITING"}) { consentHandle } }`, "requestConsent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,6 +29,8 @@ func TestAuthCoverage(t *testing.T) {
 	want := map[string]string{
 		"Query.customer":                    "CONSENTS_READ",
 		"Query.me":                          "CONSENTS_READ",
+		"Query.node":                        "CONSENTS_READ",
+		"Query.nodes":                       "CONSENTS_READ",
 		"Mutation.requestConsent":           "CONSENTS_WRITE",
 		"Mutation.revokeConsent":            "CONSENTS_WRITE",
 		"Mutation.requestData":              "CONSENTS_WRITE",

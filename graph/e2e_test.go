@@ -9,8 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/moneyone-bff/finpro-bff/graph/fitype"
-	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -238,6 +236,28 @@ const pageQuery = `query($mobile: String!, $product: ID!, $id: ID!, $first: Int,
   }
 }`
 
+// accountID returns the global ID of the demo customer's account with link, as
+// Customer.accounts lists it.
+func (e *env) accountID(t *testing.T, link string) string {
+	t.Helper()
+	var got struct {
+		Customer struct {
+			Accounts []struct {
+				ID                  string `json:"id"`
+				LinkReferenceNumber string `json:"linkReferenceNumber"`
+			} `json:"accounts"`
+		} `json:"customer"`
+	}
+	mustData(t, e.post(t, `query($mobile: String!, $product: ID!) { customer(mobileNumber: $mobile, productID: $product) { accounts { id linkReferenceNumber } } }`, demoVars()), &got)
+	for _, a := range got.Customer.Accounts {
+		if a.LinkReferenceNumber == link {
+			return a.ID
+		}
+	}
+	t.Fatalf("the demo customer has no account %s", link)
+	return ""
+}
+
 // transactionsPage fetches one page of one account's transactions.
 func (e *env) transactionsPage(t *testing.T, link string, args map[string]any) txnConnJSON {
 	t.Helper()
@@ -245,7 +265,7 @@ func (e *env) transactionsPage(t *testing.T, link string, args map[string]any) t
 	for k, v := range args {
 		vars[k] = v
 	}
-	vars["id"] = fitype.AccountID(link)
+	vars["id"] = e.accountID(t, link)
 	var got struct {
 		Customer struct {
 			Account struct {
@@ -393,7 +413,8 @@ func TestLatestTransactions(t *testing.T) {
 			args := map[string]any{"last": tc.last}
 			if tc.after != -1 {
 				lo := len(want) + tc.after // tc.after counts from the end
-				args["after"] = relay.EncodeCursor(tc.link, lo)
+				tail := e.transactionsPage(t, tc.link, map[string]any{"last": -tc.after})
+				args["after"] = tail.Edges[0].Cursor // the cursor of row lo
 				want = want[lo+1:]
 			}
 			want = want[max(0, len(want)-tc.last):]
@@ -479,11 +500,13 @@ func TestSyncIncrementalData(t *testing.T) {
 	if periodic.ConsentID == "" {
 		t.Fatal("demo customer has no ACTIVE PERIODIC consent")
 	}
-	const q = `mutation($c: ID!, $k: String!) { syncIncrementalData(consentID: $c, idempotencyKey: $k) {
-	  consentID idempotencyKey replayed accounts { linkReferenceNumber transactions { txnId amount currentBalance } } } }`
+	const q = `mutation($c: ID!, $k: String!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: $k}) {
+	  consent { consentID } idempotencyKey replayed accounts { linkReferenceNumber transactions { txnId amount currentBalance } } } }`
 	type payload struct {
 		Sync struct {
-			ConsentID      string `json:"consentID"`
+			Consent struct {
+				ConsentID string `json:"consentID"`
+			} `json:"consent"`
 			IdempotencyKey string `json:"idempotencyKey"`
 			Replayed       bool   `json:"replayed"`
 			Accounts       []struct {

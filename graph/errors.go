@@ -28,6 +28,7 @@ const (
 	msgTimeout         = "FinPro did not answer in time; retry later"
 	msgUpstreamInput   = "FinPro rejected the request's input"
 	msgInternal        = "internal error"
+	msgCallBudget      = "the operation made as many FinPro calls as it may; ask for less in one operation"
 )
 
 // presented is an error as a client sees it.
@@ -54,6 +55,8 @@ func classify(err error) presented {
 		return p
 	}
 	switch {
+	case errors.Is(err, finpro.ErrCallBudget):
+		p.code, p.message = apierr.ComplexityLimitExceeded, msgCallBudget
 	case errors.Is(err, finpro.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		p.code, p.message = apierr.UpstreamTimeout, msgTimeout
 	case errors.Is(err, finpro.ErrRateLimited):
@@ -128,6 +131,11 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if p.retryAfter > 0 {
 			out.Extensions["retryAfterSeconds"] = p.retryAfter
+		}
+		for k, v := range apierr.ExtensionsOf(err) {
+			if _, taken := out.Extensions[k]; !taken {
+				out.Extensions[k] = v
+			}
 		}
 		return out
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -62,11 +62,11 @@ func TestFinProErrorCodes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.path+"/"+tc.code, func(t *testing.T) {
 			e := newEnv(t, envOptions{})
-			link := firstActiveLink(t, e)
+			id := e.accountID(t, firstActiveLink(t, e))
 			if err := e.sb.InjectFault(tc.path, tc.code, 100); err != nil {
 				t.Fatalf("InjectFault: %v", err)
 			}
-			r := e.post(t, tc.op, map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID, "id": fitype.AccountID(link)})
+			r := e.post(t, tc.op, map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID, "id": id})
 			wantFinpro := tc.code
 			if tc.code == "html503" {
 				wantFinpro = ""
@@ -115,9 +115,9 @@ func TestErrorCodesOfOperations(t *testing.T) {
 		c := e.transactionsPage(t, otherLink, map[string]any{"first": 1})
 		foreignCursor = *c.PageInfo.EndCursor
 	}
-	link := firstActiveLink(t, e)
+	accountID := e.accountID(t, firstActiveLink(t, e))
 	vars := func(kv ...any) map[string]any {
-		m := map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID, "id": fitype.AccountID(link)}
+		m := map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID, "id": accountID}
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i].(string)] = kv[i+1]
 		}
@@ -138,15 +138,15 @@ func TestErrorCodesOfOperations(t *testing.T) {
 		{"first and last", txns, vars("first", 1, "last", 1), "BAD_USER_INPUT", ""},
 		{"cursor of another account", txns, vars("first", 1, "after", foreignCursor), "BAD_USER_INPUT", ""},
 		{"garbage cursor", txns, vars("first", 1, "after", "%%%"), "BAD_USER_INPUT", ""},
-		{"unknown account", opBalance, vars("id", fitype.AccountID("nope")), "NOT_FOUND", ""},
+		{"unknown account", opBalance, vars("id", relay.AccountID("h.nope", "nope")), "NOT_FOUND", ""},
 		{"validation failure", `query { nope }`, nil, "BAD_USER_INPUT", ""},
 		{"parse failure", `query {`, nil, "BAD_USER_INPUT", ""},
 		{"me without identity", `query { me(productID: "PFM_DASHBOARD") { mobileNumber } }`, nil, "UNAUTHENTICATED", ""},
-		{"revoke a revoked consent", `mutation($c: ID!) { revokeConsent(consentID: $c) { status } }`, map[string]any{"c": revoked}, "CONSENT_INACTIVE", "InvalidStatus"},
-		{"revoke an unknown consent", `mutation($c: ID!) { revokeConsent(consentID: $c) { status } }`, map[string]any{"c": "00000000-0000-4000-8000-000000000000"}, "NOT_FOUND", "InvalidConsentId"},
-		{"requestData for an unknown consent", `mutation($c: ID!) { requestData(consentID: $c) { sessionID } }`, map[string]any{"c": "00000000-0000-4000-8000-000000000000"}, "NOT_FOUND", "InvalidConsentId"},
-		{"sync with an empty key", `mutation($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "") { replayed } }`, map[string]any{"c": periodic}, "BAD_USER_INPUT", ""},
-		{"requestConsent with a bad mobile", `mutation { requestConsent(mobileNumber: "12345", productID: "PFM_DASHBOARD") { consentHandle } }`, nil, "BAD_USER_INPUT", ""},
+		{"revoke a revoked consent", `mutation($c: ID!) { revokeConsent(input: {consentID: $c}) { consent { status } } }`, map[string]any{"c": revoked}, "CONSENT_INACTIVE", "InvalidStatus"},
+		{"revoke an unknown consent", `mutation($c: ID!) { revokeConsent(input: {consentID: $c}) { consent { status } } }`, map[string]any{"c": "00000000-0000-4000-8000-000000000000"}, "NOT_FOUND", ""},
+		{"requestData for an unknown consent", `mutation($c: ID!) { requestData(input: {consentID: $c}) { sessionID } }`, map[string]any{"c": "00000000-0000-4000-8000-000000000000"}, "NOT_FOUND", ""},
+		{"sync with an empty key", `mutation($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: ""}) { replayed } }`, map[string]any{"c": periodic}, "BAD_USER_INPUT", ""},
+		{"requestConsent with a bad mobile", `mutation { requestConsent(input: {mobileNumber: "12345", productID: "PFM_DASHBOARD"}) { consentHandle } }`, nil, "BAD_USER_INPUT", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,7 +174,7 @@ func TestWrongCredentials(t *testing.T) {
 	r := e.post(t, opConsents, map[string]any{"m": sandbox.DemoMobile, "p": sandbox.DemoProductID})
 	checkOneError(t, r, "UPSTREAM_UNAVAILABLE", "AuthenticationFailed")
 
-	const sync = `mutation($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "x") { replayed } }`
+	const sync = `mutation($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: "x"}) { replayed } }`
 	r = e.post(t, sync, map[string]any{"c": activeConsents(e.demo(t))[0].ConsentID})
 	checkOneError(t, r, "UPSTREAM_UNAVAILABLE", "Unauthorized")
 }
@@ -191,7 +191,7 @@ func TestNoIncrementalData(t *testing.T) {
 			Accounts []any `json:"accounts"`
 		} `json:"syncIncrementalData"`
 	}
-	const q = `mutation($c: ID!) { syncIncrementalData(consentID: $c, idempotencyKey: "nothing-new") { replayed accounts { fiType } } }`
+	const q = `mutation($c: ID!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: "nothing-new"}) { replayed accounts { fiType } } }`
 	mustData(t, e.post(t, q, map[string]any{"c": activeConsents(e.demo(t))[0].ConsentID}), &got)
 	if got.Sync.Replayed || got.Sync.Accounts == nil || len(got.Sync.Accounts) != 0 {
 		t.Errorf("sync = %+v, want an empty, fresh result", got.Sync)

@@ -17,6 +17,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -45,9 +46,6 @@ type Config struct {
 	// protection, trusted documents and rate limits (internal/guard) go here,
 	// so a trusted document is checked before APQ could register it.
 	Extensions []graphql.HandlerExtension
-	// ComplexityLimit rejects operations above this complexity with
-	// COMPLEXITY_LIMIT_EXCEEDED; 0 disables the check.
-	ComplexityLimit int
 	// MaxBodyBytes, when positive, bounds a POST body (the HTTP middleware in
 	// front usually does, with 413).
 	MaxBodyBytes int64
@@ -60,6 +58,13 @@ type Config struct {
 	Events EventSource
 	// Websocket configures the websocket transport of subscriptions.
 	Websocket WebsocketConfig
+	// NodeIDSecret (at least 32 bytes, the same on every replica) seals the
+	// global IDs that would reveal personal data (Customer.id). Empty uses a
+	// random key: such IDs then hold for the process's lifetime only.
+	NodeIDSecret []byte
+	// FetchCooldown is requestData's storm guard window (see
+	// finpro.NewFetchGuard: 0 takes its default, negative turns it off).
+	FetchCooldown time.Duration
 }
 
 // EventSource is the live feed of FinPro's events behind subscriptions.
@@ -182,12 +187,22 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.APQCacheSize <= 0 {
 		cfg.APQCacheSize = 100
 	}
+	var ids *relay.Sealer
+	if len(cfg.NodeIDSecret) > 0 {
+		s, err := relay.NewSealer(cfg.NodeIDSecret)
+		if err != nil {
+			panic("graph: NewHandler: " + err.Error())
+		}
+		ids = s
+	}
 	r := resolvers.New(resolvers.Options{
-		FinPro:    cfg.FinPro,
-		Logger:    logger,
-		Replay:    cfg.Replay,
-		ReplayTTL: cfg.ReplayTTL,
-		Events:    cfg.Events,
+		FinPro:        cfg.FinPro,
+		Logger:        logger,
+		Replay:        cfg.Replay,
+		ReplayTTL:     cfg.ReplayTTL,
+		Events:        cfg.Events,
+		IDs:           ids,
+		FetchCooldown: cfg.FetchCooldown,
 	})
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
@@ -204,9 +219,6 @@ func NewHandler(cfg Config) *handler.Server {
 		srv.Use(ext)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	if cfg.ComplexityLimit > 0 {
-		srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	}
 	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver, counts: loaders.NewCounts(loaders.CountsOptions{})})
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))

@@ -71,14 +71,15 @@ func upstreamHolders(t *testing.T, e *env) (map[string][]finpro.Holder, map[stri
 // holderFromFinpro is what the API shows of h: in the clear, or masked.
 func holderFromFinpro(h finpro.Holder, clear bool) holderJSON {
 	m := &model.Holder{
-		Name: h.Name, Dob: model.DatePtr(h.DOB), Mobile: model.StringPtr(h.Mobile), Nominee: model.StringPtr(h.Nominee),
+		Name: h.Name, Dob: model.DatePtr(h.DOB), Mobile: model.StringPtr(h.Mobile),
 		Landline: model.StringPtr(h.Landline), Address: model.StringPtr(h.Address), Email: model.StringPtr(h.Email),
 		Pan: model.StringPtr(h.PAN), CkycCompliant: h.CKYCCompliant,
 	}
 	if !clear {
 		fitype.MaskHolder(m)
 	}
-	out := holderJSON{Name: m.Name, Mobile: m.Mobile, Nominee: m.Nominee, Landline: m.Landline,
+	// The schema's NomineeStatus spells FinPro's NOT-REGISTERED with an underscore.
+	out := holderJSON{Name: m.Name, Mobile: m.Mobile, Nominee: model.StringPtr(strings.ReplaceAll(strings.ToUpper(h.Nominee), "-", "_")), Landline: m.Landline,
 		Address: m.Address, Email: m.Email, Pan: m.Pan, CkycCompliant: m.CkycCompliant}
 	if m.Dob != nil {
 		s := h.DOB
@@ -193,10 +194,10 @@ func TestNoPIIInLogsOrErrors(t *testing.T) {
 		{customerToken(mobileA), pathAllFIData, profilesQuery, map[string]any{"p": product}},
 		{customerToken(mobileA), pathConsents, profilesQuery, map[string]any{"p": product}},
 		{customerToken(mobileA), "", `query Q($m: String!) { customer(mobileNumber: $m, productID: "PFM_DASHBOARD") { totalBalance { amount } } }`, map[string]any{"m": mobileB}},
-		{customerToken(mobileA), "", `mutation M($m: String!) { requestConsent(mobileNumber: $m, productID: "PFM_DASHBOARD") { consentHandle } }`, map[string]any{"m": mobileB}},
-		{customerToken(mobileA), "", `mutation M($c: ID!) { revokeConsent(consentID: $c, productID: "PFM_DASHBOARD") { status } }`, map[string]any{"c": other.ConsentID}},
-		{customerToken(mobileA), pathConsents, `mutation M($c: ID!) { requestData(consentID: $c, productID: "PFM_DASHBOARD") { sessionID } }`, map[string]any{"c": other.ConsentID}},
-		{partner(), pathRequest, `mutation M($m: String!) { requestConsent(mobileNumber: $m, productID: "PFM_DASHBOARD") { consentHandle } }`, map[string]any{"m": mobileB}},
+		{customerToken(mobileA), "", `mutation M($m: String!) { requestConsent(input: {mobileNumber: $m, productID: "PFM_DASHBOARD"}) { consentHandle } }`, map[string]any{"m": mobileB}},
+		{customerToken(mobileA), "", `mutation M($c: ID!) { revokeConsent(input: {consentID: $c, productID: "PFM_DASHBOARD"}) { consent { status } } }`, map[string]any{"c": other.ConsentID}},
+		{customerToken(mobileA), pathConsents, `mutation M($c: ID!) { requestData(input: {consentID: $c, productID: "PFM_DASHBOARD"}) { sessionID } }`, map[string]any{"c": other.ConsentID}},
+		{partner(), pathRequest, `mutation M($m: String!) { requestConsent(input: {mobileNumber: $m, productID: "PFM_DASHBOARD"}) { consentHandle } }`, map[string]any{"m": mobileB}},
 		{partner(), "", `query Q($m: String!) { customer(mobileNumber: $m, productID: "PFM_DASHBOARD") { mobileNumber } }`, map[string]any{"m": "12345"}},
 		{nil, "", `query Q($m: String!) { customer(mobileNumber: $m, productID: "PFM_DASHBOARD") { mobileNumber } }`, map[string]any{"m": mobileA}},
 	}

@@ -114,7 +114,7 @@ func TestTwoReplicas(t *testing.T) {
 
 	// syncIncrementalData's replay store is the cluster's.
 	consentID := periodicConsent(t, sb)
-	const sync = `mutation S($c: ID!, $k: String!) { syncIncrementalData(consentID: $c, idempotencyKey: $k) {
+	const sync = `mutation S($c: ID!, $k: String!) { syncIncrementalData(input: {consentID: $c, idempotencyKey: $k}) {
 	  replayed accounts { linkReferenceNumber transactions { txnId amount } } } }`
 	type syncJSON struct {
 		Sync struct {

@@ -494,7 +494,7 @@ func requestConsent(t testing.TB, url, mobile string) string {
 			ConsentHandle string `json:"consentHandle"`
 		} `json:"requestConsent"`
 	}
-	mustData(t, postTo(t, url, `mutation R($m: String!, $p: ID!) { requestConsent(mobileNumber: $m, productID: $p) { consentHandle } }`,
+	mustData(t, postTo(t, url, `mutation R($m: String!, $p: ID!) { requestConsent(input: {mobileNumber: $m, productID: $p}) { consentHandle } }`,
 		map[string]any{"m": mobile, "p": product}), &out)
 	return out.RequestConsent.ConsentHandle
 }

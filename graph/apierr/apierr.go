@@ -60,3 +60,29 @@ func BadInput(format string, args ...any) *Error {
 func As(err error) (*Error, bool) {
 	return errors.AsType[*Error](err)
 }
+
+// Detailed is an error with extensions the error presenter adds to the
+// client's answer beside the code the cause maps to. The values must be safe
+// to show: global ids and counts, never personal data or upstream text.
+type Detailed struct {
+	Err        error
+	Extensions map[string]any
+}
+
+func (e *Detailed) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *Detailed) Unwrap() error { return e.Err }
+
+// WithExtensions returns err with extensions for the client (see Detailed).
+func WithExtensions(err error, ext map[string]any) error {
+	return &Detailed{Err: err, Extensions: ext}
+}
+
+// ExtensionsOf returns the extensions of the first Detailed in err's chain.
+func ExtensionsOf(err error) map[string]any {
+	if d, ok := errors.AsType[*Detailed](err); ok {
+		return d.Extensions
+	}
+	return nil
+}

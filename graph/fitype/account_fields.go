@@ -55,13 +55,9 @@ func isAPIError(err error) bool {
 }
 
 func balanceFromFinpro(b *finpro.Balance) *model.Balance {
-	cur := b.Currency
-	if cur == "" {
-		cur = "INR"
-	}
 	return &model.Balance{
 		Amount:   model.DecimalFrom(b.Balance),
-		Currency: cur,
+		Currency: b.Currency, // finpro guarantees one (INR when FinPro sent none)
 		AsOf:     model.TimePtr(b.AsOf),
 	}
 }
@@ -80,7 +76,7 @@ func profileFromFinpro(p *finpro.Profile, clear bool) *model.Profile {
 			Name:          h.Name,
 			Dob:           model.DatePtr(h.DOB),
 			Mobile:        model.StringPtr(h.Mobile),
-			Nominee:       model.StringPtr(h.Nominee),
+			Nominee:       model.EnumPtr(h.Nominee, model.NomineeStatusUnknown),
 			Landline:      model.StringPtr(h.Landline),
 			Address:       model.StringPtr(h.Address),
 			Email:         model.StringPtr(h.Email),
@@ -115,15 +111,17 @@ func maskPtr(s *string, mask func(string) string) *string {
 	return model.StringPtr(mask(*s))
 }
 
-// TransactionsFromFinpro converts transactions, keeping FinPro's digits, with
-// two allocations in all
-// (a page of them is the graph's largest list): the optional fields point into
-// one backing array instead of one allocation each.
-func TransactionsFromFinpro(ts []finpro.Transaction) []model.Transaction {
+// TransactionsFromFinpro converts transactions of the account with linkRef read
+// through the consent with consentRef (relay.ConsentRef), keeping FinPro's
+// digits, with two allocations in all (a page of them is the graph's largest
+// list): the optional fields point into one backing array instead of one
+// allocation each.
+func TransactionsFromFinpro(consentRef, linkRef string, ts []finpro.Transaction) []model.Transaction {
 	type optional struct {
-		currentBalance             model.Decimal
-		mode, narration, reference string
-		valueDate                  model.Date
+		currentBalance       model.Decimal
+		narration, reference string
+		mode                 model.TransactionMode
+		valueDate            model.Date
 	}
 	out := make([]model.Transaction, len(ts))
 	opt := make([]optional, len(ts))
@@ -137,18 +135,23 @@ func TransactionsFromFinpro(ts []finpro.Transaction) []model.Transaction {
 		o := &opt[i]
 		*o = optional{
 			currentBalance: model.DecimalFrom(t.CurrentBalance),
-			mode:           t.Mode,
 			narration:      t.Narration,
 			reference:      t.Reference,
 		}
+		typ, _ := model.EnumOf(t.Type, model.TransactionTypeUnknown)
 		out[i] = model.Transaction{
 			TxnID:                t.TxnID,
-			Type:                 t.Type,
+			Type:                 typ,
 			Amount:               model.DecimalFrom(t.Amount),
-			Mode:                 ptr(&o.mode),
 			TransactionTimestamp: t.TransactionTimestamp,
 			Narration:            ptr(&o.narration),
 			Reference:            ptr(&o.reference),
+			ConsentRef:           consentRef,
+			LinkRef:              linkRef,
+		}
+		if m, ok := model.EnumOf(t.Mode, model.TransactionModeUnknown); ok {
+			o.mode = m
+			out[i].Mode = &o.mode
 		}
 		if o.currentBalance != "" {
 			out[i].CurrentBalance = &o.currentBalance

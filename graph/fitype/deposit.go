@@ -27,12 +27,12 @@ type DepositSummary struct {
 	CurrentBalance  model.Decimal
 	Currency        string
 	BalanceDateTime *time.Time
-	Type            *string
+	Type            *model.DepositAccountType
 	Branch          *string
 	IfscCode        *string
-	Facility        *string
+	Facility        *model.DepositFacility
 	OpeningDate     *model.Date
-	Status          *string
+	Status          *model.AccountStatus
 }
 
 // Summary resolves DepositAccount.summary from the consent's getallfidata (one
@@ -47,19 +47,15 @@ func (a *DepositAccount) Summary(ctx context.Context) (*DepositSummary, error) {
 		Facility text `json:"facility"`
 	}
 	decodeSummary(s.Raw, &extra)
-	cur := s.Currency
-	if cur == "" {
-		cur = "INR"
-	}
 	return &DepositSummary{
 		CurrentBalance:  model.DecimalFrom(s.CurrentBalance),
-		Currency:        cur,
+		Currency:        s.Currency, // finpro guarantees one (INR when FinPro sent none)
 		BalanceDateTime: model.TimePtr(s.BalanceDateTime),
-		Type:            model.StringPtr(s.Type),
+		Type:            model.EnumPtr(s.Type, model.DepositAccountTypeUnknown),
 		Branch:          model.StringPtr(s.Branch),
 		IfscCode:        model.StringPtr(s.IFSC),
-		Facility:        extra.Facility.str(),
+		Facility:        model.EnumPtr(string(extra.Facility), model.DepositFacilityUnknown),
 		OpeningDate:     model.DatePtr(s.OpeningDate),
-		Status:          model.StringPtr(s.Status),
+		Status:          model.EnumPtr(s.Status, model.AccountStatusUnknown),
 	}, nil
 }

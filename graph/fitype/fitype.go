@@ -11,16 +11,17 @@
 package fitype
 
 import (
-	"encoding/base64"
 	"fmt"
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Account is the GraphQL Account interface. Only this package's types implement
 // it: each embeds an AccountBase.
 type Account interface {
+	model.Node
 	// Base returns the account's common part.
 	Base() *AccountBase
 }
@@ -70,12 +71,6 @@ func (r *Registry) FITypes() []finpro.FIType {
 	return out
 }
 
-// AccountID returns the global ID of the account with linkRef:
-// base64url("Account:" + linkRef).
-func AccountID(linkRef string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("Account:" + linkRef))
-}
-
 // AccountBase is what every account type shares: the linked account as the
 // consent list shows it and the consent it is read through. Its methods resolve
 // the Account interface's fields.
@@ -90,8 +85,13 @@ func (a *AccountBase) Base() *AccountBase { return a }
 // Linked returns the linked account as FinPro's consent list shows it.
 func (a *AccountBase) Linked() finpro.LinkedAccount { return a.linked }
 
-// ID resolves Account.id.
-func (a *AccountBase) ID() string { return AccountID(a.linked.LinkReferenceNumber) }
+// IsNode marks every account type as a Node.
+func (AccountBase) IsNode() {}
+
+// ID resolves Account.id: the account as read through its consent.
+func (a *AccountBase) ID() string {
+	return relay.AccountID(a.consent.Ref, a.linked.LinkReferenceNumber)
+}
 
 // LinkReferenceNumber resolves Account.linkReferenceNumber.
 func (a *AccountBase) LinkReferenceNumber() string { return a.linked.LinkReferenceNumber }
@@ -99,8 +99,11 @@ func (a *AccountBase) LinkReferenceNumber() string { return a.linked.LinkReferen
 // MaskedAccountNumber resolves Account.maskedAccountNumber.
 func (a *AccountBase) MaskedAccountNumber() string { return a.linked.MaskedAccountNumber }
 
-// FIType resolves Account.fiType.
-func (a *AccountBase) FIType() string { return string(a.linked.FIType) }
+// FIType resolves Account.fiType (UNKNOWN for a type this version does not know).
+func (a *AccountBase) FIType() model.FIType {
+	t, _ := model.EnumOf(string(a.linked.FIType), model.FITypeUnknown)
+	return t
+}
 
 // FIPID resolves Account.fipId.
 func (a *AccountBase) FIPID() *string { return model.StringPtr(a.linked.FIPID) }
@@ -115,9 +118,4 @@ func (a *AccountBase) AccountType() *string { return model.StringPtr(a.linked.Ac
 func (a *AccountBase) Consent() *model.Consent { return a.consent }
 
 // ConsentRef returns the FinPro consent ID the account is read through.
-func (a *AccountBase) ConsentRef() string {
-	if a.consent == nil || a.consent.ConsentID == nil {
-		return ""
-	}
-	return *a.consent.ConsentID
-}
+func (a *AccountBase) ConsentRef() string { return a.consent.FinproID() }

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 func TestRegistryPicksPlugin(t *testing.T) {
 	r := NewRegistry(Deposit{}, TermDeposit{}, RecurringDeposit{}, MutualFunds{})
-	consent := &model.Consent{ConsentID: model.StringPtr("c1")}
+	consent := &model.Consent{ConsentID: model.StringPtr("c1"), Ref: relay.ConsentRef("h1", "c1")}
 	for fiType, want := range map[finpro.FIType]string{
 		"DEPOSIT": "*fitype.DepositAccount", "TERM_DEPOSIT": "*fitype.TermDepositAccount",
 		"RECURRING_DEPOSIT": "*fitype.RecurringDepositAccount", "MUTUAL_FUNDS": "*fitype.MutualFundAccount",
@@ -20,7 +21,7 @@ func TestRegistryPicksPlugin(t *testing.T) {
 		if got := typeName(a); got != want {
 			t.Errorf("Account(%s) is %s, want %s", fiType, got, want)
 		}
-		if a.Base().ConsentRef() != "c1" || a.Base().ID() != AccountID("l1") {
+		if a.Base().ConsentRef() != "c1" || a.Base().ID() != relay.AccountID("h.h1", "l1") {
 			t.Errorf("Account(%s) base = %+v", fiType, a.Base())
 		}
 	}

@@ -17,7 +17,8 @@ import (
 // the oldest): see latest.
 func (a *AccountBase) Transactions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.TransactionConnection, error) {
 	linkRef := a.linked.LinkReferenceNumber
-	b, err := relay.Resolve(relay.Args{First: first, After: after, Last: last, Before: before}, linkRef)
+	scope := a.cursorScope()
+	b, err := relay.Resolve(relay.Args{First: first, After: after, Last: last, Before: before}, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -78,27 +79,26 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 			return nil, err
 		}
 	}
-	if total >= 0 {
-		hasNext = start+len(rows) < total
-	}
+	page := relay.Window{Start: start, HasNext: hasNext, Total: total}.Page(scope, len(rows))
 	conn := &model.TransactionConnection{
-		Edges:    make([]*model.TransactionEdge, len(rows)),
-		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: start > 0},
+		Edges:      make([]*model.TransactionEdge, len(rows)),
+		PageInfo:   page.Info,
+		TotalCount: page.TotalCount,
 	}
-	if total >= 0 {
-		conn.TotalCount = &total
-	}
-	nodes := TransactionsFromFinpro(rows)
+	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, rows)
 	edges := make([]model.TransactionEdge, len(rows))
 	for i := range rows {
-		edges[i] = model.TransactionEdge{Cursor: relay.EncodeCursor(linkRef, start+i), Node: &nodes[i]}
+		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
 		conn.Edges[i] = &edges[i]
 	}
-	if len(rows) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(rows)-1].Cursor
-	}
 	return conn, nil
+}
+
+// cursorScope binds transaction cursors to the account under its consent: an
+// account linked under two consents is read per consent, and the two may
+// cover different ranges.
+func (a *AccountBase) cursorScope() string {
+	return a.consent.Ref + "/" + a.linked.LinkReferenceNumber
 }
 
 // latest reads the last b.N rows after b.Lo of an account whose transaction

@@ -151,15 +151,15 @@ func (ec *executionContext) _ConsentStatusEvent_eventStatus(ctx context.Context,
 			return obj.EventStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentEventStatus) graphql.Marshaler {
+			return ec.marshalNConsentEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentEventStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_eventStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type ConsentEventStatus does not have child fields"))
 }
 
 func (ec *executionContext) _ConsentStatusEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
@@ -459,6 +459,16 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNConsentEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentEventStatus(ctx context.Context, v any) (model.ConsentEventStatus, error) {
+	var res model.ConsentEventStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentEventStatus(ctx context.Context, sel ast.SelectionSet, v model.ConsentEventStatus) graphql.Marshaler {
+	return v
+}
 
 func (ec *executionContext) marshalNConsentStatusEvent2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatusEvent(ctx context.Context, sel ast.SelectionSet, v *model.ConsentStatusEvent) graphql.Marshaler {
 	if v == nil {

@@ -145,15 +145,15 @@ func (ec *executionContext) _DepositAccount_fiType(ctx context.Context, field gr
 			return obj.FIType(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FIType) graphql.Marshaler {
+			return ec.marshalNFIType2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFIType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_DepositAccount_fiType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
 func (ec *executionContext) _DepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
@@ -389,10 +389,10 @@ func (ec *executionContext) _DepositAccount_transactions(ctx context.Context, fi
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
-			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
+			return ec.marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DepositAccount_transactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -550,15 +550,15 @@ func (ec *executionContext) _DepositSummary_type(ctx context.Context, field grap
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DepositAccountType) graphql.Marshaler {
+			return ec.marshalODepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositAccountType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DepositSummary_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type DepositAccountType does not have child fields"))
 }
 
 func (ec *executionContext) _DepositSummary_branch(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
@@ -619,15 +619,15 @@ func (ec *executionContext) _DepositSummary_facility(ctx context.Context, field 
 			return obj.Facility, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DepositFacility) graphql.Marshaler {
+			return ec.marshalODepositFacility2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositFacility(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DepositSummary_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type DepositFacility does not have child fields"))
 }
 
 func (ec *executionContext) _DepositSummary_openingDate(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositSummary) (ret graphql.Marshaler) {
@@ -665,15 +665,15 @@ func (ec *executionContext) _DepositSummary_status(ctx context.Context, field gr
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountStatus) graphql.Marshaler {
+			return ec.marshalOAccountStatus2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAccountStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DepositSummary_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("DepositSummary", field, false, false, errors.New("field of type AccountStatus does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -688,7 +688,7 @@ func (ec *executionContext) fieldContext_DepositSummary_status(_ context.Context
 
 // region    **************************** object.gotpl ****************************
 
-var depositAccountImplementors = []string{"DepositAccount", "Account"}
+var depositAccountImplementors = []string{"DepositAccount", "Account", "Node"}
 
 func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.DepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, depositAccountImplementors)
@@ -826,7 +826,7 @@ func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.Selecti
 					}
 				}()
 				res = ec._DepositAccount_transactions(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -1000,6 +1000,54 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalOAccountStatus2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, v any) (*model.AccountStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AccountStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAccountStatus2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccountStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositAccountType(ctx context.Context, v any) (*model.DepositAccountType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DepositAccountType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODepositAccountType2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositAccountType(ctx context.Context, sel ast.SelectionSet, v *model.DepositAccountType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODepositFacility2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositFacility(ctx context.Context, v any) (*model.DepositFacility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DepositFacility)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODepositFacility2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositFacility(ctx context.Context, sel ast.SelectionSet, v *model.DepositFacility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
 
 func (ec *executionContext) marshalODepositSummary2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋfitypeᚐDepositSummary(ctx context.Context, sel ast.SelectionSet, v *fitype.DepositSummary) graphql.Marshaler {
 	if v == nil {

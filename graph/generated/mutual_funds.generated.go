@@ -144,15 +144,15 @@ func (ec *executionContext) _MutualFundAccount_fiType(ctx context.Context, field
 			return obj.FIType(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FIType) graphql.Marshaler {
+			return ec.marshalNFIType2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFIType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_MutualFundAccount_fiType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
 func (ec *executionContext) _MutualFundAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
@@ -388,10 +388,10 @@ func (ec *executionContext) _MutualFundAccount_transactions(ctx context.Context,
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
-			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
+			return ec.marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MutualFundAccount_transactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -742,7 +742,7 @@ func (ec *executionContext) fieldContext_MutualFundSummary_holdings(_ context.Co
 
 // region    **************************** object.gotpl ****************************
 
-var mutualFundAccountImplementors = []string{"MutualFundAccount", "Account"}
+var mutualFundAccountImplementors = []string{"MutualFundAccount", "Account", "Node"}
 
 func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.MutualFundAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutualFundAccountImplementors)
@@ -880,7 +880,7 @@ func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.Sele
 					}
 				}()
 				res = ec._MutualFundAccount_transactions(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

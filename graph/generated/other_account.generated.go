@@ -144,15 +144,15 @@ func (ec *executionContext) _OtherAccount_fiType(ctx context.Context, field grap
 			return obj.FIType(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FIType) graphql.Marshaler {
+			return ec.marshalNFIType2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFIType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_OtherAccount_fiType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OtherAccount", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OtherAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
 func (ec *executionContext) _OtherAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.OtherAccount) (ret graphql.Marshaler) {
@@ -388,10 +388,10 @@ func (ec *executionContext) _OtherAccount_transactions(ctx context.Context, fiel
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
-			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
+			return ec.marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OtherAccount_transactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -430,7 +430,7 @@ func (ec *executionContext) fieldContext_OtherAccount_transactions(ctx context.C
 
 // region    **************************** object.gotpl ****************************
 
-var otherAccountImplementors = []string{"OtherAccount", "Account"}
+var otherAccountImplementors = []string{"OtherAccount", "Account", "Node"}
 
 func (ec *executionContext) _OtherAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.OtherAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, otherAccountImplementors)
@@ -568,7 +568,7 @@ func (ec *executionContext) _OtherAccount(ctx context.Context, sel ast.Selection
 					}
 				}()
 				res = ec._OtherAccount_transactions(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

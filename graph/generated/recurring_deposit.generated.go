@@ -144,15 +144,15 @@ func (ec *executionContext) _RecurringDepositAccount_fiType(ctx context.Context,
 			return obj.FIType(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FIType) graphql.Marshaler {
+			return ec.marshalNFIType2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFIType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RecurringDepositAccount_fiType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
 func (ec *executionContext) _RecurringDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
@@ -388,10 +388,10 @@ func (ec *executionContext) _RecurringDepositAccount_transactions(ctx context.Co
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
-			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
+			return ec.marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RecurringDepositAccount_transactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -664,7 +664,7 @@ func (ec *executionContext) fieldContext_RecurringDepositSummary_status(_ contex
 
 // region    **************************** object.gotpl ****************************
 
-var recurringDepositAccountImplementors = []string{"RecurringDepositAccount", "Account"}
+var recurringDepositAccountImplementors = []string{"RecurringDepositAccount", "Account", "Node"}
 
 func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.RecurringDepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recurringDepositAccountImplementors)
@@ -802,7 +802,7 @@ func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel as
 					}
 				}()
 				res = ec._RecurringDepositAccount_transactions(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
@@ -82,6 +81,7 @@ type ComplexityRoot struct {
 		Account      func(childComplexity int, id string) int
 		Accounts     func(childComplexity int) int
 		Consents     func(childComplexity int, status []model.ConsentStatus, first *int, after *string) int
+		ID           func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
 		ProductID    func(childComplexity int) int
 		TotalBalance func(childComplexity int) int
@@ -132,10 +132,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		RequestConsent      func(childComplexity int, mobileNumber string, productID string, accountID *string) int
-		RequestData         func(childComplexity int, consentID string, from *time.Time, to *time.Time, productID *string) int
-		RevokeConsent       func(childComplexity int, consentID string, productID *string) int
-		SyncIncrementalData func(childComplexity int, consentID string, idempotencyKey string, productID *string) int
+		RequestConsent      func(childComplexity int, input model.RequestConsentInput) int
+		RequestData         func(childComplexity int, input model.RequestDataInput) int
+		RevokeConsent       func(childComplexity int, input model.RevokeConsentInput) int
+		SyncIncrementalData func(childComplexity int, input model.SyncIncrementalDataInput) int
 	}
 
 	MutualFundAccount struct {
@@ -199,6 +199,8 @@ type ComplexityRoot struct {
 	Query struct {
 		Customer func(childComplexity int, mobileNumber string, productID string) int
 		Me       func(childComplexity int, productID string) int
+		Node     func(childComplexity int, id string) int
+		Nodes    func(childComplexity int, ids []string) int
 	}
 
 	RecurringDepositAccount struct {
@@ -228,18 +230,21 @@ type ComplexityRoot struct {
 	}
 
 	RequestConsentPayload struct {
-		ConsentHandle func(childComplexity int) int
-		Status        func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Consent          func(childComplexity int) int
+		ConsentHandle    func(childComplexity int) int
 	}
 
 	RequestDataPayload struct {
-		ConsentID func(childComplexity int) int
-		SessionID func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Consent          func(childComplexity int) int
+		Reused           func(childComplexity int) int
+		SessionID        func(childComplexity int) int
 	}
 
 	RevokeConsentPayload struct {
-		ConsentID func(childComplexity int) int
-		Status    func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Consent          func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -247,10 +252,11 @@ type ComplexityRoot struct {
 	}
 
 	SyncIncrementalDataPayload struct {
-		Accounts       func(childComplexity int) int
-		ConsentID      func(childComplexity int) int
-		IdempotencyKey func(childComplexity int) int
-		Replayed       func(childComplexity int) int
+		Accounts         func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Consent          func(childComplexity int) int
+		IdempotencyKey   func(childComplexity int) int
+		Replayed         func(childComplexity int) int
 	}
 
 	SyncedAccount struct {
@@ -292,6 +298,7 @@ type ComplexityRoot struct {
 	Transaction struct {
 		Amount               func(childComplexity int) int
 		CurrentBalance       func(childComplexity int) int
+		ID                   func(childComplexity int) int
 		Mode                 func(childComplexity int) int
 		Narration            func(childComplexity int) int
 		Reference            func(childComplexity int) int
@@ -522,6 +529,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Consents(childComplexity, args["status"].([]model.ConsentStatus), args["first"].(*int), args["after"].(*string)), true
+	case "Customer.id":
+		if e.ComplexityRoot.Customer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ID(childComplexity), true
 	case "Customer.mobileNumber":
 		if e.ComplexityRoot.Customer.MobileNumber == nil {
 			break
@@ -752,7 +765,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RequestConsent(childComplexity, args["mobileNumber"].(string), args["productID"].(string), args["accountID"].(*string)), true
+		return e.ComplexityRoot.Mutation.RequestConsent(childComplexity, args["input"].(model.RequestConsentInput)), true
 	case "Mutation.requestData":
 		if e.ComplexityRoot.Mutation.RequestData == nil {
 			break
@@ -763,7 +776,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RequestData(childComplexity, args["consentID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["productID"].(*string)), true
+		return e.ComplexityRoot.Mutation.RequestData(childComplexity, args["input"].(model.RequestDataInput)), true
 	case "Mutation.revokeConsent":
 		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
 			break
@@ -774,7 +787,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["consentID"].(string), args["productID"].(*string)), true
+		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["input"].(model.RevokeConsentInput)), true
 	case "Mutation.syncIncrementalData":
 		if e.ComplexityRoot.Mutation.SyncIncrementalData == nil {
 			break
@@ -785,7 +798,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SyncIncrementalData(childComplexity, args["consentID"].(string), args["idempotencyKey"].(string), args["productID"].(*string)), true
+		return e.ComplexityRoot.Mutation.SyncIncrementalData(childComplexity, args["input"].(model.SyncIncrementalDataInput)), true
 
 	case "MutualFundAccount.accountType":
 		if e.ComplexityRoot.MutualFundAccount.AccountType == nil {
@@ -1066,6 +1079,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity, args["productID"].(string)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 
 	case "RecurringDepositAccount.accountType":
 		if e.ComplexityRoot.RecurringDepositAccount.AccountType == nil {
@@ -1194,25 +1229,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecurringDepositSummary.Status(childComplexity), true
 
+	case "RequestConsentPayload.clientMutationId":
+		if e.ComplexityRoot.RequestConsentPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestConsentPayload.ClientMutationID(childComplexity), true
+	case "RequestConsentPayload.consent":
+		if e.ComplexityRoot.RequestConsentPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestConsentPayload.Consent(childComplexity), true
 	case "RequestConsentPayload.consentHandle":
 		if e.ComplexityRoot.RequestConsentPayload.ConsentHandle == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RequestConsentPayload.ConsentHandle(childComplexity), true
-	case "RequestConsentPayload.status":
-		if e.ComplexityRoot.RequestConsentPayload.Status == nil {
+
+	case "RequestDataPayload.clientMutationId":
+		if e.ComplexityRoot.RequestDataPayload.ClientMutationID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RequestConsentPayload.Status(childComplexity), true
-
-	case "RequestDataPayload.consentID":
-		if e.ComplexityRoot.RequestDataPayload.ConsentID == nil {
+		return e.ComplexityRoot.RequestDataPayload.ClientMutationID(childComplexity), true
+	case "RequestDataPayload.consent":
+		if e.ComplexityRoot.RequestDataPayload.Consent == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RequestDataPayload.ConsentID(childComplexity), true
+		return e.ComplexityRoot.RequestDataPayload.Consent(childComplexity), true
+	case "RequestDataPayload.reused":
+		if e.ComplexityRoot.RequestDataPayload.Reused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestDataPayload.Reused(childComplexity), true
 	case "RequestDataPayload.sessionID":
 		if e.ComplexityRoot.RequestDataPayload.SessionID == nil {
 			break
@@ -1220,18 +1273,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RequestDataPayload.SessionID(childComplexity), true
 
-	case "RevokeConsentPayload.consentID":
-		if e.ComplexityRoot.RevokeConsentPayload.ConsentID == nil {
+	case "RevokeConsentPayload.clientMutationId":
+		if e.ComplexityRoot.RevokeConsentPayload.ClientMutationID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RevokeConsentPayload.ConsentID(childComplexity), true
-	case "RevokeConsentPayload.status":
-		if e.ComplexityRoot.RevokeConsentPayload.Status == nil {
+		return e.ComplexityRoot.RevokeConsentPayload.ClientMutationID(childComplexity), true
+	case "RevokeConsentPayload.consent":
+		if e.ComplexityRoot.RevokeConsentPayload.Consent == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RevokeConsentPayload.Status(childComplexity), true
+		return e.ComplexityRoot.RevokeConsentPayload.Consent(childComplexity), true
 
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
@@ -1251,12 +1304,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SyncIncrementalDataPayload.Accounts(childComplexity), true
-	case "SyncIncrementalDataPayload.consentID":
-		if e.ComplexityRoot.SyncIncrementalDataPayload.ConsentID == nil {
+	case "SyncIncrementalDataPayload.clientMutationId":
+		if e.ComplexityRoot.SyncIncrementalDataPayload.ClientMutationID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SyncIncrementalDataPayload.ConsentID(childComplexity), true
+		return e.ComplexityRoot.SyncIncrementalDataPayload.ClientMutationID(childComplexity), true
+	case "SyncIncrementalDataPayload.consent":
+		if e.ComplexityRoot.SyncIncrementalDataPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncIncrementalDataPayload.Consent(childComplexity), true
 	case "SyncIncrementalDataPayload.idempotencyKey":
 		if e.ComplexityRoot.SyncIncrementalDataPayload.IdempotencyKey == nil {
 			break
@@ -1452,6 +1511,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transaction.CurrentBalance(childComplexity), true
+	case "Transaction.id":
+		if e.ComplexityRoot.Transaction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transaction.ID(childComplexity), true
 	case "Transaction.mode":
 		if e.ComplexityRoot.Transaction.Mode == nil {
 			break
@@ -1534,7 +1599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap()
+	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputRequestConsentInput,
+		ec.unmarshalInputRequestDataInput,
+		ec.unmarshalInputRevokeConsentInput,
+		ec.unmarshalInputSyncIncrementalDataInput,
+	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -1627,19 +1697,73 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../account.graphqls", Input: `"""
-A financial account linked under a consent. Each FI type has its own implementing
-type (an FI-type plugin, see graph/README.md); FI types without a plugin are
-OtherAccount.
+The FI types of FinPro's data APIs (the seed pages' list). TERM-DEPOSIT is
+normalised to TERM_DEPOSIT.
 """
-interface Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+enum FIType {
+  "Savings or current account."
+  DEPOSIT
+  "Fixed deposit."
+  TERM_DEPOSIT
+  "Recurring deposit."
+  RECURRING_DEPOSIT
+  "Systematic investment plan."
+  SIP
+  "Commercial paper."
+  CP
+  "Government securities."
+  GOVT_SECURITIES
+  "Equity shares."
+  EQUITIES
+  "Bonds."
+  BONDS
+  "Debentures."
+  DEBENTURES
+  "Mutual fund folios."
+  MUTUAL_FUNDS
+  "Exchange-traded funds."
+  ETF
+  "Indian depository receipts."
+  IDR
+  "Collective investment schemes."
+  CIS
+  "Alternative investment funds."
+  AIF
+  "Insurance policies."
+  INSURANCE_POLICIES
+  "National Pension System."
+  NPS
+  "Infrastructure investment trusts."
+  INVIT
+  "Real estate investment trusts."
+  REIT
+  "GST returns (GSTR-1 and GSTR-3B)."
+  GSTR1_3B
+  "Life insurance."
+  LIFE_INSURANCE
+  "General insurance."
+  GENERAL_INSURANCE
+  "Another FI type FinPro names OTHER."
+  OTHER
+  "An FI type this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+A financial account linked under a consent, as read through that consent. Each FI
+type has its own implementing type (an FI-type plugin, see graph/README.md); FI types
+without a plugin are OtherAccount. The same account linked under two consents is two
+Account objects with two ids: its balance and transactions are read per consent.
+"""
+interface Account implements Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it (TERM-DEPOSIT is normalised to TERM_DEPOSIT)."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -1649,13 +1773,13 @@ interface Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance. One FinPro call per consent serves every account's balance."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders. One FinPro call per consent serves every account's profile."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   """
   The transactions, oldest first. Use first/after to page forward and last/before to
   page backward; last alone gives the latest transactions. first and last are 1..100;
-  without either, the first 20. Cursors belong to this account.
+  without either, the first 20. Cursors belong to this account under its consent.
   """
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -1666,7 +1790,11 @@ interface Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
 }
 
 """
@@ -1698,7 +1826,19 @@ type Profile {
   "SINGLE or JOINT."
   holdersType: HoldersType!
   "The holders (one or more)."
-  holders: [Holder!]!
+  holders: [Holder!]! @listSize(assumedSize: 2)
+}
+
+"""
+Whether a holder registered a nominee.
+"""
+enum NomineeStatus {
+  "A nominee is registered."
+  REGISTERED
+  "No nominee is registered."
+  NOT_REGISTERED
+  "A value this version of the API does not know."
+  UNKNOWN
 }
 
 """
@@ -1711,8 +1851,8 @@ type Holder {
   dob: Date
   "The registered mobile number (may be masked by the FIP)."
   mobile: String
-  "Nominee registration, e.g. REGISTERED or NOT-REGISTERED."
-  nominee: String
+  "Nominee registration; null when FinPro sent none."
+  nominee: NomineeStatus
   "The registered landline (may be masked)."
   landline: String
   "The registered address (may be masked)."
@@ -1726,19 +1866,91 @@ type Holder {
 }
 
 """
+The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
+"""
+enum TransactionType {
+  "Money in."
+  CREDIT
+  "Money out."
+  DEBIT
+  "A deposit's opening."
+  OPENING
+  "Interest credited."
+  INTEREST
+  "Tax deducted at source."
+  TDS
+  "A recurring deposit's instalment."
+  INSTALLMENT
+  "A deposit's closing."
+  CLOSING
+  "Units bought (mutual funds)."
+  BUY
+  "Units sold or redeemed (mutual funds)."
+  SELL
+  "Another kind the FIP names OTHERS."
+  OTHERS
+  "A kind this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The channel of a transaction (the ReBIT schemas' and the seed pages' values).
+"""
+enum TransactionMode {
+  "Cash."
+  CASH
+  "UPI."
+  UPI
+  "IMPS."
+  IMPS
+  "NEFT."
+  NEFT
+  "RTGS."
+  RTGS
+  "A card."
+  CARD
+  "A card payment (term deposits)."
+  CARD_PAYMENT
+  "An ATM."
+  ATM
+  "A cheque."
+  CHEQUE
+  "A demand draft."
+  DEMAND_DRAFT
+  "An automatic debit."
+  AUTO_DEBIT
+  "Interest credited."
+  INTEREST_CREDIT
+  "A NACH mandate."
+  NACH
+  "An ECS mandate."
+  ECS
+  "A remittance."
+  REMITTANCE
+  "A funds transfer."
+  FT
+  "Another channel the FIP names OTHERS."
+  OTHERS
+  "A channel this version of the API does not know."
+  UNKNOWN
+}
+
+"""
 One account transaction.
 """
-type Transaction {
+type Transaction implements Node {
+  "A global, opaque ID of the transaction (of its account under its consent)."
+  id: ID!
   "The FIP's transaction identifier."
   txnId: String!
   "CREDIT or DEBIT for deposits; FI-type specific otherwise (e.g. INSTALLMENT)."
-  type: String!
+  type: TransactionType!
   "The amount exactly as FinPro reported it."
   amount: Decimal!
   "The balance after the transaction; null when FinPro sent none."
   currentBalance: Decimal
-  "The channel, e.g. UPI, NEFT, ATM."
-  mode: String
+  "The channel; null when FinPro sent none."
+  mode: TransactionMode
   "When the transaction happened."
   transactionTimestamp: DateTime!
   "When the amount took effect; null when FinPro sent none or an invalid date."
@@ -1787,13 +1999,27 @@ enum ConsentStatus {
   EXPIRED
   "Temporarily suspended; fetches fail until it is resumed."
   PAUSED
+  "A status this version of the API does not know (FinPro sent something new)."
+  UNKNOWN
+}
+
+"""
+How often data may be fetched under a consent.
+"""
+enum FetchType {
+  "Once."
+  ONETIME
+  "Repeatedly, at the consent's frequency; syncIncrementalData pulls what is new."
+  PERIODIC
+  "A fetch type this version of the API does not know."
+  UNKNOWN
 }
 
 """
 A customer's consent to share financial information with this FIU.
 """
-type Consent {
-  "A global, opaque ID for this consent."
+type Consent implements Node {
+  "A global, opaque ID for this consent; mutations take it."
   id: ID!
   "FinPro's consent ID; null while PENDING or when rejected before approval."
   consentID: ID
@@ -1810,13 +2036,17 @@ type Consent {
   "The customer's Virtual User Address at the Account Aggregator, e.g. 9876543210@onemoney."
   vua: String
   "ONETIME or PERIODIC; null when FinPro did not say."
-  fetchType: String
+  fetchType: FetchType
   "When the consent was requested."
   createdAt: DateTime
   "When the consent expires."
   expiresAt: DateTime
-  "The accounts linked under this consent (empty while PENDING)."
-  accounts: [Account!]!
+  """
+  The accounts linked under this consent (empty while PENDING). Each is the account
+  as read through this consent: an account linked under two consents is two Account
+  objects with two ids, because its balance and transactions are read per consent.
+  """
+  accounts: [Account!]! @listSize(assumedSize: 5)
 }
 
 """
@@ -1827,7 +2057,7 @@ type ConsentConnection {
   edges: [ConsentEdge!]!
   "Paging information."
   pageInfo: PageInfo!
-  "The number of consents FinPro reports for the query, when known."
+  "The number of the customer's consents of this product that match the filter."
   totalCount: Int
 }
 
@@ -1842,23 +2072,72 @@ type ConsentEdge {
 }
 
 """
+The input of requestConsent.
+"""
+input RequestConsentInput {
+  "The customer's 10-digit mobile number; the VUA is <mobile>@onemoney."
+  mobileNumber: String!
+  "The consent template (FinPro productID) to request."
+  productID: ID!
+  "The FIU's own reference for this request (journey or customer id); generated when omitted."
+  accountID: String
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
+}
+
+"""
 The result of requestConsent.
 """
 type RequestConsentPayload {
-  "The handle of the new consent request; approval is tracked by it."
+  "The new consent, PENDING until the customer answers at the Account Aggregator."
+  consent: Consent!
+  "The handle of the new consent request (also consent.consentHandle)."
   consentHandle: ID!
-  "The consent's status (PENDING)."
-  status: ConsentStatus!
+  "The input's clientMutationId."
+  clientMutationId: String
+}
+
+"""
+The input of revokeConsent: the consent by its id (Consent.id) or, for callers that
+hold FinPro's consent ID (from a webhook), by consentID; exactly one of the two.
+"""
+input RevokeConsentInput {
+  "The consent's global ID (Consent.id)."
+  id: ID
+  "FinPro's consent ID (not the consent handle)."
+  consentID: ID
+  "When given, the consent must belong to this consent template."
+  productID: ID
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
 }
 
 """
 The result of revokeConsent.
 """
 type RevokeConsentPayload {
-  "The revoked consent's ID."
-  consentID: ID!
-  "The consent's status after the call (REVOKED)."
-  status: ConsentStatus!
+  "The revoked consent (status REVOKED)."
+  consent: Consent!
+  "The input's clientMutationId."
+  clientMutationId: String
+}
+
+"""
+The input of requestData: the consent by id (Consent.id) or consentID, exactly one.
+"""
+input RequestDataInput {
+  "The consent's global ID (Consent.id)."
+  id: ID
+  "FinPro's consent ID."
+  consentID: ID
+  "When given, the consent must belong to this consent template."
+  productID: ID
+  "Start of the data range; the consent's own range when omitted."
+  from: DateTime
+  "End of the data range; the consent's own range when omitted."
+  to: DateTime
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
 }
 
 """
@@ -1866,9 +2145,30 @@ The result of requestData.
 """
 type RequestDataPayload {
   "The consent the data is fetched for."
-  consentID: ID!
-  "FinPro's data session; DATA_READY events refer to it."
+  consent: Consent!
+  "FinPro's data session; DATA events refer to it."
   sessionID: ID!
+  "True when this is a session started shortly before for the same consent and range."
+  reused: Boolean!
+  "The input's clientMutationId."
+  clientMutationId: String
+}
+
+"""
+The input of syncIncrementalData: the consent by id (Consent.id) or consentID,
+exactly one.
+"""
+input SyncIncrementalDataInput {
+  "The consent's global ID (Consent.id) of a PERIODIC consent."
+  id: ID
+  "FinPro's consent ID of a PERIODIC consent."
+  consentID: ID
+  "A client-chosen key (1..128 characters), unique per logical sync."
+  idempotencyKey: String!
+  "When given, the consent must belong to this consent template."
+  productID: ID
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
 }
 
 """
@@ -1876,13 +2176,15 @@ The result of syncIncrementalData.
 """
 type SyncIncrementalDataPayload {
   "The consent that was synced."
-  consentID: ID!
+  consent: Consent!
   "The key the result is kept under."
   idempotencyKey: String!
   "True when this payload is the kept result of an earlier call with the same key."
   replayed: Boolean!
   "The accounts with new data; empty when nothing is new."
-  accounts: [SyncedAccount!]!
+  accounts: [SyncedAccount!]! @listSize(assumedSize: 5)
+  "The input's clientMutationId."
+  clientMutationId: String
 }
 
 """
@@ -1893,14 +2195,14 @@ type SyncedAccount {
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type, e.g. DEPOSIT."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's identifier."
   fipId: String
   "The FIP's name."
   fipName: String
   "The new transactions, oldest first."
-  transactions: [Transaction!]!
+  transactions: [Transaction!]! @listSize(assumedSize: 100)
 }
 `, BuiltIn: false},
 	{Name: "../consent_events.graphqls", Input: `"""
@@ -1947,27 +2249,51 @@ type ConsentStatusEvent {
   "The consent's status after the change (approved and resumed consents are ACTIVE)."
   status: ConsentStatus!
   "FinPro's event status, e.g. CONSENT_APPROVED or CONSENT_PAUSED."
-  eventStatus: String!
+  eventStatus: ConsentEventStatus!
   "When FinPro says the change happened."
   occurredAt: DateTime!
   "The consent as the consent list shows it now; null when the list does not show it under this product or the customer is not known."
-  consent: Consent @auth(scope: CONSENTS_READ)
+  consent: Consent @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1)
   "An opaque cursor: pass the last event's cursor as ` + "`" + `after` + "`" + ` when subscribing again to resume after it."
   cursor: String!
+}
+
+"""
+FinPro's CONSENT event statuses (finpro-upstream.md §2c).
+"""
+enum ConsentEventStatus {
+  "The customer approved the consent."
+  CONSENT_APPROVED
+  "The customer rejected the consent."
+  CONSENT_REJECTED
+  "The consent was paused."
+  CONSENT_PAUSED
+  "The consent was resumed."
+  CONSENT_RESUMED
+  "The consent was revoked."
+  CONSENT_REVOKED
+  "The consent expired."
+  CONSENT_EXPIRED
+  "An event status this version of the API does not know."
+  UNKNOWN
 }
 `, BuiltIn: false},
 	{Name: "../customer.graphqls", Input: `"""
 A FinPro customer (identified by mobile number) seen through one consent template.
 """
-type Customer {
+type Customer implements Node {
+  "A global, opaque ID of this customer under this product (it does not reveal the mobile)."
+  id: ID!
   "The customer's 10-digit mobile number."
   mobileNumber: String!
   "The consent template (FinPro productID) this view is scoped to."
   productID: ID!
   """
-  The customer's consents under productID, newest pages first as FinPro orders them.
-  Pages over FinPro's consent list; first is 1..100 (default 20). The status filter
-  is applied upstream and again locally.
+  The customer's consents under productID, in FinPro's order. Every page holds
+  ` + "`" + `first` + "`" + ` consents of the product whenever that many remain, whatever FinPro's own
+  pages hold, and its cursors keep working. The customer's consent list is read
+  once per operation (one FinPro call), whichever fields and filters ask for it.
+  first is 1..100 (default 20).
   """
   consents(
     "Only consents in one of these statuses; every status when omitted."
@@ -1976,12 +2302,21 @@ type Customer {
     first: Int
     "Return consents after this cursor."
     after: String
-  ): ConsentConnection! @auth(scope: CONSENTS_READ)
+  ): ConsentConnection
+    @auth(scope: CONSENTS_READ)
+    @cost(weight: "10")
+    @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 1, per: "Customer")
   """
-  The unique linked accounts across the customer's ACTIVE consents (an account linked
-  under several consents appears once, under the consent it was first seen under).
+  The unique linked accounts across the customer's ACTIVE consents. An account linked
+  under several consents appears once, under the consent it was first seen under
+  (the same Account object, with the same id, as under that consent's accounts).
   """
-  accounts: [Account!]! @auth(scope: CONSENTS_READ)
+  accounts: [Account!]
+    @auth(scope: CONSENTS_READ)
+    @cost(weight: "10")
+    @listSize(assumedSize: 10)
+    @upstream(calls: 1, per: "Customer")
   """
   One of accounts by its global ID (Account.id); NOT_FOUND when no ACTIVE consent
   of the customer links it.
@@ -1989,12 +2324,19 @@ type Customer {
   account(
     "The account's global ID (Account.id)."
     id: ID!
-  ): Account @auth(scope: CONSENTS_READ)
+  ): Account @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Customer")
   """
-  The exact sum of the balances of accounts, one entry per currency. A shared account
-  is counted once.
+  The exact sum of the balances of accounts, one entry per currency; a shared account
+  is counted once. It is never partial: when any account's balance cannot be read,
+  totalBalance is null and its error (at this path) carries
+  extensions.missingAccounts, the ids of the accounts whose balances are missing,
+  while each of those accounts' own balance field carries the cause. Reads one
+  getfibalance per ACTIVE consent, shared with the accounts' balance fields.
   """
-  totalBalance: [Money!]! @auth(scope: BALANCES_READ)
+  totalBalance: [Money!]
+    @auth(scope: BALANCES_READ)
+    @cost(weight: "30")
+    @upstream(calls: 6, per: "Customer")
 }
 
 """
@@ -2010,15 +2352,15 @@ type Money {
 	{Name: "../deposit.graphqls", Input: `"""
 A savings or current account (FI type DEPOSIT).
 """
-type DepositAccount implements Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+type DepositAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -2028,9 +2370,9 @@ type DepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2041,9 +2383,13 @@ type DepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
   "The account summary (one FinPro call per consent); null when FinPro sent none."
-  summary: DepositSummary @auth(scope: BALANCES_READ)
+  summary: DepositSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
@@ -2056,32 +2402,68 @@ type DepositSummary {
   currency: String!
   "When the FIP computed the balance."
   balanceDateTime: DateTime
-  "SAVINGS or CURRENT."
-  type: String
+  "SAVINGS or CURRENT; null when FinPro sent none."
+  type: DepositAccountType
   "The branch."
   branch: String
   "The branch's IFSC code."
   ifscCode: String
-  "The facility, e.g. OD or CC."
-  facility: String
+  "The credit facility on the account; null when there is none."
+  facility: DepositFacility
   "The date the account was opened."
   openingDate: Date
-  "ACTIVE or INACTIVE."
-  status: String
+  "Whether the account is active; null when FinPro sent none."
+  status: AccountStatus
+}
+
+"""
+The kind of a deposit account (ReBIT deposit schema).
+"""
+enum DepositAccountType {
+  "A savings account."
+  SAVINGS
+  "A current account."
+  CURRENT
+  "A kind this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+A credit facility on a deposit account (ReBIT deposit schema).
+"""
+enum DepositFacility {
+  "An overdraft."
+  OD
+  "A cash credit."
+  CC
+  "A facility this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+Whether an account is active (ReBIT schemas: inactive covers dormant and closed).
+"""
+enum AccountStatus {
+  "Active."
+  ACTIVE
+  "Inactive: dormant or closed."
+  INACTIVE
+  "A status this version of the API does not know."
+  UNKNOWN
 }
 `, BuiltIn: false},
 	{Name: "../mutual_funds.graphqls", Input: `"""
 A mutual fund folio (FI type MUTUAL_FUNDS).
 """
-type MutualFundAccount implements Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+type MutualFundAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -2091,9 +2473,9 @@ type MutualFundAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2104,9 +2486,13 @@ type MutualFundAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
   "The folio's valuation and holdings (one FinPro call per consent); null when FinPro sent none."
-  summary: MutualFundSummary @auth(scope: BALANCES_READ)
+  summary: MutualFundSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
@@ -2147,15 +2533,15 @@ type MutualFundHolding {
 An account of an FI type without a plugin (e.g. EQUITIES before it gets one). It has
 every common Account field; fiType says what it is.
 """
-type OtherAccount implements Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+type OtherAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -2165,9 +2551,9 @@ type OtherAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2178,21 +2564,25 @@ type OtherAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
 }
 `, BuiltIn: false},
 	{Name: "../recurring_deposit.graphqls", Input: `"""
 A recurring deposit (FI type RECURRING_DEPOSIT).
 """
-type RecurringDepositAccount implements Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+type RecurringDepositAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -2202,9 +2592,9 @@ type RecurringDepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2215,9 +2605,13 @@ type RecurringDepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
   "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
-  summary: RecurringDepositSummary @auth(scope: BALANCES_READ)
+  summary: RecurringDepositSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
@@ -2284,8 +2678,66 @@ runs, so a denied field never calls FinPro.
 directive @auth("The scope the caller's token must carry." scope: Scope!) on FIELD_DEFINITION
 
 """
+The cost of a field, type or argument (the IBM GraphQL Cost Directive
+specification): an operation's cost is the sum of the weights of what it
+selects, multiplied by the sizes of the lists above it (see @listSize). Objects
+weigh 1 unless they say otherwise, scalars and enums 0. A field that calls
+FinPro weighs 10 per call, so the cost counts what really costs: FinPro calls
+and response objects. The limit is GRAPHQL_MAX_COST; every answer reports the
+operation's cost in extensions.cost.
+"""
+directive @cost(
+  "The weight, a number written as a string (as the specification says)."
+  weight: String!
+) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+
+"""
+The size of a list field for the cost analysis (IBM GraphQL Cost Directive
+specification): the value of one of its slicingArguments (the larger, when
+several are given; a list argument counts its length), else assumedSize. On a
+connection, sizedFields names the lists the slicing argument sizes (edges).
+"""
+directive @listSize(
+  "The size assumed when no slicing argument is given."
+  assumedSize: Int
+  "Arguments whose value is the list's size, e.g. first and last."
+  slicingArguments: [String!]
+  "The fields of the returned type that the slicing argument sizes, e.g. edges."
+  sizedFields: [String!]
+  "Whether exactly one slicing argument must be given (a request error otherwise)."
+  requireOneSlicingArgument: Boolean = true
+) on FIELD_DEFINITION
+
+"""
+The FinPro calls a field makes at most, for the FinPro-call limit
+(GRAPHQL_MAX_FINPRO_CALLS), which refuses an operation before it makes any call.
+With per, the calls are shared by every such field under one object of that type
+in the operation (one getfibalance serves every account of a consent); without
+it each occurrence counts.
+"""
+directive @upstream(
+  "The calls one resolution makes at most."
+  calls: Int!
+  "The type whose object shares the calls among its descendants, e.g. Consent."
+  per: String
+) on FIELD_DEFINITION
+
+"""
+An object with a global, opaque ID (the Relay Global Object Identification
+specification): the same ID means the same object wherever it appears, and
+Query.node fetches it again, authorized exactly as on the path that returned it.
+IDs are opaque: never parse or build them.
+"""
+interface Node {
+  "The object's global, opaque ID."
+  id: ID!
+}
+
+"""
 The read entry points. Every field under a customer is fetched from FinPro lazily and
-batched per operation: ask only for what the screen shows.
+batched per operation: ask only for what the screen shows. A field that needs FinPro
+is null on its own when its call fails, with its error at its path: the rest of the
+answer is still returned.
 """
 type Query {
   """
@@ -2297,7 +2749,7 @@ type Query {
     mobileNumber: String!
     "The consent template (FinPro productID) whose consents are read, e.g. PFM_DASHBOARD."
     productID: ID!
-  ): Customer! @auth(scope: CONSENTS_READ)
+  ): Customer @auth(scope: CONSENTS_READ)
 
   """
   The customer bound to the caller's token (its mobile claim). Fails with
@@ -2306,12 +2758,34 @@ type Query {
   me(
     "The consent template (FinPro productID) whose consents are read."
     productID: ID!
-  ): Customer! @auth(scope: CONSENTS_READ)
+  ): Customer @auth(scope: CONSENTS_READ)
+
+  """
+  The object with this global ID (Relay), authorized as on the path that returned it:
+  an ID the caller may not see answers NOT_FOUND, exactly as one that does not exist.
+  A consent, an account or a transaction costs one FinPro consent lookup
+  (/v3/getconsentslist, shared by every ID of the operation).
+  """
+  node(
+    "A global ID from a Node's id field."
+    id: ID!
+  ): Node @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 2)
+
+  """
+  The objects with these global IDs, in the order given (at most 100). Each is null on
+  its own, with its error at its index, when it cannot be fetched or seen.
+  """
+  nodes(
+    "Global IDs from Node id fields."
+    ids: [ID!]!
+  ): [Node]! @auth(scope: CONSENTS_READ) @cost(weight: "10") @listSize(slicingArguments: ["ids"]) @upstream(calls: 2)
 }
 
 """
-The write entry points. None of them is retried upstream; each validates its input
-(BAD_USER_INPUT) before calling FinPro.
+The write entry points (Relay mutations: one input, one payload returning the changed
+objects). None of them is retried upstream; each validates its input (BAD_USER_INPUT)
+and places the consent it acts on (its product and customer) before calling FinPro: a
+consent the caller may not act on answers NOT_FOUND, exactly as one that does not exist.
 """
 type Mutation {
   """
@@ -2319,45 +2793,29 @@ type Mutation {
   approves it at the Account Aggregator; the consent stays PENDING until then.
   """
   requestConsent(
-    "The customer's 10-digit mobile number; the VUA is <mobile>@onemoney."
-    mobileNumber: String!
-    "The consent template (FinPro productID) to request."
-    productID: ID!
-    "The FIU's own reference for this request (journey or customer id); generated when omitted."
-    accountID: String
-  ): RequestConsentPayload! @auth(scope: CONSENTS_WRITE)
+    "The request."
+    input: RequestConsentInput!
+  ): RequestConsentPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "10")
 
   """
   Revokes an ACTIVE or PAUSED consent (FinPro /revokeconsent). Other statuses fail
   with CONSENT_INACTIVE.
   """
   revokeConsent(
-    "The consent ID (not the consent handle)."
-    consentID: ID!
-    """
-    The consent template the consent belongs to. A customer-bound token needs it unless
-    the token names its products: the consent must be the customer's under it.
-    """
-    productID: ID
-  ): RevokeConsentPayload! @auth(scope: CONSENTS_WRITE)
+    "The consent to revoke."
+    input: RevokeConsentInput!
+  ): RevokeConsentPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
 
   """
   Asks FinPro to fetch fresh data from the FIPs for a consent (FinPro /fi/request).
-  Data becomes readable when the fetch completes.
+  Data becomes readable when the fetch completes. A repeated request for the same
+  consent and range within FINPRO_FI_REQUEST_COOLDOWN returns the session already
+  started (reused: true) instead of starting another.
   """
   requestData(
-    "The consent ID."
-    consentID: ID!
-    "Start of the data range; the consent's own range when omitted."
-    from: DateTime
-    "End of the data range; the consent's own range when omitted."
-    to: DateTime
-    """
-    The consent template the consent belongs to. A customer-bound token needs it unless
-    the token names its products: the consent must be the customer's under it.
-    """
-    productID: ID
-  ): RequestDataPayload! @auth(scope: CONSENTS_WRITE)
+    "The consent and the range."
+    input: RequestDataInput!
+  ): RequestDataPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
 
   """
   Pulls what is new since the last pull (FinPro /getalllatestfidata). FinPro hands out
@@ -2367,16 +2825,9 @@ type Mutation {
   result, not an error.
   """
   syncIncrementalData(
-    "The consent ID of a PERIODIC consent."
-    consentID: ID!
-    "A client-chosen key (1..128 characters), unique per logical sync."
-    idempotencyKey: String!
-    """
-    The consent template the consent belongs to. A customer-bound token needs it unless
-    the token names its products: the consent must be the customer's under it.
-    """
-    productID: ID
-  ): SyncIncrementalDataPayload! @auth(scope: DATA_SYNC)
+    "The consent and the idempotency key."
+    input: SyncIncrementalDataInput!
+  ): SyncIncrementalDataPayload @auth(scope: DATA_SYNC) @cost(weight: "20")
 }
 
 """
@@ -2396,15 +2847,15 @@ type PageInfo {
 	{Name: "../term_deposit.graphqls", Input: `"""
 A fixed deposit (FI type TERM_DEPOSIT; FinPro's TERM-DEPOSIT is the same type).
 """
-type TermDepositAccount implements Account {
-  "A global, opaque ID: base64url of \"Account:<linkReferenceNumber>\"."
+type TermDepositAccount implements Account & Node {
+  "A global, opaque ID of the account as read through its consent."
   id: ID!
   "The account's link reference number under its consent."
   linkReferenceNumber: String!
   "The masked account number, e.g. XXXXXXXX4321."
   maskedAccountNumber: String!
-  "The FI type as FinPro names it."
-  fiType: String!
+  "The FI type."
+  fiType: FIType!
   "The FIP's (bank's) identifier."
   fipId: String
   "The FIP's (bank's) display name."
@@ -2414,9 +2865,9 @@ type TermDepositAccount implements Account {
   "The consent the account is read through."
   consent: Consent!
   "The current balance (one FinPro call per consent)."
-  balance: Balance @auth(scope: BALANCES_READ)
+  balance: Balance @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The holders (one FinPro call per consent)."
-  profile: Profile @auth(scope: CONSENTS_READ)
+  profile: Profile @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
   "The transactions, oldest first; see Account.transactions."
   transactions(
     "Page size from the start or after ` + "`" + `after` + "`" + `, 1..100."
@@ -2427,9 +2878,13 @@ type TermDepositAccount implements Account {
     last: Int
     "Return transactions before this cursor."
     before: String
-  ): TransactionConnection! @auth(scope: TRANSACTIONS_READ)
+  ): TransactionConnection
+    @auth(scope: TRANSACTIONS_READ)
+    @cost(weight: "20")
+    @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    @upstream(calls: 2)
   "The deposit's terms (one FinPro call per consent); null when FinPro sent none."
-  summary: TermDepositSummary @auth(scope: BALANCES_READ)
+  summary: TermDepositSummary @auth(scope: BALANCES_READ) @cost(weight: "10") @upstream(calls: 1, per: "Consent")
 }
 
 """
@@ -2549,6 +3004,8 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Customer_id(ctx, field)
 	case "mobileNumber":
 		return ec.fieldContext_Customer_mobileNumber(ctx, field)
 	case "productID":
@@ -2705,44 +3162,52 @@ func (ec *executionContext) childFields_RecurringDepositSummary(ctx context.Cont
 
 func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "consent":
+		return ec.fieldContext_RequestConsentPayload_consent(ctx, field)
 	case "consentHandle":
 		return ec.fieldContext_RequestConsentPayload_consentHandle(ctx, field)
-	case "status":
-		return ec.fieldContext_RequestConsentPayload_status(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_RequestConsentPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestConsentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestDataPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "consentID":
-		return ec.fieldContext_RequestDataPayload_consentID(ctx, field)
+	case "consent":
+		return ec.fieldContext_RequestDataPayload_consent(ctx, field)
 	case "sessionID":
 		return ec.fieldContext_RequestDataPayload_sessionID(ctx, field)
+	case "reused":
+		return ec.fieldContext_RequestDataPayload_reused(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_RequestDataPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestDataPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RevokeConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "consentID":
-		return ec.fieldContext_RevokeConsentPayload_consentID(ctx, field)
-	case "status":
-		return ec.fieldContext_RevokeConsentPayload_status(ctx, field)
+	case "consent":
+		return ec.fieldContext_RevokeConsentPayload_consent(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_RevokeConsentPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevokeConsentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SyncIncrementalDataPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "consentID":
-		return ec.fieldContext_SyncIncrementalDataPayload_consentID(ctx, field)
+	case "consent":
+		return ec.fieldContext_SyncIncrementalDataPayload_consent(ctx, field)
 	case "idempotencyKey":
 		return ec.fieldContext_SyncIncrementalDataPayload_idempotencyKey(ctx, field)
 	case "replayed":
 		return ec.fieldContext_SyncIncrementalDataPayload_replayed(ctx, field)
 	case "accounts":
 		return ec.fieldContext_SyncIncrementalDataPayload_accounts(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_SyncIncrementalDataPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SyncIncrementalDataPayload", field.Name)
 }
@@ -2791,6 +3256,8 @@ func (ec *executionContext) childFields_TermDepositSummary(ctx context.Context, 
 
 func (ec *executionContext) childFields_Transaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Transaction_id(ctx, field)
 	case "txnId":
 		return ec.fieldContext_Transaction_txnId(ctx, field)
 	case "type":

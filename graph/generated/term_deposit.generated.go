@@ -144,15 +144,15 @@ func (ec *executionContext) _TermDepositAccount_fiType(ctx context.Context, fiel
 			return obj.FIType(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FIType) graphql.Marshaler {
+			return ec.marshalNFIType2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐFIType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_TermDepositAccount_fiType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
 func (ec *executionContext) _TermDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
@@ -388,10 +388,10 @@ func (ec *executionContext) _TermDepositAccount_transactions(ctx context.Context
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransactionConnection) graphql.Marshaler {
-			return ec.marshalNTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
+			return ec.marshalOTransactionConnection2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐTransactionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_TermDepositAccount_transactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -687,7 +687,7 @@ func (ec *executionContext) fieldContext_TermDepositSummary_status(_ context.Con
 
 // region    **************************** object.gotpl ****************************
 
-var termDepositAccountImplementors = []string{"TermDepositAccount", "Account"}
+var termDepositAccountImplementors = []string{"TermDepositAccount", "Account", "Node"}
 
 func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.TermDepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, termDepositAccountImplementors)
@@ -825,7 +825,7 @@ func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.Sel
 					}
 				}()
 				res = ec._TermDepositAccount_transactions(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

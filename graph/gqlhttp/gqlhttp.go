@@ -14,8 +14,8 @@
 //     specification). multipart/mixed is used only for an operation that
 //     @defers something and only when the client accepts it.
 //   - A request that is not a GraphQL request (the body is not a JSON
-//     object, query is not a string, variables or extensions not objects)
-//     is 400 with one fixed message naming the member: the body is never
+//     object, query is not a string, variables or extensions not objects,
+//     neither query nor extensions.persistedQuery is present) is 400 with one fixed message naming the member: the body is never
 //     echoed or logged.
 //   - A request error (the document does not parse or validate, variables
 //     do not coerce, a limit refuses it) has no "data" member. It is 200
@@ -99,6 +99,12 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	params, err := t.readParams(r)
 	if err != nil {
 		writeRequestError(ctx, w, exec, neg, http.StatusBadRequest, err)
+		return
+	}
+	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		// Not a GraphQL-over-HTTP request at all (a typo such as "qeury"):
+		// a 400 under either media type, like a malformed body.
+		writeRequestError(ctx, w, exec, neg, http.StatusBadRequest, errNoQuery)
 		return
 	}
 	params.Headers = r.Header
@@ -207,7 +213,10 @@ type request struct {
 	Extensions    json.RawMessage `json:"extensions"`
 }
 
-var errNotRequest = apierr.BadInput("the request body must be a JSON object with a string query")
+var (
+	errNotRequest = apierr.BadInput("the request body must be a JSON object with a string query")
+	errNoQuery    = apierr.BadInput("the request has no query (nor extensions.persistedQuery)")
+)
 
 func paramsFromJSON(body []byte) (*graphql.RawParams, error) {
 	body = bytes.TrimSpace(body)

@@ -8,7 +8,7 @@ type ConsentStatusEvent struct {
 	ConsentHandle string
 	ConsentID     *string
 	Status        ConsentStatus
-	EventStatus   string
+	EventStatus   ConsentEventStatus
 	OccurredAt    time.Time
 	Cursor        string
 

@@ -8,7 +8,17 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 )
+
+// An object with a global, opaque ID (the Relay Global Object Identification
+// specification): the same ID means the same object wherever it appears, and
+// Query.node fetches it again, authorized exactly as on the path that returned it.
+// IDs are opaque: never parse or build them.
+type Node interface {
+	IsNode()
+}
 
 // An account balance.
 type Balance struct {
@@ -25,8 +35,8 @@ type ConsentConnection struct {
 	// The consents of this page, in FinPro's order.
 	Edges []*ConsentEdge `json:"edges"`
 	// Paging information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The number of consents FinPro reports for the query, when known.
+	PageInfo *relay.PageInfo `json:"pageInfo"`
+	// The number of the customer's consents of this product that match the filter.
 	TotalCount *int `json:"totalCount,omitempty"`
 }
 
@@ -46,6 +56,8 @@ type Customer struct {
 	ProductID string `json:"productID"`
 }
 
+func (Customer) IsNode() {}
+
 // One account holder. Every field except nominee and ckycCompliant is personal data.
 type Holder struct {
 	// The holder's name.
@@ -54,8 +66,8 @@ type Holder struct {
 	Dob *Date `json:"dob,omitempty"`
 	// The registered mobile number (may be masked by the FIP).
 	Mobile *string `json:"mobile,omitempty"`
-	// Nominee registration, e.g. REGISTERED or NOT-REGISTERED.
-	Nominee *string `json:"nominee,omitempty"`
+	// Nominee registration; null when FinPro sent none.
+	Nominee *NomineeStatus `json:"nominee,omitempty"`
 	// The registered landline (may be masked).
 	Landline *string `json:"landline,omitempty"`
 	// The registered address (may be masked).
@@ -76,21 +88,11 @@ type Money struct {
 	Currency string `json:"currency"`
 }
 
-// The write entry points. None of them is retried upstream; each validates its input
-// (BAD_USER_INPUT) before calling FinPro.
+// The write entry points (Relay mutations: one input, one payload returning the changed
+// objects). None of them is retried upstream; each validates its input (BAD_USER_INPUT)
+// and places the consent it acts on (its product and customer) before calling FinPro: a
+// consent the caller may not act on answers NOT_FOUND, exactly as one that does not exist.
 type Mutation struct {
-}
-
-// Relay page information of a connection.
-type PageInfo struct {
-	// Whether items follow the last edge of this page.
-	HasNextPage bool `json:"hasNextPage"`
-	// Whether items precede the first edge of this page.
-	HasPreviousPage bool `json:"hasPreviousPage"`
-	// The cursor of the first edge; null when the page is empty.
-	StartCursor *string `json:"startCursor,omitempty"`
-	// The cursor of the last edge; null when the page is empty.
-	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // An account's holder information. holders is always a list, however FinPro sent it.
@@ -102,32 +104,81 @@ type Profile struct {
 }
 
 // The read entry points. Every field under a customer is fetched from FinPro lazily and
-// batched per operation: ask only for what the screen shows.
+// batched per operation: ask only for what the screen shows. A field that needs FinPro
+// is null on its own when its call fails, with its error at its path: the rest of the
+// answer is still returned.
 type Query struct {
+}
+
+// The input of requestConsent.
+type RequestConsentInput struct {
+	// The customer's 10-digit mobile number; the VUA is <mobile>@onemoney.
+	MobileNumber string `json:"mobileNumber"`
+	// The consent template (FinPro productID) to request.
+	ProductID string `json:"productID"`
+	// The FIU's own reference for this request (journey or customer id); generated when omitted.
+	AccountID *string `json:"accountID,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // The result of requestConsent.
 type RequestConsentPayload struct {
-	// The handle of the new consent request; approval is tracked by it.
+	// The new consent, PENDING until the customer answers at the Account Aggregator.
+	Consent *Consent `json:"consent"`
+	// The handle of the new consent request (also consent.consentHandle).
 	ConsentHandle string `json:"consentHandle"`
-	// The consent's status (PENDING).
-	Status ConsentStatus `json:"status"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The input of requestData: the consent by id (Consent.id) or consentID, exactly one.
+type RequestDataInput struct {
+	// The consent's global ID (Consent.id).
+	ID *string `json:"id,omitempty"`
+	// FinPro's consent ID.
+	ConsentID *string `json:"consentID,omitempty"`
+	// When given, the consent must belong to this consent template.
+	ProductID *string `json:"productID,omitempty"`
+	// Start of the data range; the consent's own range when omitted.
+	From *time.Time `json:"from,omitempty"`
+	// End of the data range; the consent's own range when omitted.
+	To *time.Time `json:"to,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // The result of requestData.
 type RequestDataPayload struct {
 	// The consent the data is fetched for.
-	ConsentID string `json:"consentID"`
-	// FinPro's data session; DATA_READY events refer to it.
+	Consent *Consent `json:"consent"`
+	// FinPro's data session; DATA events refer to it.
 	SessionID string `json:"sessionID"`
+	// True when this is a session started shortly before for the same consent and range.
+	Reused bool `json:"reused"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The input of revokeConsent: the consent by its id (Consent.id) or, for callers that
+// hold FinPro's consent ID (from a webhook), by consentID; exactly one of the two.
+type RevokeConsentInput struct {
+	// The consent's global ID (Consent.id).
+	ID *string `json:"id,omitempty"`
+	// FinPro's consent ID (not the consent handle).
+	ConsentID *string `json:"consentID,omitempty"`
+	// When given, the consent must belong to this consent template.
+	ProductID *string `json:"productID,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // The result of revokeConsent.
 type RevokeConsentPayload struct {
-	// The revoked consent's ID.
-	ConsentID string `json:"consentID"`
-	// The consent's status after the call (REVOKED).
-	Status ConsentStatus `json:"status"`
+	// The revoked consent (status REVOKED).
+	Consent *Consent `json:"consent"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // Live updates. Subscriptions run over a websocket at the GraphQL endpoint, with the
@@ -135,16 +186,33 @@ type RevokeConsentPayload struct {
 type Subscription struct {
 }
 
+// The input of syncIncrementalData: the consent by id (Consent.id) or consentID,
+// exactly one.
+type SyncIncrementalDataInput struct {
+	// The consent's global ID (Consent.id) of a PERIODIC consent.
+	ID *string `json:"id,omitempty"`
+	// FinPro's consent ID of a PERIODIC consent.
+	ConsentID *string `json:"consentID,omitempty"`
+	// A client-chosen key (1..128 characters), unique per logical sync.
+	IdempotencyKey string `json:"idempotencyKey"`
+	// When given, the consent must belong to this consent template.
+	ProductID *string `json:"productID,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // The result of syncIncrementalData.
 type SyncIncrementalDataPayload struct {
 	// The consent that was synced.
-	ConsentID string `json:"consentID"`
+	Consent *Consent `json:"consent"`
 	// The key the result is kept under.
 	IdempotencyKey string `json:"idempotencyKey"`
 	// True when this payload is the kept result of an earlier call with the same key.
 	Replayed bool `json:"replayed"`
 	// The accounts with new data; empty when nothing is new.
 	Accounts []*SyncedAccount `json:"accounts"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // One account's increment in a syncIncrementalData result.
@@ -153,8 +221,8 @@ type SyncedAccount struct {
 	LinkReferenceNumber string `json:"linkReferenceNumber"`
 	// The masked account number, e.g. XXXXXXXX4321.
 	MaskedAccountNumber string `json:"maskedAccountNumber"`
-	// The FI type, e.g. DEPOSIT.
-	FiType string `json:"fiType"`
+	// The FI type.
+	FiType FIType `json:"fiType"`
 	// The FIP's identifier.
 	FipID *string `json:"fipId,omitempty"`
 	// The FIP's name.
@@ -163,34 +231,12 @@ type SyncedAccount struct {
 	Transactions []*Transaction `json:"transactions"`
 }
 
-// One account transaction.
-type Transaction struct {
-	// The FIP's transaction identifier.
-	TxnID string `json:"txnId"`
-	// CREDIT or DEBIT for deposits; FI-type specific otherwise (e.g. INSTALLMENT).
-	Type string `json:"type"`
-	// The amount exactly as FinPro reported it.
-	Amount Decimal `json:"amount"`
-	// The balance after the transaction; null when FinPro sent none.
-	CurrentBalance *Decimal `json:"currentBalance,omitempty"`
-	// The channel, e.g. UPI, NEFT, ATM.
-	Mode *string `json:"mode,omitempty"`
-	// When the transaction happened.
-	TransactionTimestamp time.Time `json:"transactionTimestamp"`
-	// When the amount took effect; null when FinPro sent none or an invalid date.
-	ValueDate *Date `json:"valueDate,omitempty"`
-	// The bank's free-text description.
-	Narration *string `json:"narration,omitempty"`
-	// A cheque number, UPI reference or other FIP reference.
-	Reference *string `json:"reference,omitempty"`
-}
-
 // A page of an account's transactions (Relay connection over FinPro's limit/offset).
 type TransactionConnection struct {
 	// The transactions of this page, oldest first.
 	Edges []*TransactionEdge `json:"edges"`
 	// Paging information.
-	PageInfo *PageInfo `json:"pageInfo"`
+	PageInfo *relay.PageInfo `json:"pageInfo"`
 	// The account's number of transactions, when FinPro reported it.
 	TotalCount *int `json:"totalCount,omitempty"`
 }
@@ -201,6 +247,140 @@ type TransactionEdge struct {
 	Cursor string `json:"cursor"`
 	// The transaction.
 	Node *Transaction `json:"node"`
+}
+
+// Whether an account is active (ReBIT schemas: inactive covers dormant and closed).
+type AccountStatus string
+
+const (
+	// Active.
+	AccountStatusActive AccountStatus = "ACTIVE"
+	// Inactive: dormant or closed.
+	AccountStatusInactive AccountStatus = "INACTIVE"
+	// A status this version of the API does not know.
+	AccountStatusUnknown AccountStatus = "UNKNOWN"
+)
+
+var AllAccountStatus = []AccountStatus{
+	AccountStatusActive,
+	AccountStatusInactive,
+	AccountStatusUnknown,
+}
+
+func (e AccountStatus) IsValid() bool {
+	switch e {
+	case AccountStatusActive, AccountStatusInactive, AccountStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AccountStatus) String() string {
+	return string(e)
+}
+
+func (e *AccountStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccountStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccountStatus", str)
+	}
+	return nil
+}
+
+func (e AccountStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccountStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccountStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// FinPro's CONSENT event statuses (finpro-upstream.md §2c).
+type ConsentEventStatus string
+
+const (
+	// The customer approved the consent.
+	ConsentEventStatusConsentApproved ConsentEventStatus = "CONSENT_APPROVED"
+	// The customer rejected the consent.
+	ConsentEventStatusConsentRejected ConsentEventStatus = "CONSENT_REJECTED"
+	// The consent was paused.
+	ConsentEventStatusConsentPaused ConsentEventStatus = "CONSENT_PAUSED"
+	// The consent was resumed.
+	ConsentEventStatusConsentResumed ConsentEventStatus = "CONSENT_RESUMED"
+	// The consent was revoked.
+	ConsentEventStatusConsentRevoked ConsentEventStatus = "CONSENT_REVOKED"
+	// The consent expired.
+	ConsentEventStatusConsentExpired ConsentEventStatus = "CONSENT_EXPIRED"
+	// An event status this version of the API does not know.
+	ConsentEventStatusUnknown ConsentEventStatus = "UNKNOWN"
+)
+
+var AllConsentEventStatus = []ConsentEventStatus{
+	ConsentEventStatusConsentApproved,
+	ConsentEventStatusConsentRejected,
+	ConsentEventStatusConsentPaused,
+	ConsentEventStatusConsentResumed,
+	ConsentEventStatusConsentRevoked,
+	ConsentEventStatusConsentExpired,
+	ConsentEventStatusUnknown,
+}
+
+func (e ConsentEventStatus) IsValid() bool {
+	switch e {
+	case ConsentEventStatusConsentApproved, ConsentEventStatusConsentRejected, ConsentEventStatusConsentPaused, ConsentEventStatusConsentResumed, ConsentEventStatusConsentRevoked, ConsentEventStatusConsentExpired, ConsentEventStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e ConsentEventStatus) String() string {
+	return string(e)
+}
+
+func (e *ConsentEventStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentEventStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentEventStatus", str)
+	}
+	return nil
+}
+
+func (e ConsentEventStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentEventStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentEventStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The status of a consent.
@@ -219,6 +399,8 @@ const (
 	ConsentStatusExpired ConsentStatus = "EXPIRED"
 	// Temporarily suspended; fetches fail until it is resumed.
 	ConsentStatusPaused ConsentStatus = "PAUSED"
+	// A status this version of the API does not know (FinPro sent something new).
+	ConsentStatusUnknown ConsentStatus = "UNKNOWN"
 )
 
 var AllConsentStatus = []ConsentStatus{
@@ -228,11 +410,12 @@ var AllConsentStatus = []ConsentStatus{
 	ConsentStatusRevoked,
 	ConsentStatusExpired,
 	ConsentStatusPaused,
+	ConsentStatusUnknown,
 }
 
 func (e ConsentStatus) IsValid() bool {
 	switch e {
-	case ConsentStatusPending, ConsentStatusActive, ConsentStatusRejected, ConsentStatusRevoked, ConsentStatusExpired, ConsentStatusPaused:
+	case ConsentStatusPending, ConsentStatusActive, ConsentStatusRejected, ConsentStatusRevoked, ConsentStatusExpired, ConsentStatusPaused, ConsentStatusUnknown:
 		return true
 	}
 	return false
@@ -268,6 +451,311 @@ func (e *ConsentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConsentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a deposit account (ReBIT deposit schema).
+type DepositAccountType string
+
+const (
+	// A savings account.
+	DepositAccountTypeSavings DepositAccountType = "SAVINGS"
+	// A current account.
+	DepositAccountTypeCurrent DepositAccountType = "CURRENT"
+	// A kind this version of the API does not know.
+	DepositAccountTypeUnknown DepositAccountType = "UNKNOWN"
+)
+
+var AllDepositAccountType = []DepositAccountType{
+	DepositAccountTypeSavings,
+	DepositAccountTypeCurrent,
+	DepositAccountTypeUnknown,
+}
+
+func (e DepositAccountType) IsValid() bool {
+	switch e {
+	case DepositAccountTypeSavings, DepositAccountTypeCurrent, DepositAccountTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e DepositAccountType) String() string {
+	return string(e)
+}
+
+func (e *DepositAccountType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DepositAccountType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DepositAccountType", str)
+	}
+	return nil
+}
+
+func (e DepositAccountType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DepositAccountType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DepositAccountType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A credit facility on a deposit account (ReBIT deposit schema).
+type DepositFacility string
+
+const (
+	// An overdraft.
+	DepositFacilityOd DepositFacility = "OD"
+	// A cash credit.
+	DepositFacilityCc DepositFacility = "CC"
+	// A facility this version of the API does not know.
+	DepositFacilityUnknown DepositFacility = "UNKNOWN"
+)
+
+var AllDepositFacility = []DepositFacility{
+	DepositFacilityOd,
+	DepositFacilityCc,
+	DepositFacilityUnknown,
+}
+
+func (e DepositFacility) IsValid() bool {
+	switch e {
+	case DepositFacilityOd, DepositFacilityCc, DepositFacilityUnknown:
+		return true
+	}
+	return false
+}
+
+func (e DepositFacility) String() string {
+	return string(e)
+}
+
+func (e *DepositFacility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DepositFacility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DepositFacility", str)
+	}
+	return nil
+}
+
+func (e DepositFacility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DepositFacility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DepositFacility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The FI types of FinPro's data APIs (the seed pages' list). TERM-DEPOSIT is
+// normalised to TERM_DEPOSIT.
+type FIType string
+
+const (
+	// Savings or current account.
+	FITypeDeposit FIType = "DEPOSIT"
+	// Fixed deposit.
+	FITypeTermDeposit FIType = "TERM_DEPOSIT"
+	// Recurring deposit.
+	FITypeRecurringDeposit FIType = "RECURRING_DEPOSIT"
+	// Systematic investment plan.
+	FITypeSip FIType = "SIP"
+	// Commercial paper.
+	FITypeCp FIType = "CP"
+	// Government securities.
+	FITypeGovtSecurities FIType = "GOVT_SECURITIES"
+	// Equity shares.
+	FITypeEquities FIType = "EQUITIES"
+	// Bonds.
+	FITypeBonds FIType = "BONDS"
+	// Debentures.
+	FITypeDebentures FIType = "DEBENTURES"
+	// Mutual fund folios.
+	FITypeMutualFunds FIType = "MUTUAL_FUNDS"
+	// Exchange-traded funds.
+	FITypeEtf FIType = "ETF"
+	// Indian depository receipts.
+	FITypeIDR FIType = "IDR"
+	// Collective investment schemes.
+	FITypeCis FIType = "CIS"
+	// Alternative investment funds.
+	FITypeAif FIType = "AIF"
+	// Insurance policies.
+	FITypeInsurancePolicies FIType = "INSURANCE_POLICIES"
+	// National Pension System.
+	FITypeNps FIType = "NPS"
+	// Infrastructure investment trusts.
+	FITypeInvit FIType = "INVIT"
+	// Real estate investment trusts.
+	FITypeReit FIType = "REIT"
+	// GST returns (GSTR-1 and GSTR-3B).
+	FITypeGstr1_3b FIType = "GSTR1_3B"
+	// Life insurance.
+	FITypeLifeInsurance FIType = "LIFE_INSURANCE"
+	// General insurance.
+	FITypeGeneralInsurance FIType = "GENERAL_INSURANCE"
+	// Another FI type FinPro names OTHER.
+	FITypeOther FIType = "OTHER"
+	// An FI type this version of the API does not know.
+	FITypeUnknown FIType = "UNKNOWN"
+)
+
+var AllFIType = []FIType{
+	FITypeDeposit,
+	FITypeTermDeposit,
+	FITypeRecurringDeposit,
+	FITypeSip,
+	FITypeCp,
+	FITypeGovtSecurities,
+	FITypeEquities,
+	FITypeBonds,
+	FITypeDebentures,
+	FITypeMutualFunds,
+	FITypeEtf,
+	FITypeIDR,
+	FITypeCis,
+	FITypeAif,
+	FITypeInsurancePolicies,
+	FITypeNps,
+	FITypeInvit,
+	FITypeReit,
+	FITypeGstr1_3b,
+	FITypeLifeInsurance,
+	FITypeGeneralInsurance,
+	FITypeOther,
+	FITypeUnknown,
+}
+
+func (e FIType) IsValid() bool {
+	switch e {
+	case FITypeDeposit, FITypeTermDeposit, FITypeRecurringDeposit, FITypeSip, FITypeCp, FITypeGovtSecurities, FITypeEquities, FITypeBonds, FITypeDebentures, FITypeMutualFunds, FITypeEtf, FITypeIDR, FITypeCis, FITypeAif, FITypeInsurancePolicies, FITypeNps, FITypeInvit, FITypeReit, FITypeGstr1_3b, FITypeLifeInsurance, FITypeGeneralInsurance, FITypeOther, FITypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e FIType) String() string {
+	return string(e)
+}
+
+func (e *FIType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FIType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FIType", str)
+	}
+	return nil
+}
+
+func (e FIType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FIType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FIType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How often data may be fetched under a consent.
+type FetchType string
+
+const (
+	// Once.
+	FetchTypeOnetime FetchType = "ONETIME"
+	// Repeatedly, at the consent's frequency; syncIncrementalData pulls what is new.
+	FetchTypePeriodic FetchType = "PERIODIC"
+	// A fetch type this version of the API does not know.
+	FetchTypeUnknown FetchType = "UNKNOWN"
+)
+
+var AllFetchType = []FetchType{
+	FetchTypeOnetime,
+	FetchTypePeriodic,
+	FetchTypeUnknown,
+}
+
+func (e FetchType) IsValid() bool {
+	switch e {
+	case FetchTypeOnetime, FetchTypePeriodic, FetchTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e FetchType) String() string {
+	return string(e)
+}
+
+func (e *FetchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FetchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FetchType", str)
+	}
+	return nil
+}
+
+func (e FetchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FetchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FetchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -326,6 +814,67 @@ func (e *HoldersType) UnmarshalJSON(b []byte) error {
 }
 
 func (e HoldersType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a holder registered a nominee.
+type NomineeStatus string
+
+const (
+	// A nominee is registered.
+	NomineeStatusRegistered NomineeStatus = "REGISTERED"
+	// No nominee is registered.
+	NomineeStatusNotRegistered NomineeStatus = "NOT_REGISTERED"
+	// A value this version of the API does not know.
+	NomineeStatusUnknown NomineeStatus = "UNKNOWN"
+)
+
+var AllNomineeStatus = []NomineeStatus{
+	NomineeStatusRegistered,
+	NomineeStatusNotRegistered,
+	NomineeStatusUnknown,
+}
+
+func (e NomineeStatus) IsValid() bool {
+	switch e {
+	case NomineeStatusRegistered, NomineeStatusNotRegistered, NomineeStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e NomineeStatus) String() string {
+	return string(e)
+}
+
+func (e *NomineeStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NomineeStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NomineeStatus", str)
+	}
+	return nil
+}
+
+func (e NomineeStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NomineeStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NomineeStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -396,6 +945,197 @@ func (e *Scope) UnmarshalJSON(b []byte) error {
 }
 
 func (e Scope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The channel of a transaction (the ReBIT schemas' and the seed pages' values).
+type TransactionMode string
+
+const (
+	// Cash.
+	TransactionModeCash TransactionMode = "CASH"
+	// UPI.
+	TransactionModeUpi TransactionMode = "UPI"
+	// IMPS.
+	TransactionModeImps TransactionMode = "IMPS"
+	// NEFT.
+	TransactionModeNeft TransactionMode = "NEFT"
+	// RTGS.
+	TransactionModeRtgs TransactionMode = "RTGS"
+	// A card.
+	TransactionModeCard TransactionMode = "CARD"
+	// A card payment (term deposits).
+	TransactionModeCardPayment TransactionMode = "CARD_PAYMENT"
+	// An ATM.
+	TransactionModeAtm TransactionMode = "ATM"
+	// A cheque.
+	TransactionModeCheque TransactionMode = "CHEQUE"
+	// A demand draft.
+	TransactionModeDemandDraft TransactionMode = "DEMAND_DRAFT"
+	// An automatic debit.
+	TransactionModeAutoDebit TransactionMode = "AUTO_DEBIT"
+	// Interest credited.
+	TransactionModeInterestCredit TransactionMode = "INTEREST_CREDIT"
+	// A NACH mandate.
+	TransactionModeNach TransactionMode = "NACH"
+	// An ECS mandate.
+	TransactionModeEcs TransactionMode = "ECS"
+	// A remittance.
+	TransactionModeRemittance TransactionMode = "REMITTANCE"
+	// A funds transfer.
+	TransactionModeFt TransactionMode = "FT"
+	// Another channel the FIP names OTHERS.
+	TransactionModeOthers TransactionMode = "OTHERS"
+	// A channel this version of the API does not know.
+	TransactionModeUnknown TransactionMode = "UNKNOWN"
+)
+
+var AllTransactionMode = []TransactionMode{
+	TransactionModeCash,
+	TransactionModeUpi,
+	TransactionModeImps,
+	TransactionModeNeft,
+	TransactionModeRtgs,
+	TransactionModeCard,
+	TransactionModeCardPayment,
+	TransactionModeAtm,
+	TransactionModeCheque,
+	TransactionModeDemandDraft,
+	TransactionModeAutoDebit,
+	TransactionModeInterestCredit,
+	TransactionModeNach,
+	TransactionModeEcs,
+	TransactionModeRemittance,
+	TransactionModeFt,
+	TransactionModeOthers,
+	TransactionModeUnknown,
+}
+
+func (e TransactionMode) IsValid() bool {
+	switch e {
+	case TransactionModeCash, TransactionModeUpi, TransactionModeImps, TransactionModeNeft, TransactionModeRtgs, TransactionModeCard, TransactionModeCardPayment, TransactionModeAtm, TransactionModeCheque, TransactionModeDemandDraft, TransactionModeAutoDebit, TransactionModeInterestCredit, TransactionModeNach, TransactionModeEcs, TransactionModeRemittance, TransactionModeFt, TransactionModeOthers, TransactionModeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e TransactionMode) String() string {
+	return string(e)
+}
+
+func (e *TransactionMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TransactionMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TransactionMode", str)
+	}
+	return nil
+}
+
+func (e TransactionMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TransactionMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TransactionMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a transaction (the ReBIT deposit, term and recurring deposit, and mutual fund schemas).
+type TransactionType string
+
+const (
+	// Money in.
+	TransactionTypeCredit TransactionType = "CREDIT"
+	// Money out.
+	TransactionTypeDebit TransactionType = "DEBIT"
+	// A deposit's opening.
+	TransactionTypeOpening TransactionType = "OPENING"
+	// Interest credited.
+	TransactionTypeInterest TransactionType = "INTEREST"
+	// Tax deducted at source.
+	TransactionTypeTds TransactionType = "TDS"
+	// A recurring deposit's instalment.
+	TransactionTypeInstallment TransactionType = "INSTALLMENT"
+	// A deposit's closing.
+	TransactionTypeClosing TransactionType = "CLOSING"
+	// Units bought (mutual funds).
+	TransactionTypeBuy TransactionType = "BUY"
+	// Units sold or redeemed (mutual funds).
+	TransactionTypeSell TransactionType = "SELL"
+	// Another kind the FIP names OTHERS.
+	TransactionTypeOthers TransactionType = "OTHERS"
+	// A kind this version of the API does not know.
+	TransactionTypeUnknown TransactionType = "UNKNOWN"
+)
+
+var AllTransactionType = []TransactionType{
+	TransactionTypeCredit,
+	TransactionTypeDebit,
+	TransactionTypeOpening,
+	TransactionTypeInterest,
+	TransactionTypeTds,
+	TransactionTypeInstallment,
+	TransactionTypeClosing,
+	TransactionTypeBuy,
+	TransactionTypeSell,
+	TransactionTypeOthers,
+	TransactionTypeUnknown,
+}
+
+func (e TransactionType) IsValid() bool {
+	switch e {
+	case TransactionTypeCredit, TransactionTypeDebit, TransactionTypeOpening, TransactionTypeInterest, TransactionTypeTds, TransactionTypeInstallment, TransactionTypeClosing, TransactionTypeBuy, TransactionTypeSell, TransactionTypeOthers, TransactionTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e TransactionType) String() string {
+	return string(e)
+}
+
+func (e *TransactionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TransactionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TransactionType", str)
+	}
+	return nil
+}
+
+func (e TransactionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TransactionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TransactionType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -123,19 +123,3 @@ func Resolve(a Args, scope string) (Bounds, error) {
 	}
 	return b, nil
 }
-
-// Page is the page of an offset list that a connection returns.
-type Page struct {
-	Start           int // index of the first item
-	HasNextPage     bool
-	HasPreviousPage bool
-}
-
-// Cursors returns the cursors of n items from start in scope.
-func Cursors(scope string, start, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = EncodeCursor(scope, start+i)
-	}
-	return out
-}

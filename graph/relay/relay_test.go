@@ -121,8 +121,8 @@ func BenchmarkConnectionPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := max(bd.Lo, bd.Hi-bd.N)
-		if cs := Cursors(scope, start, bd.Hi-start); len(cs) != 20 {
-			b.Fatalf("%d cursors, want 20", len(cs))
+		if p := (Window{Start: start, Total: 300}).Page(scope, bd.Hi-start); len(p.Cursors) != 20 {
+			b.Fatalf("%d cursors, want 20", len(p.Cursors))
 		}
 	}
 }

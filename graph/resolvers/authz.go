@@ -2,21 +2,20 @@ package resolvers
 
 import (
 	"context"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
 // The graph's guards live here: the @auth directive checks a field's scope
 // before its resolver runs; the entry points (the customer queries, the
-// subscription, the mutations) check the customer and product the caller may
-// use. Nested objects carry their customer and product, so their fields need
-// no further check.
+// subscription) check the customer and product the caller may use, and
+// everything reached by reference (node, nodes, the mutations' consents) is
+// placed first (placeConsent in node.go). Nested objects carry their customer
+// and product, so their fields need no further check.
 //
 // Every denial has the same code and text, whatever its reason (scope,
 // customer, product, consent ownership): a caller learns nothing about other
@@ -29,7 +28,6 @@ const (
 	// MsgUnauthenticated is the text of UNAUTHENTICATED errors: the same as
 	// the HTTP and websocket refusals of internal/auth.
 	MsgUnauthenticated = auth.PublicMessage
-	msgNeedsProduct    = "productID is required with a customer-bound token"
 )
 
 // tokenScopes maps the schema's Scope values to the token's scope strings.
@@ -114,74 +112,4 @@ func authorizeConsentEvents(ctx context.Context, mobile, handle, productID strin
 		return notAllowed()
 	}
 	return nil
-}
-
-// authorizeConsent checks that the caller may act on the consent with FinPro
-// consent ID consentID (the mutations that take one). productArg is the
-// mutation's optional productID.
-//
-// An unbound token may act on any consent of its products (FinPro cannot tell
-// a consent's product without its customer, so only productArg is checked).
-// A bound token may act only on its own customer's consents: the consent must
-// be in the customer's consent list (one call per product, in parallel)
-// under productArg, or, without it, under one of the token's products. A
-// consent of another customer and a consent that does not exist are the same
-// FORBIDDEN, and FinPro's write is never called for them.
-func authorizeConsent(ctx context.Context, consentID string, productArg *string) error {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return unauthenticated()
-	}
-	var products []string
-	if productArg != nil {
-		if err := validID("productID", *productArg); err != nil {
-			return err
-		}
-		if !p.AllowsProduct(*productArg) {
-			return notAllowed()
-		}
-		products = []string{*productArg}
-	}
-	if !p.Bound() {
-		return nil
-	}
-	if products == nil {
-		products = p.Products
-	}
-	if len(products) == 0 {
-		return apierr.BadInput(msgNeedsProduct)
-	}
-	found := make([]bool, len(products))
-	errs := make([]error, len(products))
-	var wg sync.WaitGroup
-	for i, product := range products {
-		wg.Go(func() {
-			found[i], errs[i] = customerHasConsent(ctx, p.Mobile, product, consentID)
-		})
-	}
-	wg.Wait()
-	for i := range products {
-		if found[i] {
-			return nil
-		}
-	}
-	if err := firstError(errs); err != nil {
-		return err
-	}
-	return notAllowed()
-}
-
-// customerHasConsent reports whether the consent list of the customer with
-// this mobile shows consentID under productID.
-func customerHasConsent(ctx context.Context, mobile, productID, consentID string) (bool, error) {
-	page, err := loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: mobile, ProductID: productID})
-	if err != nil {
-		return false, err
-	}
-	for _, row := range page.Consents {
-		if row.ConsentID == consentID && keepConsent(row, productID, nil) {
-			return true, nil
-		}
-	}
-	return false, nil
 }

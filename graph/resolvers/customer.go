@@ -2,9 +2,9 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cockroachdb/apd/v3"
@@ -17,122 +17,75 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
-// consentPage pages the consent list. A cursor holds the upstream row index of
-// its consent, so FinPro's pageNumber/pageSize serve any first/after: an
-// aligned offset costs one call, an unaligned one two. Rows the local filter
-// drops (FinPro's leaky product filter) make a page shorter, never shift it.
-func (r *Resolver) consentPage(ctx context.Context, c *model.Customer, status []model.ConsentStatus, first *int, after *string) (*model.ConsentConnection, error) {
-	filter := statusesToFinpro(status)
-	key := loaders.ConsentsKey{MobileNumber: c.MobileNumber, ProductID: c.ProductID, Status: loaders.StatusKey(filter)}
-	scope := "consents:" + c.ProductID + ":" + key.Status
-	b, err := relay.Resolve(relay.Args{First: first, After: after}, scope)
-	if err != nil {
-		return nil, err
-	}
-	size, lo := b.N, b.Lo
-	key.PageSize = size
-	key.PageNumber = lo/size + 1
-	page, err := loaders.Consents(ctx, key)
-	if lo > 0 && isPageOutOfRange(err) { // after the last consent
-		return &model.ConsentConnection{Edges: []*model.ConsentEdge{}, PageInfo: &model.PageInfo{HasPreviousPage: lo > 0}}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	rows := page.Consents
-	skip := lo % size
-	total := -1
-	if page.Page != nil {
-		total = page.Page.TotalRecords
-	}
-	if skip > 0 && (page.Page == nil || key.PageNumber < page.Page.TotalPages) {
-		key.PageNumber++
-		next, err := loaders.Consents(ctx, key)
-		if err != nil && !isPageOutOfRange(err) {
-			return nil, err
-		}
-		if next != nil {
-			rows = append(slices.Clip(rows), next.Consents...)
-		}
-	}
-	rows = rows[min(skip, len(rows)):]
-	rows = rows[:min(size, len(rows))]
+// ID resolves Customer.id: sealed, because the customer is its mobile number.
+func (r *customerResolver) ID(_ context.Context, obj *model.Customer) (string, error) {
+	return r.ids.SealedID(relay.TypeCustomer, obj.MobileNumber, obj.ProductID), nil
+}
 
-	conn := &model.ConsentConnection{Edges: []*model.ConsentEdge{}, PageInfo: &model.PageInfo{HasPreviousPage: lo > 0}}
-	dropped := false
-	for i, row := range rows {
-		if !keepConsent(row, c.ProductID, filter) {
-			dropped = true
-			continue
-		}
-		conn.Edges = append(conn.Edges, &model.ConsentEdge{Cursor: relay.EncodeCursor(scope, lo+i), Node: consentFromFinpro(row)})
+// Consents pages the customer's consents of its product. The whole list is
+// one FinPro call per operation (shared with accounts and totalBalance) and is
+// filtered and paged here, so every page holds first consents of the product
+// whenever that many remain, and its totalCount is exact, whatever FinPro's
+// leaky product filter would have put on its own pages. A cursor is the
+// consent's position in the filtered list, bound to product and filter.
+func (r *customerResolver) Consents(ctx context.Context, obj *model.Customer, status []model.ConsentStatus, first *int, after *string) (*model.ConsentConnection, error) {
+	b, err := relay.Resolve(relay.Args{First: first, After: after}, consentScope(obj.ProductID, status))
+	if err != nil {
+		return nil, err
 	}
-	end := lo + len(rows)
-	conn.PageInfo.HasNextPage = total >= 0 && end < total || total < 0 && len(rows) == size
-	if total >= 0 && !dropped {
-		conn.TotalCount = &total // FinPro's count is right when its filter was
+	rows, err := customerConsents(ctx, obj, status)
+	if err != nil {
+		return nil, err
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	start, end, w := b.Slice(len(rows))
+	page := w.Page(consentScope(obj.ProductID, status), end-start)
+	conn := &model.ConsentConnection{Edges: make([]*model.ConsentEdge, end-start), PageInfo: page.Info, TotalCount: page.TotalCount}
+	for i, row := range rows[start:end] {
+		conn.Edges[i] = &model.ConsentEdge{Cursor: page.Cursors[i], Node: consentFromFinpro(row)}
 	}
 	return conn, nil
 }
 
-// isPageOutOfRange reports FinPro's answer to a page past the last one.
-func isPageOutOfRange(err error) bool {
-	e, ok := errors.AsType[*finpro.APIError](err)
-	return ok && e.Code == "InvalidPageNumber"
+// consentScope binds consent cursors to a product and a status filter (in a
+// canonical order, so [ACTIVE, PAUSED] and [PAUSED, ACTIVE] share cursors).
+func consentScope(productID string, status []model.ConsentStatus) string {
+	s := make([]string, len(status))
+	for i, st := range status {
+		s[i] = string(st)
+	}
+	slices.Sort(s)
+	return "consents:" + productID + ":" + strings.Join(slices.Compact(s), ",")
 }
 
-// activeConsents returns the customer's ACTIVE consents under its product (one
-// consent list call per operation).
-func (r *Resolver) activeConsents(ctx context.Context, c *model.Customer) ([]*model.Consent, error) {
-	filter := []finpro.ConsentStatus{finpro.ConsentActive}
-	page, err := loaders.Consents(ctx, loaders.ConsentsKey{
-		MobileNumber: c.MobileNumber,
-		ProductID:    c.ProductID,
-		Status:       loaders.StatusKey(filter),
-	})
+// customerConsents returns the customer's consents of its product in one of
+// the statuses (all when none), in FinPro's order: one consent list call per
+// operation, whatever the filter.
+func customerConsents(ctx context.Context, c *model.Customer, status []model.ConsentStatus) ([]finpro.Consent, error) {
+	page, err := loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: c.MobileNumber, ProductID: c.ProductID})
 	if err != nil {
 		return nil, err
 	}
-	var out []*model.Consent
+	var out []finpro.Consent
 	for _, row := range page.Consents {
-		if keepConsent(row, c.ProductID, filter) && row.ConsentID != "" {
-			out = append(out, consentFromFinpro(row))
+		if keepConsent(row, c.ProductID, status) {
+			out = append(out, row)
 		}
 	}
 	return out, nil
 }
 
-// customerAccounts returns the unique accounts (by link reference number) of the
-// customer's ACTIVE consents, each under the first consent that lists it.
-func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]fitype.Account, error) {
-	consents, err := r.activeConsents(ctx, c)
-	if err != nil {
+// Accounts lists the unique accounts of the customer's ACTIVE consents.
+func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([]fitype.Account, error) {
+	return r.customerAccounts(ctx, obj)
+}
+
+// Account finds one of the customer's accounts by global ID (the same consent
+// list call as accounts).
+func (r *customerResolver) Account(ctx context.Context, obj *model.Customer, id string) (fitype.Account, error) {
+	if _, err := relay.DecodeID("id", id, nil); err != nil {
 		return nil, err
 	}
-	seen := make(map[string]bool)
-	out := []fitype.Account{}
-	for _, con := range consents {
-		for _, la := range con.Linked {
-			if la.LinkReferenceNumber == "" || seen[la.LinkReferenceNumber] {
-				continue
-			}
-			seen[la.LinkReferenceNumber] = true
-			out = append(out, r.plugins.Account(con, la))
-		}
-	}
-	return out, nil
-}
-
-// customerAccount returns the customer's account with global ID id.
-func (r *Resolver) customerAccount(ctx context.Context, c *model.Customer, id string) (fitype.Account, error) {
-	if id == "" {
-		return nil, apierr.BadInput("id must not be empty")
-	}
-	accounts, err := r.customerAccounts(ctx, c)
+	accounts, err := r.customerAccounts(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +94,15 @@ func (r *Resolver) customerAccount(ctx context.Context, c *model.Customer, id st
 			return a, nil
 		}
 	}
-	return nil, apierr.New(apierr.NotFound, "account not found")
+	return nil, errNotFound()
 }
 
-// totalBalance sums the balances of the customer's unique accounts per
-// currency with exact decimal arithmetic. The consents' getfibalance calls run
-// in parallel (one per consent).
-func (r *Resolver) totalBalance(ctx context.Context, c *model.Customer) ([]*model.Money, error) {
-	accounts, err := r.customerAccounts(ctx, c)
+// TotalBalance sums the unique accounts' balances per currency, exactly: one
+// getfibalance per ACTIVE consent, in parallel, shared with the accounts'
+// balance fields. It is never partial: if any balance cannot be read it fails
+// with that cause and extensions.missingAccounts (the accounts' ids).
+func (r *customerResolver) TotalBalance(ctx context.Context, obj *model.Customer) ([]*model.Money, error) {
+	accounts, err := r.customerAccounts(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -162,20 +116,47 @@ func (r *Resolver) totalBalance(ctx context.Context, c *model.Customer) ([]*mode
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, firstError(errs)
+	var (
+		missing []string
+		cause   error
+	)
+	for i, err := range errs {
+		if err != nil {
+			missing = append(missing, accounts[i].Base().ID())
+			if cause == nil {
+				cause = err
+			}
+		}
+	}
+	if cause != nil {
+		return nil, apierr.WithExtensions(fmt.Errorf("total balance: %w", cause), map[string]any{"missingAccounts": missing})
 	}
 	return sumByCurrency(balances)
 }
 
-// firstError returns the first non-nil error; the presenter shows one code.
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
+// customerAccounts returns the unique accounts (by link reference number) of
+// the customer's ACTIVE consents, each under the first consent that lists it.
+func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]fitype.Account, error) {
+	rows, err := customerConsents(ctx, c, []model.ConsentStatus{model.ConsentStatusActive})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool)
+	out := []fitype.Account{}
+	for _, row := range rows {
+		if row.ConsentID == "" {
+			continue // no data can be read without one
+		}
+		con := consentFromFinpro(row)
+		for _, la := range con.Linked {
+			if la.LinkReferenceNumber == "" || seen[la.LinkReferenceNumber] {
+				continue
+			}
+			seen[la.LinkReferenceNumber] = true
+			out = append(out, r.plugins.Account(con, la))
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // decimalContext is wide enough for any sum of FinPro balances; an inexact sum
@@ -184,35 +165,29 @@ var decimalContext = apd.BaseContext.WithPrecision(200)
 
 // sumByCurrency adds balances per currency exactly. The sum's scale is the
 // largest scale of its addends ("1234.5" + "0.10" = "1234.60"), which apd's
-// addition keeps by construction.
+// addition keeps by construction. finpro guarantees every balance a currency.
 func sumByCurrency(bs []*finpro.Balance) ([]*model.Money, error) {
 	sums := make(map[string]*apd.Decimal)
-	var order []string
 	for _, b := range bs {
-		cur := b.Currency
-		if cur == "" {
-			cur = "INR"
-		}
 		x, _, err := apd.NewFromString(string(b.Balance))
 		if err != nil || x.Form != apd.Finite {
 			return nil, fmt.Errorf("balance of account %s is not a decimal", b.LinkReferenceNumber)
 		}
-		s, ok := sums[cur]
+		s, ok := sums[b.Currency]
 		if !ok {
-			sums[cur] = x
-			order = append(order, cur)
+			sums[b.Currency] = x
 			continue
 		}
 		cond, err := decimalContext.Add(s, s, x)
 		if err != nil || cond.Inexact() {
-			return nil, fmt.Errorf("sum of balances in %s is not exact", cur)
+			return nil, fmt.Errorf("sum of balances in %s is not exact", b.Currency)
 		}
 	}
-	slices.Sort(order)
-	out := make([]*model.Money, len(order))
-	for i, cur := range order {
-		out[i] = &model.Money{Amount: model.Decimal(sums[cur].Text('f')), Currency: cur}
+	out := make([]*model.Money, 0, len(sums))
+	for cur, sum := range sums {
+		out = append(out, &model.Money{Amount: model.Decimal(sum.Text('f')), Currency: cur})
 	}
+	slices.SortFunc(out, func(a, b *model.Money) int { return strings.Compare(a.Currency, b.Currency) })
 	return out, nil
 }
 

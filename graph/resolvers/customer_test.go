@@ -18,7 +18,7 @@ func TestSumByCurrency(t *testing.T) {
 		in   []*finpro.Balance
 		want []*model.Money
 	}{
-		{"scale of the widest addend", []*finpro.Balance{b("1234.5", ""), b("0.10", "INR")}, []*model.Money{{Amount: "1234.60", Currency: "INR"}}},
+		{"scale of the widest addend", []*finpro.Balance{b("1234.5", "INR"), b("0.10", "INR")}, []*model.Money{{Amount: "1234.60", Currency: "INR"}}},
 		{"negative and large", []*finpro.Balance{b("100000000000.01", "INR"), b("-5.5", "INR"), b("0.10", "INR")}, []*model.Money{{Amount: "99999999994.61", Currency: "INR"}}},
 		{"per currency", []*finpro.Balance{b("1", "USD"), b("2.00", "INR")}, []*model.Money{{Amount: "2.00", Currency: "INR"}, {Amount: "1", Currency: "USD"}}},
 		{"huge exact", []*finpro.Balance{b("99999999999999999999999999.99", "INR"), b("0.01", "INR")}, []*model.Money{{Amount: "100000000000000000000000000.00", Currency: "INR"}}},

@@ -144,12 +144,19 @@ func consentEventFromEvents(ev events.Event, mobile, productID string) *model.Co
 		ConsentHandle: ev.ConsentHandle,
 		ConsentID:     model.StringPtr(ev.ConsentID),
 		Status:        status,
-		EventStatus:   ev.Status,
+		EventStatus:   eventStatus(ev.Status),
 		OccurredAt:    ev.OccurredAt,
 		Cursor:        ev.Cursor(),
 		MobileNumber:  mobile,
 		ProductID:     productID,
 	}
+}
+
+// eventStatus converts FinPro's eventStatus (UNKNOWN for one this version
+// does not know).
+func eventStatus(s string) model.ConsentEventStatus {
+	v, _ := model.EnumOf(s, model.ConsentEventStatusUnknown)
+	return v
 }
 
 // endSubscription makes the websocket transport end the operation with an

@@ -1,10 +1,21 @@
-// Package resolvers implements the graph's root and object resolvers. They are
-// thin: check identity and input, read through the operation's loaders
-// (internal/loaders) or call FinPro for mutations, convert. Account fields are
-// resolved by the FI-type plugins in graph/fitype.
+// Package resolvers implements the graph's root and object resolvers, by hand:
+// gqlgen generates the interfaces they implement (generated.ResolverRoot) but
+// no stubs, so each file here holds its type's resolvers themselves, a few
+// lines over the operation's loaders (internal/loaders) or a FinPro call for
+// mutations. Account fields are resolved by the FI-type plugins in graph/fitype.
+//
+//	query.go         Query: customer, me, node, nodes
+//	mutation.go      Mutation: requestConsent, revokeConsent, requestData, syncIncrementalData
+//	customer.go      Customer: id, consents, accounts, account, totalBalance
+//	consent.go       Consent: accounts; conversions from FinPro's consent rows
+//	node.go          global IDs: placing a consent by reference, node lookups
+//	events.go, consent_events.resolvers.go   Subscription, ConsentStatusEvent
+//	authz.go         the @auth directive and the customer and product checks
+//	validate.go      argument checks
 package resolvers
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"time"
 
@@ -12,6 +23,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
@@ -30,17 +42,26 @@ type Options struct {
 	// Events streams FinPro's events to subscriptions; nil makes subscriptions
 	// fail with UPSTREAM_UNAVAILABLE.
 	Events EventSource
+	// IDs seals the global IDs that would reveal personal data (Customer.id).
+	// Every replica needs the same one; nil uses a random key, so such IDs
+	// hold only for the process's lifetime.
+	IDs *relay.Sealer
+	// FetchCooldown is the requestData storm guard's window
+	// (finpro.NewFetchGuard: 0 takes its default, negative turns it off).
+	FetchCooldown time.Duration
 }
 
 // Resolver is the root resolver. It holds only long-lived, concurrency-safe
 // dependencies; identity and loaders arrive in the context.
 type Resolver struct {
 	finpro    *finpro.Client
+	fetches   *finpro.FetchGuard
 	logger    *slog.Logger
 	plugins   *fitype.Registry
 	replay    replay.Store
 	replayTTL time.Duration
 	events    EventSource
+	ids       *relay.Sealer
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
 }
 
@@ -51,10 +72,12 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 func New(opts Options) *Resolver {
 	r := &Resolver{
 		finpro:    opts.FinPro,
+		fetches:   finpro.NewFetchGuard(opts.FinPro, opts.FetchCooldown),
 		logger:    opts.Logger,
 		replay:    opts.Replay,
 		replayTTL: opts.ReplayTTL,
 		events:    opts.Events,
+		ids:       opts.IDs,
 		plugins: fitype.NewRegistry(
 			fitype.Deposit{},
 			fitype.TermDeposit{},
@@ -71,5 +94,35 @@ func New(opts Options) *Resolver {
 	if r.replayTTL <= 0 {
 		r.replayTTL = DefaultReplayTTL
 	}
+	if r.ids == nil {
+		r.ids = mustSealer(rand.Text() + rand.Text())
+	}
 	return r
 }
+
+func mustSealer(secret string) *relay.Sealer {
+	s, err := relay.NewSealer([]byte(secret))
+	if err != nil {
+		panic(err) // a random 52-character secret always suffices
+	}
+	return s
+}
+
+// Query returns the Query resolvers.
+func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
+
+// Mutation returns the Mutation resolvers.
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
+// Customer returns the Customer resolvers.
+func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
+
+// Consent returns the Consent resolvers.
+func (r *Resolver) Consent() generated.ConsentResolver { return &consentResolver{r} }
+
+type (
+	queryResolver    struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	customerResolver struct{ *Resolver }
+	consentResolver  struct{ *Resolver }
+)

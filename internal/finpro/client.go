@@ -47,6 +47,7 @@ var idempotent = map[string]bool{
 	pathFIData:          true,
 	pathAllFIData:       true,
 	pathConsents:        true,
+	pathConsentsV3:      true,
 	pathFIRequestStatus: true,
 	pathDecryptURL:      true,
 	pathAAList:          true,
@@ -54,7 +55,7 @@ var idempotent = map[string]bool{
 }
 
 var allPaths = []string{
-	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents,
+	pathBalance, pathFIData, pathAllFIData, pathLatestFIData, pathConsents, pathConsentsV3,
 	pathRequestConsent, pathRevokeConsent, pathFIRequest, pathFIRequestStatus,
 	pathRequestConsentV3, pathEncryptedURL, pathDecryptURL, pathAAList, pathProducts,
 }
@@ -328,6 +329,9 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 		if left := hd.left(c.now()); left > 0 {
 			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrRateLimited, Class: "rate_limit_hold"})
 			return nil, heldError(ep, left)
+		}
+		if err := spend(ctx, ep); err != nil {
+			return nil, err
 		}
 		probe, ok := br.allow(c.now())
 		if !ok {

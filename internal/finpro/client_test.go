@@ -843,3 +843,29 @@ func TestNewRejectsBadBaseURL(t *testing.T) {
 		checkSafe(t, err)
 	}
 }
+
+// TestCallBudget checks that a context's CallBudget counts every attempt and
+// refuses the calls past its limit without sending them.
+func TestCallBudget(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ver":"1.21.0","status":"success","data":[]}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := finpro.New(finpro.Options{BaseURL: srv.URL, Credentials: finpro.Credentials{ClientID: "id", ClientSecret: testSecret, OrganisationID: "o", AppIdentifier: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &finpro.CallBudget{Limit: 2}
+	ctx := finpro.WithCallBudget(t.Context(), b)
+	for i, wantErr := range []error{nil, nil, finpro.ErrCallBudget, finpro.ErrCallBudget} {
+		if _, err := c.Balances(ctx, "c1"); !errors.Is(err, wantErr) {
+			t.Errorf("call %d: error = %v, want %v", i+1, err, wantErr)
+		}
+	}
+	if hits.Load() != 2 || b.Used() != 2 {
+		t.Errorf("FinPro saw %d calls, budget used %d; want 2 and 2", hits.Load(), b.Used())
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
-	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 )
 
@@ -32,6 +31,13 @@ func parseOp(t testing.TB, query string) (*ast.QueryDocument, *ast.OperationDefi
 
 func TestAnalyze(t *testing.T) {
 	const c = `{ customer(mobileNumber: "9876543210", productID: "P") `
+	// Expected values worked by hand from the schema's directives:
+	// Customer.consents @cost 10 (assumedSize 20, sizes edges), accounts
+	// @cost 10 (assumedSize 10), Consent.accounts assumedSize 5,
+	// Account.balance @cost 10, transactions @cost 20 (sizes edges),
+	// Profile.holders assumedSize 2; objects weigh 1, scalars 0. FinPro calls:
+	// consents and accounts 1 per Customer, balance 1 per Consent,
+	// transactions 2 per account.
 	tests := []struct {
 		name  string
 		query string
@@ -40,38 +46,46 @@ func TestAnalyze(t *testing.T) {
 	}{
 		{
 			"scalars are free", c + `{ mobileNumber productID } }`, nil,
-			guard.Stats{Depth: 2, Complexity: 1},
+			guard.Stats{Depth: 2, Cost: 1},
 		},
 		{
+			// customer 1 + consents 10 + 1 x (1 + 20 x (edge 1 + node (1 + accounts 5 x (1 + balance 11 + transactions 62)))).
 			"dashboard", dashboardQuery, nil,
-			guard.Stats{Depth: 9, Complexity: 4442},
+			guard.Stats{Depth: 9, Cost: 1 + 10 + 1 + 20*(1+1+5*(1+11+62)), FinproCalls: 1 + 20 + 2*20*5},
 		},
-		// 1 + consents(1 + pageInfo 1 + edges 20 x (1 + node 1)); totalCount is free.
 		{
-			"connection without first uses ConnectionSize", c + `{ consents { totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, nil,
-			guard.Stats{Depth: 5, Complexity: 1 + 1 + 1 + 20*2},
+			"connection without first uses assumedSize", c + `{ consents { totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Cost: 1 + 10 + 1 + 1 + 20*2, FinproCalls: 1},
 		},
 		{
 			"first from a variable", `query Q($n: Int) { customer(mobileNumber: "9876543210", productID: "P") { consents(first: $n) { edges { node { id } } } } }`,
 			map[string]any{"n": int64(7)},
-			guard.Stats{Depth: 5, Complexity: 1 + 1 + 7*2},
+			guard.Stats{Depth: 5, Cost: 1 + 10 + 1 + 7*2, FinproCalls: 1},
 		},
 		{
 			"last counts like first", c + `{ accounts { transactions(last: 3) { edges { node { txnId } } } } } }`, nil,
-			guard.Stats{Depth: 6, Complexity: 1 + 10*(1+1+3*2)},
+			guard.Stats{Depth: 6, Cost: 1 + 10 + 10*(1+20+1+3*2), FinproCalls: 1 + 2*10},
 		},
 		{
-			"plain lists use ListSizes", c + `{ accounts { consent { accounts { id } } } } }`, nil,
-			guard.Stats{Depth: 5, Complexity: 1 + 10*(1+1+5*1)},
+			"plain lists use assumedSize", c + `{ accounts { consent { accounts { id } } } } }`, nil,
+			guard.Stats{Depth: 5, Cost: 1 + 10 + 10*(1+1+5*1), FinproCalls: 1},
+		},
+		{
+			"calls per consent count once per consent, not per account", c + `{ consents(first: 3) { edges { node { accounts { balance { amount } } } } } } }`, nil,
+			guard.Stats{Depth: 7, Cost: 1 + 10 + 1 + 3*(1+1+5*(1+11)), FinproCalls: 1 + 3},
 		},
 		{
 			"aliases and directives", c + `{ a: mobileNumber b: productID @skip(if: false) productID @include(if: true) } }`, nil,
-			guard.Stats{Depth: 2, Aliases: 2, Directives: 2, Complexity: 1},
+			guard.Stats{Depth: 2, Aliases: 2, Directives: 2, Cost: 1},
 		},
 		{
 			"fragments are expanded", `query { customer(mobileNumber: "9876543210", productID: "P") { ...F ...F } }
 fragment F on Customer { x: mobileNumber accounts { id } }`, nil,
-			guard.Stats{Depth: 3, Aliases: 2, Complexity: 1 + 2*10},
+			guard.Stats{Depth: 3, Aliases: 2, Cost: 1 + 2*(10+10*1), FinproCalls: 2},
+		},
+		{
+			"nodes counts its ids", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil,
+			guard.Stats{Depth: 2, Cost: 10 + 3*1, FinproCalls: 2},
 		},
 		{
 			"introspection is left out", `{ __typename __schema { types { fields { type { ofType { name } } } } } }`, nil,
@@ -79,7 +93,7 @@ fragment F on Customer { x: mobileNumber accounts { id } }`, nil,
 		},
 		{
 			"first: 100 nested", `{ customer(mobileNumber: "9876543210", productID: "P") { consents(first: 100) { edges { node { accounts { transactions(first: 100) { edges { node { txnId } } } } } } } } }`, nil,
-			guard.Stats{Depth: 9, Complexity: 2 + 12*100 + 10*100*100},
+			guard.Stats{Depth: 9, Cost: 1 + 10 + 1 + 100*(1+1+5*(1+20+1+100*2)), FinproCalls: 1 + 2*100*5},
 		},
 	}
 	for _, tc := range tests {
@@ -111,8 +125,8 @@ func TestAnalyzeFragmentFanOut(t *testing.T) {
 	// Not validated (gqlparser's own overlap check is quadratic in the
 	// expansion); Analyze finds fragments by name.
 	got := guard.Analyze(doc, doc.Operations[0], nil, guard.Limits{})
-	if got.Aliases != 1<<30 || got.Complexity <= guard.DefaultMaxComplexity {
-		t.Errorf("Analyze(fan-out) = %+v, want 2^30 aliases and a complexity over the default limit", got)
+	if got.Aliases != 1<<30 || got.Cost <= guard.DefaultMaxCost {
+		t.Errorf("Analyze(fan-out) = %+v, want 2^30 aliases and a cost over the default limit", got)
 	}
 }
 
@@ -131,13 +145,6 @@ func TestAnalyzeFragmentCycle(t *testing.T) {
 
 func itoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
 
-// TestDefaultConnectionSize keeps the assumed page size equal to the API's.
-func TestDefaultConnectionSize(t *testing.T) {
-	if got, want := guard.DefaultLimits().ConnectionSize, relay.DefaultPage; got != want {
-		t.Errorf("DefaultLimits().ConnectionSize = %d, want relay.DefaultPage %d", got, want)
-	}
-}
-
 // TestGetStats checks that the extension records its measures on the
 // operation.
 func TestGetStats(t *testing.T) {
@@ -148,7 +155,7 @@ func TestGetStats(t *testing.T) {
 		t.Fatalf("MutateOperationContext(dashboard) = %v, want nil", err)
 	}
 	got, ok := guard.GetStats(graphql.WithOperationContext(t.Context(), oc))
-	if want := (guard.Stats{Depth: 9, Complexity: 4442}); !ok || got != want {
+	if want := (guard.Stats{Depth: 9, Cost: 7452, FinproCalls: 221}); !ok || got != want {
 		t.Errorf("GetStats() = %+v, %v; want %+v, true", got, ok, want)
 	}
 	if _, ok := guard.GetStats(t.Context()); ok {

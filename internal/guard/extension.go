@@ -2,7 +2,6 @@ package guard
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/lexer"
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Configure installs the document checks on srv: [Extension], and, when
@@ -58,6 +58,7 @@ var _ interface {
 	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 	graphql.ResponseInterceptor
+	graphql.OperationInterceptor
 } = (*extension)(nil)
 
 const statsExtension = "Guard"
@@ -113,18 +114,57 @@ func (e *extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 		return newError(apierr.ComplexityLimitExceeded, "query alias count %d exceeds the limit of %d", s.Aliases, e.l.MaxAliases)
 	case exceeds(s.Directives, e.l.MaxDirectives):
 		return newError(apierr.ComplexityLimitExceeded, "query directive count %d exceeds the limit of %d", s.Directives, e.l.MaxDirectives)
-	case exceeds(s.Complexity, e.l.MaxComplexity):
-		return newError(apierr.ComplexityLimitExceeded, "query complexity %d exceeds the limit of %d", s.Complexity, e.l.MaxComplexity)
+	case exceeds(s.Cost, e.l.MaxCost):
+		return newError(apierr.ComplexityLimitExceeded, "query cost %d exceeds the limit of %d", s.Cost, e.l.MaxCost)
+	case exceeds(s.FinproCalls, e.l.MaxFinproCalls):
+		return newError(apierr.ComplexityLimitExceeded, "query could make %d FinPro calls, over the limit of %d", s.FinproCalls, e.l.MaxFinproCalls)
 	}
 	return nil
 }
 
-// InterceptResponse removes gqlparser's "Did you mean ...?" suggestions (of
-// unknown arguments, types and enum values, which gqlgen's
-// SetDisableSuggestion does not cover) when introspection is off.
+// InterceptOperation gives a query or mutation its FinPro call budget
+// (MaxFinproCalls): the estimate refused what it could see before the
+// operation ran, the budget refuses any call past the limit while it runs
+// (a node lookup of a transaction, say, costs more than its estimate). A
+// subscription runs for hours and gets none.
+func (e *extension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation != nil && oc.Operation.Operation != ast.Subscription {
+		ctx = finpro.WithCallBudget(ctx, &finpro.CallBudget{Limit: int64(max(e.l.MaxFinproCalls, 0))})
+	}
+	return next(ctx)
+}
+
+// InterceptResponse reports the operation's cost in extensions.cost, as
+// Shopify's and GitHub's APIs do: requested (the estimate the limits
+// checked) and actual (the objects of this answer plus 10 per FinPro call
+// the operation made, the weight the schema gives a call), with the limits.
+// It also removes gqlparser's "Did you mean ...?" suggestions (of unknown
+// arguments, types and enum values, which gqlgen's SetDisableSuggestion does
+// not cover) when introspection is off.
 func (e *extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
-	if e.introspection || resp == nil {
+	if resp == nil {
+		return resp
+	}
+	if st, ok := GetStats(ctx); ok && !st.Introspection {
+		calls := int64(0)
+		if b, ok := finpro.CallBudgetFrom(ctx); ok {
+			calls = b.Used()
+		}
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = Cost{
+			RequestedQueryCost:   st.Cost,
+			ActualQueryCost:      satAdd(countObjects(resp.Data), satMul(10, int(min(calls, 1<<31-1)))),
+			MaximumQueryCost:     e.l.MaxCost,
+			RequestedFinproCalls: st.FinproCalls,
+			ActualFinproCalls:    int(min(calls, 1<<31-1)),
+			MaximumFinproCalls:   e.l.MaxFinproCalls,
+		}
+	}
+	if e.introspection {
 		return resp
 	}
 	for _, err := range resp.Errors {
@@ -135,219 +175,32 @@ func (e *extension) InterceptResponse(ctx context.Context, next graphql.Response
 	return resp
 }
 
-// Stats are the measures of an operation.
-type Stats struct {
-	// Depth is the deepest field nesting; a root field has depth 1.
-	Depth int
-	// Aliases counts aliased fields.
-	Aliases int
-	// Directives counts directives on the operation and its selections.
-	Directives int
-	// Complexity is the operation's cost.
-	Complexity int
-	// Introspection reports whether the operation selects __schema or
-	// __type. Their selections are left out of the other measures.
-	Introspection bool
+// Cost is extensions.cost of every answer. A negative maximum means the limit
+// is off.
+type Cost struct {
+	RequestedQueryCost   int `json:"requestedQueryCost"`
+	ActualQueryCost      int `json:"actualQueryCost"`
+	MaximumQueryCost     int `json:"maximumQueryCost"`
+	RequestedFinproCalls int `json:"requestedFinproCalls"`
+	ActualFinproCalls    int `json:"actualFinproCalls"`
+	MaximumFinproCalls   int `json:"maximumFinproCalls"`
 }
 
-// GetStats returns the measures [Extension] recorded for the operation in ctx.
-func GetStats(ctx context.Context) (Stats, bool) {
-	if !graphql.HasOperationContext(ctx) {
-		return Stats{}, false
-	}
-	s, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsExtension).(*Stats)
-	if !ok {
-		return Stats{}, false
-	}
-	return *s, true
-}
-
-// Analyze measures op, a validated operation of doc, with fragments expanded
-// (each fragment once per distinct context, so fragment fan-out costs linear
-// work; a fragment cycle counts nothing).
-//
-// Complexity approximates the objects the response can hold, the measure
-// Shopify's and GitHub's APIs use for the same purpose:
-//
-//   - a scalar or enum field costs 0, an object field 1 plus its selections;
-//   - a list field costs its size times (1 + its selections). Its size is its
-//     first or last argument, or, directly under a connection, the
-//     connection's first or last (so edges and nodes are multiplied but
-//     pageInfo and totalCount are not), or else l.ListSizes or l.ListSize;
-//   - a connection (a field whose type's name ends in "Connection") queried
-//     without first or last has l.ConnectionSize items.
-//
-// Inline fragments on different types are summed: an upper bound.
-func Analyze(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, l Limits) Stats {
-	return analyze(doc, op, vars, l.normalized())
-}
-
-func analyze(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, l Limits) Stats {
-	w := &walker{l: l, doc: doc, vars: vars, memo: map[memoKey]Stats{}, active: map[string]bool{}}
-	s := w.selectionSet(op.SelectionSet, 0)
-	s.Directives = satAdd(s.Directives, len(op.Directives))
-	for _, v := range op.VariableDefinitions {
-		s.Directives = satAdd(s.Directives, len(v.Directives))
-	}
-	return s
-}
-
-type walker struct {
-	l      Limits
-	doc    *ast.QueryDocument
-	vars   map[string]any
-	memo   map[memoKey]Stats
-	active map[string]bool // fragments being expanded
-}
-
-type memoKey struct {
-	fragment string
-	n        int
-}
-
-// selectionSet measures set; n is the size of its list fields when set is a
-// connection's selection, else 0.
-func (w *walker) selectionSet(set ast.SelectionSet, n int) Stats {
-	var s Stats
-	for _, sel := range set {
-		var c Stats
-		switch sel := sel.(type) {
-		case *ast.Field:
-			c = w.field(sel, n)
-		case *ast.InlineFragment:
-			c = w.selectionSet(sel.SelectionSet, n)
-			c.Directives = satAdd(c.Directives, len(sel.Directives))
-		case *ast.FragmentSpread:
-			c = w.spread(sel, n)
-			c.Directives = satAdd(c.Directives, len(sel.Directives))
-		}
-		s = merge(s, c)
-	}
-	return s
-}
-
-// merge adds the measures of siblings.
-func merge(a, b Stats) Stats {
-	return Stats{
-		Depth:         max(a.Depth, b.Depth),
-		Aliases:       satAdd(a.Aliases, b.Aliases),
-		Directives:    satAdd(a.Directives, b.Directives),
-		Complexity:    satAdd(a.Complexity, b.Complexity),
-		Introspection: a.Introspection || b.Introspection,
-	}
-}
-
-func (w *walker) spread(sp *ast.FragmentSpread, n int) Stats {
-	def := sp.Definition
-	if def == nil && w.doc != nil {
-		def = w.doc.Fragments.ForName(sp.Name)
-	}
-	if def == nil || w.active[def.Name] {
-		return Stats{}
-	}
-	key := memoKey{def.Name, n}
-	if s, ok := w.memo[key]; ok {
-		return s
-	}
-	w.active[def.Name] = true
-	s := w.selectionSet(def.SelectionSet, n)
-	s.Directives = satAdd(s.Directives, len(def.Directives))
-	delete(w.active, def.Name)
-	w.memo[key] = s
-	return s
-}
-
-func (w *walker) field(f *ast.Field, n int) Stats {
-	if f.Name == "__schema" || f.Name == "__type" {
-		return Stats{Introspection: true}
-	}
-	s := Stats{Depth: 1, Directives: len(f.Directives)}
-	if f.Alias != "" && f.Alias != f.Name {
-		s.Aliases = 1
-	}
-	if len(f.SelectionSet) == 0 {
-		return s // scalars, enums and __typename cost nothing
-	}
-	page, paged := w.pageSize(f)
-	size, childN := 1, 0
-	switch {
-	case f.Definition != nil && f.Definition.Type.Elem != nil: // a list
+// countObjects counts the JSON objects in data: the response objects an
+// answer holds (one scan, no decoding).
+func countObjects(data []byte) int {
+	n, inString, escaped := 0, false, false
+	for _, c := range data {
 		switch {
-		case paged:
-			size = page
-		case n > 0:
-			size = n
-		default:
-			size = w.listSize(f)
-		}
-	case paged:
-		childN = page
-	case f.Definition != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection"):
-		childN = w.l.ConnectionSize
-	}
-	sub := w.selectionSet(f.SelectionSet, childN)
-	s.Depth = satAdd(1, sub.Depth)
-	s.Aliases = satAdd(s.Aliases, sub.Aliases)
-	s.Directives = satAdd(s.Directives, sub.Directives)
-	s.Introspection = sub.Introspection
-	s.Complexity = satMul(size, satAdd(1, sub.Complexity))
-	return s
-}
-
-// pageSize returns f's first or last argument (the larger if both), with
-// variables resolved; a negative value counts as 0.
-func (w *walker) pageSize(f *ast.Field) (int, bool) {
-	size, ok := 0, false
-	for _, a := range f.Arguments {
-		if a.Name != "first" && a.Name != "last" {
-			continue
-		}
-		v, err := a.Value.Value(w.vars)
-		if err != nil || v == nil {
-			continue
-		}
-		if i, isInt := toInt(v); isInt {
-			size, ok = max(size, i), true
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && c == '{':
+			n++
 		}
 	}
-	return size, ok
-}
-
-func toInt(v any) (int, bool) {
-	var i int64
-	switch v := v.(type) {
-	case int:
-		i = int64(v)
-	case int32:
-		i = int64(v)
-	case int64:
-		i = v
-	case json.Number:
-		n, err := v.Int64()
-		if err != nil {
-			return 0, false
-		}
-		i = n
-	default:
-		return 0, false
-	}
-	switch {
-	case i < 0:
-		return 0, true
-	case i > 1<<31-1:
-		return 1<<31 - 1, true
-	}
-	return int(i), true
-}
-
-func (w *walker) listSize(f *ast.Field) int {
-	if f.ObjectDefinition != nil {
-		if n, ok := w.l.ListSizes[f.ObjectDefinition.Name+"."+f.Name]; ok {
-			return n
-		}
-	}
-	if n, ok := w.l.ListSizes[f.Name]; ok {
-		return n
-	}
-	return w.l.ListSize
+	return max(n-1, 0) // the data object itself is not a response object
 }

@@ -1,6 +1,7 @@
 package guard_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -56,8 +57,10 @@ func tokenQuery(n int) string {
 }
 
 // pagedQuery asks for $n consents with $n transactions per account; extra is
-// added to the consent connection's selection. Its complexity is
-// 2 + 12n + 10n² (+1 per extra object field).
+// added to the consent connection's selection. Its cost is 12 + 112n + 10n²
+// (+1 per extra object field): customer 1, consents 10 + 1, then n edges of
+// 1 + node 1 + 5 accounts of (1 + transactions 20 + 1 + n edges of 2); its
+// FinPro calls 1 + 2 per account: 1 + 10n.
 func pagedQuery(extra string) string {
 	return `query Q($mobile: String!, $product: ID!, $n: Int) {
   customer(mobileNumber: $mobile, productID: $product) {
@@ -72,7 +75,9 @@ func pagedVars(n int) map[string]any {
 	return v
 }
 
-const pagedLimit = 2 + 12*100 + 10*100*100 // pagedQuery("") with n = 100
+const pagedLimit = 12 + 112*100 + 10*100*100 // pagedQuery("") with n = 100
+
+const pagedCalls = 1 + 10*100 // pagedQuery's FinPro calls with n = 100
 
 // limitCase is one operation and the guard's expected verdict. An empty
 // wantCode means the guard lets it run.
@@ -95,10 +100,10 @@ func limitCases() []limitCase {
 		{"directives over limit", directiveQuery(51), demoVars(), limit, "query directive count 51 exceeds the limit of 50"},
 		{"tokens at limit", tokenQuery(2000), nil, "", ""},
 		{"tokens over limit", tokenQuery(2001), nil, limit, "query token count exceeds the limit of 2000"},
-		{"complexity at limit", pagedQuery(""), pagedVars(100), "", ""},
+		{"cost at limit", pagedQuery(""), pagedVars(100), "", ""},
 		{
-			"complexity over limit", pagedQuery("pageInfo { hasNextPage }"), pagedVars(100), limit,
-			fmt.Sprintf("query complexity %d exceeds the limit of %d", pagedLimit+1, pagedLimit),
+			"cost over limit", pagedQuery("pageInfo { hasNextPage }"), pagedVars(100), limit,
+			fmt.Sprintf("query cost %d exceeds the limit of %d", pagedLimit+1, pagedLimit),
 		},
 		{"introspection off", `{ __schema { queryType { name } } }`, nil, "FORBIDDEN", "introspection is disabled"},
 		{"__type off", `{ __type(name: "Customer") { name } }`, nil, "FORBIDDEN", "introspection is disabled"},
@@ -128,7 +133,7 @@ func checkVerdict(t *testing.T, e *env, tc limitCase, r response) {
 // TestLimitsHTTP runs each limit at its value and one past it through the
 // real handler over HTTP POST.
 func TestLimitsHTTP(t *testing.T) {
-	e := newEnv(t, envOptions{limits: guard.Limits{MaxComplexity: pagedLimit}})
+	e := newEnv(t, envOptions{limits: guard.Limits{MaxCost: pagedLimit, MaxFinproCalls: pagedCalls}})
 	for _, tc := range limitCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			e.sb.ResetStats()
@@ -147,7 +152,7 @@ func TestLimitsHTTP(t *testing.T) {
 // TestLimitsWebsocket runs the same cases as operations of one websocket:
 // the limits hold per operation, whatever the transport.
 func TestLimitsWebsocket(t *testing.T) {
-	e := newEnv(t, envOptions{limits: guard.Limits{MaxComplexity: pagedLimit}})
+	e := newEnv(t, envOptions{limits: guard.Limits{MaxCost: pagedLimit, MaxFinproCalls: pagedCalls}})
 	ws := e.dialWS(t, "")
 	for _, tc := range limitCases() {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,16 +198,61 @@ func TestDefaultLimits(t *testing.T) {
 	r = e.post(t, pagedQuery(""), pagedVars(100))
 	checkVerdict(t, e, limitCase{
 		wantCode: "COMPLEXITY_LIMIT_EXCEEDED",
-		wantMsg:  fmt.Sprintf("query complexity %d exceeds the limit of %d", pagedLimit, guard.DefaultMaxComplexity),
+		wantMsg:  fmt.Sprintf("query cost %d exceeds the limit of %d", pagedLimit, guard.DefaultMaxCost),
 	}, r.body)
+
+	// The dashboard a first-party frontend writes: pages of 50, every field.
+	e.sb.ResetStats()
+	r = e.post(t, dashboard50, demoVars())
+	if r.status != http.StatusOK || len(r.body.Errors) != 0 || len(r.body.Data) == 0 {
+		t.Errorf("dashboard at 50: status %d, errors %+v; want 200 and no errors", r.status, r.body.Errors)
+	}
+}
+
+// dashboard50 is issue 11's natural first-party dashboard.
+const dashboard50 = `query Dashboard($mobile: String!, $product: ID!) {
+  customer(mobileNumber: $mobile, productID: $product) {
+    consents(status: [ACTIVE], first: 50) {
+      edges { node {
+        id consentID status fetchType expiresAt
+        accounts {
+          __typename id linkReferenceNumber maskedAccountNumber fiType fipId fipName
+          balance { amount currency asOf }
+          profile { holdersType holders { name pan email mobile dob nominee } }
+          transactions(first: 20) {
+            totalCount
+            pageInfo { hasNextPage endCursor }
+            edges { cursor node { id txnId type mode amount currentBalance narration transactionTimestamp } }
+          }
+        }
+      } }
+    }
+  }
+}`
+
+// TestFinproCallLimit checks that an operation that could make more FinPro
+// calls than MaxFinproCalls is refused before it makes any.
+func TestFinproCallLimit(t *testing.T) {
+	e := newEnv(t, envOptions{limits: guard.Limits{MaxFinproCalls: 21}})
+	const at = customerArgs + `{ accounts { transactions(last: 3) { edges { node { txnId } } } } } }`
+	const over = customerArgs + `{ accounts { balance { amount } transactions(last: 3) { edges { node { txnId } } } } } }`
+	for _, tc := range []limitCase{
+		{name: "at the limit", query: at, vars: demoVars()},
+		{name: "over the limit", query: over, vars: demoVars(), wantCode: "COMPLEXITY_LIMIT_EXCEEDED", wantMsg: "query could make 31 FinPro calls, over the limit of 21"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.sb.ResetStats()
+			checkVerdict(t, e, tc, e.post(t, tc.query, tc.vars).body)
+		})
+	}
 }
 
 // TestLimitsOff checks that a negative limit turns its check off.
 func TestLimitsOff(t *testing.T) {
-	e := newEnv(t, envOptions{limits: guard.Limits{MaxDepth: -1, MaxAliases: -1, MaxDirectives: -1, MaxTokens: -1, MaxComplexity: -1}})
+	e := newEnv(t, envOptions{limits: guard.Limits{MaxDepth: -1, MaxAliases: -1, MaxDirectives: -1, MaxTokens: -1, MaxCost: -1, MaxFinproCalls: -1}})
 	for _, tc := range limitCases() {
-		if tc.wantCode != "COMPLEXITY_LIMIT_EXCEEDED" || strings.HasPrefix(tc.name, "complexity") {
-			continue // the over-limit complexity case runs 101 pages of 100 consents: skip it
+		if tc.wantCode != "COMPLEXITY_LIMIT_EXCEEDED" || strings.HasPrefix(tc.name, "cost") {
+			continue // the over-limit cost case runs 100 consents of 100 transactions: skip it
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			tc.wantCode = ""
@@ -289,4 +339,58 @@ func TestSuggestions(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestCostExtension checks extensions.cost of an answer: the requested cost
+// and FinPro calls worked by hand from the schema's directives (see
+// TestAnalyze), the actual FinPro calls as the sandbox counted them, the
+// actual cost as the objects of the answer (counted here by decoding it) plus
+// 10 per call, and the limits.
+func TestCostExtension(t *testing.T) {
+	limits := guard.Limits{MaxCost: 5000, MaxFinproCalls: 100}
+	e := newEnv(t, envOptions{limits: limits})
+	const q = customerArgs + `{ consents(status: [ACTIVE], first: 3) { edges { node { accounts { balance { amount } } } } } } }`
+	e.sb.ResetStats()
+	r := e.post(t, q, demoVars())
+	if len(r.body.Errors) > 0 {
+		t.Fatalf("errors %+v", r.body.Errors)
+	}
+	calls := int(e.upstreamCalls())
+	var data any
+	if err := json.Unmarshal(r.body.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	objects := countMaps(data) - 1 // the data object itself is not counted
+	want := guard.Cost{
+		RequestedQueryCost:   1 + 10 + 1 + 3*(1+1+5*(1+11)),
+		ActualQueryCost:      objects + 10*calls,
+		MaximumQueryCost:     5000,
+		RequestedFinproCalls: 1 + 3,
+		ActualFinproCalls:    calls,
+		MaximumFinproCalls:   100,
+	}
+	if got := r.body.Extensions.Cost; got == nil || *got != want {
+		t.Errorf("extensions.cost = %+v, want %+v", got, want)
+	}
+	if calls < 2 || objects < 5 {
+		t.Errorf("the query made %d calls and returned %d objects: too small to test", calls, objects)
+	}
+}
+
+func countMaps(v any) int {
+	switch v := v.(type) {
+	case map[string]any:
+		n := 1
+		for _, x := range v {
+			n += countMaps(x)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += countMaps(x)
+		}
+		return n
+	}
+	return 0
 }

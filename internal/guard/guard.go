@@ -5,13 +5,16 @@
 // It has three layers, each usable alone:
 //
 //   - [HTTP] is middleware for /graphql that checks what only HTTP has: the
-//     method (GET for queries only), the Content-Type (JSON only, so a
-//     cross-site form or text/plain POST never reaches the executor), the body
-//     size and batched (array) bodies.
+//     method, the Content-Type (JSON only, so a cross-site form or text/plain
+//     POST never reaches the executor), the body size and batched (array)
+//     bodies.
 //   - [Extension] (installed with [Configure]) is a gqlgen handler extension,
 //     so it runs for every operation of every transport, websocket operations
-//     included: token count, depth, aliases, directives, complexity
-//     (connections weighted by first/last), and introspection.
+//     included: token count, depth, aliases, directives, the operation's cost
+//     under the schema's IBM cost directives (@cost, @listSize) and the FinPro
+//     calls it could make (@upstream), both estimated before it runs ([Analyze]),
+//     a per-operation FinPro call budget while it runs, extensions.cost in
+//     every answer, and introspection.
 //   - [TrustedDocuments] refuses documents that are not on an allow-list for
 //     the callers an enforce func picks (partner apps), and [RateLimiter]
 //     limits requests per principal.
@@ -21,19 +24,20 @@
 // documents and introspection FORBIDDEN, the rate limit RATE_LIMITED with
 // extensions.retryAfterSeconds.
 //
-// Wiring, outermost first (extensions run in srv.Use order):
+// Wiring, as server.go does it (extensions run in srv.Use order):
 //
 //	srv := graph.NewHandler(cfg) // APQ; extension.Introspection only in dev
-//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 10, Burst: 20})
+//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 100, Burst: 200})
 //	srv.Use(rl.Extension()) // websocket operations
-//	guard.Configure(srv, limits, cfg.Introspection)
-//	h := authenticate(rl.Middleware(guard.HTTP(limits)(srv)))
+//	guard.Configure(srv, limits, introspection)
+//	h := guard.HTTP(limits)(authenticate(rl.Middleware(srv))) // outermost first
 //
 // Trusted documents must run before APQ; see [TrustedDocuments.Extension].
 //
-// The HTTP statuses: a limit refused by the extension is 422 (like gqlgen's
-// own validation errors; 400 when the client accepts
-// application/graphql-response+json); FORBIDDEN from the extension is 200 with
+// The HTTP statuses: an operation the extension refuses is a request error
+// (no "data"), 200 under application/json and 400 under
+// application/graphql-response+json, as the GraphQL-over-HTTP spec says (the
+// transport, graph/gqlhttp, decides); FORBIDDEN from the extension is 200 with
 // the error in the body, like every other FORBIDDEN of the API; the
 // middleware answers 405, 413, 415, 400 and 429 itself.
 package guard
@@ -51,9 +55,9 @@ import (
 )
 
 // init registers COMPLEXITY_LIMIT_EXCEEDED with gqlgen as a protocol error, so
-// an operation refused before execution gets HTTP 422 (as gqlgen documents for
-// its complexity limit) and a websocket "error" message, like a validation
-// failure. gqlgen's registry is a plain map read on every request; writing it
+// an operation refused before execution is a request error (no "data"; see
+// the package doc for its HTTP status) and a websocket "error" message, like a
+// validation failure. gqlgen's registry is a plain map read on every request; writing it
 // anywhere but init would race with requests in flight.
 func init() {
 	errcode.RegisterErrorType(string(apierr.ComplexityLimitExceeded), errcode.KindProtocol)
@@ -77,19 +81,16 @@ type Limits struct {
 	// MaxDirectives bounds the directives of an operation (default 50),
 	// counted with fragments expanded.
 	MaxDirectives int
-	// MaxComplexity bounds an operation's cost (default 10000); see
-	// [Analyze] for how it is computed.
-	MaxComplexity int
-	// ConnectionSize is the page size assumed for a connection queried
-	// without first or last (default 20, the API's default page size).
-	ConnectionSize int
-	// ListSize is the size assumed for a list field not named in ListSizes
-	// (default 10).
+	// MaxCost bounds an operation's requested cost under the schema's cost
+	// directives (default 50000); see [Analyze].
+	MaxCost int
+	// MaxFinproCalls bounds the FinPro calls an operation can make under the
+	// schema's @upstream directives (default 1000): a query that would make
+	// more is refused before its first call.
+	MaxFinproCalls int
+	// ListSize is the size assumed for a list field the schema gives no
+	// @listSize (default 10).
 	ListSize int
-	// ListSizes are assumed sizes of list fields, keyed "Type.field" or, for
-	// every type, "field". Nil means [DefaultListSizes]; a non-nil map
-	// replaces it.
-	ListSizes map[string]int
 }
 
 // The defaults of [DefaultLimits].
@@ -99,31 +100,18 @@ const (
 	DefaultMaxDepth       = 12
 	DefaultMaxAliases     = 30
 	DefaultMaxDirectives  = 50
-	DefaultMaxComplexity  = 10000
-	DefaultConnectionSize = 20 // graph/relay.DefaultPage
+	DefaultMaxCost        = 50000
+	DefaultMaxFinproCalls = 1000
 	DefaultListSize       = 10
 )
 
-// DefaultListSizes returns the assumed sizes of the schema's plain list fields.
-// Accounts of one consent are few (a customer links a handful of accounts per
-// consent); a customer's unique accounts across consents, more.
-func DefaultListSizes() map[string]int {
-	return map[string]int{
-		"Consent.accounts":                    5,
-		"Customer.accounts":                   10,
-		"Customer.totalBalance":               3,
-		"Profile.holders":                     4,
-		"SyncIncrementalDataPayload.accounts": 10,
-		"SyncedAccount.transactions":          100,
-	}
-}
-
 // DefaultLimits returns the limits used for zero fields.
 //
-// MaxComplexity is 10000 because the first-party dashboard (20 ACTIVE consents,
-// their accounts with balances and 20 transactions each) costs 4442 under
-// [Analyze]: the limit leaves it twice that headroom, while first: 100 at
-// both levels (102403) is refused.
+// MaxCost is 50000 and MaxFinproCalls 1000 because the first-party dashboard
+// written the natural way (consents(status: [ACTIVE], first: 50), each
+// consent's accounts with balance, profile holders and transactions(first: 20))
+// costs 21,862 and at most 601 FinPro calls under [Analyze]: the limits leave
+// it about twice that headroom, while first: 100 at both levels is refused.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBodyBytes:   DefaultMaxBodyBytes,
@@ -131,10 +119,9 @@ func DefaultLimits() Limits {
 		MaxDepth:       DefaultMaxDepth,
 		MaxAliases:     DefaultMaxAliases,
 		MaxDirectives:  DefaultMaxDirectives,
-		MaxComplexity:  DefaultMaxComplexity,
-		ConnectionSize: DefaultConnectionSize,
+		MaxCost:        DefaultMaxCost,
+		MaxFinproCalls: DefaultMaxFinproCalls,
 		ListSize:       DefaultListSize,
-		ListSizes:      DefaultListSizes(),
 	}
 }
 
@@ -153,17 +140,11 @@ func (l Limits) normalized() Limits {
 	def(&l.MaxDepth, d.MaxDepth)
 	def(&l.MaxAliases, d.MaxAliases)
 	def(&l.MaxDirectives, d.MaxDirectives)
-	def(&l.MaxComplexity, d.MaxComplexity)
-	def(&l.ConnectionSize, d.ConnectionSize)
+	def(&l.MaxCost, d.MaxCost)
+	def(&l.MaxFinproCalls, d.MaxFinproCalls)
 	def(&l.ListSize, d.ListSize)
-	if l.ConnectionSize < 0 {
-		l.ConnectionSize = 1
-	}
 	if l.ListSize < 0 {
 		l.ListSize = 1
-	}
-	if l.ListSizes == nil {
-		l.ListSizes = d.ListSizes
 	}
 	return l
 }

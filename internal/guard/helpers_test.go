@@ -114,8 +114,11 @@ type gqlError struct {
 func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
 
 type response struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []gqlError      `json:"errors"`
+	Data       json.RawMessage `json:"data"`
+	Errors     []gqlError      `json:"errors"`
+	Extensions struct {
+		Cost *guard.Cost `json:"cost"`
+	} `json:"extensions"`
 }
 
 // codes returns the extensions.code of every error.

@@ -31,7 +31,7 @@ func TestHTTP(t *testing.T) {
 	const bodyLimit = 256
 	e := newEnv(t, envOptions{limits: guard.Limits{MaxBodyBytes: bodyLimit}})
 	const query = `{"query":"{ __typename }"}`
-	const mutation = `mutation { revokeConsent(consentID: "c1") { status } }`
+	const mutation = `mutation { revokeConsent(input: {consentID: "c1"}) { consent { status } } }`
 	const subscription = `subscription { consentStatusChanged(productID: "P") { status } }`
 	get := func(params ...string) *http.Request {
 		v := url.Values{}

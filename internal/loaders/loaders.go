@@ -12,7 +12,13 @@
 //   - balances by consent: one getfibalance without linkReferenceNumber serves
 //     every account balance under a consent;
 //   - all FI data by consent: one getallfidata serves every profile and summary;
-//   - consent list pages by (mobile, product, status filter, page);
+//   - the consent list by (mobile, product): the whole list in one call, which
+//     every consents page, filter, accounts and totalBalance of the operation
+//     share (FinPro returns every consent when no pageSize is sent);
+//   - consents by reference (handle or consent ID), the one loader that
+//     batches: /v3/getconsentslist takes up to 100 references, so the lookups
+//     of one operation (node, nodes, the mutations' placement) wait
+//     ConsentRefWait for each other and share calls;
 //   - getfidata pages by (consent, account, limit, offset).
 //
 // Loaders return finpro types; converting them is the graph's job.
@@ -21,9 +27,8 @@ package loaders
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"sync"
+	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -37,12 +42,13 @@ type Loaders struct {
 	c *finpro.Client
 	o Options
 
-	balancesOnce, allFIDataOnce, consentsOnce, fiDataOnce sync.Once
+	balancesOnce, allFIDataOnce, consentsOnce, consentRefsOnce, fiDataOnce sync.Once
 
-	balances  *dataloader.Loader[string, []finpro.Balance]
-	allFIData *dataloader.Loader[string, []finpro.FIAccount]
-	consents  *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
-	fiData    *dataloader.Loader[FIDataKey, *finpro.AccountData]
+	balances    *dataloader.Loader[string, []finpro.Balance]
+	allFIData   *dataloader.Loader[string, []finpro.FIAccount]
+	consents    *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
+	consentRefs *dataloader.Loader[ConsentRef, *finpro.Consent]
+	fiData      *dataloader.Loader[FIDataKey, *finpro.AccountData]
 
 	mu     sync.Mutex
 	totals map[countKey]int // (consent, account) -> totalRecords seen in this operation
@@ -67,6 +73,76 @@ func (l *Loaders) consentsLoader() *dataloader.Loader[ConsentsKey, *finpro.Conse
 	return l.consents
 }
 
+// ConsentRefWait is how long a consent lookup waits for others of the same
+// operation before calling FinPro.
+const ConsentRefWait = time.Millisecond
+
+func (l *Loaders) consentRefsLoader() *dataloader.Loader[ConsentRef, *finpro.Consent] {
+	l.consentRefsOnce.Do(func() {
+		batch := func(ctx context.Context, keys []ConsentRef) []*dataloader.Result[*finpro.Consent] {
+			return lookupConsents(ctx, l.c, keys)
+		}
+		opts := []dataloader.Option[ConsentRef, *finpro.Consent]{
+			dataloader.WithBatchCapacity[ConsentRef, *finpro.Consent](finpro.MaxConsentLookup),
+			dataloader.WithWait[ConsentRef, *finpro.Consent](ConsentRefWait),
+		}
+		if l.o.OnLoad != nil {
+			opts = append(opts, dataloader.WithCache[ConsentRef, *finpro.Consent](&observedCache[ConsentRef, *finpro.Consent]{
+				Cache: dataloader.NewCache[ConsentRef, *finpro.Consent](), name: "consent_refs", onLoad: l.o.OnLoad,
+			}))
+		}
+		l.consentRefs = dataloader.NewBatchedLoader(batch, opts...)
+	})
+	return l.consentRefs
+}
+
+// lookupConsents answers a batch of references with one /v3/getconsentslist
+// call per kind (handles and consent IDs cannot share a call). A reference
+// FinPro does not know is finpro.ErrNotFound.
+func lookupConsents(ctx context.Context, c *finpro.Client, keys []ConsentRef) []*dataloader.Result[*finpro.Consent] {
+	out := make([]*dataloader.Result[*finpro.Consent], len(keys))
+	var q [2]finpro.ConsentLookup // by handle, by consent ID
+	for _, k := range keys {
+		if k.Handle != "" {
+			q[0].Handles = append(q[0].Handles, k.Handle)
+		} else {
+			q[1].ConsentIDs = append(q[1].ConsentIDs, k.ConsentID)
+		}
+	}
+	found := map[ConsentRef]*finpro.Consent{}
+	var errs [2]error
+	for i := range q {
+		if len(q[i].Handles)+len(q[i].ConsentIDs) == 0 {
+			continue
+		}
+		rows, err := c.ConsentsByRef(ctx, q[i])
+		errs[i] = err
+		for j := range rows {
+			r := &rows[j]
+			if i == 0 {
+				found[ConsentRef{Handle: r.ConsentHandle}] = r
+			} else {
+				found[ConsentRef{ConsentID: r.ConsentID}] = r
+			}
+		}
+	}
+	for i, k := range keys {
+		kind := 1
+		if k.Handle != "" {
+			kind = 0
+		}
+		switch r, ok := found[k]; {
+		case errs[kind] != nil:
+			out[i] = &dataloader.Result[*finpro.Consent]{Error: errs[kind]}
+		case !ok:
+			out[i] = &dataloader.Result[*finpro.Consent]{Error: fmt.Errorf("consent lookup: %w", finpro.ErrNotFound)}
+		default:
+			out[i] = &dataloader.Result[*finpro.Consent]{Data: r}
+		}
+	}
+	return out
+}
+
 func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountData] {
 	l.fiDataOnce.Do(func() {
 		l.fiData = newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
@@ -81,39 +157,24 @@ func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountDa
 	return l.fiData
 }
 
-// ConsentsKey identifies one consent list request. Status is the filter's
-// statuses joined with commas in a canonical order (see StatusKey).
+// ConsentsKey identifies a customer's consent list under one product. The
+// whole list is read (FinPro sends every consent when no pageSize is given)
+// and filtered and paged locally, because FinPro's product filter is leaky
+// (its pages would hold other products' rows) and so that every field and
+// filter of an operation shares one call.
 type ConsentsKey struct {
 	MobileNumber string
 	ProductID    string
-	Status       string
-	PageNumber   int
-	PageSize     int
-}
-
-// StatusKey returns the canonical Status of a ConsentsKey for a filter.
-func StatusKey(status []finpro.ConsentStatus) string {
-	s := make([]string, len(status))
-	for i, st := range status {
-		s[i] = string(st)
-	}
-	slices.Sort(s)
-	return strings.Join(slices.Compact(s), ",")
 }
 
 func (k ConsentsKey) request() finpro.ConsentListRequest {
-	req := finpro.ConsentListRequest{
-		MobileNumber: k.MobileNumber,
-		ProductID:    k.ProductID,
-		PageNumber:   k.PageNumber,
-		PageSize:     k.PageSize,
-	}
-	if k.Status != "" {
-		for s := range strings.SplitSeq(k.Status, ",") {
-			req.Status = append(req.Status, finpro.ConsentStatus(s))
-		}
-	}
-	return req
+	return finpro.ConsentListRequest{MobileNumber: k.MobileNumber, ProductID: k.ProductID}
+}
+
+// ConsentRef names one consent by handle or, without one, by consent ID.
+type ConsentRef struct {
+	Handle    string
+	ConsentID string
 }
 
 // FIDataKey identifies one getfidata page.
@@ -130,7 +191,7 @@ func New(c *finpro.Client) *Loaders { return NewWith(c, Options{}) }
 // Options configure NewWith.
 type Options struct {
 	// OnLoad, when set, is called on every load with the loader's name
-	// ("balances", "all_fi_data", "consents" or "fi_data") and whether the
+	// ("balances", "all_fi_data", "consents", "consent_refs" or "fi_data") and whether the
 	// load shared a call an earlier load of the operation made (false: this
 	// load calls FinPro), e.g. to count how many FinPro calls the loaders
 	// save. It must be fast and safe for concurrent use.
@@ -247,13 +308,25 @@ func FIAccount(ctx context.Context, consentID, linkRef string) (*finpro.FIAccoun
 	return nil, fmt.Errorf("data of account %s: %w", linkRef, finpro.ErrNotFound)
 }
 
-// Consents returns one page of a customer's consent list.
+// Consents returns a customer's consent list under one product (one call per
+// key per operation).
 func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 	p, err := For(ctx).consentsLoader().Load(ctx, k)()
 	if err != nil {
-		return nil, fmt.Errorf("consent list page %d: %w", k.PageNumber, err)
+		return nil, fmt.Errorf("consent list: %w", err)
 	}
 	return p, nil
+}
+
+// ConsentByRef returns the consent with a handle or consent ID, whatever its
+// customer and product (FinPro's /v3/getconsentslist; lookups of one
+// operation share calls). An unknown consent is finpro.ErrNotFound.
+func ConsentByRef(ctx context.Context, k ConsentRef) (*finpro.Consent, error) {
+	c, err := For(ctx).consentRefsLoader().Load(ctx, k)()
+	if err != nil {
+		return nil, fmt.Errorf("consent lookup: %w", err)
+	}
+	return c, nil
 }
 
 // FIData returns one page of an account's transactions and records the

@@ -3,6 +3,7 @@ package loaders_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,9 +115,64 @@ func TestForPanicsWithoutLoaders(t *testing.T) {
 	loaders.For(context.Background())
 }
 
-func TestStatusKey(t *testing.T) {
-	got := loaders.StatusKey([]finpro.ConsentStatus{"PAUSED", "ACTIVE", "PAUSED"})
-	if got != "ACTIVE,PAUSED" {
-		t.Errorf("StatusKey = %q, want %q", got, "ACTIVE,PAUSED")
-	}
+// TestConsentByRefBatches checks that concurrent lookups of one operation
+// share /v3/getconsentslist calls: one per kind of reference, with every
+// reference of the batch in it, and that an unknown reference is not found.
+func TestConsentByRefBatches(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var (
+			mu     sync.Mutex
+			bodies []string
+		)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			bodies = append(bodies, string(body))
+			mu.Unlock()
+			var req struct {
+				Handles []string `json:"consentHandle"`
+				IDs     []string `json:"consentID"`
+			}
+			json.Unmarshal(body, &req)
+			var rows []string
+			for _, h := range req.Handles {
+				if h != "unknown" {
+					rows = append(rows, `{"consentHandle":"`+h+`","consentID":"id-`+h+`","status":"ACTIVE","productID":"P"}`)
+				}
+			}
+			for _, id := range req.IDs {
+				rows = append(rows, `{"consentHandle":"h-`+id+`","consentID":"`+id+`","status":"ACTIVE","productID":"P"}`)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"ver":"1.21.0","status":"success","data":[`+strings.Join(rows, ",")+`]}`)
+		})
+		c, err := finpro.New(finpro.Options{BaseURL: "http://finpro.test", HTTPClient: &http.Client{Transport: memTransport{h}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := loaders.With(context.Background(), loaders.New(c))
+		refs := []loaders.ConsentRef{{Handle: "h1"}, {Handle: "h2"}, {ConsentID: "c3"}, {Handle: "unknown"}, {Handle: "h1"}}
+		got := make([]*finpro.Consent, len(refs))
+		errs := make([]error, len(refs))
+		var wg sync.WaitGroup
+		for i, r := range refs {
+			wg.Go(func() { got[i], errs[i] = loaders.ConsentByRef(ctx, r) })
+		}
+		wg.Wait()
+		if len(bodies) != 2 {
+			t.Fatalf("lookup calls = %d (%q), want 2 (one by handle, one by consent ID)", len(bodies), bodies)
+		}
+		for i, r := range refs {
+			switch {
+			case r.Handle == "unknown":
+				if !errors.Is(errs[i], finpro.ErrNotFound) {
+					t.Errorf("ConsentByRef(%+v) error = %v, want not found", r, errs[i])
+				}
+			case errs[i] != nil:
+				t.Errorf("ConsentByRef(%+v) error = %v", r, errs[i])
+			case r.Handle != "" && got[i].ConsentHandle != r.Handle, r.ConsentID != "" && got[i].ConsentID != r.ConsentID:
+				t.Errorf("ConsentByRef(%+v) = %+v, want that consent", r, got[i])
+			}
+		}
+	})
 }

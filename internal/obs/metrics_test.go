@@ -252,16 +252,16 @@ func TestSubscriptionMetrics(t *testing.T) {
 }
 
 // TestLoaderObserver checks that loaders.Options.OnLoad feeds
-// bff_loader_loads_total: of four concurrent loads of three consent-list pages,
-// three call FinPro and one shares a call.
+// bff_loader_loads_total: of four concurrent loads of three customers'
+// consent lists, three call FinPro and one shares a call.
 func TestLoaderObserver(t *testing.T) {
 	e := newEnv(t)
 	l := loaders.NewWith(e.fe.Client, loaders.Options{OnLoad: e.m.LoaderObserver()})
 	ctx := loaders.With(context.Background(), l)
 	var wg sync.WaitGroup
-	for _, page := range []int{1, 2, 3, 1} {
+	for _, product := range []string{sandbox.DemoProductID, "OTHER_PRODUCT", "THIRD_PRODUCT", sandbox.DemoProductID} {
 		wg.Go(func() {
-			loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: sandbox.DemoMobile, ProductID: sandbox.DemoProductID, PageNumber: page, PageSize: 10})
+			loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: sandbox.DemoMobile, ProductID: product})
 		})
 	}
 	wg.Wait()

@@ -97,6 +97,7 @@ func (s *Sandbox) routes() http.Handler {
 		pathAllFIData:     s.getAllFIData,
 		pathLatestFIData:  s.getAllLatestFIData,
 		pathConsentList:   s.consentList,
+		pathConsentListV3: s.consentListV3,
 		pathRequest:       s.requestConsent,
 		pathRevoke:        s.revokeConsent,
 		pathFIRequest:     s.fiRequest,

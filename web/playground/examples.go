@@ -102,9 +102,12 @@ const consentFlowQuery = `# Consent flow. 1: run RequestConsent, copy its
 #   curl -X POST \
 #     localhost:8080/_sandbox/consents/<handle>/approve
 mutation RequestConsent {
-  requestConsent(mobileNumber: "9876543210", productID: "PFM_DASHBOARD") {
+  requestConsent(input: {mobileNumber: "9876543210", productID: "PFM_DASHBOARD"}) {
     consentHandle
-    status
+    consent {
+      id
+      status
+    }
   }
 }
 

@@ -1,9 +1,12 @@
 // Package playground serves GraphiQL for the BFF at /playground, bundled from
 // pinned npm packages into dist/ and embedded in the binary.
 //
-// The bundle is built by `make playground` (npm ci && npm run build in this
-// directory) and is not committed. Without it the Go build still works: the
-// handler then answers with a page that says how to build the playground.
+// The bundle is committed (dist/), so `go run .`, `go build` and `go install`
+// serve the real playground with Go alone. `make playground` (npm ci && npm
+// run build in this directory) rebuilds it after a change to src/ or the
+// lockfile; CI rebuilds it from the lockfile and fails when the result differs
+// from what is committed. Were dist/ emptied, the handler would answer with a
+// page that says how to build the playground.
 //
 // The page makes no request to any host but its own: GraphiQL 3 (CodeMirror 5,
 // no web workers), React, graphql-ws and the CSS (fonts inlined) are bundled,
@@ -83,8 +86,8 @@ type config struct {
 	Examples       []Example `json:"examples"`
 }
 
-// Built reports whether the embedded bundle exists (`make playground` ran
-// before `go build`).
+// Built reports whether the embedded bundle exists (it is committed; only a
+// tree whose dist/ was emptied lacks it).
 func Built() bool {
 	_, err := fs.Stat(dist, "dist/index.html")
 	return err == nil

@@ -411,16 +411,16 @@ func scalarText(raw []byte) (string, bool) {
 	if s == "true" || s == "false" {
 		return s, true
 	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil && !isNumberLiteral(s) {
+	if !isNumberLiteral(s) {
 		return "", false
 	}
 	return s, true
 }
 
-// isNumberLiteral reports whether s is a JSON number too large for a float64
-// (still a number; parseDecimal decides whether it fits).
+// isNumberLiteral reports whether s is a JSON number, of any size
+// (parseDecimal decides whether it fits). It never goes through a float.
 func isNumberLiteral(s string) bool {
-	return json.Valid([]byte(s)) && s != "null"
+	return s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && json.Valid([]byte(s))
 }
 
 // parseInt accepts an integer, or a decimal with no fractional part ("36.0").

@@ -1,0 +1,267 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+)
+
+// MaxNodes is the most ids one nodes(ids:) takes.
+const MaxNodes = 100
+
+// errNotFound is the one answer for an object the caller cannot see, whether
+// it exists or not.
+func errNotFound() error { return apierr.New(apierr.NotFound, "not found") }
+
+// placeConsent finds a consent known only by reference (a global ID's, or a
+// mutation's consentID) and checks the caller may see it, exactly as on the
+// customer path: its customer (the VUA's mobile) for a customer-bound token,
+// its product for a token limited to products, and productArg when given. A
+// consent the caller cannot place answers NOT_FOUND, exactly as one that does
+// not exist, and costs one /v3/getconsentslist call (shared by the lookups of
+// the operation).
+func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *string) (*model.Consent, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return nil, unauthenticated()
+	}
+	if productArg != nil {
+		if err := validID("productID", *productArg); err != nil {
+			return nil, err
+		}
+	}
+	row, err := loaders.ConsentByRef(ctx, ref)
+	if errors.Is(err, finpro.ErrNotFound) && !isAPIError(err) {
+		return nil, errNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	owner, _, _ := strings.Cut(row.VUA, "@")
+	switch {
+	case row.ProductID == "" || !p.AllowsProduct(row.ProductID):
+		return nil, errNotFound()
+	case productArg != nil && *productArg != row.ProductID:
+		return nil, errNotFound()
+	case p.Bound() && (!mobile.Valid(owner) || !p.AllowsCustomer(owner)):
+		return nil, errNotFound()
+	}
+	return consentFromFinpro(*row), nil
+}
+
+// isAPIError reports whether err came from a FinPro answer (as opposed to an
+// object missing from a successful answer).
+func isAPIError(err error) bool {
+	_, ok := errors.AsType[*finpro.APIError](err)
+	return ok
+}
+
+// consentArg resolves a mutation's consent, given by global ID or by FinPro
+// consent ID (exactly one), and places it.
+func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *string) (*model.Consent, error) {
+	var ref loaders.ConsentRef
+	switch {
+	case (id == nil) == (consentID == nil):
+		return nil, apierr.BadInput("give exactly one of id and consentID")
+	case id != nil:
+		n, err := relay.DecodeID("id", *id, nil)
+		if err != nil {
+			return nil, err
+		}
+		if n.Type != relay.TypeConsent {
+			return nil, apierr.BadInput("id is not a consent's id")
+		}
+		if ref, err = refOf(n.Parts[0]); err != nil {
+			return nil, err
+		}
+	default:
+		if err := validID("consentID", *consentID); err != nil {
+			return nil, err
+		}
+		ref = loaders.ConsentRef{ConsentID: *consentID}
+	}
+	c, err := placeConsent(ctx, ref, productID)
+	if err != nil {
+		return nil, err
+	}
+	if c.FinproID() == "" {
+		return nil, apierr.New(apierr.ConsentInactive, "consent is not active")
+	}
+	return c, nil
+}
+
+// refOf converts an ID's relay.ConsentRef.
+func refOf(s string) (loaders.ConsentRef, error) {
+	handle, consentID, ok := relay.ParseConsentRef(s)
+	if !ok {
+		return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
+	}
+	for _, v := range []string{handle, consentID} {
+		if v != "" {
+			if err := validID("id", v); err != nil {
+				return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
+			}
+		}
+	}
+	return loaders.ConsentRef{Handle: handle, ConsentID: consentID}, nil
+}
+
+// Node fetches any object by global ID, authorized as on the path that
+// returned it.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return r.node(ctx, id)
+}
+
+// Nodes fetches up to MaxNodes objects; each that fails is null with its
+// error at its index. Their consent lookups share calls (one per kind of
+// reference: the loader batches them).
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > MaxNodes {
+		return nil, apierr.BadInput("ids holds more than %d ids", MaxNodes)
+	}
+	out := make([]model.Node, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i], errs[i] = r.node(ctx, id) })
+	}
+	wg.Wait()
+	path := graphql.GetPath(ctx)
+	for i, err := range errs {
+		if err != nil {
+			at := append(append(ast.Path(nil), path...), ast.PathIndex(i))
+			graphql.AddError(ctx, &gqlerror.Error{Err: err, Message: err.Error(), Path: at})
+		}
+	}
+	return out, nil
+}
+
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	n, err := relay.DecodeID("id", id, r.ids)
+	if err != nil {
+		return nil, err
+	}
+	if n.Type == relay.TypeCustomer {
+		if len(n.Parts) != 2 {
+			return nil, apierr.BadInput("id is not a valid id")
+		}
+		return customerFor(ctx, n.Parts[0], n.Parts[1])
+	}
+	ref, err := refOf(n.Parts[0])
+	if err != nil {
+		return nil, err
+	}
+	c, err := placeConsent(ctx, ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	if n.Type == relay.TypeConsent {
+		return c, nil
+	}
+	acc := r.linkedAccount(c, n.Parts[1])
+	if acc == nil {
+		return nil, errNotFound()
+	}
+	if n.Type == relay.TypeAccount {
+		return acc, nil
+	}
+	if !callerHas(ctx, auth.ScopeTransactionsRead) {
+		return nil, notAllowed() // as Account.transactions' @auth would
+	}
+	unix, err := strconv.ParseInt(n.Parts[2], 10, 64)
+	if err != nil {
+		return nil, apierr.BadInput("id is not a valid id")
+	}
+	return findTransaction(ctx, acc.Base(), time.Unix(unix, 0), n.Parts[3])
+}
+
+// linkedAccount returns the consent's account with linkRef, nil when the
+// consent does not link it.
+func (r *Resolver) linkedAccount(c *model.Consent, linkRef string) fitype.Account {
+	for _, la := range c.Linked {
+		if la.LinkReferenceNumber == linkRef {
+			return r.plugins.Account(c, la)
+		}
+	}
+	return nil
+}
+
+// callerHas reports whether the caller's token has scope.
+func callerHas(ctx context.Context, scope string) bool {
+	p, ok := auth.PrincipalFrom(ctx)
+	return ok && p.HasScope(scope)
+}
+
+// findTransaction locates a transaction by its timestamp in the account's
+// time-ordered list (FinPro pages it oldest first): a binary search of
+// one-row reads for the first row at or after at (about log2 n + 1 calls),
+// then a short read from there for the txnId among the rows of that second.
+func findTransaction(ctx context.Context, a *fitype.AccountBase, at time.Time, txnID string) (*model.Transaction, error) {
+	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: a.LinkReferenceNumber()}
+	read := func(offset, limit int) (*finpro.AccountData, error) {
+		key.Offset, key.Limit = offset, limit
+		return loaders.FIData(ctx, key)
+	}
+	first, err := read(0, 1)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := 0, first.TotalRecords
+	if hi < 0 { // no count: read the whole list once
+		all, err := read(0, 0)
+		if err != nil {
+			return nil, err
+		}
+		return matchTransaction(a, all.Transactions, at, txnID)
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		d, err := read(mid, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(d.Transactions) == 0 || !d.Transactions[0].TransactionTimestamp.Before(at) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	const window = 20
+	for offset := lo; ; offset += window {
+		d, err := read(offset, window)
+		if err != nil {
+			return nil, err
+		}
+		t, err := matchTransaction(a, d.Transactions, at, txnID)
+		if t != nil || len(d.Transactions) < window || d.Transactions[len(d.Transactions)-1].TransactionTimestamp.Unix() > at.Unix() {
+			return t, err
+		}
+	}
+}
+
+// matchTransaction returns the row of rows with txnID at the second at.
+func matchTransaction(a *fitype.AccountBase, rows []finpro.Transaction, at time.Time, txnID string) (*model.Transaction, error) {
+	for i := range rows {
+		if rows[i].TxnID == txnID && rows[i].TransactionTimestamp.Unix() == at.Unix() {
+			ts := fitype.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), rows[i:i+1])
+			return &ts[0], nil
+		}
+	}
+	return nil, errNotFound()
+}
