@@ -276,9 +276,10 @@ func (b *Broker) WaitReady(ctx context.Context) error {
 // connection is down, the setup's error if it failed for good, ErrClosed
 // after Close. /readyz answers with it.
 func (b *Broker) Ready() error {
-	select {
-	case <-b.ctx.Done():
+	if b.ctx.Err() != nil { // checked first: a select picks at random
 		return ErrClosed
+	}
+	select {
 	case <-b.failed:
 		return b.setupErr
 	case <-b.ready:
@@ -293,9 +294,10 @@ func (b *Broker) Ready() error {
 
 // isReady reports whether setup is done (the fields it sets may be read).
 func (b *Broker) isReady() error {
-	select {
-	case <-b.ctx.Done():
+	if b.ctx.Err() != nil {
 		return ErrClosed
+	}
+	select {
 	case <-b.ready:
 		return nil
 	default:
