@@ -287,6 +287,11 @@ func killStreamLeader(t *testing.T, c *eventstest.Cluster) (string, func() time.
 	if victim < 0 {
 		t.Fatalf("stream leader %q is not one of the nodes", leader)
 	}
+	if c.Nodes[victim].JetStreamIsLeader() {
+		// Consumers are created through the meta leader: the live feeds
+		// wait for its election too, which may end after the stream's.
+		t.Logf("the stream leader %s also leads the JetStream meta group", leader)
+	}
 	start := time.Now()
 	c.Cut(victim)
 	return leader, func() time.Duration {

@@ -184,16 +184,21 @@ type Cluster struct {
 	// route to node j.
 	clients []*Proxy
 	routes  [][]*Proxy
+	t       testing.TB
 }
 
 // StartCluster starts the cluster and waits until JetStream has a meta
 // leader. The nodes' own ports are random; each node reaches the others
 // through proxies listening on 127.0.0.1:0, so no port is guessed. Nodes
-// advertise nothing (cluster no_advertise): every connection stays on the
-// proxies. Everything stops at the end of the test.
+// advertise no client URLs (cluster no_advertise), and gossip a route
+// address that refuses every connection (cluster advertise): a node that
+// learns of a peer from a third one must not dial it directly, around the
+// proxies, or cutting that peer off would leave it a route (a partial
+// partition, with elections that never settle). Everything stops at the end of the test.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	c := &Cluster{routes: make([][]*Proxy, n)}
+	c := &Cluster{routes: make([][]*Proxy, n), t: t}
+	nowhere := refuser(t)
 	// The nodes' route listeners come up only with the nodes, so each
 	// route proxy learns its target once that node has started.
 	targets := make([]chan string, n)
@@ -223,7 +228,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 			StoreDir:   t.TempDir(),
 			NoSigs:     true,
 			NoLog:      true,
-			Cluster:    server.ClusterOpts{Name: "bff-test", Host: "127.0.0.1", Port: server.RANDOM_PORT, NoAdvertise: true},
+			Cluster:    server.ClusterOpts{Name: "bff-test", Host: "127.0.0.1", Port: server.RANDOM_PORT, NoAdvertise: true, Advertise: nowhere},
 			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
 		})
 		if err != nil {
@@ -261,6 +266,27 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	return c
 }
 
+// refuser listens on 127.0.0.1:0 and closes every connection at once, until
+// the test ends: an address that is never a server.
+func refuser(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
 // formed reports whether a meta leader knows every node as a JetStream peer
 // (before that, R3 assets have "no suitable peers for placement").
 func (c *Cluster) formed() bool {
@@ -296,7 +322,9 @@ func (c *Cluster) Index(name string) int {
 
 // Cut isolates node i at once, as a crash looks to its peers and clients:
 // its route and client connections are reset and no new ones get through.
-// The node itself keeps running, unaware, until the test ends.
+// The node itself keeps running, unaware, until the test ends. Cut fails
+// the test if the node still has a route a second later (one that went
+// around the proxies).
 func (c *Cluster) Cut(i int) {
 	c.clients[i].Close()
 	for j := range c.routes {
@@ -304,6 +332,14 @@ func (c *Cluster) Cut(i int) {
 			c.routes[i][j].Close()
 			c.routes[j][i].Close()
 		}
+	}
+	deadline := time.Now().Add(time.Second)
+	for c.Nodes[i].NumRoutes() > 0 {
+		if time.Now().After(deadline) {
+			c.t.Errorf("nats node %d still has %d routes after being cut off:\n%s", i, c.Nodes[i].NumRoutes(), c.State())
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
