@@ -430,13 +430,19 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
 			return
 		}
-		// Without NATS this replica refuses every webhook and subscription:
-		// out of rotation, they go to replicas that can take them.
-		if err := eventBroker.Ready(); err != nil {
+		// A replica whose broker never got set up (NATS unreachable at its
+		// start) stays out of rotation: it would refuse every webhook and
+		// subscription, and a rollout holds at it. One that had NATS and
+		// lost it stays in: every replica loses it together, and queries
+		// need only FinPro; the body says so.
+		switch err := eventBroker.Ready(); {
+		case errors.Is(err, broker.ErrDisconnected):
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "events": err.Error()})
+		case err != nil:
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
-			return
+		default:
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	ws := graph.WebsocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
