@@ -260,7 +260,7 @@ func TestRequestConsentRemembersHandle(t *testing.T) {
 	body, err := json.Marshal(map[string]any{
 		"consentHandle": handle, "eventType": "CONSENT", "eventStatus": "CONSENT_REJECTED",
 		"consentId": "<NULL>", "vua": "XXXXXX" + mobileA[6:] + "@onemoney", "productID": product,
-		"timestamp": "2026-05-02T10:15:01.120Z",
+		"timestamp": time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,6 @@ func TestSubscribeFilters(t *testing.T) {
 	// Last: a masked Type 2 event that only handle subscribers can place.
 	eventstest.MustPost(t, h, eventstest.Payload(t, map[string]any{
 		"consentHandle": handleA2, "eventType": "CONSENT", "eventStatus": "CONSENT_RESUMED", "vua": "XXXXXX3210@onemoney",
-		"timestamp": "2024-05-02T11:00:00Z",
 	}))
 	// The last event is the customer-B sentinel every B-side subscriber sees.
 	sentinelB := eventstest.NewHandle()
@@ -89,7 +88,6 @@ func TestSubscribeFilters(t *testing.T) {
 	// one about that handle and customer B.
 	eventstest.MustPost(t, h, eventstest.Payload(t, map[string]any{
 		"consentHandle": handleA1, "eventType": "CONSENT", "eventStatus": "CONSENT_EXPIRED", "vua": "XXXXXX3210@onemoney",
-		"timestamp": "2024-05-03T00:00:00Z",
 	}))
 	eventstest.MustPost(t, h, eventstest.ConsentPayload(t, handleA1, finpro.EventConsentRevoked, eventstest.MobileB))
 	if ev := eventstest.Recv(t, byBothWrong); ev.Status != finpro.EventConsentRevoked {

@@ -57,8 +57,11 @@ func Handler(b *broker.Broker) http.Handler {
 }
 
 // Sign is the hex HMAC-SHA256 of body under Secret.
-func Sign(body []byte) string {
-	m := hmac.New(sha256.New, Secret)
+func Sign(body []byte) string { return SignWith(Secret, body) }
+
+// SignWith is the hex HMAC-SHA256 of body under key.
+func SignWith(key, body []byte) string {
+	m := hmac.New(sha256.New, key)
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
 }

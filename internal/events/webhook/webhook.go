@@ -1,10 +1,13 @@
 // Package webhook is the intake of FinPro's webhooks: POST /webhooks/finpro.
 //
-// [Handler] verifies the HMAC-SHA256 of the raw body, decodes the event with
-// finpro.DecodeWebhook (FinPro's wire quirks live there), hands it to a
-// [Store] (the broker, which writes it to JetStream) and answers 200 only
-// once it is stored. A FinPro retry of an event already stored is
-// recognised by the store (JetStream's Nats-Msg-Id dedupe) and answered 200.
+// [Handler] verifies the HMAC-SHA256 of the raw body (with the current
+// secret, or a previous one until its end during a rotation), decodes the
+// event with finpro.DecodeWebhook (FinPro's wire quirks live there), refuses
+// an event whose timestamp is outside the freshness window (a replayed
+// capture), hands it to a [Store] (the broker, which writes it to JetStream)
+// and answers 200 only once it is stored. A FinPro retry of an event already
+// stored is recognised by the store (JetStream's Nats-Msg-Id dedupe) and
+// answered 200.
 package webhook
 
 import (
@@ -31,6 +34,13 @@ const (
 	// than its own timeout, and above a typical NATS stream-leader
 	// election's first seconds.
 	DefaultStoreTimeout = 4 * time.Second
+	// DefaultMaxAge is the freshness window: the stream's duplicate window
+	// (1 h), so an event old enough to be stored again as new is refused
+	// instead.
+	DefaultMaxAge = time.Hour
+	// FutureSkew is how far ahead of this server's clock an event's
+	// timestamp may be (FinPro's clock, or its zone, differing from ours).
+	FutureSkew = 5 * time.Minute
 )
 
 // Store keeps verified events. *broker.Broker satisfies it.
@@ -45,6 +55,21 @@ type Options struct {
 	// Secret is the HMAC key shared with FinPro (FINPRO_WEBHOOK_SECRET). Empty
 	// refuses every webhook with 503 (and logs an error once).
 	Secret []byte
+	// PreviousSecret is accepted too until PreviousUntil, so the secret can
+	// be rotated without refusing FinPro's events: deploy the new Secret with
+	// the old one here, then change it in FinPro's Admin Portal
+	// (FINPRO_WEBHOOK_PREVIOUS_SECRET, FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL).
+	// Ignored when PreviousUntil is zero or past.
+	PreviousSecret []byte
+	PreviousUntil  time.Time
+	// MaxAge is the freshness window [DefaultMaxAge]: an event whose
+	// timestamp is older than this, or more than FutureSkew ahead, is
+	// refused with 422 (a replayed capture of a validly signed event), and
+	// one without a readable timestamp with 400 (FINPRO_WEBHOOK_MAX_AGE).
+	MaxAge time.Duration
+	// Now is the clock for the freshness window and the previous secret's
+	// end [time.Now].
+	Now func() time.Time
 	// Header names the signature header [DefaultSignatureHeader].
 	Header string
 	// MaxBody bounds the body in bytes [DefaultMaxBody]; larger bodies get 413.
@@ -74,8 +99,10 @@ type Options struct {
 // a type or status the BFF does not store (DATA_EXT, statuses FinPro may add
 // later), which is dropped rather than refused so FinPro stops retrying; 503
 // when the event could not be stored within Options.StoreTimeout (FinPro
-// retries) or no secret is configured. Never a 2xx for an event not stored. A retry of an event already stored (same type, status, handle,
+// retries) or no secret is configured. Never a 2xx for an event not stored.
+// A retry of an event already stored (same type, status, handle,
 // consent id, timestamp and session) answers 200 and is not delivered again.
+// 422 refuses an event outside the freshness window (Options.MaxAge).
 func Handler(store Store, opts Options) http.Handler {
 	header := opts.Header
 	if header == "" {
@@ -89,6 +116,14 @@ func Handler(store Store, opts Options) http.Handler {
 	if storeTimeout <= 0 {
 		storeTimeout = DefaultStoreTimeout
 	}
+	maxAge := opts.MaxAge
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -96,6 +131,20 @@ func Handler(store Store, opts Options) http.Handler {
 	key := append([]byte(nil), opts.Secret...)
 	if len(key) == 0 {
 		logger.Error("finpro webhook secret is empty: every webhook will be refused")
+	}
+	prevKey, prevUntil := append([]byte(nil), opts.PreviousSecret...), opts.PreviousUntil
+	if len(prevKey) == 0 || prevUntil.IsZero() {
+		prevKey = nil
+	}
+	// verify reports whether sig signs body, and with which secret.
+	verify := func(body []byte, sig string) (ok, previous bool) {
+		if validSignature(key, body, sig) {
+			return true, false
+		}
+		if prevKey != nil && now().Before(prevUntil) && validSignature(prevKey, body, sig) {
+			return true, true
+		}
+		return false, false
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -117,10 +166,16 @@ func Handler(store Store, opts Options) http.Handler {
 			http.Error(w, "cannot read body", http.StatusBadRequest)
 			return
 		}
-		if !validSignature(key, body, r.Header.Get(header)) {
+		ok, previous := verify(body, r.Header.Get(header))
+		if !ok {
 			logger.WarnContext(r.Context(), "webhook signature rejected")
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
+		}
+		if previous {
+			// FinPro still signs with the old secret: the rotation is not
+			// finished in its Admin Portal.
+			logger.WarnContext(r.Context(), "webhook signed with the previous secret", "previous_secret_until", prevUntil.UTC().Format(time.RFC3339))
 		}
 		ev, err := finpro.DecodeWebhook(body)
 		switch {
@@ -131,6 +186,17 @@ func Handler(store Store, opts Options) http.Handler {
 		case err != nil:
 			logger.WarnContext(r.Context(), "webhook event rejected", "reason", err.Error())
 			http.Error(w, "malformed event", http.StatusBadRequest)
+			return
+		}
+		switch t := ev.Timestamp; {
+		case t.IsZero():
+			logger.WarnContext(r.Context(), "webhook event rejected", "reason", "no readable timestamp: its freshness cannot be checked")
+			http.Error(w, "malformed event: timestamp required", http.StatusBadRequest)
+			return
+		case now().Sub(t) > maxAge || t.Sub(now()) > FutureSkew:
+			logger.WarnContext(r.Context(), "webhook event refused: outside the freshness window",
+				"type", ev.Type, "status", ev.Status, "age", now().Sub(t).Round(time.Second).String(), "max_age", maxAge.String())
+			http.Error(w, "stale event", http.StatusUnprocessableEntity)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -230,7 +229,7 @@ func TestWebhookHandler(t *testing.T) {
 func sentinel(t testing.TB, handle string) []byte {
 	return eventstest.Payload(t, map[string]any{
 		"consentHandle": handle, "eventType": "CONSENT", "eventStatus": finpro.EventConsentRevoked,
-		"vua": eventstest.MobileA + "@onemoney", "timestamp": fmt.Sprintf("2030-01-01T00:00:%02d.%06dZ", 0, eventstest.Unique()),
+		"vua": eventstest.MobileA + "@onemoney", "timestamp": time.Now().UTC().Add(time.Duration(eventstest.Unique()) * time.Microsecond).Format(time.RFC3339Nano),
 	})
 }
 
