@@ -145,3 +145,37 @@ func TestWebhookDeliverySettings(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookSecuritySettings checks FINPRO_WEBHOOK_MAX_AGE and the
+// rotation pair FINPRO_WEBHOOK_PREVIOUS_SECRET(_UNTIL): defaults, parsed
+// values, and the combinations refused.
+func TestWebhookSecuritySettings(t *testing.T) {
+	until := time.Date(2026, 1, 31, 12, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		env       map[string]string
+		wantAge   time.Duration
+		wantUntil time.Time
+		wantErr   bool
+	}{
+		{map[string]string{}, time.Hour, time.Time{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "15m"}, 15 * time.Minute, time.Time{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, time.Hour, until, false},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "0"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "a while"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "tomorrow"}, 0, time.Time{}, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.WebhookMaxAge != tc.wantAge || !cfg.WebhookPreviousUntil.Equal(tc.wantUntil) {
+			t.Errorf("%v: max age %v, previous until %v; want %v, %v", tc.env, cfg.WebhookMaxAge, cfg.WebhookPreviousUntil, tc.wantAge, tc.wantUntil)
+		}
+	}
+}

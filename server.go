@@ -479,10 +479,13 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	})
 	mux.Handle("/graphql", crossOrigin(ws.CheckOrigin(h)))
 	mux.Handle("/webhooks/finpro", metrics.Webhook(webhook.Handler(eventBroker, webhook.Options{
-		Secret:       []byte(cfg.WebhookSecret),
-		Header:       cfg.WebhookHeader,
-		StoreTimeout: cfg.WebhookStoreTimeout,
-		Logger:       logger,
+		Secret:         []byte(cfg.WebhookSecret),
+		Header:         cfg.WebhookHeader,
+		StoreTimeout:   cfg.WebhookStoreTimeout,
+		PreviousSecret: []byte(cfg.WebhookPreviousSecret),
+		PreviousUntil:  cfg.WebhookPreviousUntil,
+		MaxAge:         cfg.WebhookMaxAge,
+		Logger:         logger,
 	})))
 	mux.Handle("GET /metrics", metrics.Handler())
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
