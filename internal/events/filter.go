@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Filter selects the events a subscription receives.
@@ -34,6 +35,12 @@ type Filter struct {
 	// live, with no gap and no duplicate. Zero means only events that arrive
 	// from now on. Events older than the stream's max age are gone.
 	ResumeAfter uint64
+	// Since, without ResumeAfter, is when the subscription's request was
+	// read: events that reached this replica's feed from then on are
+	// delivered even if they came before the subscription was registered,
+	// so a client that subscribes and at once causes an event gets it.
+	// Zero: from registration on.
+	Since time.Time
 }
 
 // cursorPrefix versions the opaque cursor format.

@@ -24,7 +24,7 @@ func (b *Broker) Subscribe(ctx context.Context, f events.Filter) (<-chan events.
 	if err := b.isReady(); err != nil {
 		return nil, err
 	}
-	spec := hub.Spec{ProductID: f.ProductID, IncludeData: f.IncludeData}
+	spec := hub.Spec{ProductID: f.ProductID, IncludeData: f.IncludeData, Since: f.Since}
 	switch {
 	case f.Mobile != "":
 		if !mobile.Valid(f.Mobile) {

@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"sync"
+	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 )
@@ -46,6 +48,12 @@ type Spec struct {
 	// Watch is the (mobile, product) pair the fallback poller reads for this
 	// subscriber; zero for none.
 	Watch Watch
+	// Since, when set, also gives the subscriber the events that reached
+	// the hub at or after it but before Subscribe registered it (the
+	// subscription's request was read at Since; its acknowledgement is the
+	// registration). Bounded by the hub's memory of recent dispatches
+	// (recentDispatches).
+	Since time.Time
 }
 
 // Watch is a (mobile, product) pair with live subscribers, polled by the
@@ -122,7 +130,21 @@ type Hub struct {
 	byKey    map[string]map[*subscriber]struct{}
 	byHandle map[string]map[*subscriber]struct{}
 	watches  map[Watch]int
+	// recent holds when the last dispatched events reached the hub, oldest
+	// first, for Spec.Since.
+	recent []dispatched
 }
+
+// dispatched is when an event reached the hub.
+type dispatched struct {
+	seq uint64
+	at  time.Time
+}
+
+// recentDispatches bounds Hub.recent: Spec.Since reaches back this many
+// events at most (the time between reading a subscription request and
+// registering it holds a handful).
+const recentDispatches = 4096
 
 // New returns a Hub queueing up to limit events per subscriber (at least 1)
 // before the subscriber falls back to reading r. A nil logger discards.
@@ -158,11 +180,16 @@ func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-c
 	s := &subscriber{Spec: spec, wake: make(chan struct{}, 1)}
 	// Register before reading the stream, so no event falls between the
 	// catch-up and the live queue.
-	last, err := h.add(s)
+	last, since, err := h.add(s)
 	if err != nil {
 		return nil, err
 	}
 	catchUp := false
+	if resumeAfter == 0 && since < last {
+		// Events reached the hub between the request and its registration:
+		// read them from the stream.
+		last, catchUp = since, true
+	}
 	if resumeAfter > 0 {
 		end, err := h.reader.LastSeq(ctx)
 		if err != nil {
@@ -188,13 +215,22 @@ func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-c
 	return out, nil
 }
 
-// add registers s and returns the sequence of the last event dispatched. The
-// caller runs s's pump or calls remove; either ends with h.pumps.Done.
-func (h *Hub) add(s *subscriber) (uint64, error) {
+// add registers s and returns the sequence of the last event dispatched and
+// the sequence after which the events that reached the hub since s.Since
+// start (the same when none did). The caller runs s's pump or calls remove;
+// either ends with h.pumps.Done.
+func (h *Hub) add(s *subscriber) (last, since uint64, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return 0, ErrClosed
+		return 0, 0, ErrClosed
+	}
+	since = h.lastSeq
+	if !s.Since.IsZero() {
+		i := sort.Search(len(h.recent), func(i int) bool { return !h.recent[i].at.Before(s.Since) })
+		if i < len(h.recent) {
+			since = h.recent[i].seq - 1
+		}
 	}
 	h.pumps.Add(1)
 	if s.HandleToken != "" {
@@ -205,7 +241,7 @@ func (h *Hub) add(s *subscriber) (uint64, error) {
 	if s.Watch != (Watch{}) {
 		h.watches[s.Watch]++
 	}
-	return h.lastSeq, nil
+	return h.lastSeq, since, nil
 }
 
 // remove unregisters s, added by add.
@@ -253,6 +289,10 @@ func (h *Hub) Dispatch(ev events.Event) {
 		return
 	}
 	h.lastSeq = ev.Seq
+	if len(h.recent) == recentDispatches {
+		h.recent = append(h.recent[:0], h.recent[recentDispatches/2:]...)
+	}
+	h.recent = append(h.recent, dispatched{ev.Seq, time.Now()})
 	for s := range h.byKey[ev.CustomerKey] {
 		if s.match(ev) {
 			s.offer(ev, h.limit)

@@ -166,3 +166,35 @@ func TestHubClose(t *testing.T) {
 		t.Error("Subscribe() of an empty spec error = nil, want an error")
 	}
 }
+
+// TestSubscribeSince: a subscription whose request was read at Since gets
+// the events that reached the hub from then on, also those dispatched before
+// it registered, and none from before Since; without Since it gets only
+// later events.
+func TestSubscribeSince(t *testing.T) {
+	st := &memStream{}
+	h := hub.New(16, st, nil)
+	defer h.Close()
+	h.Dispatch(st.add(consent("k", "before", "")))
+	time.Sleep(2 * time.Millisecond) // the hub's clock must move on
+	since := time.Now()
+	h.Dispatch(st.add(consent("k", "raced-1", "")))
+	h.Dispatch(st.add(consent("other", "not-mine", "")))
+	h.Dispatch(st.add(consent("k", "raced-2", "")))
+
+	withSince, err := h.Subscribe(t.Context(), hub.Spec{CustomerKey: "k", Since: since}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := h.Subscribe(t.Context(), hub.Spec{CustomerKey: "k"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Dispatch(st.add(consent("k", "live", "")))
+	if diff := cmp.Diff([]string{"raced-1", "raced-2", "live"}, take(t, withSince, 3)); diff != "" {
+		t.Errorf("with Since (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"live"}, take(t, without, 1)); diff != "" {
+		t.Errorf("without Since (-want +got):\n%s", diff)
+	}
+}
