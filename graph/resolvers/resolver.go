@@ -63,6 +63,8 @@ type Resolver struct {
 	events    EventSource
 	ids       *relay.Sealer
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
+	// placements places live events' consents (graph/resolvers/events.go).
+	placements placements
 }
 
 var _ generated.ResolverRoot = (*Resolver)(nil)
