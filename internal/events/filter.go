@@ -26,7 +26,7 @@ type Filter struct {
 	// ProductID, when set, drops events that name another product and tells
 	// the fallback poller which consent list to read for this customer.
 	// Events that name no product pass: the subscriber places them (the
-	// GraphQL subscription checks the consent list of its product).
+	// GraphQL subscription looks the consent up by handle).
 	ProductID string
 	// IncludeData adds DATA events to the CONSENT events a subscriber gets.
 	IncludeData bool

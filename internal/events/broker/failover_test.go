@@ -208,7 +208,6 @@ func TestStreamLeaderFailover(t *testing.T) {
 	wg.Wait()
 
 	lost, dups, disorder := 0, 0, 0
-	var worst []time.Duration
 	byReplica := map[string][]time.Duration{}
 	for _, r := range subs {
 		got, w := r.steps, want[r.mobile]
@@ -242,7 +241,6 @@ func TestStreamLeaderFailover(t *testing.T) {
 				maxDelay = max(maxDelay, r.at[j].Sub(storedAt))
 			}
 		}
-		worst = append(worst, maxDelay)
 		byReplica[r.replica] = append(byReplica[r.replica], maxDelay)
 	}
 	total := 0
