@@ -146,7 +146,7 @@ func rejectWith4403(f transport.WebsocketInitFunc) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		next, ack, err := f(ctx, p)
 		if err == nil {
-			return next, ack, nil
+			return resolvers.WithConnectionAck(next), ack, nil
 		}
 		msg := "forbidden"
 		if e, ok := apierr.As(err); ok {

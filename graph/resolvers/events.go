@@ -182,7 +182,23 @@ func requestRead(ctx context.Context) time.Time {
 			read = st.OperationStart
 		}
 	}
-	return read.Add(-readGrace)
+	since := read.Add(-readGrace)
+	if acked, ok := ctx.Value(connAckKey{}).(time.Time); ok && acked.After(since) {
+		// The client sent the request after its connection_ack: nothing it
+		// caused came earlier.
+		since = acked
+	}
+	return since
+}
+
+type connAckKey struct{}
+
+// WithConnectionAck marks ctx, a websocket connection's as its InitFunc
+// accepts it, as acknowledged now. A subscription on the connection then
+// looks back no further than that (see requestRead): a new connection's
+// first subscription gets no event from before the connection.
+func WithConnectionAck(ctx context.Context) context.Context {
+	return context.WithValue(ctx, connAckKey{}, time.Now())
 }
 
 // readGrace is how far before its request was read a new subscription's
