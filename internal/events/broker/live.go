@@ -37,7 +37,7 @@ const (
 func (b *Broker) runLive(next uint64, started func()) {
 	hb := b.opts.LiveHeartbeat
 	for b.ctx.Err() == nil {
-		cons, err := b.liveConsumer(next)
+		cons, err := b.liveConsumer(&next, started == nil)
 		if err != nil {
 			return // closed
 		}
@@ -109,15 +109,19 @@ func consumerLost(err error) bool {
 		errors.Is(err, nats.ErrNoResponders)
 }
 
-// liveConsumer creates the live feed's consumer at stream sequence next,
-// retrying every liveRetry until it succeeds or the broker closes.
-func (b *Broker) liveConsumer(next uint64) (jetstream.Consumer, error) {
+// liveConsumer creates the live feed's consumer at stream sequence *next,
+// retrying every liveRetry until it succeeds or the broker closes. Creating
+// a consumer needs the JetStream meta leader, whose election after a node
+// loss may end seconds after the stream's: meanwhile, once the feed has run
+// (bridge), it reads what the stream stored from *next on by direct get,
+// which any current replica of the stream answers, and moves *next past it.
+func (b *Broker) liveConsumer(next *uint64, bridge bool) (jetstream.Consumer, error) {
 	for {
 		ctx, cancel := context.WithTimeout(b.ctx, liveAttempt)
 		cons, err := b.js.CreateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
 			Description:       "finpro-bff live feed",
 			DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
-			OptStartSeq:       next,
+			OptStartSeq:       *next,
 			AckPolicy:         jetstream.AckNonePolicy,
 			InactiveThreshold: 30 * time.Second, // a replica that died leaves nothing behind
 			Replicas:          1,
@@ -128,9 +132,37 @@ func (b *Broker) liveConsumer(next uint64) (jetstream.Consumer, error) {
 			return cons, nil
 		}
 		b.logger.Debug("live feed consumer not created yet", "err", err)
+		if bridge {
+			b.readDirect(next)
+		}
 		if !b.pause(liveRetry) {
 			return nil, ErrClosed
 		}
+	}
+}
+
+// readDirect dispatches the events stored from *next on, read one by one
+// by direct get, and moves *next past them; it stops at the stream's end or
+// at the first failure (the consumer, once created, goes on from *next).
+func (b *Broker) readDirect(next *uint64) {
+	for b.ctx.Err() == nil {
+		ctx, cancel := context.WithTimeout(b.ctx, liveAttempt)
+		msg, err := b.stream.GetMsg(ctx, *next, jetstream.WithGetMsgSubject(">"))
+		cancel()
+		if err != nil {
+			if !errors.Is(err, jetstream.ErrMsgNotFound) {
+				b.logger.Debug("live feed: direct read", "err", err)
+			}
+			return
+		}
+		*next = msg.Sequence + 1
+		ev, err := decodeEvent(msg.Data, msg.Sequence)
+		if err != nil {
+			b.logger.Warn("undecodable event in stream", "seq", msg.Sequence, "err", err)
+			b.hub.Advance(msg.Sequence)
+			continue
+		}
+		b.hub.Dispatch(ev)
 	}
 }
 
