@@ -181,6 +181,7 @@ func TestStreamLeaderFailover(t *testing.T) {
 		<-tick.C
 		transition(i)
 	}
+	killedAt := time.Now()
 	killed, election := killStreamLeader(t, cluster)
 	electionDone := make(chan time.Duration, 1)
 	go func() { electionDone <- election() }()
@@ -207,7 +208,8 @@ func TestStreamLeaderFailover(t *testing.T) {
 	cancel()
 	wg.Wait()
 
-	lost, dups, disorder := 0, 0, 0
+	lost, dups, disorder, slow := 0, 0, 0, 0
+	verbose := false
 	byReplica := map[string][]time.Duration{}
 	for _, r := range subs {
 		got, w := r.steps, want[r.mobile]
@@ -232,13 +234,21 @@ func TestStreamLeaderFailover(t *testing.T) {
 			disorder++
 		}
 		var maxDelay time.Duration
+		var maxSeq uint64
 		for j, seq := range r.seqs {
 			storedAt, ok := clocks["A"].at(seq)
 			if !ok {
 				storedAt, ok = clocks["B"].at(seq)
 			}
-			if ok {
-				maxDelay = max(maxDelay, r.at[j].Sub(storedAt))
+			if d := r.at[j].Sub(storedAt); ok && d > maxDelay {
+				maxDelay, maxSeq = d, seq
+			}
+		}
+		if maxDelay > 2*time.Second {
+			slow++
+			if slow == 1 {
+				t.Logf("slowest: a subscriber on %s got seq %d %v after its storage (killed at %v)", r.replica, maxSeq, maxDelay.Round(time.Millisecond), killedAt.Format("15:04:05.000"))
+				verbose = true
 			}
 		}
 		byReplica[r.replica] = append(byReplica[r.replica], maxDelay)
@@ -254,6 +264,9 @@ func TestStreamLeaderFailover(t *testing.T) {
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 		t.Logf("replica %s: longest storage-to-delivery delay per subscriber (%d): min %v, median %v, max %v", name, len(d),
 			d[0].Round(time.Millisecond), d[len(d)/2].Round(time.Millisecond), d[len(d)-1].Round(time.Millisecond))
+	}
+	if verbose {
+		t.Logf("%d subscribers waited more than 2s for an event; broker logs:\n%s", slow, brokerLogs.String())
 	}
 	if lost != 0 || dups != 0 || disorder != 0 {
 		for _, r := range subs {
