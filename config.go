@@ -44,6 +44,18 @@ type config struct {
 
 	WebhookSecret string
 	WebhookHeader string
+	// WebhookStoreTimeout is how long the intake keeps trying to store a
+	// webhook (a NATS failover) before it answers 503
+	// (FINPRO_WEBHOOK_STORE_TIMEOUT).
+	WebhookStoreTimeout time.Duration
+	// WebhookPreviousSecret is still accepted until WebhookPreviousUntil,
+	// during a rotation (FINPRO_WEBHOOK_PREVIOUS_SECRET,
+	// FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL).
+	WebhookPreviousSecret string
+	WebhookPreviousUntil  time.Time
+	// WebhookMaxAge is the freshness window of webhook timestamps
+	// (FINPRO_WEBHOOK_MAX_AGE).
+	WebhookMaxAge time.Duration
 	// NodeIDSecret seals the global IDs that would reveal personal data
 	// (NODE_ID_SECRET; see nodeIDSecret for the default).
 	NodeIDSecret string
@@ -112,6 +124,9 @@ type config struct {
 	// SandboxTxnsPerAccount fills every seeded DEPOSIT history to at least
 	// this many transactions (SANDBOX_TXNS_PER_ACCOUNT; 0: the seeded density).
 	SandboxTxnsPerAccount int
+	// SandboxWebhookRetries are the sandbox sender's waits before each retry
+	// of a failed webhook delivery (SANDBOX_WEBHOOK_RETRIES).
+	SandboxWebhookRetries []time.Duration
 }
 
 // sandboxMode reports whether serve runs against the embedded FinPro simulator.
@@ -145,6 +160,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		proxies  = fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env TRUSTED_PROXIES)")
 		wsInit   = fs.String("ws-init-timeout", env("WS_INIT_TIMEOUT", "10s"), "a websocket that sends no connection_init within this long closes with 4408 (env WS_INIT_TIMEOUT)")
 		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
+		hookWait = fs.String("webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
+		hookAge  = fs.String("webhook-max-age", env("FINPRO_WEBHOOK_MAX_AGE", "1h"), "refuse webhooks whose timestamp is older than this (a replayed capture; at most the 1h dedupe window is safe) (env FINPRO_WEBHOOK_MAX_AGE)")
+		hookPrev = fs.String("webhook-previous-secret-until", env("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL", ""), "RFC 3339 time until which FINPRO_WEBHOOK_PREVIOUS_SECRET is accepted during a rotation (env FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL)")
+		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
 	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", defaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
@@ -200,6 +219,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		AppIdentifier:  getenv("FINPRO_APP_IDENTIFIER"),
 	}
 	c.WebhookSecret = getenv("FINPRO_WEBHOOK_SECRET")
+	c.WebhookPreviousSecret = getenv("FINPRO_WEBHOOK_PREVIOUS_SECRET")
 	c.Tracing = tracingEnabled(getenv)
 	c.JWTHS256Secret = getenv("JWT_HS256_SECRET")
 	c.NodeIDSecret = getenv("NODE_ID_SECRET")
@@ -229,6 +249,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"FINPRO_FI_REQUEST_COOLDOWN", *fiCool, &c.FIRequestCooldown},
 		{"SANDBOX_FETCH_DELAY", *fetchDly, &c.SandboxFetchDelay},
 		{"WS_INIT_TIMEOUT", *wsInit, &c.WSInitTimeout},
+		{"FINPRO_WEBHOOK_STORE_TIMEOUT", *hookWait, &c.WebhookStoreTimeout},
+		{"FINPRO_WEBHOOK_MAX_AGE", *hookAge, &c.WebhookMaxAge},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.in)
@@ -276,6 +298,29 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.TrustedDocumentsFor != "partners" && c.TrustedDocumentsFor != "all" {
 		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS_FOR %q: want partners or all", c.TrustedDocumentsFor))
+	}
+	if d, err := time.ParseDuration(*hookWait); err == nil && d == 0 {
+		errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_STORE_TIMEOUT must be positive: a webhook needs time to be stored"))
+	}
+	if d, err := time.ParseDuration(*hookAge); err == nil && d == 0 {
+		errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_MAX_AGE must be positive"))
+	}
+	switch until := strings.TrimSpace(*hookPrev); {
+	case c.WebhookPreviousSecret == "" && until != "":
+		errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL is set without FINPRO_WEBHOOK_PREVIOUS_SECRET"))
+	case c.WebhookPreviousSecret != "" && until == "":
+		errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_PREVIOUS_SECRET needs FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL (RFC 3339): an old secret is accepted for a while, not for ever"))
+	case until != "":
+		t, err := time.Parse(time.RFC3339, until)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL %q: want an RFC 3339 time such as 2026-01-31T18:00:00+05:30", until))
+		}
+		c.WebhookPreviousUntil = t
+	}
+	if r, err := sandbox.ParseWebhookRetries(*hookRetr); err != nil {
+		errs = append(errs, fmt.Errorf("SANDBOX_WEBHOOK_RETRIES: %w", err))
+	} else {
+		c.SandboxWebhookRetries = r
 	}
 	if m, err := sandbox.ParseFetchOutcomes(*outcomes); err != nil {
 		errs = append(errs, fmt.Errorf("SANDBOX_FETCH_OUTCOMES: %w", err))

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,40 @@ func TestAdminAddrDefault(t *testing.T) {
 	}
 }
 
+// TestWebhookDeliverySettings checks FINPRO_WEBHOOK_STORE_TIMEOUT (how long
+// the intake keeps trying to store through a NATS failover) and
+// SANDBOX_WEBHOOK_RETRIES (the sandbox sender's schedule): defaults, parsed
+// values and refused ones.
+func TestWebhookDeliverySettings(t *testing.T) {
+	for _, tc := range []struct {
+		env         map[string]string
+		wantTimeout time.Duration
+		wantRetries []time.Duration
+		wantErr     bool
+	}{
+		{map[string]string{}, 4 * time.Second,
+			[]time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour, 3 * time.Hour}, false},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "2500ms", "SANDBOX_WEBHOOK_RETRIES": "100ms,200ms,400ms"}, 2500 * time.Millisecond,
+			[]time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}, false},
+		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "none"}, 4 * time.Second, []time.Duration{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "0"}, 0, nil, true},
+		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "-1s"}, 0, nil, true},
+		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "30s,later"}, 0, nil, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.WebhookStoreTimeout != tc.wantTimeout || !slices.Equal(cfg.SandboxWebhookRetries, tc.wantRetries) {
+			t.Errorf("%v: store timeout %v, retries %v; want %v, %v", tc.env, cfg.WebhookStoreTimeout, cfg.SandboxWebhookRetries, tc.wantTimeout, tc.wantRetries)
+		}
+	}
+}
+
 func TestSandboxTxnsPerAccount(t *testing.T) {
 	for _, tc := range []struct {
 		env     string
@@ -146,6 +181,40 @@ func TestSandboxTxnsPerAccount(t *testing.T) {
 			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: error %v, want error %v", tc.env, err, tc.wantErr)
 		} else if err == nil && cfg.SandboxTxnsPerAccount != tc.want {
 			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: %d, want %d", tc.env, cfg.SandboxTxnsPerAccount, tc.want)
+		}
+	}
+}
+
+// TestWebhookSecuritySettings checks FINPRO_WEBHOOK_MAX_AGE and the
+// rotation pair FINPRO_WEBHOOK_PREVIOUS_SECRET(_UNTIL): defaults, parsed
+// values, and the combinations refused.
+func TestWebhookSecuritySettings(t *testing.T) {
+	until := time.Date(2026, 1, 31, 12, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		env       map[string]string
+		wantAge   time.Duration
+		wantUntil time.Time
+		wantErr   bool
+	}{
+		{map[string]string{}, time.Hour, time.Time{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "15m"}, 15 * time.Minute, time.Time{}, false},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, time.Hour, until, false},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "0"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_MAX_AGE": "a while"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, 0, time.Time{}, true},
+		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "tomorrow"}, 0, time.Time{}, true},
+	} {
+		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if cfg.WebhookMaxAge != tc.wantAge || !cfg.WebhookPreviousUntil.Equal(tc.wantUntil) {
+			t.Errorf("%v: max age %v, previous until %v; want %v, %v", tc.env, cfg.WebhookMaxAge, cfg.WebhookPreviousUntil, tc.wantAge, tc.wantUntil)
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/gorilla/websocket"
 
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
@@ -56,7 +56,7 @@ func postConsentEvent(t *testing.T, s prodServer, handle, status string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set(events.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
+	req.Header.Set(webhook.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,9 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/cors"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/poller"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
@@ -191,7 +193,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	broker, err := events.Start(ctx, events.Options{
+	eventBroker, err := broker.New(broker.Options{
 		URL:      cfg.NATSURL,
 		StoreDir: cfg.NATSStoreDir,
 		Replicas: cfg.NATSReplicas,
@@ -200,10 +202,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
-	defer broker.Close()
+	defer eventBroker.Close()
+	// An existing cluster takes milliseconds. One that is unreachable (or
+	// still electing) does not keep the server from serving: /readyz says
+	// why it is not ready until the broker gets there.
+	wctx, wcancel := context.WithTimeout(ctx, natsStartupWait)
+	if err := eventBroker.WaitReady(wctx); err != nil {
+		logger.Warn("serving before NATS JetStream is ready; /readyz answers 503 until it is", "err", err)
+	}
+	wcancel()
 	if cfg.ConsentPollInterval > 0 {
-		poller := events.NewPoller(broker, fp, cfg.ConsentPollInterval, logger)
-		go poller.Run(ctx)
+		go poller.New(eventBroker, fp, cfg.ConsentPollInterval, logger).Run(ctx)
 	}
 
 	ac, err := cfg.authConfig(logger)
@@ -223,7 +232,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Deferred: metrics stay readable while the public listener drains.
 	defer stopAdmin()
 	live := &liveConnections{sessions: newSessions(cfg), draining: make(chan struct{})}
-	h, err := newHandler(logger, cfg, fp, sb, broker, verifier, metrics, live, &ready)
+	h, err := newHandler(logger, cfg, fp, sb, eventBroker, verifier, metrics, live, &ready)
 	if err != nil {
 		return err
 	}
@@ -240,6 +249,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	return err
 }
+
+// natsStartupWait is how long run waits for the events broker before it
+// serves anyway (not ready).
+const natsStartupWait = 5 * time.Second
 
 // serveHTTP serves h on ln until ctx ends, then shuts down within timeout.
 // Requests derive from a context that outlives ctx, so Shutdown drains in-flight
@@ -298,6 +311,8 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 		WebhookURL:     webhookURL,
 		WebhookSecret:  cfg.WebhookSecret,
 		WebhookHeader:  cfg.WebhookHeader,
+		WebhookRetries: cfg.SandboxWebhookRetries,
+		Logger:         logger,
 	})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("sandbox: %w", err)
@@ -341,6 +356,8 @@ func serveSandbox(ctx context.Context, args []string, getenv func(string) string
 		WebhookURL:     getenv("SANDBOX_WEBHOOK_URL"),
 		WebhookSecret:  cfg.WebhookSecret,
 		WebhookHeader:  cfg.WebhookHeader,
+		WebhookRetries: cfg.SandboxWebhookRetries,
+		Logger:         logger,
 	})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -424,7 +441,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, broker *events.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -440,7 +457,19 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		// A replica whose broker never got set up (NATS unreachable at its
+		// start) stays out of rotation: it would refuse every webhook and
+		// subscription, and a rollout holds at it. One that had NATS and
+		// lost it stays in: every replica loses it together, and queries
+		// need only FinPro; the body says so.
+		switch err := eventBroker.Ready(); {
+		case errors.Is(err, broker.ErrDisconnected):
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "events": err.Error()})
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+		default:
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		}
 	})
 	guards := newServerGuards(cfg)
 	ws := graph.WebsocketConfig{
@@ -455,7 +484,8 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	gql := graph.NewHandler(graph.Config{
 		FinPro:     fp,
 		Logger:     logger,
-		Events:     broker,
+		Events:     eventBroker,
+		Replay:     eventBroker.ReplayStore(),
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 		HTTPSubscriptions: gqlhttp.Options{
@@ -493,7 +523,15 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 	// The SDL for codegen (introspection is off outside sandbox mode): for
 	// callers with a valid token, whatever its scopes.
 	mux.Handle("/graphql/schema.graphql", compress(crossOrigin(auth.Middleware(verifier, nil)(graph.SchemaHandler()))))
-	mux.Handle("/webhooks/finpro", metrics.Webhook(broker.WebhookHandler([]byte(cfg.WebhookSecret), cfg.WebhookHeader, 0)))
+	mux.Handle("/webhooks/finpro", metrics.Webhook(webhook.Handler(eventBroker, webhook.Options{
+		Secret:         []byte(cfg.WebhookSecret),
+		Header:         cfg.WebhookHeader,
+		StoreTimeout:   cfg.WebhookStoreTimeout,
+		PreviousSecret: []byte(cfg.WebhookPreviousSecret),
+		PreviousUntil:  cfg.WebhookPreviousUntil,
+		MaxAge:         cfg.WebhookMaxAge,
+		Logger:         logger,
+	})))
 	pg := playground.Handler(playground.Options{DefaultHeaders: playgroundHeaders(cfg)})
 	mux.Handle(playground.Prefix, pg)
 	mux.Handle(playground.Prefix+"/", pg)

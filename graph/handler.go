@@ -23,7 +23,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/replay"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
@@ -54,9 +54,8 @@ type Config struct {
 	QueryCacheSize int
 	// APQCacheSize is the automatic persisted query LRU size (default 100).
 	APQCacheSize int
-	// Events is the live feed behind subscriptions (an *events.Broker); nil
-	// makes subscriptions fail with UPSTREAM_UNAVAILABLE. When Replay is nil
-	// and Events has a ReplayStore method, sync results are kept there.
+	// Events is the live feed behind subscriptions (a *broker.Broker); nil
+	// makes subscriptions fail with UPSTREAM_UNAVAILABLE.
 	Events EventSource
 	// Websocket configures the websocket transport of subscriptions.
 	Websocket WebsocketConfig
@@ -75,7 +74,7 @@ type Config struct {
 }
 
 // EventSource is the live feed of FinPro's events behind subscriptions.
-// *events.Broker satisfies it.
+// *broker.Broker (internal/events/broker) satisfies it.
 type EventSource interface {
 	// Subscribe returns the events matching f; the channel closes when ctx
 	// ends or the feed stops.
@@ -153,7 +152,7 @@ func rejectWith4403(f transport.WebsocketInitFunc) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		next, ack, err := f(ctx, p)
 		if err == nil {
-			return next, ack, nil
+			return resolvers.WithConnectionAck(next), ack, nil
 		}
 		msg := "forbidden"
 		if e, ok := apierr.As(err); ok {
@@ -193,11 +192,6 @@ func NewHandler(cfg Config) *handler.Server {
 	}
 	if cfg.APQCacheSize <= 0 {
 		cfg.APQCacheSize = 100
-	}
-	if cfg.Replay == nil {
-		if s, ok := cfg.Events.(interface{ ReplayStore() *events.ReplayStore }); ok {
-			cfg.Replay = s.ReplayStore()
-		}
 	}
 	var ids *relay.Sealer
 	if len(cfg.NodeIDSecret) > 0 {

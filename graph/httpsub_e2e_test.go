@@ -15,7 +15,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -162,7 +162,7 @@ func (s *httpStream) event(t *testing.T) eventJSON {
 // httpSubEnv is a replica whose HTTP subscription transport has o.
 func httpSubEnv(t *testing.T, o gqlhttp.Options) *liveEnv {
 	t.Helper()
-	b := newBFF(t, startBroker(t, events.Options{}))
+	b := newBFF(t, startBroker(t, broker.Options{}))
 	sb, fp := newSandbox(t, b)
 	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, HTTPSubscriptions: o})
 	b.mux.Handle("/graphql", asPartner(h))

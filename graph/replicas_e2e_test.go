@@ -10,13 +10,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
 // startCluster starts two brokers on two embedded NATS servers clustered over
 // loopback routes (as internal/events' cluster test does).
-func startCluster(t testing.TB) (a, b *events.Broker) {
+func startCluster(t testing.TB) (a, b *broker.Broker) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -25,7 +25,7 @@ func startCluster(t testing.TB) (a, b *events.Broker) {
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
 	route := []string{"nats-route://127.0.0.1:" + port}
-	opts := []events.Options{
+	opts := []broker.Options{
 		{ServerName: "bff-a", ClusterName: "graph-test", ClusterListen: "127.0.0.1:" + port, Routes: route},
 		{ServerName: "bff-b", ClusterName: "graph-test", ClusterListen: "127.0.0.1:0", Routes: route},
 	}
@@ -34,21 +34,21 @@ func startCluster(t testing.TB) (a, b *events.Broker) {
 	defer cancel()
 	type started struct {
 		i   int
-		b   *events.Broker
+		b   *broker.Broker
 		err error
 	}
 	results := make(chan started, 2)
 	for i, o := range opts {
 		go func() {
-			b, err := events.Start(ctx, o)
+			b, err := broker.Start(ctx, o)
 			results <- started{i, b, err}
 		}()
 	}
-	brokers := make([]*events.Broker, 2)
+	brokers := make([]*broker.Broker, 2)
 	for range opts {
 		r := <-results
 		if r.err != nil {
-			t.Fatalf("events.Start(%s) error = %v", opts[r.i].ServerName, r.err)
+			t.Fatalf("broker.Start(%s) error = %v", opts[r.i].ServerName, r.err)
 		}
 		t.Cleanup(r.b.Close)
 		brokers[r.i] = r.b

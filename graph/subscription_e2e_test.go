@@ -20,7 +20,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -35,7 +36,7 @@ type liveEnv struct {
 
 func newLiveEnv(t testing.TB, ws graph.WebsocketConfig) *liveEnv {
 	t.Helper()
-	b := newBFF(t, startBroker(t, events.Options{}))
+	b := newBFF(t, startBroker(t, broker.Options{}))
 	sb, fp := newSandbox(t, b)
 	if ws.InitFunc == nil {
 		ws.InitFunc = testInit
@@ -268,7 +269,7 @@ func TestRequestConsentRemembersHandle(t *testing.T) {
 	body, err := json.Marshal(map[string]any{
 		"consentHandle": handle, "eventType": "CONSENT", "eventStatus": "CONSENT_REJECTED",
 		"consentId": "<NULL>", "vua": "XXXXXX" + mobileA[6:] + "@onemoney", "productID": product,
-		"timestamp": "2026-05-02T10:15:01.120Z",
+		"timestamp": time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +280,7 @@ func TestRequestConsentRemembersHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set(events.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
+	req.Header.Set(webhook.DefaultSignatureHeader, hex.EncodeToString(m.Sum(nil)))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

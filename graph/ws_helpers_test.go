@@ -20,6 +20,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -46,7 +48,7 @@ var protocols = []string{"graphql-transport-ws", "graphql-ws"}
 // it opens (so a test triggers events only once the subscriber listens) and
 // counting the ones still open.
 type spySource struct {
-	*events.Broker
+	*broker.Broker
 	subscribed chan struct{}
 
 	mu   sync.Mutex
@@ -105,17 +107,17 @@ func (s *spySource) waitOpen(t testing.TB, n int) {
 type bff struct {
 	srv      *httptest.Server
 	mux      *http.ServeMux
-	broker   *events.Broker
+	broker   *broker.Broker
 	source   *spySource
 	shutdown context.CancelFunc // cancels the server's BaseContext
 }
 
 // newBFF starts a replica on broker; the graph handler is attached by serve.
-func newBFF(t testing.TB, broker *events.Broker) *bff {
+func newBFF(t testing.TB, broker *broker.Broker) *bff {
 	t.Helper()
 	b := &bff{mux: http.NewServeMux(), broker: broker}
 	b.source = &spySource{Broker: broker, subscribed: make(chan struct{}, 1024)}
-	b.mux.Handle("/webhooks/finpro", broker.WebhookHandler([]byte(webhookSecret), "", 0))
+	b.mux.Handle("/webhooks/finpro", webhook.Handler(broker, webhook.Options{Secret: []byte(webhookSecret)}))
 	b.srv = httptest.NewUnstartedServer(b.mux)
 	base, cancel := context.WithCancel(context.Background())
 	b.srv.Config.BaseContext = func(net.Listener) context.Context { return base }
@@ -134,20 +136,20 @@ func (b *bff) serve(fp *finpro.Client, ws graph.WebsocketConfig) {
 	if ws.InitFunc == nil {
 		ws.InitFunc = testInit
 	}
-	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Websocket: ws})
+	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Replay: b.broker.ReplayStore(), Websocket: ws})
 	b.mux.Handle("/graphql", ws.CheckOrigin(asPartner(h)))
 }
 
 func (b *bff) wsURL() string { return "ws" + strings.TrimPrefix(b.srv.URL, "http") + "/graphql" }
 
 // startBroker starts an embedded broker closed at the end of the test.
-func startBroker(t testing.TB, opts events.Options) *events.Broker {
+func startBroker(t testing.TB, opts broker.Options) *broker.Broker {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	b, err := events.Start(ctx, opts)
+	b, err := broker.Start(ctx, opts)
 	if err != nil {
-		t.Fatalf("events.Start() error = %v", err)
+		t.Fatalf("broker.Start() error = %v", err)
 	}
 	t.Cleanup(b.Close)
 	return b

@@ -2,19 +2,26 @@ package resolvers
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
+	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
-// EventSource is the live feed of FinPro's events. *events.Broker satisfies it.
+// EventSource is the live feed of FinPro's events. *broker.Broker
+// (internal/events/broker) satisfies it.
 type EventSource interface {
 	// Subscribe returns the events matching f; the channel closes when ctx
 	// ends or the feed stops.
@@ -37,10 +44,20 @@ const (
 // consentEvents subscribes to the consent status changes of a customer or of
 // one consent. Arguments are checked before any subscription exists.
 //
+// The subscription is registered before the resolver returns, and it also
+// receives the events that reached the feed from the moment its request was
+// read (events.Filter.Since): a client that subscribes and at once causes a
+// transition gets it. It delivers only the events of consents under
+// productID (the token's products were checked against it) and, for a
+// customer, of that customer: an event that does not name its product (a
+// Type 1 webhook) or its customer (a masked VUA) is placed first through
+// FinPro's consent lookup (see placements).
+//
 // The returned channel closes when ctx ends (the client stopped the operation,
 // the connection closed, or the server shut down), when the principal's token
 // expires (the operation then ends with UNAUTHENTICATED), or when the feed
-// stops (UPSTREAM_UNAVAILABLE: the client resubscribes with after).
+// stops or an event cannot be placed (UPSTREAM_UNAVAILABLE: the client
+// resubscribes with after and misses nothing).
 func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileArg, handleArg, after *string) (<-chan *model.ConsentStatusEvent, error) {
 	if err := validID("productID", productID); err != nil {
 		return nil, err
@@ -87,6 +104,7 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 		ConsentHandle: handle,
 		ProductID:     productID,
 		ResumeAfter:   resume,
+		Since:         requestRead(ctx),
 	})
 	if err != nil {
 		cancel()
@@ -121,6 +139,17 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 				if m == nil {
 					continue
 				}
+				visible, err := r.visible(ctx, ev, mobile, productID)
+				if err != nil {
+					if ctx.Err() == nil {
+						r.logger.WarnContext(ctx, "live event not placed; ending the subscription so the client resumes", "consent_handle", ev.ConsentHandle, "err", err)
+						endSubscription(ctx, apierr.UpstreamUnavailable, msgInterrupted)
+					}
+					return
+				}
+				if !visible {
+					continue
+				}
 				select {
 				case out <- m:
 				case <-ctx.Done():
@@ -130,6 +159,166 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 		}
 	}()
 	return out, nil
+}
+
+// requestRead is where a new subscription's events start: readGrace before
+// the server read its request (a websocket subscribe message; without read
+// times, when the operation started, else now). graphql-transport-ws has no
+// per-subscription acknowledgement, so a client that subscribes and at once
+// causes an event cannot wait for the registration; and the server may read
+// the message after that event reached the feed (measured: 0.2 ms late on
+// loopback, with the webhook's whole path in between). Looking back
+// readGrace makes the delivery at least once: the client may also get an
+// event of the moment before it subscribed, with a cursor it has already
+// seen if it saw it before.
+func requestRead(ctx context.Context) time.Time {
+	read := time.Now()
+	if graphql.HasOperationContext(ctx) {
+		st := graphql.GetOperationContext(ctx).Stats
+		switch {
+		case !st.Read.End.IsZero():
+			read = st.Read.End
+		case !st.OperationStart.IsZero():
+			read = st.OperationStart
+		}
+	}
+	since := read.Add(-readGrace)
+	if acked, ok := ctx.Value(connAckKey{}).(time.Time); ok && acked.After(since) {
+		// The client sent the request after its connection_ack: nothing it
+		// caused came earlier.
+		since = acked
+	}
+	return since
+}
+
+type connAckKey struct{}
+
+// WithConnectionAck marks ctx, a websocket connection's as its InitFunc
+// accepts it, as acknowledged now. A subscription on the connection then
+// looks back no further than that (see requestRead): a new connection's
+// first subscription gets no event from before the connection.
+func WithConnectionAck(ctx context.Context) context.Context {
+	return context.WithValue(ctx, connAckKey{}, time.Now())
+}
+
+// readGrace is how far before its request was read a new subscription's
+// events start: far beyond the scheduling delays seen, short enough that a
+// customer's events (minutes apart in practice) are rarely caught twice.
+const readGrace = 100 * time.Millisecond
+
+// visible reports whether a subscriber following productID (and the
+// customer with this mobile, when set) may see ev. An event that names its
+// product and comes under the subscriber's customer key is decided at once;
+// one that does not name its product, or whose customer is unknown (a masked
+// VUA, routed by its handle), is placed by looking its consent up. A consent
+// FinPro does not know, or that names no product, is not shown.
+func (r *Resolver) visible(ctx context.Context, ev events.Event, mobileNumber, productID string) (bool, error) {
+	needOwner := mobileNumber != "" && ev.CustomerKey == events.UnknownCustomer
+	if ev.ProductID != "" && !needOwner {
+		return ev.ProductID == productID, nil
+	}
+	pl, found, err := r.placements.place(ctx, r.finpro, ev.ConsentHandle)
+	if err != nil || !found {
+		return false, err
+	}
+	if pl.product == "" || pl.product != productID {
+		return false, nil
+	}
+	if needOwner && pl.owner != mobileNumber {
+		return false, nil
+	}
+	return true, nil
+}
+
+// placement is what a live event needs from its consent: its product and
+// its customer (the VUA's mobile; "" when the VUA hides it).
+type placement struct{ product, owner string }
+
+// placements places consents by handle for the live feed through
+// /v3/getconsentslist. A consent's product and customer never change, so
+// what is found is kept (up to maxPlacements handles, then forgotten all at
+// once) and shared by every subscription of the process; concurrent
+// lookups of one handle share a call. A handle not found is not kept: the
+// consent may appear later.
+type placements struct {
+	mu    sync.Mutex
+	known map[string]placement
+	calls singleflight.Group
+}
+
+// maxPlacements bounds the memory of placements (about 100 bytes each).
+const maxPlacements = 10_000
+
+// Placement lookups: attempts and the pause between them. FinPro's client
+// retries within its own window too; past these the subscription ends and
+// the client resumes from its cursor, so no event is lost.
+const (
+	placeAttempts = 3
+	placePause    = 250 * time.Millisecond
+	placeTimeout  = 15 * time.Second
+)
+
+// errCannotPlace: no FinPro client to look consents up with.
+var errCannotPlace = errors.New("no FinPro client to place consents")
+
+// place returns the placement of the consent with this handle; found is
+// false when FinPro does not know it.
+func (p *placements) place(ctx context.Context, fp *finpro.Client, handle string) (placement, bool, error) {
+	p.mu.Lock()
+	pl, ok := p.known[handle]
+	p.mu.Unlock()
+	if ok {
+		return pl, true, nil
+	}
+	if fp == nil {
+		return placement{}, false, errCannotPlace
+	}
+	v, err, _ := p.calls.Do(handle, func() (any, error) {
+		// Shared by the subscriptions waiting for this handle: the first
+		// one ending must not fail the others.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), placeTimeout)
+		defer cancel()
+		var rows []finpro.Consent
+		var err error
+		for attempt := 1; ; attempt++ {
+			rows, err = fp.ConsentsByRef(ctx, finpro.ConsentLookup{Handles: []string{handle}})
+			if err == nil || attempt == placeAttempts || ctx.Err() != nil {
+				break
+			}
+			t := time.NewTimer(placePause)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rows {
+			if row.ConsentHandle != handle {
+				continue
+			}
+			owner, _ := mobile.FromVUA(row.VUA)
+			pl := placement{product: row.ProductID, owner: owner}
+			p.mu.Lock()
+			if p.known == nil || len(p.known) >= maxPlacements {
+				p.known = make(map[string]placement)
+			}
+			p.known[handle] = pl
+			p.mu.Unlock()
+			return &pl, nil
+		}
+		return (*placement)(nil), nil
+	})
+	if err != nil {
+		return placement{}, false, err
+	}
+	if found := v.(*placement); found != nil {
+		return *found, true, nil
+	}
+	return placement{}, false, nil
 }
 
 // consentEventFromEvents converts a CONSENT event; other events, and events

@@ -26,7 +26,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
 
 // DefaultReplayTTL is how long syncIncrementalData results are kept.
@@ -64,6 +64,8 @@ type Resolver struct {
 	events    EventSource
 	ids       *relay.Sealer
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
+	// placements places live events' consents (graph/resolvers/events.go).
+	placements placements
 }
 
 var _ generated.ResolverRoot = (*Resolver)(nil)

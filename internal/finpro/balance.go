@@ -3,6 +3,7 @@ package finpro
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 type balanceRequest struct {
@@ -59,4 +60,32 @@ func checkID(ep, field, v string) error {
 		return invalid(ep, field+" is empty")
 	}
 	return nil
+}
+
+// balanceWire is one account of getfibalance's data.
+type balanceWire struct {
+	LinkReferenceNumber string  `json:"linkReferenceNumber"`
+	LinkRefNumber       string  `json:"linkRefNumber"`
+	MaskedAccountNumber string  `json:"maskedAccountNumber"`
+	FIType              string  `json:"fiType"`
+	FIPID               string  `json:"fipId"`
+	FIPName             string  `json:"fipName"`
+	Bank                string  `json:"bank"`
+	Balance             Decimal `json:"balance"`
+	CurrentBalance      Decimal `json:"currentBalance"`
+	Currency            string  `json:"currency"`
+}
+
+func (w *balanceWire) toBalance(asOf time.Time) Balance {
+	b := Balance{
+		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
+		MaskedAccountNumber: w.MaskedAccountNumber,
+		FIType:              normFIType(w.FIType),
+		FIPID:               w.FIPID,
+		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
+		Balance:             Decimal(firstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
+		Currency:            firstNonEmpty(strings.TrimSpace(w.Currency), "INR"),
+		AsOf:                asOf,
+	}
+	return b
 }

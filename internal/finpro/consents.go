@@ -192,3 +192,83 @@ func fiTime(t time.Time) string {
 	}
 	return t.UTC().Format(fiTimeLayout)
 }
+
+// Wire structs of the consent list and the consent flow.
+
+type consentWire struct {
+	ConsentID          flexString            `json:"consentID"`
+	ConsentHandle      flexString            `json:"consentHandle"`
+	ConsentHandleSnake flexString            `json:"consent_handle"`
+	Status             string                `json:"status"`
+	ProductID          string                `json:"productID"`
+	AccountID          string                `json:"accountID"`
+	AAID               string                `json:"aaId"`
+	VUA                string                `json:"vua"`
+	FetchType          string                `json:"fetchType"`
+	CreationData       wireTime              `json:"consentCreationData"`
+	CreationDate       wireTime              `json:"consentCreationDate"`
+	CreatedOn          wireTime              `json:"createdOn"`
+	ExpirySnake        wireTime              `json:"consent_expiry"`
+	Expiry             wireTime              `json:"consentExpiry"`
+	Accounts           oneOrMany[linkedWire] `json:"accounts"`
+}
+
+func (w *consentWire) toConsent() Consent {
+	c := Consent{
+		ConsentID:     normConsentID(w.ConsentID),
+		ConsentHandle: normConsentID(firstNonEmptyFlex(w.ConsentHandle, w.ConsentHandleSnake)),
+		Status:        ConsentStatus(strings.ToUpper(strings.TrimSpace(w.Status))),
+		ProductID:     w.ProductID,
+		AccountID:     w.AccountID,
+		AAID:          w.AAID,
+		VUA:           w.VUA,
+		FetchType:     strings.ToUpper(strings.TrimSpace(w.FetchType)),
+		CreatedAt:     firstTime(w.CreationData, w.CreationDate, w.CreatedOn),
+		ExpiresAt:     firstTime(w.ExpirySnake, w.Expiry),
+	}
+	if len(w.Accounts) > 0 {
+		c.Accounts = make([]LinkedAccount, len(w.Accounts))
+		for i := range w.Accounts {
+			c.Accounts[i] = w.Accounts[i].toLinkedAccount()
+		}
+	}
+	return c
+}
+
+type linkedWire struct {
+	AccountID           string            `json:"accountId"`
+	FIPID               string            `json:"fipId"`
+	FIPName             string            `json:"fipName"`
+	MaskedAccountNumber string            `json:"maskedAccountNumber"`
+	AccountType         string            `json:"accountType"`
+	FITypes             oneOrMany[string] `json:"fiTypes"`
+	FIType              string            `json:"fiType"`
+	LinkRefNumber       string            `json:"linkRefNumber"`
+	LinkReferenceNumber string            `json:"linkReferenceNumber"`
+}
+
+func (w *linkedWire) toLinkedAccount() LinkedAccount {
+	ft := w.FIType
+	if ft == "" && len(w.FITypes) > 0 {
+		ft = w.FITypes[0]
+	}
+	return LinkedAccount{
+		LinkReferenceNumber: firstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
+		MaskedAccountNumber: w.MaskedAccountNumber,
+		FIType:              normFIType(ft),
+		FIPID:               w.FIPID,
+		FIPName:             w.FIPName,
+		AccountType:         w.AccountType,
+	}
+}
+
+type consentHandleWire struct {
+	Status             string     `json:"status"`
+	ConsentHandleSnake flexString `json:"consent_handle"`
+	ConsentHandle      flexString `json:"consentHandle"`
+}
+
+type fiSessionWire struct {
+	ConsentID flexString `json:"consentId"`
+	SessionID flexString `json:"sessionId"`
+}

@@ -18,14 +18,21 @@ import (
 // case-insensitively (Profile/profile, fipId/fipID, aaId/aaID, consentID/consentId),
 // and unknown keys are ignored. Names that differ by more than case
 // (consent_expiry/consentExpiry, linkRefNumber/linkReferenceNumber) get one field
-// each. Nothing here goes through map[string]any, and the hot shape (getfidata's
+// each. Nothing goes through map[string]any, and the hot shape (getfidata's
 // fiData[]) decodes in one pass.
+//
+// Each endpoint's wire structs live beside it (balance.go, consents.go,
+// fidata.go, fistatus.go, requestconsent_v3.go, webhook.go, ...); this file
+// holds what they share: the field types that absorb FinPro's variations
+// (Decimal, flexString, flexBool, flexInt, wireTime, oneOrMany), the response
+// envelope and the normalisers. Timestamps and booleans are read by
+// ParseTime and ParseBool (wiretime.go).
 
 var errBadDecimal = errors.New("finpro: not a finite decimal")
 
-// maxDecimalLen bounds the text of a Decimal: money never needs more, and apd's
-// parser should not be handed megabytes of digits.
-const maxDecimalLen = 64
+// MaxDecimalLen bounds the text of a Decimal: money never needs more, and
+// apd's parser should not be handed megabytes of digits.
+const MaxDecimalLen = 64
 
 // UnmarshalJSON decodes a JSON string or number holding a finite decimal, keeping
 // its digits exactly as sent. null leaves d unchanged and "" decodes to "" (FinPro
@@ -67,19 +74,21 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 // is checked by hand (the common case, no allocation); anything else (exponents,
 // a leading '+' or '.', ...) must parse with apd as a finite number.
 func validDecimal(s string) bool {
-	if len(s) == 0 || len(s) > maxDecimalLen {
+	if len(s) == 0 || len(s) > MaxDecimalLen {
 		return false
 	}
-	if simpleDecimal(s) {
+	if PlainDecimal(s) {
 		return true
 	}
 	v, _, err := apd.NewFromString(s)
 	return err == nil && v.Form == apd.Finite
 }
 
-func simpleDecimal(s string) bool {
+// PlainDecimal reports whether s is [-]digits[.digits], the form FinPro
+// usually writes and Decimal keeps: checked by hand, with no allocation.
+func PlainDecimal(s string) bool {
 	i := 0
-	if s[0] == '-' {
+	if len(s) > 0 && s[0] == '-' {
 		i++
 	}
 	digits := 0
@@ -139,8 +148,8 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexBool is a boolean sent as true/false or as "true", "false", "YES", "NO",
-// "Y", "N", "1", "0" (any case). Anything else ("NO_DATA_AVAILABLE", null) is false.
+// flexBool is a boolean in any of [ParseBool]'s spellings; anything else
+// ("NO_DATA_AVAILABLE", null) is false.
 type flexBool bool
 
 // scalarText returns a JSON scalar's text: a string's contents, trimmed, or a
@@ -162,12 +171,8 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	switch strings.ToLower(string(b)) {
-	case "true", "yes", "y", "1":
-		*f = true
-	default:
-		*f = false
-	}
+	v, _ := ParseBool(string(b))
+	*f = flexBool(v)
 	return nil
 }
 
@@ -191,14 +196,8 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ist is Indian Standard Time: FinPro's naive timestamps are IST
-// (docs/upstream-decisions.md).
-var ist = time.FixedZone("IST", 5*3600+30*60)
-
-// wireTime is a timestamp in any of FinPro's formats: RFC 3339 (with or without
-// fractional seconds), "YYYY-MM-DD HH:mm:ss" or "YYYY-MM-DDTHH:mm:ss" (IST), a
-// numeric zone without colon, or a bare date (midnight IST). null and "" are the
-// zero time; anything else is an error.
+// wireTime is a timestamp in any of FinPro's formats (see [ParseTime]). null
+// and "" are the zero time; anything else is an error.
 type wireTime time.Time
 
 func (w *wireTime) UnmarshalJSON(b []byte) error {
@@ -210,7 +209,7 @@ func (w *wireTime) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return errors.New("finpro: want a timestamp string")
 	}
-	t, err := parseTime(s)
+	t, err := ParseTime(s)
 	if err != nil {
 		return err
 	}
@@ -218,31 +217,10 @@ func (w *wireTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if len(s) > 10 && s[10] == ' ' {
-		s = s[:10] + "T" + s[11:]
-	}
-	// ParseInLocation with IST reuses ist for "+05:30" (FinPro's usual
-	// offset) instead of allocating a zone per timestamp; other offsets and Z
-	// parse as with time.Parse.
-	if t, err := time.ParseInLocation(time.RFC3339, s, ist); err == nil {
-		return t, nil
-	}
-	for _, layout := range [...]string{"2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05Z07"} {
-		if t, err := time.ParseInLocation(layout, s, ist); err == nil {
-			return t, nil
-		}
-	}
-	for _, layout := range [...]string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, ist); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, errors.New("finpro: unknown timestamp format")
+// lenientTime parses a FinPro timestamp, zero when absent or unreadable.
+func lenientTime(s string) time.Time {
+	t, _ := ParseTime(s)
+	return t
 }
 
 // oneOrMany is a list FinPro sends as an array, as a single element, or as null.
@@ -314,8 +292,6 @@ func firstTime(ts ...wireTime) time.Time {
 	return time.Time{}
 }
 
-// ---- envelope ----
-
 // envelope is FinPro's response wrapper around a payload of type T.
 type envelope[T any] struct {
 	failure
@@ -329,8 +305,7 @@ type envelope[T any] struct {
 
 // timestamp is the envelope's timestamp, zero when absent or unreadable.
 func (e *envelope[T]) timestamp() time.Time {
-	t, _ := parseTime(e.Timestamp)
-	return t
+	return lenientTime(e.Timestamp)
 }
 
 type pageDetailsWire struct {
@@ -341,327 +316,6 @@ type pageDetailsWire struct {
 	Offset            *flexInt `json:"offset"`
 }
 
-// ---- transactions ----
-
-type txWire struct {
-	TxnID                flexString `json:"txnId"`
-	Type                 string     `json:"type"`
-	Mode                 string     `json:"mode"`
-	Amount               Decimal    `json:"amount"`
-	CurrentBalance       Decimal    `json:"currentBalance"`
-	TransactionTimestamp wireTime   `json:"transactionTimestamp"`
-	ValueDate            string     `json:"valueDate"`
-	Narration            string     `json:"narration"`
-	Reference            flexString `json:"reference"`
-
-	raw json.RawMessage // the row's bytes (see accountDataWire.UnmarshalJSON)
-}
-
-func (w *txWire) toTransaction() Transaction {
-	return Transaction{
-		TxnID:                string(w.TxnID),
-		Type:                 w.Type,
-		Mode:                 w.Mode,
-		Amount:               w.Amount,
-		CurrentBalance:       w.CurrentBalance,
-		TransactionTimestamp: time.Time(w.TransactionTimestamp),
-		ValueDate:            w.ValueDate,
-		Narration:            w.Narration,
-		Reference:            string(w.Reference),
-		Raw:                  w.raw,
-	}
-}
-
-func toTransactions(ws []txWire) []Transaction {
-	if len(ws) == 0 {
-		return nil
-	}
-	out := make([]Transaction, len(ws))
-	for i := range ws {
-		out[i] = ws[i].toTransaction()
-	}
-	return out
-}
-
-// txContainer is the ReBIT Transactions element {startDate, endDate,
-// Transaction: [...] | {...}} or the docs' placeholder transactions[] array.
-type txContainer struct {
-	StartDate   string
-	EndDate     string
-	Transaction []txWire
-}
-
-func (c *txContainer) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &c.Transaction)
-	}
-	var w struct {
-		StartDate   string            `json:"startDate"`
-		EndDate     string            `json:"endDate"`
-		Transaction oneOrMany[txWire] `json:"Transaction"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	c.StartDate, c.EndDate, c.Transaction = w.StartDate, w.EndDate, w.Transaction
-	return nil
-}
-
-// ---- getfibalance ----
-
-type balanceWire struct {
-	LinkReferenceNumber string  `json:"linkReferenceNumber"`
-	LinkRefNumber       string  `json:"linkRefNumber"`
-	MaskedAccountNumber string  `json:"maskedAccountNumber"`
-	FIType              string  `json:"fiType"`
-	FIPID               string  `json:"fipId"`
-	FIPName             string  `json:"fipName"`
-	Bank                string  `json:"bank"`
-	Balance             Decimal `json:"balance"`
-	CurrentBalance      Decimal `json:"currentBalance"`
-	Currency            string  `json:"currency"`
-}
-
-func (w *balanceWire) toBalance(asOf time.Time) Balance {
-	b := Balance{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
-		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(w.FIType),
-		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
-		Balance:             Decimal(firstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
-		Currency:            firstNonEmpty(strings.TrimSpace(w.Currency), "INR"),
-		AsOf:                asOf,
-	}
-	return b
-}
-
-// ---- getfidata ----
-
-type accountDataWire struct {
-	LinkReferenceNumber string           `json:"linkReferenceNumber"`
-	LinkRefNumber       string           `json:"linkRefNumber"`
-	MaskedAccountNumber string           `json:"maskedAccountNumber"`
-	FIType              string           `json:"fiType"`
-	FIPID               string           `json:"fipId"`
-	FIPName             string           `json:"fipName"`
-	Bank                string           `json:"bank"`
-	Balance             Decimal          `json:"balance"`
-	FIData              []txWire         `json:"fiData"`
-	Transactions        txContainer      `json:"Transactions"`
-	PageDetails         *pageDetailsWire `json:"pageDetails"`
-}
-
-// ---- getallfidata / getalllatestfidata ----
-
-type fiAccountWire struct {
-	LinkReferenceNumber string       `json:"linkReferenceNumber"`
-	LinkRefNumber       string       `json:"linkRefNumber"`
-	LinkedAccRef        string       `json:"linkedAccRef"`
-	MaskedAccountNumber string       `json:"maskedAccountNumber"`
-	MaskedAccNumber     string       `json:"maskedAccNumber"`
-	FIType              string       `json:"fiType"`
-	FIPID               string       `json:"fipId"`
-	FIPName             string       `json:"fipName"`
-	Bank                string       `json:"bank"`
-	Profile             *profileWire `json:"Profile"`
-	Summary             *summaryWire `json:"Summary"`
-	Transactions        txContainer  `json:"Transactions"`
-}
-
-func (w *fiAccountWire) toFIAccount() FIAccount {
-	a := FIAccount{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
-		MaskedAccountNumber: firstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
-		FIType:              normFIType(w.FIType),
-		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.Bank, w.FIPName),
-		Transactions:        toTransactions(w.Transactions.Transaction),
-		TransactionsStart:   w.Transactions.StartDate,
-		TransactionsEnd:     w.Transactions.EndDate,
-	}
-	if w.Profile != nil {
-		a.Profile = w.Profile.toProfile()
-	}
-	if w.Summary != nil {
-		a.Summary = w.Summary.toSummary()
-	}
-	return a
-}
-
-// profileWire is Profile{Holders{type, Holder: {...} | [...]}}; the docs'
-// placeholder shape puts holder directly under profile, which is accepted too.
-type profileWire struct {
-	Holders holdersWire           `json:"Holders"`
-	Holder  oneOrMany[holderWire] `json:"Holder"`
-	Type    string                `json:"type"`
-}
-
-type holdersWire struct {
-	Type   string
-	Holder []holderWire
-}
-
-func (h *holdersWire) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &h.Holder)
-	}
-	var w struct {
-		Type   string                `json:"type"`
-		Holder oneOrMany[holderWire] `json:"Holder"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	h.Type, h.Holder = w.Type, w.Holder
-	return nil
-}
-
-func (w *profileWire) toProfile() *Profile {
-	hs := w.Holders.Holder
-	if len(hs) == 0 {
-		hs = w.Holder
-	}
-	p := &Profile{
-		HoldersType: strings.ToUpper(strings.TrimSpace(firstNonEmpty(w.Holders.Type, w.Type))),
-		Holders:     make([]Holder, len(hs)),
-	}
-	for i := range hs {
-		p.Holders[i] = hs[i].toHolder()
-	}
-	if p.HoldersType == "" {
-		p.HoldersType = "SINGLE"
-		if len(hs) > 1 {
-			p.HoldersType = "JOINT"
-		}
-	}
-	return p
-}
-
-type holderWire struct {
-	Name           string     `json:"name"`
-	DOB            string     `json:"dob"`
-	Mobile         flexString `json:"mobile"`
-	Nominee        string     `json:"nominee"`
-	Landline       flexString `json:"landline"`
-	Address        string     `json:"address"`
-	Email          string     `json:"email"`
-	PAN            string     `json:"pan"`
-	CKYCCompliance flexBool   `json:"ckycCompliance"`
-	CKYCCompliant  flexBool   `json:"ckycCompliant"`
-}
-
-func (w *holderWire) toHolder() Holder {
-	return Holder{
-		Name:          w.Name,
-		DOB:           w.DOB,
-		Mobile:        string(w.Mobile),
-		Nominee:       w.Nominee,
-		Landline:      string(w.Landline),
-		Address:       w.Address,
-		Email:         w.Email,
-		PAN:           w.PAN,
-		CKYCCompliant: bool(w.CKYCCompliance || w.CKYCCompliant),
-	}
-}
-
-// summaryWire keeps the Summary object's raw bytes for the FI-type plugins.
-type summaryWire struct {
-	raw    json.RawMessage
-	fields summaryFields
-}
-
-type summaryFields struct {
-	CurrentBalance  Decimal  `json:"currentBalance"`
-	Currency        string   `json:"currency"`
-	BalanceDateTime wireTime `json:"balanceDateTime"`
-	Type            string   `json:"type"`
-	Branch          string   `json:"branch"`
-	IFSCCode        string   `json:"ifscCode"`
-	IFSC            string   `json:"ifsc"`
-	OpeningDate     string   `json:"openingDate"`
-	Status          string   `json:"status"`
-}
-
-func (s *summaryWire) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &s.fields); err != nil {
-		return err
-	}
-	s.raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
-	return nil
-}
-
-func (s *summaryWire) toSummary() *Summary {
-	f := &s.fields
-	return &Summary{
-		CurrentBalance:  f.CurrentBalance,
-		Currency:        f.Currency,
-		BalanceDateTime: time.Time(f.BalanceDateTime),
-		Type:            f.Type,
-		Branch:          f.Branch,
-		IFSC:            firstNonEmpty(f.IFSCCode, f.IFSC),
-		OpeningDate:     f.OpeningDate,
-		Status:          f.Status,
-		Raw:             s.raw,
-	}
-}
-
-// ---- consent list ----
-
-type consentWire struct {
-	ConsentID          flexString            `json:"consentID"`
-	ConsentHandle      flexString            `json:"consentHandle"`
-	ConsentHandleSnake flexString            `json:"consent_handle"`
-	Status             string                `json:"status"`
-	ProductID          string                `json:"productID"`
-	AccountID          string                `json:"accountID"`
-	AAID               string                `json:"aaId"`
-	VUA                string                `json:"vua"`
-	FetchType          string                `json:"fetchType"`
-	CreationData       wireTime              `json:"consentCreationData"`
-	CreationDate       wireTime              `json:"consentCreationDate"`
-	CreatedOn          wireTime              `json:"createdOn"`
-	ExpirySnake        wireTime              `json:"consent_expiry"`
-	Expiry             wireTime              `json:"consentExpiry"`
-	Accounts           oneOrMany[linkedWire] `json:"accounts"`
-}
-
-func (w *consentWire) toConsent() Consent {
-	c := Consent{
-		ConsentID:     normConsentID(w.ConsentID),
-		ConsentHandle: normConsentID(firstNonEmptyFlex(w.ConsentHandle, w.ConsentHandleSnake)),
-		Status:        ConsentStatus(strings.ToUpper(strings.TrimSpace(w.Status))),
-		ProductID:     w.ProductID,
-		AccountID:     w.AccountID,
-		AAID:          w.AAID,
-		VUA:           w.VUA,
-		FetchType:     strings.ToUpper(strings.TrimSpace(w.FetchType)),
-		CreatedAt:     firstTime(w.CreationData, w.CreationDate, w.CreatedOn),
-		ExpiresAt:     firstTime(w.ExpirySnake, w.Expiry),
-	}
-	if len(w.Accounts) > 0 {
-		c.Accounts = make([]LinkedAccount, len(w.Accounts))
-		for i := range w.Accounts {
-			c.Accounts[i] = w.Accounts[i].toLinkedAccount()
-		}
-	}
-	return c
-}
-
 func firstNonEmptyFlex(ss ...flexString) flexString {
 	for _, s := range ss {
 		if s != "" {
@@ -669,63 +323,4 @@ func firstNonEmptyFlex(ss ...flexString) flexString {
 		}
 	}
 	return ""
-}
-
-type linkedWire struct {
-	AccountID           string            `json:"accountId"`
-	FIPID               string            `json:"fipId"`
-	FIPName             string            `json:"fipName"`
-	MaskedAccountNumber string            `json:"maskedAccountNumber"`
-	AccountType         string            `json:"accountType"`
-	FITypes             oneOrMany[string] `json:"fiTypes"`
-	FIType              string            `json:"fiType"`
-	LinkRefNumber       string            `json:"linkRefNumber"`
-	LinkReferenceNumber string            `json:"linkReferenceNumber"`
-}
-
-func (w *linkedWire) toLinkedAccount() LinkedAccount {
-	ft := w.FIType
-	if ft == "" && len(w.FITypes) > 0 {
-		ft = w.FITypes[0]
-	}
-	return LinkedAccount{
-		LinkReferenceNumber: firstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
-		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(ft),
-		FIPID:               w.FIPID,
-		FIPName:             w.FIPName,
-		AccountType:         w.AccountType,
-	}
-}
-
-// ---- consent flow ----
-
-type consentHandleWire struct {
-	Status             string     `json:"status"`
-	ConsentHandleSnake flexString `json:"consent_handle"`
-	ConsentHandle      flexString `json:"consentHandle"`
-}
-
-type fiSessionWire struct {
-	ConsentID flexString `json:"consentId"`
-	SessionID flexString `json:"sessionId"`
-}
-
-type fiStatusWire struct {
-	ConsentID      flexString            `json:"consentId"`
-	ConsentHandle  flexString            `json:"consentHandle"`
-	SessionID      flexString            `json:"sessionId"`
-	EventType      string                `json:"eventType"`
-	EventStatus    string                `json:"eventStatus"`
-	FirstTimeFetch flexBool              `json:"firstTimeFetch"`
-	LinkRefNumbers oneOrMany[fiAcctWire] `json:"linkRefNumbers"`
-}
-
-type fiAcctWire struct {
-	LinkRefNumber       string `json:"linkRefNumber"`
-	LinkReferenceNumber string `json:"linkReferenceNumber"`
-	FIStatus            string `json:"fiStatus"`
-	FIPID               string `json:"fipId"`
-	FIPName             string `json:"fipName"`
-	MaskedAccountNumber string `json:"maskedAccountNumber"`
 }

@@ -593,3 +593,38 @@ func BenchmarkDecodeFIData500(b *testing.B) {
 		}
 	}
 }
+
+// TestCurrencyGuaranteed: every type that carries a currency (Balance,
+// Summary) has one: FinPro's when it sends one, else INR (the ReBIT
+// currency is optional and means INR), so no caller defaults it again.
+func TestCurrencyGuaranteed(t *testing.T) {
+	tests := []struct {
+		name, field, want string
+	}{
+		{"absent", ``, "INR"},
+		{"empty", `"currency":"",`, "INR"},
+		{"null", `"currency":null,`, "INR"},
+		{"spaces", `"currency":"  ",`, "INR"},
+		{"sent", `"currency":"USD",`, "USD"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := serve(t, okBody(`[{`+tc.field+`"fiType":"DEPOSIT","balance":"1.00","linkReferenceNumber":"lr-1"}]`))
+			bs, err := c.Balances(t.Context(), "consent-1")
+			if err != nil {
+				t.Fatalf("Balances() error = %v", err)
+			}
+			if len(bs) != 1 || bs[0].Currency != tc.want {
+				t.Errorf("Balances() currency = %+v, want %q", bs, tc.want)
+			}
+			c, _ = serve(t, okBody(`[{"linkReferenceNumber":"lr-1","fiType":"DEPOSIT","Summary":{`+tc.field+`"currentBalance":"1.00"}}]`))
+			accs, err := c.AllFIData(t.Context(), "consent-1")
+			if err != nil {
+				t.Fatalf("AllFIData() error = %v", err)
+			}
+			if len(accs) != 1 || accs[0].Summary == nil || accs[0].Summary.Currency != tc.want {
+				t.Errorf("AllFIData() summary currency = %+v, want %q", accs, tc.want)
+			}
+		})
+	}
+}

@@ -1,9 +1,12 @@
 package finpro
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -189,5 +192,251 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 		Balance:             w.Balance,
 		Transactions:        toTransactions(rows),
 		TotalRecords:        total,
+	}
+}
+
+// Wire structs of getfidata, getallfidata and getalllatestfidata.
+
+type txWire struct {
+	TxnID                flexString `json:"txnId"`
+	Type                 string     `json:"type"`
+	Mode                 string     `json:"mode"`
+	Amount               Decimal    `json:"amount"`
+	CurrentBalance       Decimal    `json:"currentBalance"`
+	TransactionTimestamp wireTime   `json:"transactionTimestamp"`
+	ValueDate            string     `json:"valueDate"`
+	Narration            string     `json:"narration"`
+	Reference            flexString `json:"reference"`
+
+	raw json.RawMessage // the row's bytes (see accountDataWire.UnmarshalJSON)
+}
+
+func (w *txWire) toTransaction() Transaction {
+	return Transaction{
+		TxnID:                string(w.TxnID),
+		Type:                 w.Type,
+		Mode:                 w.Mode,
+		Amount:               w.Amount,
+		CurrentBalance:       w.CurrentBalance,
+		TransactionTimestamp: time.Time(w.TransactionTimestamp),
+		ValueDate:            w.ValueDate,
+		Narration:            w.Narration,
+		Reference:            string(w.Reference),
+		Raw:                  w.raw,
+	}
+}
+
+func toTransactions(ws []txWire) []Transaction {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]Transaction, len(ws))
+	for i := range ws {
+		out[i] = ws[i].toTransaction()
+	}
+	return out
+}
+
+// txContainer is the ReBIT Transactions element {startDate, endDate,
+// Transaction: [...] | {...}} or the docs' placeholder transactions[] array.
+type txContainer struct {
+	StartDate   string
+	EndDate     string
+	Transaction []txWire
+}
+
+func (c *txContainer) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return errors.New("finpro: empty value")
+	}
+	switch b[0] {
+	case 'n':
+		return nil
+	case '[':
+		return json.Unmarshal(b, &c.Transaction)
+	}
+	var w struct {
+		StartDate   string            `json:"startDate"`
+		EndDate     string            `json:"endDate"`
+		Transaction oneOrMany[txWire] `json:"Transaction"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.StartDate, c.EndDate, c.Transaction = w.StartDate, w.EndDate, w.Transaction
+	return nil
+}
+
+type accountDataWire struct {
+	LinkReferenceNumber string           `json:"linkReferenceNumber"`
+	LinkRefNumber       string           `json:"linkRefNumber"`
+	MaskedAccountNumber string           `json:"maskedAccountNumber"`
+	FIType              string           `json:"fiType"`
+	FIPID               string           `json:"fipId"`
+	FIPName             string           `json:"fipName"`
+	Bank                string           `json:"bank"`
+	Balance             Decimal          `json:"balance"`
+	FIData              []txWire         `json:"fiData"`
+	Transactions        txContainer      `json:"Transactions"`
+	PageDetails         *pageDetailsWire `json:"pageDetails"`
+}
+
+type fiAccountWire struct {
+	LinkReferenceNumber string       `json:"linkReferenceNumber"`
+	LinkRefNumber       string       `json:"linkRefNumber"`
+	LinkedAccRef        string       `json:"linkedAccRef"`
+	MaskedAccountNumber string       `json:"maskedAccountNumber"`
+	MaskedAccNumber     string       `json:"maskedAccNumber"`
+	FIType              string       `json:"fiType"`
+	FIPID               string       `json:"fipId"`
+	FIPName             string       `json:"fipName"`
+	Bank                string       `json:"bank"`
+	Profile             *profileWire `json:"Profile"`
+	Summary             *summaryWire `json:"Summary"`
+	Transactions        txContainer  `json:"Transactions"`
+}
+
+func (w *fiAccountWire) toFIAccount() FIAccount {
+	a := FIAccount{
+		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
+		MaskedAccountNumber: firstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
+		FIType:              normFIType(w.FIType),
+		FIPID:               w.FIPID,
+		FIPName:             firstNonEmpty(w.Bank, w.FIPName),
+		Transactions:        toTransactions(w.Transactions.Transaction),
+		TransactionsStart:   w.Transactions.StartDate,
+		TransactionsEnd:     w.Transactions.EndDate,
+	}
+	if w.Profile != nil {
+		a.Profile = w.Profile.toProfile()
+	}
+	if w.Summary != nil {
+		a.Summary = w.Summary.toSummary()
+	}
+	return a
+}
+
+// profileWire is Profile{Holders{type, Holder: {...} | [...]}}; the docs'
+// placeholder shape puts holder directly under profile, which is accepted too.
+type profileWire struct {
+	Holders holdersWire           `json:"Holders"`
+	Holder  oneOrMany[holderWire] `json:"Holder"`
+	Type    string                `json:"type"`
+}
+
+type holdersWire struct {
+	Type   string
+	Holder []holderWire
+}
+
+func (h *holdersWire) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return errors.New("finpro: empty value")
+	}
+	switch b[0] {
+	case 'n':
+		return nil
+	case '[':
+		return json.Unmarshal(b, &h.Holder)
+	}
+	var w struct {
+		Type   string                `json:"type"`
+		Holder oneOrMany[holderWire] `json:"Holder"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	h.Type, h.Holder = w.Type, w.Holder
+	return nil
+}
+
+func (w *profileWire) toProfile() *Profile {
+	hs := w.Holders.Holder
+	if len(hs) == 0 {
+		hs = w.Holder
+	}
+	p := &Profile{
+		HoldersType: strings.ToUpper(strings.TrimSpace(firstNonEmpty(w.Holders.Type, w.Type))),
+		Holders:     make([]Holder, len(hs)),
+	}
+	for i := range hs {
+		p.Holders[i] = hs[i].toHolder()
+	}
+	if p.HoldersType == "" {
+		p.HoldersType = "SINGLE"
+		if len(hs) > 1 {
+			p.HoldersType = "JOINT"
+		}
+	}
+	return p
+}
+
+type holderWire struct {
+	Name           string     `json:"name"`
+	DOB            string     `json:"dob"`
+	Mobile         flexString `json:"mobile"`
+	Nominee        string     `json:"nominee"`
+	Landline       flexString `json:"landline"`
+	Address        string     `json:"address"`
+	Email          string     `json:"email"`
+	PAN            string     `json:"pan"`
+	CKYCCompliance flexBool   `json:"ckycCompliance"`
+	CKYCCompliant  flexBool   `json:"ckycCompliant"`
+}
+
+func (w *holderWire) toHolder() Holder {
+	return Holder{
+		Name:          w.Name,
+		DOB:           w.DOB,
+		Mobile:        string(w.Mobile),
+		Nominee:       w.Nominee,
+		Landline:      string(w.Landline),
+		Address:       w.Address,
+		Email:         w.Email,
+		PAN:           w.PAN,
+		CKYCCompliant: bool(w.CKYCCompliance || w.CKYCCompliant),
+	}
+}
+
+// summaryWire keeps the Summary object's raw bytes for the FI-type plugins.
+type summaryWire struct {
+	raw    json.RawMessage
+	fields summaryFields
+}
+
+type summaryFields struct {
+	CurrentBalance  Decimal  `json:"currentBalance"`
+	Currency        string   `json:"currency"`
+	BalanceDateTime wireTime `json:"balanceDateTime"`
+	Type            string   `json:"type"`
+	Branch          string   `json:"branch"`
+	IFSCCode        string   `json:"ifscCode"`
+	IFSC            string   `json:"ifsc"`
+	OpeningDate     string   `json:"openingDate"`
+	Status          string   `json:"status"`
+}
+
+func (s *summaryWire) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &s.fields); err != nil {
+		return err
+	}
+	s.raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
+	return nil
+}
+
+func (s *summaryWire) toSummary() *Summary {
+	f := &s.fields
+	return &Summary{
+		CurrentBalance:  f.CurrentBalance,
+		Currency:        firstNonEmpty(strings.TrimSpace(f.Currency), "INR"),
+		BalanceDateTime: time.Time(f.BalanceDateTime),
+		Type:            f.Type,
+		Branch:          f.Branch,
+		IFSC:            firstNonEmpty(f.IFSCCode, f.IFSC),
+		OpeningDate:     f.OpeningDate,
+		Status:          f.Status,
+		Raw:             s.raw,
 	}
 }

@@ -56,26 +56,9 @@ func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIS
 		FetchedAt:      lenientTime(w.DataFetchDate),
 		ConsentExpiry:  lenientTime(w.ConsentExpiry),
 		DataExpiry:     lenientTime(w.DataExpiry),
-	}
-	if len(w.LinkRefNumbers) > 0 {
-		st.Accounts = make([]FIAccountStatus, len(w.LinkRefNumbers))
-		for i, a := range w.LinkRefNumbers {
-			st.Accounts[i] = FIAccountStatus{
-				LinkReferenceNumber: firstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
-				FIStatus:            strings.ToUpper(strings.TrimSpace(a.FIStatus)),
-				FIPID:               a.FIPID,
-				FIPName:             a.FIPName,
-				MaskedAccountNumber: a.MaskedAccountNumber,
-			}
-		}
+		Accounts:       toAccountStatuses(w.LinkRefNumbers),
 	}
 	return st, nil
-}
-
-// lenientTime parses a FinPro timestamp, zero when absent or unreadable.
-func lenientTime(s string) time.Time {
-	t, _ := parseTime(s)
-	return t
 }
 
 // FetchState is what a data fetch has come to, as an app shows it.
@@ -163,4 +146,25 @@ func (s *FIStatus) stateFromAccounts() FetchState {
 // DELIVERED in the status API).
 func (a FIAccountStatus) Delivered() bool {
 	return a.FIStatus == "DELIVERED" || a.FIStatus == "READY"
+}
+
+// fiStatusWire is the FI status's data; its linkRefNumbers (fiAcctWire) are
+// shared with the DATA webhooks.
+type fiStatusWire struct {
+	ConsentID      flexString            `json:"consentId"`
+	ConsentHandle  flexString            `json:"consentHandle"`
+	SessionID      flexString            `json:"sessionId"`
+	EventType      string                `json:"eventType"`
+	EventStatus    string                `json:"eventStatus"`
+	FirstTimeFetch flexBool              `json:"firstTimeFetch"`
+	LinkRefNumbers oneOrMany[fiAcctWire] `json:"linkRefNumbers"`
+}
+
+type fiAcctWire struct {
+	LinkRefNumber       string `json:"linkRefNumber"`
+	LinkReferenceNumber string `json:"linkReferenceNumber"`
+	FIStatus            string `json:"fiStatus"`
+	FIPID               string `json:"fipId"`
+	FIPName             string `json:"fipName"`
+	MaskedAccountNumber string `json:"maskedAccountNumber"`
 }

@@ -45,7 +45,8 @@ type Balance struct {
 	FIPID               string
 	FIPName             string
 	Balance             Decimal
-	// Currency is FinPro's currency when it sends one, else "INR".
+	// Currency is FinPro's currency when it sends one, else "INR"; never
+	// empty.
 	Currency string
 	// AsOf is the response timestamp, zero when FinPro sent none.
 	AsOf time.Time
@@ -184,7 +185,9 @@ type Holder struct {
 // (maturity, interest rate, holdings, ...) stay in Raw for the FI-type plugins to
 // decode with their own structs.
 type Summary struct {
-	CurrentBalance  Decimal
+	CurrentBalance Decimal
+	// Currency is FinPro's currency when it sends one, else "INR" (ReBIT's
+	// currency is optional and means INR when absent); never empty.
 	Currency        string
 	BalanceDateTime time.Time
 	Type            string // SAVINGS, CURRENT; FI-type specific otherwise

@@ -133,7 +133,8 @@ func nameSpan(ctx context.Context, method, route string) {
 
 // Webhook returns middleware counting webhook deliveries by outcome, read
 // from next's status: stored (200), ignored (202), bad_request (400),
-// bad_signature (401), too_large (413), unavailable (503), other.
+// bad_signature (401), too_large (413), stale (422), unavailable (503),
+// other.
 func (m *Metrics) Webhook(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var status int
@@ -172,6 +173,8 @@ func webhookOutcome(status int) string {
 		return "bad_signature"
 	case http.StatusRequestEntityTooLarge:
 		return "too_large"
+	case http.StatusUnprocessableEntity:
+		return "stale"
 	case http.StatusServiceUnavailable:
 		return "unavailable"
 	}

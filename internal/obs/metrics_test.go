@@ -205,7 +205,7 @@ func TestSubscriptionMetrics(t *testing.T) {
 	if got, _ := find(ss, "bff_graphql_subscriptions_open", nil); got != "1" {
 		t.Errorf("bff_graphql_subscriptions_open = %q while subscribed, want 1", got)
 	}
-	feed <- events.Event{Type: events.TypeConsent, Status: "CONSENT_APPROVED", ConsentStatus: finpro.ConsentStatus("ACTIVE"), ConsentHandle: "h-1"}
+	feed <- events.Event{Type: events.TypeConsent, Status: "CONSENT_APPROVED", ConsentStatus: finpro.ConsentStatus("ACTIVE"), ConsentHandle: "h-1", ProductID: "PFM_DASHBOARD"}
 	if m := ws.Read(t); m.Type != "next" || m.ID != "s1" {
 		t.Fatalf("after an event got %q for %q, want next for s1", m.Type, m.ID)
 	}

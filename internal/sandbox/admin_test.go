@@ -118,7 +118,8 @@ func TestWebhooks(t *testing.T) {
 	const secret = "whsec-test"
 	recv := newHookReceiver(t, secret, "X-Test-Signature")
 	recv.fail.Store(1) // the first delivery fails once and is retried
-	sb, srv := newSandbox(t, sandbox.Config{WebhookURL: recv.srv.URL, WebhookSecret: secret, WebhookHeader: "X-Test-Signature"})
+	sb, srv := newSandbox(t, sandbox.Config{WebhookURL: recv.srv.URL, WebhookSecret: secret, WebhookHeader: "X-Test-Signature",
+		WebhookRetries: []time.Duration{10 * time.Millisecond}})
 	k := findConsent(t, sb, "PENDING", sandbox.DemoProductID, "")
 	ctx := t.Context()
 	for _, a := range []string{"approve", "pause", "resume"} {

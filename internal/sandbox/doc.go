@@ -153,9 +153,11 @@
 // (default X-Signature). Each data fetch's end sends one DATA event (see Data
 // fetches) with sessionId and linkRefNumbers[] (linkRefNumber, fiStatus,
 // fipName, fipId, maskedAccountNumber). Delivery is asynchronous, one event at a time in the
-// order sent, retried three times with doubling backoff from 100ms on non-2xx or
-// connection errors, from a bounded queue (full: dropped and logged); Close
-// stops it.
+// order sent, from a bounded queue (full: dropped and logged). A connection
+// error, a timeout (Config.WebhookTimeout, 5s) or a non-2xx answer is retried
+// on Config.WebhookRetries (DefaultWebhookRetries: 30s, 2m, 10m, 30m, 1h, 3h)
+// before the next event goes out; every failed attempt is logged at warn
+// level and giving up at error level, to Config.Logger. Close stops it.
 //
 // # Knobs
 //

@@ -76,11 +76,18 @@ type Config struct {
 	// WebhookQueue bounds the undelivered webhook events (default 1024); events
 	// beyond it are dropped and logged.
 	WebhookQueue int
+	// WebhookRetries are the waits before each retry of a failed delivery
+	// (default DefaultWebhookRetries; an empty non-nil slice: one attempt).
+	// Deliveries stay in order: the next event waits for the retries.
+	WebhookRetries []time.Duration
+	// WebhookTimeout bounds one delivery attempt (default 5s).
+	WebhookTimeout time.Duration
 
 	// Now is the sandbox's clock (default time.Now). Seeded data does not depend
 	// on it; response timestamps, rate-limit windows and appended transactions do.
 	Now func() time.Time
-	// Logger receives webhook delivery failures; nil discards them.
+	// Logger receives webhook delivery failures (each failed attempt, and
+	// giving up); nil discards them.
 	Logger *slog.Logger
 
 	Quirks Quirks
@@ -149,6 +156,12 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	if cfg.WebhookQueue <= 0 {
 		cfg.WebhookQueue = 1024
+	}
+	if cfg.WebhookRetries == nil {
+		cfg.WebhookRetries = DefaultWebhookRetries
+	}
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = 5 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

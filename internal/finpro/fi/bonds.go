@@ -70,7 +70,7 @@ type SecurityTransaction struct {
 	// Type is BUY, SELL or OTHERS.
 	Type        string  `fi:"type,enum=BuySell"`
 	Units       Decimal `fi:"units"`
-	Currency    string  `fi:"currency"`
+	Currency    string  `fi:"currency,default=INR"` // INR when absent
 	TradeValue  Decimal `fi:"tradeValue"`
 	TotalCharge Decimal `fi:"totalCharge"`
 	OtherTaxes  Decimal `fi:"otherTaxes"`

@@ -52,7 +52,7 @@ type DebentureTransaction struct {
 	// Type is OPENING, INTEREST, TDS, INSTALLMENT, CLOSING or OTHERS.
 	Type        string  `fi:"type,enum=TermTransactionType"`
 	Units       Decimal `fi:"units"`
-	Currency    string  `fi:"currency"`
+	Currency    string  `fi:"currency,default=INR"` // INR when absent
 	TradeValue  Decimal `fi:"tradeValue"`
 	TotalCharge Decimal `fi:"totalCharge"`
 	OtherTaxes  Decimal `fi:"otherTaxes"`

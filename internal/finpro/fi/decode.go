@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Decoding notes. Every FI type's struct is declared with `fi` tags and filled
@@ -27,9 +29,11 @@ import (
 //     and alternatives (|) for the schemas' misspellings, so the Go types stay
 //     flat and readable.
 //
-// Tag grammar: `fi:"path[|path...][,enum=Name]"`; a path is element or attribute
-// names joined by '/'. enum=Name normalises the value (see normEnum) and names
-// the value list in [Enums].
+// Tag grammar: `fi:"path[|path...][,enum=Name][,default=Value]"`; a path is
+// element or attribute names joined by '/'. enum=Name normalises the value (see
+// normEnum) and names the value list in [Enums]. default=Value fills a string
+// field its element leaves absent, null or empty (currency=INR: the schemas'
+// currency is optional and means INR when absent).
 
 // Issues lists what did not decode cleanly, as normalised paths (never values:
 // they may be PII).
@@ -68,6 +72,7 @@ type fieldSpec struct {
 	paths [][]string // normalised segments, first match wins
 	kind  fieldKind
 	enum  string // enum name, "" if not an enum
+	def   string // default of an absent string, "" if none
 }
 
 var specCache sync.Map // reflect.Type -> []fieldSpec
@@ -101,8 +106,12 @@ func specsOf(t reflect.Type) []fieldSpec {
 			}
 			spec.paths = append(spec.paths, segs)
 		}
-		if name, ok := strings.CutPrefix(opts, "enum="); ok {
-			spec.enum = name
+		for _, o := range strings.Split(opts, ",") {
+			if name, ok := strings.CutPrefix(o, "enum="); ok {
+				spec.enum = name
+			} else if v, ok := strings.CutPrefix(o, "default="); ok && spec.kind == kindString {
+				spec.def = v
+			}
 		}
 		out = append(out, spec)
 	}
@@ -264,6 +273,11 @@ func (d *decoder) object(path string, raw []byte, v reflect.Value) {
 			d.field(p, val, v.FieldByIndex(f.index), f)
 			break
 		}
+		if f.def != "" {
+			if fv := v.FieldByIndex(f.index); fv.String() == "" {
+				fv.SetString(f.def)
+			}
+		}
 	}
 }
 
@@ -324,13 +338,13 @@ func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 		}
 		d.malformed(path)
 	case kindTime:
-		if t, ok := parseDateTime(text); ok {
+		if t, err := finpro.ParseTime(text); err == nil {
 			fv.Set(reflect.ValueOf(t))
 			return
 		}
 		d.malformed(path)
 	case kindBool:
-		if b, ok := parseBool(text); ok {
+		if b, ok := finpro.ParseBool(text); ok {
 			fv.Set(reflect.ValueOf(&b))
 			return
 		}
@@ -413,17 +427,6 @@ func scalarText(raw []byte) (string, bool) {
 // (parseDecimal decides whether it fits). It never goes through a float.
 func isNumberLiteral(s string) bool {
 	return s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && json.Valid([]byte(s))
-}
-
-// parseBool accepts the spellings FinPro and FIPs use for booleans.
-func parseBool(s string) (bool, bool) {
-	switch strings.ToUpper(s) {
-	case "TRUE", "YES", "Y", "1":
-		return true, true
-	case "FALSE", "NO", "N", "0":
-		return false, true
-	}
-	return false, false
 }
 
 // parseInt accepts an integer, or a decimal with no fractional part ("36.0").

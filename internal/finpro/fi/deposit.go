@@ -16,8 +16,9 @@ type Deposit struct {
 type DepositSummary struct {
 	// CurrentBalance is the available balance (negative when overdrawn).
 	CurrentBalance Decimal `fi:"currentBalance"`
-	// Currency is ISO 4217; optional (INR when absent).
-	Currency string `fi:"currency"`
+	// Currency is ISO 4217 as sent; INR when the element has none (the
+	// schema's currency is optional).
+	Currency string `fi:"currency,default=INR"`
 	// ExchangeRate is the day's conversion rate for a foreign-currency account
 	// (the XSD spells it exchgeRate).
 	ExchangeRate Decimal `fi:"exchgeRate|exchangeRate"`

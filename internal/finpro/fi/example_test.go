@@ -164,6 +164,10 @@ func checkLeaves(t *testing.T, path string, v any, root reflect.Value) int {
 		t.Errorf("%s: no field takes this attribute (dropped or renamed)", path)
 		return 1
 	}
+	if strings.HasSuffix(path, "/currency") && strings.TrimSpace(want) == "" {
+		// The schemas' currency is optional and means INR; the client says so.
+		want = "INR"
+	}
 	if msg := compareValue(want, got); msg != "" {
 		t.Errorf("%s = %s", path, msg)
 	}

@@ -26,7 +26,7 @@ func TestExampleValues(t *testing.T) {
 	}{
 		{"deposit", func(t *testing.T, d fi.Data) {
 			a := d.(*fi.Deposit)
-			want := &fi.DepositSummary{BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
+			want := &fi.DepositSummary{Currency: "INR", BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
 				Status: "ACTIVE", Pending: []fi.DepositPending{{Amount: "20.0"}}}
 			if diff := cmp.Diff(want, a.Summary); diff != "" {
 				t.Errorf("Summary (-want +got):\n%s", diff)
@@ -320,6 +320,34 @@ func TestNormalisedEnums(t *testing.T) {
 		d, _ := fi.DecodeRaw(fi.TypeTermDeposit, []byte(raw))
 		if got := d.(*fi.TermDeposit).Summary.AccountType; got != want {
 			t.Errorf("enum %q = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCurrencyDefault: a currency the element leaves out, null or empty is
+// INR (the schemas' currency is optional and means INR); one sent is kept.
+func TestCurrencyDefault(t *testing.T) {
+	for _, tc := range []struct{ field, want string }{
+		{``, "INR"}, {`"currency":null,`, "INR"}, {`"currency":"",`, "INR"}, {`"currency":"USD",`, "USD"},
+	} {
+		dep := `{"linkReferenceNumber":"lr-1","fiType":"DEPOSIT","Summary":{` + tc.field + `"currentBalance":"10.00"}}`
+		bond := `{"linkReferenceNumber":"lr-2","fiType":"BONDS","Transactions":{"Transaction":[{` + tc.field + `"txnId":"t1","units":"1"}]}}`
+		deb := `{"linkReferenceNumber":"lr-3","fiType":"DEBENTURES","Transactions":{"Transaction":[{` + tc.field + `"txnId":"t1","units":"1"}]}}`
+		accs := fetch(t, []byte(dep), []byte(bond), []byte(deb))
+		d, _ := fi.Decode(accs[0])
+		if got := d.(*fi.Deposit).Summary.Currency; got != tc.want {
+			t.Errorf("deposit Summary currency from %q = %q, want %q", tc.field, got, tc.want)
+		}
+		if got := d.(*fi.Deposit).Valuation().Currency; got != tc.want {
+			t.Errorf("deposit Valuation currency from %q = %q, want %q", tc.field, got, tc.want)
+		}
+		b, _ := fi.Decode(accs[1])
+		if got := b.(*fi.Bonds).Transactions.Transaction[0].Currency; got != tc.want {
+			t.Errorf("bonds Transaction currency from %q = %q, want %q", tc.field, got, tc.want)
+		}
+		e, _ := fi.Decode(accs[2])
+		if got := e.(*fi.Debentures).Transactions.Transaction[0].Currency; got != tc.want {
+			t.Errorf("debentures Transaction currency from %q = %q, want %q", tc.field, got, tc.want)
 		}
 	}
 }

@@ -169,7 +169,7 @@ func midnight(d Date) time.Time {
 	if d == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation(time.DateOnly, string(d), ist)
+	t, err := time.ParseInLocation(time.DateOnly, string(d), finpro.IST)
 	if err != nil {
 		return time.Time{}
 	}
@@ -326,7 +326,7 @@ func (t *GenericTransaction) Common() Common {
 			c.Narration = f.Value
 		case "transactiontimestamp", "transactiondatetime", "txndate", "date":
 			if c.At.IsZero() {
-				c.At, _ = parseDateTime(f.Value)
+				c.At, _ = finpro.ParseTime(f.Value)
 			}
 		case "valuedate":
 			c.ValueDate, _ = parseDate(f.Value)
@@ -338,7 +338,7 @@ func (t *GenericTransaction) Common() Common {
 		}
 		k := normKey(f.Path)
 		if !strings.ContainsAny(f.Path, "/[") && (strings.HasSuffix(k, "date") || strings.HasSuffix(k, "datetime") || strings.HasSuffix(k, "timestamp")) {
-			c.At, _ = parseDateTime(f.Value)
+			c.At, _ = finpro.ParseTime(f.Value)
 		}
 	}
 	return c

@@ -19,22 +19,18 @@ type Decimal = finpro.Decimal
 // civil dates (no zone): a date-time value keeps the date of its own offset.
 type Date string
 
-// maxDecimalLen bounds a decimal's text: no amount needs more, and apd should
-// not be handed megabytes of digits.
-const maxDecimalLen = 64
-
 // parseDecimal returns s as a plain exact decimal. It accepts what FinPro and
 // FIPs write: "1234.50", "20.0", "-5", numbers in exponent form ("1E+3") and
 // Indian digit grouping ("1,00,000.00"); the result is always plain digits.
 func parseDecimal(s string) (Decimal, bool) {
-	if len(s) == 0 || len(s) > maxDecimalLen {
+	if len(s) == 0 || len(s) > finpro.MaxDecimalLen {
 		return "", false
 	}
-	if plainDecimal(s) {
+	if finpro.PlainDecimal(s) {
 		return Decimal(s), true
 	}
 	if strings.Contains(s, ",") {
-		if t := strings.ReplaceAll(s, ",", ""); plainDecimal(t) {
+		if t := strings.ReplaceAll(s, ",", ""); finpro.PlainDecimal(t) {
 			return Decimal(t), true
 		}
 		return "", false
@@ -44,37 +40,10 @@ func parseDecimal(s string) (Decimal, bool) {
 		return "", false
 	}
 	t := v.Text('f')
-	if len(t) > maxDecimalLen {
+	if len(t) > finpro.MaxDecimalLen {
 		return "", false
 	}
 	return Decimal(t), true
-}
-
-// plainDecimal reports whether s is [-]digits[.digits].
-func plainDecimal(s string) bool {
-	i := 0
-	if i < len(s) && s[0] == '-' {
-		i++
-	}
-	n := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n++
-	}
-	if n == 0 {
-		return false
-	}
-	if i == len(s) {
-		return true
-	}
-	if s[i] != '.' {
-		return false
-	}
-	i++
-	f := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		f++
-	}
-	return f > 0 && i == len(s)
 }
 
 // parseDate accepts YYYY-MM-DD, a date-time (its date in its own offset),
@@ -84,7 +53,7 @@ func parseDate(s string) (Date, bool) {
 		return Date(t.Format(time.DateOnly)), true
 	}
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		if t, ok := parseDateTime(s); ok {
+		if t, err := finpro.ParseTime(s); err == nil {
 			return Date(t.Format(time.DateOnly)), true
 		}
 	}

@@ -1,4 +1,4 @@
-package events
+package poller
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/eventstest"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
@@ -52,21 +55,21 @@ func (f *fakeLister) set(mobile, handle string, status finpro.ConsentStatus) {
 }
 
 func TestPoller(t *testing.T) {
-	b := startBroker(t, Options{})
+	b := eventstest.StartBroker(t, broker.Options{})
 	lister := &fakeLister{}
-	p := NewPoller(b, lister, 0, nil)
+	p := New(b, lister, 0, nil)
 	ctx := t.Context()
-	hd, other := newHandle(), newHandle()
-	lister.set(mobileA, hd, finpro.ConsentPending)
-	lister.set(mobileA, other, finpro.ConsentActive)
-	lister.set(mobileB, newHandle(), finpro.ConsentPending)
+	hd, other := eventstest.NewHandle(), eventstest.NewHandle()
+	lister.set(eventstest.MobileA, hd, finpro.ConsentPending)
+	lister.set(eventstest.MobileA, other, finpro.ConsentActive)
+	lister.set(eventstest.MobileB, eventstest.NewHandle(), finpro.ConsentPending)
 
 	if n := p.PollOnce(ctx); n != 0 || lister.calls != 0 {
 		t.Fatalf("PollOnce() without subscribers = %d events, %d calls, want 0, 0", n, lister.calls)
 	}
 	subCtx, cancelSub := context.WithCancel(ctx)
-	ch := subscribe(t, subCtx, b, Filter{Mobile: mobileA, ProductID: "PFM_DASHBOARD"})
-	subscribe(t, subCtx, b, Filter{ConsentHandle: newHandle()}) // not pollable
+	ch := eventstest.Subscribe(t, subCtx, b, events.Filter{Mobile: eventstest.MobileA, ProductID: "PFM_DASHBOARD"})
+	eventstest.Subscribe(t, subCtx, b, events.Filter{ConsentHandle: eventstest.NewHandle()}) // not pollable
 
 	steps := []struct {
 		status     finpro.ConsentStatus
@@ -75,21 +78,21 @@ func TestPoller(t *testing.T) {
 	}{
 		{finpro.ConsentPending, 0, ""}, // baseline
 		{finpro.ConsentPending, 0, ""}, // no change
-		{finpro.ConsentActive, 1, StatusConsentApproved},
-		{finpro.ConsentPaused, 1, StatusConsentPaused},
-		{finpro.ConsentActive, 1, StatusConsentResumed},
-		{finpro.ConsentRevoked, 1, StatusConsentRevoked},
+		{finpro.ConsentActive, 1, finpro.EventConsentApproved},
+		{finpro.ConsentPaused, 1, finpro.EventConsentPaused},
+		{finpro.ConsentActive, 1, finpro.EventConsentResumed},
+		{finpro.ConsentRevoked, 1, finpro.EventConsentRevoked},
 	}
 	for i, st := range steps {
-		lister.set(mobileA, hd, st.status)
+		lister.set(eventstest.MobileA, hd, st.status)
 		if n := p.PollOnce(ctx); n != st.wantEvents {
 			t.Fatalf("step %d: PollOnce() = %d events, want %d", i, n, st.wantEvents)
 		}
 		if st.wantEvents == 0 {
 			continue
 		}
-		ev := recv(t, ch)
-		if ev.ConsentHandle != hd || ev.Status != st.wantStatus || ev.ConsentStatus != st.status || ev.Source != SourcePoller {
+		ev := eventstest.Recv(t, ch)
+		if ev.ConsentHandle != hd || ev.Status != st.wantStatus || ev.ConsentStatus != st.status || ev.Source != events.SourcePoller {
 			t.Errorf("step %d: event = %s %s/%s from %s, want %s/%s from the poller", i, ev.ConsentHandle, ev.Status, ev.ConsentStatus, ev.Source, st.wantStatus, st.status)
 		}
 	}
@@ -99,24 +102,24 @@ func TestPoller(t *testing.T) {
 
 	// A second replica's poller (same broker here) seeing the same change
 	// publishes nothing, and neither does a poller after the webhook.
-	p2 := NewPoller(b, lister, 0, nil)
+	p2 := New(b, lister, 0, nil)
 	p2.PollOnce(ctx) // baseline: REVOKED
-	lister.set(mobileA, other, finpro.ConsentPaused)
+	lister.set(eventstest.MobileA, other, finpro.ConsentPaused)
 	if n := p.PollOnce(ctx); n != 1 {
 		t.Errorf("first poller PollOnce() = %d, want 1", n)
 	}
 	if n := p2.PollOnce(ctx); n != 0 {
 		t.Errorf("second poller PollOnce() after the first published = %d, want 0", n)
 	}
-	if ev := recv(t, ch); ev.ConsentHandle != other || ev.Status != StatusConsentPaused {
+	if ev := eventstest.Recv(t, ch); ev.ConsentHandle != other || ev.Status != finpro.EventConsentPaused {
 		t.Errorf("event = %s %s, want the PAUSED change once", ev.ConsentHandle, ev.Status)
 	}
-	h := b.WebhookHandler(testSecret, "", 0)
-	mustPost(t, h, consentPayload(t, other, StatusConsentRevoked, mobileA))
-	if ev := recv(t, ch); ev.Status != StatusConsentRevoked || ev.Source != SourceWebhook {
+	h := eventstest.Handler(b)
+	eventstest.MustPost(t, h, eventstest.ConsentPayload(t, other, finpro.EventConsentRevoked, eventstest.MobileA))
+	if ev := eventstest.Recv(t, ch); ev.Status != finpro.EventConsentRevoked || ev.Source != events.SourceWebhook {
 		t.Errorf("event = %s from %s, want the webhook's REVOKED", ev.Status, ev.Source)
 	}
-	lister.set(mobileA, other, finpro.ConsentRevoked)
+	lister.set(eventstest.MobileA, other, finpro.ConsentRevoked)
 	if n := p.PollOnce(ctx); n != 0 {
 		t.Errorf("PollOnce() after the webhook announced the change = %d, want 0", n)
 	}
@@ -131,7 +134,7 @@ func TestPoller(t *testing.T) {
 
 	// Without subscribers the pair is forgotten.
 	cancelSub()
-	waitClosed(t, ch)
+	eventstest.WaitClosed(t, ch)
 	deadlineWatched(t, b, 0)
 	p.PollOnce(ctx)
 	if len(p.last) != 0 {
@@ -140,47 +143,25 @@ func TestPoller(t *testing.T) {
 }
 
 // deadlineWatched waits until the hub watches n pairs.
-func deadlineWatched(t *testing.T, b *Broker, n int) {
+func deadlineWatched(t *testing.T, b *broker.Broker, n int) {
 	t.Helper()
 	for range 1500 {
-		if len(b.hub.watched()) == n {
+		if len(b.Watched()) == n {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("watched pairs = %d, want %d", len(b.hub.watched()), n)
+	t.Fatalf("watched pairs = %d, want %d", len(b.Watched()), n)
 }
 
 func TestPollerRun(t *testing.T) {
-	b := startBroker(t, Options{})
+	b := eventstest.StartBroker(t, broker.Options{})
 	lister := &fakeLister{}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- NewPoller(b, lister, 0, nil).Run(ctx) }()
+	go func() { done <- New(b, lister, 0, nil).Run(ctx) }()
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run() = %v, want nil", err)
-	}
-}
-
-func TestRememberConsent(t *testing.T) {
-	b := startBroker(t, Options{})
-	h := b.WebhookHandler(testSecret, "", 0)
-	hd := newHandle()
-	if err := b.RememberConsent(t.Context(), mobileA, hd); err != nil {
-		t.Fatalf("RememberConsent() error = %v", err)
-	}
-	if err := b.RememberConsent(t.Context(), "123", hd); err == nil {
-		t.Error("RememberConsent(bad mobile) error = nil, want an error")
-	}
-	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
-	// A rejection without a VUA.
-	mustPost(t, h, payload(t, map[string]any{
-		"consentHandle": hd, "eventType": "CONSENT", "eventStatus": "CONSENT_REJECTED", "consentId": "",
-	}))
-	ev := recv(t, ch)
-	keyA, _ := b.CustomerKey(mobileA)
-	if ev.ConsentHandle != hd || ev.CustomerKey != keyA {
-		t.Errorf("event for a remembered handle: customer known = %t, want true", ev.CustomerKey == keyA)
 	}
 }

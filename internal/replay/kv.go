@@ -1,4 +1,4 @@
-package events
+package replay
 
 import (
 	"bytes"
@@ -14,25 +14,25 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// ReplayStore keeps syncIncrementalData results by idempotency key in the
-// SYNC_REPLAY bucket (memory storage, entries expire after Options.ReplayTTL),
-// so a retry that lands on another replica replays the stored result instead
-// of consuming a new increment upstream. Keys are hashed (any string is
-// fine); values larger than one NATS message are split into chunks. Its
-// method set matches the graph's replay.Store (internal/loaders/replay). It
-// is safe for concurrent use.
-type ReplayStore struct {
+// KV is a [Store] in a JetStream key-value bucket (the broker's SYNC_REPLAY:
+// memory storage, a bucket TTL), shared by every replica. Keys are hashed
+// (any string is fine); values larger than one NATS message are split into
+// chunks. Entries carry their own expiry, so a Put's ttl shorter than the
+// bucket's is honoured. It is safe for concurrent use.
+type KV struct {
 	kv    jetstream.KeyValue
 	chunk int
 	max   time.Duration
 	now   func() time.Time
 }
 
-// ReplayStore returns the broker's store.
-func (b *Broker) ReplayStore() *ReplayStore {
+// NewKV returns a store over kv, whose bucket TTL is maxTTL (the longest an
+// entry can live), writing messages of at most maxPayload bytes (the
+// connection's MaxPayload).
+func NewKV(kv jetstream.KeyValue, maxTTL time.Duration, maxPayload int64) *KV {
 	// Leave room in each message for the subject and headers.
-	chunk := int(b.nc.MaxPayload()) - 8<<10
-	return &ReplayStore{kv: b.replay, chunk: max(chunk, 1<<10), max: b.opts.ReplayTTL, now: time.Now}
+	chunk := int(maxPayload) - 8<<10
+	return &KV{kv: kv, chunk: max(chunk, 1<<10), max: maxTTL, now: time.Now}
 }
 
 // A head entry is a one-byte kind and an 8-byte expiry (Unix nanoseconds),
@@ -50,14 +50,14 @@ func replayKey(key string) string {
 
 // Get returns the value stored under key; false when there is none (never
 // stored, expired, or a chunk expired first).
-func (s *ReplayStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
+func (s *KV) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	hk := replayKey(key)
 	e, err := s.kv.Get(ctx, hk)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("events: replay get: %w", err)
+		return nil, false, fmt.Errorf("replay get: %w", err)
 	}
 	v := e.Value()
 	if len(v) < headerLen {
@@ -72,14 +72,14 @@ func (s *ReplayStore) Get(ctx context.Context, key string) ([]byte, bool, error)
 	case replayChunked:
 		return s.getChunks(ctx, hk, v[headerLen:])
 	}
-	return nil, false, fmt.Errorf("events: replay get: unknown entry kind %d", v[0])
+	return nil, false, fmt.Errorf("replay get: unknown entry kind %d", v[0])
 }
 
 // manifest: uvarint chunk count, then the SHA-256 of the whole value.
-func (s *ReplayStore) getChunks(ctx context.Context, hk string, manifest []byte) ([]byte, bool, error) {
+func (s *KV) getChunks(ctx context.Context, hk string, manifest []byte) ([]byte, bool, error) {
 	n, k := binary.Uvarint(manifest)
 	if k <= 0 || len(manifest[k:]) != sha256.Size {
-		return nil, false, errors.New("events: replay get: bad manifest")
+		return nil, false, errors.New("replay get: bad manifest")
 	}
 	var out []byte
 	for i := range n {
@@ -88,7 +88,7 @@ func (s *ReplayStore) getChunks(ctx context.Context, hk string, manifest []byte)
 			return nil, false, nil
 		}
 		if err != nil {
-			return nil, false, fmt.Errorf("events: replay get: %w", err)
+			return nil, false, fmt.Errorf("replay get: %w", err)
 		}
 		out = append(out, e.Value()...)
 	}
@@ -100,8 +100,8 @@ func (s *ReplayStore) getChunks(ctx context.Context, hk string, manifest []byte)
 }
 
 // Put stores value under key for ttl, replacing any earlier value. A ttl of
-// zero or beyond Options.ReplayTTL (the bucket's TTL) is Options.ReplayTTL.
-func (s *ReplayStore) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+// zero or beyond the bucket's TTL is the bucket's TTL.
+func (s *KV) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	if ttl <= 0 || ttl > s.max {
 		ttl = s.max
 	}
@@ -111,7 +111,7 @@ func (s *ReplayStore) Put(ctx context.Context, key string, value []byte, ttl tim
 	if len(value)+headerLen <= s.chunk {
 		head[0] = replayInline
 		if _, err := s.kv.Put(ctx, hk, append(head, value...)); err != nil {
-			return fmt.Errorf("events: replay put: %w", err)
+			return fmt.Errorf("replay put: %w", err)
 		}
 		return nil
 	}
@@ -120,7 +120,7 @@ func (s *ReplayStore) Put(ctx context.Context, key string, value []byte, ttl tim
 	for off := 0; off < len(value); off += s.chunk {
 		end := min(off+s.chunk, len(value))
 		if _, err := s.kv.Put(ctx, hk+"."+strconv.FormatUint(n, 10), value[off:end]); err != nil {
-			return fmt.Errorf("events: replay put: %w", err)
+			return fmt.Errorf("replay put: %w", err)
 		}
 		n++
 	}
@@ -129,7 +129,7 @@ func (s *ReplayStore) Put(ctx context.Context, key string, value []byte, ttl tim
 	head = binary.AppendUvarint(head, n)
 	head = append(head, sum[:]...)
 	if _, err := s.kv.Put(ctx, hk, head); err != nil {
-		return fmt.Errorf("events: replay put: %w", err)
+		return fmt.Errorf("replay put: %w", err)
 	}
 	return nil
 }

@@ -1,19 +1,54 @@
-package events
+package replay
 
 import (
 	"bytes"
 	"testing"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/loaders/replay"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
-// The graph's syncIncrementalData takes any replay.Store.
-var _ replay.Store = (*ReplayStore)(nil)
+// The graph's syncIncrementalData takes any Store.
+var (
+	_ Store = (*KV)(nil)
+	_ Store = (*Memory)(nil)
+)
 
-func TestReplayStore(t *testing.T) {
-	b := startBroker(t, Options{})
-	s := b.ReplayStore()
+// testBucket starts an in-process JetStream server and returns a bucket with
+// the given TTL, as the broker creates SYNC_REPLAY, and its connection's
+// MaxPayload.
+func testBucket(t *testing.T, ttl time.Duration) (jetstream.KeyValue, int64) {
+	t.Helper()
+	ns, err := server.NewServer(&server.Options{DontListen: true, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats server not ready")
+	}
+	nc, err := nats.Connect("", nats.InProcessServer(ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, err := js.CreateKeyValue(t.Context(), jetstream.KeyValueConfig{Bucket: "SYNC_REPLAY", TTL: ttl, Storage: jetstream.MemoryStorage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kv, nc.MaxPayload()
+}
+
+func TestKV(t *testing.T) {
+	kv, maxPayload := testBucket(t, 24*time.Hour)
+	s := NewKV(kv, 24*time.Hour, maxPayload)
 	s.chunk = 1000 // exercise chunking without megabytes
 	ctx := t.Context()
 
@@ -43,7 +78,7 @@ func TestReplayStore(t *testing.T) {
 		})
 	}
 	// A second store (another replica) sees the same values.
-	other := b.ReplayStore()
+	other := NewKV(kv, 24*time.Hour, maxPayload)
 	if got, ok, _ := other.Get(ctx, "idem-3"); !ok || !bytes.Equal(got, large) {
 		t.Errorf("Get from another store = %d bytes, %t, want the chunked value", len(got), ok)
 	}
@@ -56,9 +91,9 @@ func TestReplayStore(t *testing.T) {
 	}
 }
 
-func TestReplayStoreTTL(t *testing.T) {
-	b := startBroker(t, Options{ReplayTTL: 2 * time.Hour})
-	s := b.ReplayStore()
+func TestKVTTL(t *testing.T) {
+	kv, maxPayload := testBucket(t, 2*time.Hour)
+	s := NewKV(kv, 2*time.Hour, maxPayload)
 	now := time.Now()
 	s.now = func() time.Time { return now }
 	ctx := t.Context()

@@ -1,9 +1,13 @@
 // Package replay keeps results that cannot be fetched twice (FinPro's
-// getalllatestfidata hands out each increment once) so that a repeated request
-// with the same idempotency key gets the identical result.
+// getalllatestfidata hands out each increment once, for syncIncrementalData)
+// so that a repeated request with the same idempotency key gets the identical
+// result.
 //
-// Store is the seam: Memory keeps results in this process; a broker-backed
-// store (shared by replicas) implements the same interface.
+// [Store] is the seam: [Memory] keeps results in this process (one replica,
+// tests); [KV] keeps them in a NATS JetStream key-value bucket shared by every
+// replica, so a retry that lands on another replica replays the stored result
+// instead of consuming a new increment upstream. The server injects the one
+// it runs with.
 package replay
 
 import (

@@ -1,15 +1,29 @@
-package events
+// Package poller is the fallback for deployments that FinPro's webhooks
+// cannot reach: it polls the consent list of customers with live
+// subscribers and publishes their status changes as events.
+package poller
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"strconv"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/nats-io/nats.go/jetstream"
 )
+
+// Source is where the poller learns what to poll and publishes what changed.
+// *broker.Broker satisfies it.
+type Source interface {
+	// Watched lists the (mobile, product) pairs with live subscribers.
+	Watched() []hub.Watch
+	// PublishConsentStatus stores a CONSENT event for c's move from prev to
+	// c.Status unless the stream already says so; it reports whether it
+	// stored one.
+	PublishConsentStatus(ctx context.Context, mobile string, prev finpro.ConsentStatus, c finpro.Consent) (bool, error)
+	// Done is closed when the source closes.
+	Done() <-chan struct{}
+}
 
 // ConsentLister reads a customer's consent list. *finpro.Client satisfies it.
 type ConsentLister interface {
@@ -32,23 +46,24 @@ type ConsentLister interface {
 // The poller is off unless the server runs it; a handle-only subscription is
 // not polled (the consent list needs a mobile).
 type Poller struct {
-	b        *Broker
+	src      Source
 	lister   ConsentLister
 	interval time.Duration
 	logger   *slog.Logger
 	// last holds the status seen at the previous poll, per pair and handle.
-	last map[watchKey]map[string]finpro.ConsentStatus
+	last map[hub.Watch]map[string]finpro.ConsentStatus
 }
 
-// NewPoller returns a Poller reading lister every interval (default 30s).
-func NewPoller(b *Broker, lister ConsentLister, interval time.Duration, logger *slog.Logger) *Poller {
+// New returns a Poller reading lister every interval (default 30s) for the
+// pairs src watches. A nil logger discards.
+func New(src Source, lister ConsentLister, interval time.Duration, logger *slog.Logger) *Poller {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{b: b, lister: lister, interval: interval, logger: logger, last: make(map[watchKey]map[string]finpro.ConsentStatus)}
+	return &Poller{src: src, lister: lister, interval: interval, logger: logger, last: make(map[hub.Watch]map[string]finpro.ConsentStatus)}
 }
 
 // Run polls until ctx ends or the broker closes, then returns nil.
@@ -60,7 +75,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-p.b.ctx.Done():
+		case <-p.src.Done():
 			return nil
 		case <-t.C:
 		}
@@ -70,8 +85,8 @@ func (p *Poller) Run(ctx context.Context) error {
 // PollOnce runs one round and returns the number of events it published.
 // Errors are logged (without the mobile) and the pair is retried next round.
 func (p *Poller) PollOnce(ctx context.Context) int {
-	pairs := p.b.hub.watched()
-	live := make(map[watchKey]bool, len(pairs))
+	pairs := p.src.Watched()
+	live := make(map[hub.Watch]bool, len(pairs))
 	published := 0
 	for _, w := range pairs {
 		live[w] = true
@@ -81,7 +96,7 @@ func (p *Poller) PollOnce(ctx context.Context) int {
 		n, err := p.pollPair(ctx, w)
 		published += n
 		if err != nil {
-			p.logger.WarnContext(ctx, "consent poll failed", "product_id", w.productID, "err", err)
+			p.logger.WarnContext(ctx, "consent poll failed", "product_id", w.ProductID, "err", err)
 		}
 	}
 	// A pair without subscribers is forgotten: its next subscriber starts
@@ -94,8 +109,8 @@ func (p *Poller) PollOnce(ctx context.Context) int {
 	return published
 }
 
-func (p *Poller) pollPair(ctx context.Context, w watchKey) (int, error) {
-	page, err := p.lister.Consents(ctx, finpro.ConsentListRequest{MobileNumber: w.mobile, ProductID: w.productID})
+func (p *Poller) pollPair(ctx context.Context, w hub.Watch) (int, error) {
+	page, err := p.lister.Consents(ctx, finpro.ConsentListRequest{MobileNumber: w.Mobile, ProductID: w.ProductID})
 	if err != nil {
 		return 0, err
 	}
@@ -118,7 +133,7 @@ func (p *Poller) pollPair(ctx context.Context, w watchKey) (int, error) {
 			// requestConsent.
 			continue
 		}
-		ok, err := p.b.PublishConsentStatus(ctx, w.mobile, prev, c)
+		ok, err := p.src.PublishConsentStatus(ctx, w.Mobile, prev, c)
 		if err != nil {
 			return published, err
 		}
@@ -127,57 +142,4 @@ func (p *Poller) pollPair(ctx context.Context, w watchKey) (int, error) {
 		}
 	}
 	return published, nil
-}
-
-// PublishConsentStatus stores a synthetic CONSENT event saying that consent c
-// of the customer with this mobile moved from prev to c.Status, unless the
-// last CONSENT event stored for the consent already says so (a webhook, or
-// another replica's poller, got there first). It reports whether it stored
-// an event. PENDING is not an event and is skipped.
-func (b *Broker) PublishConsentStatus(ctx context.Context, mobile string, prev finpro.ConsentStatus, c finpro.Consent) (bool, error) {
-	key, err := b.customerKeyOf(mobile)
-	if err != nil {
-		return false, err
-	}
-	status, ok := eventStatusOf(prev, c.Status)
-	if !ok {
-		return false, nil
-	}
-	ev := Event{
-		Type:          TypeConsent,
-		Status:        status,
-		ConsentStatus: c.Status,
-		ConsentHandle: c.ConsentHandle,
-		ConsentID:     c.ConsentID,
-		OccurredAt:    time.Now().UTC(),
-		CustomerKey:   key,
-		ProductID:     c.ProductID,
-		AccountID:     c.AccountID,
-		FetchType:     c.FetchType,
-		ConsentExpiry: c.ExpiresAt,
-		Source:        SourcePoller,
-	}
-	var lastSeq uint64
-	m, err := b.stream.GetLastMsgForSubject(ctx, subjectOf(ev))
-	switch {
-	case errors.Is(err, jetstream.ErrMsgNotFound):
-	case err != nil:
-		return false, err
-	default:
-		lastSeq = m.Sequence
-		if stored, err := decodeEvent(m.Data, m.Sequence); err == nil && stored.ConsentStatus == c.Status {
-			return false, nil
-		}
-	}
-	msgID := dedupeID(SourcePoller, c.ConsentHandle, status, strconv.FormatUint(lastSeq, 10))
-	_, dup, err := b.publish(ctx, ev, msgID, jetstream.WithExpectLastSequencePerSubject(lastSeq))
-	var apiErr *jetstream.APIError
-	if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
-		return false, nil // another replica published this change first
-	}
-	if err != nil {
-		return false, err
-	}
-	return !dup, nil
 }

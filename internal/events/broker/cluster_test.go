@@ -1,4 +1,4 @@
-package events
+package broker_test
 
 import (
 	"context"
@@ -11,6 +11,11 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
+	"github.com/moneyone-bff/finpro-bff/internal/events/eventstest"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // freePort returns a loopback TCP port free at the time of the call.
@@ -24,6 +29,17 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// sameSalt checks that two brokers derive the same customer keys (they share
+// the deployment's salt).
+func sameSalt(t *testing.T, a, b *broker.Broker) {
+	t.Helper()
+	ka, errA := a.CustomerKey(eventstest.MobileA)
+	kb, errB := b.CustomerKey(eventstest.MobileA)
+	if errA != nil || errB != nil || ka != kb {
+		t.Fatal("brokers derived different customer keys (different salts)")
+	}
+}
+
 // TestTwoReplicas runs two brokers on two embedded NATS servers clustered over
 // loopback routes (JetStream clustered, R1 stream). A webhook lands on A; a
 // subscriber on B receives it, is cut mid-stream, resumes from its last
@@ -34,76 +50,76 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	portA := freePort(t)
 	routeA := "nats-route://127.0.0.1:" + strconv.Itoa(portA)
-	optsA := Options{ServerName: "bff-a", ClusterName: "bff-test", ClusterListen: "127.0.0.1:" + strconv.Itoa(portA), Routes: []string{routeA}}
-	optsB := Options{ServerName: "bff-b", ClusterName: "bff-test", ClusterListen: "127.0.0.1:0", Routes: []string{routeA}}
+	optsA := broker.Options{ServerName: "bff-a", ClusterName: "bff-test", ClusterListen: "127.0.0.1:" + strconv.Itoa(portA), Routes: []string{routeA}}
+	optsB := broker.Options{ServerName: "bff-b", ClusterName: "bff-test", ClusterListen: "127.0.0.1:0", Routes: []string{routeA}}
 
 	// The JetStream meta group needs both servers, so start them together.
 	type started struct {
-		b   *Broker
-		err error
+		name string
+		b    *broker.Broker
+		err  error
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	results := make(chan started, 2)
-	for _, o := range []Options{optsA, optsB} {
+	for _, o := range []broker.Options{optsA, optsB} {
 		go func() {
-			b, err := Start(ctx, o)
-			results <- started{b, err}
+			b, err := broker.Start(ctx, o)
+			results <- started{o.ServerName, b, err}
 		}()
 	}
-	var a, b *Broker
+	var a, b *broker.Broker
 	for range 2 {
 		r := <-results
 		if r.err != nil {
 			t.Fatalf("Start() error = %v", r.err)
 		}
 		t.Cleanup(r.b.Close)
-		if r.b.opts.ServerName == "bff-a" {
+		if r.name == "bff-a" {
 			a = r.b
 		} else {
 			b = r.b
 		}
 	}
-	if string(a.salt) != string(b.salt) {
-		t.Fatal("replicas derived different customer-key salts")
-	}
+	sameSalt(t, a, b)
 
-	h := a.WebhookHandler(testSecret, "", 0)
+	h := eventstest.Handler(a)
 	first, cancelFirst := context.WithCancel(t.Context())
-	subB := subscribe(t, first, b, Filter{Mobile: mobileA})
+	subB := eventstest.Subscribe(t, first, b, events.Filter{Mobile: eventstest.MobileA})
 
 	const total = 12
 	var want []string
 	for i := range total {
-		hd := newHandle()
+		hd := eventstest.NewHandle()
 		want = append(want, hd)
-		mustPost(t, h, consentPayload(t, hd, StatusConsentApproved, mobileA))
+		body := eventstest.ConsentPayload(t, hd, finpro.EventConsentApproved, eventstest.MobileA)
+		eventstest.MustPost(t, h, body)
 		if i == 3 {
 			// A duplicate delivery by FinPro, to the other replica.
-			mustPost(t, b.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, StatusConsentApproved, mobileA))
+			eventstest.MustPost(t, eventstest.Handler(b), body)
 		}
 	}
 	var got []string
 	var last uint64
 	for range total / 2 {
-		ev := recv(t, subB)
+		ev := eventstest.Recv(t, subB)
 		got = append(got, ev.ConsentHandle)
 		last = ev.Seq
 	}
 	cancelFirst()
-	waitClosed(t, subB)
+	eventstest.WaitClosed(t, subB)
 
-	resumed := subscribe(t, t.Context(), b, Filter{Mobile: mobileA, ResumeAfter: last})
+	resumed := eventstest.Subscribe(t, t.Context(), b, events.Filter{Mobile: eventstest.MobileA, ResumeAfter: last})
 	for len(got) < total {
-		got = append(got, recv(t, resumed).ConsentHandle)
+		got = append(got, eventstest.Recv(t, resumed).ConsentHandle)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events on replica B mismatch (-want +got):\n%s", diff)
 	}
 	// Nothing more: the next event B sees is a fresh one.
-	hd := newHandle()
-	mustPost(t, h, consentPayload(t, hd, StatusConsentRevoked, mobileA))
-	if ev := recv(t, resumed); ev.ConsentHandle != hd {
+	hd := eventstest.NewHandle()
+	eventstest.MustPost(t, h, eventstest.ConsentPayload(t, hd, finpro.EventConsentRevoked, eventstest.MobileA))
+	if ev := eventstest.Recv(t, resumed); ev.ConsentHandle != hd {
 		t.Errorf("next event on B = %s, want the fresh one (no duplicates)", ev.ConsentHandle)
 	}
 
@@ -128,18 +144,16 @@ func TestExternalURL(t *testing.T) {
 	if !ns.ReadyForConnections(10 * time.Second) {
 		t.Fatal("nats server not ready")
 	}
-	a := startBroker(t, Options{URL: ns.ClientURL(), StoreDir: t.TempDir()})
-	b := startBroker(t, Options{URL: ns.ClientURL()})
-	if string(a.salt) != string(b.salt) {
-		t.Fatal("brokers on one NATS derived different customer-key salts")
-	}
+	a := eventstest.StartBroker(t, broker.Options{URL: ns.ClientURL(), StoreDir: t.TempDir()})
+	b := eventstest.StartBroker(t, broker.Options{URL: ns.ClientURL()})
+	sameSalt(t, a, b)
 	if a.ClusterAddr() != "" {
 		t.Errorf("ClusterAddr() with an external URL = %q, want empty", a.ClusterAddr())
 	}
-	ch := subscribe(t, t.Context(), b, Filter{Mobile: mobileA})
-	hd := newHandle()
-	mustPost(t, a.WebhookHandler(testSecret, "", 0), consentPayload(t, hd, StatusConsentApproved, mobileA))
-	if ev := recv(t, ch); ev.ConsentHandle != hd {
+	ch := eventstest.Subscribe(t, t.Context(), b, events.Filter{Mobile: eventstest.MobileA})
+	hd := eventstest.NewHandle()
+	eventstest.MustPost(t, eventstest.Handler(a), eventstest.ConsentPayload(t, hd, finpro.EventConsentApproved, eventstest.MobileA))
+	if ev := eventstest.Recv(t, ch); ev.ConsentHandle != hd {
 		t.Errorf("event on the second broker = %s, want %s", ev.ConsentHandle, hd)
 	}
 }
@@ -166,12 +180,12 @@ func TestStartExistingStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: StreamName, Subjects: []string{"finpro.consent.*.*"}, Storage: jetstream.MemoryStorage}); err != nil {
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: broker.StreamName, Subjects: []string{"finpro.consent.*.*"}, Storage: jetstream.MemoryStorage}); err != nil {
 		t.Fatal(err)
 	}
-	startBroker(t, Options{URL: ns.ClientURL()}) // wants file storage; keeps memory
+	eventstest.StartBroker(t, broker.Options{URL: ns.ClientURL()}) // wants file storage; keeps memory
 
-	if err := js.DeleteStream(ctx, StreamName); err != nil {
+	if err := js.DeleteStream(ctx, broker.StreamName); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "SQUATTER", Subjects: []string{"finpro.>"}}); err != nil {
@@ -179,7 +193,7 @@ func TestStartExistingStream(t *testing.T) {
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if b, err := Start(sctx, Options{URL: ns.ClientURL()}); err == nil {
+	if b, err := broker.Start(sctx, broker.Options{URL: ns.ClientURL()}); err == nil {
 		b.Close()
 		t.Fatal("Start() with overlapping subjects error = nil, want an error")
 	}
