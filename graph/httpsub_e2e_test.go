@@ -15,6 +15,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -252,5 +253,36 @@ func TestHTTPSubscriptions(t *testing.T) {
 				t.Errorf("stream %d: error %+v before complete", i, r.Errors)
 			}
 		}
+	}
+}
+
+// TestHTTPSubscriptionExpiry checks that an HTTP subscription ends at its
+// token's exp with UNAUTHENTICATED as its last result, then complete, in
+// both formats.
+func TestHTTPSubscriptionExpiry(t *testing.T) {
+	b := newBFF(t, startBroker(t, broker.Options{}))
+	_, fp := newSandbox(t, b)
+	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source})
+	var exp time.Time
+	b.mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := *partner()
+		p.ExpiresAt = exp
+		h.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+	}))
+	for _, f := range httpFormats {
+		t.Run(f.name, func(t *testing.T) {
+			exp = time.Now().Add(300 * time.Millisecond)
+			s := openStream(t, b.srv.URL+"/graphql", f.accept, consentStatusChanged, subVars(mobileA, "", ""))
+			if s.res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", s.res.StatusCode)
+			}
+			r := s.next(t)
+			if len(r.Errors) != 1 || r.Errors[0].code() != "UNAUTHENTICATED" {
+				t.Fatalf("at exp: %s %+v, want one UNAUTHENTICATED error", r.Data, r.Errors)
+			}
+			if r := s.next(t); string(r.Data) != `"complete"` {
+				t.Errorf("after the error: %s %+v, want complete", r.Data, r.Errors)
+			}
+		})
 	}
 }

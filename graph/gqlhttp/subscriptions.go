@@ -145,6 +145,8 @@ func (s *Subscriptions) Serve(w http.ResponseWriter, r *http.Request, exec graph
 		}
 	}
 
+	end := &endError{}
+	ctx = context.WithValue(ctx, endErrorKey{}, end)
 	responses, ctx := exec.DispatchOperation(graphql.WithOperationContext(ctx, oc), oc)
 	results := make(chan *graphql.Response)
 	done := make(chan struct{})
@@ -196,7 +198,11 @@ func (s *Subscriptions) Serve(w http.ResponseWriter, r *http.Request, exec graph
 			}
 		case <-done:
 			// The subscription ended (its channel closed). results is
-			// unbuffered, so nothing it produced is left unsent.
+			// unbuffered, so nothing it produced is left unsent; the error
+			// it ended with, if any, goes last.
+			if err := end.get(); err != nil {
+				st.next(&graphql.Response{Errors: gqlerror.List{err}})
+			}
 			st.complete()
 			return
 		case <-heartbeat.C:
@@ -313,3 +319,34 @@ func (st *stream) flush() {
 // format: its request errors are 400 (graphql-sse and Apollo read a 2xx as
 // the stream), whatever the JSON media type.
 func streamRequest(r *http.Request) bool { return formatOf(r) != formatNone }
+
+type endErrorKey struct{}
+
+// endError is the error a subscription ended with (see EndWithError).
+type endError struct {
+	mu  sync.Mutex
+	err *gqlerror.Error
+}
+
+func (e *endError) get() *gqlerror.Error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
+}
+
+// EndWithError records err as the error the HTTP subscription of ctx ends
+// with, sent as its last result before complete (gqlgen's
+// transport.AddSubscriptionError does the same for websockets). It reports
+// false when ctx is not an HTTP subscription's.
+func EndWithError(ctx context.Context, err *gqlerror.Error) bool {
+	e, ok := ctx.Value(endErrorKey{}).(*endError)
+	if !ok {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err == nil {
+		e.err = err
+	}
+	return true
+}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
@@ -347,17 +348,17 @@ func eventStatus(s string) model.ConsentEventStatus {
 	return v
 }
 
-// endSubscription makes the websocket transport end the operation with an
-// error message instead of complete. The error presenter does not see it, so
-// it is built here in the contract's shape. Outside the websocket transport
-// (which alone serves subscriptions) there is nowhere to put it and the
-// operation simply ends.
+// endSubscription makes the transport end the operation with an error: the
+// websocket transport with an error message instead of complete, the HTTP
+// subscription transport with a last result carrying it. The error
+// presenter does not see it, so it is built here in the contract's shape.
 func endSubscription(ctx context.Context, code apierr.Code, msg string) {
+	err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
+	if gqlhttp.EndWithError(ctx, err) {
+		return
+	}
 	defer func() { _ = recover() }() // no websocket error slot in ctx
-	transport.AddSubscriptionError(ctx, &gqlerror.Error{
-		Message:    msg,
-		Extensions: map[string]any{"code": string(code)},
-	})
+	transport.AddSubscriptionError(ctx, err)
 }
 
 // eventConsent looks the event's consent up in the customer's consent list
