@@ -150,7 +150,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to call /graphql (CORS) and open its websocket (env ALLOWED_ORIGINS)")
 		latency  = fs.String("sandbox-latency", env("SANDBOX_LATENCY", "0s"), "added latency of every sandbox FinPro call (env SANDBOX_LATENCY)")
 		seed     = fs.String("sandbox-seed", env("SANDBOX_SEED", "1"), "seed of the sandbox's demo data (env SANDBOX_SEED)")
-		upstream = fs.String("upstream-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
+		upstream = fs.String("finpro-timeout", env("FINPRO_TIMEOUT", "10s"), "timeout of one FinPro call attempt (env FINPRO_TIMEOUT)")
 		poll     = fs.String("consent-poll-interval", env("CONSENT_POLL_INTERVAL", "0s"), "poll FinPro's consent list this often for customers with live subscribers; 0 = off (env CONSENT_POLL_INTERVAL)")
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
 		jwtCache = fs.String("jwt-verified-cache-ttl", env("JWT_VERIFIED_CACHE_TTL", "1m"), "trust a verified token again for this long, never past its exp; 0 = verify every request (env JWT_VERIFIED_CACHE_TTL)")
@@ -159,51 +159,51 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
 		proxies  = fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env TRUSTED_PROXIES)")
 		wsInit   = fs.String("ws-init-timeout", env("WS_INIT_TIMEOUT", "10s"), "a websocket that sends no connection_init within this long closes with 4408 (env WS_INIT_TIMEOUT)")
-		fiCool   = fs.String("fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
-		hookWait = fs.String("webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
-		hookAge  = fs.String("webhook-max-age", env("FINPRO_WEBHOOK_MAX_AGE", "1h"), "refuse webhooks whose timestamp is older than this (a replayed capture; at most the 1h dedupe window is safe) (env FINPRO_WEBHOOK_MAX_AGE)")
-		hookPrev = fs.String("webhook-previous-secret-until", env("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL", ""), "RFC 3339 time until which FINPRO_WEBHOOK_PREVIOUS_SECRET is accepted during a rotation (env FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL)")
+		fiCool   = fs.String("finpro-fi-request-cooldown", env("FINPRO_FI_REQUEST_COOLDOWN", "1m"), "repeated data fetches of a consent within this long get the same session; 0 = off (env FINPRO_FI_REQUEST_COOLDOWN)")
+		hookWait = fs.String("finpro-webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
+		hookAge  = fs.String("finpro-webhook-max-age", env("FINPRO_WEBHOOK_MAX_AGE", "1h"), "refuse webhooks whose timestamp is older than this (a replayed capture; at most the 1h dedupe window is safe) (env FINPRO_WEBHOOK_MAX_AGE)")
+		hookPrev = fs.String("finpro-webhook-previous-secret-until", env("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL", ""), "RFC 3339 time until which FINPRO_WEBHOOK_PREVIOUS_SECRET is accepted during a rotation (env FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL)")
 		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
 	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", defaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
-	fs.StringVar(&c.WebhookHeader, "webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
+	fs.StringVar(&c.WebhookHeader, "finpro-webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
 	fs.StringVar(&c.JWTJWKSURL, "jwt-jwks-url", env("JWT_JWKS_URL", ""), "JWKS URL of the token issuer (env JWT_JWKS_URL)")
 	fs.StringVar(&c.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM public key of the token issuer (env JWT_PUBLIC_KEY_FILE)")
 	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", ""), "required token issuer (env JWT_ISSUER)")
 	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", ""), "required token audience (env JWT_AUDIENCE)")
 	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", env("NATS_STORE_DIR", ""), "embedded NATS JetStream directory; empty keeps events in memory (env NATS_STORE_DIR)")
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS cluster URL; empty runs an embedded server (env NATS_URL)")
-	fs.StringVar(&c.TrustedDocumentsFile, "trusted-documents", env("TRUSTED_DOCUMENTS_FILE", ""), "JSON allow-list of operation hashes; empty = off (env TRUSTED_DOCUMENTS_FILE)")
+	fs.StringVar(&c.TrustedDocumentsFile, "trusted-documents-file", env("TRUSTED_DOCUMENTS_FILE", ""), "JSON allow-list of operation hashes; empty = off (env TRUSTED_DOCUMENTS_FILE)")
 	fs.StringVar(&c.TrustedDocumentsFor, "trusted-documents-for", env("TRUSTED_DOCUMENTS_FOR", "partners"), "who must use trusted documents: partners or all (env TRUSTED_DOCUMENTS_FOR)")
 	ints := []struct {
-		name, flag, def, usage string
-		out                    *int
+		name, def, usage string
+		out              *int
 	}{
-		{"GRAPHQL_MAX_DEPTH", "max-depth", "0", "maximum field depth (0 = default 12, -1 = off)", &c.Limits.MaxDepth},
-		{"GRAPHQL_MAX_ALIASES", "max-aliases", "0", "maximum aliases (0 = default 30, -1 = off)", &c.Limits.MaxAliases},
-		{"GRAPHQL_MAX_DIRECTIVES", "max-directives", "0", "maximum directives (0 = default 50, -1 = off)", &c.Limits.MaxDirectives},
-		{"GRAPHQL_MAX_TOKENS", "max-tokens", "0", "maximum lexical tokens of a document (0 = default 2000, -1 = off)", &c.Limits.MaxTokens},
-		{"GRAPHQL_MAX_COST", "max-cost", "0", "maximum operation cost under the schema's cost directives (0 = default 50000, -1 = off)", &c.Limits.MaxCost},
-		{"GRAPHQL_MAX_FINPRO_CALLS", "max-finpro-calls", "0", "maximum FinPro calls one operation may make (0 = default 1000, -1 = off)", &c.Limits.MaxFinproCalls},
-		{"NATS_REPLICAS", "nats-replicas", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
-		{"RATE_LIMIT_PER_SECOND", "rate-limit", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
-		{"RATE_LIMIT_BURST", "rate-burst", "200", "burst per principal", &c.RateBurst},
-		{"AUTH_FAILURES_PER_MINUTE", "auth-failures-per-minute", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
-		{"AUTH_FAILURE_BURST", "auth-failure-burst", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
-		{"COMPRESS_MIN_BYTES", "compress-min-bytes", "1024", "compress HTTP answers of at least this many bytes with zstd or gzip, as the client accepts (-1 = off)", &c.CompressMinBytes},
-		{"MAX_IN_FLIGHT", "max-in-flight", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
-		{"WS_MAX_OPERATIONS", "ws-max-operations", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
-		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "ws-max-sockets-per-principal", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
-		{"SANDBOX_TXNS_PER_ACCOUNT", "sandbox-txns-per-account", "0", "least transactions of every seeded sandbox DEPOSIT account's 13-month history (0 = the seeded few hundred)", &c.SandboxTxnsPerAccount},
+		{"GRAPHQL_MAX_DEPTH", "0", "maximum field depth (0 = default 12, -1 = off)", &c.Limits.MaxDepth},
+		{"GRAPHQL_MAX_ALIASES", "0", "maximum aliases (0 = default 30, -1 = off)", &c.Limits.MaxAliases},
+		{"GRAPHQL_MAX_DIRECTIVES", "0", "maximum directives (0 = default 50, -1 = off)", &c.Limits.MaxDirectives},
+		{"GRAPHQL_MAX_TOKENS", "0", "maximum lexical tokens of a document (0 = default 2000, -1 = off)", &c.Limits.MaxTokens},
+		{"GRAPHQL_MAX_COST", "0", "maximum operation cost under the schema's cost directives (0 = default 50000, -1 = off)", &c.Limits.MaxCost},
+		{"GRAPHQL_MAX_FINPRO_CALLS", "0", "maximum FinPro calls one operation may make (0 = default 1000, -1 = off)", &c.Limits.MaxFinproCalls},
+		{"NATS_REPLICAS", "1", "replicas of the JetStream stream and buckets on an external cluster", &c.NATSReplicas},
+		{"RATE_LIMIT_PER_SECOND", "100", "requests per second per principal (0 = off)", &c.RatePerSecond},
+		{"RATE_LIMIT_BURST", "200", "burst per principal", &c.RateBurst},
+		{"AUTH_FAILURES_PER_MINUTE", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
+		{"AUTH_FAILURE_BURST", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
+		{"COMPRESS_MIN_BYTES", "1024", "compress HTTP answers of at least this many bytes with zstd or gzip, as the client accepts (-1 = off)", &c.CompressMinBytes},
+		{"MAX_IN_FLIGHT", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
+		{"WS_MAX_OPERATIONS", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
+		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},
+		{"SANDBOX_TXNS_PER_ACCOUNT", "0", "least transactions of every seeded sandbox DEPOSIT account's 13-month history (0 = the seeded few hundred)", &c.SandboxTxnsPerAccount},
 	}
 	intFlags := make([]*string, len(ints))
 	for i, n := range ints {
-		intFlags[i] = fs.String(n.flag, env(n.name, n.def), n.usage+" (env "+n.name+")")
+		intFlags[i] = fs.String(flagName(n.name), env(n.name, n.def), n.usage+" (env "+n.name+")")
 	}
-	maxBody := fs.String("max-body-bytes", env("GRAPHQL_MAX_BODY_BYTES", "0"), "maximum GraphQL request body (0 = default 1 MiB) (env GRAPHQL_MAX_BODY_BYTES)")
+	maxBody := fs.String("graphql-max-body-bytes", env("GRAPHQL_MAX_BODY_BYTES", "0"), "maximum GraphQL request body (0 = default 1 MiB) (env GRAPHQL_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -474,4 +474,11 @@ func (c *config) nodeIDSecret() []byte {
 	}
 	sum := sha256.Sum256([]byte("finpro-bff node ids\x00" + c.Finpro.ClientSecret))
 	return sum[:]
+}
+
+// flagName is the flag of the setting in environment variable env: its
+// kebab case (GRAPHQL_MAX_COST -> -graphql-max-cost), so the README's table
+// names both.
+func flagName(env string) string {
+	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
 }

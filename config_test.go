@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -216,5 +219,27 @@ func TestWebhookSecuritySettings(t *testing.T) {
 		if cfg.WebhookMaxAge != tc.wantAge || !cfg.WebhookPreviousUntil.Equal(tc.wantUntil) {
 			t.Errorf("%v: max age %v, previous until %v; want %v, %v", tc.env, cfg.WebhookMaxAge, cfg.WebhookPreviousUntil, tc.wantAge, tc.wantUntil)
 		}
+	}
+}
+
+// TestFlagNames checks that every flag is the kebab case of the environment
+// variable its usage names, as the README says.
+func TestFlagNames(t *testing.T) {
+	var names []string
+	// parseConfig defines its flags on a fresh set; -h lists them all.
+	var usage strings.Builder
+	_, err := parseConfig("serve", []string{"-h"}, func(string) string { return "" }, &usage)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("parseConfig(-h) = %v", err)
+	}
+	re := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)[^\n]*\n(?:\s+[^\n]*\n)*?[^\n]*\(env ([A-Z0-9_]+)\)`)
+	for _, m := range re.FindAllStringSubmatch(usage.String(), -1) {
+		names = append(names, m[1])
+		if want := strings.ReplaceAll(strings.ToLower(m[2]), "_", "-"); m[1] != want {
+			t.Errorf("flag -%s sets %s: want -%s", m[1], m[2], want)
+		}
+	}
+	if len(names) < 30 {
+		t.Errorf("found %d flags in the usage, want every setting's", len(names))
 	}
 }
