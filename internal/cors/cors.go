@@ -87,10 +87,43 @@ func Handler(o Options) func(http.Handler) http.Handler {
 	}
 }
 
+// Origins is a parsed list of allowed browser origins, shared by CORS and
+// the websocket transport's Origin check (internal/wsgorilla).
+type Origins struct {
+	list     []string // normalised; never "*"
+	allowAll bool
+}
+
+// ParseOrigins parses allowed origins (scheme://host[:port], compared
+// case-insensitively, a trailing slash ignored; "*" allows every origin).
+func ParseOrigins(allowed []string) Origins {
+	var o Origins
+	for _, origin := range allowed {
+		switch origin = normalize(origin); origin {
+		case "":
+		case "*":
+			o.allowAll = true
+		default:
+			o.list = append(o.list, origin)
+		}
+	}
+	return o
+}
+
+// Allows reports whether a browser on origin may call. "null" (sandboxed
+// frames, file: pages) and an empty origin are never allowed, even under
+// "*": no one configures them as a front end.
+func (o Origins) Allows(origin string) bool {
+	origin = normalize(origin)
+	if origin == "" || origin == "null" {
+		return false
+	}
+	return o.allowAll || slices.Contains(o.list, origin)
+}
+
 // policy is a parsed Options.
 type policy struct {
-	origins       []string // normalised
-	allowAll      bool
+	origins       Origins
 	headerSet     map[string]bool // lower-case allowed request headers
 	allowHeaders  string
 	exposeHeaders string
@@ -98,16 +131,7 @@ type policy struct {
 }
 
 func newPolicy(o Options) policy {
-	p := policy{headerSet: map[string]bool{}}
-	for _, origin := range o.Origins {
-		switch origin = normalize(origin); origin {
-		case "":
-		case "*":
-			p.allowAll = true
-		default:
-			p.origins = append(p.origins, origin)
-		}
-	}
+	p := policy{origins: ParseOrigins(o.Origins), headerSet: map[string]bool{}}
 	headers := o.AllowHeaders
 	if headers == nil {
 		headers = DefaultAllowHeaders
@@ -125,15 +149,7 @@ func newPolicy(o Options) policy {
 	return p
 }
 
-func (p policy) allowed(origin string) bool {
-	origin = normalize(origin)
-	// "null" is the origin of sandboxed frames and file: pages: never a
-	// front end anyone configured, even under "*".
-	if origin == "" || origin == "null" {
-		return false
-	}
-	return p.allowAll || slices.Contains(p.origins, origin)
-}
+func (p policy) allowed(origin string) bool { return p.origins.Allows(origin) }
 
 func (p policy) methodAllowed(m string) bool {
 	return m == http.MethodGet || m == http.MethodPost

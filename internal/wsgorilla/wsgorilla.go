@@ -59,6 +59,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
+
+	"github.com/moneyone-bff/finpro-bff/internal/cors"
 )
 
 // DefaultWriteTimeout is the write deadline used when Options.WriteTimeout is
@@ -200,37 +202,19 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	return c, nil
 }
 
-// originPolicy is a parsed Options.AllowedOrigins.
-type originPolicy struct {
-	origins  []string // normalised; never "*"
-	allowAll bool
-}
+// originPolicy is a parsed Options.AllowedOrigins: the list and rules of
+// CORS (internal/cors), except that a request without an Origin (a native
+// app, not a browser) is always let in.
+type originPolicy struct{ origins cors.Origins }
 
 func newOriginPolicy(allowed []string) originPolicy {
-	var p originPolicy
-	for _, origin := range allowed {
-		switch origin = normalizeOrigin(origin); origin {
-		case "":
-		case "*":
-			p.allowAll = true
-		default:
-			p.origins = append(p.origins, origin)
-		}
-	}
-	return p
+	return originPolicy{cors.ParseOrigins(allowed)}
 }
 
 // allowed reports whether r may be upgraded; see Options.AllowedOrigins.
 func (p originPolicy) allowed(r *http.Request) bool {
-	origin := normalizeOrigin(r.Header.Get("Origin"))
-	if origin == "" || p.allowAll {
-		return true
-	}
-	return slices.Contains(p.origins, origin)
-}
-
-func normalizeOrigin(s string) string {
-	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(s), "/"))
+	origin := r.Header.Get("Origin")
+	return strings.TrimSpace(origin) == "" || p.origins.Allows(origin)
 }
 
 // preferTransportWS orders gqlgen's subprotocols for gorilla, which picks the
