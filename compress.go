@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gorilla/websocket"
 	"github.com/klauspost/compress/gzhttp"
 )
 
@@ -36,7 +37,7 @@ func compression(minBytes int) (func(http.Handler) http.Handler, error) {
 	return func(h http.Handler) http.Handler {
 		compressed := wrap(h)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			if websocket.IsWebSocketUpgrade(r) {
 				h.ServeHTTP(w, r)
 				return
 			}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +45,6 @@ func SchemaHandler() http.Handler {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "private, no-cache")
 		h.Set("Content-Disposition", `inline; filename="schema.graphql"`)
-		http.ServeContent(w, r, "schema.graphql", time.Time{}, strings.NewReader(string(body)))
+		http.ServeContent(w, r, "schema.graphql", time.Time{}, bytes.NewReader(body))
 	})
 }

@@ -123,7 +123,9 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		status := http.StatusOK
-		if neg.media == MediaGraphQLResponse || streamRequest(r) {
+		// A subscription stream's request error is 400 whatever the JSON
+		// media type: graphql-sse and Apollo read a 2xx as the stream.
+		if neg.media == MediaGraphQLResponse || neg.stream != formatNone {
 			status = http.StatusBadRequest
 		}
 		writeResponse(w, neg.media, status, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
@@ -164,6 +166,7 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 type negotiation struct {
 	media     string // MediaJSON or MediaGraphQLResponse
 	multipart bool   // multipart/mixed is acceptable
+	stream    format // the HTTP subscription format asked for, if any
 }
 
 // negotiate reads the Accept header values. The first acceptable JSON media
@@ -178,8 +181,15 @@ func negotiate(accept []string) negotiation {
 				continue
 			}
 			switch mt {
+			case MediaEventStream:
+				if n.stream == formatNone {
+					n.stream = formatSSE
+				}
 			case MediaMultipartMixed:
 				n.multipart = true
+				if params["subscriptionspec"] != "" && n.stream == formatNone {
+					n.stream = formatMultipart
+				}
 			case MediaGraphQLResponse:
 				if !chosen {
 					n.media, chosen = MediaGraphQLResponse, true

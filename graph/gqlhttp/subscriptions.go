@@ -3,9 +3,7 @@ package gqlhttp
 import (
 	"bytes"
 	"context"
-	"mime"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -94,24 +92,9 @@ const (
 	formatMultipart
 )
 
-// formatOf reads which HTTP subscription format the Accept header asks for.
-func formatOf(r *http.Request) format {
-	for _, v := range r.Header.Values("Accept") {
-		for part := range strings.SplitSeq(v, ",") {
-			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err != nil || params["q"] == "0" {
-				continue
-			}
-			switch {
-			case mt == MediaEventStream:
-				return formatSSE
-			case mt == MediaMultipartMixed && params["subscriptionspec"] != "":
-				return formatMultipart
-			}
-		}
-	}
-	return formatNone
-}
+// formatOf reads which HTTP subscription format the Accept header asks for
+// (see negotiate).
+func formatOf(r *http.Request) format { return negotiate(r.Header.Values("Accept")).stream }
 
 // Accepts reports whether r asks for one of the HTTP subscription formats.
 func (s *Subscriptions) Accepts(r *http.Request) bool { return formatOf(r) != formatNone }
@@ -314,11 +297,6 @@ func (st *stream) flush() {
 		fl.Flush()
 	}
 }
-
-// streamRequest reports whether the client asked for an HTTP subscription
-// format: its request errors are 400 (graphql-sse and Apollo read a 2xx as
-// the stream), whatever the JSON media type.
-func streamRequest(r *http.Request) bool { return formatOf(r) != formatNone }
 
 type endErrorKey struct{}
 
