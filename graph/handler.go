@@ -269,7 +269,13 @@ func (withLoaders) ExtensionName() string                   { return "Loaders" }
 func (withLoaders) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (w withLoaders) attach(ctx context.Context) context.Context {
-	return loaders.With(ctx, loaders.NewWith(w.client, loaders.Options{OnLoad: w.onLoad, Counts: w.counts}))
+	o := loaders.Options{OnLoad: w.onLoad, Counts: w.counts}
+	if graphql.HasOperationContext(ctx) {
+		if span, ok := historySpan(graphql.GetOperationContext(ctx), time.Now()); ok {
+			o.HistoryFrom, o.HistoryTo = span.From, span.To
+		}
+	}
+	return loaders.With(ctx, loaders.NewWith(w.client, o))
 }
 
 // InterceptOperation attaches the operation's loaders (a subscription's

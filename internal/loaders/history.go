@@ -95,9 +95,11 @@ func (l *Loaders) historyLoader() *dataloader.Loader[HistoryKey, *History] {
 
 // AccountHistory returns an account's data under a consent with (at least)
 // its transactions on the days from..to, read once per operation for every
-// account and range of the consent: a range inside a window the operation
-// already read is served from it, and loads of one operation that arrive
-// together (sibling fields) share one getallfidata of their ranges' union
+// account and range of the consent: a range inside the operation's planned
+// span (Options.HistoryFrom..HistoryTo) loads the whole span, one call per
+// consent whenever the loads arrive; otherwise a range inside a window the
+// operation already read is served from it, and loads that arrive together
+// (sibling fields) share one getallfidata of their ranges' union
 // (transactionsStartDate and transactionsEndDate). An account the answer
 // does not list is finpro.ErrNotFound.
 func AccountHistory(ctx context.Context, consentID, linkRef string, from, to time.Time) (*finpro.FIAccount, error) {
@@ -112,8 +114,12 @@ func AccountHistory(ctx context.Context, consentID, linkRef string, from, to tim
 	}
 	l.mu.Unlock()
 	if h == nil {
+		k := HistoryKey{ConsentID: consentID, From: from, To: to}
+		if span := (&History{From: l.o.HistoryFrom, To: l.o.HistoryTo}); !span.From.IsZero() && span.covers(from, to) {
+			k.From, k.To = span.From, span.To // one key per consent: the dataloader's cache shares its call
+		}
 		var err error
-		if h, err = l.historyLoader().Load(ctx, HistoryKey{ConsentID: consentID, From: from, To: to})(); err != nil {
+		if h, err = l.historyLoader().Load(ctx, k)(); err != nil {
 			return nil, fmt.Errorf("history of consent %s: %w", consentID, err)
 		}
 	} else if l.o.OnLoad != nil {

@@ -215,6 +215,12 @@ type Options struct {
 	// Counts, when set, is the process-wide store of transaction counts that
 	// FIData feeds and CountGuess reads (see Counts).
 	Counts *Counts
+	// HistoryFrom and HistoryTo, when set, are the union of the days every
+	// history load of the operation will ask (the graph handler reads them
+	// from the operation's insights fields): each consent's history is then
+	// read once, for that span, whenever its loads arrive. A load outside
+	// it falls back to sharing with the loads that arrive together.
+	HistoryFrom, HistoryTo time.Time
 }
 
 // NewWith returns fresh loaders over c for one operation, configured by o.
