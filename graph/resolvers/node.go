@@ -135,6 +135,17 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > MaxNodes {
 		return nil, apierr.BadInput("ids holds more than %d ids", MaxNodes)
 	}
+	if _, ok := auth.PrincipalFrom(ctx); ok {
+		var refs []loaders.ConsentRef
+		for _, id := range ids {
+			if n, err := relay.DecodeID("id", id, r.ids); err == nil && n.Type != relay.TypeCustomer {
+				if ref, err := refOf(n.Parts[0]); err == nil {
+					refs = append(refs, ref)
+				}
+			}
+		}
+		loaders.PrimeConsents(ctx, refs) // one placement call, however the goroutines below are scheduled
+	}
 	out := make([]model.Node, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup

@@ -30,6 +30,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -62,6 +63,8 @@ type Loaders struct {
 	// windows are the histories read by this operation, by consent: a range
 	// inside one is served by it (see AccountHistory).
 	windows map[string][]*History
+	// primed are the consent lookups PrimeConsents made.
+	primed map[ConsentRef]*dataloader.Result[*finpro.Consent]
 }
 
 func (l *Loaders) balancesLoader() *dataloader.Loader[string, []finpro.Balance] {
@@ -344,11 +347,56 @@ func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 // customer and product (FinPro's /v3/getconsentslist; lookups of one
 // operation share calls). An unknown consent is finpro.ErrNotFound.
 func ConsentByRef(ctx context.Context, k ConsentRef) (*finpro.Consent, error) {
-	c, err := For(ctx).consentRefsLoader().Load(ctx, k)()
+	l := For(ctx)
+	l.mu.Lock()
+	r, ok := l.primed[k]
+	l.mu.Unlock()
+	if ok {
+		if l.o.OnLoad != nil {
+			l.o.OnLoad("consent_refs", true)
+		}
+		if r.Error != nil {
+			return nil, fmt.Errorf("consent lookup: %w", r.Error)
+		}
+		return r.Data, nil
+	}
+	c, err := l.consentRefsLoader().Load(ctx, k)()
 	if err != nil {
 		return nil, fmt.Errorf("consent lookup: %w", err)
 	}
 	return c, nil
+}
+
+// PrimeConsents looks refs up now, in as few FinPro calls as
+// finpro.MaxConsentLookup and the kinds of reference allow, and keeps the
+// answers for the ConsentByRef calls that follow: those share them from any
+// goroutine and however late they run, instead of racing the loader's batch
+// window. It is for a resolver that knows every reference it will place
+// (Query.nodes).
+func PrimeConsents(ctx context.Context, refs []ConsentRef) {
+	l := For(ctx)
+	l.mu.Lock()
+	var todo []ConsentRef
+	for _, k := range refs {
+		if _, ok := l.primed[k]; !ok && !slices.Contains(todo, k) {
+			todo = append(todo, k)
+		}
+	}
+	l.mu.Unlock()
+	for chunk := range slices.Chunk(todo, finpro.MaxConsentLookup) {
+		rs := lookupConsents(ctx, l.c, chunk)
+		if l.o.OnLoad != nil {
+			l.o.OnLoad("consent_refs", false)
+		}
+		l.mu.Lock()
+		if l.primed == nil {
+			l.primed = map[ConsentRef]*dataloader.Result[*finpro.Consent]{}
+		}
+		for i, k := range chunk {
+			l.primed[k] = rs[i]
+		}
+		l.mu.Unlock()
+	}
 }
 
 // FIData returns one page of an account's transactions and records the
