@@ -211,6 +211,9 @@ func TestWebsocketCaps(t *testing.T) {
 	})
 
 	t.Run("sockets per principal", func(t *testing.T) {
+		// Its own subject: the server frees the other subtest's socket
+		// asynchronously after the client closes it.
+		tok := wsToken(t, "caps-sockets", time.Now().Add(time.Hour))
 		first := wsConnect(t, s, wstest.TransportWS, tok)
 		wsConnect(t, s, wstest.GraphQLWS, tok)
 		third := wstest.Connect(t, s.base+"/graphql", wstest.TransportWS, nil)
