@@ -41,8 +41,9 @@ var canaries = []struct {
 
 // natsIdentity matches a NATS server's name and ID as nats-server logs
 // them at startup: its public nkey, 56 random base32 characters. It is not
-// personal data, but about one run in several hundred it holds a run of the
-// PAN shape, so lines are matched with it blanked (see unmasked).
+// personal data, but it can hold a run of the PAN shape (by an estimate of
+// the odds, in about one run in several hundred), so lines are matched with
+// it blanked (see unmasked).
 var natsIdentity = regexp.MustCompile(`\bN[A-Z2-7]{55}\b`)
 
 // unmasked is line as the canaries read it.

@@ -15,7 +15,7 @@ import (
 // operation asks (Customer.insights and each account type's insights, in
 // fragments too; a field @skip or @include leaves out is not counted), so
 // that the loaders read each consent's history once, with that span, however
-// the fields resolve in time (loaders.Options.HistorySpan). ok is false when
+// the fields resolve in time (loaders.Options.HistoryFrom and HistoryTo). ok is false when
 // the operation has no insights field with a valid range; a field with an
 // invalid one fails on its own and is not counted.
 func historySpan(oc *graphql.OperationContext, now time.Time) (span insights.Range, ok bool) {
