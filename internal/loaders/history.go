@@ -120,7 +120,7 @@ func AccountHistory(ctx context.Context, consentID, linkRef string, from, to tim
 		}
 		var err error
 		if h, err = l.historyLoader().Load(ctx, k)(); err != nil {
-			return nil, fmt.Errorf("history of consent %s: %w", consentID, err)
+			return nil, fmt.Errorf("history of consent %s: %w", consentID, explain(ctx, consentID, err))
 		}
 	} else if l.o.OnLoad != nil {
 		l.o.OnLoad("history", true)

@@ -58,6 +58,9 @@ type Loaders struct {
 	historyOnce sync.Once
 	history     *dataloader.Loader[HistoryKey, *History]
 
+	fiStatusOnce sync.Once
+	fiStatus     *dataloader.Loader[FIStatusKey, *finpro.FIStatus]
+
 	mu     sync.Mutex
 	totals map[countKey]int // (consent, account) -> totalRecords seen in this operation
 	// windows are the histories read by this operation, by consent: a range
@@ -288,7 +291,7 @@ func For(ctx context.Context) *Loaders {
 func Balances(ctx context.Context, consentID string) ([]finpro.Balance, error) {
 	bs, err := For(ctx).balancesLoader().Load(ctx, consentID)()
 	if err != nil {
-		return nil, fmt.Errorf("balances of consent %s: %w", consentID, err)
+		return nil, fmt.Errorf("balances of consent %s: %w", consentID, explain(ctx, consentID, err))
 	}
 	return bs, nil
 }
@@ -313,7 +316,7 @@ func Balance(ctx context.Context, consentID, linkRef string) (*finpro.Balance, e
 func AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error) {
 	as, err := For(ctx).allFIDataLoader().Load(ctx, consentID)()
 	if err != nil {
-		return nil, fmt.Errorf("data of consent %s: %w", consentID, err)
+		return nil, fmt.Errorf("data of consent %s: %w", consentID, explain(ctx, consentID, err))
 	}
 	return as, nil
 }
@@ -405,7 +408,7 @@ func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 	l := For(ctx)
 	d, err := l.fiDataLoader().Load(ctx, k)()
 	if err != nil {
-		return nil, fmt.Errorf("transactions of account %s: %w", k.LinkReferenceNumber, err)
+		return nil, fmt.Errorf("transactions of account %s: %w", k.LinkReferenceNumber, explain(ctx, k.ConsentID, err))
 	}
 	if d.TotalRecords >= 0 {
 		l.mu.Lock()
