@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"strconv"
@@ -17,7 +18,9 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
+	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
+	"github.com/moneyone-bff/finpro-bff/web/playground"
 )
 
 // config is everything serve and sandbox read from flags and the environment.
@@ -70,6 +73,10 @@ type config struct {
 	NATSStoreDir   string
 	NATSReplicas   int
 	AllowedOrigins []string
+	// Returns are the addresses the Account Aggregator may send customers
+	// back to (CONSENT_REDIRECT_URLS); in sandbox mode the playground by
+	// default.
+	Returns *returnurl.List
 	// ConsentPollInterval turns on the fallback poller of the consent list
 	// (for deployments FinPro's webhooks cannot reach); 0 keeps it off.
 	ConsentPollInterval time.Duration
@@ -163,6 +170,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		hookWait = fs.String("finpro-webhook-store-timeout", env("FINPRO_WEBHOOK_STORE_TIMEOUT", "4s"), "how long a webhook may wait to be stored (through a NATS failover) before 503; keep it below FinPro's receiver timeout (env FINPRO_WEBHOOK_STORE_TIMEOUT)")
 		hookAge  = fs.String("finpro-webhook-max-age", env("FINPRO_WEBHOOK_MAX_AGE", "1h"), "refuse webhooks whose timestamp is older than this (a replayed capture; at most the 1h dedupe window is safe) (env FINPRO_WEBHOOK_MAX_AGE)")
 		hookPrev = fs.String("finpro-webhook-previous-secret-until", env("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL", ""), "RFC 3339 time until which FINPRO_WEBHOOK_PREVIOUS_SECRET is accepted during a rotation (env FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL)")
+		returns  = fs.String("consent-redirect-urls", env("CONSENT_REDIRECT_URLS", ""), "comma-separated addresses the Account Aggregator may send customers back to (https; http only for localhost); requestConsent's redirectURL must be one or below one; default in sandbox mode: the playground (env CONSENT_REDIRECT_URLS)")
 		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
@@ -342,6 +350,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	errs = append(errs, c.jwtDefaults()...)
+	if *returns == "" && c.sandboxMode() {
+		*returns = sandboxReturnURL(c.Addr)
+	}
+	if l, err := returnurl.Parse(strings.Split(*returns, ",")); err != nil {
+		errs = append(errs, fmt.Errorf("CONSENT_REDIRECT_URLS: %w", err))
+	} else {
+		c.Returns = l
+	}
 	if !c.sandboxMode() {
 		var missing []string
 		for _, s := range []struct{ name, val string }{
@@ -451,6 +467,19 @@ func (c *config) retryWindow() time.Duration {
 		return -1
 	}
 	return c.FinproRetryWindow
+}
+
+// sandboxReturnURL is the default return address in sandbox mode: the
+// playground, which completes the journey when the AA sends the user back.
+func sandboxReturnURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + playground.Prefix + "/"
 }
 
 // fetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's

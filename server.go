@@ -496,6 +496,7 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 
 		NodeIDSecret:  cfg.nodeIDSecret(),
 		FetchCooldown: cfg.fetchCooldown(),
+		Returns:       cfg.Returns,
 
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema

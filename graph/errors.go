@@ -15,6 +15,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
 // Messages of errors that come from FinPro. They name the class of failure only:
@@ -37,6 +38,8 @@ type presented struct {
 	message    string
 	finproCode string
 	retryAfter int // seconds; 0 when unknown
+	// extensions are the error's own, e.g. dataState for DATA_NOT_READY.
+	extensions map[string]any
 }
 
 // classify maps any error a resolver, the executor or a transport produced to
@@ -66,8 +69,15 @@ func classify(err error) presented {
 		p.code, p.message = apierr.UpstreamUnavailable, msgUnavailable
 	case errors.Is(err, finpro.ErrConsentInactive):
 		p.code, p.message = apierr.ConsentInactive, msgConsentInactive
+		if e, ok := errors.AsType[*loaders.InactiveError](err); ok {
+			p.extensions = map[string]any{"consentStatus": string(e.Status)}
+		}
 	case errors.Is(err, finpro.ErrNotReady), errors.Is(err, finpro.ErrNoNewData):
 		p.code, p.message = apierr.DataNotReady, msgNotReady
+		if e, ok := errors.AsType[*loaders.NotReadyError](err); ok {
+			p.message = notReadyMessage(e.State)
+			p.extensions = map[string]any{"dataState": string(e.State)}
+		}
 	case errors.Is(err, finpro.ErrNotFound), errors.Is(err, finpro.ErrDataDeleted):
 		p.code, p.message = apierr.NotFound, msgNotFound
 	case errors.Is(err, finpro.ErrInvalidRequest):
@@ -76,6 +86,19 @@ func classify(err error) presented {
 		p = classifyGraphQL(err)
 	}
 	return p
+}
+
+// notReadyMessage says what to do about data in this fetch state.
+func notReadyMessage(st finpro.FetchState) string {
+	switch st {
+	case finpro.FetchPending:
+		return "data is being fetched from the FIPs; it is readable once DATA_READY arrives (consentEvents)"
+	case finpro.FetchDenied:
+		return "the FIPs refused to share the data; request data again later"
+	case finpro.FetchNotRequested, finpro.FetchTimedOut, finpro.FetchExpired:
+		return "no data is fetched for this consent; call requestData, then wait for DATA_READY"
+	}
+	return msgNotReady
 }
 
 // classifyGraphQL maps the executor's and transports' own errors.
@@ -131,6 +154,9 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if p.retryAfter > 0 {
 			out.Extensions["retryAfterSeconds"] = p.retryAfter
+		}
+		for k, v := range p.extensions {
+			out.Extensions[k] = v
 		}
 		for k, v := range apierr.ExtensionsOf(err) {
 			if _, taken := out.Extensions[k]; !taken {

@@ -21,6 +21,10 @@ var safeMessages = map[string]bool{
 	"not found": true, "consent is not active": true, "data is not ready yet; request data and retry later": true,
 	"too many requests to FinPro; retry later": true, "FinPro is unavailable; retry later": true,
 	"FinPro did not answer in time; retry later": true, "FinPro rejected the request's input": true,
+	// DATA_NOT_READY explained by the fetch state (graph/errors.go notReadyMessage).
+	"data is being fetched from the FIPs; it is readable once DATA_READY arrives (consentEvents)": true,
+	"the FIPs refused to share the data; request data again later":                                true,
+	"no data is fetched for this consent; call requestData, then wait for DATA_READY":             true,
 }
 
 // TestFinProErrorCodes injects every FinPro error code of the seed pages and

@@ -24,6 +24,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// global IDs that would reveal personal data (Customer.id). Empty uses a
 	// random key: such IDs then hold for the process's lifetime only.
 	NodeIDSecret []byte
+	// Returns are the Account Aggregator's allowed return addresses
+	// (resolvers.Options.Returns).
+	Returns *returnurl.List
 	// FetchCooldown is requestData's storm guard window (see
 	// finpro.NewFetchGuard: 0 takes its default, negative turns it off).
 	FetchCooldown time.Duration
@@ -209,6 +213,7 @@ func NewHandler(cfg Config) *handler.Server {
 		Events:        cfg.Events,
 		IDs:           ids,
 		FetchCooldown: cfg.FetchCooldown,
+		Returns:       cfg.Returns,
 	})
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,

@@ -22,11 +22,14 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccountDataStatus() AccountDataStatusResolver
 	Consent() ConsentResolver
 	ConsentStatusEvent() ConsentStatusEventResolver
 	Customer() CustomerResolver
+	DataStatusEvent() DataStatusEventResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	RequestDataPayload() RequestDataPayloadResolver
 	Subscription() SubscriptionResolver
 	Transaction() TransactionResolver
 }
@@ -87,6 +90,24 @@ type ComplexityRoot struct {
 		TaxPaidDate           func(childComplexity int) int
 		TaxPaidValue          func(childComplexity int) int
 		TxnID                 func(childComplexity int) int
+	}
+
+	AccountAggregator struct {
+		Active  func(childComplexity int) int
+		ApkURL  func(childComplexity int) int
+		ID      func(childComplexity int) int
+		LogoURL func(childComplexity int) int
+		Name    func(childComplexity int) int
+		WebURL  func(childComplexity int) int
+	}
+
+	AccountDataStatus struct {
+		Account             func(childComplexity int) int
+		FipID               func(childComplexity int) int
+		FipName             func(childComplexity int) int
+		LinkReferenceNumber func(childComplexity int) int
+		MaskedAccountNumber func(childComplexity int) int
+		State               func(childComplexity int) int
 	}
 
 	AccountInsights struct {
@@ -293,6 +314,14 @@ type ComplexityRoot struct {
 		InvestmentValue func(childComplexity int) int
 	}
 
+	CompleteConsentRedirectPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Consent          func(childComplexity int) int
+		Consents         func(childComplexity int) int
+		ErrorCode        func(childComplexity int) int
+		Outcome          func(childComplexity int) int
+	}
+
 	Consent struct {
 		AaID          func(childComplexity int) int
 		AccountID     func(childComplexity int) int
@@ -300,6 +329,7 @@ type ComplexityRoot struct {
 		ConsentHandle func(childComplexity int) int
 		ConsentID     func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
+		DataStatus    func(childComplexity int) int
 		ExpiresAt     func(childComplexity int) int
 		FetchType     func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -327,6 +357,12 @@ type ComplexityRoot struct {
 		EventStatus   func(childComplexity int) int
 		OccurredAt    func(childComplexity int) int
 		Status        func(childComplexity int) int
+	}
+
+	CreateConsentRedirectPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Consents         func(childComplexity int) int
+		RedirectURL      func(childComplexity int) int
 	}
 
 	CurrencyNetWorth struct {
@@ -358,6 +394,29 @@ type ComplexityRoot struct {
 		Through          func(childComplexity int) int
 		To               func(childComplexity int) int
 		Total            func(childComplexity int) int
+	}
+
+	DataStatus struct {
+		Accounts      func(childComplexity int) int
+		DataExpiresAt func(childComplexity int) int
+		FetchedAt     func(childComplexity int) int
+		FirstFetch    func(childComplexity int) int
+		SessionID     func(childComplexity int) int
+		State         func(childComplexity int) int
+	}
+
+	DataStatusEvent struct {
+		Accounts      func(childComplexity int) int
+		Consent       func(childComplexity int) int
+		ConsentHandle func(childComplexity int) int
+		ConsentID     func(childComplexity int) int
+		Cursor        func(childComplexity int) int
+		DataExpiresAt func(childComplexity int) int
+		EventStatus   func(childComplexity int) int
+		FirstFetch    func(childComplexity int) int
+		OccurredAt    func(childComplexity int) int
+		SessionID     func(childComplexity int) int
+		State         func(childComplexity int) int
 	}
 
 	DebentureHolding struct {
@@ -814,10 +873,12 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		RequestConsent      func(childComplexity int, input model.RequestConsentInput) int
-		RequestData         func(childComplexity int, input model.RequestDataInput) int
-		RevokeConsent       func(childComplexity int, input model.RevokeConsentInput) int
-		SyncIncrementalData func(childComplexity int, input model.SyncIncrementalDataInput) int
+		CompleteConsentRedirect func(childComplexity int, input model.CompleteConsentRedirectInput) int
+		CreateConsentRedirect   func(childComplexity int, input model.CreateConsentRedirectInput) int
+		RequestConsent          func(childComplexity int, input model.RequestConsentInput) int
+		RequestData             func(childComplexity int, input model.RequestDataInput) int
+		RevokeConsent           func(childComplexity int, input model.RevokeConsentInput) int
+		SyncIncrementalData     func(childComplexity int, input model.SyncIncrementalDataInput) int
 	}
 
 	MutualFundAccount struct {
@@ -1001,16 +1062,41 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Product struct {
+		ConsentMode     func(childComplexity int) int
+		ConsentTypes    func(childComplexity int) int
+		ConsentValidity func(childComplexity int) int
+		DataFrom        func(childComplexity int) int
+		DataLife        func(childComplexity int) int
+		DataTo          func(childComplexity int) int
+		Description     func(childComplexity int) int
+		FetchType       func(childComplexity int) int
+		FiTypes         func(childComplexity int) int
+		Frequency       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		PurposeCode     func(childComplexity int) int
+		PurposeText     func(childComplexity int) int
+	}
+
+	ProductPeriod struct {
+		Unit  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Profile struct {
 		Holders     func(childComplexity int) int
 		HoldersType func(childComplexity int) int
 	}
 
 	Query struct {
-		Customer func(childComplexity int, mobileNumber string, productID string) int
-		Me       func(childComplexity int, productID string) int
-		Node     func(childComplexity int, id string) int
-		Nodes    func(childComplexity int, ids []string) int
+		AccountAggregators func(childComplexity int) int
+		Consent            func(childComplexity int, consentHandle string, productID *string) int
+		Customer           func(childComplexity int, mobileNumber string, productID string) int
+		Me                 func(childComplexity int, productID string) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Products           func(childComplexity int, productID *string) int
 	}
 
 	REITAccount struct {
@@ -1104,11 +1190,13 @@ type ComplexityRoot struct {
 		ClientMutationID func(childComplexity int) int
 		Consent          func(childComplexity int) int
 		ConsentHandle    func(childComplexity int) int
+		RedirectURL      func(childComplexity int) int
 	}
 
 	RequestDataPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Consent          func(childComplexity int) int
+		DataStatus       func(childComplexity int) int
 		Reused           func(childComplexity int) int
 		SessionID        func(childComplexity int) int
 	}
@@ -1217,6 +1305,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		ConsentEvents        func(childComplexity int, productID string, mobileNumber *string, consentHandle *string, after *string) int
 		ConsentStatusChanged func(childComplexity int, productID string, mobileNumber *string, consentHandle *string, after *string) int
 	}
 
@@ -1585,6 +1674,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AIFTransaction.TxnID(childComplexity), true
+
+	case "AccountAggregator.active":
+		if e.ComplexityRoot.AccountAggregator.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.Active(childComplexity), true
+	case "AccountAggregator.apkURL":
+		if e.ComplexityRoot.AccountAggregator.ApkURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.ApkURL(childComplexity), true
+	case "AccountAggregator.id":
+		if e.ComplexityRoot.AccountAggregator.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.ID(childComplexity), true
+	case "AccountAggregator.logoURL":
+		if e.ComplexityRoot.AccountAggregator.LogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.LogoURL(childComplexity), true
+	case "AccountAggregator.name":
+		if e.ComplexityRoot.AccountAggregator.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.Name(childComplexity), true
+	case "AccountAggregator.webURL":
+		if e.ComplexityRoot.AccountAggregator.WebURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountAggregator.WebURL(childComplexity), true
+
+	case "AccountDataStatus.account":
+		if e.ComplexityRoot.AccountDataStatus.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.Account(childComplexity), true
+	case "AccountDataStatus.fipId":
+		if e.ComplexityRoot.AccountDataStatus.FipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.FipID(childComplexity), true
+	case "AccountDataStatus.fipName":
+		if e.ComplexityRoot.AccountDataStatus.FipName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.FipName(childComplexity), true
+	case "AccountDataStatus.linkReferenceNumber":
+		if e.ComplexityRoot.AccountDataStatus.LinkReferenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.LinkReferenceNumber(childComplexity), true
+	case "AccountDataStatus.maskedAccountNumber":
+		if e.ComplexityRoot.AccountDataStatus.MaskedAccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.MaskedAccountNumber(childComplexity), true
+	case "AccountDataStatus.state":
+		if e.ComplexityRoot.AccountDataStatus.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDataStatus.State(childComplexity), true
 
 	case "AccountInsights.bounces":
 		if e.ComplexityRoot.AccountInsights.Bounces == nil {
@@ -2590,6 +2753,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommercialPaperSummary.InvestmentValue(childComplexity), true
 
+	case "CompleteConsentRedirectPayload.clientMutationId":
+		if e.ComplexityRoot.CompleteConsentRedirectPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteConsentRedirectPayload.ClientMutationID(childComplexity), true
+	case "CompleteConsentRedirectPayload.consent":
+		if e.ComplexityRoot.CompleteConsentRedirectPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteConsentRedirectPayload.Consent(childComplexity), true
+	case "CompleteConsentRedirectPayload.consents":
+		if e.ComplexityRoot.CompleteConsentRedirectPayload.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteConsentRedirectPayload.Consents(childComplexity), true
+	case "CompleteConsentRedirectPayload.errorCode":
+		if e.ComplexityRoot.CompleteConsentRedirectPayload.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteConsentRedirectPayload.ErrorCode(childComplexity), true
+	case "CompleteConsentRedirectPayload.outcome":
+		if e.ComplexityRoot.CompleteConsentRedirectPayload.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteConsentRedirectPayload.Outcome(childComplexity), true
+
 	case "Consent.aaId":
 		if e.ComplexityRoot.Consent.AaID == nil {
 			break
@@ -2626,6 +2820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consent.CreatedAt(childComplexity), true
+	case "Consent.dataStatus":
+		if e.ComplexityRoot.Consent.DataStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.DataStatus(childComplexity), true
 	case "Consent.expiresAt":
 		if e.ComplexityRoot.Consent.ExpiresAt == nil {
 			break
@@ -2737,6 +2937,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
+
+	case "CreateConsentRedirectPayload.clientMutationId":
+		if e.ComplexityRoot.CreateConsentRedirectPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsentRedirectPayload.ClientMutationID(childComplexity), true
+	case "CreateConsentRedirectPayload.consents":
+		if e.ComplexityRoot.CreateConsentRedirectPayload.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsentRedirectPayload.Consents(childComplexity), true
+	case "CreateConsentRedirectPayload.redirectURL":
+		if e.ComplexityRoot.CreateConsentRedirectPayload.RedirectURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsentRedirectPayload.RedirectURL(childComplexity), true
 
 	case "CurrencyNetWorth.assetClasses":
 		if e.ComplexityRoot.CurrencyNetWorth.AssetClasses == nil {
@@ -2892,6 +3111,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerInsights.Total(childComplexity), true
+
+	case "DataStatus.accounts":
+		if e.ComplexityRoot.DataStatus.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.Accounts(childComplexity), true
+	case "DataStatus.dataExpiresAt":
+		if e.ComplexityRoot.DataStatus.DataExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.DataExpiresAt(childComplexity), true
+	case "DataStatus.fetchedAt":
+		if e.ComplexityRoot.DataStatus.FetchedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.FetchedAt(childComplexity), true
+	case "DataStatus.firstFetch":
+		if e.ComplexityRoot.DataStatus.FirstFetch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.FirstFetch(childComplexity), true
+	case "DataStatus.sessionID":
+		if e.ComplexityRoot.DataStatus.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.SessionID(childComplexity), true
+	case "DataStatus.state":
+		if e.ComplexityRoot.DataStatus.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatus.State(childComplexity), true
+
+	case "DataStatusEvent.accounts":
+		if e.ComplexityRoot.DataStatusEvent.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.Accounts(childComplexity), true
+	case "DataStatusEvent.consent":
+		if e.ComplexityRoot.DataStatusEvent.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.Consent(childComplexity), true
+	case "DataStatusEvent.consentHandle":
+		if e.ComplexityRoot.DataStatusEvent.ConsentHandle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.ConsentHandle(childComplexity), true
+	case "DataStatusEvent.consentID":
+		if e.ComplexityRoot.DataStatusEvent.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.ConsentID(childComplexity), true
+	case "DataStatusEvent.cursor":
+		if e.ComplexityRoot.DataStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.Cursor(childComplexity), true
+	case "DataStatusEvent.dataExpiresAt":
+		if e.ComplexityRoot.DataStatusEvent.DataExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.DataExpiresAt(childComplexity), true
+	case "DataStatusEvent.eventStatus":
+		if e.ComplexityRoot.DataStatusEvent.EventStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.EventStatus(childComplexity), true
+	case "DataStatusEvent.firstFetch":
+		if e.ComplexityRoot.DataStatusEvent.FirstFetch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.FirstFetch(childComplexity), true
+	case "DataStatusEvent.occurredAt":
+		if e.ComplexityRoot.DataStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.OccurredAt(childComplexity), true
+	case "DataStatusEvent.sessionID":
+		if e.ComplexityRoot.DataStatusEvent.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.SessionID(childComplexity), true
+	case "DataStatusEvent.state":
+		if e.ComplexityRoot.DataStatusEvent.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.State(childComplexity), true
 
 	case "DebentureHolding.coupon":
 		if e.ComplexityRoot.DebentureHolding.Coupon == nil {
@@ -5062,6 +5385,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.completeConsentRedirect":
+		if e.ComplexityRoot.Mutation.CompleteConsentRedirect == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeConsentRedirect_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteConsentRedirect(childComplexity, args["input"].(model.CompleteConsentRedirectInput)), true
+	case "Mutation.createConsentRedirect":
+		if e.ComplexityRoot.Mutation.CreateConsentRedirect == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConsentRedirect_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConsentRedirect(childComplexity, args["input"].(model.CreateConsentRedirectInput)), true
 	case "Mutation.requestConsent":
 		if e.ComplexityRoot.Mutation.RequestConsent == nil {
 			break
@@ -5985,6 +6330,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Product.consentMode":
+		if e.ComplexityRoot.Product.ConsentMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ConsentMode(childComplexity), true
+	case "Product.consentTypes":
+		if e.ComplexityRoot.Product.ConsentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ConsentTypes(childComplexity), true
+	case "Product.consentValidity":
+		if e.ComplexityRoot.Product.ConsentValidity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ConsentValidity(childComplexity), true
+	case "Product.dataFrom":
+		if e.ComplexityRoot.Product.DataFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.DataFrom(childComplexity), true
+	case "Product.dataLife":
+		if e.ComplexityRoot.Product.DataLife == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.DataLife(childComplexity), true
+	case "Product.dataTo":
+		if e.ComplexityRoot.Product.DataTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.DataTo(childComplexity), true
+	case "Product.description":
+		if e.ComplexityRoot.Product.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Description(childComplexity), true
+	case "Product.fetchType":
+		if e.ComplexityRoot.Product.FetchType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.FetchType(childComplexity), true
+	case "Product.fiTypes":
+		if e.ComplexityRoot.Product.FiTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.FiTypes(childComplexity), true
+	case "Product.frequency":
+		if e.ComplexityRoot.Product.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Frequency(childComplexity), true
+	case "Product.id":
+		if e.ComplexityRoot.Product.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ID(childComplexity), true
+	case "Product.name":
+		if e.ComplexityRoot.Product.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Name(childComplexity), true
+	case "Product.purposeCode":
+		if e.ComplexityRoot.Product.PurposeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.PurposeCode(childComplexity), true
+	case "Product.purposeText":
+		if e.ComplexityRoot.Product.PurposeText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.PurposeText(childComplexity), true
+
+	case "ProductPeriod.unit":
+		if e.ComplexityRoot.ProductPeriod.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductPeriod.Unit(childComplexity), true
+	case "ProductPeriod.value":
+		if e.ComplexityRoot.ProductPeriod.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductPeriod.Value(childComplexity), true
+
 	case "Profile.holders":
 		if e.ComplexityRoot.Profile.Holders == nil {
 			break
@@ -5998,6 +6441,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Profile.HoldersType(childComplexity), true
 
+	case "Query.accountAggregators":
+		if e.ComplexityRoot.Query.AccountAggregators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AccountAggregators(childComplexity), true
+	case "Query.consent":
+		if e.ComplexityRoot.Query.Consent == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Consent(childComplexity, args["consentHandle"].(string), args["productID"].(*string)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -6043,6 +6503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.products":
+		if e.ComplexityRoot.Query.Products == nil {
+			break
+		}
+
+		args, err := ec.field_Query_products_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Products(childComplexity, args["productID"].(*string)), true
 
 	case "REITAccount.accountType":
 		if e.ComplexityRoot.REITAccount.AccountType == nil {
@@ -6502,6 +6973,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestConsentPayload.ConsentHandle(childComplexity), true
+	case "RequestConsentPayload.redirectURL":
+		if e.ComplexityRoot.RequestConsentPayload.RedirectURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestConsentPayload.RedirectURL(childComplexity), true
 
 	case "RequestDataPayload.clientMutationId":
 		if e.ComplexityRoot.RequestDataPayload.ClientMutationID == nil {
@@ -6515,6 +6992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestDataPayload.Consent(childComplexity), true
+	case "RequestDataPayload.dataStatus":
+		if e.ComplexityRoot.RequestDataPayload.DataStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestDataPayload.DataStatus(childComplexity), true
 	case "RequestDataPayload.reused":
 		if e.ComplexityRoot.RequestDataPayload.Reused == nil {
 			break
@@ -7020,6 +7503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SecurityTransaction.Units(childComplexity), true
 
+	case "Subscription.consentEvents":
+		if e.ComplexityRoot.Subscription.ConsentEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_consentEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConsentEvents(childComplexity, args["productID"].(string), args["mobileNumber"].(*string), args["consentHandle"].(*string), args["after"].(*string)), true
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
 			break
@@ -7460,6 +7954,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCompleteConsentRedirectInput,
+		ec.unmarshalInputCreateConsentRedirectInput,
 		ec.unmarshalInputRequestConsentInput,
 		ec.unmarshalInputRequestDataInput,
 		ec.unmarshalInputRevokeConsentInput,
@@ -8548,6 +9044,12 @@ type Consent implements Node {
   objects with two ids, because its balance and transactions are read per consent.
   """
   accounts: [Account!]! @listSize(assumedSize: 5)
+  """
+  Where the consent's data fetch stands (/consent/firequest/status, one call per
+  consent per operation); null while the consent has no consent ID (PENDING,
+  rejected), or on its own, with its error, when FinPro cannot say.
+  """
+  dataStatus: DataStatus @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1)
 }
 
 """
@@ -8582,6 +9084,17 @@ input RequestConsentInput {
   productID: ID!
   "The FIU's own reference for this request (journey or customer id); generated when omitted."
   accountID: String
+  """
+  Where the Account Aggregator sends the customer back: one of the addresses
+  configured in CONSENT_REDIRECT_URLS, or below one (a path under it, any query); the
+  first configured address when omitted. Without configured addresses the request
+  has no AA page (FinPro /v2/requestconsent) and this must be omitted.
+  """
+  redirectURL: String
+  "The FIPs whose accounts the customer may link; any the AA finds when omitted."
+  fipIDs: [ID!]
+  "The customer's PAN (AAAAA9999A), for FIPs that need it; sent to FinPro only."
+  pan: String
   "Echoed in the payload (Relay)."
   clientMutationId: String
 }
@@ -8594,6 +9107,12 @@ type RequestConsentPayload {
   consent: Consent!
   "The handle of the new consent request (also consent.consentHandle)."
   consentHandle: ID!
+  """
+  The Account Aggregator's page where the customer approves or rejects the request:
+  send them there. Null when no return address is configured (CONSENT_REDIRECT_URLS).
+  It is a capability for this consent: give it to its customer only.
+  """
+  redirectURL: String
   "The input's clientMutationId."
   clientMutationId: String
 }
@@ -8651,6 +9170,8 @@ type RequestDataPayload {
   sessionID: ID!
   "True when this is a session started shortly before for the same consent and range."
   reused: Boolean!
+  "The session's state (/consent/firequest/status), PENDING until the FIPs answer; null on its own when FinPro cannot say."
+  dataStatus: DataStatus @cost(weight: "10") @upstream(calls: 1)
   "The input's clientMutationId."
   clientMutationId: String
 }
@@ -8737,12 +9258,92 @@ type Subscription {
     "Resume after this event: pass the cursor of the last event received when subscribing again."
     after: String
   ): ConsentStatusEvent! @auth(scope: CONSENTS_READ)
+
+  """
+  Streams both the status changes of a customer's consents, or of one consent
+  (ConsentStatusEvent), and their data fetches' ends (DataStatusEvent: data ready,
+  denied, failed or expired), in the order FinPro reported them: a screen saying
+  "fetching your data" subscribes once, by the consent handle requestConsent returned,
+  and sees the consent turn ACTIVE and then its data arrive, with no poll. Arguments,
+  authorization, resuming with ` + "`" + `after` + "`" + ` (one cursor sequence for both kinds) and the
+  end of the stream are as for consentStatusChanged.
+  """
+  consentEvents(
+    "The consent template (FinPro productID) the consents belong to, e.g. PFM_DASHBOARD."
+    productID: ID!
+    "The customer's 10-digit mobile number; the caller's own when omitted."
+    mobileNumber: String
+    "Narrows the stream to one consent, by the handle requestConsent returned."
+    consentHandle: ID
+    "Resume after this event: pass the cursor of the last event received when subscribing again."
+    after: String
+  ): ConsentEvent! @auth(scope: CONSENTS_READ)
+}
+
+"""
+An event of consentEvents: a consent's status change or the end of its data fetch.
+"""
+interface ConsentEvent {
+  "The handle of the consent the event is about."
+  consentHandle: ID!
+  "FinPro's consent ID; null when FinPro sent none."
+  consentID: ID
+  "When FinPro says it happened."
+  occurredAt: DateTime!
+  "An opaque cursor: pass the last event's cursor as ` + "`" + `after` + "`" + ` when subscribing again to resume after it."
+  cursor: String!
+  "The consent as the consent list shows it now; null when the list does not show it under this product or the customer is not known."
+  consent: Consent
+}
+
+"""
+The end of a consent's data fetch (FinPro's DATA webhook).
+"""
+type DataStatusEvent implements ConsentEvent {
+  "The handle of the consent whose data was fetched."
+  consentHandle: ID!
+  "FinPro's consent ID."
+  consentID: ID
+  "FinPro's data session."
+  sessionID: ID
+  "FinPro's event status, e.g. DATA_READY."
+  eventStatus: DataEventStatus!
+  "Where the fetch stands after the event."
+  state: DataState!
+  "When FinPro says the fetch ended."
+  occurredAt: DateTime!
+  "When the fetched data expires; null when FinPro did not say."
+  dataExpiresAt: DateTime
+  "Whether this was the consent's first fetch."
+  firstFetch: Boolean!
+  "Each account's part in the fetch (empty for SESSION_EXPIRED)."
+  accounts: [AccountDataStatus!]! @listSize(assumedSize: 5)
+  "An opaque cursor: pass the last event's cursor as ` + "`" + `after` + "`" + ` when subscribing again to resume after it."
+  cursor: String!
+  "The consent as the consent list shows it now; null when the list does not show it under this product or the customer is not known."
+  consent: Consent @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1)
+}
+
+"""
+FinPro's DATA event statuses (finpro-upstream.md §2c).
+"""
+enum DataEventStatus {
+  "Data of at least one account arrived."
+  DATA_READY
+  "Every FIP refused to share."
+  DATA_DENIED
+  "The fetch failed (the FIPs did not answer in time)."
+  SESSION_FAILED
+  "The session expired before the FIPs answered."
+  SESSION_EXPIRED
+  "An event status this version of the API does not know."
+  UNKNOWN
 }
 
 """
 A change of a consent's status.
 """
-type ConsentStatusEvent {
+type ConsentStatusEvent implements ConsentEvent {
   "The handle of the consent that changed."
   consentHandle: ID!
   "FinPro's consent ID; null when FinPro sent none (a rejection before approval)."
@@ -10522,6 +11123,279 @@ type InvITTransaction {
   narration: String
 }
 `, BuiltIn: false},
+	{Name: "../journey.graphqls", Input: `extend type Query {
+  """
+  The consent with this handle (requestConsent's consentHandle), authorized as on the
+  customer path: a consent the caller may not see answers NOT_FOUND, exactly as one
+  that does not exist. One FinPro consent lookup (/v3/getconsentslist), shared by
+  every lookup of the operation.
+  """
+  consent(
+    "The consent handle."
+    consentHandle: ID!
+    "When given, the consent must belong to this consent template."
+    productID: ID
+  ): Consent @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1)
+
+  """
+  The Account Aggregators FinPro works with (/accountaggregatorlist), for an app that
+  lets the customer pick one.
+  """
+  accountAggregators: [AccountAggregator!]! @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1) @listSize(assumedSize: 5)
+
+  """
+  The consent templates (products) of this FIU (/productslist): what a consent
+  requested with one asks the customer for, so the app can show it before sending
+  them to the Account Aggregator. Limited to the products the caller's token may use.
+  """
+  products(
+    "Only this product; all of them when omitted."
+    productID: ID
+  ): [Product!]! @auth(scope: CONSENTS_READ) @cost(weight: "10") @upstream(calls: 1) @listSize(assumedSize: 5)
+}
+
+extend type Mutation {
+  """
+  The Account Aggregator page for consents already requested and still PENDING
+  (FinPro /webRedirection/getEncryptedUrl), e.g. when the customer left the AA before
+  answering. The consents must be one customer's. Never retried upstream.
+  """
+  createConsentRedirect(
+    "The consents and where the AA sends the customer back."
+    input: CreateConsentRedirectInput!
+  ): CreateConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
+
+  """
+  Completes the customer's return from the Account Aggregator
+  (FinPro /webRedirection/decryptUrl): opens the parameters the AA added to the
+  return address and answers what the customer did, with the consents the journey
+  covered as FinPro lists them now. Fails with BAD_USER_INPUT when the address
+  carries no AA answer or FinPro cannot open it, and with NOT_FOUND when its consents
+  are not the caller's.
+  """
+  completeConsentRedirect(
+    "The address the customer came back to."
+    input: CompleteConsentRedirectInput!
+  ): CompleteConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
+}
+
+"""
+The input of createConsentRedirect: the consents by id (Consent.id) or handle.
+"""
+input CreateConsentRedirectInput {
+  "The consents' global IDs (Consent.id)."
+  ids: [ID!]
+  "The consents' handles."
+  consentHandles: [ID!]
+  "When given, the consents must belong to this consent template."
+  productID: ID
+  """
+  Where the AA sends the customer back: one of the addresses configured in
+  CONSENT_REDIRECT_URLS, or below one (a path under it, any query); the first
+  configured address when omitted.
+  """
+  redirectURL: String
+  "The FIPs whose accounts the customer may link; any when omitted."
+  fipIDs: [ID!]
+  "The customer's PAN (AAAAA9999A), for FIPs that need it."
+  pan: String
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
+}
+
+"""
+The result of createConsentRedirect.
+"""
+type CreateConsentRedirectPayload {
+  "The consents the page asks the customer about."
+  consents: [Consent!]!
+  """
+  The Account Aggregator's page: send the customer there (a browser redirect or an
+  in-app browser). It is a capability for these consents: give it to their customer
+  only.
+  """
+  redirectURL: String!
+  "The input's clientMutationId."
+  clientMutationId: String
+}
+
+"""
+The input of completeConsentRedirect.
+"""
+input CompleteConsentRedirectInput {
+  """
+  The whole address the AA sent the customer back to, query included (in a browser,
+  window.location.href); the AA added ecres, resdate and fi to it.
+  """
+  returnURL: String!
+  "When given, the consents must belong to this consent template."
+  productID: ID
+  "Echoed in the payload (Relay)."
+  clientMutationId: String
+}
+
+"""
+What the customer did at the Account Aggregator.
+"""
+enum ConsentRedirectOutcome {
+  "The customer approved: the consents become ACTIVE and the first data fetch starts."
+  APPROVED
+  "The customer rejected the request."
+  REJECTED
+  "The journey failed at the AA (the customer may try again with createConsentRedirect)."
+  FAILED
+}
+
+"""
+The result of completeConsentRedirect.
+"""
+type CompleteConsentRedirectPayload {
+  "What the customer did."
+  outcome: ConsentRedirectOutcome!
+  "The AA's error code when the outcome is not APPROVED (\"1\": the customer rejected)."
+  errorCode: String
+  "The consents the journey covered, as FinPro lists them now (ACTIVE once approved)."
+  consents: [Consent!]!
+  "The first of consents (a journey usually covers one)."
+  consent: Consent
+  "The input's clientMutationId."
+  clientMutationId: String
+}
+
+"""
+An Account Aggregator of /accountaggregatorlist.
+"""
+type AccountAggregator {
+  "FinPro's id of the AA, e.g. onemoney-aa (Consent.aaId)."
+  id: ID!
+  "The AA's name."
+  name: String!
+  "Whether FinPro lists the AA as active."
+  active: Boolean!
+  "The AA's website."
+  webURL: String
+  "The AA's Android app."
+  apkURL: String
+  "The AA's logo."
+  logoURL: String
+}
+
+"""
+A consent template (FinPro product) of /productslist.
+"""
+type Product {
+  "The productID consents are requested with."
+  id: ID!
+  "The product's name."
+  name: String!
+  "What the product is for."
+  description: String
+  "The ReBIT purpose code of its consents, e.g. 102."
+  purposeCode: String
+  "The purpose in words, as the AA shows it to the customer."
+  purposeText: String
+  "The FI types its consents ask for."
+  fiTypes: [FIType!]!
+  "The parts of each account shared: PROFILE, SUMMARY, TRANSACTIONS."
+  consentTypes: [String!]!
+  "ONETIME or PERIODIC; null when FinPro did not say."
+  fetchType: FetchType
+  "How often data may be fetched (PERIODIC); null for ONETIME."
+  frequency: ProductPeriod
+  "The start of the data range a consent requested now asks for."
+  dataFrom: DateTime
+  "The end of the data range a consent requested now asks for."
+  dataTo: DateTime
+  "How long a consent lasts once approved."
+  consentValidity: ProductPeriod
+  "How long fetched data may be kept."
+  dataLife: ProductPeriod
+  "VIEW, STORE, QUERY or STREAM."
+  consentMode: String
+}
+
+"""
+A period as FinPro states it: value units, e.g. 1 YEAR or 30 DAY.
+"""
+type ProductPeriod {
+  "The unit: HOUR, DAY, MONTH, YEAR or INF."
+  unit: String!
+  "How many units."
+  value: Int!
+}
+
+"""
+Where a consent's data fetch stands (/consent/firequest/status).
+"""
+enum DataState {
+  "No fetch was requested yet: call requestData."
+  NOT_REQUESTED
+  "FinPro is fetching from the FIPs; DATA_READY follows on consentEvents."
+  PENDING
+  "Data arrived; accounts whose FIP denied or timed out say so in accounts."
+  READY
+  "Every FIP refused to share: the customer may try again later."
+  DENIED
+  "The FIPs did not answer in time: call requestData again."
+  TIMED_OUT
+  "The session or its data expired: call requestData again."
+  EXPIRED
+  "A state this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+One account's part in a data fetch.
+"""
+enum AccountDataState {
+  "The FIP has not answered yet."
+  PENDING
+  "The FIP delivered the account's data."
+  DELIVERED
+  "The FIP refused to share it."
+  DENIED
+  "The FIP did not answer in time."
+  TIMEOUT
+  "A state this version of the API does not know."
+  UNKNOWN
+}
+
+"""
+The state of a consent's data fetch.
+"""
+type DataStatus {
+  "Where the fetch stands."
+  state: DataState!
+  "FinPro's data session; null when no fetch was requested."
+  sessionID: ID
+  "When the data was fetched."
+  fetchedAt: DateTime
+  "When the fetched data expires (must no longer be shown)."
+  dataExpiresAt: DateTime
+  "Whether this is the consent's first fetch."
+  firstFetch: Boolean!
+  "Each account's part in the fetch."
+  accounts: [AccountDataStatus!]! @listSize(assumedSize: 5)
+}
+
+"""
+One account's part in a data fetch.
+"""
+type AccountDataStatus {
+  "The account's link reference number under the consent."
+  linkReferenceNumber: String!
+  "The masked account number."
+  maskedAccountNumber: String
+  "The FIP's identifier."
+  fipId: String
+  "The FIP's name."
+  fipName: String
+  "What the FIP did."
+  state: AccountDataState!
+  "The account under the consent; null when the consent does not list it."
+  account: Account
+}
+`, BuiltIn: false},
 	{Name: "../mutual_funds.graphqls", Input: `"""
 A mutual fund folio (FI type MUTUAL_FUNDS).
 """
@@ -11576,8 +12450,10 @@ consent the caller may not act on answers NOT_FOUND, exactly as one that does no
 """
 type Mutation {
   """
-  Starts a consent request for a customer (FinPro /v2/requestconsent). The customer
-  approves it at the Account Aggregator; the consent stays PENDING until then.
+  Starts a consent request for a customer (FinPro /v3/requestconsent, or /v2 when
+  no return address is configured) and answers the Account Aggregator page to send
+  the customer to. The customer approves or rejects it there and comes back to the
+  return address (completeConsentRedirect); the consent stays PENDING until then.
   """
   requestConsent(
     "The request."
@@ -12058,6 +12934,42 @@ func (ec *executionContext) childFields_AIFSummary(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AIFSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_AccountAggregator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AccountAggregator_id(ctx, field)
+	case "name":
+		return ec.fieldContext_AccountAggregator_name(ctx, field)
+	case "active":
+		return ec.fieldContext_AccountAggregator_active(ctx, field)
+	case "webURL":
+		return ec.fieldContext_AccountAggregator_webURL(ctx, field)
+	case "apkURL":
+		return ec.fieldContext_AccountAggregator_apkURL(ctx, field)
+	case "logoURL":
+		return ec.fieldContext_AccountAggregator_logoURL(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountAggregator", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountDataStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "linkReferenceNumber":
+		return ec.fieldContext_AccountDataStatus_linkReferenceNumber(ctx, field)
+	case "maskedAccountNumber":
+		return ec.fieldContext_AccountDataStatus_maskedAccountNumber(ctx, field)
+	case "fipId":
+		return ec.fieldContext_AccountDataStatus_fipId(ctx, field)
+	case "fipName":
+		return ec.fieldContext_AccountDataStatus_fipName(ctx, field)
+	case "state":
+		return ec.fieldContext_AccountDataStatus_state(ctx, field)
+	case "account":
+		return ec.fieldContext_AccountDataStatus_account(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountDataStatus", field.Name)
+}
+
 func (ec *executionContext) childFields_AccountInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -12332,6 +13244,22 @@ func (ec *executionContext) childFields_CommercialPaperSummary(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CommercialPaperSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_CompleteConsentRedirectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_CompleteConsentRedirectPayload_outcome(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_CompleteConsentRedirectPayload_errorCode(ctx, field)
+	case "consents":
+		return ec.fieldContext_CompleteConsentRedirectPayload_consents(ctx, field)
+	case "consent":
+		return ec.fieldContext_CompleteConsentRedirectPayload_consent(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CompleteConsentRedirectPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompleteConsentRedirectPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12358,6 +13286,8 @@ func (ec *executionContext) childFields_Consent(ctx context.Context, field graph
 		return ec.fieldContext_Consent_expiresAt(ctx, field)
 	case "accounts":
 		return ec.fieldContext_Consent_accounts(ctx, field)
+	case "dataStatus":
+		return ec.fieldContext_Consent_dataStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
 }
@@ -12402,6 +13332,18 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 		return ec.fieldContext_ConsentStatusEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateConsentRedirectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consents":
+		return ec.fieldContext_CreateConsentRedirectPayload_consents(ctx, field)
+	case "redirectURL":
+		return ec.fieldContext_CreateConsentRedirectPayload_redirectURL(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateConsentRedirectPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateConsentRedirectPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CurrencyNetWorth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12464,6 +13406,24 @@ func (ec *executionContext) childFields_CustomerInsights(ctx context.Context, fi
 		return ec.fieldContext_CustomerInsights_bounces(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerInsights", field.Name)
+}
+
+func (ec *executionContext) childFields_DataStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_DataStatus_state(ctx, field)
+	case "sessionID":
+		return ec.fieldContext_DataStatus_sessionID(ctx, field)
+	case "fetchedAt":
+		return ec.fieldContext_DataStatus_fetchedAt(ctx, field)
+	case "dataExpiresAt":
+		return ec.fieldContext_DataStatus_dataExpiresAt(ctx, field)
+	case "firstFetch":
+		return ec.fieldContext_DataStatus_firstFetch(ctx, field)
+	case "accounts":
+		return ec.fieldContext_DataStatus_accounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_DebentureHolding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13044,6 +14004,50 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Product_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Product_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Product_description(ctx, field)
+	case "purposeCode":
+		return ec.fieldContext_Product_purposeCode(ctx, field)
+	case "purposeText":
+		return ec.fieldContext_Product_purposeText(ctx, field)
+	case "fiTypes":
+		return ec.fieldContext_Product_fiTypes(ctx, field)
+	case "consentTypes":
+		return ec.fieldContext_Product_consentTypes(ctx, field)
+	case "fetchType":
+		return ec.fieldContext_Product_fetchType(ctx, field)
+	case "frequency":
+		return ec.fieldContext_Product_frequency(ctx, field)
+	case "dataFrom":
+		return ec.fieldContext_Product_dataFrom(ctx, field)
+	case "dataTo":
+		return ec.fieldContext_Product_dataTo(ctx, field)
+	case "consentValidity":
+		return ec.fieldContext_Product_consentValidity(ctx, field)
+	case "dataLife":
+		return ec.fieldContext_Product_dataLife(ctx, field)
+	case "consentMode":
+		return ec.fieldContext_Product_consentMode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_ProductPeriod_unit(ctx, field)
+	case "value":
+		return ec.fieldContext_ProductPeriod_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductPeriod", field.Name)
+}
+
 func (ec *executionContext) childFields_Profile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "holdersType":
@@ -13170,6 +14174,8 @@ func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Contex
 		return ec.fieldContext_RequestConsentPayload_consent(ctx, field)
 	case "consentHandle":
 		return ec.fieldContext_RequestConsentPayload_consentHandle(ctx, field)
+	case "redirectURL":
+		return ec.fieldContext_RequestConsentPayload_redirectURL(ctx, field)
 	case "clientMutationId":
 		return ec.fieldContext_RequestConsentPayload_clientMutationId(ctx, field)
 	}
@@ -13184,6 +14190,8 @@ func (ec *executionContext) childFields_RequestDataPayload(ctx context.Context, 
 		return ec.fieldContext_RequestDataPayload_sessionID(ctx, field)
 	case "reused":
 		return ec.fieldContext_RequestDataPayload_reused(ctx, field)
+	case "dataStatus":
+		return ec.fieldContext_RequestDataPayload_dataStatus(ctx, field)
 	case "clientMutationId":
 		return ec.fieldContext_RequestDataPayload_clientMutationId(ctx, field)
 	}

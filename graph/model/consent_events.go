@@ -19,3 +19,45 @@ type ConsentStatusEvent struct {
 	MobileNumber string
 	ProductID    string
 }
+
+// IsConsentEvent marks ConsentStatusEvent as a ConsentEvent.
+func (ConsentStatusEvent) IsConsentEvent() {}
+
+// DataStatusEvent is the GraphQL DataStatusEvent type: the end of a data
+// fetch. Its consent field is resolved as ConsentStatusEvent's is.
+type DataStatusEvent struct {
+	ConsentHandle string
+	ConsentID     *string
+	SessionID     *string
+	EventStatus   DataEventStatus
+	State         DataState
+	OccurredAt    time.Time
+	DataExpiresAt *time.Time
+	FirstFetch    bool
+	Accounts      []*AccountDataStatus
+	Cursor        string
+
+	// MobileNumber and ProductID are as in ConsentStatusEvent: the
+	// subscription's, not part of the schema. MobileNumber is personal data.
+	MobileNumber string
+	ProductID    string
+}
+
+// IsConsentEvent marks DataStatusEvent as a ConsentEvent.
+func (DataStatusEvent) IsConsentEvent() {}
+
+// AccountDataStatus is the GraphQL AccountDataStatus type. Its account field
+// is resolved from its consent.
+type AccountDataStatus struct {
+	LinkReferenceNumber string
+	MaskedAccountNumber *string
+	FipID               *string
+	FipName             *string
+	State               AccountDataState
+
+	// Consent is the consent the status belongs to; nil for a live event's,
+	// whose consent is placed by ConsentHandle under ProductID on demand.
+	Consent       *Consent
+	ConsentHandle string
+	ProductID     string
+}

@@ -12,6 +12,11 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 )
 
+// An event of consentEvents: a consent's status change or the end of its data fetch.
+type ConsentEvent interface {
+	IsConsentEvent()
+}
+
 // An object with a global, opaque ID (the Relay Global Object Identification
 // specification): the same ID means the same object wherever it appears, and
 // Query.node fetches it again, authorized exactly as on the path that returned it.
@@ -95,6 +100,22 @@ type AIFTransaction struct {
 }
 
 func (AIFTransaction) IsTransactionDetail() {}
+
+// An Account Aggregator of /accountaggregatorlist.
+type AccountAggregator struct {
+	// FinPro's id of the AA, e.g. onemoney-aa (Consent.aaId).
+	ID string `json:"id"`
+	// The AA's name.
+	Name string `json:"name"`
+	// Whether FinPro lists the AA as active.
+	Active bool `json:"active"`
+	// The AA's website.
+	WebURL *string `json:"webURL,omitempty"`
+	// The AA's Android app.
+	ApkURL *string `json:"apkURL,omitempty"`
+	// The AA's logo.
+	LogoURL *string `json:"logoURL,omitempty"`
+}
 
 // One asset class's share of a currency's net worth.
 type AssetClassTotal struct {
@@ -339,6 +360,31 @@ type CommercialPaperSummary struct {
 	Holdings []*CommercialPaperHolding `json:"holdings"`
 }
 
+// The input of completeConsentRedirect.
+type CompleteConsentRedirectInput struct {
+	// The whole address the AA sent the customer back to, query included (in a browser,
+	// window.location.href); the AA added ecres, resdate and fi to it.
+	ReturnURL string `json:"returnURL"`
+	// When given, the consents must belong to this consent template.
+	ProductID *string `json:"productID,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The result of completeConsentRedirect.
+type CompleteConsentRedirectPayload struct {
+	// What the customer did.
+	Outcome ConsentRedirectOutcome `json:"outcome"`
+	// The AA's error code when the outcome is not APPROVED ("1": the customer rejected).
+	ErrorCode *string `json:"errorCode,omitempty"`
+	// The consents the journey covered, as FinPro lists them now (ACTIVE once approved).
+	Consents []*Consent `json:"consents"`
+	// The first of consents (a journey usually covers one).
+	Consent *Consent `json:"consent,omitempty"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
 // A page of consents (Relay connection).
 type ConsentConnection struct {
 	// The consents of this page, in FinPro's order.
@@ -355,6 +401,38 @@ type ConsentEdge struct {
 	Cursor string `json:"cursor"`
 	// The consent.
 	Node *Consent `json:"node"`
+}
+
+// The input of createConsentRedirect: the consents by id (Consent.id) or handle.
+type CreateConsentRedirectInput struct {
+	// The consents' global IDs (Consent.id).
+	Ids []string `json:"ids,omitempty"`
+	// The consents' handles.
+	ConsentHandles []string `json:"consentHandles,omitempty"`
+	// When given, the consents must belong to this consent template.
+	ProductID *string `json:"productID,omitempty"`
+	// Where the AA sends the customer back: one of the addresses configured in
+	// CONSENT_REDIRECT_URLS, or below one (a path under it, any query); the first
+	// configured address when omitted.
+	RedirectURL *string `json:"redirectURL,omitempty"`
+	// The FIPs whose accounts the customer may link; any when omitted.
+	FipIDs []string `json:"fipIDs,omitempty"`
+	// The customer's PAN (AAAAA9999A), for FIPs that need it.
+	Pan *string `json:"pan,omitempty"`
+	// Echoed in the payload (Relay).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+}
+
+// The result of createConsentRedirect.
+type CreateConsentRedirectPayload struct {
+	// The consents the page asks the customer about.
+	Consents []*Consent `json:"consents"`
+	// The Account Aggregator's page: send the customer there (a browser redirect or an
+	// in-app browser). It is a capability for these consents: give it to their customer
+	// only.
+	RedirectURL string `json:"redirectURL"`
+	// The input's clientMutationId.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // The net worth in one currency.
@@ -376,6 +454,22 @@ type Customer struct {
 }
 
 func (Customer) IsNode() {}
+
+// The state of a consent's data fetch.
+type DataStatus struct {
+	// Where the fetch stands.
+	State DataState `json:"state"`
+	// FinPro's data session; null when no fetch was requested.
+	SessionID *string `json:"sessionID,omitempty"`
+	// When the data was fetched.
+	FetchedAt *time.Time `json:"fetchedAt,omitempty"`
+	// When the fetched data expires (must no longer be shown).
+	DataExpiresAt *time.Time `json:"dataExpiresAt,omitempty"`
+	// Whether this is the consent's first fetch.
+	FirstFetch bool `json:"firstFetch"`
+	// Each account's part in the fetch.
+	Accounts []*AccountDataStatus `json:"accounts"`
+}
 
 // One debenture held.
 type DebentureHolding struct {
@@ -1216,6 +1310,46 @@ type NPSTierHoldings struct {
 	Holdings []*NPSHolding `json:"holdings"`
 }
 
+// A consent template (FinPro product) of /productslist.
+type Product struct {
+	// The productID consents are requested with.
+	ID string `json:"id"`
+	// The product's name.
+	Name string `json:"name"`
+	// What the product is for.
+	Description *string `json:"description,omitempty"`
+	// The ReBIT purpose code of its consents, e.g. 102.
+	PurposeCode *string `json:"purposeCode,omitempty"`
+	// The purpose in words, as the AA shows it to the customer.
+	PurposeText *string `json:"purposeText,omitempty"`
+	// The FI types its consents ask for.
+	FiTypes []FIType `json:"fiTypes"`
+	// The parts of each account shared: PROFILE, SUMMARY, TRANSACTIONS.
+	ConsentTypes []string `json:"consentTypes"`
+	// ONETIME or PERIODIC; null when FinPro did not say.
+	FetchType *FetchType `json:"fetchType,omitempty"`
+	// How often data may be fetched (PERIODIC); null for ONETIME.
+	Frequency *ProductPeriod `json:"frequency,omitempty"`
+	// The start of the data range a consent requested now asks for.
+	DataFrom *time.Time `json:"dataFrom,omitempty"`
+	// The end of the data range a consent requested now asks for.
+	DataTo *time.Time `json:"dataTo,omitempty"`
+	// How long a consent lasts once approved.
+	ConsentValidity *ProductPeriod `json:"consentValidity,omitempty"`
+	// How long fetched data may be kept.
+	DataLife *ProductPeriod `json:"dataLife,omitempty"`
+	// VIEW, STORE, QUERY or STREAM.
+	ConsentMode *string `json:"consentMode,omitempty"`
+}
+
+// A period as FinPro states it: value units, e.g. 1 YEAR or 30 DAY.
+type ProductPeriod struct {
+	// The unit: HOUR, DAY, MONTH, YEAR or INF.
+	Unit string `json:"unit"`
+	// How many units.
+	Value int `json:"value"`
+}
+
 // An account's holder information. holders is always a list, however FinPro sent it.
 type Profile struct {
 	// SINGLE or JOINT.
@@ -1313,6 +1447,15 @@ type RequestConsentInput struct {
 	ProductID string `json:"productID"`
 	// The FIU's own reference for this request (journey or customer id); generated when omitted.
 	AccountID *string `json:"accountID,omitempty"`
+	// Where the Account Aggregator sends the customer back: one of the addresses
+	// configured in CONSENT_REDIRECT_URLS, or below one (a path under it, any query); the
+	// first configured address when omitted. Without configured addresses the request
+	// has no AA page (FinPro /v2/requestconsent) and this must be omitted.
+	RedirectURL *string `json:"redirectURL,omitempty"`
+	// The FIPs whose accounts the customer may link; any the AA finds when omitted.
+	FipIDs []string `json:"fipIDs,omitempty"`
+	// The customer's PAN (AAAAA9999A), for FIPs that need it; sent to FinPro only.
+	Pan *string `json:"pan,omitempty"`
 	// Echoed in the payload (Relay).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
@@ -1323,6 +1466,10 @@ type RequestConsentPayload struct {
 	Consent *Consent `json:"consent"`
 	// The handle of the new consent request (also consent.consentHandle).
 	ConsentHandle string `json:"consentHandle"`
+	// The Account Aggregator's page where the customer approves or rejects the request:
+	// send them there. Null when no return address is configured (CONSENT_REDIRECT_URLS).
+	// It is a capability for this consent: give it to its customer only.
+	RedirectURL *string `json:"redirectURL,omitempty"`
 	// The input's clientMutationId.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
@@ -1768,6 +1915,73 @@ func (e AIFSecurityType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// One account's part in a data fetch.
+type AccountDataState string
+
+const (
+	// The FIP has not answered yet.
+	AccountDataStatePending AccountDataState = "PENDING"
+	// The FIP delivered the account's data.
+	AccountDataStateDelivered AccountDataState = "DELIVERED"
+	// The FIP refused to share it.
+	AccountDataStateDenied AccountDataState = "DENIED"
+	// The FIP did not answer in time.
+	AccountDataStateTimeout AccountDataState = "TIMEOUT"
+	// A state this version of the API does not know.
+	AccountDataStateUnknown AccountDataState = "UNKNOWN"
+)
+
+var AllAccountDataState = []AccountDataState{
+	AccountDataStatePending,
+	AccountDataStateDelivered,
+	AccountDataStateDenied,
+	AccountDataStateTimeout,
+	AccountDataStateUnknown,
+}
+
+func (e AccountDataState) IsValid() bool {
+	switch e {
+	case AccountDataStatePending, AccountDataStateDelivered, AccountDataStateDenied, AccountDataStateTimeout, AccountDataStateUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AccountDataState) String() string {
+	return string(e)
+}
+
+func (e *AccountDataState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccountDataState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccountDataState", str)
+	}
+	return nil
+}
+
+func (e AccountDataState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccountDataState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccountDataState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whether an account is active (ReBIT schemas: inactive covers dormant and closed).
 type AccountStatus string
 
@@ -2170,6 +2384,67 @@ func (e ConsentEventStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What the customer did at the Account Aggregator.
+type ConsentRedirectOutcome string
+
+const (
+	// The customer approved: the consents become ACTIVE and the first data fetch starts.
+	ConsentRedirectOutcomeApproved ConsentRedirectOutcome = "APPROVED"
+	// The customer rejected the request.
+	ConsentRedirectOutcomeRejected ConsentRedirectOutcome = "REJECTED"
+	// The journey failed at the AA (the customer may try again with createConsentRedirect).
+	ConsentRedirectOutcomeFailed ConsentRedirectOutcome = "FAILED"
+)
+
+var AllConsentRedirectOutcome = []ConsentRedirectOutcome{
+	ConsentRedirectOutcomeApproved,
+	ConsentRedirectOutcomeRejected,
+	ConsentRedirectOutcomeFailed,
+}
+
+func (e ConsentRedirectOutcome) IsValid() bool {
+	switch e {
+	case ConsentRedirectOutcomeApproved, ConsentRedirectOutcomeRejected, ConsentRedirectOutcomeFailed:
+		return true
+	}
+	return false
+}
+
+func (e ConsentRedirectOutcome) String() string {
+	return string(e)
+}
+
+func (e *ConsentRedirectOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentRedirectOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentRedirectOutcome", str)
+	}
+	return nil
+}
+
+func (e ConsentRedirectOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentRedirectOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentRedirectOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The status of a consent.
 type ConsentStatus string
 
@@ -2378,6 +2653,146 @@ func (e *CreditDebit) UnmarshalJSON(b []byte) error {
 }
 
 func (e CreditDebit) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// FinPro's DATA event statuses (finpro-upstream.md §2c).
+type DataEventStatus string
+
+const (
+	// Data of at least one account arrived.
+	DataEventStatusDataReady DataEventStatus = "DATA_READY"
+	// Every FIP refused to share.
+	DataEventStatusDataDenied DataEventStatus = "DATA_DENIED"
+	// The fetch failed (the FIPs did not answer in time).
+	DataEventStatusSessionFailed DataEventStatus = "SESSION_FAILED"
+	// The session expired before the FIPs answered.
+	DataEventStatusSessionExpired DataEventStatus = "SESSION_EXPIRED"
+	// An event status this version of the API does not know.
+	DataEventStatusUnknown DataEventStatus = "UNKNOWN"
+)
+
+var AllDataEventStatus = []DataEventStatus{
+	DataEventStatusDataReady,
+	DataEventStatusDataDenied,
+	DataEventStatusSessionFailed,
+	DataEventStatusSessionExpired,
+	DataEventStatusUnknown,
+}
+
+func (e DataEventStatus) IsValid() bool {
+	switch e {
+	case DataEventStatusDataReady, DataEventStatusDataDenied, DataEventStatusSessionFailed, DataEventStatusSessionExpired, DataEventStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e DataEventStatus) String() string {
+	return string(e)
+}
+
+func (e *DataEventStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DataEventStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DataEventStatus", str)
+	}
+	return nil
+}
+
+func (e DataEventStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DataEventStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DataEventStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a consent's data fetch stands (/consent/firequest/status).
+type DataState string
+
+const (
+	// No fetch was requested yet: call requestData.
+	DataStateNotRequested DataState = "NOT_REQUESTED"
+	// FinPro is fetching from the FIPs; DATA_READY follows on consentEvents.
+	DataStatePending DataState = "PENDING"
+	// Data arrived; accounts whose FIP denied or timed out say so in accounts.
+	DataStateReady DataState = "READY"
+	// Every FIP refused to share: the customer may try again later.
+	DataStateDenied DataState = "DENIED"
+	// The FIPs did not answer in time: call requestData again.
+	DataStateTimedOut DataState = "TIMED_OUT"
+	// The session or its data expired: call requestData again.
+	DataStateExpired DataState = "EXPIRED"
+	// A state this version of the API does not know.
+	DataStateUnknown DataState = "UNKNOWN"
+)
+
+var AllDataState = []DataState{
+	DataStateNotRequested,
+	DataStatePending,
+	DataStateReady,
+	DataStateDenied,
+	DataStateTimedOut,
+	DataStateExpired,
+	DataStateUnknown,
+}
+
+func (e DataState) IsValid() bool {
+	switch e {
+	case DataStateNotRequested, DataStatePending, DataStateReady, DataStateDenied, DataStateTimedOut, DataStateExpired, DataStateUnknown:
+		return true
+	}
+	return false
+}
+
+func (e DataState) String() string {
+	return string(e)
+}
+
+func (e *DataState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DataState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DataState", str)
+	}
+	return nil
+}
+
+func (e DataState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DataState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DataState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -10,13 +10,24 @@ import (
 // Consent looks the event's consent up in the customer's consent list; null
 // when the list does not show it (see eventConsent).
 func (r *consentStatusEventResolver) Consent(ctx context.Context, obj *model.ConsentStatusEvent) (*model.Consent, error) {
-	return r.eventConsent(ctx, obj)
+	return r.eventConsent(ctx, obj.MobileNumber, obj.ProductID, obj.ConsentHandle)
+}
+
+// Consent looks the event's consent up as ConsentStatusEvent's is.
+func (r *dataStatusEventResolver) Consent(ctx context.Context, obj *model.DataStatusEvent) (*model.Consent, error) {
+	return r.eventConsent(ctx, obj.MobileNumber, obj.ProductID, obj.ConsentHandle)
 }
 
 // ConsentStatusChanged streams consent status changes from the event source,
 // resuming after the after cursor (see consentEvents).
 func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, productID string, mobileNumber *string, consentHandle *string, after *string) (<-chan *model.ConsentStatusEvent, error) {
-	return r.consentEvents(ctx, productID, mobileNumber, consentHandle, after)
+	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, false, consentEventFromEvents)
+}
+
+// ConsentEvents streams consent status changes and the ends of data fetches,
+// in the feed's order, with one cursor sequence (see subscribe).
+func (r *subscriptionResolver) ConsentEvents(ctx context.Context, productID string, mobileNumber *string, consentHandle *string, after *string) (<-chan model.ConsentEvent, error) {
+	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, true, anyEventFromEvents)
 }
 
 // ConsentStatusEvent returns generated.ConsentStatusEventResolver implementation.
@@ -29,5 +40,6 @@ func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subsc
 
 type (
 	consentStatusEventResolver struct{ *Resolver }
+	dataStatusEventResolver    struct{ *Resolver }
 	subscriptionResolver       struct{ *Resolver }
 )

@@ -42,8 +42,8 @@ const (
 	msgNeedsCustomer = "mobileNumber or consentHandle is required"
 )
 
-// consentEvents subscribes to the consent status changes of a customer or of
-// one consent. Arguments are checked before any subscription exists.
+// subscribe subscribes to the consent status changes (and, withData, the
+// data fetches' ends) of a customer or of one consent. Arguments are checked before any subscription exists.
 //
 // The subscription is registered before the resolver returns, and it also
 // receives the events that reached the feed from the moment its request was
@@ -59,7 +59,10 @@ const (
 // expires (the operation then ends with UNAUTHENTICATED), or when the feed
 // stops or an event cannot be placed (UPSTREAM_UNAVAILABLE: the client
 // resubscribes with after and misses nothing).
-func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileArg, handleArg, after *string) (<-chan *model.ConsentStatusEvent, error) {
+//
+// withData adds the DATA events (consentEvents); convert turns each event
+// into what the subscription streams, false to skip it.
+func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobileArg, handleArg, after *string, withData bool, convert func(ev events.Event, mobile, productID string) (T, bool)) (<-chan T, error) {
 	if err := validID("productID", productID); err != nil {
 		return nil, err
 	}
@@ -104,6 +107,7 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 		Mobile:        mobile,
 		ConsentHandle: handle,
 		ProductID:     productID,
+		IncludeData:   withData,
 		ResumeAfter:   resume,
 		Since:         requestRead(ctx),
 	})
@@ -117,7 +121,7 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 		t := time.NewTimer(time.Until(p.ExpiresAt))
 		expired, stop = t.C, t.Stop
 	}
-	out := make(chan *model.ConsentStatusEvent)
+	out := make(chan T)
 	go func() {
 		defer close(out)
 		defer cancel()
@@ -136,8 +140,8 @@ func (r *Resolver) consentEvents(ctx context.Context, productID string, mobileAr
 					}
 					return
 				}
-				m := consentEventFromEvents(ev, mobile, productID)
-				if m == nil {
+				m, ok := convert(ev, mobile, productID)
+				if !ok {
 					continue
 				}
 				visible, err := r.visible(ctx, ev, mobile, productID)
@@ -323,11 +327,11 @@ func (p *placements) place(ctx context.Context, fp *finpro.Client, handle string
 }
 
 // consentEventFromEvents converts a CONSENT event; other events, and events
-// without a known consent status, give nil.
-func consentEventFromEvents(ev events.Event, mobile, productID string) *model.ConsentStatusEvent {
+// without a known consent status, are skipped.
+func consentEventFromEvents(ev events.Event, mobile, productID string) (*model.ConsentStatusEvent, bool) {
 	status := model.ConsentStatus(ev.ConsentStatus)
 	if ev.Type != events.TypeConsent || !status.IsValid() {
-		return nil
+		return nil, false
 	}
 	return &model.ConsentStatusEvent{
 		ConsentHandle: ev.ConsentHandle,
@@ -338,7 +342,65 @@ func consentEventFromEvents(ev events.Event, mobile, productID string) *model.Co
 		Cursor:        ev.Cursor(),
 		MobileNumber:  mobile,
 		ProductID:     productID,
+	}, true
+}
+
+// anyEventFromEvents converts a CONSENT or DATA event for consentEvents.
+func anyEventFromEvents(ev events.Event, mobile, productID string) (model.ConsentEvent, bool) {
+	if ev.Type == events.TypeData {
+		return dataEventFromEvents(ev, mobile, productID)
 	}
+	return consentEventFromEvents(ev, mobile, productID)
+}
+
+// dataEventFromEvents converts a DATA event (the end of a fetch); one whose
+// status this version does not know is sent as UNKNOWN.
+func dataEventFromEvents(ev events.Event, mobile, productID string) (model.ConsentEvent, bool) {
+	if ev.Type != events.TypeData || ev.ConsentHandle == "" {
+		return nil, false
+	}
+	status, _ := model.EnumOf(ev.Status, model.DataEventStatusUnknown)
+	m := &model.DataStatusEvent{
+		ConsentHandle: ev.ConsentHandle,
+		ConsentID:     model.StringPtr(ev.ConsentID),
+		SessionID:     model.StringPtr(ev.SessionID),
+		EventStatus:   status,
+		State:         dataStateOf(status),
+		OccurredAt:    ev.OccurredAt,
+		DataExpiresAt: model.TimePtr(ev.DataExpiry),
+		FirstFetch:    ev.FirstTimeFetch,
+		Accounts:      []*model.AccountDataStatus{},
+		Cursor:        ev.Cursor(),
+		MobileNumber:  mobile,
+		ProductID:     productID,
+	}
+	for _, a := range ev.Accounts {
+		m.Accounts = append(m.Accounts, &model.AccountDataStatus{
+			LinkReferenceNumber: a.LinkReferenceNumber,
+			MaskedAccountNumber: model.StringPtr(a.MaskedAccountNumber),
+			FipID:               model.StringPtr(a.FIPID),
+			FipName:             model.StringPtr(a.FIPName),
+			State:               accountDataState(a.FIStatus),
+			ConsentHandle:       ev.ConsentHandle,
+			ProductID:           productID,
+		})
+	}
+	return m, true
+}
+
+// dataStateOf is where a fetch stands after a DATA event.
+func dataStateOf(s model.DataEventStatus) model.DataState {
+	switch s {
+	case model.DataEventStatusDataReady:
+		return model.DataStateReady
+	case model.DataEventStatusDataDenied:
+		return model.DataStateDenied
+	case model.DataEventStatusSessionFailed:
+		return model.DataStateTimedOut
+	case model.DataEventStatusSessionExpired:
+		return model.DataStateExpired
+	}
+	return model.DataStateUnknown
 }
 
 // eventStatus converts FinPro's eventStatus (UNKNOWN for one this version
@@ -361,20 +423,25 @@ func endSubscription(ctx context.Context, code apierr.Code, msg string) {
 	transport.AddSubscriptionError(ctx, err)
 }
 
-// eventConsent looks the event's consent up in the customer's consent list
+// eventConsent looks an event's consent up in the customer's consent list
 // (one call per batch: a subscription's loaders forget their cache after each
 // batch, so every event sees the list as it is). A consent the list does not
-// show under the product, or an event without a known customer, gives nil.
-func (r *Resolver) eventConsent(ctx context.Context, ev *model.ConsentStatusEvent) (*model.Consent, error) {
-	if ev.MobileNumber == "" {
-		return nil, nil
+// show under the product gives nil. A subscription by handle alone (no
+// customer) looks the consent up by its handle instead, placed as node is.
+func (r *Resolver) eventConsent(ctx context.Context, mobile, productID, handle string) (*model.Consent, error) {
+	if mobile == "" {
+		c, err := placeConsent(ctx, loaders.ConsentRef{Handle: handle}, &productID)
+		if ae, ok := apierr.As(err); ok && ae.Code == apierr.NotFound {
+			return nil, nil
+		}
+		return c, err
 	}
-	page, err := loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: ev.MobileNumber, ProductID: ev.ProductID})
+	page, err := loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: mobile, ProductID: productID})
 	if err != nil {
 		return nil, err
 	}
 	for _, row := range page.Consents {
-		if row.ConsentHandle == ev.ConsentHandle && keepConsent(row, ev.ProductID, nil) {
+		if row.ConsentHandle == handle && keepConsent(row, productID, nil) {
 			return consentFromFinpro(row), nil
 		}
 	}

@@ -6,46 +6,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
-
-// RequestConsent creates a consent request (never retried upstream) and
-// returns the new PENDING consent.
-func (r *mutationResolver) RequestConsent(ctx context.Context, in model.RequestConsentInput) (*model.RequestConsentPayload, error) {
-	if _, err := customerFor(ctx, in.MobileNumber, in.ProductID); err != nil {
-		return nil, err
-	}
-	ref := uuid.NewString()
-	if in.AccountID != nil {
-		if err := validID("accountID", *in.AccountID); err != nil {
-			return nil, err
-		}
-		ref = *in.AccountID
-	}
-	vua := in.MobileNumber + "@onemoney"
-	h, err := r.finpro.RequestConsent(ctx, finpro.ConsentRequest{
-		ProductID:            in.ProductID,
-		VUA:                  vua,
-		PartyIdentifierType:  "MOBILE",
-		PartyIdentifierValue: in.MobileNumber,
-		AccountID:            ref,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("request consent for product %s: %w", in.ProductID, err)
-	}
-	r.rememberConsent(ctx, in.MobileNumber, h.Handle)
-	c := consentFromFinpro(finpro.Consent{
-		ConsentHandle: h.Handle, Status: h.Status, ProductID: in.ProductID, AccountID: ref, VUA: vua,
-	})
-	if c.Status == model.ConsentStatusUnknown {
-		c.Status = model.ConsentStatusPending
-	}
-	return &model.RequestConsentPayload{Consent: c, ConsentHandle: h.Handle, ClientMutationID: in.ClientMutationID}, nil
-}
 
 // RevokeConsent revokes an ACTIVE or PAUSED consent (never retried upstream)
 // after placing it: the caller must be able to see it.
@@ -55,6 +20,9 @@ func (r *mutationResolver) RevokeConsent(ctx context.Context, in model.RevokeCon
 		return nil, err
 	}
 	if err := r.finpro.RevokeConsent(ctx, c.FinproID()); err != nil {
+		if errors.Is(err, finpro.ErrConsentInactive) {
+			err = &loaders.InactiveError{Err: err, Status: finpro.ConsentStatus(c.Status)}
+		}
 		return nil, fmt.Errorf("revoke consent %s: %w", c.FinproID(), err)
 	}
 	c.Status = model.ConsentStatusRevoked

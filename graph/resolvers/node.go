@@ -65,6 +65,14 @@ func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *strin
 	return consentFromFinpro(*row), nil
 }
 
+// inactive is CONSENT_INACTIVE for c, with its status in extensions
+// (consentStatus) so the client knows what to do: wait for a PENDING
+// consent's answer, request a new one after REJECTED, REVOKED or EXPIRED.
+func inactive(c *model.Consent) error {
+	return apierr.WithExtensions(apierr.New(apierr.ConsentInactive, "consent is %s, not active", strings.ToLower(string(c.Status))),
+		map[string]any{"consentStatus": string(c.Status)})
+}
+
 // isAPIError reports whether err came from a FinPro answer (as opposed to an
 // object missing from a successful answer).
 func isAPIError(err error) bool {
@@ -80,14 +88,8 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 	case (id == nil) == (consentID == nil):
 		return nil, apierr.BadInput("give exactly one of id and consentID")
 	case id != nil:
-		n, err := relay.DecodeID("id", *id, nil)
-		if err != nil {
-			return nil, err
-		}
-		if n.Type != relay.TypeConsent {
-			return nil, apierr.BadInput("id is not a consent's id")
-		}
-		if ref, err = refOf(n.Parts[0]); err != nil {
+		var err error
+		if ref, err = consentIDArg(*id); err != nil {
 			return nil, err
 		}
 	default:
@@ -101,9 +103,21 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 		return nil, err
 	}
 	if c.FinproID() == "" {
-		return nil, apierr.New(apierr.ConsentInactive, "consent is not active")
+		return nil, inactive(c)
 	}
 	return c, nil
+}
+
+// consentIDArg reads a consent's global ID given as an argument.
+func consentIDArg(id string) (loaders.ConsentRef, error) {
+	n, err := relay.DecodeID("id", id, nil)
+	if err != nil {
+		return loaders.ConsentRef{}, err
+	}
+	if n.Type != relay.TypeConsent {
+		return loaders.ConsentRef{}, apierr.BadInput("id is not a consent's id")
+	}
+	return refOf(n.Parts[0])
 }
 
 // refOf converts an ID's relay.ConsentRef.

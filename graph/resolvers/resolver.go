@@ -5,7 +5,10 @@
 // mutations. Account fields are resolved by the FI-type plugins in graph/fitype.
 //
 //	query.go         Query: customer, me, node, nodes
-//	mutation.go      Mutation: requestConsent, revokeConsent, requestData, syncIncrementalData
+//	mutation.go      Mutation: revokeConsent, requestData, syncIncrementalData
+//	journey.go       the consent journey: requestConsent, createConsentRedirect,
+//	                 completeConsentRedirect, Query.consent, accountAggregators,
+//	                 products, Consent.dataStatus
 //	customer.go      Customer: id, consents, accounts, account, totalBalance
 //	consent.go       Consent: accounts; conversions from FinPro's consent rows
 //	node.go          global IDs: placing a consent by reference, node lookups
@@ -27,6 +30,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
+	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 )
 
 // DefaultReplayTTL is how long syncIncrementalData results are kept.
@@ -47,6 +51,10 @@ type Options struct {
 	// Every replica needs the same one; nil uses a random key, so such IDs
 	// hold only for the process's lifetime.
 	IDs *relay.Sealer
+	// Returns are the addresses the Account Aggregator may send customers
+	// back to (CONSENT_REDIRECT_URLS); empty, consents are requested without
+	// an AA page (FinPro /v2/requestconsent).
+	Returns *returnurl.List
 	// FetchCooldown is the requestData storm guard's window
 	// (finpro.NewFetchGuard: 0 takes its default, negative turns it off).
 	FetchCooldown time.Duration
@@ -63,6 +71,7 @@ type Resolver struct {
 	replayTTL time.Duration
 	events    EventSource
 	ids       *relay.Sealer
+	returns   *returnurl.List
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
 	// placements places live events' consents (graph/resolvers/events.go).
 	placements placements
@@ -81,6 +90,7 @@ func New(opts Options) *Resolver {
 		replayTTL: opts.ReplayTTL,
 		events:    opts.Events,
 		ids:       opts.IDs,
+		returns:   opts.Returns,
 		plugins: fitype.NewRegistry(
 			fitype.Deposit{},
 			fitype.TermDeposit{},
@@ -136,6 +146,21 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 
 // Customer returns the Customer resolvers.
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
+
+// RequestDataPayload returns the RequestDataPayload resolvers.
+func (r *Resolver) RequestDataPayload() generated.RequestDataPayloadResolver {
+	return &requestDataPayloadResolver{r}
+}
+
+// AccountDataStatus returns the AccountDataStatus resolvers.
+func (r *Resolver) AccountDataStatus() generated.AccountDataStatusResolver {
+	return &accountDataStatusResolver{r}
+}
+
+// DataStatusEvent returns the DataStatusEvent resolvers.
+func (r *Resolver) DataStatusEvent() generated.DataStatusEventResolver {
+	return &dataStatusEventResolver{r}
+}
 
 // Consent returns the Consent resolvers.
 func (r *Resolver) Consent() generated.ConsentResolver { return &consentResolver{r} }
