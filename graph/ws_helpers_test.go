@@ -23,6 +23,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -110,6 +111,8 @@ type bff struct {
 	broker   *broker.Broker
 	source   *spySource
 	shutdown context.CancelFunc // cancels the server's BaseContext
+	// returns, when set before serve, are the AA return addresses.
+	returns *returnurl.List
 }
 
 // newBFF starts a replica on broker; the graph handler is attached by serve.
@@ -136,7 +139,7 @@ func (b *bff) serve(fp *finpro.Client, ws graph.WebsocketConfig) {
 	if ws.InitFunc == nil {
 		ws.InitFunc = testInit
 	}
-	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Replay: b.broker.ReplayStore(), Websocket: ws})
+	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Replay: b.broker.ReplayStore(), Websocket: ws, Returns: b.returns})
 	b.mux.Handle("/graphql", ws.CheckOrigin(asPartner(h)))
 }
 
@@ -157,12 +160,16 @@ func startBroker(t testing.TB, opts broker.Options) *broker.Broker {
 
 // newSandbox starts a sandbox that sends its webhooks to hook and returns
 // it with a FinPro client of it.
-func newSandbox(t testing.TB, hook *bff) (*sandbox.Sandbox, *finpro.Client) {
+func newSandbox(t testing.TB, hook *bff, configure ...func(*sandbox.Config)) (*sandbox.Sandbox, *finpro.Client) {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Config{
+	cfg := sandbox.Config{
 		WebhookURL:    hook.srv.URL + "/webhooks/finpro",
 		WebhookSecret: webhookSecret,
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	sb, err := sandbox.New(cfg)
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}

@@ -370,16 +370,16 @@ func (ec *executionContext) fieldContext_DataStatusEvent_sessionID(_ context.Con
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _DataStatusEvent_eventStatus(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _DataStatusEvent_dataEventStatus(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_eventStatus(ctx, field)
+			return ec.fieldContext_DataStatusEvent_dataEventStatus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EventStatus, nil
+			return obj.DataEventStatus, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.DataEventStatus) graphql.Marshaler {
@@ -389,7 +389,7 @@ func (ec *executionContext) _DataStatusEvent_eventStatus(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DataStatusEvent_eventStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DataStatusEvent_dataEventStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type DataEventStatus does not have child fields"))
 }
 
@@ -884,8 +884,8 @@ func (ec *executionContext) _DataStatusEvent(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "eventStatus":
-			out.Values[i] = ec._DataStatusEvent_eventStatus(ctx, field, obj)
+		case "dataEventStatus":
+			out.Values[i] = ec._DataStatusEvent_dataEventStatus(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -406,17 +406,17 @@ type ComplexityRoot struct {
 	}
 
 	DataStatusEvent struct {
-		Accounts      func(childComplexity int) int
-		Consent       func(childComplexity int) int
-		ConsentHandle func(childComplexity int) int
-		ConsentID     func(childComplexity int) int
-		Cursor        func(childComplexity int) int
-		DataExpiresAt func(childComplexity int) int
-		EventStatus   func(childComplexity int) int
-		FirstFetch    func(childComplexity int) int
-		OccurredAt    func(childComplexity int) int
-		SessionID     func(childComplexity int) int
-		State         func(childComplexity int) int
+		Accounts        func(childComplexity int) int
+		Consent         func(childComplexity int) int
+		ConsentHandle   func(childComplexity int) int
+		ConsentID       func(childComplexity int) int
+		Cursor          func(childComplexity int) int
+		DataEventStatus func(childComplexity int) int
+		DataExpiresAt   func(childComplexity int) int
+		FirstFetch      func(childComplexity int) int
+		OccurredAt      func(childComplexity int) int
+		SessionID       func(childComplexity int) int
+		State           func(childComplexity int) int
 	}
 
 	DebentureHolding struct {
@@ -3179,18 +3179,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataStatusEvent.Cursor(childComplexity), true
+	case "DataStatusEvent.dataEventStatus":
+		if e.ComplexityRoot.DataStatusEvent.DataEventStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataStatusEvent.DataEventStatus(childComplexity), true
 	case "DataStatusEvent.dataExpiresAt":
 		if e.ComplexityRoot.DataStatusEvent.DataExpiresAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DataStatusEvent.DataExpiresAt(childComplexity), true
-	case "DataStatusEvent.eventStatus":
-		if e.ComplexityRoot.DataStatusEvent.EventStatus == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DataStatusEvent.EventStatus(childComplexity), true
 	case "DataStatusEvent.firstFetch":
 		if e.ComplexityRoot.DataStatusEvent.FirstFetch == nil {
 			break
@@ -9306,8 +9306,12 @@ type DataStatusEvent implements ConsentEvent {
   consentID: ID
   "FinPro's data session."
   sessionID: ID
-  "FinPro's event status, e.g. DATA_READY."
-  eventStatus: DataEventStatus!
+  """
+  FinPro's event status, e.g. DATA_READY. (Not named eventStatus: a selection of
+  both event kinds would then merge two fields of different types, which GraphQL
+  refuses.)
+  """
+  dataEventStatus: DataEventStatus!
   "Where the fetch stands after the event."
   state: DataState!
   "When FinPro says the fetch ended."

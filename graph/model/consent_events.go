@@ -26,16 +26,16 @@ func (ConsentStatusEvent) IsConsentEvent() {}
 // DataStatusEvent is the GraphQL DataStatusEvent type: the end of a data
 // fetch. Its consent field is resolved as ConsentStatusEvent's is.
 type DataStatusEvent struct {
-	ConsentHandle string
-	ConsentID     *string
-	SessionID     *string
-	EventStatus   DataEventStatus
-	State         DataState
-	OccurredAt    time.Time
-	DataExpiresAt *time.Time
-	FirstFetch    bool
-	Accounts      []*AccountDataStatus
-	Cursor        string
+	ConsentHandle   string
+	ConsentID       *string
+	SessionID       *string
+	DataEventStatus DataEventStatus
+	State           DataState
+	OccurredAt      time.Time
+	DataExpiresAt   *time.Time
+	FirstFetch      bool
+	Accounts        []*AccountDataStatus
+	Cursor          string
 
 	// MobileNumber and ProductID are as in ConsentStatusEvent: the
 	// subscription's, not part of the schema. MobileNumber is personal data.

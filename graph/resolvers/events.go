@@ -361,18 +361,18 @@ func dataEventFromEvents(ev events.Event, mobile, productID string) (model.Conse
 	}
 	status, _ := model.EnumOf(ev.Status, model.DataEventStatusUnknown)
 	m := &model.DataStatusEvent{
-		ConsentHandle: ev.ConsentHandle,
-		ConsentID:     model.StringPtr(ev.ConsentID),
-		SessionID:     model.StringPtr(ev.SessionID),
-		EventStatus:   status,
-		State:         dataStateOf(status),
-		OccurredAt:    ev.OccurredAt,
-		DataExpiresAt: model.TimePtr(ev.DataExpiry),
-		FirstFetch:    ev.FirstTimeFetch,
-		Accounts:      []*model.AccountDataStatus{},
-		Cursor:        ev.Cursor(),
-		MobileNumber:  mobile,
-		ProductID:     productID,
+		ConsentHandle:   ev.ConsentHandle,
+		ConsentID:       model.StringPtr(ev.ConsentID),
+		SessionID:       model.StringPtr(ev.SessionID),
+		DataEventStatus: status,
+		State:           dataStateOf(status),
+		OccurredAt:      ev.OccurredAt,
+		DataExpiresAt:   model.TimePtr(ev.DataExpiry),
+		FirstFetch:      ev.FirstTimeFetch,
+		Accounts:        []*model.AccountDataStatus{},
+		Cursor:          ev.Cursor(),
+		MobileNumber:    mobile,
+		ProductID:       productID,
 	}
 	for _, a := range ev.Accounts {
 		m.Accounts = append(m.Accounts, &model.AccountDataStatus{

@@ -109,3 +109,28 @@ func anyPending(s *finpro.FIStatus) bool {
 	}
 	return false
 }
+
+// explainMissing explains an account missing from its consent's data:
+// when the consent's latest fetch says the account's FIP denied or did not
+// answer, the answer is ErrNotReady in that state (a new fetch may bring it),
+// else err as it is.
+func explainMissing(ctx context.Context, consentID, linkRef string, err error) error {
+	s, serr := FIStatus(ctx, FIStatusKey{ConsentID: consentID})
+	if serr != nil {
+		return err
+	}
+	for _, a := range s.Accounts {
+		if a.LinkReferenceNumber != linkRef {
+			continue
+		}
+		switch a.FIStatus {
+		case "DENIED":
+			return &NotReadyError{Err: fmt.Errorf("account %s: its FIP denied the fetch: %w", linkRef, finpro.ErrNotReady), State: finpro.FetchDenied}
+		case "TIMEOUT":
+			return &NotReadyError{Err: fmt.Errorf("account %s: its FIP did not answer: %w", linkRef, finpro.ErrNotReady), State: finpro.FetchTimedOut}
+		case "PENDING":
+			return &NotReadyError{Err: fmt.Errorf("account %s: its FIP has not answered yet: %w", linkRef, finpro.ErrNotReady), State: finpro.FetchPending}
+		}
+	}
+	return err
+}

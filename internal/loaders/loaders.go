@@ -308,7 +308,7 @@ func Balance(ctx context.Context, consentID, linkRef string) (*finpro.Balance, e
 			return &bs[i], nil
 		}
 	}
-	return nil, fmt.Errorf("balance of account %s: %w", linkRef, finpro.ErrNotFound)
+	return nil, explainMissing(ctx, consentID, linkRef, fmt.Errorf("balance of account %s: %w", linkRef, finpro.ErrNotFound))
 }
 
 // AllFIData returns every account's data under a consent (one getallfidata per
@@ -333,7 +333,7 @@ func FIAccount(ctx context.Context, consentID, linkRef string) (*finpro.FIAccoun
 			return &as[i], nil
 		}
 	}
-	return nil, fmt.Errorf("data of account %s: %w", linkRef, finpro.ErrNotFound)
+	return nil, explainMissing(ctx, consentID, linkRef, fmt.Errorf("data of account %s: %w", linkRef, finpro.ErrNotFound))
 }
 
 // Consents returns a customer's consent list under one product (one call per
