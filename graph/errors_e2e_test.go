@@ -169,6 +169,37 @@ func TestErrorCodesOfOperations(t *testing.T) {
 	}
 }
 
+// TestConsentInactiveSaysStatus: CONSENT_INACTIVE carries the consent's
+// status, whether FinPro refused (a revoked consent) or the BFF did (a
+// consent without a consent ID yet).
+func TestConsentInactiveSaysStatus(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	var revoked string
+	for _, k := range e.demo(t).Consents {
+		if k.Status == "REVOKED" {
+			revoked = k.ConsentID
+			break
+		}
+	}
+	pending := requestConsent(t, e.api.URL+"/graphql", sandbox.DemoMobile)
+	tests := []struct {
+		name, op string
+		vars     map[string]any
+		want     string
+	}{
+		{"revoked, refused by FinPro", `mutation($c: ID!) { revokeConsent(input: {consentID: $c}) { consent { status } } }`, map[string]any{"c": revoked}, "REVOKED"},
+		{"pending, refused by the BFF", `mutation($id: ID!) { requestData(input: {id: $id}) { sessionID } }`, map[string]any{"id": relay.ConsentID(relay.ConsentRef(pending, ""))}, "PENDING"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.post(t, tc.op, tc.vars)
+			if len(r.Errors) != 1 || r.Errors[0].code() != "CONSENT_INACTIVE" || r.Errors[0].Extensions["consentStatus"] != tc.want {
+				t.Errorf("errors = %+v, want CONSENT_INACTIVE with consentStatus %s", r.Errors, tc.want)
+			}
+		})
+	}
+}
+
 // TestWrongCredentials: FinPro refusing the BFF's own credentials is an
 // upstream failure for the client, never UNAUTHENTICATED.
 func TestWrongCredentials(t *testing.T) {

@@ -95,6 +95,7 @@ type journeyEvent struct {
 	EventStatus   string `json:"eventStatus"`
 	DataStatus    string `json:"dataEventStatus"`
 	State         string `json:"state"`
+	SessionID     string `json:"sessionID"`
 	Cursor        string `json:"cursor"`
 	Accounts      []struct {
 		LinkReferenceNumber string `json:"linkReferenceNumber"`
@@ -109,7 +110,7 @@ const journeySub = `subscription J($product: ID!, $handle: ID, $after: String) {
   consentEvents(productID: $product, consentHandle: $handle, after: $after) {
     __typename consentHandle cursor
     ... on ConsentStatusEvent { status eventStatus }
-    ... on DataStatusEvent { dataEventStatus state accounts { linkReferenceNumber state account { linkReferenceNumber } } }
+    ... on DataStatusEvent { dataEventStatus state sessionID accounts { linkReferenceNumber state account { linkReferenceNumber } } }
   }
 }`
 
@@ -122,7 +123,7 @@ func (c *wsClient) journeyEvent(t *testing.T, id string) journeyEvent {
 		} `json:"data"`
 		Errors []gqlError `json:"errors"`
 	}
-	if m.Type != "next" || json.Unmarshal(m.Payload, &p) != nil || p.Data == nil || len(p.Errors) > 0 {
+	if (m.Type != "next" && m.Type != "data") || json.Unmarshal(m.Payload, &p) != nil || p.Data == nil || len(p.Errors) > 0 {
 		t.Fatalf("operation %s: got %s %s, want an event", id, m.Type, m.Payload)
 	}
 	return p.Data.E
@@ -322,6 +323,30 @@ func TestJourney(t *testing.T) {
 			if n := e.sb.Stats()["/consent/firequest/status"]; n != 2 {
 				t.Errorf("firequest/status calls = %d, want 2 (one per view)", n)
 			}
+			if tc.timeout {
+				return
+			}
+
+			// A new fetch: requestData answers the session PENDING, and its
+			// DATA_READY follows on the same subscription.
+			var again struct {
+				RequestData struct {
+					SessionID  string `json:"sessionID"`
+					DataStatus struct {
+						State     string  `json:"state"`
+						SessionID *string `json:"sessionID"`
+					} `json:"dataStatus"`
+				} `json:"requestData"`
+			}
+			mustData(t, postTo(t, e.api, `mutation($c: ID!) { requestData(input: {consentID: $c}) { sessionID dataStatus { state sessionID } } }`,
+				map[string]any{"c": consentIDOf(t, e.sb, rc.ConsentHandle)}), &again)
+			rd := again.RequestData
+			if rd.DataStatus.State != "PENDING" || rd.DataStatus.SessionID == nil || *rd.DataStatus.SessionID != rd.SessionID {
+				t.Errorf("requestData = %+v, want its session PENDING", rd)
+			}
+			if ev := ws.journeyEvent(t, "j"); ev.DataStatus != "DATA_READY" || ev.SessionID != rd.SessionID {
+				t.Errorf("event after requestData = %+v, want DATA_READY of session %s", ev, rd.SessionID)
+			}
 		})
 	}
 }
@@ -407,6 +432,15 @@ func TestJourneyErrors(t *testing.T) {
 	}
 }
 
+func consentIDOf(t *testing.T, sb *sandbox.Sandbox, handle string) string {
+	t.Helper()
+	k, err := sb.Consent(handle)
+	if err != nil || k.ConsentID == "" {
+		t.Fatalf("consent %s has no consent ID", handle)
+	}
+	return k.ConsentID
+}
+
 func demoCustomer(sb *sandbox.Sandbox) sandbox.CustomerInfo {
 	for _, c := range sb.Customers() {
 		if c.Mobile == sandbox.DemoMobile {
@@ -414,4 +448,106 @@ func demoCustomer(sb *sandbox.Sandbox) sandbox.CustomerInfo {
 		}
 	}
 	return sandbox.CustomerInfo{}
+}
+
+// TestJourneyLookups: the AA list and the products as the sandbox's seed
+// defines them (internal/sandbox/catalogue.go), products limited to the
+// token's, and a consent by handle placed like node.
+func TestJourneyLookups(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	var aas struct {
+		AccountAggregators []struct {
+			ID     string `json:"id"`
+			Active bool   `json:"active"`
+		} `json:"accountAggregators"`
+	}
+	mustData(t, e.post(t, `{ accountAggregators { id active } }`, nil), &aas)
+	got := map[string]bool{}
+	for _, a := range aas.AccountAggregators {
+		got[a.ID] = a.Active
+	}
+	if want := map[string]bool{"onemoney-aa": true, "finvu-aa": true, "anumati-aa": false}; !cmpBoolMaps(got, want) {
+		t.Errorf("accountAggregators = %v, want %v", got, want)
+	}
+
+	const products = `query($p: ID) { products(productID: $p) { id name purposeCode fiTypes fetchType frequency { unit value } dataFrom dataTo } }`
+	type productsResp struct {
+		Products []struct {
+			ID        string   `json:"id"`
+			FiTypes   []string `json:"fiTypes"`
+			FetchType *string  `json:"fetchType"`
+		} `json:"products"`
+	}
+	for _, tc := range []struct {
+		name     string
+		products []string // the token's products claim; nil: any
+		arg      any
+		want     []string // ids; nil: FORBIDDEN
+	}{
+		// The sandbox's catalogue (internal/sandbox/catalogue.go).
+		{"any product", nil, nil, []string{"LOAN_UNDERWRITING", "PFM_DASHBOARD", "WEALTH_DASHBOARD", "WEALTH_TRACKER"}},
+		{"one product", nil, "PFM_DASHBOARD", []string{"PFM_DASHBOARD"}},
+		{"token limited to one", []string{"PFM_DASHBOARD"}, nil, []string{"PFM_DASHBOARD"}},
+		{"another product than the token's", []string{"PFM_DASHBOARD"}, "LOAN_UNDERWRITING", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := partner()
+			p.Products = tc.products
+			e.principal = p
+			defer func() { e.principal = partner() }()
+			r := e.post(t, products, map[string]any{"p": tc.arg})
+			if tc.want == nil {
+				if len(r.Errors) != 1 || r.Errors[0].code() != "FORBIDDEN" {
+					t.Fatalf("errors = %+v, want FORBIDDEN", r.Errors)
+				}
+				return
+			}
+			var out productsResp
+			mustData(t, r, &out)
+			var ids []string
+			for _, p := range out.Products {
+				ids = append(ids, p.ID)
+				if len(p.FiTypes) == 0 || p.FetchType == nil {
+					t.Errorf("product %s: %+v, want its FI types and fetch type", p.ID, p)
+				}
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, tc.want) {
+				t.Errorf("products = %v, want %v", ids, tc.want)
+			}
+		})
+	}
+
+	// A consent by handle: the caller's own, or NOT_FOUND for a customer
+	// token of another customer.
+	handle := activeConsents(e.demo(t))[0].ConsentHandle
+	const byHandle = `query($h: ID!) { consent(consentHandle: $h) { consentHandle status dataStatus { state } } }`
+	var c struct {
+		Consent struct {
+			ConsentHandle string `json:"consentHandle"`
+			DataStatus    struct {
+				State string `json:"state"`
+			} `json:"dataStatus"`
+		} `json:"consent"`
+	}
+	mustData(t, e.post(t, byHandle, map[string]any{"h": handle}), &c)
+	if c.Consent.ConsentHandle != handle || c.Consent.DataStatus.State != "READY" {
+		t.Errorf("consent = %+v, want %s with its data READY", c.Consent, handle)
+	}
+	e.principal = customerToken("9123456780")
+	if r := e.post(t, byHandle, map[string]any{"h": handle}); len(r.Errors) != 1 || r.Errors[0].code() != "NOT_FOUND" {
+		t.Errorf("another customer's consent: errors = %+v, want NOT_FOUND", r.Errors)
+	}
+}
+
+func cmpBoolMaps(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }

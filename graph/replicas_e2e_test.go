@@ -160,3 +160,40 @@ func periodicConsent(t testing.TB, sb *sandbox.Sandbox) string {
 	t.Fatal("demo customer has no ACTIVE PERIODIC consent")
 	return ""
 }
+
+// TestTwoReplicasDataReady: the sandbox's webhooks reach replica A only; a
+// consentEvents subscriber on replica B sees the consent approved and then
+// its data's DATA_READY, with the accounts, and resumes after the first
+// event on A without missing the second.
+func TestTwoReplicasDataReady(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the two-server NATS cluster in -short mode")
+	}
+	brokerA, brokerB := startCluster(t)
+	a, b := newBFF(t, brokerA), newBFF(t, brokerB)
+	sb, fp := newSandbox(t, a, func(c *sandbox.Config) { c.FetchDelay = 200 * time.Millisecond })
+	a.serve(fp, graph.WebsocketConfig{})
+	b.serve(fp, graph.WebsocketConfig{})
+	handle := requestConsent(t, a.srv.URL+"/graphql", mobileA)
+
+	sub := connect(t, b.wsURL(), "graphql-transport-ws", nil)
+	sub.subscribe(t, "d", journeySub, map[string]any{"product": product, "handle": handle})
+	b.source.waitSubscribed(t, 1)
+	transition(t, sb, handle, "approve")
+
+	approved := sub.journeyEvent(t, "d")
+	if approved.Typename != "ConsentStatusEvent" || approved.Status != "ACTIVE" {
+		t.Fatalf("first event on B = %+v, want the approval", approved)
+	}
+	ready := sub.journeyEvent(t, "d")
+	if ready.Typename != "DataStatusEvent" || ready.DataStatus != "DATA_READY" || len(ready.Accounts) == 0 {
+		t.Fatalf("second event on B = %+v, want DATA_READY with the accounts", ready)
+	}
+
+	// Resuming on A after the approval gives the DATA_READY again, only it.
+	resumed := connect(t, a.wsURL(), "graphql-ws", nil)
+	resumed.subscribe(t, "r", journeySub, map[string]any{"product": product, "handle": handle, "after": approved.Cursor})
+	if got := resumed.journeyEvent(t, "r"); got.Cursor != ready.Cursor || got.DataStatus != "DATA_READY" {
+		t.Errorf("resumed on A = %+v, want the DATA_READY of cursor %s", got, ready.Cursor)
+	}
+}
