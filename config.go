@@ -472,6 +472,16 @@ func (c *config) retryWindow() time.Duration {
 // sandboxReturnURL is the default return address in sandbox mode: the
 // playground, which completes the journey when the AA sends the user back.
 func sandboxReturnURL(addr string) string {
+	base := sandboxBaseURL(addr)
+	if base == "" {
+		return ""
+	}
+	return base + playground.Prefix + "/"
+}
+
+// sandboxBaseURL is the BFF's address as a browser on this machine reaches
+// it in sandbox mode; "" when addr is not host:port.
+func sandboxBaseURL(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return ""
@@ -479,7 +489,7 @@ func sandboxReturnURL(addr string) string {
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + playground.Prefix + "/"
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // fetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's

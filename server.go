@@ -308,6 +308,9 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 		FetchDelay:     cfg.SandboxFetchDelay,
 		FetchOutcomes:  cfg.SandboxFetchOutcomes,
 		TxnsPerAccount: cfg.SandboxTxnsPerAccount,
+		// The AA page is served at the BFF's own address (/_sandbox/), so a
+		// browser on the playground's origin reaches it.
+		PublicURL:      sandboxBaseURL(cfg.Addr),
 		WebhookURL:     webhookURL,
 		WebhookSecret:  cfg.WebhookSecret,
 		WebhookHeader:  cfg.WebhookHeader,

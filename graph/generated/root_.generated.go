@@ -11167,7 +11167,7 @@ extend type Mutation {
   createConsentRedirect(
     "The consents and where the AA sends the customer back."
     input: CreateConsentRedirectInput!
-  ): CreateConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
+  ): CreateConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20") @upstream(calls: 2)
 
   """
   Completes the customer's return from the Account Aggregator
@@ -11180,7 +11180,7 @@ extend type Mutation {
   completeConsentRedirect(
     "The address the customer came back to."
     input: CompleteConsentRedirectInput!
-  ): CompleteConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20")
+  ): CompleteConsentRedirectPayload @auth(scope: CONSENTS_WRITE) @cost(weight: "20") @upstream(calls: 2)
 }
 
 """
