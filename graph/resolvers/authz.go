@@ -79,34 +79,26 @@ func callerMobile(ctx context.Context) (string, error) {
 	return p.Mobile, nil
 }
 
-// authorizeCustomer checks that the caller may act for the customer with this
-// mobile under this product: a customer-bound token only for its own customer,
-// a token with a products claim only for those products.
-func authorizeCustomer(ctx context.Context, mobile, productID string) error {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return unauthenticated()
-	}
+// authorizeCustomer checks that p may act for the customer with this mobile
+// under this product: a customer-bound token only for its own customer, a
+// token with a products claim only for those products.
+func authorizeCustomer(p auth.Principal, mobile, productID string) error {
 	if !p.AllowsCustomer(mobile) || !p.AllowsProduct(productID) {
 		return notAllowed()
 	}
 	return nil
 }
 
-// authorizeConsentEvents checks that the caller may follow the consent events
-// of a customer (mobile) or of one consent (handle); either may be empty. A
-// bound caller's mobile defaults to its own (see consentEvents), so it never
-// follows a handle outside its customer.
-func authorizeConsentEvents(ctx context.Context, mobile, handle, productID string) error {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return unauthenticated()
-	}
+// authorizeConsentEvents checks that p may follow the consent events of a
+// customer (mobile) or of one consent (handle); either may be empty. A bound
+// caller's mobile defaults to its own (see subscribe), so it never follows
+// a handle outside its customer.
+func authorizeConsentEvents(p auth.Principal, mobile, productID string) error {
 	if p.Bound() && mobile == "" {
 		return notAllowed()
 	}
 	if mobile != "" {
-		return authorizeCustomer(ctx, mobile, productID)
+		return authorizeCustomer(p, mobile, productID)
 	}
 	if !p.AllowsProduct(productID) {
 		return notAllowed()

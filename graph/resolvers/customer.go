@@ -13,6 +13,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -199,7 +200,11 @@ func customerFor(ctx context.Context, mobile, productID string) (*model.Customer
 	if err := validID("productID", productID); err != nil {
 		return nil, err
 	}
-	if err := authorizeCustomer(ctx, mobile, productID); err != nil {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return nil, unauthenticated()
+	}
+	if err := authorizeCustomer(p, mobile, productID); err != nil {
 		return nil, err
 	}
 	return &model.Customer{MobileNumber: mobile, ProductID: productID}, nil

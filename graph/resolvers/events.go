@@ -66,7 +66,10 @@ func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobile
 	if err := validID("productID", productID); err != nil {
 		return nil, err
 	}
-	p, _ := auth.PrincipalFrom(ctx)
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return nil, unauthenticated()
+	}
 	mobile := p.Mobile
 	if mobileArg != nil {
 		if err := validMobile("mobileNumber", *mobileArg); err != nil {
@@ -92,7 +95,7 @@ func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobile
 		}
 		resume = seq
 	}
-	if err := authorizeConsentEvents(ctx, mobile, handle, productID); err != nil {
+	if err := authorizeConsentEvents(p, mobile, productID); err != nil {
 		return nil, err
 	}
 	if r.events == nil {
