@@ -14,11 +14,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"

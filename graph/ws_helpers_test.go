@@ -17,7 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"

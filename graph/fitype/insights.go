@@ -9,9 +9,9 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/statement"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"

@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"

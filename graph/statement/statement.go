@@ -31,9 +31,9 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 

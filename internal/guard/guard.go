@@ -51,7 +51,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // init registers COMPLEXITY_LIMIT_EXCEEDED with gqlgen as a protocol error, so

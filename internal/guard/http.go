@@ -13,7 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // HTTP returns middleware for the /graphql route that refuses, before gqlgen

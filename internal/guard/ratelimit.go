@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 )
 

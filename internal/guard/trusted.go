@@ -13,7 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // TrustedDocuments is an allow-list of GraphQL documents, identified by the

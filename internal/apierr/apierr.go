@@ -1,7 +1,12 @@
-// Package apierr defines the error codes of the GraphQL contract
-// (extensions.code) and an error type whose message is safe to show to API
-// clients. The error presenter (package graph) shows only such messages; every
-// other error becomes "internal error".
+// Package apierr is the API's error contract, shared by every layer: the
+// error codes clients branch on (extensions.code), an error type whose message
+// is safe to show to API clients, and [WriteHTTP], the one writer of the
+// GraphQL-shaped bodies of requests refused before GraphQL runs (auth,
+// httpguard, guard). The error presenter (package graph) shows only safe
+// messages; every other error becomes "internal error".
+//
+// It imports nothing of this module, so that any package may use it. A new
+// code belongs here and in architecture.md §6, and is a change of the API.
 package apierr
 
 import (
