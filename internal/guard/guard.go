@@ -43,10 +43,8 @@
 package guard
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -163,22 +161,6 @@ func newError(code apierr.Code, format string, args ...any) *gqlerror.Error {
 		Err:        &apierr.Error{Code: code, Message: msg},
 		Extensions: map[string]any{"code": string(code)},
 	}
-}
-
-// writeError writes a GraphQL-shaped error response.
-func writeError(w http.ResponseWriter, status int, code apierr.Code, msg string, ext map[string]any) {
-	e := map[string]any{"code": string(code)}
-	for k, v := range ext {
-		e[k] = v
-	}
-	body, _ := json.Marshal(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": e}},
-	})
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(body)
 }
 
 // satAdd and satMul saturate at math.MaxInt32, so hostile first/last values or

@@ -197,7 +197,7 @@ func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
 		if !d.Allowed {
 			secs := retryAfter(d.RetryAfter)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeError(w, http.StatusTooManyRequests, apierr.RateLimited,
+			apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
 				fmt.Sprintf("too many requests; retry after %d seconds", secs),
 				map[string]any{"retryAfterSeconds": secs})
 			return
