@@ -53,6 +53,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/cors"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
@@ -482,10 +483,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		InitTimeout: cfg.WSInitTimeout,
 	}
 	gql := graph.NewHandler(graph.Config{
-		FinPro:     fp,
-		Logger:     logger,
-		Events:     eventBroker,
-		Replay:     eventBroker.ReplayStore(),
+		Options: resolvers.Options{
+			FinPro:        fp,
+			Logger:        logger,
+			Events:        eventBroker,
+			Replay:        eventBroker.ReplayStore(),
+			FetchCooldown: cfg.fetchCooldown(),
+			Returns:       cfg.Returns,
+		},
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 		HTTPSubscriptions: gqlhttp.Options{
@@ -494,9 +499,7 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 			Established: httpguard.Release,
 		},
 
-		NodeIDSecret:  cfg.nodeIDSecret(),
-		FetchCooldown: cfg.fetchCooldown(),
-		Returns:       cfg.Returns,
+		NodeIDSecret: cfg.nodeIDSecret(),
 
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema

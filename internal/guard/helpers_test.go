@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
@@ -46,7 +47,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	fe := finprotest.New(t, sandbox.Config{}, finpro.Options{MaxRetries: -1})
 	srv := graph.NewHandler(graph.Config{
-		FinPro:        fe.Client,
+		Options: resolvers.Options{
+			FinPro: fe.Client,
+		},
 		Introspection: o.introspection,
 		Websocket: graph.WebsocketConfig{
 			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
