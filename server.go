@@ -63,6 +63,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
+	"github.com/moneyone-bff/finpro-bff/internal/ratelimit"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 	"github.com/moneyone-bff/finpro-bff/web/playground"
@@ -599,7 +600,7 @@ func protections(cfg *config) ([]graphql.HandlerExtension, func(http.Handler) ht
 	if cfg.RatePerSecond == 0 {
 		return exts, func(h http.Handler) http.Handler { return h }, nil
 	}
-	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
+	rl := ratelimit.New(ratelimit.Config{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
 	return append(exts, rl.Extension()), rl.Middleware, nil
 }
 

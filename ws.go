@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -42,10 +41,7 @@ func newSessions(cfg *config) *wsgorilla.Sessions {
 	return wsgorilla.NewSessions(wsgorilla.SessionOptions{
 		MaxOperations: cfg.WSMaxOperations,
 		OperationLimitError: func(limit int) gqlerror.List {
-			return gqlerror.List{{
-				Message:    fmt.Sprintf("too many operations on this connection (limit %d); complete one first", limit),
-				Extensions: map[string]any{"code": string(apierr.RateLimited)},
-			}}
+			return gqlerror.List{apierr.GraphQL(apierr.RateLimited, "too many operations on this connection (limit %d); complete one first", limit)}
 		},
 		MaxPerKey: cfg.WSMaxSocketsPerPrincipal,
 		// consentStatusChanged ends itself at the token's exp with
@@ -63,10 +59,7 @@ func newSessions(cfg *config) *wsgorilla.Sessions {
 // UNAUTHENTICATED, then close 4403). failed, when not nil, hears of every
 // presented credential that did not verify.
 func websocketInit(check transport.WebsocketInitFunc, limit int, failed func(context.Context, error)) transport.WebsocketInitFunc {
-	expired := gqlerror.List{{
-		Message:    "token expired",
-		Extensions: map[string]any{"code": string(apierr.Unauthenticated)},
-	}}
+	expired := gqlerror.List{apierr.GraphQL(apierr.Unauthenticated, "token expired")}
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		next, ack, err := check(ctx, payload)
 		if err != nil {

@@ -12,6 +12,8 @@ package apierr
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Code is a value of extensions.code. The list is closed: clients branch on it.
@@ -90,4 +92,18 @@ func ExtensionsOf(err error) map[string]any {
 		return d.Extensions
 	}
 	return nil
+}
+
+// GraphQL returns a GraphQL error in the contract's shape, for the paths that
+// answer without the error presenter (refusals of gqlgen extensions, which
+// gqlgen's websocket transport sends unpresented, and websocket messages):
+// the code is both in the extensions and in the wrapped [*Error], which the
+// presenter keeps where it does run. The message must be safe to show.
+func GraphQL(code Code, format string, args ...any) *gqlerror.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &gqlerror.Error{
+		Message:    msg,
+		Err:        &Error{Code: code, Message: msg},
+		Extensions: map[string]any{"code": string(code)},
+	}
 }

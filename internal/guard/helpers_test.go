@@ -18,6 +18,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/ratelimit"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
@@ -30,7 +31,7 @@ type envOptions struct {
 	limits        guard.Limits
 	introspection bool
 	// rate, when set, adds a rate limiter (middleware and extension).
-	rate *guard.RateLimitConfig
+	rate *ratelimit.Config
 	// extensions are used after guard.Configure.
 	extensions []graphql.HandlerExtension
 }
@@ -40,7 +41,7 @@ type envOptions struct {
 type env struct {
 	sb   *sandbox.Sandbox
 	url  string // http://.../graphql
-	rate *guard.RateLimiter
+	rate *ratelimit.Limiter
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -65,7 +66,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e := &env{sb: fe.Sandbox}
 	h := guard.HTTP(o.limits)(srv)
 	if o.rate != nil {
-		e.rate = guard.NewRateLimiter(*o.rate)
+		e.rate = ratelimit.New(*o.rate)
 		srv.Use(e.rate.Extension())
 		h = e.rate.Middleware(h)
 	}
