@@ -11,6 +11,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
@@ -37,7 +38,7 @@ func (l *liveConnections) drain() { l.once.Do(func() { close(l.draining) }) }
 // newSessions tracks the BFF's websockets: at most cfg.WSMaxOperations
 // operations at once on one socket and cfg.WSMaxSocketsPerPrincipal sockets
 // per principal (claimed by websocketInit).
-func newSessions(cfg *config) *wsgorilla.Sessions {
+func newSessions(cfg *config.Config) *wsgorilla.Sessions {
 	return wsgorilla.NewSessions(wsgorilla.SessionOptions{
 		MaxOperations: cfg.WSMaxOperations,
 		OperationLimitError: func(limit int) gqlerror.List {

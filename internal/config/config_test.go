@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -31,15 +31,15 @@ func TestJWTVerifiedCacheTTL(t *testing.T) {
 		if tc.env != "" {
 			env["JWT_VERIFIED_CACHE_TTL"] = tc.env
 		}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("JWT_VERIFIED_CACHE_TTL=%q: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("JWT_VERIFIED_CACHE_TTL=%q: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
 			continue
 		}
-		ac, err := cfg.authConfig(nil)
+		ac, err := cfg.AuthConfig(nil)
 		if err != nil {
 			t.Fatalf("authConfig: %v", err)
 		}
@@ -56,26 +56,26 @@ func TestJWTVerifiedCacheTTL(t *testing.T) {
 func TestFinproResilienceSettings(t *testing.T) {
 	for _, tc := range []struct {
 		name, env string
-		get       func(*config) time.Duration
+		get       func(*Config) time.Duration
 		want      time.Duration
 		wantErr   bool
 	}{
-		{"FINPRO_RETRY_WINDOW", "", (*config).retryWindow, time.Second, false},
-		{"FINPRO_RETRY_WINDOW", "0", (*config).retryWindow, -1, false},
-		{"FINPRO_RETRY_WINDOW", "250ms", (*config).retryWindow, 250 * time.Millisecond, false},
+		{"FINPRO_RETRY_WINDOW", "", (*Config).RetryWindow, time.Second, false},
+		{"FINPRO_RETRY_WINDOW", "0", (*Config).RetryWindow, -1, false},
+		{"FINPRO_RETRY_WINDOW", "250ms", (*Config).RetryWindow, 250 * time.Millisecond, false},
 		{"FINPRO_RETRY_WINDOW", "-1s", nil, 0, true},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "", (*config).fetchCooldown, time.Minute, false},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "0", (*config).fetchCooldown, -1, false},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "10m", (*config).fetchCooldown, 10 * time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "", (*Config).FetchCooldown, time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "0", (*Config).FetchCooldown, -1, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "10m", (*Config).FetchCooldown, 10 * time.Minute, false},
 		{"FINPRO_FI_REQUEST_COOLDOWN", "soon", nil, 0, true},
 	} {
 		env := map[string]string{}
 		if tc.env != "" {
 			env[tc.name] = tc.env
 		}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%s=%q: parseConfig error = %v, want error %v", tc.name, tc.env, err, tc.wantErr)
+			t.Errorf("%s=%q: Parse error = %v, want error %v", tc.name, tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -102,9 +102,9 @@ func TestSandboxFetchSettings(t *testing.T) {
 		{map[string]string{"SANDBOX_FETCH_DELAY": "-1s"}, 0, nil, true},
 		{map[string]string{"SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=LATER"}, 0, nil, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -124,7 +124,7 @@ func TestAdminAddrDefault(t *testing.T) {
 		{"FINPRO_BASE_URL": "https://finpro.example", "JWT_HS256_SECRET": strings.Repeat("k", 32), "JWT_ISSUER": "i", "JWT_AUDIENCE": "a"},
 		{"ADMIN_ADDR": ":9191"},
 	} {
-		cfg, _ := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, _ := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		want := "127.0.0.1:9090"
 		if v, ok := env["ADMIN_ADDR"]; ok {
 			want = v
@@ -158,9 +158,9 @@ func TestWebhookDeliverySettings(t *testing.T) {
 		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "-1s"}, 0, nil, true},
 		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "30s,later"}, 0, nil, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -179,7 +179,7 @@ func TestSandboxTxnsPerAccount(t *testing.T) {
 		wantErr bool
 	}{{"", 0, false}, {"10000", 10000, false}, {"-1", 0, true}, {"200001", 0, true}, {"many", 0, true}} {
 		env := map[string]string{"SANDBOX_TXNS_PER_ACCOUNT": tc.env}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
 			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: error %v, want error %v", tc.env, err, tc.wantErr)
 		} else if err == nil && cfg.SandboxTxnsPerAccount != tc.want {
@@ -208,9 +208,9 @@ func TestWebhookSecuritySettings(t *testing.T) {
 		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, 0, time.Time{}, true},
 		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "tomorrow"}, 0, time.Time{}, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -226,11 +226,11 @@ func TestWebhookSecuritySettings(t *testing.T) {
 // variable its usage names, as the README says.
 func TestFlagNames(t *testing.T) {
 	var names []string
-	// parseConfig defines its flags on a fresh set; -h lists them all.
+	// Parse defines its flags on a fresh set; -h lists them all.
 	var usage strings.Builder
-	_, err := parseConfig("serve", []string{"-h"}, func(string) string { return "" }, &usage)
+	_, err := Parse("serve", []string{"-h"}, func(string) string { return "" }, &usage)
 	if !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("parseConfig(-h) = %v", err)
+		t.Fatalf("Parse(-h) = %v", err)
 	}
 	re := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)[^\n]*\n(?:\s+[^\n]*\n)*?[^\n]*\(env ([A-Z0-9_]+)\)`)
 	for _, m := range re.FindAllStringSubmatch(usage.String(), -1) {
@@ -243,3 +243,4 @@ func TestFlagNames(t *testing.T) {
 		t.Errorf("found %d flags in the usage, want every setting's", len(names))
 	}
 }
+
