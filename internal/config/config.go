@@ -225,6 +225,10 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		intFlags[i] = fs.String(flagName(n.name), env(n.name, n.def), n.usage+" (env "+n.name+")")
 	}
 	maxBody := fs.String("graphql-max-body-bytes", env("GRAPHQL_MAX_BODY_BYTES", "0"), "maximum GraphQL request body (0 = default 1 MiB) (env GRAPHQL_MAX_BODY_BYTES)")
+	args, renamed := renameFlags(args)
+	for _, r := range renamed {
+		fmt.Fprintf(stderr, "flag -%s is now -%s (the kebab case of %s); the old name will go\n", r, renamedFlags[r], envOf(fs, renamedFlags[r]))
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -530,3 +534,60 @@ func tracingEnabled(getenv func(string) string) bool {
 	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 }
 
+// renamedFlags maps the names flags had before every flag became its
+// environment variable's kebab case to today's. They still work, unlisted by
+// -h and with a warning, so that scripts of the earlier releases keep running.
+var renamedFlags = map[string]string{
+	"upstream-timeout":              "finpro-timeout",
+	"fi-request-cooldown":           "finpro-fi-request-cooldown",
+	"webhook-store-timeout":         "finpro-webhook-store-timeout",
+	"webhook-max-age":               "finpro-webhook-max-age",
+	"webhook-previous-secret-until": "finpro-webhook-previous-secret-until",
+	"webhook-signature-header":      "finpro-webhook-signature-header",
+	"trusted-documents":             "trusted-documents-file",
+	"max-depth":                     "graphql-max-depth",
+	"max-aliases":                   "graphql-max-aliases",
+	"max-directives":                "graphql-max-directives",
+	"max-tokens":                    "graphql-max-tokens",
+	"max-cost":                      "graphql-max-cost",
+	"max-finpro-calls":              "graphql-max-finpro-calls",
+	"max-body-bytes":                "graphql-max-body-bytes",
+	"rate-limit":                    "rate-limit-per-second",
+	"rate-burst":                    "rate-limit-burst",
+}
+
+// renameFlags returns args with the old names of renamedFlags replaced
+// (-name, --name, -name=value), and the old names it met. Arguments after
+// "--" are left alone.
+func renameFlags(args []string) (out, renamed []string) {
+	out = make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), renamed
+		}
+		dashes := "-"
+		if strings.HasPrefix(a, "--") {
+			dashes = "--"
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(a, dashes), "=")
+		if nw, ok := renamedFlags[name]; ok && strings.HasPrefix(a, "-") {
+			a = dashes + nw
+			if hasValue {
+				a += "=" + value
+			}
+			renamed = append(renamed, name)
+		}
+		out = append(out, a)
+	}
+	return out, renamed
+}
+
+// envOf returns the environment variable a flag's usage names.
+func envOf(fs *flag.FlagSet, name string) string {
+	if f := fs.Lookup(name); f != nil {
+		if _, env, ok := strings.Cut(f.Usage, "(env "); ok {
+			return strings.TrimSuffix(env, ")")
+		}
+	}
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}

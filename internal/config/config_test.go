@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -244,3 +245,55 @@ func TestFlagNames(t *testing.T) {
 	}
 }
 
+// TestRenamedFlags checks that the flag names of earlier releases still set
+// their setting, with a warning, and that -h lists only today's names.
+func TestRenamedFlags(t *testing.T) {
+	env := map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old-secret", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-01T00:00:00Z"}
+	getenv := func(k string) string { return env[k] }
+	values := map[string]string{ // a valid value for each renamed setting
+		"finpro-timeout": "3s", "finpro-fi-request-cooldown": "2m", "finpro-webhook-store-timeout": "2s",
+		"finpro-webhook-max-age": "30m", "finpro-webhook-previous-secret-until": "2026-01-31T18:00:00+05:30",
+		"finpro-webhook-signature-header": "X-Sig", "trusted-documents-file": "docs.json",
+		"graphql-max-depth": "7", "graphql-max-aliases": "8", "graphql-max-directives": "9", "graphql-max-tokens": "99",
+		"graphql-max-cost": "999", "graphql-max-finpro-calls": "77", "graphql-max-body-bytes": "4096",
+		"rate-limit-per-second": "5", "rate-limit-burst": "6",
+	}
+	if len(values) != len(renamedFlags) {
+		t.Fatalf("test covers %d renamed flags, there are %d", len(values), len(renamedFlags))
+	}
+	for old, nw := range renamedFlags {
+		v, ok := values[nw]
+		if !ok {
+			t.Fatalf("no test value for -%s", nw)
+		}
+		for _, args := range [][]string{{"-" + old, v}, {"--" + old + "=" + v}} {
+			var warn strings.Builder
+			got, err := Parse("serve", args, getenv, &warn)
+			if err != nil {
+				t.Fatalf("%q: %v", args, err)
+			}
+			want, err := Parse("serve", []string{"-" + nw, v}, getenv, io.Discard)
+			if err != nil {
+				t.Fatalf("-%s %s: %v", nw, v, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q set something else than -%s %s", args, nw, v)
+			}
+			if !strings.Contains(warn.String(), "flag -"+old+" is now -"+nw) {
+				t.Errorf("%q: warning %q, want one naming -%s", args, warn.String(), nw)
+			}
+		}
+	}
+	var usage strings.Builder
+	if _, err := Parse("serve", []string{"-h"}, getenv, &usage); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("Parse(-h) = %v", err)
+	}
+	for old := range renamedFlags {
+		if regexp.MustCompile(`(?m)^  -` + regexp.QuoteMeta(old) + `(?:[ \t]|$)`).MatchString(usage.String()) {
+			t.Errorf("-h lists the old name -%s", old)
+		}
+	}
+	if _, err := Parse("serve", []string{"--", "-max-cost", "1"}, getenv, io.Discard); err == nil {
+		t.Error(`arguments after "--" were read as flags`)
+	}
+}
