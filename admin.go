@@ -15,10 +15,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
 )
 
-// defaultAdminAddr keeps the operator endpoints on this machine unless
-// ADMIN_ADDR says otherwise.
-const defaultAdminAddr = "127.0.0.1:9090"
-
 // adminHandler is the operator surface: Prometheus metrics, the Go profiler
 // and the health checks. It is served on its own listener (ADMIN_ADDR), never
 // on the public one: metrics name every operation and FinPro endpoint, and a

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -31,7 +32,7 @@ var canaries = []struct {
 	re   *regexp.Regexp
 }{
 	{"FinPro client secret", regexp.MustCompile(regexp.QuoteMeta(sandbox.DefaultClientSecret))},
-	{"sandbox JWT secret", regexp.MustCompile(regexp.QuoteMeta(sandboxJWTSecret))},
+	{"sandbox JWT secret", regexp.MustCompile(regexp.QuoteMeta(config.SandboxJWTSecret))},
 	{"test JWT secret", regexp.MustCompile(regexp.QuoteMeta(testSecret))},
 	{"bearer token", regexp.MustCompile(`(?i)bearer\s+\S`)},
 	{"JWT", regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}`)},

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 )
 
 // TestCrossOrigin checks CORS on /graphql through run() in production mode:
@@ -99,7 +101,7 @@ func TestListenAddressDefault(t *testing.T) {
 		{"sandbox mode, ADDR set", "serve", map[string]string{"ADDR": ":9000"}, ":9000"},
 		{"production", "serve", prod, ":8080"},
 	} {
-		cfg, err := parseConfig(tc.cmd, nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := config.Parse(tc.cmd, nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

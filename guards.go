@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 )
 
@@ -18,7 +19,7 @@ type serverGuards struct {
 	inFlight *httpguard.InFlight     // nil: MAX_IN_FLIGHT=0
 }
 
-func newServerGuards(cfg *config) serverGuards {
+func newServerGuards(cfg *config.Config) serverGuards {
 	g := serverGuards{addrs: httpguard.NewClientAddrs(cfg.TrustedProxies)}
 	if cfg.AuthFailuresPerMinute > 0 {
 		g.failures = httpguard.NewAuthFailures(httpguard.AuthFailureConfig{

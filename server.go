@@ -53,7 +53,9 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 	"github.com/moneyone-bff/finpro-bff/internal/cors"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/poller"
@@ -62,6 +64,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
+	"github.com/moneyone-bff/finpro-bff/internal/ratelimit"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 	"github.com/moneyone-bff/finpro-bff/web/playground"
@@ -112,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-func newLogger(w io.Writer, cfg *config) *slog.Logger {
+func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
@@ -122,7 +125,7 @@ func newLogger(w io.Writer, cfg *config) *slog.Logger {
 
 // serve runs the BFF until ctx ends.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseConfig("serve", args, getenv, stderr)
+	cfg, err := config.Parse("serve", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		finproURL = cfg.FinproBaseURL
 		creds     = cfg.Finpro
 	)
-	if cfg.sandboxMode() {
+	if cfg.SandboxMode() {
 		if cfg.WebhookSecret == "" {
 			// The embedded sandbox and the webhook intake share a per-process key.
 			cfg.WebhookSecret = rand.Text()
@@ -179,7 +182,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL:     finproURL,
 		Credentials: creds,
 		Timeout:     cfg.UpstreamTimeout,
-		RetryWindow: cfg.retryWindow(),
+		RetryWindow: cfg.RetryWindow(),
 		Logger:      logger,
 		Observer:    metrics.FinproObserver(),
 	}
@@ -215,7 +218,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go poller.New(eventBroker, fp, cfg.ConsentPollInterval, logger).Run(ctx)
 	}
 
-	ac, err := cfg.authConfig(logger)
+	ac, err := cfg.AuthConfig(logger)
 	if err != nil {
 		return err
 	}
@@ -239,7 +242,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	err = serveHTTP(ctx, ln, h, cfg.ShutdownTimeout, logger, live.sessions.Wait, func() {
 		ready.Store(true)
 		printBanner(stdout, ln.Addr(), base)
-		if cfg.sandboxMode() {
+		if cfg.SandboxMode() {
 			printExposure(stdout, logger, ln.Addr(), "ADDR=:8080")
 			printDevTokens(stdout, cfg)
 		}
@@ -301,7 +304,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 // startSandbox starts the embedded FinPro simulator on its own loopback port, so
 // the BFF reaches it over real HTTP exactly as it reaches FinPro. stop closes
 // its listener and the simulator.
-func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sandbox.Sandbox, url string, stop func(), err error) {
+func startSandbox(cfg *config.Config, webhookURL string, logger *slog.Logger) (sb *sandbox.Sandbox, url string, stop func(), err error) {
 	sb, err = sandbox.New(sandbox.Config{
 		Seed:           cfg.SandboxSeed,
 		Latency:        cfg.SandboxLatency,
@@ -310,7 +313,7 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 		TxnsPerAccount: cfg.SandboxTxnsPerAccount,
 		// The AA page is served at the BFF's own address (/_sandbox/), so a
 		// browser on the playground's origin reaches it.
-		PublicURL:      sandboxBaseURL(cfg.Addr),
+		PublicURL:      config.SandboxBaseURL(cfg.Addr),
 		WebhookURL:     webhookURL,
 		WebhookSecret:  cfg.WebhookSecret,
 		WebhookHeader:  cfg.WebhookHeader,
@@ -340,7 +343,7 @@ func startSandbox(cfg *config, webhookURL string, logger *slog.Logger) (sb *sand
 
 // serveSandbox runs the FinPro simulator alone.
 func serveSandbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseConfig("sandbox", args, func(k string) string {
+	cfg, err := config.Parse("sandbox", args, func(k string) string {
 		if k == "ADDR" && getenv("ADDR") == "" {
 			return "127.0.0.1:8090" // the admin API is unauthenticated
 		}
@@ -406,7 +409,7 @@ func printExposure(stdout io.Writer, logger *slog.Logger, a net.Addr, expose str
 
 // printDevTokens prints ready-to-paste tokens for the sandbox: one for a
 // partner app (any customer) and one bound to the demo customer (for me).
-func printDevTokens(w io.Writer, cfg *config) {
+func printDevTokens(w io.Writer, cfg *config.Config) {
 	for _, t := range []struct{ label, mobile string }{
 		{"dev token, any customer", ""},
 		{"dev token, demo customer " + sandbox.DemoMobile + " (for me)", sandbox.DemoMobile},
@@ -422,7 +425,7 @@ func printDevTokens(w io.Writer, cfg *config) {
 
 // devToken mints a sandbox dev token with every scope, bound to mobile when it
 // is not empty, valid for auth.MaxMintTTL.
-func devToken(cfg *config, mobile string) (string, error) {
+func devToken(cfg *config.Config, mobile string) (string, error) {
 	return auth.Mint(auth.MintOptions{
 		Secret:   []byte(cfg.JWTHS256Secret),
 		Issuer:   cfg.JWTIssuer,
@@ -444,7 +447,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -485,10 +488,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 		InitTimeout: cfg.WSInitTimeout,
 	}
 	gql := graph.NewHandler(graph.Config{
-		FinPro:     fp,
-		Logger:     logger,
-		Events:     eventBroker,
-		Replay:     eventBroker.ReplayStore(),
+		Options: resolvers.Options{
+			FinPro:        fp,
+			Logger:        logger,
+			Events:        eventBroker,
+			Replay:        eventBroker.ReplayStore(),
+			FetchCooldown: cfg.FetchCooldown(),
+			Returns:       cfg.Returns,
+		},
 		Websocket:  ws,
 		Extensions: append(exts, metrics.GraphQLExtension()),
 		HTTPSubscriptions: gqlhttp.Options{
@@ -497,16 +504,14 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 			Established: httpguard.Release,
 		},
 
-		NodeIDSecret:  cfg.nodeIDSecret(),
-		FetchCooldown: cfg.fetchCooldown(),
-		Returns:       cfg.Returns,
+		NodeIDSecret: cfg.NodeIDKey(),
 
 		LoaderObserver: metrics.LoaderObserver(),
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
-		Introspection: cfg.sandboxMode(),
+		Introspection: cfg.SandboxMode(),
 	})
-	guard.Configure(gql, cfg.Limits, cfg.sandboxMode())
+	guard.Configure(gql, cfg.Limits, cfg.SandboxMode())
 	// Outermost first: the client address, cheap HTTP checks (method,
 	// content type, size, batches), the client address's failed
 	// authentications, then identity (websocket upgrades pass: their identity
@@ -555,8 +560,8 @@ func newHandler(logger *slog.Logger, cfg *config, fp *finpro.Client, sb *sandbox
 
 // playgroundHeaders prefills the playground's headers editor with the demo
 // customer's dev token in sandbox mode; never with a production credential.
-func playgroundHeaders(cfg *config) string {
-	if !cfg.sandboxMode() || cfg.JWTHS256Secret == "" {
+func playgroundHeaders(cfg *config.Config) string {
+	if !cfg.SandboxMode() || cfg.JWTHS256Secret == "" {
 		return ""
 	}
 	tok, err := devToken(cfg, sandbox.DemoMobile)
@@ -565,11 +570,6 @@ func playgroundHeaders(cfg *config) string {
 	}
 	b, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + tok})
 	return string(b)
-}
-
-// tracingEnabled reports whether an OTLP endpoint is configured.
-func tracingEnabled(getenv func(string) string) bool {
-	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 }
 
 // upstreamTransport is a pooled transport sized for fan-out to one host.
@@ -581,7 +581,7 @@ func upstreamTransport() *http.Transport {
 
 // protections returns the gqlgen extensions of trusted documents and the rate
 // limit, and the rate limit's HTTP middleware.
-func protections(cfg *config) ([]graphql.HandlerExtension, func(http.Handler) http.Handler, error) {
+func protections(cfg *config.Config) ([]graphql.HandlerExtension, func(http.Handler) http.Handler, error) {
 	var exts []graphql.HandlerExtension
 	if cfg.TrustedDocumentsFile != "" {
 		td, err := guard.LoadTrustedDocuments(cfg.TrustedDocumentsFile)
@@ -599,7 +599,7 @@ func protections(cfg *config) ([]graphql.HandlerExtension, func(http.Handler) ht
 	if cfg.RatePerSecond == 0 {
 		return exts, func(h http.Handler) http.Handler { return h }, nil
 	}
-	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
+	rl := ratelimit.New(ratelimit.Config{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
 	return append(exts, rl.Extension()), rl.Middleware, nil
 }
 

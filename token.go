@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 )
 
 // mintToken implements the token command: it mints an HS256 token with the
@@ -39,7 +40,7 @@ Every flag is optional:
 	}
 	// The same token settings serve reads, and nothing else: minting needs no
 	// FinPro credentials.
-	cfg := &config{
+	cfg := &config.Config{
 		FinproBaseURL:    getenv("FINPRO_BASE_URL"),
 		JWTHS256Secret:   getenv("JWT_HS256_SECRET"),
 		JWTJWKSURL:       getenv("JWT_JWKS_URL"),
@@ -47,7 +48,7 @@ Every flag is optional:
 		JWTIssuer:        getenv("JWT_ISSUER"),
 		JWTAudience:      getenv("JWT_AUDIENCE"),
 	}
-	if err := errors.Join(cfg.jwtDefaults()...); err != nil {
+	if err := errors.Join(cfg.JWTDefaults()...); err != nil {
 		return err
 	}
 	if cfg.JWTHS256Secret == "" {

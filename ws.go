@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -10,8 +9,9 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
@@ -38,14 +38,11 @@ func (l *liveConnections) drain() { l.once.Do(func() { close(l.draining) }) }
 // newSessions tracks the BFF's websockets: at most cfg.WSMaxOperations
 // operations at once on one socket and cfg.WSMaxSocketsPerPrincipal sockets
 // per principal (claimed by websocketInit).
-func newSessions(cfg *config) *wsgorilla.Sessions {
+func newSessions(cfg *config.Config) *wsgorilla.Sessions {
 	return wsgorilla.NewSessions(wsgorilla.SessionOptions{
 		MaxOperations: cfg.WSMaxOperations,
 		OperationLimitError: func(limit int) gqlerror.List {
-			return gqlerror.List{{
-				Message:    fmt.Sprintf("too many operations on this connection (limit %d); complete one first", limit),
-				Extensions: map[string]any{"code": string(apierr.RateLimited)},
-			}}
+			return gqlerror.List{apierr.GraphQL(apierr.RateLimited, "too many operations on this connection (limit %d); complete one first", limit)}
 		},
 		MaxPerKey: cfg.WSMaxSocketsPerPrincipal,
 		// consentStatusChanged ends itself at the token's exp with
@@ -63,10 +60,7 @@ func newSessions(cfg *config) *wsgorilla.Sessions {
 // UNAUTHENTICATED, then close 4403). failed, when not nil, hears of every
 // presented credential that did not verify.
 func websocketInit(check transport.WebsocketInitFunc, limit int, failed func(context.Context, error)) transport.WebsocketInitFunc {
-	expired := gqlerror.List{{
-		Message:    "token expired",
-		Extensions: map[string]any{"code": string(apierr.Unauthenticated)},
-	}}
+	expired := gqlerror.List{apierr.GraphQL(apierr.Unauthenticated, "token expired")}
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		next, ack, err := check(ctx, payload)
 		if err != nil {

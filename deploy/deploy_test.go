@@ -360,11 +360,11 @@ func TestSecretExampleHasOnlyPlaceholders(t *testing.T) {
 	}
 }
 
-// runtimeEnv are variables the Go runtime reads, not config.go.
+// runtimeEnv are variables the Go runtime reads, not internal/config.
 var runtimeEnv = []string{"GOMEMLIMIT", "GOMAXPROCS", "GOGC", "GODEBUG"}
 
 func TestEnvNamesAreSettings(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "config.go"))
+	src, err := os.ReadFile(filepath.Join("..", "internal", "config", "config.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +384,7 @@ func TestEnvNamesAreSettings(t *testing.T) {
 	}
 	for _, n := range names {
 		if !read(n) {
-			t.Errorf("%s is set in deploy/ but config.go does not read it", n)
+			t.Errorf("%s is set in deploy/ but internal/config does not read it", n)
 		}
 	}
 	for _, secretName := range []string{"FINPRO_CLIENT_SECRET", "FINPRO_WEBHOOK_SECRET", "JWT_HS256_SECRET"} {

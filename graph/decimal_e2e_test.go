@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
@@ -75,7 +76,7 @@ func TestDecimalsByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(asPartner(graph.NewHandler(graph.Config{FinPro: fp})))
+	api := httptest.NewServer(asPartner(graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp}})))
 	defer api.Close()
 
 	const q = `{ customer(mobileNumber: "9000000001", productID: "P") {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
@@ -58,7 +59,7 @@ func TestFaultMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := graph.NewHandler(graph.Config{FinPro: fp})
+			srv := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp}})
 			guard.Configure(srv, guard.DefaultLimits(), false)
 			me := customerToken(sandbox.DemoMobile)
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

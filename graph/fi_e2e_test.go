@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
@@ -461,7 +462,7 @@ func graphFor(t *testing.T, up *httptest.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(asPartner(graph.NewHandler(graph.Config{FinPro: fp})))
+	api := httptest.NewServer(asPartner(graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp}})))
 	t.Cleanup(api.Close)
 	return api.URL
 }

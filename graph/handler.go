@@ -14,30 +14,28 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
-	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
-	"github.com/moneyone-bff/finpro-bff/internal/replay"
-	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
 // Config configures the GraphQL handler.
 type Config struct {
-	// FinPro is the upstream client (required).
-	FinPro *finpro.Client
-	// Logger receives internal errors, upstream failures and panics; nil discards.
-	Logger *slog.Logger
-	// Replay keeps syncIncrementalData results; nil keeps them in memory.
-	Replay replay.Store
-	// ReplayTTL is how long sync results are kept (default 24h).
-	ReplayTTL time.Duration
+	// Options are the resolvers' dependencies: the FinPro client (required),
+	// the logger (nil discards; it also receives the handler's internal
+	// errors, upstream failures and panics), the replay store and TTL of
+	// syncIncrementalData, the live feed of subscriptions (Events: a
+	// *broker.Broker; nil makes subscriptions fail with
+	// UPSTREAM_UNAVAILABLE), the global-id sealer, requestData's storm
+	// guard window and the Account Aggregator's allowed return addresses.
+	// See [resolvers.Options].
+	resolvers.Options
 	// Introspection enables schema introspection (the playground needs it).
 	Introspection bool
 	// LoaderObserver, when set, sees every dataloader load: the loader's name
@@ -55,9 +53,6 @@ type Config struct {
 	QueryCacheSize int
 	// APQCacheSize is the automatic persisted query LRU size (default 100).
 	APQCacheSize int
-	// Events is the live feed behind subscriptions (a *broker.Broker); nil
-	// makes subscriptions fail with UPSTREAM_UNAVAILABLE.
-	Events EventSource
 	// Websocket configures the websocket transport of subscriptions.
 	Websocket WebsocketConfig
 	// HTTPSubscriptions configures subscriptions over plain HTTP
@@ -66,27 +61,10 @@ type Config struct {
 	// streams are counted per token subject and end at the token's exp.
 	HTTPSubscriptions gqlhttp.Options
 	// NodeIDSecret (at least 32 bytes, the same on every replica) seals the
-	// global IDs that would reveal personal data (Customer.id). Empty uses a
-	// random key: such IDs then hold for the process's lifetime only.
+	// global IDs that would reveal personal data (Customer.id) when
+	// Options.IDs is nil. Neither uses a random key: such IDs then hold for
+	// the process's lifetime only.
 	NodeIDSecret []byte
-	// Returns are the Account Aggregator's allowed return addresses
-	// (resolvers.Options.Returns).
-	Returns *returnurl.List
-	// FetchCooldown is requestData's storm guard window (see
-	// finpro.NewFetchGuard: 0 takes its default, negative turns it off).
-	FetchCooldown time.Duration
-}
-
-// EventSource is the live feed of FinPro's events behind subscriptions.
-// *broker.Broker (internal/events/broker) satisfies it.
-type EventSource interface {
-	// Subscribe returns the events matching f; the channel closes when ctx
-	// ends or the feed stops.
-	Subscribe(ctx context.Context, f events.Filter) (<-chan events.Event, error)
-	// RememberConsent records a consent handle's customer (requestConsent
-	// calls it), so events that hide the mobile still reach the customer's
-	// subscribers.
-	RememberConsent(ctx context.Context, mobile, consentHandle string) error
 }
 
 // WebsocketConfig configures the websocket transport (graphql-transport-ws and
@@ -187,34 +165,24 @@ func NewHandler(cfg Config) *handler.Server {
 	if cfg.FinPro == nil {
 		panic("graph: NewHandler needs Config.FinPro")
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	logger := cfg.Logger
 	if cfg.QueryCacheSize <= 0 {
 		cfg.QueryCacheSize = 1000
 	}
 	if cfg.APQCacheSize <= 0 {
 		cfg.APQCacheSize = 100
 	}
-	var ids *relay.Sealer
-	if len(cfg.NodeIDSecret) > 0 {
+	if cfg.IDs == nil && len(cfg.NodeIDSecret) > 0 {
 		s, err := relay.NewSealer(cfg.NodeIDSecret)
 		if err != nil {
 			panic("graph: NewHandler: " + err.Error())
 		}
-		ids = s
+		cfg.IDs = s
 	}
-	r := resolvers.New(resolvers.Options{
-		FinPro:        cfg.FinPro,
-		Logger:        logger,
-		Replay:        cfg.Replay,
-		ReplayTTL:     cfg.ReplayTTL,
-		Events:        cfg.Events,
-		IDs:           ids,
-		FetchCooldown: cfg.FetchCooldown,
-		Returns:       cfg.Returns,
-	})
+	r := resolvers.New(cfg.Options)
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{Auth: resolvers.Auth},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
@@ -76,7 +77,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		t.Fatalf("finpro.New: %v", err)
 	}
 	e := &env{sb: sb, fp: fp, principal: partner()}
-	h := graph.NewHandler(graph.Config{FinPro: fp, Logger: opts.logger})
+	h := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp, Logger: opts.logger}})
 	e.api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if e.principal != nil {
 			r = r.WithContext(auth.WithPrincipal(r.Context(), *e.principal))

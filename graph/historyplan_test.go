@@ -8,7 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
-	"github.com/moneyone-bff/finpro-bff/internal/insights"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // TestHistorySpan checks the span the loaders are given is the union of the
@@ -17,7 +17,7 @@ import (
 // @skip or @include leave out or whose range is invalid.
 func TestHistorySpan(t *testing.T) {
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
-	now := time.Date(2026, 12, 3, 12, 0, 0, 0, insights.IST)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, finpro.IST)
 	const head = `query($m: String!, $p: ID!) { customer(mobileNumber: $m, productID: $p) { `
 	tests := []struct {
 		name     string

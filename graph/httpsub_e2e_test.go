@@ -15,6 +15,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
@@ -165,7 +166,7 @@ func httpSubEnv(t *testing.T, o gqlhttp.Options) *liveEnv {
 	t.Helper()
 	b := newBFF(t, startBroker(t, broker.Options{}))
 	sb, fp := newSandbox(t, b)
-	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, HTTPSubscriptions: o})
+	h := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp, Events: b.source}, HTTPSubscriptions: o})
 	b.mux.Handle("/graphql", asPartner(h))
 	return &liveEnv{bff: b, sb: sb, fp: fp}
 }
@@ -262,7 +263,7 @@ func TestHTTPSubscriptions(t *testing.T) {
 func TestHTTPSubscriptionExpiry(t *testing.T) {
 	b := newBFF(t, startBroker(t, broker.Options{}))
 	_, fp := newSandbox(t, b)
-	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source})
+	h := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp, Events: b.source}})
 	var exp time.Time
 	b.mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := *partner()

@@ -12,6 +12,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/graph/statement"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -76,7 +77,7 @@ func newScaleEnv(b testing.TB, per int, latency time.Duration) *scaleEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := graph.NewHandler(graph.Config{FinPro: fp})
+	h := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp}})
 	api := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(rw, r.WithContext(auth.WithPrincipal(r.Context(), *partner())))
 	}))

@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -152,7 +153,7 @@ func TestConsentStatusChanged(t *testing.T) {
 // prerequisites fail the operation before any event.
 func TestConsentStatusChangedErrors(t *testing.T) {
 	e := newLiveEnv(t, graph.WebsocketConfig{})
-	off := httptest.NewServer(graph.NewHandler(graph.Config{FinPro: e.fp, Websocket: graph.WebsocketConfig{InitFunc: testInit}}))
+	off := httptest.NewServer(graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: e.fp}, Websocket: graph.WebsocketConfig{InitFunc: testInit}}))
 	t.Cleanup(off.Close)
 	offURL := "ws" + strings.TrimPrefix(off.URL, "http")
 

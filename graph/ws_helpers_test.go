@@ -17,7 +17,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
@@ -139,7 +140,7 @@ func (b *bff) serve(fp *finpro.Client, ws graph.WebsocketConfig) {
 	if ws.InitFunc == nil {
 		ws.InitFunc = testInit
 	}
-	h := graph.NewHandler(graph.Config{FinPro: fp, Events: b.source, Replay: b.broker.ReplayStore(), Websocket: ws, Returns: b.returns})
+	h := graph.NewHandler(graph.Config{Options: resolvers.Options{FinPro: fp, Events: b.source, Replay: b.broker.ReplayStore(), Returns: b.returns}, Websocket: ws})
 	b.mux.Handle("/graphql", ws.CheckOrigin(asPartner(h)))
 }
 

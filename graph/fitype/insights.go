@@ -9,9 +9,9 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/statement"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
@@ -29,15 +29,15 @@ func InsightsRange(from, to *model.Date, now time.Time) (insights.Range, error) 
 	var r insights.Range
 	r.To = today
 	if to != nil {
-		t, err := time.ParseInLocation(time.DateOnly, string(*to), insights.IST)
+		t, err := time.ParseInLocation(time.DateOnly, string(*to), finpro.IST)
 		if err != nil {
 			return r, apierr.BadInput("to is not a YYYY-MM-DD date")
 		}
 		r.To = t
 	}
-	r.From = time.Date(r.To.Year(), r.To.Month()-11, 1, 0, 0, 0, 0, insights.IST)
+	r.From = time.Date(r.To.Year(), r.To.Month()-11, 1, 0, 0, 0, 0, finpro.IST)
 	if from != nil {
-		f, err := time.ParseInLocation(time.DateOnly, string(*from), insights.IST)
+		f, err := time.ParseInLocation(time.DateOnly, string(*from), finpro.IST)
 		if err != nil {
 			return r, apierr.BadInput("from is not a YYYY-MM-DD date")
 		}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // Global object IDs (the Relay Global Object Identification specification).

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // MaxPage is the largest first or last a client may ask for.

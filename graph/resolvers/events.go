@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -21,15 +21,16 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
-// EventSource is the live feed of FinPro's events. *broker.Broker
-// (internal/events/broker) satisfies it.
+// EventSource is the live feed of FinPro's events behind subscriptions (the
+// one declaration: graph.Config takes it through [Options]).
+// *broker.Broker (internal/events/broker) satisfies it.
 type EventSource interface {
 	// Subscribe returns the events matching f; the channel closes when ctx
 	// ends or the feed stops.
 	Subscribe(ctx context.Context, f events.Filter) (<-chan events.Event, error)
 	// RememberConsent records that a consent handle belongs to the customer
-	// with this mobile, so events that hide the mobile still reach the
-	// customer's subscribers.
+	// with this mobile (requestConsent calls it), so events that hide the
+	// mobile still reach the customer's subscribers.
 	RememberConsent(ctx context.Context, mobile, consentHandle string) error
 }
 

@@ -38,7 +38,9 @@ const DefaultReplayTTL = 24 * time.Hour
 
 // Options configure a Resolver.
 type Options struct {
+	// FinPro is the upstream client (required).
 	FinPro *finpro.Client
+	// Logger receives internal errors and upstream failures.
 	Logger *slog.Logger
 	// Replay keeps syncIncrementalData results; nil uses an in-memory store.
 	Replay replay.Store

@@ -1,7 +1,7 @@
 package resolvers
 
 import (
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )

@@ -31,14 +31,11 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
-
-// IST is the zone of the filter's calendar days.
-var IST = time.FixedZone("IST", 5*3600+1800)
 
 // Tuning of the reads (see the package comment).
 const (
@@ -81,14 +78,14 @@ func NewFilter(f *model.TransactionFilter) (Filter, error) {
 	}
 	var from, to string
 	if f.From != nil {
-		t, err := time.ParseInLocation(time.DateOnly, string(*f.From), IST)
+		t, err := time.ParseInLocation(time.DateOnly, string(*f.From), finpro.IST)
 		if err != nil {
 			return out, apierr.BadInput("filter.from is not a YYYY-MM-DD date")
 		}
 		out.From, from = t, string(*f.From)
 	}
 	if f.To != nil {
-		t, err := time.ParseInLocation(time.DateOnly, string(*f.To), IST)
+		t, err := time.ParseInLocation(time.DateOnly, string(*f.To), finpro.IST)
 		if err != nil {
 			return out, apierr.BadInput("filter.to is not a YYYY-MM-DD date")
 		}

@@ -8,6 +8,11 @@
 // a websocket; both put the Principal into the context with [WithPrincipal],
 // and resolvers read it with [PrincipalFrom]. [Mint] makes HS256 tokens for
 // local use.
+//
+// What belongs here: what a token must carry (algorithms, claims, expiry)
+// and who the caller then is (Principal, its scopes, products and customer).
+// Finding and parsing the verification keys (PEM, JWK Set fetching and
+// caching) is internal/auth/keys'.
 package auth
 
 import (

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -26,7 +27,7 @@ import (
 // jwksServer is a JWKS endpoint whose answer the test changes, and which
 // counts the requests it gets.
 type jwksServer struct {
-	*httptest.Server
+	URL  string
 	hits atomic.Int64
 
 	mu     sync.Mutex
@@ -34,22 +35,46 @@ type jwksServer struct {
 	body   []byte
 }
 
+// newJWKSServer serves a jwksServer over real HTTP on 127.0.0.1.
 func newJWKSServer(t *testing.T, keys ...map[string]any) *jwksServer {
 	t.Helper()
-	s := &jwksServer{}
-	s.set(http.StatusOK, jwksBody(keys...))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.hits.Add(1)
-		s.mu.Lock()
-		status, body := s.status, s.body
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(s.Close)
+	s := newJWKSHandler(keys...)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	s.URL = ts.URL
 	return s
 }
+
+// newJWKSHandler returns a jwksServer that only [jwksServer.client] reaches,
+// in memory: no socket, so a synctest bubble sees every goroutine of a fetch.
+func newJWKSHandler(keys ...map[string]any) *jwksServer {
+	s := &jwksServer{URL: "https://jwks.test/.well-known/jwks.json"}
+	s.set(http.StatusOK, jwksBody(keys...))
+	return s
+}
+
+func (s *jwksServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.hits.Add(1)
+	s.mu.Lock()
+	status, body := s.status, s.body
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// client is an HTTP client whose every request s answers in memory.
+func (s *jwksServer) client() *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, r)
+		return rec.Result(), nil
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func (s *jwksServer) set(status int, body []byte) {
 	s.mu.Lock()
@@ -326,21 +351,32 @@ func TestJWKSKeepsCachedKeys(t *testing.T) {
 // TestJWKSStaleRefreshInBackground checks that keys older than the cache TTL
 // keep verifying while a refresh runs, and are kept when it fails.
 func TestJWKSStaleRefreshInBackground(t *testing.T) {
-	srv := newJWKSServer(t, rsaJWK("r1", &rsaKey().PublicKey))
-	clk := newClock()
-	v := jwksVerifier(t, srv.URL, clk)
-	srv.set(http.StatusInternalServerError, nil)
-	clk.Advance(2 * time.Hour)
-	tok := sign(t, jwt.SigningMethodRS256, rsaKey(), "r1", claims(clk.Now(), nil))
+	synctest.Test(t, func(t *testing.T) {
+		srv := newJWKSHandler(rsaJWK("r1", &rsaKey().PublicKey))
+		clk := newClock()
+		v := newVerifier(t, auth.Config{
+			JWKSURL:                srv.URL,
+			HTTPClient:             srv.client(),
+			JWKSRefreshMinInterval: time.Minute,
+			JWKSCacheTTL:           time.Hour,
+		}, clk)
+		srv.set(http.StatusInternalServerError, nil)
+		clk.Advance(2 * time.Hour)
+		tok := sign(t, jwt.SigningMethodRS256, rsaKey(), "r1", claims(clk.Now(), nil))
 
-	_, err := v.Verify(t.Context(), tok)
-	checkErr(t, "Verify(stale cached kid)", err, "")
-	waitFor(t, "background JWKS refresh", func() bool { return srv.hits.Load() == 2 })
-	_, err = v.Verify(t.Context(), tok)
-	checkErr(t, "Verify(stale cached kid after failed refresh)", err, "")
-	if got := srv.hits.Load(); got != 2 {
-		t.Errorf("JWKS fetches = %d, want 2 (refresh rate-limited)", got)
-	}
+		_, err := v.Verify(t.Context(), tok)
+		checkErr(t, "Verify(stale cached kid)", err, "")
+		synctest.Wait() // the background refresh has run (and failed)
+		if got := srv.hits.Load(); got != 2 {
+			t.Fatalf("JWKS fetches after the stale read = %d, want 2 (start, background refresh)", got)
+		}
+		_, err = v.Verify(t.Context(), tok)
+		checkErr(t, "Verify(stale cached kid after failed refresh)", err, "")
+		synctest.Wait()
+		if got := srv.hits.Load(); got != 2 {
+			t.Errorf("JWKS fetches = %d, want 2 (refresh rate-limited)", got)
+		}
+	})
 }
 
 // TestJWKSStartFails checks that a verifier starts while the JWKS endpoint
@@ -384,17 +420,5 @@ func TestJWKSWaitHonoursContext(t *testing.T) {
 	_, err := v.Verify(ctx, rsaToken(t, "r9"))
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, auth.ErrInvalidToken) {
 		t.Errorf("Verify(canceled ctx, unknown kid) error = %v, want ErrInvalidToken wrapping context.Canceled", err)
-	}
-}
-
-// waitFor polls cond until it holds or a deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -7,14 +7,13 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // PublicMessage is the text clients see when authentication fails, whatever
 // the reason.
 const PublicMessage = "authentication required"
-
-// unauthorizedBody is a GraphQL-shaped error response.
-const unauthorizedBody = `{"errors":[{"message":"` + PublicMessage + `","extensions":{"code":"UNAUTHENTICATED"}}]}` + "\n"
 
 // Middleware returns HTTP middleware that verifies the request's
 // "Authorization: Bearer <JWT>" header with v and serves the request with the
@@ -66,10 +65,7 @@ func Unauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		h.Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write([]byte(unauthorizedBody))
+	apierr.WriteHTTP(w, http.StatusUnauthorized, apierr.Unauthenticated, PublicMessage, nil)
 }
 
 // isWebsocketUpgrade reports whether r asks to become a websocket (RFC 6455

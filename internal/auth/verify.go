@@ -16,6 +16,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/moneyone-bff/finpro-bff/internal/auth/keys"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 	"github.com/moneyone-bff/finpro-bff/internal/ttlcache"
 )
@@ -148,7 +149,7 @@ type Verifier struct {
 	parser  *jwt.Parser
 	algs    []string // allowed algorithms
 	maxSize int
-	keys    keySource
+	keys    keys.Source
 
 	// verified remembers tokens that verified, by SHA-256 (the cache never
 	// holds a token itself); nil when off.
@@ -157,14 +158,7 @@ type Verifier struct {
 	now         func() time.Time
 }
 
-// keySource finds the key for a token whose header passed the allow-list.
-type keySource interface {
-	keyFor(ctx context.Context, kid, alg string) (any, error)
-}
-
 var (
-	errUnknownKey   = errors.New("no key for the token's kid")
-	errAlgMismatch  = errors.New("token alg does not match the key's alg")
 	errRequiredClms = errors.New("required claim missing")
 )
 
@@ -181,18 +175,25 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	}
 	switch {
 	case cfg.HS256Secret != nil:
-		v.keys = staticKey{alg: jwt.SigningMethodHS256.Alg(), key: slices.Clone(cfg.HS256Secret)}
+		v.keys = keys.Static{Alg: jwt.SigningMethodHS256.Alg(), Key: slices.Clone(cfg.HS256Secret)}
 		v.algs = []string{jwt.SigningMethodHS256.Alg()}
 	case cfg.PublicKeyPEM != nil:
-		k, alg, err := parsePublicKeyPEM(cfg.PublicKeyPEM)
+		k, alg, err := keys.ParsePublicKeyPEM(cfg.PublicKeyPEM)
 		if err != nil {
 			return nil, fmt.Errorf("auth: public key: %w", err)
 		}
-		v.keys = staticKey{alg: alg, key: k}
+		v.keys = keys.Static{Alg: alg, Key: k}
 		v.algs = []string{alg}
 	default:
-		j := newJWKS(cfg)
-		j.start(ctx)
+		j := keys.NewJWKS(keys.JWKSOptions{
+			URL:         cfg.JWKSURL,
+			Client:      cfg.HTTPClient,
+			MinInterval: cfg.JWKSRefreshMinInterval,
+			TTL:         cfg.JWKSCacheTTL,
+			Now:         cfg.Now,
+			Logger:      cfg.Logger,
+		})
+		j.Start(ctx)
 		v.keys = j
 		v.algs = []string{jwt.SigningMethodRS256.Alg(), jwt.SigningMethodES256.Alg(), jwt.SigningMethodEdDSA.Alg()}
 	}
@@ -356,9 +357,9 @@ func (v *Verifier) verify(ctx context.Context, token string) (Principal, error) 
 		// decoded: the key's alg must be the token's alg.
 		alg := t.Method.Alg()
 		if alg != h.Alg {
-			return nil, errAlgMismatch
+			return nil, keys.ErrAlgMismatch
 		}
-		return v.keys.keyFor(ctx, h.Kid, alg)
+		return v.keys.KeyFor(ctx, h.Kid, alg)
 	})
 	if err != nil {
 		return Principal{}, classify(err)
@@ -403,9 +404,9 @@ func (v *Verifier) checkHeader(token string) (header, error) {
 func classify(err error) error {
 	var reason string
 	switch {
-	case errors.Is(err, errAlgMismatch):
+	case errors.Is(err, keys.ErrAlgMismatch):
 		reason = ReasonAlgorithm
-	case errors.Is(err, errUnknownKey):
+	case errors.Is(err, keys.ErrUnknownKey):
 		reason = ReasonUnknownKey
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		reason = ReasonMalformed

@@ -10,7 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
@@ -75,7 +75,7 @@ func (e *extension) MutateOperationParameters(_ context.Context, p *graphql.RawP
 		return nil
 	}
 	if n := countTokens(p.Query, e.l.MaxTokens+1); n > e.l.MaxTokens {
-		return newError(apierr.ComplexityLimitExceeded, "query token count exceeds the limit of %d", e.l.MaxTokens)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query token count exceeds the limit of %d", e.l.MaxTokens)
 	}
 	return nil
 }
@@ -107,17 +107,17 @@ func (e *extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	oc.Stats.SetExtension(statsExtension, &s)
 	switch {
 	case s.Introspection && !e.introspection:
-		return newError(apierr.Forbidden, "introspection is disabled")
+		return apierr.GraphQL(apierr.Forbidden, "introspection is disabled")
 	case exceeds(s.Depth, e.l.MaxDepth):
-		return newError(apierr.ComplexityLimitExceeded, "query depth %d exceeds the limit of %d", s.Depth, e.l.MaxDepth)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query depth %d exceeds the limit of %d", s.Depth, e.l.MaxDepth)
 	case exceeds(s.Aliases, e.l.MaxAliases):
-		return newError(apierr.ComplexityLimitExceeded, "query alias count %d exceeds the limit of %d", s.Aliases, e.l.MaxAliases)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query alias count %d exceeds the limit of %d", s.Aliases, e.l.MaxAliases)
 	case exceeds(s.Directives, e.l.MaxDirectives):
-		return newError(apierr.ComplexityLimitExceeded, "query directive count %d exceeds the limit of %d", s.Directives, e.l.MaxDirectives)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query directive count %d exceeds the limit of %d", s.Directives, e.l.MaxDirectives)
 	case exceeds(s.Cost, e.l.MaxCost):
-		return newError(apierr.ComplexityLimitExceeded, "query cost %d exceeds the limit of %d", s.Cost, e.l.MaxCost)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query cost %d exceeds the limit of %d", s.Cost, e.l.MaxCost)
 	case exceeds(s.FinproCalls, e.l.MaxFinproCalls):
-		return newError(apierr.ComplexityLimitExceeded, "query could make %d FinPro calls, over the limit of %d", s.FinproCalls, e.l.MaxFinproCalls)
+		return apierr.GraphQL(apierr.ComplexityLimitExceeded, "query could make %d FinPro calls, over the limit of %d", s.FinproCalls, e.l.MaxFinproCalls)
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package guard protects the GraphQL endpoint from expensive, malformed and
-// cross-site requests, following the OWASP GraphQL Cheat Sheet and the
+// cross-site documents, following the OWASP GraphQL Cheat Sheet and the
 // protections of graphql-armor.
 //
 // It has three layers, each usable alone:
@@ -16,21 +16,31 @@
 //     a per-operation FinPro call budget while it runs, extensions.cost in
 //     every answer, and introspection.
 //   - [TrustedDocuments] refuses documents that are not on an allow-list for
-//     the callers an enforce func picks (partner apps), and [RateLimiter]
-//     limits requests per principal.
+//     the callers an enforce func picks (partner apps).
 //
-// Refusals follow the API's error contract (extensions.code): limits are
+// What belongs here: limits on what one request or document may ask,
+// whoever sends it. The per-principal request budget is internal/ratelimit's;
+// limits per client address (failed tokens, requests in flight) are
+// internal/httpguard's.
+//
+// Refusals follow the API's error contract (internal/apierr): limits are
 // COMPLEXITY_LIMIT_EXCEEDED, malformed requests BAD_USER_INPUT, refused
-// documents and introspection FORBIDDEN, the rate limit RATE_LIMITED with
-// extensions.retryAfterSeconds.
+// documents and introspection FORBIDDEN.
 //
-// Wiring, as server.go does it (extensions run in srv.Use order):
+// Wiring, as server.go does it (newHandler; gqlgen extensions run in srv.Use
+// order, so the ones in graph.Config.Extensions run before automatic
+// persisted queries and the ones Configure adds after them):
 //
-//	srv := graph.NewHandler(cfg) // APQ; extension.Introspection only in dev
-//	rl := guard.NewRateLimiter(guard.RateLimitConfig{PerSecond: 100, Burst: 200})
-//	srv.Use(rl.Extension()) // websocket operations
-//	guard.Configure(srv, limits, introspection)
-//	h := guard.HTTP(limits)(authenticate(rl.Middleware(srv))) // outermost first
+//	td, _ := guard.LoadTrustedDocuments(path)
+//	rl := ratelimit.New(ratelimit.Config{PerSecond: 10, Burst: 20})
+//	srv := graph.NewHandler(graph.Config{
+//		Extensions: []graphql.HandlerExtension{td.Extension(enforce), rl.Extension()},
+//	}) // then APQ; extension.Introspection only in sandbox mode
+//	guard.Configure(srv, limits, introspection) // sees APQ's filled-in query
+//	// outermost first: no-store, client address, in-flight bound (httpguard);
+//	// these HTTP checks; failed tokens per address (httpguard); the JWT;
+//	// the per-principal rate limit; websocket sessions; gqlgen
+//	h := outer(guard.HTTP(limits)(beforeAuth(authenticate(rl.Middleware(sessions(srv))))))
 //
 // Trusted documents must run before APQ; see [TrustedDocuments.Extension].
 //
@@ -39,19 +49,15 @@
 // application/graphql-response+json, as the GraphQL-over-HTTP spec says (the
 // transport, graph/gqlhttp, decides); FORBIDDEN from the extension is 200 with
 // the error in the body, like every other FORBIDDEN of the API; the
-// middleware answers 405, 413, 415, 400 and 429 itself.
+// middleware answers 405, 413, 415 and 400 itself.
 package guard
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
-	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // init registers COMPLEXITY_LIMIT_EXCEEDED with gqlgen as a protocol error, so
@@ -151,35 +157,6 @@ func (l Limits) normalized() Limits {
 
 // exceeds reports whether v is over limit; a negative limit is off.
 func exceeds(v, limit int) bool { return limit >= 0 && v > limit }
-
-// newError returns a GraphQL error with a safe message and code. The code is
-// both in the extensions (for transports that send errors unpresented, as
-// gqlgen's websocket does for non-protocol errors) and in the wrapped
-// apierr.Error (which the API's error presenter keeps).
-func newError(code apierr.Code, format string, args ...any) *gqlerror.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &gqlerror.Error{
-		Message:    msg,
-		Err:        &apierr.Error{Code: code, Message: msg},
-		Extensions: map[string]any{"code": string(code)},
-	}
-}
-
-// writeError writes a GraphQL-shaped error response.
-func writeError(w http.ResponseWriter, status int, code apierr.Code, msg string, ext map[string]any) {
-	e := map[string]any{"code": string(code)}
-	for k, v := range ext {
-		e[k] = v
-	}
-	body, _ := json.Marshal(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": e}},
-	})
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(body)
-}
 
 // satAdd and satMul saturate at math.MaxInt32, so hostile first/last values or
 // fragment fan-out cannot overflow a cost.

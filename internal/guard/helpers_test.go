@@ -13,10 +13,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
+	"github.com/moneyone-bff/finpro-bff/internal/ratelimit"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
@@ -29,7 +31,7 @@ type envOptions struct {
 	limits        guard.Limits
 	introspection bool
 	// rate, when set, adds a rate limiter (middleware and extension).
-	rate *guard.RateLimitConfig
+	rate *ratelimit.Config
 	// extensions are used after guard.Configure.
 	extensions []graphql.HandlerExtension
 }
@@ -39,14 +41,16 @@ type envOptions struct {
 type env struct {
 	sb   *sandbox.Sandbox
 	url  string // http://.../graphql
-	rate *guard.RateLimiter
+	rate *ratelimit.Limiter
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	fe := finprotest.New(t, sandbox.Config{}, finpro.Options{MaxRetries: -1})
 	srv := graph.NewHandler(graph.Config{
-		FinPro:        fe.Client,
+		Options: resolvers.Options{
+			FinPro: fe.Client,
+		},
 		Introspection: o.introspection,
 		Websocket: graph.WebsocketConfig{
 			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -62,7 +66,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e := &env{sb: fe.Sandbox}
 	h := guard.HTTP(o.limits)(srv)
 	if o.rate != nil {
-		e.rate = guard.NewRateLimiter(*o.rate)
+		e.rate = ratelimit.New(*o.rate)
 		srv.Use(e.rate.Extension())
 		h = e.rate.Middleware(h)
 	}

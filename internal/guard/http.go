@@ -13,7 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // HTTP returns middleware for the /graphql route that refuses, before gqlgen
@@ -50,7 +50,7 @@ func HTTP(l Limits) func(http.Handler) http.Handler {
 				}
 			default:
 				w.Header().Set("Allow", "GET, POST, OPTIONS")
-				writeError(w, http.StatusMethodNotAllowed, apierr.BadUserInput,
+				apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.BadUserInput,
 					fmt.Sprintf("method %s is not allowed; use POST, or GET for queries", r.Method), nil)
 			}
 		})
@@ -69,7 +69,7 @@ func checkGET(w http.ResponseWriter, r *http.Request, l Limits) bool {
 		if q.Get("extensions") != "" {
 			return true
 		}
-		writeError(w, http.StatusBadRequest, apierr.BadUserInput, "GET request has no query parameter", nil)
+		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, "GET request has no query parameter", nil)
 		return false
 	}
 	limit := 0 // the parser's "no limit"
@@ -85,7 +85,7 @@ func checkGET(w http.ResponseWriter, r *http.Request, l Limits) bool {
 		return true
 	}
 	w.Header().Set("Allow", "POST")
-	writeError(w, http.StatusMethodNotAllowed, apierr.BadUserInput,
+	apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.BadUserInput,
 		fmt.Sprintf("%s operations are only allowed over POST", op.Operation), nil)
 	return false
 }
@@ -104,7 +104,7 @@ func pickOperation(doc *ast.QueryDocument, name string) *ast.OperationDefinition
 func checkPOST(w http.ResponseWriter, r *http.Request, l Limits) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, apierr.BadUserInput,
+		apierr.WriteHTTP(w, http.StatusUnsupportedMediaType, apierr.BadUserInput,
 			"Content-Type must be application/json", nil)
 		return false
 	}
@@ -113,7 +113,7 @@ func checkPOST(w http.ResponseWriter, r *http.Request, l Limits) bool {
 		br := bufio.NewReader(r.Body)
 		first, err := firstByte(br)
 		if err != nil && !errors.Is(err, io.EOF) {
-			writeError(w, http.StatusBadRequest, apierr.BadUserInput, "could not read request body", nil)
+			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, "could not read request body", nil)
 			return false
 		}
 		if first == '[' {
@@ -132,7 +132,7 @@ func checkPOST(w http.ResponseWriter, r *http.Request, l Limits) bool {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			writeTooLarge(w, l)
 		} else {
-			writeError(w, http.StatusBadRequest, apierr.BadUserInput, "could not read request body", nil)
+			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, "could not read request body", nil)
 		}
 		return false
 	}
@@ -166,10 +166,10 @@ type readCloser struct {
 }
 
 func writeTooLarge(w http.ResponseWriter, l Limits) {
-	writeError(w, http.StatusRequestEntityTooLarge, apierr.BadUserInput,
+	apierr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apierr.BadUserInput,
 		fmt.Sprintf("request body exceeds the limit of %d bytes", l.MaxBodyBytes), nil)
 }
 
 func writeBatchError(w http.ResponseWriter) {
-	writeError(w, http.StatusBadRequest, apierr.BadUserInput, "batched requests are not supported", nil)
+	apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, "batched requests are not supported", nil)
 }

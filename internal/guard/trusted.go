@@ -13,7 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 )
 
 // TrustedDocuments is an allow-list of GraphQL documents, identified by the
@@ -137,7 +137,7 @@ func hashOf(doc string) string {
 
 // errUnknownOperation is the refusal of a document that is not listed.
 func errUnknownOperation() *gqlerror.Error {
-	return newError(apierr.Forbidden, "unknown operation: this client may only run registered documents")
+	return apierr.GraphQL(apierr.Forbidden, "unknown operation: this client may only run registered documents")
 }
 
 // Extension returns the gqlgen extension that enforces the list for the

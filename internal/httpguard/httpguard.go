@@ -11,18 +11,15 @@ package httpguard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
-)
 
-// codeRateLimited is the error contract's code for a refusal that passes
-// with time (graph/apierr.RateLimited).
-const codeRateLimited = "RATE_LIMITED"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
+)
 
 // ClientAddrs finds the address of the client behind a request. The zero
 // value trusts no proxy: the address is the peer's (RemoteAddr).
@@ -139,16 +136,8 @@ func retrySeconds(d time.Duration) int {
 
 // refuse writes a GraphQL-shaped refusal with Retry-After.
 func refuse(w http.ResponseWriter, status int, msg string, retryAfter int) {
-	body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{
-		"message":    msg,
-		"extensions": map[string]any{"code": codeRateLimited, "retryAfterSeconds": retryAfter},
-	}}})
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Retry-After", strconv.Itoa(retryAfter))
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	apierr.WriteHTTP(w, status, apierr.RateLimited, msg, map[string]any{"retryAfterSeconds": retryAfter})
 }
 
 // isUpgrade reports whether r asks for a websocket.

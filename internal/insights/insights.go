@@ -22,9 +22,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
-// IST is the zone of every calendar day here: FinPro's accounts are Indian.
-var IST = time.FixedZone("IST", 5*3600+1800)
-
 // Direction is whether a transaction adds to the balance or takes from it.
 type Direction int8
 
@@ -88,8 +85,8 @@ func FromFinpro(ts []finpro.Transaction) ([]Txn, error) {
 
 // Day returns the calendar day (midnight IST) of t.
 func Day(t time.Time) time.Time {
-	y, m, d := t.In(IST).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, IST)
+	y, m, d := t.In(finpro.IST).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, finpro.IST)
 }
 
 // Range is an inclusive span of calendar days (midnight IST each).
@@ -99,11 +96,11 @@ type Range struct {
 
 // NewRange returns the range of days from..to (YYYY-MM-DD, inclusive).
 func NewRange(from, to string) (Range, error) {
-	f, err := time.ParseInLocation(time.DateOnly, from, IST)
+	f, err := time.ParseInLocation(time.DateOnly, from, finpro.IST)
 	if err != nil {
 		return Range{}, errors.New("from is not a YYYY-MM-DD date")
 	}
-	t, err := time.ParseInLocation(time.DateOnly, to, IST)
+	t, err := time.ParseInLocation(time.DateOnly, to, finpro.IST)
 	if err != nil {
 		return Range{}, errors.New("to is not a YYYY-MM-DD date")
 	}

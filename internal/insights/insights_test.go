@@ -14,7 +14,7 @@ import (
 
 // tx is a FinPro transaction at an IST time ("2026-01-01 09:00").
 func tx(at, typ, amount, balance, narration, mode string) finpro.Transaction {
-	t, err := time.ParseInLocation("2006-01-02 15:04", at, insights.IST)
+	t, err := time.ParseInLocation("2006-01-02 15:04", at, finpro.IST)
 	if err != nil {
 		panic(err)
 	}
@@ -32,7 +32,7 @@ func ledger(t *testing.T, rows []finpro.Transaction, from, to, today string) *in
 	if err != nil {
 		t.Fatal(err)
 	}
-	now, err := time.ParseInLocation(time.DateOnly, today, insights.IST)
+	now, err := time.ParseInLocation(time.DateOnly, today, finpro.IST)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestBounces(t *testing.T) {
 		if b.Amount != nil {
 			amount = b.Amount.Text('f')
 		}
-		got = append(got, bounceFlat{b.Kind, b.At.In(insights.IST).Format(time.DateOnly), narr(b.Payment), narr(b.Reversal), len(b.Charges),
+		got = append(got, bounceFlat{b.Kind, b.At.In(finpro.IST).Format(time.DateOnly), narr(b.Payment), narr(b.Reversal), len(b.Charges),
 			b.ChargesTotal.Text('f'), amount, b.Counterparty, b.Reason, narr(b.PaidBy)})
 	}
 	want := []bounceFlat{

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Ledger is one account's transactions over a range with the balance after
@@ -189,7 +191,7 @@ func bounds(r Range, iv Interval) [][2]time.Time {
 			back := (int(s.Weekday()) + 6) % 7 // days since Monday
 			next = s.AddDate(0, 0, 7-back)
 		default:
-			next = time.Date(s.Year(), s.Month()+1, 1, 0, 0, 0, 0, IST)
+			next = time.Date(s.Year(), s.Month()+1, 1, 0, 0, 0, 0, finpro.IST)
 		}
 		e := next.AddDate(0, 0, -1)
 		if e.After(r.To) {

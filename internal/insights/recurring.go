@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // Kind is what a recurring series pays for or receives.
@@ -149,10 +151,10 @@ func (l *Ledger) series(dir Direction, k string, idx []int) (Series, bool) {
 	s := Series{Dir: dir, Counterparty: counterparty(k), Occurrences: idx}
 	months := map[[2]int]bool{}
 	for _, i := range idx {
-		t := l.Txns[i].At.In(IST)
+		t := l.Txns[i].At.In(finpro.IST)
 		months[[2]int{t.Year(), int(t.Month())}] = true
 	}
-	first, last := l.Txns[idx[0]].At.In(IST), l.Txns[idx[len(idx)-1]].At.In(IST)
+	first, last := l.Txns[idx[0]].At.In(finpro.IST), l.Txns[idx[len(idx)-1]].At.In(finpro.IST)
 	span := (last.Year()-first.Year())*12 + int(last.Month()-first.Month()) + 1
 	if len(months) < 3 || len(months)*4 < span*3 || len(idx)*2 > len(months)*3 {
 		return s, false
@@ -206,7 +208,7 @@ func (l *Ledger) series(dir Direction, k string, idx []int) (Series, bool) {
 
 	days := make([]int, len(idx))
 	for j, i := range idx {
-		days[j] = l.Txns[i].At.In(IST).Day()
+		days[j] = l.Txns[i].At.In(finpro.IST).Day()
 	}
 	var clustered bool
 	s.DayOfMonth, clustered = dayCluster(days)

@@ -62,7 +62,7 @@ func TestSandboxHistories(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						l := insights.NewLedger(txns, r, time.Date(2026, 12, 1, 0, 0, 0, 0, insights.IST))
+						l := insights.NewLedger(txns, r, time.Date(2026, 12, 1, 0, 0, 0, 0, finpro.IST))
 						months, _ := insights.CashFlow(insights.Month, l)
 						total, _ := insights.Total(l)
 						for _, p := range append(months, total) {

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
 )
@@ -35,8 +36,10 @@ func Example() {
 		return
 	}
 	gql := graph.NewHandler(graph.Config{
-		FinPro:     client,
-		Logger:     logger,
+		Options: resolvers.Options{
+			FinPro: client,
+			Logger: logger,
+		},
 		Extensions: []graphql.HandlerExtension{m.GraphQLExtension()},
 	})
 	var webhook http.Handler = http.NotFoundHandler() // the events webhook

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/moneyone-bff/finpro-bff/graph"
+	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -52,9 +53,11 @@ func newEnv(t testing.TB) *env {
 	})
 	ev := &fakeEvents{subscribed: make(chan chan events.Event, 4)}
 	srv := graph.NewHandler(graph.Config{
-		FinPro:     fe.Client,
+		Options: resolvers.Options{
+			FinPro: fe.Client,
+			Events: ev,
+		},
 		Extensions: []graphql.HandlerExtension{m.GraphQLExtension()},
-		Events:     ev,
 		Websocket: graph.WebsocketConfig{
 			InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 				return auth.WithPrincipal(ctx, principal()), nil, nil

@@ -1,4 +1,4 @@
-package auth
+package keys
 
 import (
 	"context"
@@ -29,11 +29,11 @@ const (
 	jwksFetchTimeout = 30 * time.Second
 )
 
-// jwks is a key source backed by a JWK Set URL. Keys are cached; a token with
+// JWKS is a key source backed by a JWK Set URL. Keys are cached; a token with
 // an unknown kid triggers a refresh, at most one per minInterval and one at a
 // time (concurrent callers wait for the same fetch). A failed or garbled
 // fetch keeps the cached keys.
-type jwks struct {
+type JWKS struct {
 	url         string
 	client      *http.Client
 	minInterval time.Duration
@@ -55,20 +55,41 @@ type jwk struct {
 	key any
 }
 
-func newJWKS(cfg Config) *jwks {
-	return &jwks{
-		url:         cfg.JWKSURL,
-		client:      cfg.HTTPClient,
-		minInterval: cfg.JWKSRefreshMinInterval,
-		ttl:         cfg.JWKSCacheTTL,
-		now:         cfg.Now,
-		logger:      cfg.Logger,
+// JWKSOptions configure [NewJWKS]. Every field is required (internal/auth's
+// Config sets the defaults).
+type JWKSOptions struct {
+	// URL is the JWK Set's address.
+	URL string
+	// Client fetches the set.
+	Client *http.Client
+	// MinInterval is the least time between two fetches a token's unknown
+	// kid triggers.
+	MinInterval time.Duration
+	// TTL is how long a fetched set is fresh; a key of a stale set still
+	// verifies while a refresh runs in the background.
+	TTL time.Duration
+	// Now returns the current time.
+	Now func() time.Time
+	// Logger receives fetch problems.
+	Logger *slog.Logger
+}
+
+// NewJWKS returns a source for the set at o.URL; it fetches nothing before
+// [JWKS.Start] or the first [JWKS.KeyFor].
+func NewJWKS(o JWKSOptions) *JWKS {
+	return &JWKS{
+		url:         o.URL,
+		client:      o.Client,
+		minInterval: o.MinInterval,
+		ttl:         o.TTL,
+		now:         o.Now,
+		logger:      o.Logger,
 	}
 }
 
-// start fetches the set once. A failure is logged and does not count against
+// Start fetches the set once. A failure is logged and does not count against
 // the refresh rate limit, so that the first token triggers a new attempt.
-func (j *jwks) start(ctx context.Context) {
+func (j *JWKS) Start(ctx context.Context) {
 	keys, err := j.fetch(ctx)
 	if err != nil {
 		j.logger.WarnContext(ctx, "auth: JWKS fetch at start failed; will retry when a token needs a key", "err", err)
@@ -90,7 +111,7 @@ const (
 
 // lookupLocked finds the key for kid and alg. A token without a kid matches
 // a set of exactly one key.
-func (j *jwks) lookupLocked(kid, alg string) (any, int) {
+func (j *JWKS) lookupLocked(kid, alg string) (any, int) {
 	var cands []jwk
 	if kid == "" {
 		if len(j.keys) != 1 {
@@ -115,7 +136,10 @@ func (j *jwks) lookupLocked(kid, alg string) (any, int) {
 	return nil, keyWrongAlg
 }
 
-func (j *jwks) keyFor(ctx context.Context, kid, alg string) (any, error) {
+// KeyFor returns the key for kid and alg, fetching the set again (at most
+// once per MinInterval, one fetch at a time) when kid is unknown or the set
+// is stale. A token without a kid matches a set of exactly one key.
+func (j *JWKS) KeyFor(ctx context.Context, kid, alg string) (any, error) {
 	j.mu.Lock()
 	k, st := j.lookupLocked(kid, alg)
 	now := j.now()
@@ -133,10 +157,10 @@ func (j *jwks) keyFor(ctx context.Context, kid, alg string) (any, error) {
 	case keyFound:
 		return k, nil // if stale, the refresh runs in the background
 	case keyWrongAlg:
-		return nil, errAlgMismatch
+		return nil, ErrAlgMismatch
 	}
 	if wait == nil {
-		return nil, errUnknownKey
+		return nil, ErrUnknownKey
 	}
 	select {
 	case <-wait:
@@ -150,15 +174,15 @@ func (j *jwks) keyFor(ctx context.Context, kid, alg string) (any, error) {
 	case keyFound:
 		return k, nil
 	case keyWrongAlg:
-		return nil, errAlgMismatch
+		return nil, ErrAlgMismatch
 	default:
-		return nil, errUnknownKey
+		return nil, ErrUnknownKey
 	}
 }
 
 // refreshLocked starts a fetch unless one is running (it returns that one's
 // channel) or the last one started less than minInterval ago (it returns nil).
-func (j *jwks) refreshLocked(now time.Time) <-chan struct{} {
+func (j *JWKS) refreshLocked(now time.Time) <-chan struct{} {
 	if j.inflight != nil {
 		return j.inflight
 	}
@@ -174,7 +198,7 @@ func (j *jwks) refreshLocked(now time.Time) <-chan struct{} {
 	return done
 }
 
-func (j *jwks) refresh(done chan struct{}) {
+func (j *JWKS) refresh(done chan struct{}) {
 	ctx, cancel := context.WithTimeout(context.Background(), jwksFetchTimeout)
 	defer cancel()
 	keys, err := j.fetch(ctx)
@@ -193,7 +217,7 @@ func (j *jwks) refresh(done chan struct{}) {
 }
 
 // fetch gets and parses the set.
-func (j *jwks) fetch(ctx context.Context) ([]jwk, error) {
+func (j *JWKS) fetch(ctx context.Context) ([]jwk, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch JWKS: %w", err)

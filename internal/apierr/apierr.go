@@ -1,12 +1,19 @@
-// Package apierr defines the error codes of the GraphQL contract
-// (extensions.code) and an error type whose message is safe to show to API
-// clients. The error presenter (package graph) shows only such messages; every
-// other error becomes "internal error".
+// Package apierr is the API's error contract, shared by every layer: the
+// error codes clients branch on (extensions.code), an error type whose message
+// is safe to show to API clients, and [WriteHTTP], the one writer of the
+// GraphQL-shaped bodies of requests refused before GraphQL runs (auth,
+// httpguard, guard). The error presenter (package graph) shows only safe
+// messages; every other error becomes "internal error".
+//
+// It imports nothing of this module, so that any package may use it. A new
+// code belongs here and in architecture.md §6, and is a change of the API.
 package apierr
 
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Code is a value of extensions.code. The list is closed: clients branch on it.
@@ -85,4 +92,18 @@ func ExtensionsOf(err error) map[string]any {
 		return d.Extensions
 	}
 	return nil
+}
+
+// GraphQL returns a GraphQL error in the contract's shape, for the paths that
+// answer without the error presenter (refusals of gqlgen extensions, which
+// gqlgen's websocket transport sends unpresented, and websocket messages):
+// the code is both in the extensions and in the wrapped [*Error], which the
+// presenter keeps where it does run. The message must be safe to show.
+func GraphQL(code Code, format string, args ...any) *gqlerror.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &gqlerror.Error{
+		Message:    msg,
+		Err:        &Error{Code: code, Message: msg},
+		Extensions: map[string]any{"code": string(code)},
+	}
 }

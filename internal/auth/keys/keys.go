@@ -1,4 +1,12 @@
-package auth
+// Package keys finds the key that verifies a JWT: a [Source] is asked for the
+// key of a token's kid and alg once the token's header passed the verifier's
+// allow-list. [Static] holds the one key of an HS256 secret or a PEM file
+// ([ParsePublicKeyPEM]); [JWKS] fetches, caches and refreshes a JWK Set.
+//
+// What belongs here: fetching and parsing verification keys and the rules
+// for which keys are strong enough. What a token must claim, and who the
+// caller then is, are internal/auth's.
+package keys
 
 import (
 	"context"
@@ -17,23 +25,36 @@ import (
 // minRSABits is the smallest RSA modulus accepted (RFC 7518 section 3.3).
 const minRSABits = 2048
 
-// staticKey is the one key of an HS256 secret or a PEM file; it accepts one
+// Source finds the key for a token whose header passed the allow-list. An
+// error is [ErrUnknownKey], [ErrAlgMismatch] or the context's.
+type Source interface {
+	KeyFor(ctx context.Context, kid, alg string) (any, error)
+}
+
+// The errors of [Source.KeyFor] that are the token's fault.
+var (
+	ErrUnknownKey  = errors.New("no key for the token's kid")
+	ErrAlgMismatch = errors.New("token alg does not match the key's alg")
+)
+
+// Static is the one key of an HS256 secret or a PEM file; it accepts one
 // algorithm and any kid.
-type staticKey struct {
-	alg string
-	key any
+type Static struct {
+	Alg string
+	Key any
 }
 
-func (k staticKey) keyFor(_ context.Context, _, alg string) (any, error) {
-	if alg != k.alg {
-		return nil, errAlgMismatch
+// KeyFor returns the key when alg is its algorithm.
+func (k Static) KeyFor(_ context.Context, _, alg string) (any, error) {
+	if alg != k.Alg {
+		return nil, ErrAlgMismatch
 	}
-	return k.key, nil
+	return k.Key, nil
 }
 
-// parsePublicKeyPEM returns the public key in the first PEM block of b and
+// ParsePublicKeyPEM returns the public key in the first PEM block of b and
 // the one algorithm it verifies.
-func parsePublicKeyPEM(b []byte) (key any, alg string, err error) {
+func ParsePublicKeyPEM(b []byte) (key any, alg string, err error) {
 	block, _ := pem.Decode(b)
 	if block == nil {
 		return nil, "", errors.New("no PEM block found")

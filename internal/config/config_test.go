@@ -1,10 +1,11 @@
-package main
+package config
 
 import (
 	"errors"
 	"flag"
 	"io"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -31,15 +32,15 @@ func TestJWTVerifiedCacheTTL(t *testing.T) {
 		if tc.env != "" {
 			env["JWT_VERIFIED_CACHE_TTL"] = tc.env
 		}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("JWT_VERIFIED_CACHE_TTL=%q: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("JWT_VERIFIED_CACHE_TTL=%q: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
 			continue
 		}
-		ac, err := cfg.authConfig(nil)
+		ac, err := cfg.AuthConfig(nil)
 		if err != nil {
 			t.Fatalf("authConfig: %v", err)
 		}
@@ -56,26 +57,26 @@ func TestJWTVerifiedCacheTTL(t *testing.T) {
 func TestFinproResilienceSettings(t *testing.T) {
 	for _, tc := range []struct {
 		name, env string
-		get       func(*config) time.Duration
+		get       func(*Config) time.Duration
 		want      time.Duration
 		wantErr   bool
 	}{
-		{"FINPRO_RETRY_WINDOW", "", (*config).retryWindow, time.Second, false},
-		{"FINPRO_RETRY_WINDOW", "0", (*config).retryWindow, -1, false},
-		{"FINPRO_RETRY_WINDOW", "250ms", (*config).retryWindow, 250 * time.Millisecond, false},
+		{"FINPRO_RETRY_WINDOW", "", (*Config).RetryWindow, time.Second, false},
+		{"FINPRO_RETRY_WINDOW", "0", (*Config).RetryWindow, -1, false},
+		{"FINPRO_RETRY_WINDOW", "250ms", (*Config).RetryWindow, 250 * time.Millisecond, false},
 		{"FINPRO_RETRY_WINDOW", "-1s", nil, 0, true},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "", (*config).fetchCooldown, time.Minute, false},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "0", (*config).fetchCooldown, -1, false},
-		{"FINPRO_FI_REQUEST_COOLDOWN", "10m", (*config).fetchCooldown, 10 * time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "", (*Config).FetchCooldown, time.Minute, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "0", (*Config).FetchCooldown, -1, false},
+		{"FINPRO_FI_REQUEST_COOLDOWN", "10m", (*Config).FetchCooldown, 10 * time.Minute, false},
 		{"FINPRO_FI_REQUEST_COOLDOWN", "soon", nil, 0, true},
 	} {
 		env := map[string]string{}
 		if tc.env != "" {
 			env[tc.name] = tc.env
 		}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%s=%q: parseConfig error = %v, want error %v", tc.name, tc.env, err, tc.wantErr)
+			t.Errorf("%s=%q: Parse error = %v, want error %v", tc.name, tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -102,9 +103,9 @@ func TestSandboxFetchSettings(t *testing.T) {
 		{map[string]string{"SANDBOX_FETCH_DELAY": "-1s"}, 0, nil, true},
 		{map[string]string{"SANDBOX_FETCH_OUTCOMES": "HDFC-FIP=LATER"}, 0, nil, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -124,7 +125,7 @@ func TestAdminAddrDefault(t *testing.T) {
 		{"FINPRO_BASE_URL": "https://finpro.example", "JWT_HS256_SECRET": strings.Repeat("k", 32), "JWT_ISSUER": "i", "JWT_AUDIENCE": "a"},
 		{"ADMIN_ADDR": ":9191"},
 	} {
-		cfg, _ := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, _ := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		want := "127.0.0.1:9090"
 		if v, ok := env["ADMIN_ADDR"]; ok {
 			want = v
@@ -158,9 +159,9 @@ func TestWebhookDeliverySettings(t *testing.T) {
 		{map[string]string{"FINPRO_WEBHOOK_STORE_TIMEOUT": "-1s"}, 0, nil, true},
 		{map[string]string{"SANDBOX_WEBHOOK_RETRIES": "30s,later"}, 0, nil, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -179,7 +180,7 @@ func TestSandboxTxnsPerAccount(t *testing.T) {
 		wantErr bool
 	}{{"", 0, false}, {"10000", 10000, false}, {"-1", 0, true}, {"200001", 0, true}, {"many", 0, true}} {
 		env := map[string]string{"SANDBOX_TXNS_PER_ACCOUNT": tc.env}
-		cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
 			t.Errorf("SANDBOX_TXNS_PER_ACCOUNT=%q: error %v, want error %v", tc.env, err, tc.wantErr)
 		} else if err == nil && cfg.SandboxTxnsPerAccount != tc.want {
@@ -208,9 +209,9 @@ func TestWebhookSecuritySettings(t *testing.T) {
 		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-31T18:00:00+05:30"}, 0, time.Time{}, true},
 		{map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "tomorrow"}, 0, time.Time{}, true},
 	} {
-		cfg, err := parseConfig("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if (err != nil) != tc.wantErr {
-			t.Errorf("%v: parseConfig error = %v, want error %v", tc.env, err, tc.wantErr)
+			t.Errorf("%v: Parse error = %v, want error %v", tc.env, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -226,11 +227,11 @@ func TestWebhookSecuritySettings(t *testing.T) {
 // variable its usage names, as the README says.
 func TestFlagNames(t *testing.T) {
 	var names []string
-	// parseConfig defines its flags on a fresh set; -h lists them all.
+	// Parse defines its flags on a fresh set; -h lists them all.
 	var usage strings.Builder
-	_, err := parseConfig("serve", []string{"-h"}, func(string) string { return "" }, &usage)
+	_, err := Parse("serve", []string{"-h"}, func(string) string { return "" }, &usage)
 	if !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("parseConfig(-h) = %v", err)
+		t.Fatalf("Parse(-h) = %v", err)
 	}
 	re := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)[^\n]*\n(?:\s+[^\n]*\n)*?[^\n]*\(env ([A-Z0-9_]+)\)`)
 	for _, m := range re.FindAllStringSubmatch(usage.String(), -1) {
@@ -241,5 +242,58 @@ func TestFlagNames(t *testing.T) {
 	}
 	if len(names) < 30 {
 		t.Errorf("found %d flags in the usage, want every setting's", len(names))
+	}
+}
+
+// TestRenamedFlags checks that the flag names of earlier releases still set
+// their setting, with a warning, and that -h lists only today's names.
+func TestRenamedFlags(t *testing.T) {
+	env := map[string]string{"FINPRO_WEBHOOK_PREVIOUS_SECRET": "old-secret", "FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL": "2026-01-01T00:00:00Z"}
+	getenv := func(k string) string { return env[k] }
+	values := map[string]string{ // a valid value for each renamed setting
+		"finpro-timeout": "3s", "finpro-fi-request-cooldown": "2m", "finpro-webhook-store-timeout": "2s",
+		"finpro-webhook-max-age": "30m", "finpro-webhook-previous-secret-until": "2026-01-31T18:00:00+05:30",
+		"finpro-webhook-signature-header": "X-Sig", "trusted-documents-file": "docs.json",
+		"graphql-max-depth": "7", "graphql-max-aliases": "8", "graphql-max-directives": "9", "graphql-max-tokens": "99",
+		"graphql-max-cost": "999", "graphql-max-finpro-calls": "77", "graphql-max-body-bytes": "4096",
+		"rate-limit-per-second": "5", "rate-limit-burst": "6",
+	}
+	if len(values) != len(renamedFlags) {
+		t.Fatalf("test covers %d renamed flags, there are %d", len(values), len(renamedFlags))
+	}
+	for old, nw := range renamedFlags {
+		v, ok := values[nw]
+		if !ok {
+			t.Fatalf("no test value for -%s", nw)
+		}
+		for _, args := range [][]string{{"-" + old, v}, {"--" + old + "=" + v}} {
+			var warn strings.Builder
+			got, err := Parse("serve", args, getenv, &warn)
+			if err != nil {
+				t.Fatalf("%q: %v", args, err)
+			}
+			want, err := Parse("serve", []string{"-" + nw, v}, getenv, io.Discard)
+			if err != nil {
+				t.Fatalf("-%s %s: %v", nw, v, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q set something else than -%s %s", args, nw, v)
+			}
+			if !strings.Contains(warn.String(), "flag -"+old+" is now -"+nw) {
+				t.Errorf("%q: warning %q, want one naming -%s", args, warn.String(), nw)
+			}
+		}
+	}
+	var usage strings.Builder
+	if _, err := Parse("serve", []string{"-h"}, getenv, &usage); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("Parse(-h) = %v", err)
+	}
+	for old := range renamedFlags {
+		if regexp.MustCompile(`(?m)^  -` + regexp.QuoteMeta(old) + `(?:[ \t]|$)`).MatchString(usage.String()) {
+			t.Errorf("-h lists the old name -%s", old)
+		}
+	}
+	if _, err := Parse("serve", []string{"--", "-max-cost", "1"}, getenv, io.Discard); err == nil {
+		t.Error(`arguments after "--" were read as flags`)
 	}
 }

@@ -1,4 +1,14 @@
-package guard
+// Package ratelimit limits requests per principal: a token bucket per key
+// (the token's subject, else the client IP), shared by an HTTP middleware for
+// requests and a gqlgen extension for the operations of a websocket, with the
+// IETF RateLimit and RateLimit-Policy headers on every answer and 429,
+// Retry-After and RATE_LIMITED (extensions.retryAfterSeconds) over the limit.
+//
+// What belongs here: the per-principal budget of requests and operations.
+// Limits per client address before authentication (failed tokens, requests
+// in flight) are internal/httpguard's; limits on what one document may ask
+// are internal/guard's.
+package ratelimit
 
 import (
 	"container/list"
@@ -8,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,12 +26,12 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
-	"github.com/moneyone-bff/finpro-bff/graph/apierr"
+	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 )
 
-// RateLimitConfig configures a [RateLimiter]. Zero fields take the defaults.
-type RateLimitConfig struct {
+// Config configures a [Limiter]. Zero fields take the defaults.
+type Config struct {
 	// PerSecond is the sustained rate of each key (default 10); rate.Inf
 	// turns limiting off.
 	PerSecond rate.Limit
@@ -39,17 +50,17 @@ type RateLimitConfig struct {
 	Now func() time.Time
 }
 
-// Defaults of [RateLimitConfig].
+// Defaults of [Config].
 const (
-	DefaultRatePerSecond = 10
-	DefaultRateBurst     = 20
-	DefaultRateMaxKeys   = 10000
+	DefaultPerSecond = 10
+	DefaultBurst     = 20
+	DefaultMaxKeys   = 10000
 )
 
-// RateLimiter is a per-key token bucket limiter shared by its HTTP
+// Limiter is a per-key token bucket limiter shared by its HTTP
 // middleware and its gqlgen extension. It is safe for concurrent use.
-type RateLimiter struct {
-	cfg RateLimitConfig
+type Limiter struct {
+	cfg Config
 
 	mu    sync.Mutex
 	order *list.List // of *bucket, most recently used first
@@ -61,37 +72,36 @@ type bucket struct {
 	lim *rate.Limiter
 }
 
-// NewRateLimiter returns a limiter configured by cfg.
-func NewRateLimiter(cfg RateLimitConfig) *RateLimiter {
+// New returns a limiter configured by cfg.
+func New(cfg Config) *Limiter {
 	if cfg.PerSecond == 0 {
-		cfg.PerSecond = DefaultRatePerSecond
+		cfg.PerSecond = DefaultPerSecond
 	}
 	if cfg.Burst <= 0 {
-		cfg.Burst = DefaultRateBurst
+		cfg.Burst = DefaultBurst
 	}
 	if cfg.MaxKeys <= 0 {
-		cfg.MaxKeys = DefaultRateMaxKeys
+		cfg.MaxKeys = DefaultMaxKeys
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &RateLimiter{cfg: cfg, order: list.New(), keys: map[string]*list.Element{}}
+	return &Limiter{cfg: cfg, order: list.New(), keys: map[string]*list.Element{}}
 }
 
-// RateLimit returns the middleware of NewRateLimiter(cfg); see
-// [RateLimiter.Middleware].
-func RateLimit(cfg RateLimitConfig) func(http.Handler) http.Handler {
-	return NewRateLimiter(cfg).Middleware
+// Middleware returns the middleware of New(cfg); see [Limiter.Middleware].
+func Middleware(cfg Config) func(http.Handler) http.Handler {
+	return New(cfg).Middleware
 }
 
 // Allow takes a token from key's bucket. When there is none it returns false
 // and how long until there is.
-func (rl *RateLimiter) Allow(key string) (bool, time.Duration) {
+func (rl *Limiter) Allow(key string) (bool, time.Duration) {
 	d := rl.Take(key)
 	return d.Allowed, d.RetryAfter
 }
 
-// Decision is the outcome of [RateLimiter.Take].
+// Decision is the outcome of [Limiter.Take].
 type Decision struct {
 	// Allowed reports whether a token was taken.
 	Allowed bool
@@ -105,7 +115,7 @@ type Decision struct {
 
 // Take takes a token from key's bucket, like Allow, and reports where the
 // bucket stands (for RateLimit headers).
-func (rl *RateLimiter) Take(key string) Decision {
+func (rl *Limiter) Take(key string) Decision {
 	if rl.cfg.PerSecond == rate.Inf {
 		return Decision{Allowed: true, Remaining: rl.cfg.Burst}
 	}
@@ -134,7 +144,7 @@ func (rl *RateLimiter) Take(key string) Decision {
 }
 
 // untilFull is how long lim takes to refill its burst.
-func (rl *RateLimiter) untilFull(lim *rate.Limiter, now time.Time) time.Duration {
+func (rl *Limiter) untilFull(lim *rate.Limiter, now time.Time) time.Duration {
 	missing := float64(rl.cfg.Burst) - lim.TokensAt(now)
 	if missing <= 0 || rl.cfg.PerSecond <= 0 {
 		return 0
@@ -150,14 +160,14 @@ const policyName = `"principal"`
 // quota q is the burst, which refills in its window w (burst / rate, in whole
 // seconds); r is what is left of it and t the seconds until it is full again.
 // A client that keeps r above 0 is never refused.
-func (rl *RateLimiter) setHeaders(h http.Header, d Decision) {
+func (rl *Limiter) setHeaders(h http.Header, d Decision) {
 	window := math.Ceil(float64(rl.cfg.Burst) / float64(rl.cfg.PerSecond))
 	h.Set("RateLimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", policyName, rl.cfg.Burst, max(int(window), 1)))
 	h.Set("RateLimit", fmt.Sprintf("%s;r=%d;t=%d", policyName, d.Remaining, int(math.Ceil(d.Reset.Seconds()))))
 }
 
 // Len returns the number of buckets kept.
-func (rl *RateLimiter) Len() int {
+func (rl *Limiter) Len() int {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	return rl.order.Len()
@@ -184,10 +194,10 @@ type (
 // after the authentication middleware, so the default key sees the principal.
 //
 // A websocket upgrade is counted once, and its key is kept in the
-// connection's context so that [RateLimiter.Extension] can count each of the
+// connection's context so that [Limiter.Extension] can count each of the
 // socket's operations against the same bucket (or the principal's, once
 // connection_init has set one).
-func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
+func (rl *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := rl.key(r)
 		d := rl.Take(key)
@@ -197,7 +207,7 @@ func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
 		if !d.Allowed {
 			secs := retryAfter(d.RetryAfter)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeError(w, http.StatusTooManyRequests, apierr.RateLimited,
+			apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
 				fmt.Sprintf("too many requests; retry after %d seconds", secs),
 				map[string]any{"retryAfterSeconds": secs})
 			return
@@ -212,7 +222,7 @@ func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-func (rl *RateLimiter) key(r *http.Request) string {
+func (rl *Limiter) key(r *http.Request) string {
 	if rl.cfg.Key != nil {
 		return rl.cfg.Key(r)
 	}
@@ -227,16 +237,16 @@ func (rl *RateLimiter) key(r *http.Request) string {
 }
 
 // Extension returns a gqlgen extension that counts every operation that
-// [RateLimiter.Middleware] did not count as a request: in practice, the
+// [Limiter.Middleware] did not count as a request: in practice, the
 // operations of a websocket. Its key is the principal's subject (with the
 // default Key) or the key of the socket's upgrade request; an operation
 // without either is not limited. Over the limit the operation fails with
 // RATE_LIMITED and extensions.retryAfterSeconds.
-func (rl *RateLimiter) Extension() graphql.HandlerExtension {
+func (rl *Limiter) Extension() graphql.HandlerExtension {
 	return rateExtension{rl}
 }
 
-type rateExtension struct{ rl *RateLimiter }
+type rateExtension struct{ rl *Limiter }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -260,9 +270,14 @@ func (e rateExtension) MutateOperationParameters(ctx context.Context, _ *graphql
 	}
 	if ok, d := e.rl.Allow(key); !ok {
 		secs := retryAfter(d)
-		err := newError(apierr.RateLimited, "too many requests; retry after %d seconds", secs)
+		err := apierr.GraphQL(apierr.RateLimited, "too many requests; retry after %d seconds", secs)
 		err.Extensions["retryAfterSeconds"] = secs
 		return err
 	}
 	return nil
+}
+
+// isUpgrade reports whether r asks for a websocket.
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }

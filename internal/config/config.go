@@ -1,4 +1,13 @@
-package main
+// Package config reads the server's settings from flags and the environment
+// (every flag is its environment variable in kebab case; secrets come from the
+// environment only) and checks them all at once, so an operator fixes a
+// deployment in one go.
+//
+// What belongs here: a setting's name, default, parsing and validation, and
+// the small conversions of a setting into a package's option (RetryWindow,
+// FetchCooldown, AuthConfig). What the server does with a setting is
+// server.go's.
+package config
 
 import (
 	"crypto/sha256"
@@ -23,10 +32,10 @@ import (
 	"github.com/moneyone-bff/finpro-bff/web/playground"
 )
 
-// config is everything serve and sandbox read from flags and the environment.
+// Config is everything serve and sandbox read from flags and the environment.
 // Each flag falls back to its environment variable; secrets come only from the
 // environment.
-type config struct {
+type Config struct {
 	Addr string
 	// AdminAddr is the operator listener's address (ADMIN_ADDR): /metrics
 	// and /debug/pprof/, loopback by default.
@@ -60,7 +69,7 @@ type config struct {
 	// (FINPRO_WEBHOOK_MAX_AGE).
 	WebhookMaxAge time.Duration
 	// NodeIDSecret seals the global IDs that would reveal personal data
-	// (NODE_ID_SECRET; see nodeIDSecret for the default).
+	// (NODE_ID_SECRET; see NodeIDKey for the default).
 	NodeIDSecret string
 
 	JWTHS256Secret   string
@@ -136,12 +145,16 @@ type config struct {
 	SandboxWebhookRetries []time.Duration
 }
 
-// sandboxMode reports whether serve runs against the embedded FinPro simulator.
-func (c *config) sandboxMode() bool { return c.FinproBaseURL == "" }
+// DefaultAdminAddr keeps the operator endpoints on this machine unless
+// ADMIN_ADDR says otherwise.
+const DefaultAdminAddr = "127.0.0.1:9090"
 
-// parseConfig reads flags from args, falling back to getenv. Every problem is
+// SandboxMode reports whether serve runs against the embedded FinPro simulator.
+func (c *Config) SandboxMode() bool { return c.FinproBaseURL == "" }
+
+// Parse reads flags from args, falling back to getenv. Every problem is
 // reported at once so an operator fixes the deployment in one go.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+func Parse(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(key, def string) string {
@@ -151,7 +164,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return def
 	}
 	var (
-		c        config
+		c        Config
 		errs     []error
 		level    = fs.String("log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
 		origins  = fs.String("allowed-origins", env("ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to call /graphql (CORS) and open its websocket (env ALLOWED_ORIGINS)")
@@ -174,7 +187,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
-	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", defaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", DefaultAdminAddr), "listen address of /metrics and /debug/pprof/ (env ADMIN_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.FinproBaseURL, "finpro-base-url", env("FINPRO_BASE_URL", ""), "FinPro base URL; empty runs the embedded sandbox (env FINPRO_BASE_URL)")
 	fs.StringVar(&c.WebhookHeader, "finpro-webhook-signature-header", env("FINPRO_WEBHOOK_SIGNATURE_HEADER", "X-Signature"), "header carrying FinPro's webhook HMAC (env FINPRO_WEBHOOK_SIGNATURE_HEADER)")
@@ -212,6 +225,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		intFlags[i] = fs.String(flagName(n.name), env(n.name, n.def), n.usage+" (env "+n.name+")")
 	}
 	maxBody := fs.String("graphql-max-body-bytes", env("GRAPHQL_MAX_BODY_BYTES", "0"), "maximum GraphQL request body (0 = default 1 MiB) (env GRAPHQL_MAX_BODY_BYTES)")
+	args, renamed := renameFlags(args)
+	for _, r := range renamed {
+		fmt.Fprintf(stderr, "flag -%s is now -%s (the kebab case of %s); the old name will go\n", r, renamedFlags[r], envOf(fs, renamedFlags[r]))
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -345,12 +362,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		// The sandbox has an unauthenticated admin API and mints tokens with
 		// a dev secret: off this machine only when ADDR says so.
 		c.Addr = ":8080"
-		if c.sandboxMode() {
+		if c.SandboxMode() {
 			c.Addr = "127.0.0.1:8080"
 		}
 	}
-	errs = append(errs, c.jwtDefaults()...)
-	if *returns == "" && c.sandboxMode() {
+	errs = append(errs, c.JWTDefaults()...)
+	if *returns == "" && c.SandboxMode() {
 		*returns = sandboxReturnURL(c.Addr)
 	}
 	if l, err := returnurl.Parse(strings.Split(*returns, ",")); err != nil {
@@ -358,7 +375,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.Returns = l
 	}
-	if !c.sandboxMode() {
+	if !c.SandboxMode() {
 		var missing []string
 		for _, s := range []struct{ name, val string }{
 			{"FINPRO_CLIENT_ID", c.Finpro.ClientID},
@@ -384,31 +401,31 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 // Sandbox-mode token settings. They exist so that `go run .` and `go run . token`
 // agree without configuration; they are never used with a real FinPro.
 const (
-	sandboxJWTSecret   = "sandbox-only-dev-jwt-secret-do-not-use-in-production"
-	sandboxJWTIssuer   = "finpro-bff-sandbox"
-	sandboxJWTAudience = "finpro-bff"
+	SandboxJWTSecret   = "sandbox-only-dev-jwt-secret-do-not-use-in-production"
+	SandboxJWTIssuer   = "finpro-bff-sandbox"
+	SandboxJWTAudience = "finpro-bff"
 )
 
-// jwtDefaults fills the sandbox's token settings when none are given and checks
+// JWTDefaults fills the sandbox's token settings when none are given and checks
 // that exactly one key source and an issuer and audience are set. Outside
 // sandbox mode there is no default secret.
-func (c *config) jwtDefaults() []error {
+func (c *Config) JWTDefaults() []error {
 	sources := 0
 	for _, s := range []string{c.JWTHS256Secret, c.JWTJWKSURL, c.JWTPublicKeyFile} {
 		if s != "" {
 			sources++
 		}
 	}
-	if sources == 0 && c.sandboxMode() {
-		c.JWTHS256Secret = sandboxJWTSecret
+	if sources == 0 && c.SandboxMode() {
+		c.JWTHS256Secret = SandboxJWTSecret
 		sources = 1
 	}
-	if c.sandboxMode() {
+	if c.SandboxMode() {
 		if c.JWTIssuer == "" {
-			c.JWTIssuer = sandboxJWTIssuer
+			c.JWTIssuer = SandboxJWTIssuer
 		}
 		if c.JWTAudience == "" {
-			c.JWTAudience = sandboxJWTAudience
+			c.JWTAudience = SandboxJWTAudience
 		}
 	}
 	var errs []error
@@ -433,8 +450,8 @@ func (c *config) jwtDefaults() []error {
 	return errs
 }
 
-// authConfig is the verifier's configuration.
-func (c *config) authConfig(logger *slog.Logger) (auth.Config, error) {
+// AuthConfig is the verifier's configuration.
+func (c *Config) AuthConfig(logger *slog.Logger) (auth.Config, error) {
 	ac := auth.Config{
 		HS256Secret: []byte(c.JWTHS256Secret),
 		JWKSURL:     c.JWTJWKSURL,
@@ -460,9 +477,9 @@ func (c *config) authConfig(logger *slog.Logger) (auth.Config, error) {
 	return ac, nil
 }
 
-// retryWindow is FINPRO_RETRY_WINDOW as finpro.Options.RetryWindow: 0 in the
+// RetryWindow is FINPRO_RETRY_WINDOW as finpro.Options.RetryWindow: 0 in the
 // environment means no retries, which the client spells negative.
-func (c *config) retryWindow() time.Duration {
+func (c *Config) RetryWindow() time.Duration {
 	if c.FinproRetryWindow == 0 {
 		return -1
 	}
@@ -472,16 +489,16 @@ func (c *config) retryWindow() time.Duration {
 // sandboxReturnURL is the default return address in sandbox mode: the
 // playground, which completes the journey when the AA sends the user back.
 func sandboxReturnURL(addr string) string {
-	base := sandboxBaseURL(addr)
+	base := SandboxBaseURL(addr)
 	if base == "" {
 		return ""
 	}
 	return base + playground.Prefix + "/"
 }
 
-// sandboxBaseURL is the BFF's address as a browser on this machine reaches
+// SandboxBaseURL is the BFF's address as a browser on this machine reaches
 // it in sandbox mode; "" when addr is not host:port.
-func sandboxBaseURL(addr string) string {
+func SandboxBaseURL(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return ""
@@ -492,22 +509,22 @@ func sandboxBaseURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// fetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's
+// FetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's
 // cooldown: 0 in the environment turns the guard off, which the guard spells
 // negative.
-func (c *config) fetchCooldown() time.Duration {
+func (c *Config) FetchCooldown() time.Duration {
 	if c.FIRequestCooldown == 0 {
 		return -1
 	}
 	return c.FIRequestCooldown
 }
 
-// nodeIDSecret is the key that seals global IDs (relay.NewSealer).
+// NodeIDKey is the key that seals global IDs (relay.NewSealer).
 // NODE_ID_SECRET when set; else derived from the FinPro client secret, which
 // every replica of a deployment shares and which outlives restarts, so sealed
 // IDs held in client caches keep working. Rotating the client secret without
 // setting NODE_ID_SECRET changes those IDs: clients then refetch from the root.
-func (c *config) nodeIDSecret() []byte {
+func (c *Config) NodeIDKey() []byte {
 	if c.NodeIDSecret != "" {
 		return []byte(c.NodeIDSecret)
 	}
@@ -520,4 +537,67 @@ func (c *config) nodeIDSecret() []byte {
 // names both.
 func flagName(env string) string {
 	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
+}
+
+// tracingEnabled reports whether an OTLP endpoint is configured.
+func tracingEnabled(getenv func(string) string) bool {
+	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
+}
+
+// renamedFlags maps the names flags had before every flag became its
+// environment variable's kebab case to today's. They still work, unlisted by
+// -h and with a warning, so that scripts of the earlier releases keep running.
+var renamedFlags = map[string]string{
+	"upstream-timeout":              "finpro-timeout",
+	"fi-request-cooldown":           "finpro-fi-request-cooldown",
+	"webhook-store-timeout":         "finpro-webhook-store-timeout",
+	"webhook-max-age":               "finpro-webhook-max-age",
+	"webhook-previous-secret-until": "finpro-webhook-previous-secret-until",
+	"webhook-signature-header":      "finpro-webhook-signature-header",
+	"trusted-documents":             "trusted-documents-file",
+	"max-depth":                     "graphql-max-depth",
+	"max-aliases":                   "graphql-max-aliases",
+	"max-directives":                "graphql-max-directives",
+	"max-tokens":                    "graphql-max-tokens",
+	"max-cost":                      "graphql-max-cost",
+	"max-finpro-calls":              "graphql-max-finpro-calls",
+	"max-body-bytes":                "graphql-max-body-bytes",
+	"rate-limit":                    "rate-limit-per-second",
+	"rate-burst":                    "rate-limit-burst",
+}
+
+// renameFlags returns args with the old names of renamedFlags replaced
+// (-name, --name, -name=value), and the old names it met. Arguments after
+// "--" are left alone.
+func renameFlags(args []string) (out, renamed []string) {
+	out = make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), renamed
+		}
+		dashes := "-"
+		if strings.HasPrefix(a, "--") {
+			dashes = "--"
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(a, dashes), "=")
+		if nw, ok := renamedFlags[name]; ok && strings.HasPrefix(a, "-") {
+			a = dashes + nw
+			if hasValue {
+				a += "=" + value
+			}
+			renamed = append(renamed, name)
+		}
+		out = append(out, a)
+	}
+	return out, renamed
+}
+
+// envOf returns the environment variable a flag's usage names.
+func envOf(fs *flag.FlagSet, name string) string {
+	if f := fs.Lookup(name); f != nil {
+		if _, env, ok := strings.Cut(f.Usage, "(env "); ok {
+			return strings.TrimSuffix(env, ")")
+		}
+	}
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
