@@ -468,7 +468,7 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 		bodyOK = true
 	)
 	if status >= 200 && status < 300 {
-		if json.Unmarshal(data, &env) == nil {
+		if decodeEnvelope(data, &env) == nil {
 			f = &env.failure
 		} else {
 			// The payload did not decode; a failure envelope might still be
