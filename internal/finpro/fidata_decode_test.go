@@ -22,7 +22,9 @@ func TestDecodeFIDataShapes(t *testing.T) {
 		nrows int
 	}{
 		{"fiData", func(a, b string) string { return `"fiData":[` + a + `,` + b + `]` }, 2},
-		{"Transactions.Transaction[]", func(a, b string) string { return `"Transactions":{"startDate":"2024-01-01","Transaction":[` + a + `,` + b + `]}` }, 2},
+		{"Transactions.Transaction[]", func(a, b string) string {
+			return `"Transactions":{"startDate":"2024-01-01","Transaction":[` + a + `,` + b + `]}`
+		}, 2},
 		{"Transactions.Transaction{}", func(a, _ string) string { return `"Transactions":{"Transaction":` + a + `}` }, 1},
 		{"transactions[] placeholder", func(a, b string) string { return `"transactions":[` + a + `,` + b + `]` }, 2},
 	}
