@@ -115,8 +115,10 @@ func TestBreaker(t *testing.T) {
 // once, then one per 10 calls.
 func TestRetryBudget(t *testing.T) {
 	b := resilience.NewRetryBudget(10, 2)
-	if !b.Withdraw() || !b.Withdraw() {
-		t.Fatal("the reserve did not allow 2 retries")
+	for i := range 2 {
+		if !b.Withdraw() {
+			t.Fatalf("retry %d of the reserve of 2 refused", i+1)
+		}
 	}
 	if b.Withdraw() {
 		t.Fatal("a third retry passed an empty budget")
