@@ -2,57 +2,35 @@ package finpro
 
 import (
 	"context"
-	"errors"
-	"sync/atomic"
+	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/resilience"
 )
 
+// The per-operation call budget and the retry deadline are
+// internal/finpro/resilience's; these names let callers of the client set
+// them with the one import.
+
 // ErrCallBudget is returned for a call that would pass its context's
-// CallBudget: the operation it belongs to has made as many FinPro calls as
-// it may. It matches no other sentinel.
-var ErrCallBudget = errors.New("finpro: call budget of the operation spent")
+// CallBudget (see [resilience.ErrCallBudget]).
+var ErrCallBudget = resilience.ErrCallBudget
 
-// CallBudget counts the FinPro calls (attempts, retries included) made under
-// one context, e.g. one GraphQL operation, and refuses those past Limit. The
-// graph's cost analysis refuses an operation whose estimate passes the limit
-// before it runs; the budget is the backstop for what an estimate cannot see.
-type CallBudget struct {
-	// Limit is the most calls allowed; 0 or less only counts.
-	Limit int64
-	used  atomic.Int64
-}
-
-// Used returns the calls made so far.
-func (b *CallBudget) Used() int64 { return b.used.Load() }
-
-type budgetKey struct{}
+// CallBudget counts and limits the FinPro calls made under one context (see
+// [resilience.CallBudget]).
+type CallBudget = resilience.CallBudget
 
 // WithCallBudget returns ctx whose FinPro calls b counts and limits.
 func WithCallBudget(ctx context.Context, b *CallBudget) context.Context {
-	return context.WithValue(ctx, budgetKey{}, b)
+	return resilience.WithCallBudget(ctx, b)
 }
-
-// spend takes one call from ctx's budget, if it has one.
-func spend(ctx context.Context, ep string) error {
-	b, ok := ctx.Value(budgetKey{}).(*CallBudget)
-	if !ok {
-		return nil
-	}
-	if n := b.used.Add(1); b.Limit > 0 && n > b.Limit {
-		b.used.Add(-1)
-		return &callBudgetError{ep: ep}
-	}
-	return nil
-}
-
-type callBudgetError struct{ ep string }
-
-func (e *callBudgetError) Error() string {
-	return "finpro " + e.ep + ": call budget of the operation spent"
-}
-func (e *callBudgetError) Unwrap() error { return ErrCallBudget }
 
 // CallBudgetFrom returns ctx's CallBudget.
 func CallBudgetFrom(ctx context.Context) (*CallBudget, bool) {
-	b, ok := ctx.Value(budgetKey{}).(*CallBudget)
-	return b, ok
+	return resilience.CallBudgetFrom(ctx)
+}
+
+// WithRetryDeadline returns ctx whose FinPro calls retry only while a retry's
+// wait ends before deadline (see [resilience.WithRetryDeadline]).
+func WithRetryDeadline(ctx context.Context, deadline time.Time) context.Context {
+	return resilience.WithRetryDeadline(ctx, deadline)
 }

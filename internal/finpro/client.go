@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/resilience"
 )
 
 // FinPro paths the client calls.
@@ -165,9 +167,9 @@ type Client struct {
 	base     string
 	hc       *http.Client
 	header   http.Header // template; copied per request
-	breakers map[string]*breaker
-	holds    map[string]*hold
-	budget   *retryBudget
+	breakers map[string]*resilience.Breaker
+	holds    map[string]*resilience.Hold
+	budget   *resilience.RetryBudget
 	logger   *slog.Logger
 
 	// Hooks replaced by tests (export_test.go).
@@ -252,17 +254,17 @@ func New(opts Options) (*Client, error) {
 			"Content-Type":   {"application/json"},
 			"Accept":         {"application/json"},
 		},
-		breakers: make(map[string]*breaker, len(allPaths)),
-		holds:    make(map[string]*hold, len(allPaths)),
-		budget:   newRetryBudget(opts.RetryBudgetPercent, opts.RetryBudgetReserve),
+		breakers: make(map[string]*resilience.Breaker, len(allPaths)),
+		holds:    make(map[string]*resilience.Hold, len(allPaths)),
+		budget:   resilience.NewRetryBudget(opts.RetryBudgetPercent, opts.RetryBudgetReserve),
 		logger:   logger,
 		now:      time.Now,
 		sleep:    sleepCtx,
 		jitter:   rand.Int64N,
 	}
 	for _, p := range allPaths {
-		c.breakers[p] = &breaker{threshold: opts.BreakerThreshold, cooldown: opts.BreakerCooldown}
-		c.holds[p] = &hold{}
+		c.breakers[p] = resilience.NewBreaker(opts.BreakerThreshold, opts.BreakerCooldown)
+		c.holds[p] = &resilience.Hold{}
 	}
 	return c, nil
 }
@@ -296,15 +298,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// outcome is what an attempt tells the circuit breaker.
-type outcome int
-
-const (
-	outcomeSuccess outcome = iota // FinPro answered (2xx or a 4xx of its own)
-	outcomeFailure                // 5xx, connection error, attempt timeout
-	outcomeNeutral                // caller gave up, rate limited, odd 2xx body
-)
-
 // call sends one FinPro request (with retries when the endpoint is idempotent)
 // and decodes the envelope of a successful answer.
 func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*envelope[T], error) {
@@ -314,10 +307,10 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 	}
 	retry := idempotent[ep] && c.opts.MaxRetries > 0
 	if retry {
-		c.budget.deposit()
+		c.budget.Deposit()
 	}
 	br, hd := c.breakers[ep], c.holds[ep]
-	deadline, ok := retryDeadline(ctx)
+	deadline, ok := resilience.RetryDeadline(ctx)
 	if !ok {
 		deadline = c.now().Add(c.opts.RetryWindow)
 	}
@@ -326,14 +319,14 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 		if ctx.Err() != nil {
 			return nil, ctxError(ep, ctx)
 		}
-		if left := hd.left(c.now()); left > 0 {
+		if left := hd.Left(c.now()); left > 0 {
 			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrRateLimited, Class: "rate_limit_hold"})
 			return nil, heldError(ep, left)
 		}
-		if err := spend(ctx, ep); err != nil {
+		if err := resilience.Spend(ctx, ep); err != nil {
 			return nil, err
 		}
-		probe, ok := br.allow(c.now())
+		probe, ok := br.Allow(c.now())
 		if !ok {
 			c.observe(CallInfo{Endpoint: ep, Attempt: attempt, Kind: ErrUnavailable, Class: "breaker_open"})
 			if last != nil {
@@ -343,7 +336,7 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 		}
 		start := c.now()
 		env, oc, err := attemptCall[T](ctx, c, ep, rawQuery, body)
-		if br.record(oc, probe, c.now()) {
+		if br.Record(oc, probe, c.now()) {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "finpro circuit opened", slog.String("endpoint", ep))
 		}
 		ci := callInfo(ep, attempt, c.now().Sub(start), err)
@@ -374,7 +367,7 @@ func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*
 			// than keep an interactive caller waiting.
 			return nil, err
 		}
-		if !c.budget.withdraw() {
+		if !c.budget.Withdraw() {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "finpro retry budget exhausted", slog.String("endpoint", ep))
 			return nil, err
 		}
@@ -420,7 +413,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 
 // attemptCall makes one HTTP request and returns the decoded envelope or the
 // error, plus what the circuit breaker should make of it.
-func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, body []byte) (*envelope[T], outcome, error) {
+func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, body []byte) (*envelope[T], resilience.Outcome, error) {
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	target := c.base + ep
@@ -429,7 +422,7 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 	}
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		return nil, outcomeNeutral, invalid(ep, "request not buildable")
+		return nil, resilience.Neutral, invalid(ep, "request not buildable")
 	}
 	h := make(http.Header, len(c.header))
 	for k, v := range c.header {
@@ -447,17 +440,17 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
 	status := resp.StatusCode
-	if d := holdFor(status, resp.Header, c.now(), c.opts.MaxHold); d > 0 {
-		c.holds[ep].extend(c.now().Add(d))
+	if d := resilience.HoldFor(status, resp.Header, c.now(), c.opts.MaxHold); d > 0 {
+		c.holds[ep].Extend(c.now().Add(d))
 	}
 	if err != nil {
 		oc, err := transportError(ctx, actx, ep, status)
 		return nil, oc, err
 	}
 	if int64(len(data)) > c.opts.MaxBodyBytes {
-		oc := outcomeNeutral
+		oc := resilience.Neutral
 		if status >= 500 {
-			oc = outcomeFailure
+			oc = resilience.Failure
 		}
 		return nil, oc, unavailable(ep, status, "response too large")
 	}
@@ -468,7 +461,7 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 		bodyOK = true
 	)
 	if status >= 200 && status < 300 {
-		if json.Unmarshal(data, &env) == nil {
+		if decodeEnvelope(data, &env) == nil {
 			f = &env.failure
 		} else {
 			// The payload did not decode; a failure envelope might still be
@@ -490,35 +483,35 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 		return nil, breakerOutcome(ae), ae
 	}
 	env.httpStatus = status
-	return &env, outcomeSuccess, nil
+	return &env, resilience.Success, nil
 }
 
 // transportError classifies a failed request or body read: the caller's
 // cancellation, a deadline (the caller's or the attempt's), or a broken connection.
-func transportError(ctx, actx context.Context, ep string, status int) (outcome, error) {
+func transportError(ctx, actx context.Context, ep string, status int) (resilience.Outcome, error) {
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
-		return outcomeNeutral, ctxError(ep, ctx)
+		return resilience.Neutral, ctxError(ep, ctx)
 	case ctx.Err() != nil:
-		return outcomeNeutral, timeoutError(ep)
+		return resilience.Neutral, timeoutError(ep)
 	case actx.Err() != nil:
 		e := timeoutError(ep)
 		e.Status = status
-		return outcomeFailure, e
+		return resilience.Failure, e
 	}
-	return outcomeFailure, unavailable(ep, status, detailConnection)
+	return resilience.Failure, unavailable(ep, status, detailConnection)
 }
 
-func breakerOutcome(e *APIError) outcome {
+func breakerOutcome(e *APIError) resilience.Outcome {
 	switch {
 	case e.Kind == ErrRateLimited:
-		return outcomeNeutral
+		return resilience.Neutral
 	case e.Kind == ErrUnavailable && (e.Status < 200 || e.Status >= 300):
-		return outcomeFailure
+		return resilience.Failure
 	case e.Kind == ErrUnavailable:
-		return outcomeNeutral
+		return resilience.Neutral
 	}
-	return outcomeSuccess
+	return resilience.Success
 }
 
 // ctxError is the error for a call the caller's context ended.

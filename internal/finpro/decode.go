@@ -294,13 +294,36 @@ func firstTime(ts ...wireTime) time.Time {
 
 // envelope is FinPro's response wrapper around a payload of type T.
 type envelope[T any] struct {
+	envelopeHead
+	Data T `json:"data"`
+
+	httpStatus int // the 2xx status it came with, for CallInfo
+}
+
+// envelopeHead is everything of an envelope but its payload.
+type envelopeHead struct {
 	failure
 	Response    string           `json:"response"` // "ok" on /fi/request
 	Timestamp   string           `json:"timestamp"`
-	Data        T                `json:"data"`
 	PageDetails *pageDetailsWire `json:"pageDetails"`
+}
 
-	httpStatus int // the 2xx status it came with, for CallInfo
+// envelopeDecoder is a payload that decodes its whole envelope itself: one
+// with a fast path that must see the body before encoding/json validates it
+// (see accountDataWire). Nested UnmarshalJSON methods are what make a decode
+// slow: encoding/json finds the end of each such value with a scan, and the
+// method's own json.Unmarshal validates and decodes the same bytes again, so
+// a row three methods deep is read eight times.
+type envelopeDecoder interface {
+	decodeEnvelope(body []byte, head *envelopeHead) error
+}
+
+// decodeEnvelope decodes a 2xx body into env.
+func decodeEnvelope[T any](body []byte, env *envelope[T]) error {
+	if d, ok := any(&env.Data).(envelopeDecoder); ok {
+		return d.decodeEnvelope(body, &env.envelopeHead)
+	}
+	return json.Unmarshal(body, env)
 }
 
 // timestamp is the envelope's timestamp, zero when absent or unreadable.

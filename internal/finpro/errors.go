@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/resilience"
 )
 
 // Sentinels for the classes of failure callers branch on. Every error the client
@@ -209,34 +210,9 @@ func responseError(endpoint string, status int, h http.Header, env *failure, bod
 		}
 	}
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-		e.RetryAfter = retryAfter(h, now)
+		e.RetryAfter = resilience.RetryAfter(h, now)
 	}
 	return e
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) or, failing that,
-// X-RateLimit-Reset (Unix seconds). It returns 0 when neither says anything usable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if n <= 0 {
-				return 0
-			}
-			if n > 1<<20 {
-				n = 1 << 20
-			}
-			return time.Duration(n) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0)
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-			return max(time.Unix(n, 0).Sub(now), 0)
-		}
-	}
-	return 0
 }
 
 // invalid returns the error for a request the client refuses to send.
@@ -263,3 +239,8 @@ type canceledError struct {
 
 func (e *canceledError) Error() string { return "finpro " + e.endpoint + ": " + e.cause.Error() }
 func (e *canceledError) Unwrap() error { return e.cause }
+
+// heldError is the answer to a call refused by its endpoint's hold.
+func heldError(ep string, left time.Duration) *APIError {
+	return &APIError{Endpoint: ep, Kind: ErrRateLimited, RetryAfter: left, detail: "held after FinPro's rate limit"}
+}

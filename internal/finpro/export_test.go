@@ -2,7 +2,6 @@ package finpro
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -18,7 +17,7 @@ func SetJitter(c *Client, f func(n int64) int64) { c.jitter = f }
 // DecodeFIData decodes a getfidata response body as FIData would.
 func DecodeFIData(body []byte, req FIDataRequest) (*AccountData, error) {
 	var env envelope[accountDataWire]
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := decodeEnvelope(body, &env); err != nil {
 		return nil, err
 	}
 	return accountDataFrom(&env, req), nil

@@ -208,7 +208,7 @@ type txWire struct {
 	Narration            string     `json:"narration"`
 	Reference            flexString `json:"reference"`
 
-	raw json.RawMessage // the row's bytes (see accountDataWire.UnmarshalJSON)
+	raw json.RawMessage // the row's bytes (see accountDataWire.decodeEnvelope)
 }
 
 func (w *txWire) toTransaction() Transaction {
@@ -268,7 +268,16 @@ func (c *txContainer) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// accountDataWire is getfidata's data, decoded by decodeEnvelope
+// (rawaccount.go).
 type accountDataWire struct {
+	accountDataHead
+	FIData       []txWire    `json:"fiData"`
+	Transactions txContainer `json:"Transactions"`
+}
+
+// accountDataHead is getfidata's data but its rows.
+type accountDataHead struct {
 	LinkReferenceNumber string           `json:"linkReferenceNumber"`
 	LinkRefNumber       string           `json:"linkRefNumber"`
 	MaskedAccountNumber string           `json:"maskedAccountNumber"`
@@ -277,9 +286,21 @@ type accountDataWire struct {
 	FIPName             string           `json:"fipName"`
 	Bank                string           `json:"bank"`
 	Balance             Decimal          `json:"balance"`
-	FIData              []txWire         `json:"fiData"`
-	Transactions        txContainer      `json:"Transactions"`
 	PageDetails         *pageDetailsWire `json:"pageDetails"`
+}
+
+// plainAccountDataWire is accountDataWire in the shapes FinPro sends in
+// practice (rows in fiData[] or in Transactions.Transaction[]), with no
+// UnmarshalJSON method above the rows' fields: encoding/json reads it in one
+// pass.
+type plainAccountDataWire struct {
+	accountDataHead
+	FIData       []txWire `json:"fiData"`
+	Transactions struct {
+		StartDate   string   `json:"startDate"`
+		EndDate     string   `json:"endDate"`
+		Transaction []txWire `json:"Transaction"`
+	} `json:"Transactions"`
 }
 
 type fiAccountWire struct {

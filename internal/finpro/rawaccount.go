@@ -22,29 +22,52 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON decodes getfidata's data and, for every FI type but DEPOSIT,
-// keeps each row's bytes (Transaction.Raw) for internal/finpro/fi: the rows
-// of the other ReBIT schemas say what they are worth in attributes the
-// deposit-shaped Transaction has no field for. Deposits, the bulk of the
+// decodeEnvelope decodes a getfidata body and, for every FI type but
+// DEPOSIT, keeps each row's bytes (Transaction.Raw) for internal/finpro/fi:
+// the rows of the other ReBIT schemas say what they are worth in attributes
+// the deposit-shaped Transaction has no field for. Deposits, the bulk of the
 // traffic, pay nothing for it.
-func (w *accountDataWire) UnmarshalJSON(b []byte) error {
-	type plain accountDataWire
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
+//
+// The usual shapes decode in one encoding/json pass (plainAccountDataWire);
+// only a body that does not fit them (a single Transaction object, the docs'
+// transactions[] placeholder, ...) is decoded again with the tolerant
+// decoders, whose nested UnmarshalJSON methods re-read each row. A body
+// neither decodes is an error either way: the row types are the same.
+func (w *accountDataWire) decodeEnvelope(body []byte, head *envelopeHead) error {
+	var fast struct {
+		envelopeHead
+		Data plainAccountDataWire `json:"data"`
 	}
-	if t := normFIType(w.FIType); t == FITypeDeposit {
+	if json.Unmarshal(body, &fast) == nil {
+		*head = fast.envelopeHead
+		d := &fast.Data
+		w.accountDataHead, w.FIData = d.accountDataHead, d.FIData
+		w.Transactions = txContainer(d.Transactions)
+	} else {
+		var tolerant struct {
+			envelopeHead
+			Data accountDataWire `json:"data"`
+		}
+		if err := json.Unmarshal(body, &tolerant); err != nil {
+			return err
+		}
+		*head, *w = tolerant.envelopeHead, tolerant.Data
+	}
+	if normFIType(w.FIType) == FITypeDeposit {
 		return nil
 	}
 	var raw struct {
-		FIData       []json.RawMessage `json:"fiData"`
-		Transactions json.RawMessage   `json:"Transactions"`
+		Data struct {
+			FIData       []json.RawMessage `json:"fiData"`
+			Transactions json.RawMessage   `json:"Transactions"`
+		} `json:"data"`
 	}
-	if json.Unmarshal(b, &raw) != nil {
+	if json.Unmarshal(body, &raw) != nil {
 		return nil // the rows decoded above; their bytes are a bonus
 	}
-	rows, into := raw.FIData, w.FIData
+	rows, into := raw.Data.FIData, w.FIData
 	if len(into) == 0 {
-		rows, into = rawTransactionRows(raw.Transactions), w.Transactions.Transaction
+		rows, into = rawTransactionRows(raw.Data.Transactions), w.Transactions.Transaction
 	}
 	if len(rows) != len(into) {
 		return nil // a null row or another shape: keep the deposit view only

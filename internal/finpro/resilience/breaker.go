@@ -1,18 +1,18 @@
-package finpro
+package resilience
 
 import (
 	"sync"
 	"time"
 )
 
-// breaker is one endpoint's circuit breaker. Closed, it lets calls through and
+// Breaker is one endpoint's circuit breaker. Closed, it lets calls through and
 // counts consecutive failures (5xx, connection errors, attempt timeouts); at
 // threshold it opens and refuses calls (ErrUnavailable, no request) for cooldown;
 // then it is half-open and lets a single probe through: the probe's success closes
 // it, its failure opens it for another cooldown. Answers that prove FinPro is up
 // (2xx, its own 4xx) reset the count; rate limiting and the caller giving up
 // count for nothing.
-type breaker struct {
+type Breaker struct {
 	threshold int
 	cooldown  time.Duration
 
@@ -23,9 +23,9 @@ type breaker struct {
 	probing  bool // a half-open probe is in flight
 }
 
-// allow reports whether a call may go out now, and whether it is the half-open
+// Allow reports whether a call may go out now, and whether it is the half-open
 // probe.
-func (b *breaker) allow(now time.Time) (probe, ok bool) {
+func (b *Breaker) Allow(now time.Time) (probe, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.open {
@@ -38,18 +38,18 @@ func (b *breaker) allow(now time.Time) (probe, ok bool) {
 	return true, true
 }
 
-// record notes an attempt's outcome and reports whether it opened the circuit.
-func (b *breaker) record(oc outcome, probe bool, now time.Time) (opened bool) {
+// Record notes an attempt's outcome and reports whether it opened the circuit.
+func (b *Breaker) Record(oc Outcome, probe bool, now time.Time) (opened bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if probe {
 		b.probing = false
 	}
 	switch oc {
-	case outcomeSuccess:
+	case Success:
 		b.failures = 0
 		b.open = false
-	case outcomeFailure:
+	case Failure:
 		b.failures++
 		if probe || (!b.open && b.failures >= b.threshold) {
 			opened = !b.open
@@ -59,3 +59,18 @@ func (b *breaker) record(oc outcome, probe bool, now time.Time) (opened bool) {
 	}
 	return opened
 }
+
+// NewBreaker returns a closed breaker that opens after threshold consecutive
+// failures and stays open for cooldown.
+func NewBreaker(threshold int, cooldown time.Duration) *Breaker {
+	return &Breaker{threshold: threshold, cooldown: cooldown}
+}
+
+// Outcome is what an attempt tells a [Breaker].
+type Outcome int
+
+const (
+	Success Outcome = iota // the upstream answered (2xx or a 4xx of its own)
+	Failure                // 5xx, connection error, attempt timeout
+	Neutral                // the caller gave up, rate limited, an odd 2xx body
+)

@@ -1,4 +1,4 @@
-package finpro
+package resilience
 
 import (
 	"context"
@@ -6,32 +6,32 @@ import (
 	"time"
 )
 
-// retryBudget is a token bucket shared by every endpoint of a Client: each call
+// RetryBudget is a token bucket shared by every endpoint of a Client: each call
 // of an idempotent read adds percent hundredths of a retry, each retry takes a
 // whole one, and the bucket holds at most reserve retries. Over any stretch of
 // calls, retries stay below reserve + percent% of the calls, so a FinPro outage
 // does not multiply the load the BFF puts on it. Amounts are in hundredths of a
 // retry, integers only.
-type retryBudget struct {
+type RetryBudget struct {
 	mu      sync.Mutex
 	tokens  int // hundredths of a retry
 	max     int
 	perCall int
 }
 
-func newRetryBudget(percent, reserve int) *retryBudget {
-	return &retryBudget{tokens: reserve * 100, max: reserve * 100, perCall: percent}
+func NewRetryBudget(percent, reserve int) *RetryBudget {
+	return &RetryBudget{tokens: reserve * 100, max: reserve * 100, perCall: percent}
 }
 
-// deposit records one call.
-func (b *retryBudget) deposit() {
+// Deposit records one call.
+func (b *RetryBudget) Deposit() {
 	b.mu.Lock()
 	b.tokens = min(b.tokens+b.perCall, b.max)
 	b.mu.Unlock()
 }
 
-// withdraw takes one retry from the budget, reporting whether there was one.
-func (b *retryBudget) withdraw() bool {
+// Withdraw takes one retry from the budget, reporting whether there was one.
+func (b *RetryBudget) Withdraw() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.tokens < 100 {
@@ -54,8 +54,8 @@ func WithRetryDeadline(ctx context.Context, deadline time.Time) context.Context 
 	return context.WithValue(ctx, retryDeadlineKey{}, deadline)
 }
 
-// retryDeadline is the retry deadline ctx carries, if any.
-func retryDeadline(ctx context.Context) (time.Time, bool) {
+// RetryDeadline is the retry deadline ctx carries, if any.
+func RetryDeadline(ctx context.Context) (time.Time, bool) {
 	t, ok := ctx.Value(retryDeadlineKey{}).(time.Time)
 	return t, ok
 }
