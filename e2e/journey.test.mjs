@@ -262,6 +262,8 @@ test("journey: reject, REJECTED, and no data events", async () => {
 
 test("journey: one FIP times out; the others' balances are shown, its own is an error at its path", async () => {
   let slow;
+  // Outcomes are by link reference, and an account keeps its link
+  // reference under every consent: clear them at once after.
   const j = await journey("timeout", "approve", async (offered) => {
     // A deposit account whose bank offers no other account: that FIP's
     // only account here, so "the FIP times out" is this account timing out.
@@ -274,7 +276,7 @@ test("journey: one FIP times out; the others' balances are shown, its own is an 
       body: JSON.stringify({ key: slow.linkRef, outcome: "TIMEOUT" }),
     });
     assert.equal(res.status, 200, `POST /_sandbox/fetch/outcomes: ${await res.text()}`);
-  });
+  }).finally(() => fetch(`${baseURL}/_sandbox/fetch/outcomes`, { method: "DELETE" }));
   console.log(`# timeout: calls over the journey ${JSON.stringify(j.calls)}; the timed-out balance: ${JSON.stringify(j.state.balanceErrors)}`);
   assert.equal(j.state.outcome, "APPROVED");
   assert.equal(j.state.dataVia, "subscription");
@@ -294,6 +296,87 @@ test("journey: one FIP times out; the others' balances are shown, its own is an 
   assert.deepEqual(j.state.balanceErrors[0].path, ["consent", "accounts", i, "balance"]);
   assert.ok(["DATA_NOT_READY", "NOT_FOUND"].includes(j.state.balanceErrors[0].code), j.state.balanceErrors[0].code);
   assertNoPolling(j.calls, true);
+});
+
+// The playground's Journey panel walks the same journey against the
+// sandbox, with the playground as the return address (sandbox mode's
+// default, the first of run.sh's CONSENT_REDIRECT_URLS).
+test("playground: the Journey panel requests, sends to the AA, completes the return and shows the data", async () => {
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("websocket", (w) => requests.push(w.url()));
+  page.on("pageerror", (e) => problems.push(`playground: pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`playground: console: ${m.text()}`));
+  try {
+    await page.goto(`${baseURL}/playground`);
+    await page.getByRole("button", { name: "Show Journey" }).click();
+    const panel = page.locator(".journey");
+    await panel.locator('select[name="productID"] option[value="PFM_DASHBOARD"]').waitFor({ state: "attached", timeout: 20000 });
+    assert.equal(await panel.locator('select[name="productID"]').inputValue(), product);
+    assert.equal(await panel.locator('input[name="mobile"]').inputValue(), demoMobile);
+    await panel.locator("button.journey-request").click();
+    const aa = panel.locator("a.journey-aa");
+    await aa.waitFor({ timeout: 15000 });
+    const handle = (await panel.locator(".journey-handle").textContent()).trim();
+    leftover.add(handle);
+    await page.screenshot({ path: path.join(artifacts, "playground-journey-requested.png") });
+    await aa.click();
+    await page.waitForURL(/\/_sandbox\/aa\/consent\?/, { timeout: 15000 });
+    assert.equal(await page.locator(`section#consent-${handle}`).count(), 1, "the AA page does not show the consent");
+    const offered = await page.locator('input[name="account"]').count();
+    const before = await stats();
+    await page.locator("button.approve").click();
+    await page.waitForURL(new RegExp(`^${baseURL}/playground/`), { timeout: 15000 });
+    // Back on the playground: the panel opened by itself.
+    await panel
+      .locator(".journey-balance")
+      .first()
+      .waitFor({ timeout: 30000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: path.join(artifacts, "playground-journey-failed.png") });
+        throw new Error(`${e.message}; the panel: ${await panel.textContent().catch(() => "(none)")}; at ${page.url()}`);
+      });
+    const after = await stats();
+    await page.screenshot({ path: path.join(artifacts, "playground-journey-done.png") });
+    assert.equal(await panel.locator(".journey-outcome").textContent(), "APPROVED");
+    assert.equal(await panel.locator(".journey-status").textContent(), "ACTIVE");
+    assert.equal(await panel.locator(".journey-data").textContent(), "READY");
+    // The playground's bundle loads slower than the e2e page: the data may
+    // have been fetched before it subscribed. Either the completion's
+    // catch-up said so, or the event came.
+    const via = await panel.locator(".journey-via").textContent();
+    const shown = await panel.locator(".journey-events li").allTextContents();
+    console.log(`# playground: learned of the data by ${via}`);
+    if (via === "DataStatusEvent") assert.deepEqual(shown, ["DataStatusEvent DATA_READY READY"]);
+    else assert.deepEqual(shown, [], `events shown though the data was ready before: ${shown}`);
+    const balances = await panel.locator(".journey-balance").allTextContents();
+    assert.equal(balances.length, offered, "not every linked account is shown");
+    for (const b of balances) assert.match(b, /^-?\d+\.\d{2} INR$/);
+    assert.doesNotMatch(page.url(), /ecres|resdate/, "the playground kept the AA's answer in its address");
+    const calls = delta(before, after);
+    console.log(`# playground: calls over the journey ${JSON.stringify(calls)}`);
+    assertNoPolling(calls, true);
+    // The panel keeps its subscription: later events show up live.
+    await transition(handle, "pause");
+    await transition(handle, "resume");
+    await page.waitForFunction(
+      () => [...document.querySelectorAll(".journey-events li")].some((li) => li.textContent === "ConsentStatusEvent CONSENT_RESUMED ACTIVE"),
+      null,
+      { timeout: 15000 },
+    );
+    assert.deepEqual((await panel.locator(".journey-events li").allTextContents()).slice(-2), [
+      "ConsentStatusEvent CONSENT_PAUSED PAUSED",
+      "ConsentStatusEvent CONSENT_RESUMED ACTIVE",
+    ]);
+    await page.screenshot({ path: path.join(artifacts, "playground-journey-live.png") });
+    // Only the server and the sandbox's AA page (on its own loopback port).
+    const hosts = new Set(requests.filter((u) => /^(https?|wss?):/.test(u)).map((u) => new URL(u).host));
+    hosts.delete(new URL(baseURL).host);
+    for (const h of hosts) assert.ok(/^127\.0\.0\.1:\d+$/.test(h), `the playground journey requested ${h}`);
+  } finally {
+    await page.close();
+  }
 });
 
 test("the journey pages logged no errors", () => {
