@@ -7,7 +7,9 @@
 # relay-compiler and relay-runtime (relay.test.mjs), graphql-codegen and tsc
 # on the served SDL (codegen.test.mjs), the GraphiQL playground
 # in headless Chromium (browser.test.mjs) and a page on another origin
-# (crossorigin.test.mjs). Run from anywhere: bash e2e/run.sh
+# (crossorigin.test.mjs), and the consent journey through the sandbox's
+# Account Aggregator page in Chromium (journey.test.mjs). Run from anywhere:
+# bash e2e/run.sh
 #
 # Needs Go, Node 20+ with npm, and Debian's chromium (installed here with
 # apt-get when /usr/bin/chromium is missing and we are root). Never downloads
@@ -15,7 +17,8 @@
 #
 # Environment: BFF_BIN (use this binary instead of building one), CHROMIUM
 # (browser path, default /usr/bin/chromium), E2E_ARTIFACTS (screenshots,
-# default e2e/artifacts), E2E_SKIP_INSTALL=1 (skip npm ci of the e2e project).
+# default e2e/artifacts), E2E_SKIP_INSTALL=1 (skip npm ci of the e2e project),
+# E2E_TESTS (the test files to run, space-separated; default all).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,9 +72,19 @@ url=http://127.0.0.1:$port
 # The origin of the cross-origin front end (crossorigin.test.mjs serves it).
 E2E_APP_PORT=$(freeport)
 export E2E_APP_PORT
+# The journey's app (journey.test.mjs serves it): the AA sends the customer
+# back there, so it is a return address, and it calls the API from its origin.
+# The playground stays the first (default) return address, as in sandbox mode
+# without CONSENT_REDIRECT_URLS. Data fetches take E2E_FETCH_DELAY, so the data
+# arrives after the consent turns ACTIVE, as it does at FinPro.
+E2E_JOURNEY_PORT=$(freeport)
+E2E_FETCH_DELAY=300ms
+export E2E_JOURNEY_PORT E2E_FETCH_DELAY
 step "starting the BFF on $url"
 env -u FINPRO_BASE_URL -u NATS_URL -u NATS_STORE_DIR -u TRUSTED_DOCUMENTS_FILE \
-	ADDR=127.0.0.1:$port ADMIN_ADDR=127.0.0.1:0 ALLOWED_ORIGINS="$url,http://127.0.0.1:$E2E_APP_PORT" LOG_FORMAT=text LOG_LEVEL=warn \
+	ADDR=127.0.0.1:$port ADMIN_ADDR=127.0.0.1:0 ALLOWED_ORIGINS="$url,http://127.0.0.1:$E2E_APP_PORT,http://127.0.0.1:$E2E_JOURNEY_PORT" \
+	CONSENT_REDIRECT_URLS="$url/playground/,http://127.0.0.1:$E2E_JOURNEY_PORT/" SANDBOX_FETCH_DELAY=$E2E_FETCH_DELAY \
+	LOG_FORMAT=text LOG_LEVEL=warn \
 	"$bin" >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 
@@ -103,9 +116,10 @@ export BFF_TOKEN_ANY BFF_TOKEN_ME
 # 6. The tests, one file at a time: they share the sandbox's state.
 step "running the tests"
 status=0
-(cd e2e && node --test --test-concurrency=1 --test-reporter=spec \
-	apollo.test.mjs contract.test.mjs httpsub.test.mjs audit.test.mjs relay.test.mjs codegen.test.mjs \
-	browser.test.mjs crossorigin.test.mjs) || status=$?
+# journey.test.mjs last: it leaves new consents (revoked) behind.
+tests=${E2E_TESTS:-apollo.test.mjs contract.test.mjs httpsub.test.mjs audit.test.mjs relay.test.mjs codegen.test.mjs browser.test.mjs crossorigin.test.mjs journey.test.mjs}
+# shellcheck disable=SC2086 # a list of file names
+(cd e2e && node --test --test-concurrency=1 --test-reporter=spec $tests) || status=$?
 if [ "$status" != 0 ]; then
 	echo "e2e: FAILED; the BFF's log:" >&2
 	tail -n 50 "$tmp/stderr" >&2

@@ -8,6 +8,7 @@ import { GraphiQL } from "graphiql";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { createClient } from "graphql-ws";
 import { parse } from "graphql";
+import { createJourney, isReturn, JOURNEY } from "./journey.jsx";
 import "graphiql/graphiql.css";
 import "./page.css";
 
@@ -102,14 +103,41 @@ if (params.has("query")) {
   });
 }
 
+// The headers editor's text as last edited, for the Journey panel's calls.
+let headersText = defaultHeaders;
+function currentHeaders() {
+  try {
+    const h = JSON.parse(headersText || "{}");
+    return h && typeof h === "object" ? h : {};
+  } catch {
+    return {};
+  }
+}
+
+// The Journey panel, opened by itself when the Account Aggregator sends the
+// customer back here (?ecres=&resdate=&fi=).
+const journey = createJourney({
+  endpoint: endpoint.href,
+  wsURL: wsURL.href,
+  headers: currentHeaders,
+  defaults: { mobile: "9876543210", productID: "PFM_DASHBOARD" },
+});
+const returning = isReturn();
+
 const props = {
   fetcher,
   defaultHeaders,
+  onEditHeaders: (text) => {
+    headersText = text;
+  },
+  plugins: [journey.plugin],
   defaultEditorToolsVisibility: defaultHeaders ? "headers" : true,
   shouldPersistHeaders: false,
   isHeadersEditorEnabled: true,
 };
 if (defaultTabs.length > 0) props.defaultTabs = defaultTabs;
+if (returning) props.visiblePlugin = JOURNEY;
 
 const root = createRoot(document.getElementById("graphiql"));
 root.render(<GraphiQL {...props} />);
+if (returning) journey.complete();
