@@ -128,7 +128,7 @@ async function observe(handle) {
       query: `subscription Observe($p: ID!, $h: ID!) { consentEvents(productID: $p, consentHandle: $h) {
         __typename consentHandle cursor
         ... on ConsentStatusEvent { status consentEvent: eventStatus }
-        ... on DataStatusEvent { dataEvent: eventStatus state accounts { linkReferenceNumber state } }
+        ... on DataStatusEvent { dataEvent: dataEventStatus state accounts { linkReferenceNumber state } }
       } }`,
       variables: { p: product, h: handle },
     },
@@ -294,7 +294,9 @@ test("journey: one FIP times out; the others' balances are shown, its own is an 
   });
   assert.equal(j.state.balanceErrors.length, 1, JSON.stringify(j.state.balanceErrors));
   assert.deepEqual(j.state.balanceErrors[0].path, ["consent", "accounts", i, "balance"]);
-  assert.ok(["DATA_NOT_READY", "NOT_FOUND"].includes(j.state.balanceErrors[0].code), j.state.balanceErrors[0].code);
+  // The error says what happened to that account's fetch: the FIP timed out.
+  assert.equal(j.state.balanceErrors[0].code, "DATA_NOT_READY");
+  assert.equal(j.state.balanceErrors[0].dataState, "TIMED_OUT");
   assertNoPolling(j.calls, true);
 });
 

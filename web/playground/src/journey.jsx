@@ -33,7 +33,7 @@ const EVENTS = `subscription JourneyEvents($productID: ID!, $consentHandle: ID!)
   consentEvents(productID: $productID, consentHandle: $consentHandle) {
     __typename consentHandle occurredAt cursor
     ... on ConsentStatusEvent { status consentEvent: eventStatus }
-    ... on DataStatusEvent { dataEvent: eventStatus state accounts { linkReferenceNumber state } }
+    ... on DataStatusEvent { dataEvent: dataEventStatus state accounts { linkReferenceNumber state } }
   }
 }`;
 const BALANCES = `query JourneyBalances($consentHandle: ID!, $productID: ID) {
