@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
 )
 
@@ -27,6 +29,19 @@ func adminHandler(metrics *obs.Metrics, ready *atomic.Bool) http.Handler {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	handleHealth(mux, ready, nil)
+	return mux
+}
+
+// handleHealth registers GET /healthz (the process answers) and GET /readyz
+// on mux. readyz fails while starting and from the moment shutdown begins, so
+// a load balancer stops sending traffic before the listener closes. With
+// events (the broker's Ready, on the public listener) it also holds a replica
+// whose broker never got set up out of rotation: it would refuse every
+// webhook and subscription, and a rollout holds at it. One that had NATS and
+// lost it (broker.ErrDisconnected) stays in: every replica loses it together,
+// and queries need only FinPro; the body says so.
+func handleHealth(mux *http.ServeMux, ready *atomic.Bool, events func() error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -35,9 +50,26 @@ func adminHandler(metrics *obs.Metrics, ready *atomic.Bool) http.Handler {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		var err error
+		if events != nil {
+			err = events()
+		}
+		switch {
+		case errors.Is(err, broker.ErrDisconnected):
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "events": err.Error()})
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+		default:
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		}
 	})
-	return mux
+}
+
+// writeJSON writes v as a JSON answer with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
 }
 
 // startAdmin serves h on addr until stop is called; stop waits a few seconds

@@ -453,30 +453,7 @@ func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	// readyz fails while starting and from the moment shutdown begins, so a load
-	// balancer stops sending traffic before the listener closes.
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if !ready.Load() {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
-			return
-		}
-		// A replica whose broker never got set up (NATS unreachable at its
-		// start) stays out of rotation: it would refuse every webhook and
-		// subscription, and a rollout holds at it. One that had NATS and
-		// lost it stays in: every replica loses it together, and queries
-		// need only FinPro; the body says so.
-		switch err := eventBroker.Ready(); {
-		case errors.Is(err, broker.ErrDisconnected):
-			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "events": err.Error()})
-		case err != nil:
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
-		default:
-			writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-		}
-	})
+	handleHealth(mux, ready, eventBroker.Ready)
 	guards := newServerGuards(cfg)
 	ws := graph.WebsocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
@@ -601,10 +578,4 @@ func protections(cfg *config.Config) ([]graphql.HandlerExtension, func(http.Hand
 	}
 	rl := ratelimit.New(ratelimit.Config{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
 	return append(exts, rl.Extension()), rl.Middleware, nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
 }
