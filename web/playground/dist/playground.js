@@ -332,7 +332,7 @@ ${d}`)}yield f.map(d=>d.body)}}catch(f){c=[f]}finally{try{s&&(l=o.return)&&(yiel
   consentEvents(productID: $productID, consentHandle: $consentHandle) {
     __typename consentHandle occurredAt cursor
     ... on ConsentStatusEvent { status consentEvent: eventStatus }
-    ... on DataStatusEvent { dataEvent: eventStatus state accounts { linkReferenceNumber state } }
+    ... on DataStatusEvent { dataEvent: dataEventStatus state accounts { linkReferenceNumber state } }
   }
 }`,hpe=`query JourneyBalances($consentHandle: ID!, $productID: ID) {
   consent(consentHandle: $consentHandle, productID: $productID) {
