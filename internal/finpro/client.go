@@ -440,9 +440,7 @@ func attemptCall[T any](ctx context.Context, c *Client, ep, rawQuery string, bod
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
 	status := resp.StatusCode
-	if d := resilience.HoldFor(status, resp.Header, c.now(), c.opts.MaxHold); d > 0 {
-		c.holds[ep].Extend(c.now().Add(d))
-	}
+	c.holds[ep].Note(status, resp.Header, c.now(), c.opts.MaxHold)
 	if err != nil {
 		oc, err := transportError(ctx, actx, ep, status)
 		return nil, oc, err

@@ -82,7 +82,9 @@ func TestRateLimitHold(t *testing.T) {
 	var limited sync.Map // path -> bool
 	srv, hits := fakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		if v, _ := limited.Load(r.URL.Path); v == true {
+			// FinPro's 429: the quota spent, and when to come back.
 			w.Header().Set("Retry-After", "7")
+			w.Header().Set("X-RateLimit-Remaining", "0")
 			reply(w, http.StatusTooManyRequests, failBody("RateLimitExceeded", "Too many requests"))
 			return
 		}
@@ -170,11 +172,15 @@ func TestRateLimitHoldSources(t *testing.T) {
 		call     string // "write" for RequestFI, else Balances
 		wantHold time.Duration
 	}{
-		{"429 Retry-After", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}} }, "", 7 * time.Second},
-		{"429 on a write", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}} }, "write", 7 * time.Second},
+		{"429 Retry-After", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}, "X-Ratelimit-Remaining": {"0"}} }, "", 7 * time.Second},
+		{"429 on a write", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}, "X-Ratelimit-Remaining": {"0"}} }, "write", 7 * time.Second},
 		{"429 X-RateLimit-Reset", 429, func(now time.Time) http.Header {
-			return http.Header{"X-Ratelimit-Reset": {strconv.FormatInt(now.Add(5*time.Second).Unix(), 10)}}
+			return http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {strconv.FormatInt(now.Add(5*time.Second).Unix(), 10)}}
 		}, "", 5 * time.Second},
+		// A 429 that does not say the quota is spent (a gateway's burst
+		// limiter) fails its own call only.
+		{"429 with calls remaining", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}, "X-Ratelimit-Remaining": {"4"}} }, "", 0},
+		{"429 without X-RateLimit headers", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}} }, "", 0},
 		{"200 with nothing remaining", 200, func(now time.Time) http.Header {
 			return http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {strconv.FormatInt(now.Add(3*time.Second).Unix(), 10)}}
 		}, "", 3 * time.Second},
@@ -182,7 +188,9 @@ func TestRateLimitHoldSources(t *testing.T) {
 			return http.Header{"X-Ratelimit-Remaining": {"1"}, "X-Ratelimit-Reset": {strconv.FormatInt(now.Add(3*time.Second).Unix(), 10)}}
 		}, "", 0},
 		{"429 without a time", 429, func(time.Time) http.Header { return http.Header{} }, "", 0},
-		{"capped at MaxHold", 429, func(time.Time) http.Header { return http.Header{"Retry-After": {"86400"}} }, "", 30 * time.Second},
+		{"capped at MaxHold", 429, func(time.Time) http.Header {
+			return http.Header{"Retry-After": {"86400"}, "X-Ratelimit-Remaining": {"0"}}
+		}, "", 30 * time.Second},
 		{"503 Retry-After is not a hold", 503, func(time.Time) http.Header { return http.Header{"Retry-After": {"7"}} }, "", 0},
 	}
 	for _, tc := range tests {

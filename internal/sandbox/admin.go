@@ -271,7 +271,10 @@ func (s *Sandbox) takeFault(w http.ResponseWriter, path string) bool {
 	case "html503":
 		writeHTML503(w, retryAfter)
 	case "RateLimitExceeded":
+		// FinPro's 429: the quota spent (whatever the rate limiter's own
+		// count says) and when to come back.
 		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("X-RateLimit-Remaining", "0")
 		s.failCode(w, code, "")
 	default:
 		s.failCode(w, code, "")

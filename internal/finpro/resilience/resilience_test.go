@@ -65,17 +65,43 @@ func TestHoldFor(t *testing.T) {
 }
 
 func TestHold(t *testing.T) {
-	var h resilience.Hold
-	if l := h.Left(t0); l != 0 {
-		t.Fatalf("new hold Left() = %v, want 0", l)
+	spent := func(retryAfter string) http.Header {
+		return http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Remaining": {"0"}}
 	}
-	h.Extend(t0.Add(10 * time.Second))
-	h.Extend(t0.Add(5 * time.Second)) // a shorter hold never shortens it
-	if l := h.Left(t0.Add(time.Second)); l != 9*time.Second {
-		t.Errorf("Left() = %v, want 9s", l)
+	lone := http.Header{"Retry-After": {"10"}}
+	ok := http.Header{"X-Ratelimit-Remaining": {"7"}}
+	type answer struct {
+		status int
+		h      http.Header
 	}
-	if l := h.Left(t0.Add(time.Minute)); l != 0 {
-		t.Errorf("Left() after the hold = %v, want 0", l)
+	tests := []struct {
+		name    string
+		answers []answer
+		want    time.Duration // Left one second after t0
+	}{
+		{"nothing yet", nil, 0},
+		{"a 429 saying the quota is spent", []answer{{429, spent("10")}}, 9 * time.Second},
+		{"a shorter hold never shortens it", []answer{{429, spent("10")}, {429, spent("5")}}, 9 * time.Second},
+		{"a lone 429 fails only its call", []answer{{429, lone}}, 0},
+		{"two in a row", []answer{{429, lone}, {429, lone}}, 0},
+		{"three in a row hold", []answer{{429, lone}, {429, lone}, {429, lone}}, 9 * time.Second},
+		{"an answer between ends the run", []answer{{429, lone}, {429, lone}, {200, ok}, {429, lone}, {429, lone}}, 0},
+		{"a 503 between ends the run", []answer{{429, lone}, {429, lone}, {503, lone}, {429, lone}}, 0},
+		{"a 429 without a time holds nothing", []answer{{429, http.Header{}}, {429, http.Header{}}, {429, http.Header{}}}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var h resilience.Hold
+			for _, a := range tc.answers {
+				h.Note(a.status, a.h, t0, time.Minute)
+			}
+			if got := h.Left(t0.Add(time.Second)); got != tc.want {
+				t.Errorf("Left() = %v, want %v", got, tc.want)
+			}
+			if got := h.Left(t0.Add(time.Hour)); got != 0 {
+				t.Errorf("Left() after the hold = %v, want 0", got)
+			}
+		})
 	}
 }
 
