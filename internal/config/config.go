@@ -174,7 +174,7 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		poll     = fs.String("consent-poll-interval", env("CONSENT_POLL_INTERVAL", "0s"), "poll FinPro's consent list this often for customers with live subscribers; 0 = off (env CONSENT_POLL_INTERVAL)")
 		shutdown = fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long shutdown waits for requests to finish (env SHUTDOWN_TIMEOUT)")
 		jwtCache = fs.String("jwt-verified-cache-ttl", env("JWT_VERIFIED_CACHE_TTL", "1m"), "trust a verified token again for this long, never past its exp; 0 = verify every request (env JWT_VERIFIED_CACHE_TTL)")
-		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
+		retryWin = fs.String("finpro-retry-window", env("FINPRO_RETRY_WINDOW", "1s"), "a FinPro read retries only while its wait ends within this long of the call's start, and of its query's or mutation's start; 0 = no retries (env FINPRO_RETRY_WINDOW)")
 		fetchDly = fs.String("sandbox-fetch-delay", env("SANDBOX_FETCH_DELAY", "0s"), "how long a sandbox data fetch takes before its DATA webhook (env SANDBOX_FETCH_DELAY)")
 		outcomes = fs.String("sandbox-fetch-outcomes", env("SANDBOX_FETCH_OUTCOMES", ""), "sandbox FIP answers: comma-separated <fipId or linkRef>=DELIVERED|DENIED|TIMEOUT (env SANDBOX_FETCH_OUTCOMES)")
 		proxies  = fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env TRUSTED_PROXIES)")
@@ -285,6 +285,9 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		}
 		*d.out = v
 	}
+	// The retry window is per operation too: retries of a query's calls
+	// made one after another share it.
+	c.Limits.RetryWindow = c.FinproRetryWindow
 	for i, n := range ints {
 		v, err := strconv.Atoi(*intFlags[i])
 		if err != nil {

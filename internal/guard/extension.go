@@ -123,14 +123,19 @@ func (e *extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 }
 
 // InterceptOperation gives a query or mutation its FinPro call budget
-// (MaxFinproCalls): the estimate refused what it could see before the
-// operation ran, the budget refuses any call past the limit while it runs
-// (a node lookup of a transaction, say, costs more than its estimate). A
-// subscription runs for hours and gets none.
+// (MaxFinproCalls) and its retry deadline (RetryWindow): the estimate refused
+// what it could see before the operation ran, the budget refuses any call
+// past the limit while it runs (a node lookup of a transaction, say, costs
+// more than its estimate), and the deadline keeps retries from adding up
+// past what an interactive caller waits. A subscription runs for hours and
+// gets neither.
 func (e *extension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	if oc.Operation != nil && oc.Operation.Operation != ast.Subscription {
 		ctx = finpro.WithCallBudget(ctx, &finpro.CallBudget{Limit: int64(max(e.l.MaxFinproCalls, 0))})
+		if e.l.RetryWindow > 0 {
+			ctx = finpro.WithRetryDeadline(ctx, oc.Stats.OperationStart.Add(e.l.RetryWindow))
+		}
 	}
 	return next(ctx)
 }

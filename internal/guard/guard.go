@@ -54,6 +54,7 @@ package guard
 
 import (
 	"math"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
 
@@ -97,6 +98,13 @@ type Limits struct {
 	// ListSize is the size assumed for a list field the schema gives no
 	// @listSize (default 10).
 	ListSize int
+	// RetryWindow, when positive, is a query's or mutation's retry budget in
+	// time: its FinPro calls start no retry whose wait would end later than
+	// this after the operation began, so retries of calls made one after
+	// another (the consent list, then the accounts' data) cannot add up past
+	// it. Zero leaves each call the FinPro client's own window from its
+	// start (FINPRO_RETRY_WINDOW sets both).
+	RetryWindow time.Duration
 }
 
 // The defaults of [DefaultLimits].

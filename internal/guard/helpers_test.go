@@ -34,6 +34,8 @@ type envOptions struct {
 	rate *ratelimit.Config
 	// extensions are used after guard.Configure.
 	extensions []graphql.HandlerExtension
+	// finpro configures the FinPro client (default: no retries).
+	finpro *finpro.Options
 }
 
 // env is the real GraphQL handler (graph.NewHandler) with the guard, a
@@ -46,7 +48,11 @@ type env struct {
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	fe := finprotest.New(t, sandbox.Config{}, finpro.Options{MaxRetries: -1})
+	fo := finpro.Options{MaxRetries: -1}
+	if o.finpro != nil {
+		fo = *o.finpro
+	}
+	fe := finprotest.New(t, sandbox.Config{}, fo)
 	srv := graph.NewHandler(graph.Config{
 		Options: resolvers.Options{
 			FinPro: fe.Client,
