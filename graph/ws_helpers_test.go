@@ -311,7 +311,11 @@ func (c *wsClient) init(t testing.TB, payload map[string]any) {
 	}
 }
 
-// next returns the next message other than a graphql-ws keep-alive.
+// next returns the next message other than a graphql-ws keep-alive. The
+// reader queues every message before it closes c.closed, so a closed
+// connection still yields what was read before the close: select picks at
+// random among ready cases, and a message followed at once by the close
+// frame must not be lost to it.
 func (c *wsClient) next(t testing.TB) wsMsg {
 	t.Helper()
 	for {
@@ -322,6 +326,14 @@ func (c *wsClient) next(t testing.TB) wsMsg {
 			}
 			return m
 		case <-c.closed:
+			select {
+			case m := <-c.msgs:
+				if m.Type == "ka" {
+					continue
+				}
+				return m
+			default:
+			}
 			t.Fatalf("connection closed (%v), want a message", c.readErr)
 		case <-time.After(safety):
 			t.Fatal("no message within the safety bound")
