@@ -1725,7 +1725,7 @@ func (ec *executionContext) _CISTransaction(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNCISHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCISHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CISHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCISHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCISHolding(ctx, sel, v[i])

@@ -2013,7 +2013,7 @@ func (ec *executionContext) unmarshalNSyncIncrementalDataInput2githubᚗcomᚋmo
 }
 
 func (ec *executionContext) marshalNSyncedAccount2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSyncedAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SyncedAccount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncedAccount2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSyncedAccount(ctx, sel, v[i])
@@ -2073,7 +2073,7 @@ func (ec *executionContext) marshalOConsentStatus2ᚕgithubᚗcomᚋmoneyoneᚑb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsentStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatus(ctx, sel, v[i])

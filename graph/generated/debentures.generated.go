@@ -1893,7 +1893,7 @@ func (ec *executionContext) _DebenturesSummary(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDebentureHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDebentureHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DebentureHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDebentureHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDebentureHolding(ctx, sel, v[i])

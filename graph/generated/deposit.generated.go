@@ -1669,7 +1669,7 @@ func (ec *executionContext) _DepositTransaction(ctx context.Context, sel ast.Sel
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDepositPending2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPendingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DepositPending) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepositPending2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDepositPending(ctx, sel, v[i])

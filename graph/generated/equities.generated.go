@@ -1837,7 +1837,7 @@ func (ec *executionContext) _EquityTransaction(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNEquityHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐEquityHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EquityHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEquityHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐEquityHolding(ctx, sel, v[i])

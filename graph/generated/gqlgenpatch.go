@@ -3,6 +3,7 @@
 package generated
 
 import (
+	"context"
 	"io"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,4 +30,35 @@ func omitDeferred(fields []graphql.CollectedField, values []graphql.Marshaler) g
 		}
 		_, _ = io.WriteString(w, "}")
 	})
+}
+
+// marshalSliceInline is graphql.MarshalSliceConcurrently for lists where
+// nothing under an element can wait (see gqlgenpatch's inline.go): the
+// elements are marshalled one after the other on the caller's goroutine,
+// each with its index in its field context as gqlgen gives it. As there, a
+// panicking element is reported and nulls the list, and the other elements
+// still run.
+func marshalSliceInline(ctx context.Context, length int, _ int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	ret := make(graphql.Array, length)
+	failed := false
+	for i := range length {
+		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		if omitPanicHandler {
+			ret[i] = marshalElement(childCtx, i)
+			continue
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					graphql.AddError(childCtx, graphql.Recover(childCtx, r))
+					failed = true
+				}
+			}()
+			ret[i] = marshalElement(childCtx, i)
+		}()
+	}
+	if failed {
+		return nil
+	}
+	return ret
 }

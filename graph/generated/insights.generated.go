@@ -2078,7 +2078,7 @@ func (ec *executionContext) marshalNBounceKind2githubᚗcomᚋmoneyoneᚑbffᚋf
 }
 
 func (ec *executionContext) marshalNCashFlowPeriod2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCashFlowPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CashFlowPeriod) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCashFlowPeriod2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCashFlowPeriod(ctx, sel, v[i])
@@ -2184,7 +2184,7 @@ func (ec *executionContext) unmarshalNRecurringSignal2ᚕgithubᚗcomᚋmoneyone
 }
 
 func (ec *executionContext) marshalNRecurringSignal2ᚕgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRecurringSignalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RecurringSignal) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecurringSignal2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐRecurringSignal(ctx, sel, v[i])

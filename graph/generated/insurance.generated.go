@@ -2391,7 +2391,7 @@ func (ec *executionContext) _InsuranceTransaction(ctx context.Context, sel ast.S
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNInsuranceContractClause2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceContractClauseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceContractClause) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInsuranceContractClause2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceContractClause(ctx, sel, v[i])
@@ -2417,7 +2417,7 @@ func (ec *executionContext) marshalNInsuranceContractClause2ᚖgithubᚗcomᚋmo
 }
 
 func (ec *executionContext) marshalNInsuranceCover2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceCoverᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceCover) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInsuranceCover2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceCover(ctx, sel, v[i])
@@ -2443,7 +2443,7 @@ func (ec *executionContext) marshalNInsuranceCover2ᚖgithubᚗcomᚋmoneyoneᚑ
 }
 
 func (ec *executionContext) marshalNInsuranceMoneyBack2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceMoneyBackᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceMoneyBack) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInsuranceMoneyBack2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceMoneyBack(ctx, sel, v[i])
@@ -2469,7 +2469,7 @@ func (ec *executionContext) marshalNInsuranceMoneyBack2ᚖgithubᚗcomᚋmoneyon
 }
 
 func (ec *executionContext) marshalNInsuranceRider2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceRiderᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceRider) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInsuranceRider2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐInsuranceRider(ctx, sel, v[i])

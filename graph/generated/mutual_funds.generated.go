@@ -2172,7 +2172,7 @@ func (ec *executionContext) _MutualFundTransaction(ctx context.Context, sel ast.
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNMutualFundHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MutualFundHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMutualFundHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐMutualFundHolding(ctx, sel, v[i])

@@ -596,7 +596,7 @@ func (ec *executionContext) marshalNAssetClass2githubᚗcomᚋmoneyoneᚑbffᚋf
 }
 
 func (ec *executionContext) marshalNAssetClassTotal2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAssetClassTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssetClassTotal) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetClassTotal2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐAssetClassTotal(ctx, sel, v[i])
@@ -622,7 +622,7 @@ func (ec *executionContext) marshalNAssetClassTotal2ᚖgithubᚗcomᚋmoneyone�
 }
 
 func (ec *executionContext) marshalNCurrencyNetWorth2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCurrencyNetWorthᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CurrencyNetWorth) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCurrencyNetWorth2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐCurrencyNetWorth(ctx, sel, v[i])

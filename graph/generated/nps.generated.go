@@ -2503,7 +2503,7 @@ func (ec *executionContext) _NPSTierHoldings(ctx context.Context, sel ast.Select
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNNPSHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐNPSHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NPSHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNPSHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐNPSHolding(ctx, sel, v[i])
@@ -2529,7 +2529,7 @@ func (ec *executionContext) marshalNNPSHolding2ᚖgithubᚗcomᚋmoneyoneᚑbff�
 }
 
 func (ec *executionContext) marshalNNPSSchemeChoice2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐNPSSchemeChoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NPSSchemeChoice) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNPSSchemeChoice2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐNPSSchemeChoice(ctx, sel, v[i])

@@ -2542,7 +2542,7 @@ func (ec *executionContext) _SIPTransaction(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNSIPHolding2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSIPHoldingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SIPHolding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSIPHolding2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSIPHolding(ctx, sel, v[i])
@@ -2568,7 +2568,7 @@ func (ec *executionContext) marshalNSIPHolding2ᚖgithubᚗcomᚋmoneyoneᚑbff�
 }
 
 func (ec *executionContext) marshalNSIPInvestment2ᚕᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSIPInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SIPInvestment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSIPInvestment2ᚖgithubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐSIPInvestment(ctx, sel, v[i])
