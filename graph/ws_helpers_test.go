@@ -53,8 +53,9 @@ type spySource struct {
 	*broker.Broker
 	subscribed chan struct{}
 
-	mu   sync.Mutex
-	open int
+	mu      sync.Mutex
+	open    int
+	changed chan struct{} // closed and replaced whenever open changes
 }
 
 func (s *spySource) Subscribe(ctx context.Context, f events.Filter) (<-chan events.Event, error) {
@@ -62,16 +63,21 @@ func (s *spySource) Subscribe(ctx context.Context, f events.Filter) (<-chan even
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.open++
-	s.mu.Unlock()
-	context.AfterFunc(ctx, func() {
-		s.mu.Lock()
-		s.open--
-		s.mu.Unlock()
-	})
+	s.add(1)
+	context.AfterFunc(ctx, func() { s.add(-1) })
 	s.subscribed <- struct{}{}
 	return ch, nil
+}
+
+// add changes the count of open subscriptions by d and wakes waitOpen.
+func (s *spySource) add(d int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open += d
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 }
 
 // waitSubscribed waits until n more subscriptions reached the broker.
@@ -86,21 +92,27 @@ func (s *spySource) waitSubscribed(t testing.TB, n int) {
 	}
 }
 
-// waitOpen polls until exactly n subscriptions are open at the broker.
+// waitOpen waits until exactly n subscriptions are open at the broker,
+// woken by every change of the count rather than polling it.
 func (s *spySource) waitOpen(t testing.TB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(safety)
+	deadline := time.After(safety)
 	for {
 		s.mu.Lock()
 		open := s.open
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		changed := s.changed
 		s.mu.Unlock()
 		if open == n {
 			return
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-changed:
+		case <-deadline:
 			t.Fatalf("open subscriptions at the broker = %d, want %d", open, n)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
