@@ -463,6 +463,9 @@ func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *
 		// exp (ws.go).
 		InitFunc:    websocketInit(auth.WebsocketInit(verifier, wsgorilla.RejectInit), cfg.WSMaxSocketsPerPrincipal, guards.authFailed),
 		InitTimeout: cfg.WSInitTimeout,
+		// Websocket messages follow COMPRESS_MIN_BYTES too
+		// (permessage-deflate, where the client offers it).
+		CompressMinBytes: wsCompressMin(cfg.CompressMinBytes),
 	}
 	gql := graph.NewHandler(graph.Config{
 		Options: resolvers.Options{
@@ -578,4 +581,14 @@ func protections(cfg *config.Config) ([]graphql.HandlerExtension, func(http.Hand
 	}
 	rl := ratelimit.New(ratelimit.Config{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
 	return append(exts, rl.Extension()), rl.Middleware, nil
+}
+
+// wsCompressMin is graph.WebsocketConfig.CompressMinBytes for
+// COMPRESS_MIN_BYTES: -1 (off) stays off, 0 (everything) compresses every
+// message.
+func wsCompressMin(httpMin int) int {
+	if httpMin < 0 {
+		return 0
+	}
+	return max(httpMin, 1)
 }

@@ -91,6 +91,11 @@ type WebsocketConfig struct {
 	// WriteTimeout bounds every write; a client that stops reading is
 	// disconnected (default wsgorilla.DefaultWriteTimeout).
 	WriteTimeout time.Duration
+	// CompressMinBytes, when positive, negotiates permessage-deflate with
+	// clients that offer it and compresses messages of at least this many
+	// bytes (a dashboard event, not an ack); zero or negative never
+	// compresses.
+	CompressMinBytes int
 }
 
 // Websocket defaults.
@@ -113,8 +118,10 @@ func (c WebsocketConfig) websocket() transport.Websocket {
 	}
 	return transport.Websocket{
 		Implementation: wsgorilla.New(wsgorilla.Options{
-			AllowedOrigins: c.AllowedOrigins,
-			WriteTimeout:   c.WriteTimeout,
+			AllowedOrigins:    c.AllowedOrigins,
+			WriteTimeout:      c.WriteTimeout,
+			EnableCompression: c.CompressMinBytes > 0,
+			CompressMinBytes:  c.CompressMinBytes,
 		}),
 		InitFunc:              rejectWith4403(c.InitFunc),
 		InitTimeout:           c.InitTimeout,

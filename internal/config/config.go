@@ -116,7 +116,8 @@ type Config struct {
 	WSMaxOperations          int
 	WSMaxSocketsPerPrincipal int
 	// CompressMinBytes is the smallest HTTP answer compressed with zstd or
-	// gzip (COMPRESS_MIN_BYTES); -1 turns compression off.
+	// gzip, and the smallest websocket message compressed with
+	// permessage-deflate (COMPRESS_MIN_BYTES); -1 turns compression off.
 	CompressMinBytes int
 	WSInitTimeout    time.Duration
 
@@ -214,7 +215,7 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		{"RATE_LIMIT_BURST", "200", "burst per principal", &c.RateBurst},
 		{"AUTH_FAILURES_PER_MINUTE", "10", "failed authentications allowed per client address per minute once the burst is spent (0 = off)", &c.AuthFailuresPerMinute},
 		{"AUTH_FAILURE_BURST", "20", "failed authentications a client address may have at once", &c.AuthFailureBurst},
-		{"COMPRESS_MIN_BYTES", "1024", "compress HTTP answers of at least this many bytes with zstd or gzip, as the client accepts (-1 = off)", &c.CompressMinBytes},
+		{"COMPRESS_MIN_BYTES", "1024", "compress HTTP answers (zstd or gzip, as the client accepts) and websocket messages (permessage-deflate, where the client offers it) of at least this many bytes (-1 = off)", &c.CompressMinBytes},
 		{"MAX_IN_FLIGHT", "256", "GraphQL HTTP requests served at once; more get 503 with Retry-After at once (0 = no bound)", &c.MaxInFlight},
 		{"WS_MAX_OPERATIONS", "20", "operations (subscriptions included) running at once on one websocket (0 = no bound)", &c.WSMaxOperations},
 		{"WS_MAX_SOCKETS_PER_PRINCIPAL", "10", "websockets open at once per principal on one replica (0 = no bound)", &c.WSMaxSocketsPerPrincipal},

@@ -72,6 +72,7 @@ type conn struct {
 	reqCtx       context.Context // the upgrade request's; it ends at shutdown
 	stopWatch    func() bool     // stops the watch of reqCtx installed by Accept
 	limit        opLimit         // from the Session, if any
+	compressMin  int             // 0: permessage-deflate not negotiated; else messages this long are compressed
 
 	// mu guards the fields below and serialises writes: gorilla allows one
 	// concurrent writer, and the decision to forward or drop a message must
@@ -315,6 +316,13 @@ func (c *conn) writeLocked(data []byte) error {
 	if err := c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
 		_ = c.ws.Close()
 		return fmt.Errorf("wsgorilla: set write deadline: %w", err)
+	}
+	if c.compressMin > 0 {
+		compress := len(data) >= c.compressMin
+		c.ws.EnableWriteCompression(compress)
+		if compress {
+			data = pad(data)
+		}
 	}
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		_ = c.ws.Close()

@@ -124,15 +124,22 @@ type Options struct {
 	// HandshakeTimeout bounds writing the upgrade response; zero means none.
 	HandshakeTimeout time.Duration
 
-	// EnableCompression lets gorilla negotiate permessage-deflate. Off by
-	// default: it costs memory per connection and CPU per message.
+	// EnableCompression lets gorilla negotiate permessage-deflate with
+	// clients that offer it (browsers do; graphql-ws on Node with the ws
+	// package does when asked). Off by default: it costs CPU per message.
+	// gorilla compresses each message on its own (no context takeover), with
+	// pooled compressors, so an idle connection holds no compression state.
 	EnableCompression bool
+	// CompressMinBytes, with EnableCompression, sends messages shorter than
+	// this uncompressed: deflating an ack or a ping costs more than it saves.
+	// Zero compresses every message.
+	CompressMinBytes int
 }
 
 // New returns a gqlgen websocket implementation backed by gorilla/websocket.
 // It is safe for concurrent use by many connections.
 func New(o Options) transport.WebsocketImplementation {
-	im := &implementation{writeTimeout: o.WriteTimeout}
+	im := &implementation{writeTimeout: o.WriteTimeout, compressMin: o.CompressMinBytes}
 	if im.writeTimeout <= 0 {
 		im.writeTimeout = DefaultWriteTimeout
 	}
@@ -182,6 +189,7 @@ func RejectInit(ctx context.Context) context.Context {
 type implementation struct {
 	upgrader     websocket.Upgrader
 	writeTimeout time.Duration
+	compressMin  int // Options.CompressMinBytes
 }
 
 var _ transport.WebsocketImplementation = (*implementation)(nil)
@@ -196,10 +204,27 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 		return nil, fmt.Errorf("wsgorilla: upgrade: %w", err)
 	}
 	c := newConn(ws, im.writeTimeout, r.Context())
+	if im.upgrader.EnableCompression && offersDeflate(r.Header) {
+		c.compressMin = max(im.compressMin, 1)
+	}
 	if s := SessionFrom(r.Context()); s != nil {
 		s.attach(c)
 	}
 	return c, nil
+}
+
+// offersDeflate reports whether the client offered permessage-deflate, which
+// gorilla then accepts (the same reading of Sec-WebSocket-Extensions).
+func offersDeflate(h http.Header) bool {
+	for _, v := range h.Values("Sec-WebSocket-Extensions") {
+		for ext := range strings.SplitSeq(v, ",") {
+			name, _, _ := strings.Cut(ext, ";")
+			if strings.EqualFold(strings.TrimSpace(name), "permessage-deflate") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // originPolicy is a parsed Options.AllowedOrigins: the list and rules of
