@@ -348,12 +348,14 @@ test("playground: the Journey panel requests, sends to the AA, completes the ret
     assert.equal(await panel.locator(".journey-data").textContent(), "READY");
     // The playground's bundle loads slower than the e2e page: the data may
     // have been fetched before it subscribed. Either the completion's
-    // catch-up said so, or the event came.
+    // catch-up said so, or the event came; the catch-up may also win the
+    // race against an event already on its way, which the log then shows
+    // once it lands (the panel subscribed before sending the user to the AA).
     const via = await panel.locator(".journey-via").textContent();
     const shown = await panel.locator(".journey-events li").allTextContents();
-    console.log(`# playground: learned of the data by ${via}`);
+    console.log(`# playground: learned of the data by ${via}; events shown ${JSON.stringify(shown)}`);
     if (via === "DataStatusEvent") assert.deepEqual(shown, ["DataStatusEvent DATA_READY READY"]);
-    else assert.deepEqual(shown, [], `events shown though the data was ready before: ${shown}`);
+    else assert.ok(shown.length === 0 || (shown.length === 1 && shown[0] === "DataStatusEvent DATA_READY READY"), `events shown after the catch-up: ${shown}`);
     const balances = await panel.locator(".journey-balance").allTextContents();
     assert.equal(balances.length, offered, "not every linked account is shown");
     for (const b of balances) assert.match(b, /^-?\d+\.\d{2} INR$/);
