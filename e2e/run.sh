@@ -76,9 +76,11 @@ export E2E_APP_PORT
 # back there, so it is a return address, and it calls the API from its origin.
 # The playground stays the first (default) return address, as in sandbox mode
 # without CONSENT_REDIRECT_URLS. Data fetches take E2E_FETCH_DELAY, so the data
-# arrives after the consent turns ACTIVE, as it does at FinPro.
+# arrives after the consent turns ACTIVE, as it does at FinPro, and after the
+# browser is back on the return page and has completed the return: 300 ms was
+# not always enough for that on a busy 2-core machine.
 E2E_JOURNEY_PORT=$(freeport)
-E2E_FETCH_DELAY=300ms
+E2E_FETCH_DELAY=1500ms
 export E2E_JOURNEY_PORT E2E_FETCH_DELAY
 step "starting the BFF on $url"
 env -u FINPRO_BASE_URL -u NATS_URL -u NATS_STORE_DIR -u TRUSTED_DOCUMENTS_FILE \
