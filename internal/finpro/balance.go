@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 type balanceRequest struct {
@@ -17,7 +19,7 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 	if err := checkID(pathBalance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +40,13 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 	if err := checkID(pathBalance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
 	if err != nil {
 		return nil, err
 	}
 	for i := range env.Data {
 		w := &env.Data[i]
-		ref := firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
+		ref := wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
 		if ref == linkRef || (ref == "" && len(env.Data) == 1) {
 			b := w.toBalance(env.timestamp())
 			b.LinkReferenceNumber = linkRef
@@ -78,13 +80,13 @@ type balanceWire struct {
 
 func (w *balanceWire) toBalance(asOf time.Time) Balance {
 	b := Balance{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
-		Balance:             Decimal(firstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
-		Currency:            firstNonEmpty(strings.TrimSpace(w.Currency), "INR"),
+		FIPName:             wire.FirstNonEmpty(w.FIPName, w.Bank),
+		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
+		Currency:            wire.Currency(w.Currency),
 		AsOf:                asOf,
 	}
 	return b

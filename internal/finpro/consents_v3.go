@@ -3,6 +3,8 @@ package finpro
 import (
 	"context"
 	"slices"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // pathConsentsV3 is FinPro's Consent List V3 (finpro-upstream.md §1b).
@@ -47,7 +49,7 @@ func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent,
 			return nil, err
 		}
 	}
-	env, err := call[oneOrMany[consentWire]](ctx, c, ep, "", body)
+	env, err := call[wire.OneOrMany[consentWire]](ctx, c, ep, "", body)
 	if err != nil {
 		return nil, err
 	}

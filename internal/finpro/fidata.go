@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 type fiDataRequest struct {
@@ -111,7 +113,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 		}
 		return out, nil
 	}
-	var any oneOrMany[fiAccountWire]
+	var any wire.OneOrMany[fiAccountWire]
 	if err := json.Unmarshal(env.Data, &any); err != nil {
 		return nil, unavailable(pathAllFIData, env.httpStatus, "undecodable response")
 	}
@@ -145,7 +147,7 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 	if err := checkID(ep, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +186,11 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 		rows = rows[lo:min(lo+req.Limit, len(rows))]
 	}
 	return &AccountData{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
+		FIPName:             wire.FirstNonEmpty(w.FIPName, w.Bank),
 		Balance:             w.Balance,
 		Transactions:        toTransactions(rows),
 		TotalRecords:        total,
@@ -198,15 +200,15 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 // Wire structs of getfidata, getallfidata and getalllatestfidata.
 
 type txWire struct {
-	TxnID                flexString `json:"txnId"`
-	Type                 string     `json:"type"`
-	Mode                 string     `json:"mode"`
-	Amount               Decimal    `json:"amount"`
-	CurrentBalance       Decimal    `json:"currentBalance"`
-	TransactionTimestamp wireTime   `json:"transactionTimestamp"`
-	ValueDate            string     `json:"valueDate"`
-	Narration            string     `json:"narration"`
-	Reference            flexString `json:"reference"`
+	TxnID                wire.String `json:"txnId"`
+	Type                 string      `json:"type"`
+	Mode                 string      `json:"mode"`
+	Amount               Decimal     `json:"amount"`
+	CurrentBalance       Decimal     `json:"currentBalance"`
+	TransactionTimestamp wire.Time   `json:"transactionTimestamp"`
+	ValueDate            string      `json:"valueDate"`
+	Narration            string      `json:"narration"`
+	Reference            wire.String `json:"reference"`
 
 	raw json.RawMessage // the row's bytes (see accountDataWire.decodeEnvelope)
 }
@@ -257,9 +259,9 @@ func (c *txContainer) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &c.Transaction)
 	}
 	var w struct {
-		StartDate   string            `json:"startDate"`
-		EndDate     string            `json:"endDate"`
-		Transaction oneOrMany[txWire] `json:"Transaction"`
+		StartDate   string                 `json:"startDate"`
+		EndDate     string                 `json:"endDate"`
+		Transaction wire.OneOrMany[txWire] `json:"Transaction"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -320,11 +322,11 @@ type fiAccountWire struct {
 
 func (w *fiAccountWire) toFIAccount() FIAccount {
 	a := FIAccount{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
-		MaskedAccountNumber: firstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
+		MaskedAccountNumber: wire.FirstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.Bank, w.FIPName),
+		FIPName:             wire.FirstNonEmpty(w.Bank, w.FIPName),
 		Transactions:        toTransactions(w.Transactions.Transaction),
 		TransactionsStart:   w.Transactions.StartDate,
 		TransactionsEnd:     w.Transactions.EndDate,
@@ -341,9 +343,9 @@ func (w *fiAccountWire) toFIAccount() FIAccount {
 // profileWire is Profile{Holders{type, Holder: {...} | [...]}}; the docs'
 // placeholder shape puts holder directly under profile, which is accepted too.
 type profileWire struct {
-	Holders holdersWire           `json:"Holders"`
-	Holder  oneOrMany[holderWire] `json:"Holder"`
-	Type    string                `json:"type"`
+	Holders holdersWire                `json:"Holders"`
+	Holder  wire.OneOrMany[holderWire] `json:"Holder"`
+	Type    string                     `json:"type"`
 }
 
 type holdersWire struct {
@@ -363,8 +365,8 @@ func (h *holdersWire) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &h.Holder)
 	}
 	var w struct {
-		Type   string                `json:"type"`
-		Holder oneOrMany[holderWire] `json:"Holder"`
+		Type   string                     `json:"type"`
+		Holder wire.OneOrMany[holderWire] `json:"Holder"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -379,7 +381,7 @@ func (w *profileWire) toProfile() *Profile {
 		hs = w.Holder
 	}
 	p := &Profile{
-		HoldersType: strings.ToUpper(strings.TrimSpace(firstNonEmpty(w.Holders.Type, w.Type))),
+		HoldersType: strings.ToUpper(strings.TrimSpace(wire.FirstNonEmpty(w.Holders.Type, w.Type))),
 		Holders:     make([]Holder, len(hs)),
 	}
 	for i := range hs {
@@ -395,16 +397,16 @@ func (w *profileWire) toProfile() *Profile {
 }
 
 type holderWire struct {
-	Name           string     `json:"name"`
-	DOB            string     `json:"dob"`
-	Mobile         flexString `json:"mobile"`
-	Nominee        string     `json:"nominee"`
-	Landline       flexString `json:"landline"`
-	Address        string     `json:"address"`
-	Email          string     `json:"email"`
-	PAN            string     `json:"pan"`
-	CKYCCompliance flexBool   `json:"ckycCompliance"`
-	CKYCCompliant  flexBool   `json:"ckycCompliant"`
+	Name           string      `json:"name"`
+	DOB            string      `json:"dob"`
+	Mobile         wire.String `json:"mobile"`
+	Nominee        string      `json:"nominee"`
+	Landline       wire.String `json:"landline"`
+	Address        string      `json:"address"`
+	Email          string      `json:"email"`
+	PAN            string      `json:"pan"`
+	CKYCCompliance wire.Bool   `json:"ckycCompliance"`
+	CKYCCompliant  wire.Bool   `json:"ckycCompliant"`
 }
 
 func (w *holderWire) toHolder() Holder {
@@ -428,15 +430,15 @@ type summaryWire struct {
 }
 
 type summaryFields struct {
-	CurrentBalance  Decimal  `json:"currentBalance"`
-	Currency        string   `json:"currency"`
-	BalanceDateTime wireTime `json:"balanceDateTime"`
-	Type            string   `json:"type"`
-	Branch          string   `json:"branch"`
-	IFSCCode        string   `json:"ifscCode"`
-	IFSC            string   `json:"ifsc"`
-	OpeningDate     string   `json:"openingDate"`
-	Status          string   `json:"status"`
+	CurrentBalance  Decimal   `json:"currentBalance"`
+	Currency        string    `json:"currency"`
+	BalanceDateTime wire.Time `json:"balanceDateTime"`
+	Type            string    `json:"type"`
+	Branch          string    `json:"branch"`
+	IFSCCode        string    `json:"ifscCode"`
+	IFSC            string    `json:"ifsc"`
+	OpeningDate     string    `json:"openingDate"`
+	Status          string    `json:"status"`
 }
 
 func (s *summaryWire) UnmarshalJSON(b []byte) error {
@@ -451,11 +453,11 @@ func (s *summaryWire) toSummary() *Summary {
 	f := &s.fields
 	return &Summary{
 		CurrentBalance:  f.CurrentBalance,
-		Currency:        firstNonEmpty(strings.TrimSpace(f.Currency), "INR"),
+		Currency:        wire.Currency(f.Currency),
 		BalanceDateTime: time.Time(f.BalanceDateTime),
 		Type:            f.Type,
 		Branch:          f.Branch,
-		IFSC:            firstNonEmpty(f.IFSCCode, f.IFSC),
+		IFSC:            wire.FirstNonEmpty(f.IFSCCode, f.IFSC),
 		OpeningDate:     f.OpeningDate,
 		Status:          f.Status,
 		Raw:             s.raw,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 	"strings"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 const (
@@ -120,13 +122,13 @@ type decryptParams struct {
 }
 
 type decryptWire struct {
-	Status    string     `json:"status"`
-	ErrorCode flexString `json:"errorcode"`
-	TxnID     flexString `json:"txnid"`
-	SessionID flexString `json:"sessionid"`
-	SrcRef    string     `json:"srcref"`
-	UserID    string     `json:"userid"`
-	Redirect  string     `json:"redirect"`
+	Status    string      `json:"status"`
+	ErrorCode wire.String `json:"errorcode"`
+	TxnID     wire.String `json:"txnid"`
+	SessionID wire.String `json:"sessionid"`
+	SrcRef    string      `json:"srcref"`
+	UserID    string      `json:"userid"`
+	Redirect  string      `json:"redirect"`
 }
 
 // RedirectOutcome is /webRedirection/decryptUrl's answer: what the user did at
