@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type balanceRequest struct {
@@ -23,7 +25,7 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 	if err != nil {
 		return nil, err
 	}
-	asOf := env.timestamp()
+	asOf := env.Time()
 	out := make([]Balance, len(env.Data))
 	for i := range env.Data {
 		out[i] = env.Data[i].toBalance(asOf)
@@ -48,18 +50,18 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 		w := &env.Data[i]
 		ref := wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
 		if ref == linkRef || (ref == "" && len(env.Data) == 1) {
-			b := w.toBalance(env.timestamp())
+			b := w.toBalance(env.Time())
 			b.LinkReferenceNumber = linkRef
 			return &b, nil
 		}
 	}
-	return nil, &APIError{Endpoint: pathBalance, Status: 200, Kind: ErrNotFound, detail: "account missing from response"}
+	return nil, transport.NewError(pathBalance, 200, ErrNotFound, 0, "account missing from response")
 }
 
 // checkID rejects an empty or blank identifier before any request is made.
 func checkID(ep, field, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return invalid(ep, field+" is empty")
+		return transport.Invalid(ep, field+" is empty")
 	}
 	return nil
 }

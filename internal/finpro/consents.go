@@ -8,6 +8,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type consentListRequest struct {
@@ -32,23 +34,23 @@ var validStatus = map[ConsentStatus]bool{
 // the client drops rows of other products; Page still holds FinPro's numbers.
 func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
 	if !mobile.Valid(req.MobileNumber) {
-		return nil, invalid(pathConsents, "mobileNumber is not 10 digits")
+		return nil, transport.Invalid(pathConsents, "mobileNumber is not 10 digits")
 	}
 	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
 		return nil, err
 	}
 	for _, s := range req.Status {
 		if !validStatus[s] {
-			return nil, invalid(pathConsents, "unknown status")
+			return nil, transport.Invalid(pathConsents, "unknown status")
 		}
 	}
 	switch {
 	case req.PageNumber < 0:
-		return nil, invalid(pathConsents, "pageNumber out of range")
+		return nil, transport.Invalid(pathConsents, "pageNumber out of range")
 	case req.PageSize < 0 || req.PageSize > MaxConsentPageSize:
-		return nil, invalid(pathConsents, "pageSize out of range")
+		return nil, transport.Invalid(pathConsents, "pageSize out of range")
 	case req.PageNumber > 0 && req.PageSize == 0:
-		return nil, invalid(pathConsents, "pageNumber without pageSize")
+		return nil, transport.Invalid(pathConsents, "pageNumber without pageSize")
 	}
 	env, err := call[wire.OneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
 	if err != nil {
@@ -104,7 +106,7 @@ func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, erro
 	}
 	local, host, ok := strings.Cut(req.VUA, "@")
 	if !ok || local == "" || host == "" {
-		return requestConsentBody{}, invalid(ep, "vua is not <id>@<aa>")
+		return requestConsentBody{}, transport.Invalid(ep, "vua is not <id>@<aa>")
 	}
 	body := requestConsentBody{
 		ProductID:            req.ProductID,
@@ -122,14 +124,14 @@ func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, erro
 			body.PartyIdentifierValue = local
 		}
 		if !mobile.Valid(body.PartyIdentifierValue) {
-			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is not 10 digits")
+			return requestConsentBody{}, transport.Invalid(ep, "partyIdentifierValue is not 10 digits")
 		}
 	case "EMAIL", "PAN":
 		if body.PartyIdentifierValue == "" {
-			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is empty")
+			return requestConsentBody{}, transport.Invalid(ep, "partyIdentifierValue is empty")
 		}
 	default:
-		return requestConsentBody{}, invalid(ep, "unknown partyIdentifierType")
+		return requestConsentBody{}, transport.Invalid(ep, "unknown partyIdentifierType")
 	}
 	return body, nil
 }
@@ -138,7 +140,7 @@ func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, erro
 func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
 	h := wire.ID(wire.FirstNonEmpty(w.ConsentHandleSnake, w.ConsentHandle))
 	if h == "" {
-		return nil, unavailable(ep, 200, "undecodable response")
+		return nil, transport.Unavailable(ep, 200, "undecodable response")
 	}
 	st := ConsentStatus(strings.ToUpper(w.Status))
 	if st == "" {
@@ -174,7 +176,7 @@ func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, erro
 		return nil, err
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
-		return nil, invalid(ep, "range ends before it starts")
+		return nil, transport.Invalid(ep, "range ends before it starts")
 	}
 	body := fiRequestBody{ConsentID: req.ConsentID, From: fiTime(req.From), To: fiTime(req.To)}
 	env, err := call[fiSessionWire](ctx, c, ep, "", body)

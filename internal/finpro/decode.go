@@ -1,9 +1,7 @@
 package finpro
 
 import (
-	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
@@ -22,8 +20,9 @@ import (
 // fidata.go, fistatus.go, requestconsent_v3.go, webhook.go, ...). The field
 // types that absorb FinPro's variations (wire.String, wire.Bool, wire.Int,
 // wire.Time, wire.OneOrMany, wire.Decimal) and the timestamp and boolean
-// parsers are internal/finpro/wire's; this file holds the response envelope
-// and the FI-type normaliser.
+// parsers are internal/finpro/wire's, the response envelope
+// internal/finpro/internal/transport's; this file holds the FI-type
+// normaliser.
 
 // UnmarshalJSON decodes a JSON string or number holding a finite decimal, keeping
 // its digits exactly as sent (see [wire.Decimal]).
@@ -47,51 +46,4 @@ func isCanonical(s string) bool {
 		}
 	}
 	return true
-}
-
-// envelope is FinPro's response wrapper around a payload of type T.
-type envelope[T any] struct {
-	envelopeHead
-	Data T `json:"data"`
-
-	httpStatus int // the 2xx status it came with, for CallInfo
-}
-
-// envelopeHead is everything of an envelope but its payload.
-type envelopeHead struct {
-	failure
-	Response    string           `json:"response"` // "ok" on /fi/request
-	Timestamp   string           `json:"timestamp"`
-	PageDetails *pageDetailsWire `json:"pageDetails"`
-}
-
-// envelopeDecoder is a payload that decodes its whole envelope itself: one
-// with a fast path that must see the body before encoding/json validates it
-// (see accountDataWire). Nested UnmarshalJSON methods are what make a decode
-// slow: encoding/json finds the end of each such value with a scan, and the
-// method's own json.Unmarshal validates and decodes the same bytes again, so
-// a row three methods deep is read eight times.
-type envelopeDecoder interface {
-	decodeEnvelope(body []byte, head *envelopeHead) error
-}
-
-// decodeEnvelope decodes a 2xx body into env.
-func decodeEnvelope[T any](body []byte, env *envelope[T]) error {
-	if d, ok := any(&env.Data).(envelopeDecoder); ok {
-		return d.decodeEnvelope(body, &env.envelopeHead)
-	}
-	return json.Unmarshal(body, env)
-}
-
-// timestamp is the envelope's timestamp, zero when absent or unreadable.
-func (e *envelope[T]) timestamp() time.Time {
-	return wire.LenientTime(e.Timestamp)
-}
-
-type pageDetailsWire struct {
-	TotalRecords      *wire.Int `json:"totalRecords"`
-	CurrentPageNumber wire.Int  `json:"currentPageNumber"`
-	TotalPages        wire.Int  `json:"totalPages"`
-	Limit             *wire.Int `json:"limit"`
-	Offset            *wire.Int `json:"offset"`
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type fiDataRequest struct {
@@ -39,11 +41,11 @@ func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, e
 	}
 	switch {
 	case req.Limit < 0 || req.Limit > MaxFIDataLimit:
-		return nil, invalid(pathFIData, "limit out of range")
+		return nil, transport.Invalid(pathFIData, "limit out of range")
 	case req.Offset < 0:
-		return nil, invalid(pathFIData, "offset out of range")
+		return nil, transport.Invalid(pathFIData, "offset out of range")
 	case req.Offset > 0 && req.Limit == 0:
-		return nil, invalid(pathFIData, "offset without limit")
+		return nil, transport.Invalid(pathFIData, "offset without limit")
 	}
 	q := ""
 	if req.Limit > 0 {
@@ -86,7 +88,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 		return nil, err
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, invalid(pathAllFIData, "date range ends before it starts")
+		return nil, transport.Invalid(pathAllFIData, "date range ends before it starts")
 	}
 	req := allFIDataRangeRequest{ConsentID: consentID}
 	if !from.IsZero() {
@@ -115,7 +117,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 	}
 	var any wire.OneOrMany[fiAccountWire]
 	if err := json.Unmarshal(env.Data, &any); err != nil {
-		return nil, unavailable(pathAllFIData, env.httpStatus, "undecodable response")
+		return nil, transport.Unavailable(pathAllFIData, env.HTTPStatus, "undecodable response")
 	}
 	out := make([]FIAccount, len(any))
 	for i := range any {
@@ -161,7 +163,7 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 
 // accountDataFrom converts a decoded getfidata answer, slicing the rows to the
 // requested page.
-func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *AccountData {
+func accountDataFrom(env *transport.Envelope[accountDataWire], req FIDataRequest) *AccountData {
 	w := &env.Data
 	rows := w.FIData
 	if len(rows) == 0 {
@@ -280,15 +282,15 @@ type accountDataWire struct {
 
 // accountDataHead is getfidata's data but its rows.
 type accountDataHead struct {
-	LinkReferenceNumber string           `json:"linkReferenceNumber"`
-	LinkRefNumber       string           `json:"linkRefNumber"`
-	MaskedAccountNumber string           `json:"maskedAccountNumber"`
-	FIType              string           `json:"fiType"`
-	FIPID               string           `json:"fipId"`
-	FIPName             string           `json:"fipName"`
-	Bank                string           `json:"bank"`
-	Balance             Decimal          `json:"balance"`
-	PageDetails         *pageDetailsWire `json:"pageDetails"`
+	LinkReferenceNumber string                 `json:"linkReferenceNumber"`
+	LinkRefNumber       string                 `json:"linkRefNumber"`
+	MaskedAccountNumber string                 `json:"maskedAccountNumber"`
+	FIType              string                 `json:"fiType"`
+	FIPID               string                 `json:"fipId"`
+	FIPName             string                 `json:"fipName"`
+	Bank                string                 `json:"bank"`
+	Balance             Decimal                `json:"balance"`
+	PageDetails         *transport.PageDetails `json:"pageDetails"`
 }
 
 // plainAccountDataWire is accountDataWire in the shapes FinPro sends in

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type fiStatusBody struct {
@@ -35,7 +37,7 @@ type fiRequestStatusWire struct {
 func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIStatus, error) {
 	ep := pathFIRequestStatus
 	if strings.TrimSpace(req.ConsentID+req.ConsentHandle+req.SessionID) == "" {
-		return nil, invalid(ep, "consentId, consentHandle and sessionId are all empty")
+		return nil, transport.Invalid(ep, "consentId, consentHandle and sessionId are all empty")
 	}
 	env, err := call[fiRequestStatusWire](ctx, c, ep, "", fiStatusBody(req))
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 const pathProducts = "/productslist"
@@ -89,7 +91,7 @@ func (c *Client) Products(ctx context.Context, productID string) ([]Product, err
 	productID = strings.TrimSpace(productID)
 	for i := 0; i < len(productID); i++ {
 		if ch := productID[i]; !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
-			return nil, invalid(ep, "productId may hold only letters, digits, _ - .")
+			return nil, transport.Invalid(ep, "productId may hold only letters, digits, _ - .")
 		}
 	}
 	env, err := call[wire.OneOrMany[productWire]](ctx, c, ep, "", productsBody{ProductID: productID})
