@@ -68,16 +68,9 @@ func checkID(ep, field, v string) error {
 
 // balanceWire is one account of getfibalance's data.
 type balanceWire struct {
-	LinkReferenceNumber string  `json:"linkReferenceNumber"`
-	LinkRefNumber       string  `json:"linkRefNumber"`
-	MaskedAccountNumber string  `json:"maskedAccountNumber"`
-	FIType              string  `json:"fiType"`
-	FIPID               string  `json:"fipId"`
-	FIPName             string  `json:"fipName"`
-	Bank                string  `json:"bank"`
-	Balance             Decimal `json:"balance"`
-	CurrentBalance      Decimal `json:"currentBalance"`
-	Currency            string  `json:"currency"`
+	accountWire
+	CurrentBalance Decimal `json:"currentBalance"`
+	Currency       string  `json:"currency"`
 }
 
 func (w *balanceWire) toBalance(asOf time.Time) Balance {
@@ -86,7 +79,7 @@ func (w *balanceWire) toBalance(asOf time.Time) Balance {
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             wire.FirstNonEmpty(w.FIPName, w.Bank),
+		FIPName:             w.fipName(),
 		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
 		Currency:            wire.Currency(w.Currency),
 		AsOf:                asOf,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -192,7 +191,7 @@ func accountDataFrom(env *transport.Envelope[accountDataWire], req FIDataRequest
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             wire.FirstNonEmpty(w.FIPName, w.Bank),
+		FIPName:             w.fipName(),
 		Balance:             w.Balance,
 		Transactions:        toTransactions(rows),
 		TotalRecords:        total,
@@ -250,22 +249,12 @@ type txContainer struct {
 }
 
 func (c *txContainer) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &c.Transaction)
-	}
 	var w struct {
 		StartDate   string                 `json:"startDate"`
 		EndDate     string                 `json:"endDate"`
 		Transaction wire.OneOrMany[txWire] `json:"Transaction"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if obj, err := wire.Container(b, &c.Transaction, &w); !obj || err != nil {
 		return err
 	}
 	c.StartDate, c.EndDate, c.Transaction = w.StartDate, w.EndDate, w.Transaction
@@ -282,16 +271,24 @@ type accountDataWire struct {
 
 // accountDataHead is getfidata's data but its rows.
 type accountDataHead struct {
-	LinkReferenceNumber string                 `json:"linkReferenceNumber"`
-	LinkRefNumber       string                 `json:"linkRefNumber"`
-	MaskedAccountNumber string                 `json:"maskedAccountNumber"`
-	FIType              string                 `json:"fiType"`
-	FIPID               string                 `json:"fipId"`
-	FIPName             string                 `json:"fipName"`
-	Bank                string                 `json:"bank"`
-	Balance             Decimal                `json:"balance"`
-	PageDetails         *transport.PageDetails `json:"pageDetails"`
+	accountWire
+	PageDetails *transport.PageDetails `json:"pageDetails"`
 }
+
+// accountWire is an account as getfibalance and getfidata name it.
+type accountWire struct {
+	LinkReferenceNumber string  `json:"linkReferenceNumber"`
+	LinkRefNumber       string  `json:"linkRefNumber"`
+	MaskedAccountNumber string  `json:"maskedAccountNumber"`
+	FIType              string  `json:"fiType"`
+	FIPID               string  `json:"fipId"`
+	FIPName             string  `json:"fipName"`
+	Bank                string  `json:"bank"`
+	Balance             Decimal `json:"balance"`
+}
+
+// fipName is the FIP's name under either of its keys.
+func (w *accountWire) fipName() string { return wire.FirstNonEmpty(w.FIPName, w.Bank) }
 
 // plainAccountDataWire is accountDataWire in the shapes FinPro sends in
 // practice (rows in fiData[] or in Transactions.Transaction[]), with no
@@ -356,21 +353,11 @@ type holdersWire struct {
 }
 
 func (h *holdersWire) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &h.Holder)
-	}
 	var w struct {
 		Type   string                     `json:"type"`
 		Holder wire.OneOrMany[holderWire] `json:"Holder"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if obj, err := wire.Container(b, &h.Holder, &w); !obj || err != nil {
 		return err
 	}
 	h.Type, h.Holder = w.Type, w.Holder

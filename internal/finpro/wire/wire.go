@@ -295,6 +295,25 @@ func (o *OneOrMany[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Container decodes an element FinPro sends as null, as the bare array of its
+// children, or as an object around them (ReBIT's Transactions{startDate,
+// Transaction} and Holders{type, Holder}, finpro-upstream.md §4.10 and §4.15):
+// null leaves children and obj alone, an array decodes into children, an
+// object into obj, and isObject says it was one.
+func Container(b []byte, children, obj any) (isObject bool, err error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return false, errors.New("finpro: empty value")
+	}
+	switch b[0] {
+	case 'n':
+		return false, nil
+	case '[':
+		return false, json.Unmarshal(b, children)
+	}
+	return true, json.Unmarshal(b, obj)
+}
+
 // ID is an identifier FinPro may send as "<NULL>", "NULL", "NIL" or "NONE"
 // (in any case) when there is none yet, such as consentId on
 // CONSENT_REJECTED (finpro-upstream.md §4.12): those are "", anything else
