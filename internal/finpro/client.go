@@ -8,6 +8,14 @@
 // time it gave, never retries writes, and decodes FinPro's inconsistent JSON into
 // one set of Go types. Money stays an exact Decimal string. FetchGuard keeps
 // storms of data fetches for one consent from reaching FinPro.
+//
+// This package is the client's surface: Options, the exported types, one file
+// per endpoint (its method, request body, wire structs and their conversion),
+// webhook decoding and FetchGuard. Below it, internal/finpro/internal/transport
+// makes the calls (retries, breaker, hold, envelope, error mapping),
+// internal/finpro/resilience holds the mechanisms those use, and
+// internal/finpro/wire every wire quirk the decoders share (timestamps, IST,
+// flexible strings, booleans and integers, one-or-many lists, "<NULL>").
 package finpro
 
 import (

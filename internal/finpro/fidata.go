@@ -211,7 +211,7 @@ type txWire struct {
 	Narration            string      `json:"narration"`
 	Reference            wire.String `json:"reference"`
 
-	raw json.RawMessage // the row's bytes (see accountDataWire.decodeEnvelope)
+	raw json.RawMessage // the row's bytes (see accountDataWire.DecodeEnvelope)
 }
 
 func (w *txWire) toTransaction() Transaction {
@@ -261,7 +261,7 @@ func (c *txContainer) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// accountDataWire is getfidata's data, decoded by decodeEnvelope
+// accountDataWire is getfidata's data, decoded by DecodeEnvelope
 // (rawaccount.go).
 type accountDataWire struct {
 	accountDataHead

@@ -24,7 +24,7 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeEnvelope decodes a getfidata body and, for every FI type but
+// DecodeEnvelope decodes a getfidata body and, for every FI type but
 // DEPOSIT, keeps each row's bytes (Transaction.Raw) for internal/finpro/fi:
 // the rows of the other ReBIT schemas say what they are worth in attributes
 // the deposit-shaped Transaction has no field for. Deposits, the bulk of the

@@ -166,7 +166,7 @@ type webhookWire struct {
 //
 // Tolerated: keys in any case, "<NULL>", "", null (and "NULL", "NONE") as an
 // absent consent id; firstTimeFetch as a boolean or a string ("false");
-// timestamps in any of [ParseTime]'s forms, an unreadable one being zero
+// timestamps in any of [wire.ParseTime]'s forms, an unreadable one being zero
 // rather than an error (the event still happened); a masked or missing VUA
 // (Mobile is then ""); type, status and fiStatus in any case; unknown keys.
 func DecodeWebhook(body []byte) (WebhookEvent, error) {
