@@ -151,20 +151,19 @@ func Scalar(raw []byte) (text string, ok bool) {
 	case raw[0] == '{' || raw[0] == '[':
 		return "", false
 	}
-	s := string(raw)
-	if s == "true" || s == "false" {
-		return s, true
+	if string(raw) == "true" || string(raw) == "false" {
+		return string(raw), true
 	}
-	if !isNumberLiteral(s) {
+	if !isNumberLiteral(raw) {
 		return "", false
 	}
-	return s, true
+	return string(raw), true
 }
 
-// isNumberLiteral reports whether s is a JSON number, of any size. It never
+// isNumberLiteral reports whether b is a JSON number, of any size. It never
 // goes through a float.
-func isNumberLiteral(s string) bool {
-	return s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && json.Valid([]byte(s))
+func isNumberLiteral(b []byte) bool {
+	return len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) && json.Valid(b)
 }
 
 // String is a string FinPro sometimes sends as a number or boolean (mobile,
