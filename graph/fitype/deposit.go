@@ -1,7 +1,6 @@
 package fitype
 
 import (
-	"cmp"
 	"context"
 	"strings"
 
@@ -37,7 +36,7 @@ func (a *DepositAccount) Summary(ctx context.Context) (*model.DepositSummary, er
 		return d.Summary
 	})
 	if s != nil {
-		s.Currency = cmp.Or(strings.ToUpper(cur), "INR") // the schema makes it optional
+		s.Currency = strings.ToUpper(cur) // never empty: fi.DepositSummary defaults it to INR
 	}
 	return s, err
 }

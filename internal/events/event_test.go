@@ -121,3 +121,38 @@ func TestCursor(t *testing.T) {
 		}
 	}
 }
+
+// TestFromWebhookTimestampLayouts: an event's time is read by the client's one
+// timestamp parser (finpro-upstream.md §4), so every layout FinPro sends gives
+// the same instant, in UTC; only an unreadable one falls back to the receipt time.
+func TestFromWebhookTimestampLayouts(t *testing.T) {
+	received := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
+	at := time.Date(2024, 5, 2, 4, 50, 0, 0, time.UTC) // 10:20 IST
+	tests := []struct {
+		name, ts string
+		want     time.Time
+	}{
+		{"UTC with Z", "2024-05-02T04:50:00Z", at},
+		{"UTC with Z and milliseconds", "2024-05-02T04:50:00.000Z", at},
+		{"+05:30", "2024-05-02T10:20:00+05:30", at},
+		{"+0530 without a colon", "2024-05-02T10:20:00+0530", at},
+		{"+0530 with milliseconds", "2024-05-02T10:20:00.000+0530", at},
+		{"IST without a zone, space", "2024-05-02 10:20:00", at},
+		{"IST without a zone, T", "2024-05-02T10:20:00", at},
+		{"minute precision", "2024-05-02T10:20", at},
+		{"minute precision with a space", "2024-05-02 10:20", at},
+		{"unreadable: the receipt time", "02/05/2024 10:20", received},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := finpro.DecodeWebhook([]byte(`{"timestamp":"` + tt.ts + `","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := FromWebhook(w, received).OccurredAt
+			if !got.Equal(tt.want) || got.Location() != time.UTC {
+				t.Errorf("OccurredAt of %q = %v, want %v in UTC", tt.ts, got, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package finpro
 import (
 	"context"
 	"strings"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 const pathAAList = "/accountaggregatorlist"
@@ -33,7 +35,7 @@ type aaWire struct {
 // AccountAggregators lists the AAs FinPro works with (/accountaggregatorlist).
 // An idempotent read (retried).
 func (c *Client) AccountAggregators(ctx context.Context) ([]AccountAggregator, error) {
-	env, err := call[oneOrMany[aaWire]](ctx, c, pathAAList, "", struct{}{})
+	env, err := call[wire.OneOrMany[aaWire]](ctx, c, pathAAList, "", struct{}{})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,10 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type balanceRequest struct {
@@ -17,11 +21,11 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 	if err := checkID(pathBalance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
-	asOf := env.timestamp()
+	asOf := env.Time()
 	out := make([]Balance, len(env.Data))
 	for i := range env.Data {
 		out[i] = env.Data[i].toBalance(asOf)
@@ -38,53 +42,46 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 	if err := checkID(pathBalance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
 	if err != nil {
 		return nil, err
 	}
 	for i := range env.Data {
 		w := &env.Data[i]
-		ref := firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
+		ref := wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
 		if ref == linkRef || (ref == "" && len(env.Data) == 1) {
-			b := w.toBalance(env.timestamp())
+			b := w.toBalance(env.Time())
 			b.LinkReferenceNumber = linkRef
 			return &b, nil
 		}
 	}
-	return nil, &APIError{Endpoint: pathBalance, Status: 200, Kind: ErrNotFound, detail: "account missing from response"}
+	return nil, transport.NewError(pathBalance, 200, ErrNotFound, 0, "account missing from response")
 }
 
 // checkID rejects an empty or blank identifier before any request is made.
 func checkID(ep, field, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return invalid(ep, field+" is empty")
+		return transport.Invalid(ep, field+" is empty")
 	}
 	return nil
 }
 
 // balanceWire is one account of getfibalance's data.
 type balanceWire struct {
-	LinkReferenceNumber string  `json:"linkReferenceNumber"`
-	LinkRefNumber       string  `json:"linkRefNumber"`
-	MaskedAccountNumber string  `json:"maskedAccountNumber"`
-	FIType              string  `json:"fiType"`
-	FIPID               string  `json:"fipId"`
-	FIPName             string  `json:"fipName"`
-	Bank                string  `json:"bank"`
-	Balance             Decimal `json:"balance"`
-	CurrentBalance      Decimal `json:"currentBalance"`
-	Currency            string  `json:"currency"`
+	accountWire
+	CurrentBalance Decimal `json:"currentBalance"`
+	Currency       string  `json:"currency"`
 }
 
 func (w *balanceWire) toBalance(asOf time.Time) Balance {
 	b := Balance{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
-		Balance:             Decimal(firstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
-		Currency:            firstNonEmpty(strings.TrimSpace(w.Currency), "INR"),
+		FIPName:             w.fipName(),
+		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
+		Currency:            wire.Currency(w.Currency),
 		AsOf:                asOf,
 	}
 	return b

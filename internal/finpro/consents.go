@@ -6,6 +6,10 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type consentListRequest struct {
@@ -30,25 +34,25 @@ var validStatus = map[ConsentStatus]bool{
 // the client drops rows of other products; Page still holds FinPro's numbers.
 func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
 	if !mobile.Valid(req.MobileNumber) {
-		return nil, invalid(pathConsents, "mobileNumber is not 10 digits")
+		return nil, transport.Invalid(pathConsents, "mobileNumber is not 10 digits")
 	}
 	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
 		return nil, err
 	}
 	for _, s := range req.Status {
 		if !validStatus[s] {
-			return nil, invalid(pathConsents, "unknown status")
+			return nil, transport.Invalid(pathConsents, "unknown status")
 		}
 	}
 	switch {
 	case req.PageNumber < 0:
-		return nil, invalid(pathConsents, "pageNumber out of range")
+		return nil, transport.Invalid(pathConsents, "pageNumber out of range")
 	case req.PageSize < 0 || req.PageSize > MaxConsentPageSize:
-		return nil, invalid(pathConsents, "pageSize out of range")
+		return nil, transport.Invalid(pathConsents, "pageSize out of range")
 	case req.PageNumber > 0 && req.PageSize == 0:
-		return nil, invalid(pathConsents, "pageNumber without pageSize")
+		return nil, transport.Invalid(pathConsents, "pageNumber without pageSize")
 	}
-	env, err := call[oneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
+	env, err := call[wire.OneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +106,7 @@ func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, erro
 	}
 	local, host, ok := strings.Cut(req.VUA, "@")
 	if !ok || local == "" || host == "" {
-		return requestConsentBody{}, invalid(ep, "vua is not <id>@<aa>")
+		return requestConsentBody{}, transport.Invalid(ep, "vua is not <id>@<aa>")
 	}
 	body := requestConsentBody{
 		ProductID:            req.ProductID,
@@ -120,23 +124,23 @@ func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, erro
 			body.PartyIdentifierValue = local
 		}
 		if !mobile.Valid(body.PartyIdentifierValue) {
-			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is not 10 digits")
+			return requestConsentBody{}, transport.Invalid(ep, "partyIdentifierValue is not 10 digits")
 		}
 	case "EMAIL", "PAN":
 		if body.PartyIdentifierValue == "" {
-			return requestConsentBody{}, invalid(ep, "partyIdentifierValue is empty")
+			return requestConsentBody{}, transport.Invalid(ep, "partyIdentifierValue is empty")
 		}
 	default:
-		return requestConsentBody{}, invalid(ep, "unknown partyIdentifierType")
+		return requestConsentBody{}, transport.Invalid(ep, "unknown partyIdentifierType")
 	}
 	return body, nil
 }
 
 // toHandle is the ConsentHandle of a requestconsent answer.
 func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
-	h := normConsentID(firstNonEmptyFlex(w.ConsentHandleSnake, w.ConsentHandle))
+	h := wire.ID(wire.FirstNonEmpty(w.ConsentHandleSnake, w.ConsentHandle))
 	if h == "" {
-		return nil, unavailable(ep, 200, "undecodable response")
+		return nil, transport.Unavailable(ep, 200, "undecodable response")
 	}
 	st := ConsentStatus(strings.ToUpper(w.Status))
 	if st == "" {
@@ -172,14 +176,14 @@ func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, erro
 		return nil, err
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
-		return nil, invalid(ep, "range ends before it starts")
+		return nil, transport.Invalid(ep, "range ends before it starts")
 	}
 	body := fiRequestBody{ConsentID: req.ConsentID, From: fiTime(req.From), To: fiTime(req.To)}
 	env, err := call[fiSessionWire](ctx, c, ep, "", body)
 	if err != nil {
 		return nil, err
 	}
-	s := &FISession{ConsentID: normConsentID(env.Data.ConsentID), SessionID: string(env.Data.SessionID)}
+	s := &FISession{ConsentID: wire.ID(env.Data.ConsentID), SessionID: string(env.Data.SessionID)}
 	if s.ConsentID == "" {
 		s.ConsentID = req.ConsentID
 	}
@@ -196,35 +200,35 @@ func fiTime(t time.Time) string {
 // Wire structs of the consent list and the consent flow.
 
 type consentWire struct {
-	ConsentID          flexString            `json:"consentID"`
-	ConsentHandle      flexString            `json:"consentHandle"`
-	ConsentHandleSnake flexString            `json:"consent_handle"`
-	Status             string                `json:"status"`
-	ProductID          string                `json:"productID"`
-	AccountID          string                `json:"accountID"`
-	AAID               string                `json:"aaId"`
-	VUA                string                `json:"vua"`
-	FetchType          string                `json:"fetchType"`
-	CreationData       wireTime              `json:"consentCreationData"`
-	CreationDate       wireTime              `json:"consentCreationDate"`
-	CreatedOn          wireTime              `json:"createdOn"`
-	ExpirySnake        wireTime              `json:"consent_expiry"`
-	Expiry             wireTime              `json:"consentExpiry"`
-	Accounts           oneOrMany[linkedWire] `json:"accounts"`
+	ConsentID          wire.String                `json:"consentID"`
+	ConsentHandle      wire.String                `json:"consentHandle"`
+	ConsentHandleSnake wire.String                `json:"consent_handle"`
+	Status             string                     `json:"status"`
+	ProductID          string                     `json:"productID"`
+	AccountID          string                     `json:"accountID"`
+	AAID               string                     `json:"aaId"`
+	VUA                string                     `json:"vua"`
+	FetchType          string                     `json:"fetchType"`
+	CreationData       wire.Time                  `json:"consentCreationData"`
+	CreationDate       wire.Time                  `json:"consentCreationDate"`
+	CreatedOn          wire.Time                  `json:"createdOn"`
+	ExpirySnake        wire.Time                  `json:"consent_expiry"`
+	Expiry             wire.Time                  `json:"consentExpiry"`
+	Accounts           wire.OneOrMany[linkedWire] `json:"accounts"`
 }
 
 func (w *consentWire) toConsent() Consent {
 	c := Consent{
-		ConsentID:     normConsentID(w.ConsentID),
-		ConsentHandle: normConsentID(firstNonEmptyFlex(w.ConsentHandle, w.ConsentHandleSnake)),
+		ConsentID:     wire.ID(w.ConsentID),
+		ConsentHandle: wire.ID(wire.FirstNonEmpty(w.ConsentHandle, w.ConsentHandleSnake)),
 		Status:        ConsentStatus(strings.ToUpper(strings.TrimSpace(w.Status))),
 		ProductID:     w.ProductID,
 		AccountID:     w.AccountID,
 		AAID:          w.AAID,
 		VUA:           w.VUA,
 		FetchType:     strings.ToUpper(strings.TrimSpace(w.FetchType)),
-		CreatedAt:     firstTime(w.CreationData, w.CreationDate, w.CreatedOn),
-		ExpiresAt:     firstTime(w.ExpirySnake, w.Expiry),
+		CreatedAt:     wire.FirstTime(w.CreationData, w.CreationDate, w.CreatedOn),
+		ExpiresAt:     wire.FirstTime(w.ExpirySnake, w.Expiry),
 	}
 	if len(w.Accounts) > 0 {
 		c.Accounts = make([]LinkedAccount, len(w.Accounts))
@@ -236,15 +240,15 @@ func (w *consentWire) toConsent() Consent {
 }
 
 type linkedWire struct {
-	AccountID           string            `json:"accountId"`
-	FIPID               string            `json:"fipId"`
-	FIPName             string            `json:"fipName"`
-	MaskedAccountNumber string            `json:"maskedAccountNumber"`
-	AccountType         string            `json:"accountType"`
-	FITypes             oneOrMany[string] `json:"fiTypes"`
-	FIType              string            `json:"fiType"`
-	LinkRefNumber       string            `json:"linkRefNumber"`
-	LinkReferenceNumber string            `json:"linkReferenceNumber"`
+	AccountID           string                 `json:"accountId"`
+	FIPID               string                 `json:"fipId"`
+	FIPName             string                 `json:"fipName"`
+	MaskedAccountNumber string                 `json:"maskedAccountNumber"`
+	AccountType         string                 `json:"accountType"`
+	FITypes             wire.OneOrMany[string] `json:"fiTypes"`
+	FIType              string                 `json:"fiType"`
+	LinkRefNumber       string                 `json:"linkRefNumber"`
+	LinkReferenceNumber string                 `json:"linkReferenceNumber"`
 }
 
 func (w *linkedWire) toLinkedAccount() LinkedAccount {
@@ -253,7 +257,7 @@ func (w *linkedWire) toLinkedAccount() LinkedAccount {
 		ft = w.FITypes[0]
 	}
 	return LinkedAccount{
-		LinkReferenceNumber: firstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(ft),
 		FIPID:               w.FIPID,
@@ -263,12 +267,12 @@ func (w *linkedWire) toLinkedAccount() LinkedAccount {
 }
 
 type consentHandleWire struct {
-	Status             string     `json:"status"`
-	ConsentHandleSnake flexString `json:"consent_handle"`
-	ConsentHandle      flexString `json:"consentHandle"`
+	Status             string      `json:"status"`
+	ConsentHandleSnake wire.String `json:"consent_handle"`
+	ConsentHandle      wire.String `json:"consentHandle"`
 }
 
 type fiSessionWire struct {
-	ConsentID flexString `json:"consentId"`
-	SessionID flexString `json:"sessionId"`
+	ConsentID wire.String `json:"consentId"`
+	SessionID wire.String `json:"sessionId"`
 }

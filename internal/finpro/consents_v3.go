@@ -3,6 +3,10 @@ package finpro
 import (
 	"context"
 	"slices"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 // pathConsentsV3 is FinPro's Consent List V3 (finpro-upstream.md §1b).
@@ -36,18 +40,18 @@ func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent,
 	}
 	switch {
 	case len(q.Handles) > 0 && len(q.ConsentIDs) > 0:
-		return nil, invalid(ep, "handles and consent IDs cannot be combined")
+		return nil, transport.Invalid(ep, "handles and consent IDs cannot be combined")
 	case len(refs) == 0:
-		return nil, invalid(ep, "no consent to look up")
+		return nil, transport.Invalid(ep, "no consent to look up")
 	case len(refs) > MaxConsentLookup:
-		return nil, invalid(ep, "too many consents to look up")
+		return nil, transport.Invalid(ep, "too many consents to look up")
 	}
 	for _, r := range refs {
 		if err := checkID(ep, name, r); err != nil {
 			return nil, err
 		}
 	}
-	env, err := call[oneOrMany[consentWire]](ctx, c, ep, "", body)
+	env, err := call[wire.OneOrMany[consentWire]](ctx, c, ep, "", body)
 	if err != nil {
 		return nil, err
 	}

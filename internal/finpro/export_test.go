@@ -3,21 +3,23 @@ package finpro
 import (
 	"context"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 // SetClock replaces c's clock and its sleep between retries, so tests neither
 // wait nor depend on the wall clock.
 func SetClock(c *Client, now func() time.Time, sleep func(context.Context, time.Duration) error) {
-	c.now, c.sleep = now, sleep
+	c.t.Now, c.t.Sleep = now, sleep
 }
 
 // SetJitter replaces c's random source for backoff jitter (uniform in [0, n)).
-func SetJitter(c *Client, f func(n int64) int64) { c.jitter = f }
+func SetJitter(c *Client, f func(n int64) int64) { c.t.Jitter = f }
 
 // DecodeFIData decodes a getfidata response body as FIData would.
 func DecodeFIData(body []byte, req FIDataRequest) (*AccountData, error) {
-	var env envelope[accountDataWire]
-	if err := decodeEnvelope(body, &env); err != nil {
+	var env transport.Envelope[accountDataWire]
+	if err := transport.Decode(body, &env); err != nil {
 		return nil, err
 	}
 	return accountDataFrom(&env, req), nil

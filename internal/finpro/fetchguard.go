@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 // DefaultFetchCooldown is FetchGuard's cooldown when none is configured. A
@@ -77,7 +79,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 	if err := checkID(pathFIRequest, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}
-	now := g.c.now()
+	now := g.c.t.Now()
 	g.mu.Lock()
 	g.sweep(now)
 	e := g.recent[req.ConsentID]
@@ -99,8 +101,8 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 				left = e.at.Add(max(g.cooldown, e.minInterval, minInterval)).Sub(now)
 			default:
 			}
-			return nil, &APIError{Endpoint: pathFIRequest, Kind: ErrRateLimited, RetryAfter: left,
-				detail: "a data fetch for this consent was requested moments ago"}
+			return nil, transport.NewError(pathFIRequest, 0, ErrRateLimited, left,
+				"a data fetch for this consent was requested moments ago")
 		}
 		return g.wait(ctx, e)
 	}
@@ -116,7 +118,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 	go func() {
 		s, err := g.c.RequestFI(context.WithoutCancel(ctx), req)
 		g.mu.Lock()
-		e.at = g.c.now()
+		e.at = g.c.t.Now()
 		if err != nil {
 			e.err = err
 			if g.recent[req.ConsentID] == e {
@@ -141,7 +143,7 @@ func (g *FetchGuard) wait(ctx context.Context, e *guardedFetch) (*FISession, err
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return nil, ctxError(pathFIRequest, ctx)
+		return nil, transport.CtxError(pathFIRequest, ctx)
 	}
 	if e.err != nil {
 		return nil, e.err

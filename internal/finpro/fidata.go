@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type fiDataRequest struct {
@@ -37,11 +40,11 @@ func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, e
 	}
 	switch {
 	case req.Limit < 0 || req.Limit > MaxFIDataLimit:
-		return nil, invalid(pathFIData, "limit out of range")
+		return nil, transport.Invalid(pathFIData, "limit out of range")
 	case req.Offset < 0:
-		return nil, invalid(pathFIData, "offset out of range")
+		return nil, transport.Invalid(pathFIData, "offset out of range")
 	case req.Offset > 0 && req.Limit == 0:
-		return nil, invalid(pathFIData, "offset without limit")
+		return nil, transport.Invalid(pathFIData, "offset without limit")
 	}
 	q := ""
 	if req.Limit > 0 {
@@ -84,7 +87,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 		return nil, err
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, invalid(pathAllFIData, "date range ends before it starts")
+		return nil, transport.Invalid(pathAllFIData, "date range ends before it starts")
 	}
 	req := allFIDataRangeRequest{ConsentID: consentID}
 	if !from.IsZero() {
@@ -111,9 +114,9 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 		}
 		return out, nil
 	}
-	var any oneOrMany[fiAccountWire]
+	var any wire.OneOrMany[fiAccountWire]
 	if err := json.Unmarshal(env.Data, &any); err != nil {
-		return nil, unavailable(pathAllFIData, env.httpStatus, "undecodable response")
+		return nil, transport.Unavailable(pathAllFIData, env.HTTPStatus, "undecodable response")
 	}
 	out := make([]FIAccount, len(any))
 	for i := range any {
@@ -145,7 +148,7 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 	if err := checkID(ep, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[oneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +162,7 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 
 // accountDataFrom converts a decoded getfidata answer, slicing the rows to the
 // requested page.
-func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *AccountData {
+func accountDataFrom(env *transport.Envelope[accountDataWire], req FIDataRequest) *AccountData {
 	w := &env.Data
 	rows := w.FIData
 	if len(rows) == 0 {
@@ -184,11 +187,11 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 		rows = rows[lo:min(lo+req.Limit, len(rows))]
 	}
 	return &AccountData{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.FIPName, w.Bank),
+		FIPName:             w.fipName(),
 		Balance:             w.Balance,
 		Transactions:        toTransactions(rows),
 		TotalRecords:        total,
@@ -198,17 +201,17 @@ func accountDataFrom(env *envelope[accountDataWire], req FIDataRequest) *Account
 // Wire structs of getfidata, getallfidata and getalllatestfidata.
 
 type txWire struct {
-	TxnID                flexString `json:"txnId"`
-	Type                 string     `json:"type"`
-	Mode                 string     `json:"mode"`
-	Amount               Decimal    `json:"amount"`
-	CurrentBalance       Decimal    `json:"currentBalance"`
-	TransactionTimestamp wireTime   `json:"transactionTimestamp"`
-	ValueDate            string     `json:"valueDate"`
-	Narration            string     `json:"narration"`
-	Reference            flexString `json:"reference"`
+	TxnID                wire.String `json:"txnId"`
+	Type                 string      `json:"type"`
+	Mode                 string      `json:"mode"`
+	Amount               Decimal     `json:"amount"`
+	CurrentBalance       Decimal     `json:"currentBalance"`
+	TransactionTimestamp wire.Time   `json:"transactionTimestamp"`
+	ValueDate            string      `json:"valueDate"`
+	Narration            string      `json:"narration"`
+	Reference            wire.String `json:"reference"`
 
-	raw json.RawMessage // the row's bytes (see accountDataWire.decodeEnvelope)
+	raw json.RawMessage // the row's bytes (see accountDataWire.DecodeEnvelope)
 }
 
 func (w *txWire) toTransaction() Transaction {
@@ -246,29 +249,19 @@ type txContainer struct {
 }
 
 func (c *txContainer) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &c.Transaction)
-	}
 	var w struct {
-		StartDate   string            `json:"startDate"`
-		EndDate     string            `json:"endDate"`
-		Transaction oneOrMany[txWire] `json:"Transaction"`
+		StartDate   string                 `json:"startDate"`
+		EndDate     string                 `json:"endDate"`
+		Transaction wire.OneOrMany[txWire] `json:"Transaction"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if obj, err := wire.Container(b, &c.Transaction, &w); !obj || err != nil {
 		return err
 	}
 	c.StartDate, c.EndDate, c.Transaction = w.StartDate, w.EndDate, w.Transaction
 	return nil
 }
 
-// accountDataWire is getfidata's data, decoded by decodeEnvelope
+// accountDataWire is getfidata's data, decoded by DecodeEnvelope
 // (rawaccount.go).
 type accountDataWire struct {
 	accountDataHead
@@ -278,16 +271,24 @@ type accountDataWire struct {
 
 // accountDataHead is getfidata's data but its rows.
 type accountDataHead struct {
-	LinkReferenceNumber string           `json:"linkReferenceNumber"`
-	LinkRefNumber       string           `json:"linkRefNumber"`
-	MaskedAccountNumber string           `json:"maskedAccountNumber"`
-	FIType              string           `json:"fiType"`
-	FIPID               string           `json:"fipId"`
-	FIPName             string           `json:"fipName"`
-	Bank                string           `json:"bank"`
-	Balance             Decimal          `json:"balance"`
-	PageDetails         *pageDetailsWire `json:"pageDetails"`
+	accountWire
+	PageDetails *transport.PageDetails `json:"pageDetails"`
 }
+
+// accountWire is an account as getfibalance and getfidata name it.
+type accountWire struct {
+	LinkReferenceNumber string  `json:"linkReferenceNumber"`
+	LinkRefNumber       string  `json:"linkRefNumber"`
+	MaskedAccountNumber string  `json:"maskedAccountNumber"`
+	FIType              string  `json:"fiType"`
+	FIPID               string  `json:"fipId"`
+	FIPName             string  `json:"fipName"`
+	Bank                string  `json:"bank"`
+	Balance             Decimal `json:"balance"`
+}
+
+// fipName is the FIP's name under either of its keys.
+func (w *accountWire) fipName() string { return wire.FirstNonEmpty(w.FIPName, w.Bank) }
 
 // plainAccountDataWire is accountDataWire in the shapes FinPro sends in
 // practice (rows in fiData[] or in Transactions.Transaction[]), with no
@@ -320,11 +321,11 @@ type fiAccountWire struct {
 
 func (w *fiAccountWire) toFIAccount() FIAccount {
 	a := FIAccount{
-		LinkReferenceNumber: firstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
-		MaskedAccountNumber: firstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
+		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
+		MaskedAccountNumber: wire.FirstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
 		FIType:              normFIType(w.FIType),
 		FIPID:               w.FIPID,
-		FIPName:             firstNonEmpty(w.Bank, w.FIPName),
+		FIPName:             wire.FirstNonEmpty(w.Bank, w.FIPName),
 		Transactions:        toTransactions(w.Transactions.Transaction),
 		TransactionsStart:   w.Transactions.StartDate,
 		TransactionsEnd:     w.Transactions.EndDate,
@@ -341,9 +342,9 @@ func (w *fiAccountWire) toFIAccount() FIAccount {
 // profileWire is Profile{Holders{type, Holder: {...} | [...]}}; the docs'
 // placeholder shape puts holder directly under profile, which is accepted too.
 type profileWire struct {
-	Holders holdersWire           `json:"Holders"`
-	Holder  oneOrMany[holderWire] `json:"Holder"`
-	Type    string                `json:"type"`
+	Holders holdersWire                `json:"Holders"`
+	Holder  wire.OneOrMany[holderWire] `json:"Holder"`
+	Type    string                     `json:"type"`
 }
 
 type holdersWire struct {
@@ -352,21 +353,11 @@ type holdersWire struct {
 }
 
 func (h *holdersWire) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return errors.New("finpro: empty value")
-	}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '[':
-		return json.Unmarshal(b, &h.Holder)
-	}
 	var w struct {
-		Type   string                `json:"type"`
-		Holder oneOrMany[holderWire] `json:"Holder"`
+		Type   string                     `json:"type"`
+		Holder wire.OneOrMany[holderWire] `json:"Holder"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if obj, err := wire.Container(b, &h.Holder, &w); !obj || err != nil {
 		return err
 	}
 	h.Type, h.Holder = w.Type, w.Holder
@@ -379,7 +370,7 @@ func (w *profileWire) toProfile() *Profile {
 		hs = w.Holder
 	}
 	p := &Profile{
-		HoldersType: strings.ToUpper(strings.TrimSpace(firstNonEmpty(w.Holders.Type, w.Type))),
+		HoldersType: strings.ToUpper(strings.TrimSpace(wire.FirstNonEmpty(w.Holders.Type, w.Type))),
 		Holders:     make([]Holder, len(hs)),
 	}
 	for i := range hs {
@@ -395,16 +386,16 @@ func (w *profileWire) toProfile() *Profile {
 }
 
 type holderWire struct {
-	Name           string     `json:"name"`
-	DOB            string     `json:"dob"`
-	Mobile         flexString `json:"mobile"`
-	Nominee        string     `json:"nominee"`
-	Landline       flexString `json:"landline"`
-	Address        string     `json:"address"`
-	Email          string     `json:"email"`
-	PAN            string     `json:"pan"`
-	CKYCCompliance flexBool   `json:"ckycCompliance"`
-	CKYCCompliant  flexBool   `json:"ckycCompliant"`
+	Name           string      `json:"name"`
+	DOB            string      `json:"dob"`
+	Mobile         wire.String `json:"mobile"`
+	Nominee        string      `json:"nominee"`
+	Landline       wire.String `json:"landline"`
+	Address        string      `json:"address"`
+	Email          string      `json:"email"`
+	PAN            string      `json:"pan"`
+	CKYCCompliance wire.Bool   `json:"ckycCompliance"`
+	CKYCCompliant  wire.Bool   `json:"ckycCompliant"`
 }
 
 func (w *holderWire) toHolder() Holder {
@@ -428,15 +419,15 @@ type summaryWire struct {
 }
 
 type summaryFields struct {
-	CurrentBalance  Decimal  `json:"currentBalance"`
-	Currency        string   `json:"currency"`
-	BalanceDateTime wireTime `json:"balanceDateTime"`
-	Type            string   `json:"type"`
-	Branch          string   `json:"branch"`
-	IFSCCode        string   `json:"ifscCode"`
-	IFSC            string   `json:"ifsc"`
-	OpeningDate     string   `json:"openingDate"`
-	Status          string   `json:"status"`
+	CurrentBalance  Decimal   `json:"currentBalance"`
+	Currency        string    `json:"currency"`
+	BalanceDateTime wire.Time `json:"balanceDateTime"`
+	Type            string    `json:"type"`
+	Branch          string    `json:"branch"`
+	IFSCCode        string    `json:"ifscCode"`
+	IFSC            string    `json:"ifsc"`
+	OpeningDate     string    `json:"openingDate"`
+	Status          string    `json:"status"`
 }
 
 func (s *summaryWire) UnmarshalJSON(b []byte) error {
@@ -451,11 +442,11 @@ func (s *summaryWire) toSummary() *Summary {
 	f := &s.fields
 	return &Summary{
 		CurrentBalance:  f.CurrentBalance,
-		Currency:        firstNonEmpty(strings.TrimSpace(f.Currency), "INR"),
+		Currency:        wire.Currency(f.Currency),
 		BalanceDateTime: time.Time(f.BalanceDateTime),
 		Type:            f.Type,
 		Branch:          f.Branch,
-		IFSC:            firstNonEmpty(f.IFSCCode, f.IFSC),
+		IFSC:            wire.FirstNonEmpty(f.IFSCCode, f.IFSC),
 		OpeningDate:     f.OpeningDate,
 		Status:          f.Status,
 		Raw:             s.raw,

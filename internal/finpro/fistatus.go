@@ -4,6 +4,10 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 type fiStatusBody struct {
@@ -33,7 +37,7 @@ type fiRequestStatusWire struct {
 func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIStatus, error) {
 	ep := pathFIRequestStatus
 	if strings.TrimSpace(req.ConsentID+req.ConsentHandle+req.SessionID) == "" {
-		return nil, invalid(ep, "consentId, consentHandle and sessionId are all empty")
+		return nil, transport.Invalid(ep, "consentId, consentHandle and sessionId are all empty")
 	}
 	env, err := call[fiRequestStatusWire](ctx, c, ep, "", fiStatusBody(req))
 	if err != nil {
@@ -41,9 +45,9 @@ func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIS
 	}
 	w := &env.Data
 	st := &FIStatus{
-		ConsentID:      normConsentID(w.ConsentID),
-		ConsentHandle:  normConsentID(w.ConsentHandle),
-		SessionID:      normConsentID(w.SessionID),
+		ConsentID:      wire.ID(w.ConsentID),
+		ConsentHandle:  wire.ID(w.ConsentHandle),
+		SessionID:      wire.ID(w.SessionID),
 		EventType:      strings.ToUpper(strings.TrimSpace(w.EventType)),
 		EventStatus:    strings.ToUpper(strings.TrimSpace(w.EventStatus)),
 		EventMessage:   w.EventMessage,
@@ -52,10 +56,10 @@ func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIS
 		AccountID:      w.AccountID,
 		FetchType:      strings.ToUpper(strings.TrimSpace(w.FetchType)),
 		FirstTimeFetch: bool(w.FirstTimeFetch),
-		Timestamp:      lenientTime(w.Timestamp),
-		FetchedAt:      lenientTime(w.DataFetchDate),
-		ConsentExpiry:  lenientTime(w.ConsentExpiry),
-		DataExpiry:     lenientTime(w.DataExpiry),
+		Timestamp:      wire.LenientTime(w.Timestamp),
+		FetchedAt:      wire.LenientTime(w.DataFetchDate),
+		ConsentExpiry:  wire.LenientTime(w.ConsentExpiry),
+		DataExpiry:     wire.LenientTime(w.DataExpiry),
 		Accounts:       toAccountStatuses(w.LinkRefNumbers),
 	}
 	return st, nil
@@ -151,13 +155,13 @@ func (a FIAccountStatus) Delivered() bool {
 // fiStatusWire is the FI status's data; its linkRefNumbers (fiAcctWire) are
 // shared with the DATA webhooks.
 type fiStatusWire struct {
-	ConsentID      flexString            `json:"consentId"`
-	ConsentHandle  flexString            `json:"consentHandle"`
-	SessionID      flexString            `json:"sessionId"`
-	EventType      string                `json:"eventType"`
-	EventStatus    string                `json:"eventStatus"`
-	FirstTimeFetch flexBool              `json:"firstTimeFetch"`
-	LinkRefNumbers oneOrMany[fiAcctWire] `json:"linkRefNumbers"`
+	ConsentID      wire.String                `json:"consentId"`
+	ConsentHandle  wire.String                `json:"consentHandle"`
+	SessionID      wire.String                `json:"sessionId"`
+	EventType      string                     `json:"eventType"`
+	EventStatus    string                     `json:"eventStatus"`
+	FirstTimeFetch wire.Bool                  `json:"firstTimeFetch"`
+	LinkRefNumbers wire.OneOrMany[fiAcctWire] `json:"linkRefNumbers"`
 }
 
 type fiAcctWire struct {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 const pathProducts = "/productslist"
@@ -47,32 +51,32 @@ type Duration struct {
 }
 
 type productWire struct {
-	ProductCode        string            `json:"productCode"`
-	ProductID          string            `json:"productId"`
-	ProductName        string            `json:"productName"`
-	ProductDescription string            `json:"productDescription"`
-	Purpose            purposeWire       `json:"purpose"`
-	PurposeCode        flexString        `json:"purposeCode"`
-	PurposeText        string            `json:"purposeText"`
-	FITypes            oneOrMany[string] `json:"fiTypes"`
-	ConsentTypes       oneOrMany[string] `json:"consentTypes"`
-	FetchType          string            `json:"fetchType"`
-	Frequency          spanWire          `json:"frequency"`
-	ConsentFrom        string            `json:"consentFrom"`
-	ConsentTo          string            `json:"consentTo"`
-	ConsentDuration    spanWire          `json:"consentDuration"`
-	DataLife           spanWire          `json:"dataLife"`
-	ConsentMode        string            `json:"consentMode"`
+	ProductCode        string                 `json:"productCode"`
+	ProductID          string                 `json:"productId"`
+	ProductName        string                 `json:"productName"`
+	ProductDescription string                 `json:"productDescription"`
+	Purpose            purposeWire            `json:"purpose"`
+	PurposeCode        wire.String            `json:"purposeCode"`
+	PurposeText        string                 `json:"purposeText"`
+	FITypes            wire.OneOrMany[string] `json:"fiTypes"`
+	ConsentTypes       wire.OneOrMany[string] `json:"consentTypes"`
+	FetchType          string                 `json:"fetchType"`
+	Frequency          spanWire               `json:"frequency"`
+	ConsentFrom        string                 `json:"consentFrom"`
+	ConsentTo          string                 `json:"consentTo"`
+	ConsentDuration    spanWire               `json:"consentDuration"`
+	DataLife           spanWire               `json:"dataLife"`
+	ConsentMode        string                 `json:"consentMode"`
 }
 
 type purposeWire struct {
-	Code flexString `json:"code"`
-	Text string     `json:"text"`
+	Code wire.String `json:"code"`
+	Text string      `json:"text"`
 }
 
 type spanWire struct {
-	Unit  string  `json:"unit"`
-	Value flexInt `json:"value"`
+	Unit  string   `json:"unit"`
+	Value wire.Int `json:"value"`
 }
 
 type productsBody struct {
@@ -87,10 +91,10 @@ func (c *Client) Products(ctx context.Context, productID string) ([]Product, err
 	productID = strings.TrimSpace(productID)
 	for i := 0; i < len(productID); i++ {
 		if ch := productID[i]; !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
-			return nil, invalid(ep, "productId may hold only letters, digits, _ - .")
+			return nil, transport.Invalid(ep, "productId may hold only letters, digits, _ - .")
 		}
 	}
-	env, err := call[oneOrMany[productWire]](ctx, c, ep, "", productsBody{ProductID: productID})
+	env, err := call[wire.OneOrMany[productWire]](ctx, c, ep, "", productsBody{ProductID: productID})
 	if err != nil {
 		return nil, err
 	}
@@ -107,17 +111,17 @@ func (c *Client) Products(ctx context.Context, productID string) ([]Product, err
 
 func (w *productWire) toProduct() Product {
 	p := Product{
-		ID:          strings.TrimSpace(firstNonEmpty(w.ProductCode, w.ProductID)),
+		ID:          strings.TrimSpace(wire.FirstNonEmpty(w.ProductCode, w.ProductID)),
 		Name:        w.ProductName,
 		Description: w.ProductDescription,
 		Purpose: Purpose{
-			Code: strings.TrimSpace(string(firstNonEmptyFlex(w.Purpose.Code, w.PurposeCode))),
-			Text: firstNonEmpty(w.Purpose.Text, w.PurposeText),
+			Code: strings.TrimSpace(string(wire.FirstNonEmpty(w.Purpose.Code, w.PurposeCode))),
+			Text: wire.FirstNonEmpty(w.Purpose.Text, w.PurposeText),
 		},
 		FetchType:       strings.ToUpper(strings.TrimSpace(w.FetchType)),
 		Frequency:       Frequency(w.Frequency.span()),
-		DataFrom:        lenientTime(w.ConsentFrom),
-		DataTo:          lenientTime(w.ConsentTo),
+		DataFrom:        wire.LenientTime(w.ConsentFrom),
+		DataTo:          wire.LenientTime(w.ConsentTo),
 		ConsentValidity: w.ConsentDuration.span(),
 		DataLife:        w.DataLife.span(),
 		ConsentMode:     strings.ToUpper(strings.TrimSpace(w.ConsentMode)),

@@ -3,6 +3,8 @@ package finpro
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 // rawFIAccountWire is an account of getallfidata decoded as fiAccountWire that
@@ -22,7 +24,7 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeEnvelope decodes a getfidata body and, for every FI type but
+// DecodeEnvelope decodes a getfidata body and, for every FI type but
 // DEPOSIT, keeps each row's bytes (Transaction.Raw) for internal/finpro/fi:
 // the rows of the other ReBIT schemas say what they are worth in attributes
 // the deposit-shaped Transaction has no field for. Deposits, the bulk of the
@@ -33,25 +35,25 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 // transactions[] placeholder, ...) is decoded again with the tolerant
 // decoders, whose nested UnmarshalJSON methods re-read each row. A body
 // neither decodes is an error either way: the row types are the same.
-func (w *accountDataWire) decodeEnvelope(body []byte, head *envelopeHead) error {
+func (w *accountDataWire) DecodeEnvelope(body []byte, head *transport.Head) error {
 	var fast struct {
-		envelopeHead
+		transport.Head
 		Data plainAccountDataWire `json:"data"`
 	}
 	if json.Unmarshal(body, &fast) == nil {
-		*head = fast.envelopeHead
+		*head = fast.Head
 		d := &fast.Data
 		w.accountDataHead, w.FIData = d.accountDataHead, d.FIData
 		w.Transactions = txContainer(d.Transactions)
 	} else {
 		var tolerant struct {
-			envelopeHead
+			transport.Head
 			Data accountDataWire `json:"data"`
 		}
 		if err := json.Unmarshal(body, &tolerant); err != nil {
 			return err
 		}
-		*head, *w = tolerant.envelopeHead, tolerant.Data
+		*head, *w = tolerant.Head, tolerant.Data
 	}
 	if normFIType(w.FIType) == FITypeDeposit {
 		return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 	"strings"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 const pathRequestConsentV3 = "/v3/requestconsent"
@@ -77,7 +79,7 @@ func (c *Client) RequestConsentV3(ctx context.Context, req ConsentRequestV3) (*C
 	}
 	u := strings.TrimSpace(env.Data.WebRedirectionURL)
 	if !absoluteHTTP(u) {
-		return nil, unavailable(ep, env.httpStatus, "no usable webRedirectionUrl")
+		return nil, transport.Unavailable(ep, env.HTTPStatus, "no usable webRedirectionUrl")
 	}
 	return &ConsentRedirect{Handle: h.Handle, Status: h.Status, RedirectURL: u}, nil
 }
@@ -89,14 +91,14 @@ const maxURLLen = 2048
 // without user info or fragment.
 func checkRedirectURL(ep, raw string) error {
 	if raw == "" {
-		return invalid(ep, "redirectUrl is empty")
+		return transport.Invalid(ep, "redirectUrl is empty")
 	}
 	if len(raw) > maxURLLen || !absoluteHTTP(raw) {
-		return invalid(ep, "redirectUrl is not an absolute http(s) URL")
+		return transport.Invalid(ep, "redirectUrl is not an absolute http(s) URL")
 	}
 	u, _ := url.Parse(raw)
 	if u.User != nil || u.Fragment != "" {
-		return invalid(ep, "redirectUrl must not carry user info or a fragment")
+		return transport.Invalid(ep, "redirectUrl must not carry user info or a fragment")
 	}
 	return nil
 }
@@ -122,7 +124,7 @@ func checkPAN(ep, pan string) error {
 		}
 	}
 	if !ok {
-		return invalid(ep, "pan is not AAAAA9999A")
+		return transport.Invalid(ep, "pan is not AAAAA9999A")
 	}
 	return nil
 }
@@ -135,7 +137,7 @@ func checkFIPIDs(ep string, ids []string) ([]string, error) {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		if out[i] = strings.TrimSpace(id); out[i] == "" {
-			return nil, invalid(ep, "fipID holds an empty id")
+			return nil, transport.Invalid(ep, "fipID holds an empty id")
 		}
 	}
 	return out, nil

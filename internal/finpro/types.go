@@ -3,7 +3,13 @@ package finpro
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
+
+// IST is Indian Standard Time (UTC+05:30, no daylight saving), the zone of
+// FinPro's timestamps without one: [wire.IST], its one definition.
+var IST = wire.IST
 
 // Decimal is an exact decimal number exactly as FinPro wrote it ("101666.33", "0.10").
 // It is never converted to a float: arithmetic goes through a decimal library

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Webhook event types (FinPro's eventType) of finpro-upstream.md §2c.
@@ -142,21 +144,21 @@ type WebhookEvent struct {
 // case-insensitively, so consentID/consentId, fipID/fipId and
 // productId/productID all land here.
 type webhookWire struct {
-	Timestamp      string                `json:"timestamp"`
-	ConsentHandle  string                `json:"consentHandle"`
-	EventType      string                `json:"eventType"`
-	EventStatus    string                `json:"eventStatus"`
-	ConsentID      flexString            `json:"consentId"`
-	VUA            string                `json:"vua"`
-	EventMessage   string                `json:"eventMessage"`
-	ProductID      string                `json:"productID"`
-	AccountID      string                `json:"accountID"`
-	FetchType      string                `json:"fetchType"`
-	ConsentExpiry  string                `json:"consentExpiry"`
-	DataExpiry     string                `json:"dataExpiry"`
-	SessionID      flexString            `json:"sessionId"`
-	FirstTimeFetch flexBool              `json:"firstTimeFetch"`
-	LinkRefNumbers oneOrMany[fiAcctWire] `json:"linkRefNumbers"`
+	Timestamp      string                     `json:"timestamp"`
+	ConsentHandle  string                     `json:"consentHandle"`
+	EventType      string                     `json:"eventType"`
+	EventStatus    string                     `json:"eventStatus"`
+	ConsentID      wire.String                `json:"consentId"`
+	VUA            string                     `json:"vua"`
+	EventMessage   string                     `json:"eventMessage"`
+	ProductID      string                     `json:"productID"`
+	AccountID      string                     `json:"accountID"`
+	FetchType      string                     `json:"fetchType"`
+	ConsentExpiry  string                     `json:"consentExpiry"`
+	DataExpiry     string                     `json:"dataExpiry"`
+	SessionID      wire.String                `json:"sessionId"`
+	FirstTimeFetch wire.Bool                  `json:"firstTimeFetch"`
+	LinkRefNumbers wire.OneOrMany[fiAcctWire] `json:"linkRefNumbers"`
 }
 
 // DecodeWebhook decodes a webhook body (verify its signature first). Errors
@@ -164,7 +166,7 @@ type webhookWire struct {
 //
 // Tolerated: keys in any case, "<NULL>", "", null (and "NULL", "NONE") as an
 // absent consent id; firstTimeFetch as a boolean or a string ("false");
-// timestamps in any of [ParseTime]'s forms, an unreadable one being zero
+// timestamps in any of [wire.ParseTime]'s forms, an unreadable one being zero
 // rather than an error (the event still happened); a masked or missing VUA
 // (Mobile is then ""); type, status and fiStatus in any case; unknown keys.
 func DecodeWebhook(body []byte) (WebhookEvent, error) {
@@ -185,13 +187,13 @@ func DecodeWebhook(body []byte) (WebhookEvent, error) {
 		Type:          strings.ToUpper(strings.TrimSpace(w.EventType)),
 		Status:        strings.ToUpper(strings.TrimSpace(w.EventStatus)),
 		ConsentHandle: strings.TrimSpace(w.ConsentHandle),
-		ConsentID:     normConsentID(w.ConsentID),
+		ConsentID:     wire.ID(w.ConsentID),
 		RawTimestamp:  strings.TrimSpace(w.Timestamp),
 		EventMessage:  w.EventMessage,
 		ProductID:     strings.TrimSpace(w.ProductID),
 		AccountID:     strings.TrimSpace(w.AccountID),
 		FetchType:     strings.ToUpper(strings.TrimSpace(w.FetchType)),
-		ConsentExpiry: lenientTime(w.ConsentExpiry),
+		ConsentExpiry: wire.LenientTime(w.ConsentExpiry),
 	}
 	switch {
 	case ev.Type == "":
@@ -212,14 +214,14 @@ func DecodeWebhook(body []byte) (WebhookEvent, error) {
 		if !dataStatuses[ev.Status] {
 			return WebhookEvent{}, fmt.Errorf("%w: %s status %.40q", ErrWebhookUnsupported, ev.Type, ev.Status)
 		}
-		ev.SessionID = normConsentID(w.SessionID)
+		ev.SessionID = wire.ID(w.SessionID)
 		ev.FirstTimeFetch = bool(w.FirstTimeFetch)
-		ev.DataExpiry = lenientTime(w.DataExpiry)
+		ev.DataExpiry = wire.LenientTime(w.DataExpiry)
 		ev.Accounts = toAccountStatuses(w.LinkRefNumbers)
 	default:
 		return WebhookEvent{}, fmt.Errorf("%w: event type %.40q", ErrWebhookUnsupported, ev.Type)
 	}
-	ev.Timestamp = lenientTime(ev.RawTimestamp)
+	ev.Timestamp = wire.LenientTime(ev.RawTimestamp)
 	ev.Mobile, _ = mobile.FromVUA(w.VUA)
 	return ev, nil
 }
@@ -232,7 +234,7 @@ func toAccountStatuses(ws []fiAcctWire) []FIAccountStatus {
 	out := make([]FIAccountStatus, len(ws))
 	for i, a := range ws {
 		out[i] = FIAccountStatus{
-			LinkReferenceNumber: firstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
+			LinkReferenceNumber: wire.FirstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
 			FIStatus:            strings.ToUpper(strings.TrimSpace(a.FIStatus)),
 			FIPID:               a.FIPID,
 			FIPName:             a.FIPName,

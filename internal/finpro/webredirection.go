@@ -4,6 +4,10 @@ import (
 	"context"
 	"net/url"
 	"strings"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 const (
@@ -45,12 +49,12 @@ type encryptedURLWire struct {
 func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, error) {
 	ep := pathEncryptedURL
 	if len(req.ConsentHandles) == 0 {
-		return "", invalid(ep, "consentHandle is empty")
+		return "", transport.Invalid(ep, "consentHandle is empty")
 	}
 	handles := make([]string, len(req.ConsentHandles))
 	for i, h := range req.ConsentHandles {
 		if handles[i] = strings.TrimSpace(h); handles[i] == "" {
-			return "", invalid(ep, "consentHandle holds an empty handle")
+			return "", transport.Invalid(ep, "consentHandle holds an empty handle")
 		}
 	}
 	if err := checkRedirectURL(ep, req.RedirectURL); err != nil {
@@ -75,7 +79,7 @@ func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, 
 	}
 	u := strings.TrimSpace(env.Data.WebRedirectionURL)
 	if !absoluteHTTP(u) {
-		return "", unavailable(ep, env.httpStatus, "no usable webRedirectionUrl")
+		return "", transport.Unavailable(ep, env.HTTPStatus, "no usable webRedirectionUrl")
 	}
 	return u, nil
 }
@@ -102,7 +106,7 @@ func ParseRedirectReturn(q url.Values) (RedirectReturn, error) {
 	}{{"ecres", &r.ECRes}, {"resdate", &r.ResDate}, {"fi", &r.FI}} {
 		v := q[f.name]
 		if len(v) != 1 || strings.TrimSpace(v[0]) == "" || len(v[0]) > maxReturnParam {
-			return RedirectReturn{}, invalid(pathDecryptURL, f.name+" is missing, repeated or too long")
+			return RedirectReturn{}, transport.Invalid(pathDecryptURL, f.name+" is missing, repeated or too long")
 		}
 		*f.out = v[0]
 	}
@@ -120,13 +124,13 @@ type decryptParams struct {
 }
 
 type decryptWire struct {
-	Status    string     `json:"status"`
-	ErrorCode flexString `json:"errorcode"`
-	TxnID     flexString `json:"txnid"`
-	SessionID flexString `json:"sessionid"`
-	SrcRef    string     `json:"srcref"`
-	UserID    string     `json:"userid"`
-	Redirect  string     `json:"redirect"`
+	Status    string      `json:"status"`
+	ErrorCode wire.String `json:"errorcode"`
+	TxnID     wire.String `json:"txnid"`
+	SessionID wire.String `json:"sessionid"`
+	SrcRef    string      `json:"srcref"`
+	UserID    string      `json:"userid"`
+	Redirect  string      `json:"redirect"`
 }
 
 // RedirectOutcome is /webRedirection/decryptUrl's answer: what the user did at
@@ -161,7 +165,7 @@ func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*Redi
 	ep := pathDecryptURL
 	for _, f := range []struct{ name, v string }{{"ecres", ret.ECRes}, {"resdate", ret.ResDate}, {"fi", ret.FI}} {
 		if strings.TrimSpace(f.v) == "" || len(f.v) > maxReturnParam {
-			return nil, invalid(ep, f.name+" is empty or too long")
+			return nil, transport.Invalid(ep, f.name+" is empty or too long")
 		}
 	}
 	body := decryptBody{decryptParams(ret)}
@@ -184,7 +188,7 @@ func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*Redi
 		}
 	}
 	if (o.Status != "S" && o.Status != "F") || len(o.ConsentHandles) == 0 {
-		return nil, unavailable(ep, env.httpStatus, "undecodable response")
+		return nil, transport.Unavailable(ep, env.HTTPStatus, "undecodable response")
 	}
 	return o, nil
 }

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Decoding notes. Every FI type's struct is declared with `fi` tags and filled
@@ -311,7 +311,7 @@ func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 		return
 	}
 	d.leaf(path)
-	text, ok := scalarText(raw)
+	text, ok := wire.Scalar(raw)
 	if !ok {
 		d.malformed(path)
 		return
@@ -338,13 +338,13 @@ func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 		}
 		d.malformed(path)
 	case kindTime:
-		if t, err := finpro.ParseTime(text); err == nil {
+		if t, err := wire.ParseTime(text); err == nil {
 			fv.Set(reflect.ValueOf(t))
 			return
 		}
 		d.malformed(path)
 	case kindBool:
-		if b, ok := finpro.ParseBool(text); ok {
+		if b, ok := wire.ParseBool(text); ok {
 			fv.Set(reflect.ValueOf(&b))
 			return
 		}
@@ -392,41 +392,6 @@ func (d *decoder) slice(path string, raw []byte, fv reflect.Value) {
 	if out.Len() > 0 {
 		fv.Set(out)
 	}
-}
-
-// scalarText is a JSON scalar's text: a string's contents (trimmed) or a number's
-// or boolean's literal. Objects and arrays are not scalars.
-func scalarText(raw []byte) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0:
-		return "", false
-	case raw[0] == '"':
-		if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 {
-			return strings.TrimSpace(string(raw[1 : len(raw)-1])), true // no escapes: the common case
-		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return strings.TrimSpace(s), true
-	case raw[0] == '{' || raw[0] == '[':
-		return "", false
-	}
-	s := string(raw)
-	if s == "true" || s == "false" {
-		return s, true
-	}
-	if !isNumberLiteral(s) {
-		return "", false
-	}
-	return s, true
-}
-
-// isNumberLiteral reports whether s is a JSON number, of any size
-// (parseDecimal decides whether it fits). It never goes through a float.
-func isNumberLiteral(s string) bool {
-	return s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && json.Valid([]byte(s))
 }
 
 // parseInt accepts an integer, or a decimal with no fractional part ("36.0").

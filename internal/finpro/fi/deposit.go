@@ -3,6 +3,8 @@ package fi
 import (
 	"strings"
 	"time"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Deposit is a DEPOSIT account (savings or current), schema deposit.xsd.
@@ -78,7 +80,7 @@ func (a *Deposit) Valuation() Valuation {
 	}
 	v := Valuation{Class: AssetCash, Currency: strings.ToUpper(a.Summary.Currency), Value: a.Summary.CurrentBalance}
 	if v.Currency == "" {
-		v.Currency = "INR"
+		v.Currency = wire.DefaultCurrency
 	}
 	if v.Value == "" {
 		v.Missing = "no current balance"

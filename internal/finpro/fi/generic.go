@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Generic is an account of an FI type without a ReBIT schema of its own
@@ -82,10 +83,10 @@ func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
 	}
 	if tx, ok := m["transactions"]; ok && !isNull(tx) {
 		if tm, ok := parseObject(tx); ok {
-			if v, ok := scalarText(tm["startdate"]); ok {
+			if v, ok := wire.Scalar(tm["startdate"]); ok {
 				g.StartDate, _ = parseDate(v)
 			}
-			if v, ok := scalarText(tm["enddate"]); ok {
+			if v, ok := wire.Scalar(tm["enddate"]); ok {
 				g.EndDate, _ = parseDate(v)
 			}
 			rows := tm["transaction"]
@@ -211,7 +212,7 @@ func truncateUTF8(s string, n int) string {
 // Valuation is the Summary's top-level currentValue when FinPro sent one; the
 // type's meaning is otherwise unknown, so it is not guessed.
 func (g *Generic) Valuation() Valuation {
-	v := Valuation{Class: AssetOther, Currency: "INR"}
+	v := Valuation{Class: AssetOther, Currency: wire.DefaultCurrency}
 	for _, f := range g.Summary {
 		if normKey(f.Path) == "currentvalue" {
 			if d, ok := parseDecimal(f.Value); ok {

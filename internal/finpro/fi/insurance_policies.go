@@ -1,5 +1,7 @@
 package fi
 
+import "github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
 // InsurancePolicies is an INSURANCE_POLICIES, LIFE_INSURANCE or
 // GENERAL_INSURANCE account (one policy), schema
 // insurance_policies/insurance_policies.xsd.
@@ -107,5 +109,5 @@ type InsuranceTransaction struct {
 // Valuation: a policy is cover, not an asset with a current value (the schema
 // has no surrender value), so it is classed INSURANCE and not valued.
 func (a *InsurancePolicies) Valuation() Valuation {
-	return Valuation{Class: AssetInsurance, Currency: "INR", Missing: "not valued"}
+	return Valuation{Class: AssetInsurance, Currency: wire.DefaultCurrency, Missing: "not valued"}
 }

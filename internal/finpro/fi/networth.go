@@ -7,6 +7,7 @@ import (
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // AccountValue is one account's input to NetWorth.
@@ -103,7 +104,7 @@ func Sum(accounts []AccountValue) NetWorth {
 			nw.Missing = append(nw.Missing, MissingAccount{a.LinkReferenceNumber, a.FIType, class, reason})
 			continue
 		}
-		k := key{cmp.Or(v.Currency, "INR"), cmp.Or(v.Class, ClassOf(a.FIType))}
+		k := key{cmp.Or(v.Currency, wire.DefaultCurrency), cmp.Or(v.Class, ClassOf(a.FIType))}
 		if totals[k] == nil {
 			totals[k] = apd.New(0, 0)
 			invested[k] = apd.New(0, 0)
@@ -182,7 +183,7 @@ func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v Valuation, duplicate 
 	case len(s.Holdings):
 		return a.Valuation(), false
 	case 0:
-		return Valuation{Class: AssetMutualFunds, Currency: "INR", Missing: "duplicate"}, true
+		return Valuation{Class: AssetMutualFunds, Currency: wire.DefaultCurrency, Missing: "duplicate"}, true
 	}
 	return valued(AssetMutualFunds, "", "", len(own), func(i int) (Decimal, bool) {
 		if own[i].Value != "" {

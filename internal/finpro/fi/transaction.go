@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Txn is one transaction row decoded by its account's schema: a
@@ -169,7 +170,7 @@ func midnight(d Date) time.Time {
 	if d == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation(time.DateOnly, string(d), finpro.IST)
+	t, err := time.ParseInLocation(time.DateOnly, string(d), wire.IST)
 	if err != nil {
 		return time.Time{}
 	}
@@ -326,7 +327,7 @@ func (t *GenericTransaction) Common() Common {
 			c.Narration = f.Value
 		case "transactiontimestamp", "transactiondatetime", "txndate", "date":
 			if c.At.IsZero() {
-				c.At, _ = finpro.ParseTime(f.Value)
+				c.At, _ = wire.ParseTime(f.Value)
 			}
 		case "valuedate":
 			c.ValueDate, _ = parseDate(f.Value)
@@ -338,7 +339,7 @@ func (t *GenericTransaction) Common() Common {
 		}
 		k := normKey(f.Path)
 		if !strings.ContainsAny(f.Path, "/[") && (strings.HasSuffix(k, "date") || strings.HasSuffix(k, "datetime") || strings.HasSuffix(k, "timestamp")) {
-			c.At, _ = finpro.ParseTime(f.Value)
+			c.At, _ = wire.ParseTime(f.Value)
 		}
 	}
 	return c

@@ -2,6 +2,8 @@ package fi
 
 import (
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // AssetClass groups accounts for net worth.
@@ -84,7 +86,7 @@ func product(a, b Decimal) (Decimal, bool) {
 // valued builds a Valuation from a summary's current value, falling back to
 // the sum of the holdings' values (computed by each) when the summary has none.
 func valued(class AssetClass, current, invested Decimal, holdings int, value func(i int) (Decimal, bool)) Valuation {
-	v := Valuation{Class: class, Currency: "INR", Value: current, Invested: invested}
+	v := Valuation{Class: class, Currency: wire.DefaultCurrency, Value: current, Invested: invested}
 	if v.Value != "" {
 		return v
 	}
@@ -106,5 +108,5 @@ func valued(class AssetClass, current, invested Decimal, holdings int, value fun
 }
 
 func noSummary(class AssetClass) Valuation {
-	return Valuation{Class: class, Currency: "INR", Missing: "no summary"}
+	return Valuation{Class: class, Currency: wire.DefaultCurrency, Missing: "no summary"}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Decimal is an exact decimal as text (finpro.Decimal): plain digits with an
@@ -23,14 +24,14 @@ type Date string
 // FIPs write: "1234.50", "20.0", "-5", numbers in exponent form ("1E+3") and
 // Indian digit grouping ("1,00,000.00"); the result is always plain digits.
 func parseDecimal(s string) (Decimal, bool) {
-	if len(s) == 0 || len(s) > finpro.MaxDecimalLen {
+	if len(s) == 0 || len(s) > wire.MaxDecimalLen {
 		return "", false
 	}
-	if finpro.PlainDecimal(s) {
+	if wire.PlainDecimal(s) {
 		return Decimal(s), true
 	}
 	if strings.Contains(s, ",") {
-		if t := strings.ReplaceAll(s, ",", ""); finpro.PlainDecimal(t) {
+		if t := strings.ReplaceAll(s, ",", ""); wire.PlainDecimal(t) {
 			return Decimal(t), true
 		}
 		return "", false
@@ -40,7 +41,7 @@ func parseDecimal(s string) (Decimal, bool) {
 		return "", false
 	}
 	t := v.Text('f')
-	if len(t) > finpro.MaxDecimalLen {
+	if len(t) > wire.MaxDecimalLen {
 		return "", false
 	}
 	return Decimal(t), true
@@ -53,7 +54,7 @@ func parseDate(s string) (Date, bool) {
 		return Date(t.Format(time.DateOnly)), true
 	}
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		if t, err := finpro.ParseTime(s); err == nil {
+		if t, err := wire.ParseTime(s); err == nil {
 			return Date(t.Format(time.DateOnly)), true
 		}
 	}

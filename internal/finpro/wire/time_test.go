@@ -1,10 +1,10 @@
-package finpro_test
+package wire_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // TestParseTime covers the union of the layouts the client, the FI-type
@@ -59,7 +59,7 @@ func TestParseTime(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := finpro.ParseTime(tc.in)
+			got, err := wire.ParseTime(tc.in)
 			if tc.wantErr {
 				if err == nil {
 					t.Fatalf("ParseTime(%q) = %v, want an error", tc.in, got)
@@ -73,9 +73,9 @@ func TestParseTime(t *testing.T) {
 				t.Fatalf("ParseTime(%q) error = %v", tc.in, err)
 			}
 			if !got.Equal(tc.want) || got.IsZero() != tc.want.IsZero() {
-				t.Errorf("ParseTime(%q) = %v, want %v", tc.in, got, tc.want.In(finpro.IST))
+				t.Errorf("ParseTime(%q) = %v, want %v", tc.in, got, tc.want.In(wire.IST))
 			}
-			if tc.wantIST && got.Location() != finpro.IST {
+			if tc.wantIST && got.Location() != wire.IST {
 				t.Errorf("ParseTime(%q) zone = %v, want IST", tc.in, got.Location())
 			}
 		})
@@ -83,10 +83,10 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestISTOffset(t *testing.T) {
-	if _, off := time.Date(2024, 1, 1, 0, 0, 0, 0, finpro.IST).Zone(); off != 5*3600+30*60 {
+	if _, off := time.Date(2024, 1, 1, 0, 0, 0, 0, wire.IST).Zone(); off != 5*3600+30*60 {
 		t.Errorf("IST offset = %ds, want 19800s (+05:30)", off)
 	}
-	if _, off := time.Date(2024, 7, 1, 0, 0, 0, 0, finpro.IST).Zone(); off != 5*3600+30*60 {
+	if _, off := time.Date(2024, 7, 1, 0, 0, 0, 0, wire.IST).Zone(); off != 5*3600+30*60 {
 		t.Errorf("IST offset in July = %ds, want 19800s (India has no daylight saving)", off)
 	}
 }
@@ -103,7 +103,7 @@ func TestParseBool(t *testing.T) {
 		{"", false, false}, {"null", false, false}, {"NO_DATA_AVAILABLE", false, false}, {"2", false, false},
 	}
 	for _, tc := range tests {
-		if got, ok := finpro.ParseBool(tc.in); got != tc.want || ok != tc.ok {
+		if got, ok := wire.ParseBool(tc.in); got != tc.want || ok != tc.ok {
 			t.Errorf("ParseBool(%q) = %t, %t, want %t, %t", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}

@@ -1,4 +1,4 @@
-package finpro
+package wire
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 
 // IST is Indian Standard Time (UTC+05:30, no daylight saving): FinPro's
 // timestamps without a zone are IST (docs/upstream-decisions.md). It is the
-// one definition of the zone in the BFF.
+// one definition of the zone in the BFF (finpro.IST is this value).
 var IST = time.FixedZone("IST", 5*3600+30*60)
 
 // errTimeFormat is ParseTime's error; it never quotes the input, which may
