@@ -112,15 +112,20 @@ func (c WebsocketConfig) websocket() transport.Websocket {
 		c.ReadLimit = DefaultReadLimit
 	}
 	return transport.Websocket{
+		// The connections ping (graphql-transport-ws, dropping a client
+		// whose pong is missing for two intervals) and send "ka"
+		// (graphql-ws) on runtime timers of their own, instead of gqlgen's
+		// PingPongInterval and KeepAlivePingInterval, which cost a goroutine
+		// per connection.
 		Implementation: wsgorilla.New(wsgorilla.Options{
 			AllowedOrigins: c.AllowedOrigins,
 			WriteTimeout:   c.WriteTimeout,
+			PingInterval:   c.KeepAlive,
+			KeepAlive:      c.KeepAlive,
 		}),
-		InitFunc:              rejectWith4403(c.InitFunc),
-		InitTimeout:           c.InitTimeout,
-		PingPongInterval:      c.KeepAlive,
-		KeepAlivePingInterval: c.KeepAlive,
-		PayloadReadLimit:      &c.ReadLimit,
+		InitFunc:         rejectWith4403(c.InitFunc),
+		InitTimeout:      c.InitTimeout,
+		PayloadReadLimit: &c.ReadLimit,
 	}
 }
 

@@ -12,15 +12,17 @@ import (
 // idle subscriptions hold (issue #16.4), on both subprotocols. A
 // subscription waiting for events holds at most gqlgen's operation
 // goroutine: no forwarding goroutine of the resolver, none of the hub.
-// A connection holds its read loop and gqlgen's goroutines (and here the
-// test client's reader).
+// A connection holds its read loop and gqlgen's closeOnCancel (and here the
+// test client's reader), no keep-alive goroutine: the handler's default
+// keep-alive is on.
 func TestIdleSubscriptionGoroutines(t *testing.T) {
 	const (
 		conns   = 8
 		perConn = 10
-		// Goroutines per idle connection: the server's read loop, gqlgen's
-		// closeOnCancel and keep-alive, plus the test client's reader.
-		maxPerConn = 4
+		// Goroutines per idle connection: the server's read loop and
+		// gqlgen's closeOnCancel (the keep-alive is a timer), plus the test
+		// client's reader.
+		maxPerConn = 3
 		// Per idle subscription: gqlgen's operation goroutine.
 		maxPerSub = 1
 	)

@@ -127,12 +127,24 @@ type Options struct {
 	// EnableCompression lets gorilla negotiate permessage-deflate. Off by
 	// default: it costs memory per connection and CPU per message.
 	EnableCompression bool
+
+	// PingInterval makes the connection itself ping graphql-transport-ws
+	// clients, as gqlgen's PingPongInterval does (set that to zero then):
+	// a ping every interval from connection_ack on, and a client whose pong
+	// is missing for two intervals is dropped (its read fails and gqlgen's
+	// read loop ends). KeepAlive is the same for graphql-ws's "ka" messages
+	// (gqlgen's KeepAlivePingInterval). Zero: none.
+	//
+	// Unlike gqlgen's, these hold no goroutine per connection: each
+	// connection has a runtime timer (time.AfterFunc), whose callback runs
+	// only when a ping is due.
+	PingInterval, KeepAlive time.Duration
 }
 
 // New returns a gqlgen websocket implementation backed by gorilla/websocket.
 // It is safe for concurrent use by many connections.
 func New(o Options) transport.WebsocketImplementation {
-	im := &implementation{writeTimeout: o.WriteTimeout}
+	im := &implementation{writeTimeout: o.WriteTimeout, ping: o.PingInterval, ka: o.KeepAlive}
 	if im.writeTimeout <= 0 {
 		im.writeTimeout = DefaultWriteTimeout
 	}
@@ -182,6 +194,7 @@ func RejectInit(ctx context.Context) context.Context {
 type implementation struct {
 	upgrader     websocket.Upgrader
 	writeTimeout time.Duration
+	ping, ka     time.Duration
 }
 
 var _ transport.WebsocketImplementation = (*implementation)(nil)
@@ -196,6 +209,11 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 		return nil, fmt.Errorf("wsgorilla: upgrade: %w", err)
 	}
 	c := newConn(ws, im.writeTimeout, r.Context())
+	if c.names.transportWS {
+		c.keepAlive = im.ping
+	} else {
+		c.keepAlive = im.ka
+	}
 	if s := SessionFrom(r.Context()); s != nil {
 		s.attach(c)
 	}
