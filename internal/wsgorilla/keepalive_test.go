@@ -66,10 +66,10 @@ func TestOwnKeepAlive(t *testing.T) {
 func TestKeepAliveHoldsNoGoroutine(t *testing.T) {
 	const conns = 10
 	tests := []struct {
-		name    string
-		o       wsgorilla.Options
-		ws      transport.Websocket
-		p       wstest.Protocol
+		name string
+		o    wsgorilla.Options
+		ws   transport.Websocket
+		p    wstest.Protocol
 		// Goroutines per connection: at least min, at most max (a few
 		// of the server's own come and go).
 		min, max int
