@@ -9,7 +9,8 @@
 //
 // With -profile DIR it saves the server's goroutine and heap profiles taken
 // with the subscriptions open; -gc collects the server's garbage before each
-// sample, so the heap figures are what is live.
+// sample (-gc N: N collections), so the heap figures are what is live and the
+// idle goroutines' stacks have shrunk to fit.
 package main
 
 import (
@@ -46,7 +47,7 @@ func main() {
 		protocol = flag.String("protocol", "graphql-transport-ws", "subprotocol: graphql-transport-ws or graphql-ws")
 		settle   = flag.Duration("settle", 5*time.Second, "wait after the last subscription before measuring")
 		profile  = flag.String("profile", "", "save the server's goroutine and heap profiles here")
-		gc       = flag.Bool("gc", false, "collect the server's garbage (pprof heap?gc=1) before each sample")
+		gc       = flag.Int("gc", 0, "garbage collections of the server (pprof heap?gc=1) before each sample")
 	)
 	flag.Parse()
 	if *bff == "" {
@@ -68,7 +69,7 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-func run(bff string, n, workers int, protocol string, settle time.Duration, profile string, gc bool) error {
+func run(bff string, n, workers int, protocol string, settle time.Duration, profile string, gc int) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
@@ -176,7 +177,7 @@ func run(bff string, n, workers int, protocol string, settle time.Duration, prof
 		}
 	}
 	per := func(a, b float64) float64 { return (a - b) / float64(n) }
-	fmt.Printf("subscriptions: %d (%s, opened in %s, gc before samples: %v)\n", n, protocol, opened.Round(time.Millisecond), gc)
+	fmt.Printf("subscriptions: %d (%s, opened in %s, collections before samples: %d)\n", n, protocol, opened.Round(time.Millisecond), gc)
 	fmt.Printf("server RSS:    %.1f MiB -> %.1f MiB (%.1f KiB per subscription)\n", before.rss/(1<<20), after.rss/(1<<20), per(after.rss, before.rss)/1024)
 	fmt.Printf("goroutines:    %.0f -> %.0f (%.2f per subscription)\n", before.goroutines, after.goroutines, per(after.goroutines, before.goroutines))
 	fmt.Printf("Go heap inuse: %.1f MiB -> %.1f MiB (%.1f KiB per subscription)\n", before.heap/(1<<20), after.heap/(1<<20), per(after.heap, before.heap)/1024)
@@ -258,14 +259,17 @@ func waitReady(url string) error {
 type stats struct{ rss, goroutines, heap, stack float64 }
 
 // sample reads the server's RSS from /proc and its runtime numbers from
-// /metrics, with gc after a garbage collection and a second to settle.
-func sample(pid int, admin string, gc bool) (stats, error) {
+// /metrics, after gcs garbage collections.
+func sample(pid int, admin string, gcs int) (stats, error) {
 	var s stats
-	if gc {
+	// Each collection halves the stacks that use less than a quarter of
+	// theirs: a few let the idle goroutines' stacks shrink to fit, as the
+	// runtime's periodic collections do over time.
+	for range gcs {
 		if err := save(admin, "heap?gc=1", os.DevNull); err != nil {
 			return s, err
 		}
-		time.Sleep(time.Second)
+		time.Sleep(500 * time.Millisecond)
 	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
