@@ -100,8 +100,11 @@ const (
 	DefaultReadLimit   = 64 << 10
 )
 
-// websocket returns the transport for c.
-func (c WebsocketConfig) websocket() transport.Websocket {
+// websocket returns the transport for c: wsgorilla's own (graphql-transport-ws
+// and graphql-ws with gqlgen's protocol), which holds one goroutine per
+// connection and one per running operation, where gqlgen's transport.Websocket
+// holds two more per connection.
+func (c WebsocketConfig) websocket() graphql.Transport {
 	if c.InitTimeout <= 0 {
 		c.InitTimeout = DefaultInitTimeout
 	}
@@ -111,12 +114,10 @@ func (c WebsocketConfig) websocket() transport.Websocket {
 	if c.ReadLimit <= 0 {
 		c.ReadLimit = DefaultReadLimit
 	}
-	return transport.Websocket{
+	return wsgorilla.Transport{
 		// The connections ping (graphql-transport-ws, dropping a client
 		// whose pong is missing for two intervals) and send "ka"
-		// (graphql-ws) on runtime timers of their own, instead of gqlgen's
-		// PingPongInterval and KeepAlivePingInterval, which cost a goroutine
-		// per connection.
+		// (graphql-ws) on runtime timers of their own.
 		Implementation: wsgorilla.New(wsgorilla.Options{
 			AllowedOrigins: c.AllowedOrigins,
 			WriteTimeout:   c.WriteTimeout,

@@ -12,18 +12,19 @@ import (
 // idle subscriptions hold (issue #16.4), on both subprotocols. A
 // subscription waiting for events holds at most gqlgen's operation
 // goroutine: no forwarding goroutine of the resolver, none of the hub.
-// A connection holds its read loop and gqlgen's closeOnCancel (and here the
-// test client's reader), no keep-alive goroutine: the handler's default
-// keep-alive is on.
+// A connection holds its read loop (and here the test client's reader), no
+// keep-alive goroutine (the handler's default keep-alive is on) and none
+// waiting for its context.
 func TestIdleSubscriptionGoroutines(t *testing.T) {
 	const (
 		conns   = 8
 		perConn = 10
-		// Goroutines per idle connection: the server's read loop and
-		// gqlgen's closeOnCancel (the keep-alive is a timer), plus the test
-		// client's reader.
-		maxPerConn = 3
-		// Per idle subscription: gqlgen's operation goroutine.
+		// Goroutines per idle connection: the server's read loop (the
+		// keep-alive is a timer, the end of the context an AfterFunc), plus
+		// the test client's reader.
+		maxPerConn = 2
+		// Per idle subscription: the operation's goroutine, parked in
+		// gqlgen's executor.
 		maxPerSub = 1
 	)
 	e := newLiveEnv(t, graph.WebsocketConfig{})

@@ -20,6 +20,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
 // EventSource is the live feed of FinPro's events behind subscriptions (the
@@ -492,7 +493,7 @@ func eventStatus(s string) model.ConsentEventStatus {
 // presenter does not see it, so it is built here in the contract's shape.
 func endSubscription(ctx context.Context, code apierr.Code, msg string) {
 	err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
-	if gqlhttp.EndWithError(ctx, err) {
+	if gqlhttp.EndWithError(ctx, err) || wsgorilla.EndWithError(ctx, err) {
 		return
 	}
 	defer func() { _ = recover() }() // no websocket error slot in ctx

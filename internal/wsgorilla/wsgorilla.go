@@ -15,6 +15,17 @@
 // Both graphql-transport-ws and the legacy graphql-ws subprotocol are served;
 // a client offering both gets graphql-transport-ws.
 //
+// [Transport] replaces gqlgen's transport.Websocket with the same protocol
+// on these connections and fewer goroutines (one per connection, one per
+// running operation):
+//
+//	srv.AddTransport(wsgorilla.Transport{
+//		Implementation: wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins,
+//			PingInterval: 15 * time.Second, KeepAlive: 15 * time.Second}),
+//		InitFunc:    initFunc,
+//		InitTimeout: 10 * time.Second,
+//	})
+//
 // On top of gqlgen's protocol handling the implementation adds what a public
 // endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403;
 // wrap the handler in [CheckOrigin] too for refusals without gqlgen's log
@@ -188,6 +199,7 @@ func CheckOrigin(allowedOrigins []string) func(http.Handler) http.Handler {
 // safe to show to the client.
 func RejectInit(ctx context.Context) context.Context {
 	ctx = transport.WithWebsocketCloseCode(ctx, CloseForbidden)
+	ctx = context.WithValue(ctx, rejectKey{}, closeFrame{CloseForbidden, "Forbidden"}) // for Transport
 	return transport.AppendCloseReason(ctx, "Forbidden")
 }
 
