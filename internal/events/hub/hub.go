@@ -1,9 +1,11 @@
 // Package hub fans a stream of events out to in-process subscribers.
 //
 // A broker feeds one [Hub] from one live consumer of the event stream
-// ([Hub.Dispatch]); each subscriber gets a goroutine and a small queue instead
-// of a consumer of its own, indexed by customer key and by consent handle so a
-// dispatch touches only the subscribers it concerns. A subscriber that
+// ([Hub.Dispatch]); each subscriber gets a small queue instead of a consumer
+// of its own, indexed by customer key and by consent handle so a dispatch
+// touches only the subscribers it concerns, and a delivery goroutine only
+// while it has events to deliver (an idle subscriber holds none; with a
+// [Direct] the hub calls the subscriber instead of sending on a channel). A subscriber that
 // resumes after a cursor, or whose queue overflows, reads the missing events
 // straight from the stream through [Reader], then goes back to its queue,
 // with no gap and no duplicate. A slow subscriber never blocks the feed or
@@ -263,11 +265,11 @@ func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-c
 	finish := func() {
 		stopOnClose()
 		cancel()
-		h.remove(s)
 		if userEnd != nil {
 			userEnd()
 		}
 		close(out)
+		h.remove(s) // last: Close waits for it
 	}
 	s.mu.Lock()
 	s.lastSent, s.catchUp, s.end = last, catchUp, finish
