@@ -29,6 +29,16 @@ if [ -x "$tcbin" ] && ! "$tcbin" --version >/dev/null 2>&1 &&
 	echo "the tailcall binary needs a newer glibc: running $tc/glibc.sh" >&2
 	bash "$tc/glibc.sh" >&2 || echo "glibc.sh failed: tailcall will be reported as not running" >&2
 fi
+# Issue #16.4: 10,000 idle subscriptions per subprotocol (bench/cmd/subsoak),
+# reported on stderr so that stdout stays the table; SUBSOAK=0 skips it.
+if [ "${SUBSOAK:-1}" != 0 ]; then
+	soak="$(mktemp -d)"
+	go build -o "$soak/finpro-bff" . && go build -o "$soak/subsoak" ./bench/cmd/subsoak
+	for proto in graphql-transport-ws graphql-ws; do
+		"$soak/subsoak" -bff "$soak/finpro-bff" -n 10000 -gc 2 -protocol "$proto" >&2 ||
+			echo "subsoak ($proto) failed (it needs ulimit -n above 10,000)" >&2
+	done
+fi
 bin="$(mktemp -d)/benchrun"
 go build -o "$bin" ./bench/cmd/benchrun
 exec "$bin" "$@"

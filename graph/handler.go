@@ -105,8 +105,11 @@ const (
 	DefaultReadLimit   = 64 << 10
 )
 
-// websocket returns the transport for c.
-func (c WebsocketConfig) websocket() transport.Websocket {
+// websocket returns the transport for c: wsgorilla's own (graphql-transport-ws
+// and graphql-ws with gqlgen's protocol), which holds one goroutine per
+// connection and one per running operation, where gqlgen's transport.Websocket
+// holds two more per connection.
+func (c WebsocketConfig) websocket() graphql.Transport {
 	if c.InitTimeout <= 0 {
 		c.InitTimeout = DefaultInitTimeout
 	}
@@ -116,18 +119,21 @@ func (c WebsocketConfig) websocket() transport.Websocket {
 	if c.ReadLimit <= 0 {
 		c.ReadLimit = DefaultReadLimit
 	}
-	return transport.Websocket{
+	return wsgorilla.Transport{
+		// The connections ping (graphql-transport-ws, dropping a client
+		// whose pong is missing for two intervals) and send "ka"
+		// (graphql-ws) on runtime timers of their own.
 		Implementation: wsgorilla.New(wsgorilla.Options{
 			AllowedOrigins:    c.AllowedOrigins,
 			WriteTimeout:      c.WriteTimeout,
+			PingInterval:      c.KeepAlive,
+			KeepAlive:         c.KeepAlive,
 			EnableCompression: c.CompressMinBytes > 0,
 			CompressMinBytes:  c.CompressMinBytes,
 		}),
-		InitFunc:              rejectWith4403(c.InitFunc),
-		InitTimeout:           c.InitTimeout,
-		PingPongInterval:      c.KeepAlive,
-		KeepAlivePingInterval: c.KeepAlive,
-		PayloadReadLimit:      &c.ReadLimit,
+		InitFunc:         rejectWith4403(c.InitFunc),
+		InitTimeout:      c.InitTimeout,
+		PayloadReadLimit: &c.ReadLimit,
 	}
 }
 

@@ -16,9 +16,11 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
 
 // EventSource is the live feed of FinPro's events behind subscriptions (the
@@ -106,7 +108,10 @@ func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobile
 		return nil, apierr.New(apierr.Unauthenticated, msgTokenExpired)
 	}
 
-	subCtx, cancel := context.WithCancel(ctx)
+	live := &liveSubscription[T]{r: r, ctx: ctx, mobile: mobile, productID: productID, convert: convert, out: make(chan T)}
+	direct := &hub.Direct{Deliver: live.deliver, End: live.end}
+	subCtx, cancel := context.WithCancel(hub.WithDirect(ctx, direct))
+	live.cancel = cancel
 	in, err := r.events.Subscribe(subCtx, events.Filter{
 		Mobile:        mobile,
 		ConsentHandle: handle,
@@ -119,55 +124,123 @@ func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobile
 		cancel()
 		return nil, &apierr.Error{Code: apierr.UpstreamUnavailable, Message: msgEventsDown, Err: err}
 	}
-	var expired <-chan time.Time
-	stop := func() bool { return false }
-	if !p.ExpiresAt.IsZero() {
-		t := time.NewTimer(time.Until(p.ExpiresAt))
-		expired, stop = t.C, t.Stop
+	if !direct.Attached() {
+		// An event source that does not hand the context to the hub: read
+		// its channel.
+		go live.forward(in)
+		return live.out, nil
 	}
-	out := make(chan T)
-	go func() {
-		defer close(out)
-		defer cancel()
-		defer stop()
-		for {
-			select {
-			case <-ctx.Done():
+	// The hub calls deliver and end; the token's expiry ends the
+	// subscription through its context. Nothing waits while it is idle.
+	if !p.ExpiresAt.IsZero() {
+		live.setExpiry(time.AfterFunc(time.Until(p.ExpiresAt), live.expire))
+	}
+	return live.out, nil
+}
+
+// liveSubscription is one running subscription: the hub delivers its events
+// (deliver, from a goroutine that exists only while there are events) and
+// ends it (end) without a goroutine of its own.
+type liveSubscription[T any] struct {
+	r                 *Resolver
+	ctx               context.Context // the operation's
+	cancel            context.CancelFunc
+	mobile, productID string
+	convert           func(ev events.Event, mobile, productID string) (T, bool)
+	out               chan T
+
+	mu      sync.Mutex
+	timer   *time.Timer // of the token's expiry
+	expired bool        // the token expired
+	failed  bool        // an event could not be placed; the error is sent
+}
+
+func (l *liveSubscription[T]) setExpiry(t *time.Timer) {
+	l.mu.Lock()
+	l.timer = t
+	l.mu.Unlock()
+}
+
+// expire ends the subscription at the token's expiry.
+func (l *liveSubscription[T]) expire() {
+	l.mu.Lock()
+	l.expired = true
+	l.mu.Unlock()
+	l.cancel()
+}
+
+// deliver sends ev on, converted, if the subscriber may see it; false ends
+// the subscription. ctx is the hub's, within the operation's.
+func (l *liveSubscription[T]) deliver(ctx context.Context, ev events.Event) bool {
+	m, ok := l.convert(ev, l.mobile, l.productID)
+	if !ok {
+		return true
+	}
+	visible, err := l.r.visible(ctx, ev, l.mobile, l.productID)
+	if err != nil {
+		if l.ctx.Err() == nil && ctx.Err() == nil {
+			l.r.logger.WarnContext(l.ctx, "live event not placed; ending the subscription so the client resumes", "consent_handle", ev.ConsentHandle, "err", err)
+			l.mu.Lock()
+			l.failed = true
+			l.mu.Unlock()
+		}
+		return false
+	}
+	if !visible {
+		return true
+	}
+	select {
+	case l.out <- m:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// end closes the subscription's channel after its last event, first giving
+// the transport the error it ends with, if any: UNAUTHENTICATED at the
+// token's expiry, UPSTREAM_UNAVAILABLE when an event could not be placed or
+// the feed stopped while the operation still runs.
+func (l *liveSubscription[T]) end() {
+	l.mu.Lock()
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+	expired, failed := l.expired, l.failed
+	l.mu.Unlock()
+	l.cancel()
+	switch {
+	case expired:
+		endSubscription(l.ctx, apierr.Unauthenticated, msgTokenExpired)
+	case failed || l.ctx.Err() == nil:
+		endSubscription(l.ctx, apierr.UpstreamUnavailable, msgInterrupted)
+	}
+	close(l.out)
+}
+
+// forward reads an event source's channel (one that does not deliver
+// through hub.Direct) with a goroutine of its own.
+func (l *liveSubscription[T]) forward(in <-chan events.Event) {
+	defer l.end()
+	var expired <-chan time.Time
+	if p, _ := auth.PrincipalFrom(l.ctx); !p.ExpiresAt.IsZero() {
+		t := time.NewTimer(time.Until(p.ExpiresAt))
+		defer t.Stop()
+		expired = t.C
+	}
+	for {
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-expired:
+			l.expire()
+			return
+		case ev, ok := <-in:
+			if !ok || !l.deliver(l.ctx, ev) {
 				return
-			case <-expired:
-				endSubscription(ctx, apierr.Unauthenticated, msgTokenExpired)
-				return
-			case ev, ok := <-in:
-				if !ok {
-					if ctx.Err() == nil {
-						endSubscription(ctx, apierr.UpstreamUnavailable, msgInterrupted)
-					}
-					return
-				}
-				m, ok := convert(ev, mobile, productID)
-				if !ok {
-					continue
-				}
-				visible, err := r.visible(ctx, ev, mobile, productID)
-				if err != nil {
-					if ctx.Err() == nil {
-						r.logger.WarnContext(ctx, "live event not placed; ending the subscription so the client resumes", "consent_handle", ev.ConsentHandle, "err", err)
-						endSubscription(ctx, apierr.UpstreamUnavailable, msgInterrupted)
-					}
-					return
-				}
-				if !visible {
-					continue
-				}
-				select {
-				case out <- m:
-				case <-ctx.Done():
-					return
-				}
 			}
 		}
-	}()
-	return out, nil
+	}
 }
 
 // requestRead is where a new subscription's events start: readGrace before
@@ -420,7 +493,7 @@ func eventStatus(s string) model.ConsentEventStatus {
 // presenter does not see it, so it is built here in the contract's shape.
 func endSubscription(ctx context.Context, code apierr.Code, msg string) {
 	err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
-	if gqlhttp.EndWithError(ctx, err) {
+	if gqlhttp.EndWithError(ctx, err) || wsgorilla.EndWithError(ctx, err) {
 		return
 	}
 	defer func() { _ = recover() }() // no websocket error slot in ctx

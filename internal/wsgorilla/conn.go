@@ -89,6 +89,13 @@ type conn struct {
 	refusal *closeFrame
 	expiry  *expiry
 	timer   *time.Timer // of expiry
+
+	// keepAlive is the interval of the connection's own pings
+	// (graphql-transport-ws) or "ka" messages (graphql-ws); zero for none.
+	// Set before the connection is used.
+	keepAlive time.Duration
+	kaTimer   *time.Timer // from connection_ack on
+	pongSeen  bool        // a pong came since the last ping
 }
 
 // closeFrame is a close code and reason.
@@ -190,6 +197,12 @@ func (c *conn) received(data []byte) ([]byte, error) {
 	}
 	c.readAny = true
 	switch m.Type {
+	case "pong":
+		if c.names.transportWS && c.kaTimer != nil {
+			// The client answered: no deadline until the next ping.
+			c.pongSeen = true
+			_ = c.ws.SetReadDeadline(time.Time{})
+		}
 	case "connection_init":
 		c.inits++
 		if c.inits > 1 && c.names.transportWS {
@@ -280,6 +293,7 @@ func (c *conn) sendingLocked(data []byte) []byte {
 	switch m.Type {
 	case "connection_ack":
 		c.acked = true
+		c.startKeepAliveLocked()
 	case c.names.next, "error", "complete":
 		if m.ID == "" {
 			return data
@@ -441,6 +455,54 @@ func (c *conn) stopTimerLocked() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
+	if c.kaTimer != nil {
+		c.kaTimer.Stop()
+	}
+}
+
+// startKeepAliveLocked starts the connection's pings or "ka" messages, as
+// gqlgen's run does after connection_ack: graphql-transport-ws clients must
+// answer within two intervals (the read deadline; a pong clears it, the
+// next ping sets it again), graphql-ws clients get a "ka" every interval.
+func (c *conn) startKeepAliveLocked() {
+	if c.keepAlive <= 0 || c.kaTimer != nil {
+		return
+	}
+	if c.names.transportWS {
+		_ = c.ws.SetReadDeadline(time.Now().Add(2 * c.keepAlive))
+	}
+	c.kaTimer = time.AfterFunc(c.keepAlive, c.keepAliveDue)
+}
+
+var (
+	pingMessage = []byte(`{"type":"ping"}`)
+	kaMessage   = []byte(`{"type":"ka"}`)
+)
+
+// keepAliveDue runs on the connection's timer, in a goroutine of its own
+// that ends with the write: it pings (or sends "ka") and sets the timer
+// again.
+func (c *conn) keepAliveDue() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if !c.names.transportWS {
+		if c.writeLocked(kaMessage) == nil {
+			c.kaTimer.Reset(c.keepAlive)
+		}
+		return
+	}
+	if c.writeLocked(pingMessage) != nil {
+		return
+	}
+	// Without a pong since the last ping the deadline set then stands.
+	if c.pongSeen {
+		_ = c.ws.SetReadDeadline(time.Now().Add(2 * c.keepAlive))
+	}
+	c.pongSeen = false
+	c.kaTimer.Reset(c.keepAlive)
 }
 
 // refuse makes a refused connection_init close with f (Session.Refuse).

@@ -106,8 +106,24 @@ func startFeed(t testing.TB, o wsgorilla.Options, ws transport.Websocket, f *fee
 	t.Helper()
 	f.subs = make(chan *sub, 1024)
 	gql := handler.New(newSchema(f))
-	ws.Implementation = wsgorilla.New(o)
-	gql.AddTransport(ws)
+	if ownTransport {
+		// The same test against wsgorilla.Transport (see TestMain).
+		if ws.PingPongInterval != 0 {
+			o.PingInterval = ws.PingPongInterval
+		}
+		if ws.KeepAlivePingInterval != 0 {
+			o.KeepAlive = ws.KeepAlivePingInterval
+		}
+		gql.AddTransport(wsgorilla.Transport{
+			Implementation:   wsgorilla.New(o),
+			InitFunc:         ws.InitFunc,
+			InitTimeout:      ws.InitTimeout,
+			PayloadReadLimit: ws.PayloadReadLimit,
+		})
+	} else {
+		ws.Implementation = wsgorilla.New(o)
+		gql.AddTransport(ws)
+	}
 	var next http.Handler = gql
 	if wrap != nil {
 		next = wrap(gql)

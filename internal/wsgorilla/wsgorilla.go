@@ -15,6 +15,17 @@
 // Both graphql-transport-ws and the legacy graphql-ws subprotocol are served;
 // a client offering both gets graphql-transport-ws.
 //
+// [Transport] replaces gqlgen's transport.Websocket with the same protocol
+// on these connections and fewer goroutines (one per connection, one per
+// running operation):
+//
+//	srv.AddTransport(wsgorilla.Transport{
+//		Implementation: wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins,
+//			PingInterval: 15 * time.Second, KeepAlive: 15 * time.Second}),
+//		InitFunc:    initFunc,
+//		InitTimeout: 10 * time.Second,
+//	})
+//
 // On top of gqlgen's protocol handling the implementation adds what a public
 // endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403;
 // wrap the handler in [CheckOrigin] too for refusals without gqlgen's log
@@ -134,12 +145,24 @@ type Options struct {
 	// this uncompressed: deflating an ack or a ping costs more than it saves.
 	// Zero compresses every message.
 	CompressMinBytes int
+
+	// PingInterval makes the connection itself ping graphql-transport-ws
+	// clients, as gqlgen's PingPongInterval does (set that to zero then):
+	// a ping every interval from connection_ack on, and a client whose pong
+	// is missing for two intervals is dropped (its read fails and gqlgen's
+	// read loop ends). KeepAlive is the same for graphql-ws's "ka" messages
+	// (gqlgen's KeepAlivePingInterval). Zero: none.
+	//
+	// Unlike gqlgen's, these hold no goroutine per connection: each
+	// connection has a runtime timer (time.AfterFunc), whose callback runs
+	// only when a ping is due.
+	PingInterval, KeepAlive time.Duration
 }
 
 // New returns a gqlgen websocket implementation backed by gorilla/websocket.
 // It is safe for concurrent use by many connections.
 func New(o Options) transport.WebsocketImplementation {
-	im := &implementation{writeTimeout: o.WriteTimeout, compressMin: o.CompressMinBytes}
+	im := &implementation{writeTimeout: o.WriteTimeout, compressMin: o.CompressMinBytes, ping: o.PingInterval, ka: o.KeepAlive}
 	if im.writeTimeout <= 0 {
 		im.writeTimeout = DefaultWriteTimeout
 	}
@@ -183,6 +206,7 @@ func CheckOrigin(allowedOrigins []string) func(http.Handler) http.Handler {
 // safe to show to the client.
 func RejectInit(ctx context.Context) context.Context {
 	ctx = transport.WithWebsocketCloseCode(ctx, CloseForbidden)
+	ctx = context.WithValue(ctx, rejectKey{}, closeFrame{CloseForbidden, "Forbidden"}) // for Transport
 	return transport.AppendCloseReason(ctx, "Forbidden")
 }
 
@@ -190,6 +214,7 @@ type implementation struct {
 	upgrader     websocket.Upgrader
 	writeTimeout time.Duration
 	compressMin  int // Options.CompressMinBytes
+	ping, ka     time.Duration
 }
 
 var _ transport.WebsocketImplementation = (*implementation)(nil)
@@ -206,6 +231,11 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	c := newConn(ws, im.writeTimeout, r.Context())
 	if im.upgrader.EnableCompression && offersDeflate(r.Header) {
 		c.compressMin = max(im.compressMin, 1)
+	}
+	if c.names.transportWS {
+		c.keepAlive = im.ping
+	} else {
+		c.keepAlive = im.ka
 	}
 	if s := SessionFrom(r.Context()); s != nil {
 		s.attach(c)

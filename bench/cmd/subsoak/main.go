@@ -8,7 +8,9 @@
 //	go build -o /tmp/finpro-bff . && go run ./bench/cmd/subsoak -bff /tmp/finpro-bff -n 10000
 //
 // With -profile DIR it saves the server's goroutine and heap profiles taken
-// with the subscriptions open.
+// with the subscriptions open; -gc collects the server's garbage before each
+// sample (-gc N: N collections), so the heap figures are what is live and the
+// idle goroutines' stacks have shrunk to fit.
 package main
 
 import (
@@ -45,13 +47,14 @@ func main() {
 		protocol = flag.String("protocol", "graphql-transport-ws", "subprotocol: graphql-transport-ws or graphql-ws")
 		settle   = flag.Duration("settle", 5*time.Second, "wait after the last subscription before measuring")
 		profile  = flag.String("profile", "", "save the server's goroutine and heap profiles here")
+		gc       = flag.Int("gc", 0, "garbage collections of the server (pprof heap?gc=1) before each sample")
 	)
 	flag.Parse()
 	if *bff == "" {
 		fmt.Fprintln(os.Stderr, "subsoak: -bff is required")
 		os.Exit(2)
 	}
-	if err := run(*bff, *n, *workers, *protocol, *settle, *profile); err != nil {
+	if err := run(*bff, *n, *workers, *protocol, *settle, *profile, *gc); err != nil {
 		fmt.Fprintln(os.Stderr, "subsoak:", err)
 		os.Exit(1)
 	}
@@ -66,7 +69,7 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-func run(bff string, n, workers int, protocol string, settle time.Duration, profile string) error {
+func run(bff string, n, workers int, protocol string, settle time.Duration, profile string, gc int) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
@@ -109,7 +112,7 @@ func run(bff string, n, workers int, protocol string, settle time.Duration, prof
 		return err
 	}
 	time.Sleep(time.Second)
-	before, err := sample(srv.Process.Pid, admin)
+	before, err := sample(srv.Process.Pid, admin, gc)
 	if err != nil {
 		return err
 	}
@@ -158,13 +161,14 @@ func run(bff string, n, workers int, protocol string, settle time.Duration, prof
 		go drain(c, protocol)
 	}
 	time.Sleep(settle)
-	after, err := sample(srv.Process.Pid, admin)
+	after, err := sample(srv.Process.Pid, admin, gc)
 	if err != nil {
 		return err
 	}
 	if profile != "" {
-		for _, p := range []string{"goroutine", "heap"} {
-			if err := save(admin, p, filepath.Join(profile, p+".prof")); err != nil {
+		// The heap profile shows the last collection's live heap: collect first.
+		for p, q := range map[string]string{"goroutine": "goroutine", "heap": "heap?gc=1"} {
+			if err := save(admin, q, filepath.Join(profile, p+".prof")); err != nil {
 				return err
 			}
 		}
@@ -173,7 +177,7 @@ func run(bff string, n, workers int, protocol string, settle time.Duration, prof
 		}
 	}
 	per := func(a, b float64) float64 { return (a - b) / float64(n) }
-	fmt.Printf("subscriptions: %d (%s, opened in %s)\n", n, protocol, opened.Round(time.Millisecond))
+	fmt.Printf("subscriptions: %d (%s, opened in %s, collections before samples: %d)\n", n, protocol, opened.Round(time.Millisecond), gc)
 	fmt.Printf("server RSS:    %.1f MiB -> %.1f MiB (%.1f KiB per subscription)\n", before.rss/(1<<20), after.rss/(1<<20), per(after.rss, before.rss)/1024)
 	fmt.Printf("goroutines:    %.0f -> %.0f (%.2f per subscription)\n", before.goroutines, after.goroutines, per(after.goroutines, before.goroutines))
 	fmt.Printf("Go heap inuse: %.1f MiB -> %.1f MiB (%.1f KiB per subscription)\n", before.heap/(1<<20), after.heap/(1<<20), per(after.heap, before.heap)/1024)
@@ -254,9 +258,19 @@ func waitReady(url string) error {
 
 type stats struct{ rss, goroutines, heap, stack float64 }
 
-// sample reads the server's RSS from /proc and its runtime numbers from /metrics.
-func sample(pid int, admin string) (stats, error) {
+// sample reads the server's RSS from /proc and its runtime numbers from
+// /metrics, after gcs garbage collections.
+func sample(pid int, admin string, gcs int) (stats, error) {
 	var s stats
+	// Each collection halves the stacks that use less than a quarter of
+	// theirs: a few let the idle goroutines' stacks shrink to fit, as the
+	// runtime's periodic collections do over time.
+	for range gcs {
+		if err := save(admin, "heap?gc=1", os.DevNull); err != nil {
+			return s, err
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return s, err

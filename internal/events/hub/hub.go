@@ -1,9 +1,11 @@
 // Package hub fans a stream of events out to in-process subscribers.
 //
 // A broker feeds one [Hub] from one live consumer of the event stream
-// ([Hub.Dispatch]); each subscriber gets a goroutine and a small queue instead
-// of a consumer of its own, indexed by customer key and by consent handle so a
-// dispatch touches only the subscribers it concerns. A subscriber that
+// ([Hub.Dispatch]); each subscriber gets a small queue instead of a consumer
+// of its own, indexed by customer key and by consent handle so a dispatch
+// touches only the subscribers it concerns, and a delivery goroutine only
+// while it has events to deliver (an idle subscriber holds none; with a
+// [Direct] the hub calls the subscriber instead of sending on a channel). A subscriber that
 // resumes after a cursor, or whose queue overflows, reads the missing events
 // straight from the stream through [Reader], then goes back to its queue,
 // with no gap and no duplicate. A slow subscriber never blocks the feed or
@@ -17,6 +19,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
@@ -77,39 +80,72 @@ func (s *Spec) match(ev events.Event) bool {
 	return true
 }
 
-// subscriber is one open subscription's state, shared by the hub (which
-// enqueues) and its pump goroutine (which delivers).
-type subscriber struct {
-	Spec
+// Direct is a subscriber's delivery by call instead of by channel: the hub
+// calls Deliver for each event, from a goroutine that exists only while the
+// subscriber has events to deliver, so an idle subscription holds no
+// goroutine at all. Pass it to Subscribe with [WithDirect].
+type Direct struct {
+	// Deliver hands over one event; it may block, and should give up when
+	// ctx (the subscription's) ends. false ends the subscription.
+	Deliver func(ctx context.Context, ev events.Event) bool
+	// End runs once when the subscription ends (its context ended, Deliver
+	// returned false, the hub closed or a catch-up failed), after the last
+	// Deliver has returned.
+	End func()
 
-	mu    sync.Mutex
-	queue []events.Event
-	gap   bool // events were dropped from a full queue
-	wake  chan struct{}
+	attached atomic.Bool
 }
 
-// offer enqueues ev, or records a gap when the queue is full.
-func (s *subscriber) offer(ev events.Event, limit int) {
+// Attached reports whether a Subscribe took d: its events then go to
+// Deliver, and the channel Subscribe returned carries none.
+func (d *Direct) Attached() bool { return d.attached.Load() }
+
+type directKey struct{}
+
+// WithDirect returns ctx carrying d: a Subscribe given it (or a context
+// derived from it) delivers through d instead of its channel. The context
+// carries it through any event source that passes its context on to the hub.
+func WithDirect(ctx context.Context, d *Direct) context.Context {
+	return context.WithValue(ctx, directKey{}, d)
+}
+
+// subscriber is one open subscription's state, shared by the hub (which
+// enqueues and, when there is something to deliver, starts a delivery
+// goroutine) and that goroutine.
+type subscriber struct {
+	Spec
+	ctx     context.Context // the subscription's
+	cancel  context.CancelFunc
+	deliver func(ctx context.Context, ev events.Event) bool
+	end     func()
+
+	mu       sync.Mutex
+	queue    []events.Event
+	gap      bool   // events were dropped from a full queue
+	catchUp  bool   // read the stream after lastSent before the queue
+	lastSent uint64 // sequence of the last event delivered or skipped
+	running  bool   // a delivery goroutine runs
+	stopped  bool   // the context ended; whoever sees running false ends s
+}
+
+// offer enqueues ev, or records a gap when the queue is full, and starts a
+// delivery unless one runs. It reports whether the caller must start it.
+func (s *subscriber) offer(ev events.Event, limit int) (start bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return false
+	}
 	if len(s.queue) >= limit {
 		s.gap = true
 	} else {
 		s.queue = append(s.queue, ev)
 	}
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	if s.running {
+		return false
 	}
-}
-
-// take empties the queue.
-func (s *subscriber) take() ([]events.Event, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, gap := s.queue, s.gap
-	s.queue, s.gap = nil, false
-	return q, gap
+	s.running = true
+	return true
 }
 
 // Hub routes events from a live feed to local subscribers. It is safe for
@@ -172,16 +208,37 @@ func New(limit int, r Reader, logger *slog.Logger) *Hub {
 //
 // The channel closes when ctx ends, when the hub closes, or when the stream
 // cannot be read while catching up (the client then resumes after its last
-// event and misses nothing).
+// event and misses nothing). When ctx carries a [Direct] (WithDirect), the
+// events go to it instead and the channel only closes, after Direct.End.
+//
+// No goroutine waits for an idle subscriber: a dispatch that queues its
+// first event starts one, which delivers the queue and ends when it is
+// empty, and the end of ctx is watched by context.AfterFunc.
 func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-chan events.Event, error) {
 	if spec.CustomerKey == "" && spec.HandleToken == "" {
 		return nil, errors.New("hub: subscribe: a customer key or a handle token is required")
 	}
-	s := &subscriber{Spec: spec, wake: make(chan struct{}, 1)}
+	sctx, cancel := context.WithCancel(ctx)
+	out := make(chan events.Event)
+	// running: no delivery starts before the subscriber is set up.
+	s := &subscriber{Spec: spec, ctx: sctx, cancel: cancel, running: true}
+	if d, _ := ctx.Value(directKey{}).(*Direct); d != nil && d.attached.CompareAndSwap(false, true) {
+		s.deliver, s.end = d.Deliver, d.End
+	} else {
+		s.deliver = func(ctx context.Context, ev events.Event) bool {
+			select {
+			case out <- ev:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+	}
 	// Register before reading the stream, so no event falls between the
 	// catch-up and the live queue.
 	last, since, err := h.add(s)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	catchUp := false
@@ -193,6 +250,7 @@ func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-c
 	if resumeAfter > 0 {
 		end, err := h.reader.LastSeq(ctx)
 		if err != nil {
+			cancel()
 			h.remove(s)
 			return nil, fmt.Errorf("hub: subscribe: %w", err)
 		}
@@ -202,16 +260,32 @@ func (h *Hub) Subscribe(ctx context.Context, spec Spec, resumeAfter uint64) (<-c
 			last = max(last, end)
 		}
 	}
-	sctx, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(h.ctx, cancel)
-	out := make(chan events.Event)
-	go func() {
-		defer h.remove(s)
-		defer close(out)
-		defer cancel()
-		defer stop()
-		h.pump(sctx, s, out, last, catchUp)
-	}()
+	stopOnClose := context.AfterFunc(h.ctx, cancel)
+	userEnd := s.end
+	finish := func() {
+		stopOnClose()
+		cancel()
+		if userEnd != nil {
+			userEnd()
+		}
+		close(out)
+		h.remove(s) // last: Close waits for it
+	}
+	s.mu.Lock()
+	s.lastSent, s.catchUp, s.end = last, catchUp, finish
+	s.mu.Unlock()
+	context.AfterFunc(sctx, func() {
+		s.mu.Lock()
+		s.stopped = true
+		idle := !s.running
+		s.mu.Unlock()
+		if idle {
+			s.end()
+		}
+	})
+	// Let run decide: it delivers what came during the set-up, catches up,
+	// or ends s if ctx ended meanwhile; with nothing to do it returns at once.
+	go h.run(s)
 	return out, nil
 }
 
@@ -294,13 +368,13 @@ func (h *Hub) Dispatch(ev events.Event) {
 	}
 	h.recent = append(h.recent, dispatched{ev.Seq, time.Now()})
 	for s := range h.byKey[ev.CustomerKey] {
-		if s.match(ev) {
-			s.offer(ev, h.limit)
+		if s.match(ev) && s.offer(ev, h.limit) {
+			go h.run(s)
 		}
 	}
 	for s := range h.byHandle[events.HandleToken(ev.ConsentHandle)] {
-		if s.match(ev) {
-			s.offer(ev, h.limit)
+		if s.match(ev) && s.offer(ev, h.limit) {
+			go h.run(s)
 		}
 	}
 }
@@ -348,55 +422,72 @@ func (h *Hub) Size() (subscribers, entries int) {
 	return subscribers, len(h.byKey) + len(h.byHandle)
 }
 
-// pump delivers a subscriber's events: first any catch-up from the stream,
-// then its queue, falling back to the stream whenever the queue overflowed.
-func (h *Hub) pump(ctx context.Context, s *subscriber, out chan<- events.Event, lastSent uint64, catchUp bool) {
+// run delivers a subscriber's events, first any catch-up from the stream,
+// then its queue, falling back to the stream whenever the queue overflowed,
+// and returns once nothing is left to deliver (offer starts it again). If
+// the subscription's context ended meanwhile, it ends the subscriber.
+func (h *Hub) run(s *subscriber) {
 	for {
+		s.mu.Lock()
+		if s.stopped {
+			s.running = false
+			s.mu.Unlock()
+			s.end()
+			return
+		}
+		catchUp := s.catchUp || s.gap
+		evs, lastSent := s.queue, s.lastSent
+		s.queue, s.gap, s.catchUp = nil, false, false
+		if s.ctx.Err() != nil || (!catchUp && len(evs) == 0) {
+			// Nothing to do, or the context ended and the AfterFunc that
+			// sets stopped has not run yet: it sees running false and ends s.
+			s.running = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
 		if catchUp {
-			s.take() // the stream covers whatever is queued now
+			// The stream covers whatever was queued.
 			var err error
-			lastSent, err = h.catchUp(ctx, s, lastSent, out)
+			lastSent, err = h.catchUp(s, lastSent)
 			if err != nil {
-				if ctx.Err() == nil {
+				if s.ctx.Err() == nil && !errors.Is(err, errStopped) {
 					h.logger.Warn("subscription catch-up failed; closing it so the client resumes", "err", err)
 				}
-				return
+				s.cancel()
 			}
-			catchUp = false
-		}
-		evs, gap := s.take()
-		if gap {
-			catchUp = true
+			s.setLastSent(lastSent)
 			continue
 		}
 		for _, ev := range evs {
 			if ev.Seq <= lastSent {
 				continue
 			}
-			select {
-			case out <- ev:
-				lastSent = ev.Seq
-			case <-ctx.Done():
-				return
+			if !s.deliver(s.ctx, ev) {
+				s.cancel()
+				break
 			}
+			lastSent = ev.Seq
 		}
-		if len(evs) > 0 {
-			continue
-		}
-		select {
-		case <-s.wake:
-		case <-ctx.Done():
-			return
-		}
+		s.setLastSent(lastSent)
 	}
 }
 
-// catchUp sends every stored event matching s after sequence after and
+func (s *subscriber) setLastSent(seq uint64) {
+	s.mu.Lock()
+	s.lastSent = max(s.lastSent, seq)
+	s.mu.Unlock()
+}
+
+// errStopped: a Deliver ended the subscription during a catch-up.
+var errStopped = errors.New("hub: subscription stopped by its receiver")
+
+// catchUp delivers every stored event matching s after sequence after and
 // returns the last sequence it read.
-func (h *Hub) catchUp(ctx context.Context, s *subscriber, after uint64, out chan<- events.Event) (uint64, error) {
+func (h *Hub) catchUp(s *subscriber, after uint64) (uint64, error) {
 	subject := events.SubjectFilter(s.CustomerKey, s.HandleToken, s.IncludeData)
 	for {
-		ev, found, err := h.reader.Next(ctx, after, subject)
+		ev, found, err := h.reader.Next(s.ctx, after, subject)
 		if err != nil {
 			return after, err
 		}
@@ -407,10 +498,8 @@ func (h *Hub) catchUp(ctx context.Context, s *subscriber, after uint64, out chan
 		if !s.match(ev) {
 			continue
 		}
-		select {
-		case out <- ev:
-		case <-ctx.Done():
-			return after, ctx.Err()
+		if !s.deliver(s.ctx, ev) {
+			return after, errStopped
 		}
 	}
 }
