@@ -476,10 +476,55 @@ func (v *View) AllFIDataBetween(ctx context.Context, consentID string, from, to 
 	}, nil)
 }
 
-// FIData implements Upstream.
+// FIData implements Upstream: a page is served by the page asked for, or by
+// a kept page of the account that holds every row it asks (the probe of a
+// short list holds the window a later count guess asks).
 func (v *View) FIData(ctx context.Context, req finpro.FIDataRequest) (*finpro.AccountData, error) {
 	k := key{kind: kindFIData, consent: req.ConsentID, a: req.LinkReferenceNumber, n: int64(req.Limit), m: int64(req.Offset)}
-	return read(ctx, v, k, func() (*finpro.AccountData, error) { return v.up.FIData(ctx, req) }, nil)
+	pages := "p:" + req.ConsentID + "\x00" + req.LinkReferenceNumber
+	if v.pass(ctx) {
+		if d, ok := v.c.covering(pages, k, req.Offset, req.Limit); ok {
+			v.c.hits.Add(1)
+			return d, nil
+		}
+	}
+	return read(ctx, v, k, func() (*finpro.AccountData, error) { return v.up.FIData(ctx, req) },
+		func(*finpro.AccountData) ([]string, map[string]string) { return []string{"c:" + req.ConsentID, pages}, nil })
+}
+
+// covering returns the rows offset..offset+limit (limit 0: to the end) of an
+// account from a live page indexed under pages that holds them all: the
+// page's copy with its rows sliced (they are shared, never changed).
+func (c *Cache) covering(pages string, want key, offset, limit int) (*finpro.AccountData, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.o.Now()
+	if el, ok := c.entries[want]; ok && now.Before(el.Value.(*entry).expires) {
+		c.lru.MoveToFront(el)
+		return el.Value.(*entry).v.(*finpro.AccountData), true
+	}
+	for k := range c.index[pages] {
+		el := c.entries[k]
+		if el == nil || !now.Before(el.Value.(*entry).expires) {
+			continue
+		}
+		d := el.Value.(*entry).v.(*finpro.AccountData)
+		from, n := int(k.m), len(d.Transactions)
+		atEnd := d.TotalRecords >= 0 && from+n >= d.TotalRecords
+		if from > offset || !(atEnd || limit > 0 && offset+limit <= from+n) {
+			continue
+		}
+		lo := min(offset-from, n)
+		hi := n
+		if limit > 0 {
+			hi = min(offset+limit-from, n)
+		}
+		out := *d
+		out.Transactions = d.Transactions[lo:hi:hi]
+		c.lru.MoveToFront(el)
+		return &out, true
+	}
+	return nil, false
 }
 
 // Consents implements Upstream: a list is indexed under every consent it
