@@ -14,6 +14,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
+	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -116,7 +117,9 @@ func startCachedCluster(t *testing.T) (brokers [2]*broker.Broker, caches [2]*fpc
 	}
 	opts := []broker.Options{
 		{ServerName: "cache-a", ClusterName: "cache-test", ClusterListen: "127.0.0.1:" + port, Routes: route, Cache: caches[0]},
-		{ServerName: "cache-b", ClusterName: "cache-test", ClusterListen: "127.0.0.1:0", Routes: route, Cache: caches[1]},
+		// B hears every event late: only the read barrier keeps it from
+		// serving what an acknowledged webhook invalidated.
+		{ServerName: "cache-b", ClusterName: "cache-test", ClusterListen: "127.0.0.1:0", Routes: route, Cache: lateApply{caches[1]}},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -141,6 +144,14 @@ func startCachedCluster(t *testing.T) (brokers [2]*broker.Broker, caches [2]*fpc
 		brokers[r.i] = r.b
 	}
 	return brokers, caches
+}
+
+// lateApply hands each event to its cache a while after the feed got it.
+type lateApply struct{ *fpcache.Cache }
+
+func (l lateApply) Apply(ev events.Event) {
+	time.Sleep(300 * time.Millisecond)
+	l.Cache.Apply(ev)
 }
 
 // dashboardConsent returns the handle of the demo customer's ACTIVE
