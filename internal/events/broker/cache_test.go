@@ -183,3 +183,35 @@ func TestCacheSuspendedUntilReady(t *testing.T) {
 		t.Errorf("stats %+v before the broker was ready, want nothing kept", s)
 	}
 }
+
+// BenchmarkBarrier is the read barrier's cost per operation on a caught-up
+// replica: one stream-info request for the stream's last sequence (the
+// embedded, in-process server), then the check against the applied
+// sequence.
+func BenchmarkBarrier(b *testing.B) {
+	r := &recorder{cache: fpcache.New(fpcache.Options{})}
+	br := eventstest.StartBroker(b, broker.Options{Cache: r})
+	r.cache.SetFeed(br)
+	ctx := context.Background()
+	v := r.cache.View(emptyUp{})
+	if _, err := v.Balances(ctx, "consent-1"); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("stream-info", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := br.LastSeq(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("operation", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.cache.View(emptyUp{}).Balances(ctx, "consent-1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if s := r.cache.Stats(); s.Bypasses > 0 {
+		b.Fatalf("%d operations bypassed the cache", s.Bypasses)
+	}
+}
