@@ -489,7 +489,9 @@ func (v *View) FIData(ctx context.Context, req finpro.FIDataRequest) (*finpro.Ac
 		}
 	}
 	return read(ctx, v, k, func() (*finpro.AccountData, error) { return v.up.FIData(ctx, req) },
-		func(*finpro.AccountData) ([]string, map[string]string) { return []string{"c:" + req.ConsentID, pages}, nil })
+		func(*finpro.AccountData) ([]string, map[string]string) {
+			return []string{"c:" + req.ConsentID, pages}, nil
+		})
 }
 
 // covering returns the rows offset..offset+limit (limit 0: to the end) of an

@@ -87,7 +87,20 @@ func (f *fakeUp) ConsentsByRef(_ context.Context, q finpro.ConsentLookup) ([]fin
 
 func (f *fakeUp) FIData(_ context.Context, req finpro.FIDataRequest) (*finpro.AccountData, error) {
 	v, err := f.call(fmt.Sprintf("fidata %s %s %d %d", req.ConsentID, req.LinkReferenceNumber, req.Limit, req.Offset))
-	return &finpro.AccountData{TotalRecords: v}, err
+	// An account of 100 transactions ("short": 9), rows numbered from 0.
+	total := 100
+	if req.LinkReferenceNumber == "short" {
+		total = 9
+	}
+	n := max(0, total-req.Offset)
+	if req.Limit > 0 {
+		n = min(n, req.Limit)
+	}
+	d := &finpro.AccountData{TotalRecords: total, Balance: finpro.Decimal(fmt.Sprint(v))}
+	for i := range n {
+		d.Transactions = append(d.Transactions, finpro.Transaction{TxnID: fmt.Sprint(req.Offset + i)})
+	}
+	return d, err
 }
 
 func (f *fakeUp) FIRequestStatus(_ context.Context, req finpro.FIStatusRequest) (*finpro.FIStatus, error) {
@@ -187,6 +200,40 @@ func TestHitsAndMisses(t *testing.T) {
 		{"two pages of an account", func(ctx context.Context, u Upstream) error {
 			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 20})
 			_, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 20, Offset: 20})
+			return err
+		}, 2},
+		{"a window inside a page", func(ctx context.Context, u Upstream) error {
+			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 40, Offset: 20})
+			d, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 10, Offset: 30})
+			if err == nil && (len(d.Transactions) != 10 || d.Transactions[0].TxnID != "30") {
+				return fmt.Errorf("window of %d rows from %v, want 10 from 30", len(d.Transactions), d.Transactions)
+			}
+			return err
+		}, 1},
+		{"the window a count guess asks of a short list the probe read whole", func(ctx context.Context, u Upstream) error {
+			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "short", Limit: 20})
+			d, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "short", Limit: 9})
+			if err == nil && len(d.Transactions) != 9 {
+				return fmt.Errorf("%d rows, want 9", len(d.Transactions))
+			}
+			return err
+		}, 1},
+		{"every row from an offset, from a page that reached the end", func(ctx context.Context, u Upstream) error {
+			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 50, Offset: 50})
+			d, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Offset: 90})
+			if err == nil && len(d.Transactions) != 10 {
+				return fmt.Errorf("%d rows, want 10", len(d.Transactions))
+			}
+			return err
+		}, 1},
+		{"a window past a page that did not reach the end", func(ctx context.Context, u Upstream) error {
+			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 20})
+			_, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1", Limit: 20, Offset: 10})
+			return err
+		}, 2},
+		{"another account's page", func(ctx context.Context, u Upstream) error {
+			_, _ = u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l1"})
+			_, err := u.FIData(ctx, finpro.FIDataRequest{ConsentID: "c-a", LinkReferenceNumber: "l2", Limit: 20})
 			return err
 		}, 2},
 		{"two history windows", func(ctx context.Context, u Upstream) error {
