@@ -257,7 +257,10 @@ func (c *Cache) invalidateLocked(ev events.Event) {
 			}
 		}
 		switch ev.ConsentStatus {
-		case finpro.ConsentRevoked, finpro.ConsentPaused, finpro.ConsentExpired:
+		case finpro.ConsentRevoked, finpro.ConsentExpired:
+			delete(c.handles, ev.ConsentHandle) // for good: no event of it needs the mapping
+			fallthrough
+		case finpro.ConsentPaused:
 			if id == "" {
 				c.dropLocked(func(key) bool { return true })
 				return
