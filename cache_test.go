@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TestCacheSetting checks FINPRO_CACHE's wiring through run() in production
+// mode: on by default, a repeated dashboard makes no FinPro call (the
+// answer's extensions.cost counts the calls that reached FinPro); off, it
+// makes as many as the one before it, as before the cache.
+func TestCacheSetting(t *testing.T) {
+	const dashboard = `{"query":"{ customer(mobileNumber: \"9876543210\", productID: \"PFM_DASHBOARD\") { consents(status: [ACTIVE]) { edges { node { consentHandle accounts { linkReferenceNumber balance { amount } transactions(last: 5) { edges { node { txnId amount } } } } } } } } }"}`
+	for _, tc := range []struct {
+		setting string
+		cached  bool
+	}{
+		{"", true},
+		{"on", true},
+		{"off", false},
+	} {
+		t.Run("FINPRO_CACHE="+tc.setting, func(t *testing.T) {
+			env := map[string]string{"GRAPHQL_MAX_DEPTH": "0", "GRAPHQL_MAX_COST": "0"} // the defaults
+			if tc.setting != "" {
+				env["FINPRO_CACHE"] = tc.setting
+			}
+			s := startProduction(t, env)
+			token := sign(t, jwt.SigningMethodHS256, []byte(testSecret), goodClaims("partner-app"))
+			calls := func() int {
+				t.Helper()
+				req, _ := http.NewRequest("POST", s.base+"/graphql", strings.NewReader(dashboard))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				var out struct {
+					Errors     []json.RawMessage `json:"errors"`
+					Extensions struct {
+						Cost struct {
+							ActualFinproCalls int `json:"actualFinproCalls"`
+						} `json:"cost"`
+					} `json:"extensions"`
+				}
+				if err := json.Unmarshal(b, &out); err != nil || len(out.Errors) > 0 {
+					t.Fatalf("HTTP %d: %v %s", res.StatusCode, err, out.Errors)
+				}
+				return out.Extensions.Cost.ActualFinproCalls
+			}
+			// The first two read the counts the next ones guess from.
+			first, second, third := calls(), calls(), calls()
+			if first == 0 {
+				t.Fatal("the first dashboard made no FinPro call")
+			}
+			if tc.cached && (second != 0 || third != 0) {
+				t.Errorf("repeated dashboards made %d and %d FinPro calls, want 0", second, third)
+			}
+			if !tc.cached && (second == 0 || third != second) {
+				t.Errorf("FinPro calls of three dashboards without the cache = %d, %d, %d; want the last two equal and non-zero", first, second, third)
+			}
+		})
+	}
+}
