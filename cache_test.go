@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/moneyone-bff/finpro-bff/internal/config"
 )
 
 // TestCacheSetting checks FINPRO_CACHE's wiring through run() in production
@@ -67,5 +69,34 @@ func TestCacheSetting(t *testing.T) {
 				t.Errorf("FinPro calls of three dashboards without the cache = %d, %d, %d; want the last two equal and non-zero", first, second, third)
 			}
 		})
+	}
+}
+
+// TestCacheSandboxAdmin checks that in sandbox mode a change through the
+// sandbox's admin API, which sends no event, empties the cache: a fault
+// injected after a cached dashboard reaches the next one.
+func TestCacheSandboxAdmin(t *testing.T) {
+	base, _, _, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, map[string]string{"LOG_LEVEL": "warn"})
+	token := sign(t, jwt.SigningMethodHS256, []byte(config.SandboxJWTSecret),
+		goodClaims("partner-app").with("iss", config.SandboxJWTIssuer, "aud", config.SandboxJWTAudience))
+	q := gqlBody(`{ customer(mobileNumber: "` + demoMobile + `", productID: "` + demoProduct + `") { consents(status: [ACTIVE]) { edges { node { consentHandle accounts { balance { amount } } } } } } }`)
+	codes := func() []string {
+		t.Helper()
+		status, r, raw := doRequest(t, http.MethodPost, base+"/graphql", "application/json", token, q)
+		if status != http.StatusOK {
+			t.Fatalf("HTTP %d: %s", status, raw)
+		}
+		return r.codes()
+	}
+	for range 2 {
+		if c := codes(); len(c) > 0 {
+			t.Fatalf("errors %v before the fault", c)
+		}
+	}
+	if status, body := post(t, base+"/_sandbox/faults", "", `{"path":"/getfibalance","errorCode":"InternalError","count":100}`); status != http.StatusOK {
+		t.Fatalf("POST /_sandbox/faults = %d %s", status, body)
+	}
+	if c := codes(); len(c) == 0 {
+		t.Error("the dashboard after an injected fault has no error: served from the cache")
 	}
 }

@@ -535,7 +535,7 @@ func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, cach
 	mux.Handle(playground.Prefix, pg)
 	mux.Handle(playground.Prefix+"/", pg)
 	if sb != nil {
-		mux.Handle("/_sandbox/", sb.Handler())
+		mux.Handle("/_sandbox/", purgeOnChange(sb.Handler(), cache))
 	}
 	// Outermost first: a span per request (only with tracing on: the
 	// middleware costs microseconds per request even with the no-op
@@ -591,4 +591,20 @@ func protections(cfg *config.Config) ([]graphql.HandlerExtension, func(http.Hand
 	}
 	rl := ratelimit.New(ratelimit.Config{PerSecond: rate.Limit(cfg.RatePerSecond), Burst: cfg.RateBurst})
 	return append(exts, rl.Extension()), rl.Middleware, nil
+}
+
+// purgeOnChange empties the cache of FinPro reads after every request of the
+// sandbox's admin API that may change its state (faults, transactions,
+// consent transitions, the AA page): those change FinPro's answers without an
+// event, and a playground user or test expects to see them at once.
+func purgeOnChange(h http.Handler, cache *fpcache.Cache) http.Handler {
+	if cache == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			cache.Purge()
+		}
+	})
 }

@@ -197,6 +197,14 @@ func (c *Cache) Suspend() {
 	c.live = false
 }
 
+// Purge drops everything, for a change made where no event says it (the
+// embedded sandbox's admin API); the cache goes on serving.
+func (c *Cache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clearLocked()
+}
+
 // Advance records that the event at seq was handled without invalidating
 // anything (it did not decode).
 func (c *Cache) Advance(seq uint64) {

@@ -557,3 +557,18 @@ func BenchmarkHit(b *testing.B) {
 		b.Fatalf("%d upstream calls", up.total())
 	}
 }
+
+// TestPurge checks that Purge drops everything and the cache goes on
+// serving.
+func TestPurge(t *testing.T) {
+	ctx := t.Context()
+	c, up, _ := setup(t, Options{})
+	_ = reads["balances a"](ctx, c.View(up))
+	c.Purge()
+	for range 2 {
+		_ = reads["balances a"](ctx, c.View(up))
+	}
+	if n := up.total(); n != 2 {
+		t.Errorf("%d calls, want 2 (one before the purge, one fill after)", n)
+	}
+}
