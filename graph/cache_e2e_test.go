@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -308,5 +309,34 @@ func TestCacheOff(t *testing.T) {
 	// the same.
 	if calls[1] == 0 || calls[2] != calls[1] {
 		t.Errorf("FinPro calls of three dashboards without a cache = %v, want the last two the same, non-zero", calls)
+	}
+}
+
+// TestCacheAfterMutation checks that a consent the BFF itself requested
+// (FinPro sends no event for it) is in the customer's next consent list,
+// though the list was cached.
+func TestCacheAfterMutation(t *testing.T) {
+	cache := fpcache.New(fpcache.Options{})
+	r := newCachedReplica(t, startBroker(t, broker.Options{Cache: cache}), cache)
+	sb, fp := newSandbox(t, r.bff, func(c *sandbox.Config) { c.WebhookURL = r.srv.URL + "/webhooks/acked" })
+	r.mount(fp)
+	const list = `query L($m: String!, $p: ID!) { customer(mobileNumber: $m, productID: $p) { consents { edges { node { consentHandle } } } } }`
+	vars := map[string]any{"m": mobileA, "p": product}
+	handles := func() string {
+		t.Helper()
+		res := postTo(t, r.api(), list, vars)
+		if len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+		return string(res.Data)
+	}
+	first := handles()
+	n := finproCalls(sb)
+	if handles() != first || finproCalls(sb) != n {
+		t.Fatal("the repeated list was not served from the cache")
+	}
+	h := requestConsent(t, r.api(), mobileA)
+	if got := handles(); !strings.Contains(got, h) {
+		t.Errorf("the list after requestConsent lacks the new consent %s", h)
 	}
 }

@@ -265,7 +265,17 @@ func (w withLoaders) attach(ctx context.Context) context.Context {
 // InterceptOperation attaches the operation's loaders (a subscription's
 // resolver uses them before its first event).
 func (w withLoaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(w.attach(ctx))
+	h := next(w.attach(ctx))
+	if oc := graphql.GetOperationContext(ctx); w.cache == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return h
+	}
+	// A mutation may have changed consent lists (requestConsent,
+	// revokeConsent) in ways no event reports: the next query reads them.
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		w.cache.DropLists()
+		return resp
+	}
 }
 
 // InterceptResponse attaches fresh loaders to each event of a subscription.

@@ -205,6 +205,16 @@ func (c *Cache) Purge() {
 	c.clearLocked()
 }
 
+// DropLists drops every consent list, after this replica's own write to
+// FinPro (a mutation: a new consent, a revocation), whose effect on the lists
+// no event may report.
+func (c *Cache) DropLists() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropLocked(func(k key) bool { return k.kind == kindConsents })
+	c.epoch++
+}
+
 // Advance records that the event at seq was handled without invalidating
 // anything (it did not decode).
 func (c *Cache) Advance(seq uint64) {

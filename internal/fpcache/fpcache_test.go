@@ -572,3 +572,19 @@ func TestPurge(t *testing.T) {
 		t.Errorf("%d calls, want 2 (one before the purge, one fill after)", n)
 	}
 }
+
+// TestDropLists checks that DropLists drops the consent lists, nothing else.
+func TestDropLists(t *testing.T) {
+	ctx := t.Context()
+	c, up, _ := setup(t, Options{})
+	for _, name := range []string{"consents 1", "balances a"} {
+		_ = reads[name](ctx, c.View(up))
+	}
+	c.DropLists()
+	for _, name := range []string{"consents 1", "balances a"} {
+		_ = reads[name](ctx, c.View(up))
+	}
+	if n, m := up.n("consents 9000000001 P []"), up.n("balances c-a"); n != 2 || m != 1 {
+		t.Errorf("list read %d times, balances %d; want 2 and 1", n, m)
+	}
+}
