@@ -215,3 +215,43 @@ func BenchmarkBarrier(b *testing.B) {
 		b.Fatalf("%d operations bypassed the cache", s.Bypasses)
 	}
 }
+
+// TestCacheDroppedOnNATSOutage checks that a replica that loses its NATS
+// server drops its cache and keeps nothing while it cannot hear events.
+func TestCacheDroppedOnNATSOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the 3-node NATS cluster in -short mode")
+	}
+	cluster := eventstest.StartCluster(t, 3)
+	r := &recorder{cache: fpcache.New(fpcache.Options{})}
+	// Only node 0: once it is cut off, this replica reaches no server.
+	b := eventstest.StartBroker(t, broker.Options{URL: cluster.ClientURLs(1, 2), Replicas: 3, Cache: r})
+	r.cache.SetFeed(b)
+	ctx := t.Context()
+	read := func() {
+		t.Helper()
+		if _, err := r.cache.View(emptyUp{}).Balances(ctx, "consent-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	if n := r.cache.Stats().Entries; n != 1 {
+		t.Fatalf("%d entries after a read, want 1", n)
+	}
+	cluster.Cut(0)
+	deadline := time.Now().Add(20 * time.Second)
+	for r.count("suspend") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the cache was not suspended after the NATS server was lost")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := r.cache.Stats().Entries; n != 0 {
+		t.Errorf("%d entries after the outage, want 0", n)
+	}
+	read()
+	read()
+	if s := r.cache.Stats(); s.Entries != 0 || s.Hits != 0 {
+		t.Errorf("during the outage: %+v, want nothing kept or served", s)
+	}
+}
