@@ -61,6 +61,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events/poller"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/fpcache"
 	"github.com/moneyone-bff/finpro-bff/internal/guard"
 	"github.com/moneyone-bff/finpro-bff/internal/httpguard"
 	"github.com/moneyone-bff/finpro-bff/internal/obs"
@@ -196,16 +197,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	eventBroker, err := broker.New(broker.Options{
+	// The cache of FinPro reads hears every event of the live feed (its
+	// invalidations) and asks the stream for its read barrier.
+	var cache *fpcache.Cache
+	bopts := broker.Options{
 		URL:      cfg.NATSURL,
 		StoreDir: cfg.NATSStoreDir,
 		Replicas: cfg.NATSReplicas,
 		Logger:   logger,
-	})
+	}
+	if cfg.Cache {
+		cache = fpcache.New(fpcache.Options{TTL: cfg.CacheTTL, MaxBytes: cfg.CacheMaxBytes})
+		bopts.Cache = cache
+	}
+	eventBroker, err := broker.New(bopts)
 	if err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
 	defer eventBroker.Close()
+	if cache != nil {
+		cache.SetFeed(eventBroker)
+	}
 	// An existing cluster takes milliseconds. One that is unreachable (or
 	// still electing) does not keep the server from serving: /readyz says
 	// why it is not ready until the broker gets there.
@@ -235,7 +247,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Deferred: metrics stay readable while the public listener drains.
 	defer stopAdmin()
 	live := &liveConnections{sessions: newSessions(cfg), draining: make(chan struct{})}
-	h, err := newHandler(logger, cfg, fp, sb, eventBroker, verifier, metrics, live, &ready)
+	h, err := newHandler(logger, cfg, fp, cache, sb, eventBroker, verifier, metrics, live, &ready)
 	if err != nil {
 		return err
 	}
@@ -447,7 +459,7 @@ func loopbackAddr(a net.Addr) string {
 }
 
 // newHandler is the BFF's whole HTTP surface.
-func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
+func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, cache *fpcache.Cache, sb *sandbox.Sandbox, eventBroker *broker.Broker, verifier *auth.Verifier, metrics *obs.Metrics, live *liveConnections, ready *atomic.Bool) (http.Handler, error) {
 	exts, rateLimit, err := protections(cfg)
 	if err != nil {
 		return nil, err
@@ -487,6 +499,7 @@ func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *
 		NodeIDSecret: cfg.NodeIDKey(),
 
 		LoaderObserver: metrics.LoaderObserver(),
+		Cache:          cache,
 		// The playground needs introspection; outside sandbox mode the schema
 		// is published as a file instead.
 		Introspection: cfg.SandboxMode(),
@@ -525,7 +538,7 @@ func newHandler(logger *slog.Logger, cfg *config.Config, fp *finpro.Client, sb *
 	mux.Handle(playground.Prefix, pg)
 	mux.Handle(playground.Prefix+"/", pg)
 	if sb != nil {
-		mux.Handle("/_sandbox/", sb.Handler())
+		mux.Handle("/_sandbox/", purgeOnChange(sb.Handler(), cache))
 	}
 	// Outermost first: a span per request (only with tracing on: the
 	// middleware costs microseconds per request even with the no-op
@@ -591,4 +604,20 @@ func wsCompressMin(httpMin int) int {
 		return 0
 	}
 	return max(httpMin, 1)
+}
+
+// purgeOnChange empties the cache of FinPro reads after every request of the
+// sandbox's admin API that may change its state (faults, transactions,
+// consent transitions, the AA page): those change FinPro's answers without an
+// event, and a playground user or test expects to see them at once.
+func purgeOnChange(h http.Handler, cache *fpcache.Cache) http.Handler {
+	if cache == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			cache.Purge()
+		}
+	})
 }

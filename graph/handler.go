@@ -21,6 +21,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/fpcache"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
 )
@@ -42,6 +43,11 @@ type Config struct {
 	// and whether the load shared an earlier load's FinPro call (for metrics;
 	// see loaders.Options.OnLoad).
 	LoaderObserver func(loader string, shared bool)
+	// Cache, when set, serves queries' and subscriptions' FinPro reads
+	// across operations, below the loaders and so below every authorization
+	// check (internal/fpcache); a mutation's reads always go to FinPro. Nil
+	// reads FinPro for every operation.
+	Cache *fpcache.Cache
 	// Extensions run before automatic persisted queries, in order: query
 	// protection, trusted documents and rate limits (internal/guard) go here,
 	// so a trusted document is checked before APQ could register it.
@@ -226,7 +232,7 @@ func NewHandler(cfg Config) *handler.Server {
 		srv.Use(ext)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver, counts: loaders.NewCounts(loaders.CountsOptions{})})
+	srv.Use(withLoaders{client: cfg.FinPro, onLoad: cfg.LoaderObserver, counts: loaders.NewCounts(loaders.CountsOptions{}), cache: cfg.Cache})
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))
 	return srv
@@ -243,6 +249,7 @@ type withLoaders struct {
 	client *finpro.Client
 	onLoad func(loader string, shared bool)
 	counts *loaders.Counts // transaction counts, shared by every operation
+	cache  *fpcache.Cache  // nil: off
 }
 
 var (
@@ -257,8 +264,12 @@ func (withLoaders) Validate(graphql.ExecutableSchema) error { return nil }
 func (w withLoaders) attach(ctx context.Context) context.Context {
 	o := loaders.Options{OnLoad: w.onLoad, Counts: w.counts}
 	if graphql.HasOperationContext(ctx) {
-		if span, ok := historySpan(graphql.GetOperationContext(ctx), time.Now()); ok {
+		oc := graphql.GetOperationContext(ctx)
+		if span, ok := historySpan(oc, time.Now()); ok {
 			o.HistoryFrom, o.HistoryTo = span.From, span.To
+		}
+		if w.cache != nil && oc.Operation != nil && oc.Operation.Operation != ast.Mutation {
+			o.Through = func(up loaders.Upstream) loaders.Upstream { return w.cache.View(up) }
 		}
 	}
 	return loaders.With(ctx, loaders.NewWith(w.client, o))
@@ -267,7 +278,17 @@ func (w withLoaders) attach(ctx context.Context) context.Context {
 // InterceptOperation attaches the operation's loaders (a subscription's
 // resolver uses them before its first event).
 func (w withLoaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(w.attach(ctx))
+	h := next(w.attach(ctx))
+	if oc := graphql.GetOperationContext(ctx); w.cache == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return h
+	}
+	// A mutation may have changed consent lists (requestConsent,
+	// revokeConsent) in ways no event reports: the next query reads them.
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		w.cache.DropLists()
+		return resp
+	}
 }
 
 // InterceptResponse attaches fresh loaders to each event of a subscription.

@@ -53,6 +53,12 @@ type Config struct {
 	// FIRequestCooldown is how long a data fetch of a consent answers repeats
 	// with the same session (FINPRO_FI_REQUEST_COOLDOWN); 0 turns the guard off.
 	FIRequestCooldown time.Duration
+	// Cache keeps FinPro's read answers across operations until an event
+	// invalidates them (FINPRO_CACHE, on by default), for at most CacheTTL
+	// (FINPRO_CACHE_TTL) and within CacheMaxBytes (FINPRO_CACHE_MAX_BYTES).
+	Cache         bool
+	CacheTTL      time.Duration
+	CacheMaxBytes int64
 
 	WebhookSecret string
 	WebhookHeader string
@@ -185,6 +191,9 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		hookAge  = fs.String("finpro-webhook-max-age", env("FINPRO_WEBHOOK_MAX_AGE", "1h"), "refuse webhooks whose timestamp is older than this (a replayed capture; at most the 1h dedupe window is safe) (env FINPRO_WEBHOOK_MAX_AGE)")
 		hookPrev = fs.String("finpro-webhook-previous-secret-until", env("FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL", ""), "RFC 3339 time until which FINPRO_WEBHOOK_PREVIOUS_SECRET is accepted during a rotation (env FINPRO_WEBHOOK_PREVIOUS_SECRET_UNTIL)")
 		returns  = fs.String("consent-redirect-urls", env("CONSENT_REDIRECT_URLS", ""), "comma-separated addresses the Account Aggregator may send customers back to (https; http only for localhost); requestConsent's redirectURL must be one or below one; default in sandbox mode: the playground (env CONSENT_REDIRECT_URLS)")
+		cacheOn  = fs.String("finpro-cache", env("FINPRO_CACHE", "on"), "keep FinPro's read answers in memory across operations until an event says they changed: on or off (env FINPRO_CACHE)")
+		cacheTTL = fs.String("finpro-cache-ttl", env("FINPRO_CACHE_TTL", "5m"), "longest a cached FinPro answer is served, events or not (env FINPRO_CACHE_TTL)")
+		cacheMax = fs.String("finpro-cache-max-bytes", env("FINPRO_CACHE_MAX_BYTES", "67108864"), "bound of the cache's estimated size in bytes; the least recently used answers go first (env FINPRO_CACHE_MAX_BYTES)")
 		hookRetr = fs.String("sandbox-webhook-retries", env("SANDBOX_WEBHOOK_RETRIES", "30s,2m,10m,30m,1h,3h"), "the sandbox's waits before each webhook retry, comma-separated; none = one attempt (env SANDBOX_WEBHOOK_RETRIES)")
 	)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address; default :8080, and 127.0.0.1:8080 in sandbox mode (env ADDR)")
@@ -296,6 +305,23 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 			continue
 		}
 		*n.out = v
+	}
+	switch strings.ToLower(strings.TrimSpace(*cacheOn)) {
+	case "on", "true", "1":
+		c.Cache = true
+	case "off", "false", "0":
+	default:
+		errs = append(errs, fmt.Errorf("FINPRO_CACHE %q: want on or off", *cacheOn))
+	}
+	if d, err := time.ParseDuration(*cacheTTL); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("FINPRO_CACHE_TTL %q: want a positive duration such as 5m", *cacheTTL))
+	} else {
+		c.CacheTTL = d
+	}
+	if v, err := strconv.ParseInt(*cacheMax, 10, 64); err != nil || v < 1<<20 {
+		errs = append(errs, fmt.Errorf("FINPRO_CACHE_MAX_BYTES %q: want a number of bytes, at least 1048576", *cacheMax))
+	} else {
+		c.CacheMaxBytes = v
 	}
 	if v, err := strconv.ParseInt(*maxBody, 10, 64); err != nil {
 		errs = append(errs, fmt.Errorf("GRAPHQL_MAX_BODY_BYTES %q: want an integer", *maxBody))

@@ -88,6 +88,52 @@ func TestFinproResilienceSettings(t *testing.T) {
 	}
 }
 
+// TestCacheSettings checks FINPRO_CACHE, FINPRO_CACHE_TTL and
+// FINPRO_CACHE_MAX_BYTES: on, 5m and 64 MiB when unset; off turns the cache
+// off; a TTL that is not a positive duration and a bound under 1 MiB are
+// configuration errors.
+func TestCacheSettings(t *testing.T) {
+	for _, tc := range []struct {
+		env     map[string]string
+		on      bool
+		ttl     time.Duration
+		max     int64
+		wantErr string
+	}{
+		{env: nil, on: true, ttl: 5 * time.Minute, max: 64 << 20},
+		{env: map[string]string{"FINPRO_CACHE": "off"}, on: false, ttl: 5 * time.Minute, max: 64 << 20},
+		{env: map[string]string{"FINPRO_CACHE": "ON", "FINPRO_CACHE_TTL": "30s", "FINPRO_CACHE_MAX_BYTES": "1048576"}, on: true, ttl: 30 * time.Second, max: 1 << 20},
+		{env: map[string]string{"FINPRO_CACHE": "maybe"}, wantErr: "FINPRO_CACHE"},
+		{env: map[string]string{"FINPRO_CACHE_TTL": "0"}, wantErr: "FINPRO_CACHE_TTL"},
+		{env: map[string]string{"FINPRO_CACHE_TTL": "-1m"}, wantErr: "FINPRO_CACHE_TTL"},
+		{env: map[string]string{"FINPRO_CACHE_MAX_BYTES": "1000"}, wantErr: "FINPRO_CACHE_MAX_BYTES"},
+		{env: map[string]string{"FINPRO_CACHE_MAX_BYTES": "64MiB"}, wantErr: "FINPRO_CACHE_MAX_BYTES"},
+	} {
+		cfg, err := Parse("serve", nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%v: Parse error = %v, want one naming %s", tc.env, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: Parse: %v", tc.env, err)
+			continue
+		}
+		if cfg.Cache != tc.on || cfg.CacheTTL != tc.ttl || cfg.CacheMaxBytes != tc.max {
+			t.Errorf("%v: cache %v, TTL %v, max %d; want %v, %v, %d", tc.env, cfg.Cache, cfg.CacheTTL, cfg.CacheMaxBytes, tc.on, tc.ttl, tc.max)
+		}
+	}
+	// The flags are the settings' kebab case and win over the environment.
+	cfg, err := Parse("serve", []string{"-finpro-cache=off", "-finpro-cache-ttl=1m", "-finpro-cache-max-bytes=2097152"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Cache || cfg.CacheTTL != time.Minute || cfg.CacheMaxBytes != 2<<20 {
+		t.Errorf("flags: cache %v, TTL %v, max %d", cfg.Cache, cfg.CacheTTL, cfg.CacheMaxBytes)
+	}
+}
+
 // TestSandboxFetchSettings checks SANDBOX_FETCH_DELAY and
 // SANDBOX_FETCH_OUTCOMES: defaults, parsed values and refused ones.
 func TestSandboxFetchSettings(t *testing.T) {

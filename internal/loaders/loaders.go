@@ -44,7 +44,7 @@ import (
 // outlive the operation (its cache would serve stale data and mix callers).
 // Each loader is built on its first use: most operations need one or two.
 type Loaders struct {
-	c *finpro.Client
+	c Upstream
 	o Options
 
 	balancesOnce, allFIDataOnce, consentsOnce, consentRefsOnce, fiDataOnce sync.Once
@@ -115,7 +115,7 @@ func (l *Loaders) consentRefsLoader() *dataloader.Loader[ConsentRef, *finpro.Con
 // lookupConsents answers a batch of references with one /v3/getconsentslist
 // call per kind (handles and consent IDs cannot share a call). A reference
 // FinPro does not know is finpro.ErrNotFound.
-func lookupConsents(ctx context.Context, c *finpro.Client, keys []ConsentRef) []*dataloader.Result[*finpro.Consent] {
+func lookupConsents(ctx context.Context, c Upstream, keys []ConsentRef) []*dataloader.Result[*finpro.Consent] {
 	out := make([]*dataloader.Result[*finpro.Consent], len(keys))
 	var q [2]finpro.ConsentLookup // by handle, by consent ID
 	for _, k := range keys {
@@ -162,18 +162,12 @@ func lookupConsents(ctx context.Context, c *finpro.Client, keys []ConsentRef) []
 func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountData] {
 	l.fiDataOnce.Do(func() {
 		l.fiData = newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
-			d, err := l.c.FIData(ctx, finpro.FIDataRequest{
+			return l.c.FIData(ctx, finpro.FIDataRequest{
 				ConsentID:           k.ConsentID,
 				LinkReferenceNumber: k.LinkReferenceNumber,
 				Limit:               k.Limit,
 				Offset:              k.Offset,
 			})
-			if err == nil {
-				// Every reader of the page (connections, node lookups) sees
-				// each schema's rows in the statement fields.
-				fi.Normalize(d.FIType, d.Transactions)
-			}
-			return d, err
 		}, l.o)
 	})
 	return l.fiData
@@ -227,11 +221,47 @@ type Options struct {
 	// read once, for that span, whenever its loads arrive. A load outside
 	// it falls back to sharing with the loads that arrive together.
 	HistoryFrom, HistoryTo time.Time
+	// Through, when set, wraps the operation's FinPro reads: the loaders
+	// read through what it returns for the client (internal/fpcache's
+	// View, which serves reads across operations). What it is given
+	// already normalizes getfidata pages, so what it keeps never changes.
+	Through func(Upstream) Upstream
+}
+
+// Upstream is the FinPro reads the loaders make: *finpro.Client, or a cache
+// over it (Options.Through).
+type Upstream interface {
+	Balances(ctx context.Context, consentID string) ([]finpro.Balance, error)
+	AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error)
+	AllFIDataBetween(ctx context.Context, consentID string, from, to time.Time) ([]finpro.FIAccount, error)
+	Consents(ctx context.Context, req finpro.ConsentListRequest) (*finpro.ConsentPage, error)
+	ConsentsByRef(ctx context.Context, q finpro.ConsentLookup) ([]finpro.Consent, error)
+	FIData(ctx context.Context, req finpro.FIDataRequest) (*finpro.AccountData, error)
+	FIRequestStatus(ctx context.Context, req finpro.FIStatusRequest) (*finpro.FIStatus, error)
+}
+
+var _ Upstream = (*finpro.Client)(nil)
+
+// normalized is the client with getfidata pages normalized as they arrive:
+// every reader of a page (connections, node lookups) sees each schema's rows
+// in the statement fields, and no reader changes a page another one holds.
+type normalized struct{ *finpro.Client }
+
+func (n normalized) FIData(ctx context.Context, req finpro.FIDataRequest) (*finpro.AccountData, error) {
+	d, err := n.Client.FIData(ctx, req)
+	if err == nil {
+		fi.Normalize(d.FIType, d.Transactions)
+	}
+	return d, err
 }
 
 // NewWith returns fresh loaders over c for one operation, configured by o.
 func NewWith(c *finpro.Client, o Options) *Loaders {
-	return &Loaders{c: c, o: o}
+	var up Upstream = normalized{c}
+	if o.Through != nil {
+		up = o.Through(up)
+	}
+	return &Loaders{c: up, o: o}
 }
 
 // newLoader returns a loader that calls fetch as soon as a key is first loaded

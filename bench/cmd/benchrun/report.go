@@ -89,6 +89,19 @@ func writeRatios(w *bytes.Buffer, o options, rs []result) {
 			if len(parts) > 0 {
 				fmt.Fprintf(w, "- %v %s: %s\n", l, q.name, strings.Join(parts, "; "))
 			}
+			if warm, ok := find(rs, l, "bff-warm", q.name); ok {
+				parts = []string{fmt.Sprintf("FinPro calls/query %.2f (cold %.2f)", warm.upstreamPerQuery, bff.upstreamPerQuery)}
+				if bff.rps > 0 {
+					parts = append(parts, fmt.Sprintf("req/s warm ÷ cold %.2fx", warm.rps/bff.rps))
+				}
+				if p, ok := find(rs, l, "apollo", q.name); ok && p.rps > 0 {
+					parts = append(parts, fmt.Sprintf("req/s warm ÷ apollo %.2fx", warm.rps/p.rps))
+				}
+				if warm.p50c1 > 0 {
+					parts = append(parts, fmt.Sprintf("p50 c=1 %.2f ms (cold %.2f ms)", float64(warm.p50c1)/float64(time.Millisecond), float64(bff.p50c1)/float64(time.Millisecond)))
+				}
+				fmt.Fprintf(w, "- %v %s, warm cache: %s\n", l, q.name, strings.Join(parts, "; "))
+			}
 		}
 	}
 }

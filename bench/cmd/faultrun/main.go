@@ -184,6 +184,8 @@ func run(o options) error {
 		"FINPRO_APP_IDENTIFIER="+sandbox.DefaultAppIdentifier,
 		"FINPRO_WEBHOOK_SECRET="+webhookSecret,
 		"JWT_HS256_SECRET="+jwtSecret, "JWT_ISSUER=faultrun", "JWT_AUDIENCE=finpro-bff",
+		// Every dashboard reaches FinPro and its faults, as before issue #16.1.
+		"FINPRO_CACHE=off",
 	)
 	env = append(env, o.env...)
 	tok := exec.Command(o.bff, "token", "-sub", "faultrun", "-ttl", "24h")

@@ -31,12 +31,14 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
@@ -109,6 +111,11 @@ type Options struct {
 	// one that went silent after two missed pings, 2s apart].
 	ReconnectWait time.Duration
 
+	// Cache, when set, hears every event of the live feed before the hub
+	// dispatches it, and when the feed may have missed events (see
+	// [Invalidator]): internal/fpcache drops what the events invalidate.
+	Cache Invalidator
+
 	// ServerName names the embedded server [random].
 	ServerName string
 	// ClusterName, ClusterListen and Routes make the embedded server join a
@@ -119,6 +126,21 @@ type Options struct {
 	ClusterName   string
 	ClusterListen string
 	Routes        []string
+}
+
+// Invalidator is what a cache of FinPro reads (internal/fpcache) needs from
+// the live feed. Its methods must be fast: they run in the feed's path.
+type Invalidator interface {
+	// Apply sees every event, in stream order, before the hub dispatches it.
+	Apply(ev events.Event)
+	// Advance sees the sequence of a stored event that did not decode.
+	Advance(seq uint64)
+	// Restart says a live consumer starts after sequence seq (the first, or
+	// one recreated after a loss or a reconnection).
+	Restart(seq uint64)
+	// Suspend says events may not arrive: the consumer is lost or the NATS
+	// connection is down.
+	Suspend()
 }
 
 func (o *Options) setDefaults() {
@@ -168,6 +190,10 @@ type Broker struct {
 	replay  *replay.KV
 	handles jetstream.KeyValue
 	salt    []byte
+
+	// relive, while the live feed runs with a Cache, makes it recreate its
+	// consumer (after a reconnection: the cache must hear Restart).
+	relive atomic.Pointer[func()]
 
 	ready    chan struct{} // closed once setup succeeded
 	failed   chan struct{} // closed if setup failed for good (setupErr)
@@ -222,8 +248,16 @@ func New(opts Options) (_ *Broker, err error) {
 			if err != nil {
 				b.logger.Warn("nats disconnected", "err", err)
 			}
+			if opts.Cache != nil {
+				opts.Cache.Suspend()
+			}
 		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) { b.logger.Info("nats reconnected", "server", nc.ConnectedServerName()) }),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			b.logger.Info("nats reconnected", "server", nc.ConnectedServerName())
+			if f := b.relive.Load(); f != nil {
+				(*f)()
+			}
+		}),
 	)
 	b.nc, err = nats.Connect(url, connOpts...)
 	if err != nil {

@@ -43,10 +43,17 @@ func (b *Broker) runLive(next uint64, started func()) {
 		}
 		lost := make(chan struct{}, 1)
 		signal := func() {
+			if b.opts.Cache != nil {
+				b.opts.Cache.Suspend()
+			}
 			select {
 			case lost <- struct{}{}:
 			default:
 			}
+		}
+		if b.opts.Cache != nil {
+			b.relive.Store(&signal)
+			b.opts.Cache.Restart(next - 1)
 		}
 		var delivered uint64 // consumer sequence of the last message handled
 		cc, err := cons.Consume(func(m jetstream.Msg) {
@@ -64,10 +71,10 @@ func (b *Broker) runLive(next uint64, started func()) {
 			ev, err := decodeEvent(m.Data(), md.Sequence.Stream)
 			if err != nil {
 				b.logger.Warn("undecodable event in stream", "seq", md.Sequence.Stream, "err", err)
-				b.hub.Advance(md.Sequence.Stream)
+				b.advance(md.Sequence.Stream)
 				return
 			}
-			b.hub.Dispatch(ev)
+			b.dispatch(ev)
 		},
 			jetstream.PullHeartbeat(hb),
 			jetstream.PullExpiry(max(10*hb, time.Second)),
@@ -79,6 +86,9 @@ func (b *Broker) runLive(next uint64, started func()) {
 			}))
 		if err != nil {
 			b.logger.Debug("live feed", "err", err)
+			if b.opts.Cache != nil {
+				b.opts.Cache.Suspend()
+			}
 			b.deleteConsumer(cons)
 			if !b.pause(liveRetry) {
 				return
@@ -93,6 +103,7 @@ func (b *Broker) runLive(next uint64, started func()) {
 		case <-lost:
 		case <-b.ctx.Done():
 		}
+		b.relive.Store(nil) // a reconnection from here on finds the next consumer being made
 		cc.Stop()
 		<-cc.Closed() // the handler is done with next
 		b.deleteConsumer(cons)
@@ -159,11 +170,28 @@ func (b *Broker) readDirect(next *uint64) {
 		ev, err := decodeEvent(msg.Data, msg.Sequence)
 		if err != nil {
 			b.logger.Warn("undecodable event in stream", "seq", msg.Sequence, "err", err)
-			b.hub.Advance(msg.Sequence)
+			b.advance(msg.Sequence)
 			continue
 		}
-		b.hub.Dispatch(ev)
+		b.dispatch(ev)
 	}
+}
+
+// dispatch hands a stored event to the cache, then to the hub: a subscriber
+// that reads again on the event finds nothing it invalidated.
+func (b *Broker) dispatch(ev events.Event) {
+	if b.opts.Cache != nil {
+		b.opts.Cache.Apply(ev)
+	}
+	b.hub.Dispatch(ev)
+}
+
+// advance passes over a stored event that does not decode.
+func (b *Broker) advance(seq uint64) {
+	if b.opts.Cache != nil {
+		b.opts.Cache.Advance(seq)
+	}
+	b.hub.Advance(seq)
 }
 
 // deleteConsumer removes a replaced consumer in the background (its server
