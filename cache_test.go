@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,6 +69,16 @@ func TestCacheSetting(t *testing.T) {
 			if !tc.cached && (second == 0 || third != second) {
 				t.Errorf("FinPro calls of three dashboards without the cache = %d, %d, %d; want the last two equal and non-zero", first, second, third)
 			}
+			// /metrics says so: hits and entries with the cache, no cache series without it.
+			_, body := get(t, s.admin(t)+"/metrics")
+			hits := metricValue(body, `bff_finpro_cache_reads_total{result="hit"}`)
+			entries := metricValue(body, "bff_finpro_cache_entries")
+			if tc.cached && (hits <= 0 || entries <= 0) {
+				t.Errorf("metrics with the cache: hits %v, entries %v; want both positive", hits, entries)
+			}
+			if !tc.cached && strings.Contains(body, "bff_finpro_cache_") {
+				t.Error("metrics without the cache carry bff_finpro_cache_ series")
+			}
 		})
 	}
 }
@@ -99,4 +110,18 @@ func TestCacheSandboxAdmin(t *testing.T) {
 	if c := codes(); len(c) == 0 {
 		t.Error("the dashboard after an injected fault has no error: served from the cache")
 	}
+}
+
+// metricValue returns the value of the series named exactly series in a
+// Prometheus text exposition, -1 when it is absent.
+func metricValue(body, series string) float64 {
+	for line := range strings.SplitSeq(body, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return -1
 }

@@ -216,6 +216,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer eventBroker.Close()
 	if cache != nil {
+		metrics.ObserveCache(func() obs.CacheStats { return obs.CacheStats(cache.Stats()) })
 		cache.SetFeed(eventBroker)
 	}
 	// An existing cluster takes milliseconds. One that is unreachable (or

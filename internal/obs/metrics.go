@@ -17,6 +17,7 @@
 //	bff_finpro_calls_total{endpoint, status, class}
 //	bff_finpro_call_duration_seconds{endpoint}                histogram
 //	bff_loader_loads_total{loader,result}                     counter
+//	bff_finpro_cache_*, when the cache is on (see ObserveCache)
 //	bff_webhook_requests_total{outcome}
 //	bff_http_requests_total{route, method, status}
 //	bff_http_request_duration_seconds{route, method}          histogram
