@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the issue #7 benchmark: the BFF, the Go floor and the Node peers against
-# the standalone sandbox at 0 ms and 20 ms upstream latency, and prints one
-# markdown table. Flags go to bench/cmd/benchrun (e.g. -duration 5s -systems bff,floor).
+# Runs the issue #7 benchmark: the BFF (cache off, like for like, and warm), the
+# Go floor and the Node peers against the standalone sandbox at 0 ms and 20 ms
+# upstream latency, and prints one markdown table; before it, on stderr, the
+# 10,000-subscription soak and the 5%-fault run (SUBSOAK=0, FAULTRUN=0 skip
+# them). Flags go to bench/cmd/benchrun (e.g. -duration 5s -systems bff,floor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
@@ -37,6 +39,18 @@ if [ "${SUBSOAK:-1}" != 0 ]; then
 	for proto in graphql-transport-ws graphql-ws; do
 		"$soak/subsoak" -bff "$soak/finpro-bff" -n 10000 -gc 2 -protocol "$proto" >&2 ||
 			echo "subsoak ($proto) failed (it needs ulimit -n above 10,000)" >&2
+	done
+fi
+# Issue #16.2: Q-dashboard open loop at 100/s with 5% of FinPro calls failing
+# (bench/cmd/faultrun), cold (FINPRO_CACHE=off) and with repeated views served
+# by the cache, on stderr; FAULTRUN=0 skips it.
+if [ "${FAULTRUN:-1}" != 0 ]; then
+	fault="$(mktemp -d)"
+	go build -o "$fault/finpro-bff" . && go build -o "$fault/faultrun" ./bench/cmd/faultrun
+	for c in off on; do
+		echo "faultrun, FINPRO_CACHE=$c:" >&2
+		"$fault/faultrun" -bff "$fault/finpro-bff" -duration 30s -env "FINPRO_CACHE=$c" >&2 ||
+			echo "faultrun (FINPRO_CACHE=$c) failed" >&2
 	done
 fi
 bin="$(mktemp -d)/benchrun"
