@@ -41,7 +41,10 @@ func TestIdleSubscriptionGoroutines(t *testing.T) {
 				cs[i] = connect(t, e.bff.wsURL(), proto, nil)
 			}
 			withConns := settledGoroutines()
-			if per := float64(withConns-base) / conns; per > maxPerConn {
+			// The slack (half a goroutine per connection, a quarter per
+			// subscription) is for the broker's and the runtime's own that
+			// come and go; one more per connection or subscription exceeds it.
+			if per := float64(withConns-base) / conns; per > maxPerConn+0.5 {
 				t.Errorf("goroutines per idle connection = %.2f, want at most %d", per, maxPerConn)
 			}
 
@@ -52,7 +55,7 @@ func TestIdleSubscriptionGoroutines(t *testing.T) {
 			}
 			e.bff.source.waitSubscribed(t, conns*perConn)
 			withSubs := settledGoroutines()
-			if per := float64(withSubs-withConns) / (conns * perConn); per > maxPerSub {
+			if per := float64(withSubs-withConns) / (conns * perConn); per > maxPerSub+0.25 {
 				t.Errorf("goroutines per idle subscription = %.2f, want at most %d", per, maxPerSub)
 			}
 			t.Logf("%s: %d goroutines at rest, %d with %d idle connections, %d with %d idle subscriptions on them",
