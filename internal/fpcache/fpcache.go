@@ -370,10 +370,33 @@ func (c *Cache) put(k key, v any, epoch uint64, refs []string, handles map[strin
 	for h, id := range handles {
 		c.handles[h] = id
 	}
+	if limit := c.maxHandles(); len(c.handles) > limit {
+		// Forget an eighth, any: an event whose handle is no longer known
+		// only drops more than it needs to (see invalidateLocked).
+		drop := len(c.handles) - limit + limit/8
+		for h := range c.handles {
+			if drop == 0 {
+				break
+			}
+			delete(c.handles, h)
+			drop--
+		}
+	}
 	for c.bytes > c.o.MaxBytes {
 		c.removeLocked(c.lru.Back())
 		c.evictions.Add(1)
 	}
+}
+
+// handleBytes is what one remembered handle -> consent ID pair is counted
+// at: two ids of about 40 bytes, their string headers and the map's share.
+const handleBytes = 256
+
+// maxHandles bounds the handles remembered from consent lists: they outlive
+// the lists they came from (an event of the consent may come much later), so
+// they are bounded apart from the entries, at a sixteenth of MaxBytes.
+func (c *Cache) maxHandles() int {
+	return max(int(c.o.MaxBytes/16/handleBytes), 64)
 }
 
 // estimate is an entry's size: its JSON encoding twice over (Go's strings,

@@ -588,3 +588,28 @@ func TestDropLists(t *testing.T) {
 		t.Errorf("list read %d times, balances %d; want 2 and 1", n, m)
 	}
 }
+
+// TestHandlesBounded checks that the handles remembered from consent lists,
+// which outlive the lists, stay within their share of MaxBytes.
+func TestHandlesBounded(t *testing.T) {
+	c, _, _ := setup(t, Options{MaxBytes: 1 << 20})
+	limit := c.maxHandles()
+	for i := range 10 * limit {
+		c.mu.Lock()
+		epoch := c.epoch
+		c.mu.Unlock()
+		k := key{kind: kindConsents, consent: fmt.Sprint("list-", i)}
+		c.put(k, &finpro.ConsentPage{}, epoch, []string{"u:key"}, map[string]string{fmt.Sprint("handle-", i): fmt.Sprint("id-", i)})
+		c.mu.Lock()
+		n := len(c.handles)
+		c.mu.Unlock()
+		if n > limit {
+			t.Fatalf("after %d lists: %d handles remembered, want at most %d", i+1, n, limit)
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.handles) < limit/2 {
+		t.Errorf("%d handles remembered of the bound %d: forgetting too much", len(c.handles), limit)
+	}
+}
