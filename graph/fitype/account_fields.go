@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/pii"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -59,10 +60,10 @@ func holderExtras(p *model.Profile, raw []byte, clear bool) {
 		out.DematID = model.StringPtr(h.DematID)
 		out.PranID = model.StringPtr(h.PranID)
 		out.Rank = h.Rank
-		out.HoldingType = enumOf[model.HoldingType](h.HoldingType)
+		out.HoldingType = convert.Enum[model.HoldingType](h.HoldingType)
 		if !clear {
-			out.DematID = maskPtr(out.DematID, pii.Number)
-			out.PranID = maskPtr(out.PranID, pii.Number)
+			out.DematID = MaskPtr(out.DematID, pii.Number)
+			out.PranID = MaskPtr(out.PranID, pii.Number)
 		}
 	}
 }
@@ -130,14 +131,15 @@ func profileFromFinpro(p *finpro.Profile, clear bool) *model.Profile {
 func MaskHolder(h *model.Holder) {
 	h.Name = pii.Name(h.Name)
 	h.Dob = nil
-	h.Pan = maskPtr(h.Pan, pii.Number)
-	h.Mobile = maskPtr(h.Mobile, pii.Number)
-	h.Landline = maskPtr(h.Landline, pii.Number)
-	h.Email = maskPtr(h.Email, pii.Email)
-	h.Address = maskPtr(h.Address, pii.Address)
+	h.Pan = MaskPtr(h.Pan, pii.Number)
+	h.Mobile = MaskPtr(h.Mobile, pii.Number)
+	h.Landline = MaskPtr(h.Landline, pii.Number)
+	h.Email = MaskPtr(h.Email, pii.Email)
+	h.Address = MaskPtr(h.Address, pii.Address)
 }
 
-func maskPtr(s *string, mask func(string) string) *string {
+// MaskPtr returns *s masked by mask (graph/pii), nil for nil.
+func MaskPtr(s *string, mask func(string) string) *string {
 	if s == nil {
 		return nil
 	}

@@ -2,7 +2,8 @@
 // gqlgen generates the interfaces they implement (generated.ResolverRoot) but
 // no stubs, so each file here holds its type's resolvers themselves, a few
 // lines over the operation's loaders (internal/loaders) or a FinPro call for
-// mutations. Account fields are resolved by the FI-type plugins in graph/fitype.
+// mutations. Account fields are resolved by graph/fitype and its FI-type
+// plugins (graph/fitype/plugins).
 //
 //	query.go         Query: customer, me, node, nodes
 //	mutation.go      Mutation: revokeConsent, requestData, syncIncrementalData
@@ -25,6 +26,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -94,26 +96,26 @@ func New(opts Options) *Resolver {
 		ids:       opts.IDs,
 		returns:   opts.Returns,
 		plugins: fitype.NewRegistry(
-			fitype.Deposit{},
-			fitype.TermDeposit{},
-			fitype.RecurringDeposit{},
-			fitype.SIP{},
-			fitype.CommercialPaper{},
-			fitype.GovtSecurities{},
-			fitype.Equities{},
-			fitype.Bonds{},
-			fitype.Debentures{},
-			fitype.MutualFunds{},
-			fitype.ETF{},
-			fitype.IDR{},
-			fitype.CIS{},
-			fitype.AIF{},
-			fitype.InsurancePolicies{Type: fi.TypeInsurancePolicies},
-			fitype.NPS{},
-			fitype.InvIT{},
-			fitype.REIT{},
-			fitype.InsurancePolicies{Type: fi.TypeLifeInsurance},
-			fitype.InsurancePolicies{Type: fi.TypeGeneralInsurance},
+			plugins.Deposit{},
+			plugins.TermDeposit{},
+			plugins.RecurringDeposit{},
+			plugins.SIP{},
+			plugins.CommercialPaper{},
+			plugins.GovtSecurities{},
+			plugins.Equities{},
+			plugins.Bonds{},
+			plugins.Debentures{},
+			plugins.MutualFunds{},
+			plugins.ETF{},
+			plugins.IDR{},
+			plugins.CIS{},
+			plugins.AIF{},
+			plugins.InsurancePolicies{Type: fi.TypeInsurancePolicies},
+			plugins.NPS{},
+			plugins.InvIT{},
+			plugins.REIT{},
+			plugins.InsurancePolicies{Type: fi.TypeLifeInsurance},
+			plugins.InsurancePolicies{Type: fi.TypeGeneralInsurance},
 			// GSTR1_3B and OTHER have no ReBIT schema: OtherAccount.
 		),
 	}
