@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
-)
 
-const pathAAList = "/accountaggregatorlist"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
+)
 
 // AccountAggregator is one AA of /accountaggregatorlist.
 type AccountAggregator struct {
@@ -35,7 +35,7 @@ type aaWire struct {
 // AccountAggregators lists the AAs FinPro works with (/accountaggregatorlist).
 // An idempotent read (retried).
 func (c *Client) AccountAggregators(ctx context.Context) ([]AccountAggregator, error) {
-	env, err := call[wire.OneOrMany[aaWire]](ctx, c, pathAAList, "", struct{}{})
+	env, err := call[wire.OneOrMany[aaWire]](ctx, c, paths.AAList, "", struct{}{})
 	if err != nil {
 		return nil, err
 	}

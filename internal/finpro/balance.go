@@ -7,6 +7,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -18,10 +19,10 @@ type balanceRequest struct {
 // Balances returns the balance of every account under a consent
 // (getfibalance without linkReferenceNumber: one call for the whole consent).
 func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, error) {
-	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+	if err := checkID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
@@ -36,13 +37,13 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 // Balance returns one account's balance (getfibalance with linkReferenceNumber).
 // An answer that does not hold the account is ErrNotFound.
 func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balance, error) {
-	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+	if err := checkID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	if err := checkID(pathBalance, "linkReferenceNumber", linkRef); err != nil {
+	if err := checkID(paths.Balance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 			return &b, nil
 		}
 	}
-	return nil, transport.NewError(pathBalance, 200, ErrNotFound, 0, "account missing from response")
+	return nil, transport.NewError(paths.Balance, 200, ErrNotFound, 0, "account missing from response")
 }
 
 // checkID rejects an empty or blank identifier before any request is made.

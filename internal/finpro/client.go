@@ -27,44 +27,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-// FinPro paths the client calls.
-const (
-	pathBalance         = "/getfibalance"
-	pathFIData          = "/getfidata"
-	pathAllFIData       = "/getallfidata"
-	pathLatestFIData    = "/getalllatestfidata"
-	pathConsents        = "/v1/accounts/getconsentslist"
-	pathRequestConsent  = "/v2/requestconsent"
-	pathRevokeConsent   = "/revokeconsent"
-	pathFIRequest       = "/fi/request"
-	pathFIRequestStatus = "/consent/firequest/status"
-)
-
-// endpoints lists every path the client calls, true for the reads that may be
-// retried. getalllatestfidata is not one on purpose: each call consumes the
-// increment upstream. The journey's reads are here too: decryptUrl is a pure
-// decryption. getEncryptedUrl is not: each call may open a redirect session
-// at the AA.
-var endpoints = map[string]bool{
-	pathBalance:          true,
-	pathFIData:           true,
-	pathAllFIData:        true,
-	pathConsents:         true,
-	pathConsentsV3:       true,
-	pathFIRequestStatus:  true,
-	pathDecryptURL:       true,
-	pathAAList:           true,
-	pathProducts:         true,
-	pathLatestFIData:     false,
-	pathRequestConsent:   false,
-	pathRevokeConsent:    false,
-	pathFIRequest:        false,
-	pathRequestConsentV3: false,
-	pathEncryptedURL:     false,
-}
 
 // Credentials are the FIU's FinPro keys. ClientSecret must never reach a client,
 // a log line or an error message.
@@ -222,8 +187,8 @@ func New(opts Options) (*Client, error) {
 			"Accept":         {"application/json"},
 		},
 		HTTPClient:              opts.HTTPClient,
-		Endpoints:               endpoints,
-		InactiveOnInvalidStatus: pathRevokeConsent,
+		Endpoints:               paths.Endpoints,
+		InactiveOnInvalidStatus: paths.RevokeConsent,
 		Timeout:                 opts.Timeout,
 		MaxBodyBytes:            opts.MaxBodyBytes,
 		MaxRetries:              opts.MaxRetries,

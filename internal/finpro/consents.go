@@ -9,6 +9,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -34,25 +35,25 @@ var validStatus = map[ConsentStatus]bool{
 // the client drops rows of other products; Page still holds FinPro's numbers.
 func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
 	if !mobile.Valid(req.MobileNumber) {
-		return nil, transport.Invalid(pathConsents, "mobileNumber is not 10 digits")
+		return nil, transport.Invalid(paths.Consents, "mobileNumber is not 10 digits")
 	}
-	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
+	if err := checkID(paths.Consents, "productID", req.ProductID); err != nil {
 		return nil, err
 	}
 	for _, s := range req.Status {
 		if !validStatus[s] {
-			return nil, transport.Invalid(pathConsents, "unknown status")
+			return nil, transport.Invalid(paths.Consents, "unknown status")
 		}
 	}
 	switch {
 	case req.PageNumber < 0:
-		return nil, transport.Invalid(pathConsents, "pageNumber out of range")
+		return nil, transport.Invalid(paths.Consents, "pageNumber out of range")
 	case req.PageSize < 0 || req.PageSize > MaxConsentPageSize:
-		return nil, transport.Invalid(pathConsents, "pageSize out of range")
+		return nil, transport.Invalid(paths.Consents, "pageSize out of range")
 	case req.PageNumber > 0 && req.PageSize == 0:
-		return nil, transport.Invalid(pathConsents, "pageNumber without pageSize")
+		return nil, transport.Invalid(paths.Consents, "pageNumber without pageSize")
 	}
-	env, err := call[wire.OneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
+	env, err := call[wire.OneOrMany[consentWire]](ctx, c, paths.Consents, "", consentListRequest(req))
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ type requestConsentBody struct {
 // PartyIdentifierType defaults to MOBILE and, for MOBILE, PartyIdentifierValue
 // to the VUA's mobile number.
 func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*ConsentHandle, error) {
-	ep := pathRequestConsent
+	ep := paths.RequestConsent
 	body, err := consentRequestBody(ep, req)
 	if err != nil {
 		return nil, err
@@ -152,10 +153,10 @@ func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
 // RevokeConsent revokes an ACTIVE or PAUSED consent by consent ID (/revokeconsent).
 // Never retried. Revoking a consent in another state is ErrConsentInactive.
 func (c *Client) RevokeConsent(ctx context.Context, consentID string) error {
-	if err := checkID(pathRevokeConsent, "consentID", consentID); err != nil {
+	if err := checkID(paths.RevokeConsent, "consentID", consentID); err != nil {
 		return err
 	}
-	_, err := call[struct{}](ctx, c, pathRevokeConsent, "", consentIDRequest{ConsentID: consentID})
+	_, err := call[struct{}](ctx, c, paths.RevokeConsent, "", consentIDRequest{ConsentID: consentID})
 	return err
 }
 
@@ -171,7 +172,7 @@ const fiTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // RequestFI starts a data fetch (/fi/request). Never retried.
 func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, error) {
-	ep := pathFIRequest
+	ep := paths.FIRequest
 	if err := checkID(ep, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}

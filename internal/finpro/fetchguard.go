@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -76,7 +77,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 	if g.cooldown < 0 {
 		return g.c.RequestFI(ctx, req)
 	}
-	if err := checkID(pathFIRequest, "consentId", req.ConsentID); err != nil {
+	if err := checkID(paths.FIRequest, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}
 	now := g.c.t.Now()
@@ -101,7 +102,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 				left = e.at.Add(max(g.cooldown, e.minInterval, minInterval)).Sub(now)
 			default:
 			}
-			return nil, transport.NewError(pathFIRequest, 0, ErrRateLimited, left,
+			return nil, transport.NewError(paths.FIRequest, 0, ErrRateLimited, left,
 				"a data fetch for this consent was requested moments ago")
 		}
 		return g.wait(ctx, e)
@@ -143,7 +144,7 @@ func (g *FetchGuard) wait(ctx context.Context, e *guardedFetch) (*FISession, err
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return nil, transport.CtxError(pathFIRequest, ctx)
+		return nil, transport.CtxError(paths.FIRequest, ctx)
 	}
 	if e.err != nil {
 		return nil, e.err

@@ -7,10 +7,9 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-const pathProducts = "/productslist"
 
 // Product is a consent template of /productslist: what a consent created with
 // it asks the user for, so an app can show it before sending them to the AA.
@@ -87,7 +86,7 @@ type productsBody struct {
 // productID when it is not empty (none when FinPro has no such product). An
 // idempotent read (retried).
 func (c *Client) Products(ctx context.Context, productID string) ([]Product, error) {
-	ep := pathProducts
+	ep := paths.Products
 	productID = strings.TrimSpace(productID)
 	for i := 0; i < len(productID); i++ {
 		if ch := productID[i]; !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {

@@ -5,10 +5,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-const pathRequestConsentV3 = "/v3/requestconsent"
 
 // ConsentRequestV3 asks /v3/requestconsent for a consent and the Account
 // Aggregator page where the user approves it.
@@ -53,7 +52,7 @@ type consentRedirectWire struct {
 // (/v3/requestconsent). Never retried. PartyIdentifierType and its value
 // default as for RequestConsent.
 func (c *Client) RequestConsentV3(ctx context.Context, req ConsentRequestV3) (*ConsentRedirect, error) {
-	ep := pathRequestConsentV3
+	ep := paths.RequestConsentV3
 	base, err := consentRequestBody(ep, req.ConsentRequest)
 	if err != nil {
 		return nil, err

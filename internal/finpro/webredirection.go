@@ -7,12 +7,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
-)
-
-const (
-	pathEncryptedURL = "/webRedirection/getEncryptedUrl"
-	pathDecryptURL   = "/webRedirection/decryptUrl"
 )
 
 // RedirectRequest asks /webRedirection/getEncryptedUrl for the AA page of
@@ -47,7 +43,7 @@ type encryptedURLWire struct {
 // (unknown handles, or handles of different users: ErrNotFound), InvalidAA
 // (FP0029, the VUA names no known AA).
 func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, error) {
-	ep := pathEncryptedURL
+	ep := paths.EncryptedURL
 	if len(req.ConsentHandles) == 0 {
 		return "", transport.Invalid(ep, "consentHandle is empty")
 	}
@@ -106,7 +102,7 @@ func ParseRedirectReturn(q url.Values) (RedirectReturn, error) {
 	}{{"ecres", &r.ECRes}, {"resdate", &r.ResDate}, {"fi", &r.FI}} {
 		v := q[f.name]
 		if len(v) != 1 || strings.TrimSpace(v[0]) == "" || len(v[0]) > maxReturnParam {
-			return RedirectReturn{}, transport.Invalid(pathDecryptURL, f.name+" is missing, repeated or too long")
+			return RedirectReturn{}, transport.Invalid(paths.DecryptURL, f.name+" is missing, repeated or too long")
 		}
 		*f.out = v[0]
 	}
@@ -162,7 +158,7 @@ func (o *RedirectOutcome) Rejected() bool { return o.Status == "F" && o.ErrorCod
 // The outcome only reports what the AA says; the consent's status (approved
 // or rejected) comes from the consent list or FinPro's CONSENT webhooks.
 func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*RedirectOutcome, error) {
-	ep := pathDecryptURL
+	ep := paths.DecryptURL
 	for _, f := range []struct{ name, v string }{{"ecres", ret.ECRes}, {"resdate", ret.ResDate}, {"fi", ret.FI}} {
 		if strings.TrimSpace(f.v) == "" || len(f.v) > maxReturnParam {
 			return nil, transport.Invalid(ep, f.name+" is empty or too long")
