@@ -15,6 +15,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
@@ -161,7 +162,7 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	req := finpro.RedirectRequest{RedirectURL: j.redirect, FIPIDs: j.fipIDs, PAN: j.pan}
+	req := journey.RedirectRequest{RedirectURL: j.redirect, FIPIDs: j.fipIDs, PAN: j.pan}
 	owner := ""
 	for i, c := range cs {
 		if c.Status != model.ConsentStatusPending || c.ConsentHandle == nil {
@@ -177,7 +178,7 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 	if len(cs) > 0 {
 		req.VUA = deref(cs[0].Vua)
 	}
-	u, err := r.finpro.RedirectURL(ctx, req)
+	u, err := journey.RedirectURL(ctx, r.finpro, req)
 	if err != nil {
 		return nil, fmt.Errorf("consent redirect: %w", err)
 	}
@@ -242,11 +243,11 @@ func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model
 	if err != nil {
 		return nil, apierr.BadInput("returnURL is not one of the configured return addresses (CONSENT_REDIRECT_URLS) or below one")
 	}
-	ret, err := finpro.ParseRedirectReturn(u.Query())
+	ret, err := journey.ParseRedirectReturn(u.Query())
 	if err != nil {
 		return nil, apierr.BadInput("returnURL carries no Account Aggregator answer (ecres, resdate, fi)")
 	}
-	o, err := r.finpro.DecryptRedirect(ctx, ret)
+	o, err := journey.DecryptRedirect(ctx, r.finpro, ret)
 	if errors.Is(err, finpro.ErrInvalidRequest) {
 		return nil, &apierr.Error{Code: apierr.BadUserInput, Message: "the Account Aggregator's answer could not be opened (tampered with, or too old)", Err: err}
 	}
@@ -300,7 +301,7 @@ func (r *queryResolver) Consent(ctx context.Context, consentHandle string, produ
 
 // AccountAggregators resolves Query.accountAggregators.
 func (r *queryResolver) AccountAggregators(ctx context.Context) ([]*model.AccountAggregator, error) {
-	as, err := r.finpro.AccountAggregators(ctx)
+	as, err := journey.AccountAggregators(ctx, r.finpro)
 	if err != nil {
 		return nil, fmt.Errorf("account aggregators: %w", err)
 	}
@@ -338,7 +339,7 @@ func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*mod
 		}
 		id = *productID
 	}
-	ps, err := r.finpro.Products(ctx, id)
+	ps, err := journey.Products(ctx, r.finpro, id)
 	if err != nil {
 		return nil, fmt.Errorf("products: %w", err)
 	}
@@ -352,7 +353,7 @@ func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*mod
 	return out, nil
 }
 
-func productFromFinpro(p finpro.Product) *model.Product {
+func productFromFinpro(p journey.Product) *model.Product {
 	m := &model.Product{
 		ID:              p.ID,
 		Name:            cmpOr(p.Name, p.ID),

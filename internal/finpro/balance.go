@@ -78,7 +78,7 @@ func (w *balanceWire) toBalance(asOf time.Time) Balance {
 	b := Balance{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             w.fipName(),
 		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),

@@ -11,9 +11,13 @@
 //
 // This package is the client's surface: Options, the exported types, one file
 // per endpoint (its method, request body, wire structs and their conversion),
-// webhook decoding and FetchGuard. Below it, internal/finpro/internal/transport
-// makes the calls (retries, breaker, hold, envelope, error mapping),
-// internal/finpro/resilience holds the mechanisms those use, and
+// webhook decoding and FetchGuard. The consent journey's lookups and AA
+// redirects (AA list, products, getEncryptedUrl, decryptUrl) are functions of
+// internal/finpro/journey over a *Client. Below it,
+// internal/finpro/internal/transport makes the calls (retries, breaker, hold,
+// envelope, error mapping) to the paths of internal/finpro/internal/paths,
+// internal/finpro/internal/check holds the request checks endpoints share,
+// internal/finpro/resilience the mechanisms the transport uses, and
 // internal/finpro/wire every wire quirk the decoders share (timestamps, IST,
 // flexible strings, booleans and integers, one-or-many lists, "<NULL>").
 package finpro
@@ -210,3 +214,8 @@ func New(opts Options) (*Client, error) {
 func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*transport.Envelope[T], error) {
 	return transport.Call[T](ctx, c.t, ep, rawQuery, in)
 }
+
+// Transport returns the caller c makes its calls with, for the endpoint
+// packages below internal/finpro (journey): only they may import transport
+// to use it.
+func (c *Client) Transport() *transport.Caller { return c.t }

@@ -260,7 +260,7 @@ func (w *linkedWire) toLinkedAccount() LinkedAccount {
 	return LinkedAccount{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(ft),
+		FIType:              NormFIType(ft),
 		FIPID:               w.FIPID,
 		FIPName:             w.FIPName,
 		AccountType:         w.AccountType,

@@ -71,8 +71,8 @@ func NewFetchGuard(c *Client, cooldown time.Duration) *FetchGuard {
 // RequestFI starts a data fetch for req.ConsentID unless one was started within
 // the cooldown or is in flight; see FetchGuard. minInterval is the consent's
 // own minimum time between fetches when the caller knows it, such as
-// Frequency.Interval of a PERIODIC consent's product; the guard keeps the
-// longer of it and its cooldown. 0 leaves the cooldown alone.
+// journey.Frequency.Interval of a PERIODIC consent's product; the guard keeps
+// the longer of it and its cooldown. 0 leaves the cooldown alone.
 func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval time.Duration) (*FISession, error) {
 	if g.cooldown < 0 {
 		return g.c.RequestFI(ctx, req)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -78,7 +79,7 @@ func TestFetchGuardMinInterval(t *testing.T) {
 	g := finpro.NewFetchGuard(c, time.Minute)
 	ctx := t.Context()
 	req := finpro.FIRequest{ConsentID: "consent-1"}
-	daily := finpro.Frequency{Unit: "DAY", Value: 1}.Interval()
+	daily := journey.Frequency{Unit: "DAY", Value: 1}.Interval()
 	if daily != 24*time.Hour {
 		t.Fatalf("Frequency{DAY, 1}.Interval() = %v, want 24h", daily)
 	}

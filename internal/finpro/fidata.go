@@ -190,7 +190,7 @@ func accountDataFrom(env *transport.Envelope[accountDataWire], req FIDataRequest
 	return &AccountData{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             w.fipName(),
 		Balance:             w.Balance,
@@ -324,7 +324,7 @@ func (w *fiAccountWire) toFIAccount() FIAccount {
 	a := FIAccount{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
 		MaskedAccountNumber: wire.FirstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             wire.FirstNonEmpty(w.Bank, w.FIPName),
 		Transactions:        toTransactions(w.Transactions.Transaction),

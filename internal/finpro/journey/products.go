@@ -1,4 +1,4 @@
-package finpro
+package journey
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -20,7 +21,7 @@ type Product struct {
 	Name        string
 	Description string
 	Purpose     Purpose
-	FITypes     []FIType
+	FITypes     []finpro.FIType
 	// ConsentTypes are the parts of each account shared: PROFILE, SUMMARY,
 	// TRANSACTIONS.
 	ConsentTypes []string
@@ -85,7 +86,7 @@ type productsBody struct {
 // Products lists the FIU's consent templates (/productslist), or the one with
 // productID when it is not empty (none when FinPro has no such product). An
 // idempotent read (retried).
-func (c *Client) Products(ctx context.Context, productID string) ([]Product, error) {
+func Products(ctx context.Context, c *finpro.Client, productID string) ([]Product, error) {
 	ep := paths.Products
 	productID = strings.TrimSpace(productID)
 	for i := 0; i < len(productID); i++ {
@@ -93,7 +94,7 @@ func (c *Client) Products(ctx context.Context, productID string) ([]Product, err
 			return nil, transport.Invalid(ep, "productId may hold only letters, digits, _ - .")
 		}
 	}
-	env, err := call[wire.OneOrMany[productWire]](ctx, c, ep, "", productsBody{ProductID: productID})
+	env, err := transport.Call[wire.OneOrMany[productWire]](ctx, c.Transport(), ep, "", productsBody{ProductID: productID})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (w *productWire) toProduct() Product {
 		ConsentMode:     strings.ToUpper(strings.TrimSpace(w.ConsentMode)),
 	}
 	for _, t := range w.FITypes {
-		p.FITypes = append(p.FITypes, normFIType(t))
+		p.FITypes = append(p.FITypes, finpro.NormFIType(t))
 	}
 	for _, t := range w.ConsentTypes {
 		p.ConsentTypes = append(p.ConsentTypes, strings.ToUpper(strings.TrimSpace(t)))

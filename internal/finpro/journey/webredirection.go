@@ -1,4 +1,4 @@
-package finpro
+package journey
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -42,7 +44,7 @@ type encryptedURLWire struct {
 // that is not a UUIDv4, a bad redirect URL), FP0024 / invalid_consent_handle
 // (unknown handles, or handles of different users: ErrNotFound), InvalidAA
 // (FP0029, the VUA names no known AA).
-func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, error) {
+func RedirectURL(ctx context.Context, c *finpro.Client, req RedirectRequest) (string, error) {
 	ep := paths.EncryptedURL
 	if len(req.ConsentHandles) == 0 {
 		return "", transport.Invalid(ep, "consentHandle is empty")
@@ -53,13 +55,13 @@ func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, 
 			return "", transport.Invalid(ep, "consentHandle holds an empty handle")
 		}
 	}
-	if err := checkRedirectURL(ep, req.RedirectURL); err != nil {
+	if err := check.RedirectURL(ep, req.RedirectURL); err != nil {
 		return "", err
 	}
-	if err := checkPAN(ep, req.PAN); err != nil {
+	if err := check.PAN(ep, req.PAN); err != nil {
 		return "", err
 	}
-	fips, err := checkFIPIDs(ep, req.FIPIDs)
+	fips, err := check.FIPIDs(ep, req.FIPIDs)
 	if err != nil {
 		return "", err
 	}
@@ -69,12 +71,12 @@ func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, 
 	} else {
 		body.ConsentHandle = handles
 	}
-	env, err := call[encryptedURLWire](ctx, c, ep, "", body)
+	env, err := transport.Call[encryptedURLWire](ctx, c.Transport(), ep, "", body)
 	if err != nil {
 		return "", err
 	}
 	u := strings.TrimSpace(env.Data.WebRedirectionURL)
-	if !absoluteHTTP(u) {
+	if !check.AbsoluteHTTP(u) {
 		return "", transport.Unavailable(ep, env.HTTPStatus, "no usable webRedirectionUrl")
 	}
 	return u, nil
@@ -157,7 +159,7 @@ func (o *RedirectOutcome) Rejected() bool { return o.Status == "F" && o.ErrorCod
 // (/webRedirection/decryptUrl). It is a pure decryption, retried like a read.
 // The outcome only reports what the AA says; the consent's status (approved
 // or rejected) comes from the consent list or FinPro's CONSENT webhooks.
-func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*RedirectOutcome, error) {
+func DecryptRedirect(ctx context.Context, c *finpro.Client, ret RedirectReturn) (*RedirectOutcome, error) {
 	ep := paths.DecryptURL
 	for _, f := range []struct{ name, v string }{{"ecres", ret.ECRes}, {"resdate", ret.ResDate}, {"fi", ret.FI}} {
 		if strings.TrimSpace(f.v) == "" || len(f.v) > maxReturnParam {
@@ -165,7 +167,7 @@ func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*Redi
 		}
 	}
 	body := decryptBody{decryptParams(ret)}
-	env, err := call[decryptWire](ctx, c, ep, "", body)
+	env, err := transport.Call[decryptWire](ctx, c.Transport(), ep, "", body)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package finpro
+package journey
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
 // AccountAggregator is one AA of /accountaggregatorlist.
@@ -34,8 +36,8 @@ type aaWire struct {
 
 // AccountAggregators lists the AAs FinPro works with (/accountaggregatorlist).
 // An idempotent read (retried).
-func (c *Client) AccountAggregators(ctx context.Context) ([]AccountAggregator, error) {
-	env, err := call[wire.OneOrMany[aaWire]](ctx, c, paths.AAList, "", struct{}{})
+func AccountAggregators(ctx context.Context, c *finpro.Client) ([]AccountAggregator, error) {
+	env, err := transport.Call[wire.OneOrMany[aaWire]](ctx, c.Transport(), paths.AAList, "", struct{}{})
 	if err != nil {
 		return nil, err
 	}
