@@ -107,7 +107,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		PageInfo:   page.Info,
 		TotalCount: page.TotalCount,
 	}
-	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
+	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
 	edges := make([]model.TransactionEdge, len(rows))
 	for i := range rows {
 		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
@@ -146,7 +146,7 @@ func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statemen
 	if p.Total >= 0 {
 		conn.TotalCount = &p.Total
 	}
-	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
+	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
 	edges := make([]model.TransactionEdge, len(p.Rows))
 	for i := range p.Rows {
 		edges[i] = model.TransactionEdge{Cursor: p.Cursors[i], Node: &nodes[i]}

@@ -62,7 +62,7 @@ func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *strin
 	case p.Bound() && (!mobile.Valid(owner) || !p.AllowsCustomer(owner)):
 		return nil, errNotFound()
 	}
-	return consentFromFinpro(*row), nil
+	return model.ConsentFromFinpro(*row), nil
 }
 
 // inactive is CONSENT_INACTIVE for c, with its status in extensions
@@ -284,7 +284,7 @@ func findTransaction(ctx context.Context, a *fitype.AccountBase, at time.Time, t
 func matchTransaction(a *fitype.AccountBase, rows []finpro.Transaction, at time.Time, txnID string) (*model.Transaction, error) {
 	for i := range rows {
 		if rows[i].TxnID == txnID && rows[i].TransactionTimestamp.Unix() == at.Unix() {
-			ts := fitype.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), a.Linked().FIType, rows[i:i+1])
+			ts := model.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), a.Linked().FIType, rows[i:i+1])
 			return &ts[0], nil
 		}
 	}

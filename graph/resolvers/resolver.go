@@ -11,7 +11,7 @@
 //	                 completeConsentRedirect, Query.consent, accountAggregators,
 //	                 products, Consent.dataStatus
 //	customer.go      Customer: id, consents, accounts, account, totalBalance
-//	consent.go       Consent: accounts; conversions from FinPro's consent rows
+//	consent.go       Consent: accounts (conversions are graph/model's)
 //	node.go          global IDs: placing a consent by reference, node lookups
 //	events.go, consent_events.resolvers.go   Subscription, ConsentStatusEvent
 //	authz.go         the @auth directive and the customer and product checks
