@@ -30,6 +30,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
@@ -60,7 +61,7 @@ type Options struct {
 	// an AA page (FinPro /v2/requestconsent).
 	Returns *returnurl.List
 	// FetchCooldown is the requestData storm guard's window
-	// (finpro.NewFetchGuard: 0 takes its default, negative turns it off).
+	// (fetchguard.New: 0 takes its default, negative turns it off).
 	FetchCooldown time.Duration
 }
 
@@ -68,7 +69,7 @@ type Options struct {
 // dependencies; identity and loaders arrive in the context.
 type Resolver struct {
 	finpro    *finpro.Client
-	fetches   *finpro.FetchGuard
+	fetches   *fetchguard.Guard
 	logger    *slog.Logger
 	plugins   *fitype.Registry
 	replay    replay.Store
@@ -88,7 +89,7 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 func New(opts Options) *Resolver {
 	r := &Resolver{
 		finpro:    opts.FinPro,
-		fetches:   finpro.NewFetchGuard(opts.FinPro, opts.FetchCooldown),
+		fetches:   fetchguard.New(opts.FinPro, opts.FetchCooldown),
 		logger:    opts.Logger,
 		replay:    opts.Replay,
 		replayTTL: opts.ReplayTTL,

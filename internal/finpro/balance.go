@@ -2,11 +2,11 @@ package finpro
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -19,7 +19,7 @@ type balanceRequest struct {
 // Balances returns the balance of every account under a consent
 // (getfibalance without linkReferenceNumber: one call for the whole consent).
 func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, error) {
-	if err := checkID(paths.Balance, "consentID", consentID); err != nil {
+	if err := check.ID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
 	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID})
@@ -37,10 +37,10 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 // Balance returns one account's balance (getfibalance with linkReferenceNumber).
 // An answer that does not hold the account is ErrNotFound.
 func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balance, error) {
-	if err := checkID(paths.Balance, "consentID", consentID); err != nil {
+	if err := check.ID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	if err := checkID(paths.Balance, "linkReferenceNumber", linkRef); err != nil {
+	if err := check.ID(paths.Balance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
 	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
@@ -57,14 +57,6 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 		}
 	}
 	return nil, transport.NewError(paths.Balance, 200, ErrNotFound, 0, "account missing from response")
-}
-
-// checkID rejects an empty or blank identifier before any request is made.
-func checkID(ep, field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return transport.Invalid(ep, field+" is empty")
-	}
-	return nil
 }
 
 // balanceWire is one account of getfibalance's data.

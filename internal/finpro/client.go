@@ -6,14 +6,14 @@
 // idempotent reads with jittered backoff under a budget, a time window and a
 // per-endpoint circuit breaker, holds an endpoint FinPro rate-limited until the
 // time it gave, never retries writes, and decodes FinPro's inconsistent JSON into
-// one set of Go types. Money stays an exact Decimal string. FetchGuard keeps
-// storms of data fetches for one consent from reaching FinPro.
+// one set of Go types. Money stays an exact Decimal string.
 //
 // This package is the client's surface: Options, the exported types, one file
-// per endpoint (its method, request body, wire structs and their conversion),
-// webhook decoding and FetchGuard. The consent journey's lookups and AA
+// per endpoint (its method, request body, wire structs and their conversion)
+// and webhook decoding. Over a *Client: the consent journey's lookups and AA
 // redirects (AA list, products, getEncryptedUrl, decryptUrl) are functions of
-// internal/finpro/journey over a *Client. Below it,
+// internal/finpro/journey, and internal/finpro/fetchguard keeps storms of data
+// fetches for one consent from reaching FinPro. Below it,
 // internal/finpro/internal/transport makes the calls (retries, breaker, hold,
 // envelope, error mapping) to the paths of internal/finpro/internal/paths,
 // internal/finpro/internal/check holds the request checks endpoints share,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -37,7 +38,7 @@ func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*Consent
 	if !mobile.Valid(req.MobileNumber) {
 		return nil, transport.Invalid(paths.Consents, "mobileNumber is not 10 digits")
 	}
-	if err := checkID(paths.Consents, "productID", req.ProductID); err != nil {
+	if err := check.ID(paths.Consents, "productID", req.ProductID); err != nil {
 		return nil, err
 	}
 	for _, s := range req.Status {
@@ -102,7 +103,7 @@ func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*Conse
 // consentRequestBody checks req and fills its defaults, for /v2 and
 // /v3/requestconsent.
 func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, error) {
-	if err := checkID(ep, "productID", req.ProductID); err != nil {
+	if err := check.ID(ep, "productID", req.ProductID); err != nil {
 		return requestConsentBody{}, err
 	}
 	local, host, ok := strings.Cut(req.VUA, "@")
@@ -153,7 +154,7 @@ func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
 // RevokeConsent revokes an ACTIVE or PAUSED consent by consent ID (/revokeconsent).
 // Never retried. Revoking a consent in another state is ErrConsentInactive.
 func (c *Client) RevokeConsent(ctx context.Context, consentID string) error {
-	if err := checkID(paths.RevokeConsent, "consentID", consentID); err != nil {
+	if err := check.ID(paths.RevokeConsent, "consentID", consentID); err != nil {
 		return err
 	}
 	_, err := call[struct{}](ctx, c, paths.RevokeConsent, "", consentIDRequest{ConsentID: consentID})
@@ -173,7 +174,7 @@ const fiTimeLayout = "2006-01-02T15:04:05.000Z"
 // RequestFI starts a data fetch (/fi/request). Never retried.
 func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, error) {
 	ep := paths.FIRequest
-	if err := checkID(ep, "consentId", req.ConsentID); err != nil {
+	if err := check.ID(ep, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -45,7 +46,7 @@ func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent,
 		return nil, transport.Invalid(ep, "too many consents to look up")
 	}
 	for _, r := range refs {
-		if err := checkID(ep, name, r); err != nil {
+		if err := check.ID(ep, name, r); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -33,10 +34,10 @@ const MaxFIDataLimit = 1000
 // FinPro echoed pageDetails (it applied the offset), otherwise
 // rows[Offset:Offset+Limit] (it ignored paging and sent every row).
 func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, error) {
-	if err := checkID(paths.FIData, "consentID", req.ConsentID); err != nil {
+	if err := check.ID(paths.FIData, "consentID", req.ConsentID); err != nil {
 		return nil, err
 	}
-	if err := checkID(paths.FIData, "linkReferenceNumber", req.LinkReferenceNumber); err != nil {
+	if err := check.ID(paths.FIData, "linkReferenceNumber", req.LinkReferenceNumber); err != nil {
 		return nil, err
 	}
 	switch {
@@ -84,7 +85,7 @@ const isoUTC = "2006-01-02T15:04:05.000Z"
 // themselves. Unlike AllFIData it keeps no raw bytes (FIAccount.Raw is nil):
 // it is for reading transactions.
 func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, to time.Time) ([]FIAccount, error) {
-	if err := checkID(paths.AllFIData, "consentID", consentID); err != nil {
+	if err := check.ID(paths.AllFIData, "consentID", consentID); err != nil {
 		return nil, err
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
@@ -146,7 +147,7 @@ func (c *Client) LatestFIData(ctx context.Context, consentID string) ([]FIAccoun
 }
 
 func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAccount, error) {
-	if err := checkID(ep, "consentID", consentID); err != nil {
+	if err := check.ID(ep, "consentID", consentID); err != nil {
 		return nil, err
 	}
 	env, err := call[wire.OneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -415,7 +416,7 @@ func TestFetchGuardWithPendingSession(t *testing.T) {
 	c, sb, _ := newSandbox(t, sandbox.Config{FetchDelay: 1 << 62}, nil)
 	ctx := t.Context()
 	k := demoConsents(t, c)["ACTIVE/ONETIME"]
-	g := finpro.NewFetchGuard(c, 0)
+	g := fetchguard.New(c, 0)
 	sb.ResetStats()
 	s1, err := g.RequestFI(ctx, finpro.FIRequest{ConsentID: k.ConsentID}, 0)
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package check holds the checks of request fields that more than one
-// FinPro endpoint takes (the consent journey's redirect URL, PAN and FIP ids),
-// shared by internal/finpro and internal/finpro/journey. Each refuses a value
+// FinPro endpoint (or package) takes: identifiers, and the consent journey's
+// redirect URL, PAN and FIP ids; shared by internal/finpro,
+// internal/finpro/journey and internal/finpro/fetchguard. Each refuses a value
 // with transport.Invalid before anything is sent.
 package check
 
@@ -10,6 +11,14 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
+
+// ID rejects an empty or blank identifier before any request is made.
+func ID(ep, field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return transport.Invalid(ep, field+" is empty")
+	}
+	return nil
+}
 
 // maxURLLen bounds a redirect URL the client sends.
 const maxURLLen = 2048
