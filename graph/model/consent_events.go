@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
 // ConsentStatusEvent is the GraphQL ConsentStatusEvent type. Its consent field
@@ -115,15 +116,9 @@ func DataStatusEventFrom(ev events.Event, mobile, productID string) (ConsentEven
 		ProductID:       productID,
 	}
 	for _, a := range ev.Accounts {
-		m.Accounts = append(m.Accounts, &AccountDataStatus{
-			LinkReferenceNumber: a.LinkReferenceNumber,
-			MaskedAccountNumber: StringPtr(a.MaskedAccountNumber),
-			FipID:               StringPtr(a.FIPID),
-			FipName:             StringPtr(a.FIPName),
-			State:               accountDataState(a.FIStatus),
-			ConsentHandle:       ev.ConsentHandle,
-			ProductID:           productID,
-		})
+		st := accountDataStatus(finpro.FIAccountStatus(a))
+		st.ConsentHandle, st.ProductID = ev.ConsentHandle, productID
+		m.Accounts = append(m.Accounts, st)
 	}
 	return m, true
 }

@@ -52,6 +52,8 @@ func period(unit string, value int) *ProductPeriod {
 
 // DataStatusFromFinpro converts the FI status of the consent c as it stands
 // at now (FIStatus.State).
+// DataStatusFromFinpro converts the FI status of the consent c as it stands
+// at now (FIStatus.State).
 func DataStatusFromFinpro(s *finpro.FIStatus, c *Consent, now time.Time) *DataStatus {
 	st, _ := EnumOf(string(s.State(now)), DataStateUnknown)
 	out := &DataStatus{
@@ -63,16 +65,23 @@ func DataStatusFromFinpro(s *finpro.FIStatus, c *Consent, now time.Time) *DataSt
 		Accounts:      []*AccountDataStatus{},
 	}
 	for _, a := range s.Accounts {
-		out.Accounts = append(out.Accounts, &AccountDataStatus{
-			LinkReferenceNumber: a.LinkReferenceNumber,
-			MaskedAccountNumber: StringPtr(a.MaskedAccountNumber),
-			FipID:               StringPtr(a.FIPID),
-			FipName:             StringPtr(a.FIPName),
-			State:               accountDataState(a.FIStatus),
-			Consent:             c,
-		})
+		st := accountDataStatus(a)
+		st.Consent = c
+		out.Accounts = append(out.Accounts, st)
 	}
 	return out
+}
+
+// accountDataStatus converts one account's fiStatus (of the FI status or
+// of a DATA event).
+func accountDataStatus(a finpro.FIAccountStatus) *AccountDataStatus {
+	return &AccountDataStatus{
+		LinkReferenceNumber: a.LinkReferenceNumber,
+		MaskedAccountNumber: StringPtr(a.MaskedAccountNumber),
+		FipID:               StringPtr(a.FIPID),
+		FipName:             StringPtr(a.FIPName),
+		State:               accountDataState(a.FIStatus),
+	}
 }
 
 // accountDataState maps an account's fiStatus; the DATA webhook's READY is
