@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/pii"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -59,10 +60,10 @@ func holderExtras(p *model.Profile, raw []byte, clear bool) {
 		out.DematID = model.StringPtr(h.DematID)
 		out.PranID = model.StringPtr(h.PranID)
 		out.Rank = h.Rank
-		out.HoldingType = enumOf[model.HoldingType](h.HoldingType)
+		out.HoldingType = convert.Enum[model.HoldingType](h.HoldingType)
 		if !clear {
-			out.DematID = maskPtr(out.DematID, pii.Number)
-			out.PranID = maskPtr(out.PranID, pii.Number)
+			out.DematID = MaskPtr(out.DematID, pii.Number)
+			out.PranID = MaskPtr(out.PranID, pii.Number)
 		}
 	}
 }
@@ -130,75 +131,17 @@ func profileFromFinpro(p *finpro.Profile, clear bool) *model.Profile {
 func MaskHolder(h *model.Holder) {
 	h.Name = pii.Name(h.Name)
 	h.Dob = nil
-	h.Pan = maskPtr(h.Pan, pii.Number)
-	h.Mobile = maskPtr(h.Mobile, pii.Number)
-	h.Landline = maskPtr(h.Landline, pii.Number)
-	h.Email = maskPtr(h.Email, pii.Email)
-	h.Address = maskPtr(h.Address, pii.Address)
+	h.Pan = MaskPtr(h.Pan, pii.Number)
+	h.Mobile = MaskPtr(h.Mobile, pii.Number)
+	h.Landline = MaskPtr(h.Landline, pii.Number)
+	h.Email = MaskPtr(h.Email, pii.Email)
+	h.Address = MaskPtr(h.Address, pii.Address)
 }
 
-func maskPtr(s *string, mask func(string) string) *string {
+// MaskPtr returns *s masked by mask (graph/pii), nil for nil.
+func MaskPtr(s *string, mask func(string) string) *string {
 	if s == nil {
 		return nil
 	}
 	return model.StringPtr(mask(*s))
-}
-
-// TransactionsFromFinpro converts transactions of the account with linkRef and
-// FI type fiType read through the consent with consentRef (relay.ConsentRef),
-// keeping FinPro's digits, with two allocations in all (a page of them is the
-// graph's largest list): the optional fields point into one backing array
-// instead of one allocation each. The FI type and each row's bytes stay with
-// the row for Transaction.detail.
-func TransactionsFromFinpro(consentRef, linkRef string, fiType finpro.FIType, ts []finpro.Transaction) []model.Transaction {
-	type optional struct {
-		amount, currentBalance model.Decimal
-		narration, reference   string
-		mode                   model.TransactionMode
-		valueDate              model.Date
-	}
-	out := make([]model.Transaction, len(ts))
-	opt := make([]optional, len(ts))
-	ptr := func(s *string) *string {
-		if *s == "" {
-			return nil
-		}
-		return s
-	}
-	for i, t := range ts {
-		o := &opt[i]
-		*o = optional{
-			amount:         model.DecimalFrom(t.Amount),
-			currentBalance: model.DecimalFrom(t.CurrentBalance),
-			narration:      t.Narration,
-			reference:      t.Reference,
-		}
-		typ, _ := model.EnumOf(t.Type, model.TransactionTypeUnknown)
-		out[i] = model.Transaction{
-			TxnID:      t.TxnID,
-			Type:       typ,
-			At:         t.TransactionTimestamp,
-			Narration:  ptr(&o.narration),
-			Reference:  ptr(&o.reference),
-			ConsentRef: consentRef,
-			LinkRef:    linkRef,
-			FIType:     fiType,
-			Raw:        t.Raw,
-		}
-		if m, ok := model.EnumOf(t.Mode, model.TransactionModeUnknown); ok {
-			o.mode = m
-			out[i].Mode = &o.mode
-		}
-		if o.amount != "" {
-			out[i].Amount = &o.amount
-		}
-		if o.currentBalance != "" {
-			out[i].CurrentBalance = &o.currentBalance
-		}
-		if model.ValidDate(t.ValueDate) {
-			o.valueDate = model.Date(t.ValueDate)
-			out[i].ValueDate = &o.valueDate
-		}
-	}
-	return out
 }

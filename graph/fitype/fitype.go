@@ -1,20 +1,22 @@
 // Package fitype holds the graph's account types: the Account interface, the
 // AccountBase every account embeds (common fields, balance, profile,
-// transactions) and one plugin per FI type that maps FinPro's FI-type specific
-// data to its GraphQL type.
+// transactions, insights), the Registry of FI-type plugins and OtherAccount,
+// the type of an account whose FI type has no plugin (its summary is a
+// generic view without personal data).
 //
-// gqlgen binds the GraphQL types of this package by name (autobind in
-// gqlgen.yml) and resolves their fields through the methods below, so an FI
-// type needs no resolver file: adding one is its decoding in
-// internal/finpro/fi, a schema file (graph/<type>.graphqls), a plugin file
-// here and one line in resolvers.New. FI types without a plugin become
-// OtherAccount, whose summary is a generic view without personal data.
+// The plugins themselves, one per FI type, are in graph/fitype/plugins: each
+// maps FinPro's FI-type specific data to its GraphQL type, which embeds
+// AccountBase. gqlgen binds the GraphQL types of both packages by name
+// (autobind in gqlgen.yml) and resolves their fields through their methods,
+// so an FI type needs no resolver file: adding one is its decoding in
+// internal/finpro/fi, a schema file (graph/<type>.graphqls), a plugin file in
+// graph/fitype/plugins and one line in resolvers.New.
 //
 // Every plugin reads its FI type's ReBIT schema through package fi and hands
-// the result to convert (convert.go), which fills the gqlgen models of
-// graph/model field by field, by name. The same goes for Transaction.detail
-// (DetailOf). NetWorth and MissingAccount live here because they hold
-// accounts.
+// the result to SummaryOf, which converts it with graph/fitype/convert into
+// the gqlgen models of graph/model field by field, by name. The same goes for
+// Transaction.detail (DetailOf). NetWorth and MissingAccount live here
+// because they hold accounts.
 package fitype
 
 import (

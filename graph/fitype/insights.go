@@ -276,7 +276,7 @@ func (p *InsightsPart) txn(i int) *model.Transaction {
 	}
 	ref := p.ledger.Txns[i].Ref
 	b := p.account.Base()
-	t := TransactionsFromFinpro(b.consent.Ref, b.linked.LinkReferenceNumber, b.linked.FIType, p.rows[ref:ref+1])
+	t := model.TransactionsFromFinpro(b.consent.Ref, b.linked.LinkReferenceNumber, b.linked.FIType, p.rows[ref:ref+1])
 	return &t[0]
 }
 

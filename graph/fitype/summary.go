@@ -3,15 +3,16 @@ package fitype
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
 
-// summaryOf resolves an account type's summary: the consent's getallfidata
+// SummaryOf resolves an account type's summary: the consent's getallfidata
 // (one call per consent serves every account under it), the account's
 // Profile and Summary decoded by its plugin's ReBIT schema (package fi), and
 // part of it converted to the GraphQL model M. Nil when FinPro's answer does
 // not list the account or sent no Summary.
-func summaryOf[T, S, M any](ctx context.Context, a *AccountBase, part func(*T) *S) (*M, error) {
+func SummaryOf[T, S, M any](ctx context.Context, a *AccountBase, part func(*T) *S) (*M, error) {
 	d, err := a.summaryData(ctx)
 	if err != nil || d == nil {
 		return nil, err
@@ -24,7 +25,7 @@ func summaryOf[T, S, M any](ctx context.Context, a *AccountBase, part func(*T) *
 	if s == nil {
 		return nil, nil
 	}
-	return convert[M](s), nil
+	return convert.To[M](s), nil
 }
 
 // summaryData decodes the account's Profile and Summary (not its

@@ -3,6 +3,7 @@ package fitype
 import (
 	"reflect"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
@@ -13,9 +14,9 @@ var details = map[reflect.Type]func(fi.Txn) model.TransactionDetail{}
 // detail registers the conversion of the fi row type S to the model D.
 func detail[S, D any]() struct{} {
 	details[reflect.TypeFor[*S]()] = func(t fi.Txn) model.TransactionDetail {
-		return any(convert[D](t)).(model.TransactionDetail)
+		return any(convert.To[D](t)).(model.TransactionDetail)
 	}
-	return converts[S, D]()
+	return convert.Register[S, D]()
 }
 
 var (

@@ -2,6 +2,7 @@ package fitype
 
 import (
 	"context"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -107,7 +108,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		PageInfo:   page.Info,
 		TotalCount: page.TotalCount,
 	}
-	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
+	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
 	edges := make([]model.TransactionEdge, len(rows))
 	for i := range rows {
 		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
@@ -146,7 +147,7 @@ func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statemen
 	if p.Total >= 0 {
 		conn.TotalCount = &p.Total
 	}
-	nodes := TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
+	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
 	edges := make([]model.TransactionEdge, len(p.Rows))
 	for i := range p.Rows {
 		edges[i] = model.TransactionEdge{Cursor: p.Cursors[i], Node: &nodes[i]}
@@ -237,4 +238,64 @@ func latest(ctx context.Context, b relay.Bounds, consentID, linkRef string, fetc
 	rows = rows[min(b.Lo, len(rows)):]
 	cut := max(0, len(rows)-b.N)
 	return rows[cut:], b.Lo + cut, nil
+}
+
+// TransactionAt locates a transaction by its timestamp in the account's
+// time-ordered list (FinPro pages it oldest first), for node(id:): a binary
+// search of one-row reads for the first row at or after at (about log2 n + 1
+// calls), then a short read from there for the txnId among the rows of that
+// second. Nil, nil when the account has no such transaction.
+func (a *AccountBase) TransactionAt(ctx context.Context, at time.Time, txnID string) (*model.Transaction, error) {
+	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: a.LinkReferenceNumber()}
+	read := func(offset, limit int) (*finpro.AccountData, error) {
+		key.Offset, key.Limit = offset, limit
+		return loaders.FIData(ctx, key)
+	}
+	first, err := read(0, 1)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := 0, first.TotalRecords
+	if hi < 0 { // no count: read the whole list once
+		all, err := read(0, 0)
+		if err != nil {
+			return nil, err
+		}
+		return a.matchTransaction(all.Transactions, at, txnID), nil
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		d, err := read(mid, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(d.Transactions) == 0 || !d.Transactions[0].TransactionTimestamp.Before(at) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	const window = 20
+	for offset := lo; ; offset += window {
+		d, err := read(offset, window)
+		if err != nil {
+			return nil, err
+		}
+		t := a.matchTransaction(d.Transactions, at, txnID)
+		if t != nil || len(d.Transactions) < window || d.Transactions[len(d.Transactions)-1].TransactionTimestamp.Unix() > at.Unix() {
+			return t, nil
+		}
+	}
+}
+
+// matchTransaction returns the row of rows with txnID at the second at, nil
+// when none is.
+func (a *AccountBase) matchTransaction(rows []finpro.Transaction, at time.Time, txnID string) *model.Transaction {
+	for i := range rows {
+		if rows[i].TxnID == txnID && rows[i].TransactionTimestamp.Unix() == at.Unix() {
+			ts := model.TransactionsFromFinpro(a.consent.Ref, a.linked.LinkReferenceNumber, a.linked.FIType, rows[i:i+1])
+			return &ts[0]
+		}
+	}
+	return nil
 }

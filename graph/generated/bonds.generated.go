@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -799,7 +800,7 @@ func (ec *executionContext) fieldContext_BondHolding_lastTradedDate(_ context.Co
 	return graphql.NewScalarFieldContext("BondHolding", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -822,7 +823,7 @@ func (ec *executionContext) fieldContext_BondsAccount_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -845,7 +846,7 @@ func (ec *executionContext) fieldContext_BondsAccount_linkReferenceNumber(_ cont
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -868,7 +869,7 @@ func (ec *executionContext) fieldContext_BondsAccount_maskedAccountNumber(_ cont
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -891,7 +892,7 @@ func (ec *executionContext) fieldContext_BondsAccount_fiType(_ context.Context, 
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -914,7 +915,7 @@ func (ec *executionContext) fieldContext_BondsAccount_fipId(_ context.Context, f
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -937,7 +938,7 @@ func (ec *executionContext) fieldContext_BondsAccount_fipName(_ context.Context,
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -960,7 +961,7 @@ func (ec *executionContext) fieldContext_BondsAccount_accountType(_ context.Cont
 	return graphql.NewScalarFieldContext("BondsAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BondsAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -992,7 +993,7 @@ func (ec *executionContext) fieldContext_BondsAccount_consent(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BondsAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1042,7 +1043,7 @@ func (ec *executionContext) fieldContext_BondsAccount_balance(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BondsAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1092,7 +1093,7 @@ func (ec *executionContext) fieldContext_BondsAccount_profile(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BondsAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1154,7 +1155,7 @@ func (ec *executionContext) fieldContext_BondsAccount_transactions(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _BondsAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1204,7 +1205,7 @@ func (ec *executionContext) fieldContext_BondsAccount_summary(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BondsAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.BondsAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _BondsAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.BondsAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1344,7 +1345,7 @@ func (ec *executionContext) fieldContext_BondsSummary_holdings(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1367,7 +1368,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_id(_ context.Cont
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1390,7 +1391,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_linkReferenceNumb
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1413,7 +1414,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_maskedAccountNumb
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1436,7 +1437,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_fiType(_ context.
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1459,7 +1460,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_fipId(_ context.C
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1482,7 +1483,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_fipName(_ context
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1505,7 +1506,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_accountType(_ con
 	return graphql.NewScalarFieldContext("GovtSecuritiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1537,7 +1538,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_consent(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1587,7 +1588,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_balance(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1637,7 +1638,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_profile(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1699,7 +1700,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_transactions(ctx 
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1749,7 +1750,7 @@ func (ec *executionContext) fieldContext_GovtSecuritiesAccount_summary(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _GovtSecuritiesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.GovtSecuritiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _GovtSecuritiesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.GovtSecuritiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2249,7 +2250,7 @@ func (ec *executionContext) _BondHolding(ctx context.Context, sel ast.SelectionS
 
 var bondsAccountImplementors = []string{"BondsAccount", "Account", "Node"}
 
-func (ec *executionContext) _BondsAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.BondsAccount) graphql.Marshaler {
+func (ec *executionContext) _BondsAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.BondsAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bondsAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2566,7 +2567,7 @@ func (ec *executionContext) _BondsSummary(ctx context.Context, sel ast.Selection
 
 var govtSecuritiesAccountImplementors = []string{"GovtSecuritiesAccount", "Account", "Node"}
 
-func (ec *executionContext) _GovtSecuritiesAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.GovtSecuritiesAccount) graphql.Marshaler {
+func (ec *executionContext) _GovtSecuritiesAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.GovtSecuritiesAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, govtSecuritiesAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

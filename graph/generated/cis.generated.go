@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_CISAccount_transactions_args(ctx context.Conte
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _CISAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_CISAccount_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_CISAccount_linkReferenceNumber(_ contex
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_CISAccount_maskedAccountNumber(_ contex
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_CISAccount_fiType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_CISAccount_fipId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_CISAccount_fipName(_ context.Context, f
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_CISAccount_accountType(_ context.Contex
 	return graphql.NewScalarFieldContext("CISAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CISAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_CISAccount_consent(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CISAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_CISAccount_balance(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CISAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_CISAccount_profile(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CISAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_CISAccount_transactions(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _CISAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_CISAccount_summary(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CISAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.CISAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CISAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.CISAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1213,7 +1214,7 @@ func (ec *executionContext) fieldContext_CISTransaction_narration(_ context.Cont
 
 var cISAccountImplementors = []string{"CISAccount", "Account", "Node"}
 
-func (ec *executionContext) _CISAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.CISAccount) graphql.Marshaler {
+func (ec *executionContext) _CISAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.CISAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cISAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

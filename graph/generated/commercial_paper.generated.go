@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -101,7 +102,7 @@ func (ec *executionContext) field_CommercialPaperAccount_transactions_args(ctx c
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _CommercialPaperAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +125,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_id(_ context.Con
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -147,7 +148,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_linkReferenceNum
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -170,7 +171,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_maskedAccountNum
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -193,7 +194,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_fiType(_ context
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -216,7 +217,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_fipId(_ context.
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -239,7 +240,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_fipName(_ contex
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -262,7 +263,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_accountType(_ co
 	return graphql.NewScalarFieldContext("CommercialPaperAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CommercialPaperAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -294,7 +295,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_consent(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CommercialPaperAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -344,7 +345,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_balance(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CommercialPaperAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -394,7 +395,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_profile(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CommercialPaperAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -456,7 +457,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_transactions(ctx
 	return fc, nil
 }
 
-func (ec *executionContext) _CommercialPaperAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -506,7 +507,7 @@ func (ec *executionContext) fieldContext_CommercialPaperAccount_summary(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CommercialPaperAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.CommercialPaperAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _CommercialPaperAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.CommercialPaperAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1074,7 +1075,7 @@ func (ec *executionContext) fieldContext_CommercialPaperSummary_holdings(_ conte
 
 var commercialPaperAccountImplementors = []string{"CommercialPaperAccount", "Account", "Node"}
 
-func (ec *executionContext) _CommercialPaperAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.CommercialPaperAccount) graphql.Marshaler {
+func (ec *executionContext) _CommercialPaperAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.CommercialPaperAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commercialPaperAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -792,7 +793,7 @@ func (ec *executionContext) fieldContext_DebentureTransaction_otherTaxes(_ conte
 	return graphql.NewScalarFieldContext("DebentureTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -815,7 +816,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_id(_ context.Context,
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -838,7 +839,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_linkReferenceNumber(_
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -861,7 +862,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_maskedAccountNumber(_
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -884,7 +885,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_fiType(_ context.Cont
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -907,7 +908,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_fipId(_ context.Conte
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -930,7 +931,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_fipName(_ context.Con
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -953,7 +954,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_accountType(_ context
 	return graphql.NewScalarFieldContext("DebenturesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DebenturesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -985,7 +986,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_consent(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _DebenturesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1035,7 +1036,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_balance(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _DebenturesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1085,7 +1086,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_profile(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _DebenturesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1147,7 +1148,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_transactions(ctx cont
 	return fc, nil
 }
 
-func (ec *executionContext) _DebenturesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1197,7 +1198,7 @@ func (ec *executionContext) fieldContext_DebenturesAccount_summary(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _DebenturesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.DebenturesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DebenturesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.DebenturesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1573,7 +1574,7 @@ func (ec *executionContext) _DebentureTransaction(ctx context.Context, sel ast.S
 
 var debenturesAccountImplementors = []string{"DebenturesAccount", "Account", "Node"}
 
-func (ec *executionContext) _DebenturesAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.DebenturesAccount) graphql.Marshaler {
+func (ec *executionContext) _DebenturesAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.DebenturesAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, debenturesAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

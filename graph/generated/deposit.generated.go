@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_DepositAccount_transactions_args(ctx context.C
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _DepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_DepositAccount_id(_ context.Context, fi
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_DepositAccount_linkReferenceNumber(_ co
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_DepositAccount_maskedAccountNumber(_ co
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_DepositAccount_fiType(_ context.Context
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_DepositAccount_fipId(_ context.Context,
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_DepositAccount_fipName(_ context.Contex
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_DepositAccount_accountType(_ context.Co
 	return graphql.NewScalarFieldContext("DepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _DepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_DepositAccount_consent(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_DepositAccount_balance(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_DepositAccount_profile(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_DepositAccount_transactions(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_DepositAccount_summary(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _DepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.DepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _DepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.DepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1167,7 +1168,7 @@ func (ec *executionContext) fieldContext_DepositTransaction_reference(_ context.
 
 var depositAccountImplementors = []string{"DepositAccount", "Account", "Node"}
 
-func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.DepositAccount) graphql.Marshaler {
+func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.DepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, depositAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_EquitiesAccount_transactions_args(ctx context.
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _EquitiesAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_linkReferenceNumber(_ c
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_maskedAccountNumber(_ c
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_fiType(_ context.Contex
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_fipId(_ context.Context
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_fipName(_ context.Conte
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_accountType(_ context.C
 	return graphql.NewScalarFieldContext("EquitiesAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _EquitiesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_consent(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _EquitiesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_balance(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _EquitiesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_profile(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _EquitiesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_transactions(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _EquitiesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_EquitiesAccount_summary(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _EquitiesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.EquitiesAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _EquitiesAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.EquitiesAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1305,7 +1306,7 @@ func (ec *executionContext) fieldContext_EquityTransaction_otherCharges(_ contex
 
 var equitiesAccountImplementors = []string{"EquitiesAccount", "Account", "Node"}
 
-func (ec *executionContext) _EquitiesAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.EquitiesAccount) graphql.Marshaler {
+func (ec *executionContext) _EquitiesAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.EquitiesAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, equitiesAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_IDRAccount_transactions_args(ctx context.Conte
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _IDRAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_IDRAccount_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_IDRAccount_linkReferenceNumber(_ contex
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_IDRAccount_maskedAccountNumber(_ contex
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_IDRAccount_fiType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_IDRAccount_fipId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_IDRAccount_fipName(_ context.Context, f
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_IDRAccount_accountType(_ context.Contex
 	return graphql.NewScalarFieldContext("IDRAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _IDRAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_IDRAccount_consent(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _IDRAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_IDRAccount_balance(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _IDRAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_IDRAccount_profile(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _IDRAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_IDRAccount_transactions(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _IDRAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_IDRAccount_summary(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _IDRAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.IDRAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _IDRAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.IDRAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1052,7 +1053,7 @@ func (ec *executionContext) fieldContext_IDRTransaction_narration(_ context.Cont
 
 var iDRAccountImplementors = []string{"IDRAccount", "Account", "Node"}
 
-func (ec *executionContext) _IDRAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.IDRAccount) graphql.Marshaler {
+func (ec *executionContext) _IDRAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.IDRAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, iDRAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -354,7 +355,7 @@ func (ec *executionContext) fieldContext_InsuranceMoneyBack_description(_ contex
 	return graphql.NewScalarFieldContext("InsuranceMoneyBack", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -377,7 +378,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_id(_ context.Con
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -400,7 +401,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_linkReferenceNum
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -423,7 +424,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_maskedAccountNum
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -446,7 +447,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_fiType(_ context
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -469,7 +470,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_fipId(_ context.
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -492,7 +493,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_fipName(_ contex
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -515,7 +516,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_accountType(_ co
 	return graphql.NewScalarFieldContext("InsurancePolicyAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -547,7 +548,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_consent(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -597,7 +598,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_balance(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -647,7 +648,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_profile(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -709,7 +710,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_transactions(ctx
 	return fc, nil
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -759,7 +760,7 @@ func (ec *executionContext) fieldContext_InsurancePolicyAccount_summary(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _InsurancePolicyAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.InsurancePolicyAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InsurancePolicyAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.InsurancePolicyAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1839,7 +1840,7 @@ func (ec *executionContext) _InsuranceMoneyBack(ctx context.Context, sel ast.Sel
 
 var insurancePolicyAccountImplementors = []string{"InsurancePolicyAccount", "Account", "Node"}
 
-func (ec *executionContext) _InsurancePolicyAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.InsurancePolicyAccount) graphql.Marshaler {
+func (ec *executionContext) _InsurancePolicyAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.InsurancePolicyAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, insurancePolicyAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_InvITAccount_transactions_args(ctx context.Con
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _InvITAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_InvITAccount_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_InvITAccount_linkReferenceNumber(_ cont
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_InvITAccount_maskedAccountNumber(_ cont
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_InvITAccount_fiType(_ context.Context, 
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_InvITAccount_fipId(_ context.Context, f
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_InvITAccount_fipName(_ context.Context,
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_InvITAccount_accountType(_ context.Cont
 	return graphql.NewScalarFieldContext("InvITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvITAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_InvITAccount_consent(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _InvITAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_InvITAccount_balance(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _InvITAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_InvITAccount_profile(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _InvITAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_InvITAccount_transactions(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _InvITAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_InvITAccount_summary(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _InvITAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.InvITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvITAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.InvITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1144,7 +1145,7 @@ func (ec *executionContext) fieldContext_InvITTransaction_narration(_ context.Co
 
 var invITAccountImplementors = []string{"InvITAccount", "Account", "Node"}
 
-func (ec *executionContext) _InvITAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.InvITAccount) graphql.Marshaler {
+func (ec *executionContext) _InvITAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.InvITAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invITAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -101,7 +102,7 @@ func (ec *executionContext) field_MutualFundAccount_transactions_args(ctx contex
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _MutualFundAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +125,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_id(_ context.Context,
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -147,7 +148,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_linkReferenceNumber(_
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -170,7 +171,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_maskedAccountNumber(_
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -193,7 +194,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_fiType(_ context.Cont
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -216,7 +217,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_fipId(_ context.Conte
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -239,7 +240,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_fipName(_ context.Con
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -262,7 +263,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_accountType(_ context
 	return graphql.NewScalarFieldContext("MutualFundAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MutualFundAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -294,7 +295,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_consent(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -344,7 +345,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_balance(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -394,7 +395,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_profile(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -456,7 +457,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_transactions(ctx cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -506,7 +507,7 @@ func (ec *executionContext) fieldContext_MutualFundAccount_summary(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MutualFundAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.MutualFundAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _MutualFundAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.MutualFundAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1580,7 +1581,7 @@ func (ec *executionContext) fieldContext_MutualFundTransaction_narration(_ conte
 
 var mutualFundAccountImplementors = []string{"MutualFundAccount", "Account", "Node"}
 
-func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.MutualFundAccount) graphql.Marshaler {
+func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.MutualFundAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutualFundAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -101,7 +102,7 @@ func (ec *executionContext) field_NPSAccount_transactions_args(ctx context.Conte
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _NPSAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +125,7 @@ func (ec *executionContext) fieldContext_NPSAccount_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -147,7 +148,7 @@ func (ec *executionContext) fieldContext_NPSAccount_linkReferenceNumber(_ contex
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -170,7 +171,7 @@ func (ec *executionContext) fieldContext_NPSAccount_maskedAccountNumber(_ contex
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -193,7 +194,7 @@ func (ec *executionContext) fieldContext_NPSAccount_fiType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -216,7 +217,7 @@ func (ec *executionContext) fieldContext_NPSAccount_fipId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -239,7 +240,7 @@ func (ec *executionContext) fieldContext_NPSAccount_fipName(_ context.Context, f
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -262,7 +263,7 @@ func (ec *executionContext) fieldContext_NPSAccount_accountType(_ context.Contex
 	return graphql.NewScalarFieldContext("NPSAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NPSAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -294,7 +295,7 @@ func (ec *executionContext) fieldContext_NPSAccount_consent(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _NPSAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -344,7 +345,7 @@ func (ec *executionContext) fieldContext_NPSAccount_balance(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _NPSAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -394,7 +395,7 @@ func (ec *executionContext) fieldContext_NPSAccount_profile(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _NPSAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -456,7 +457,7 @@ func (ec *executionContext) fieldContext_NPSAccount_transactions(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _NPSAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -506,7 +507,7 @@ func (ec *executionContext) fieldContext_NPSAccount_summary(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _NPSAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.NPSAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _NPSAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.NPSAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1768,7 +1769,7 @@ func (ec *executionContext) fieldContext_NPSTierHoldings_holdings(_ context.Cont
 
 var nPSAccountImplementors = []string{"NPSAccount", "Account", "Node"}
 
-func (ec *executionContext) _NPSAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.NPSAccount) graphql.Marshaler {
+func (ec *executionContext) _NPSAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.NPSAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nPSAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

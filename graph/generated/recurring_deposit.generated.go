@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -101,7 +102,7 @@ func (ec *executionContext) field_RecurringDepositAccount_transactions_args(ctx 
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _RecurringDepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +125,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_id(_ context.Co
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -147,7 +148,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_linkReferenceNu
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -170,7 +171,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_maskedAccountNu
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -193,7 +194,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_fiType(_ contex
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -216,7 +217,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_fipId(_ context
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -239,7 +240,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_fipName(_ conte
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -262,7 +263,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_accountType(_ c
 	return graphql.NewScalarFieldContext("RecurringDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RecurringDepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -294,7 +295,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_consent(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -344,7 +345,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_balance(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -394,7 +395,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_profile(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -456,7 +457,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_transactions(ct
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -506,7 +507,7 @@ func (ec *executionContext) fieldContext_RecurringDepositAccount_summary(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RecurringDepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.RecurringDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RecurringDepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.RecurringDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1042,7 +1043,7 @@ func (ec *executionContext) fieldContext_RecurringDepositSummary_recurringDeposi
 
 var recurringDepositAccountImplementors = []string{"RecurringDepositAccount", "Account", "Node"}
 
-func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.RecurringDepositAccount) graphql.Marshaler {
+func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.RecurringDepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recurringDepositAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_REITAccount_transactions_args(ctx context.Cont
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _REITAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_REITAccount_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_REITAccount_linkReferenceNumber(_ conte
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_REITAccount_maskedAccountNumber(_ conte
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_REITAccount_fiType(_ context.Context, f
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_REITAccount_fipId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_REITAccount_fipName(_ context.Context, 
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_REITAccount_accountType(_ context.Conte
 	return graphql.NewScalarFieldContext("REITAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _REITAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_REITAccount_consent(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _REITAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_REITAccount_balance(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _REITAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_REITAccount_profile(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _REITAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_REITAccount_transactions(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _REITAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_REITAccount_summary(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _REITAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.REITAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _REITAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.REITAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -845,7 +846,7 @@ func (ec *executionContext) fieldContext_REITSummary_holdings(_ context.Context,
 
 var rEITAccountImplementors = []string{"REITAccount", "Account", "Node"}
 
-func (ec *executionContext) _REITAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.REITAccount) graphql.Marshaler {
+func (ec *executionContext) _REITAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.REITAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rEITAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

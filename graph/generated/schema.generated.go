@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -1233,30 +1234,30 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case fitype.TermDepositAccount:
+	case plugins.TermDepositAccount:
 		return ec._TermDepositAccount(ctx, sel, &obj)
-	case *fitype.TermDepositAccount:
+	case *plugins.TermDepositAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TermDepositAccount(ctx, sel, obj)
-	case fitype.SIPAccount:
+	case plugins.SIPAccount:
 		return ec._SIPAccount(ctx, sel, &obj)
-	case *fitype.SIPAccount:
+	case *plugins.SIPAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SIPAccount(ctx, sel, obj)
-	case fitype.RecurringDepositAccount:
+	case plugins.RecurringDepositAccount:
 		return ec._RecurringDepositAccount(ctx, sel, &obj)
-	case *fitype.RecurringDepositAccount:
+	case *plugins.RecurringDepositAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RecurringDepositAccount(ctx, sel, obj)
-	case fitype.REITAccount:
+	case plugins.REITAccount:
 		return ec._REITAccount(ctx, sel, &obj)
-	case *fitype.REITAccount:
+	case *plugins.REITAccount:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -1268,100 +1269,100 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._OtherAccount(ctx, sel, obj)
-	case fitype.NPSAccount:
+	case plugins.NPSAccount:
 		return ec._NPSAccount(ctx, sel, &obj)
-	case *fitype.NPSAccount:
+	case *plugins.NPSAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NPSAccount(ctx, sel, obj)
-	case fitype.MutualFundAccount:
+	case plugins.MutualFundAccount:
 		return ec._MutualFundAccount(ctx, sel, &obj)
-	case *fitype.MutualFundAccount:
+	case *plugins.MutualFundAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._MutualFundAccount(ctx, sel, obj)
-	case fitype.InvITAccount:
+	case plugins.InvITAccount:
 		return ec._InvITAccount(ctx, sel, &obj)
-	case *fitype.InvITAccount:
+	case *plugins.InvITAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._InvITAccount(ctx, sel, obj)
-	case fitype.InsurancePolicyAccount:
+	case plugins.InsurancePolicyAccount:
 		return ec._InsurancePolicyAccount(ctx, sel, &obj)
-	case *fitype.InsurancePolicyAccount:
+	case *plugins.InsurancePolicyAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._InsurancePolicyAccount(ctx, sel, obj)
-	case fitype.IDRAccount:
+	case plugins.IDRAccount:
 		return ec._IDRAccount(ctx, sel, &obj)
-	case *fitype.IDRAccount:
+	case *plugins.IDRAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._IDRAccount(ctx, sel, obj)
-	case fitype.GovtSecuritiesAccount:
+	case plugins.GovtSecuritiesAccount:
 		return ec._GovtSecuritiesAccount(ctx, sel, &obj)
-	case *fitype.GovtSecuritiesAccount:
+	case *plugins.GovtSecuritiesAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._GovtSecuritiesAccount(ctx, sel, obj)
-	case fitype.EquitiesAccount:
+	case plugins.EquitiesAccount:
 		return ec._EquitiesAccount(ctx, sel, &obj)
-	case *fitype.EquitiesAccount:
+	case *plugins.EquitiesAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._EquitiesAccount(ctx, sel, obj)
-	case fitype.ETFAccount:
+	case plugins.ETFAccount:
 		return ec._ETFAccount(ctx, sel, &obj)
-	case *fitype.ETFAccount:
+	case *plugins.ETFAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ETFAccount(ctx, sel, obj)
-	case fitype.DepositAccount:
+	case plugins.DepositAccount:
 		return ec._DepositAccount(ctx, sel, &obj)
-	case *fitype.DepositAccount:
+	case *plugins.DepositAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._DepositAccount(ctx, sel, obj)
-	case fitype.DebenturesAccount:
+	case plugins.DebenturesAccount:
 		return ec._DebenturesAccount(ctx, sel, &obj)
-	case *fitype.DebenturesAccount:
+	case *plugins.DebenturesAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._DebenturesAccount(ctx, sel, obj)
-	case fitype.CommercialPaperAccount:
+	case plugins.CommercialPaperAccount:
 		return ec._CommercialPaperAccount(ctx, sel, &obj)
-	case *fitype.CommercialPaperAccount:
+	case *plugins.CommercialPaperAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._CommercialPaperAccount(ctx, sel, obj)
-	case fitype.CISAccount:
+	case plugins.CISAccount:
 		return ec._CISAccount(ctx, sel, &obj)
-	case *fitype.CISAccount:
+	case *plugins.CISAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._CISAccount(ctx, sel, obj)
-	case fitype.BondsAccount:
+	case plugins.BondsAccount:
 		return ec._BondsAccount(ctx, sel, &obj)
-	case *fitype.BondsAccount:
+	case *plugins.BondsAccount:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._BondsAccount(ctx, sel, obj)
-	case fitype.AIFAccount:
+	case plugins.AIFAccount:
 		return ec._AIFAccount(ctx, sel, &obj)
-	case *fitype.AIFAccount:
+	case *plugins.AIFAccount:
 		if obj == nil {
 			return graphql.Null
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -101,7 +102,7 @@ func (ec *executionContext) field_SIPAccount_transactions_args(ctx context.Conte
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _SIPAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +125,7 @@ func (ec *executionContext) fieldContext_SIPAccount_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -147,7 +148,7 @@ func (ec *executionContext) fieldContext_SIPAccount_linkReferenceNumber(_ contex
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -170,7 +171,7 @@ func (ec *executionContext) fieldContext_SIPAccount_maskedAccountNumber(_ contex
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -193,7 +194,7 @@ func (ec *executionContext) fieldContext_SIPAccount_fiType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -216,7 +217,7 @@ func (ec *executionContext) fieldContext_SIPAccount_fipId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -239,7 +240,7 @@ func (ec *executionContext) fieldContext_SIPAccount_fipName(_ context.Context, f
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -262,7 +263,7 @@ func (ec *executionContext) fieldContext_SIPAccount_accountType(_ context.Contex
 	return graphql.NewScalarFieldContext("SIPAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SIPAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -294,7 +295,7 @@ func (ec *executionContext) fieldContext_SIPAccount_consent(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SIPAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -344,7 +345,7 @@ func (ec *executionContext) fieldContext_SIPAccount_balance(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SIPAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -394,7 +395,7 @@ func (ec *executionContext) fieldContext_SIPAccount_profile(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SIPAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -456,7 +457,7 @@ func (ec *executionContext) fieldContext_SIPAccount_transactions(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SIPAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -506,7 +507,7 @@ func (ec *executionContext) fieldContext_SIPAccount_summary(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SIPAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.SIPAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _SIPAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.SIPAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1828,7 +1829,7 @@ func (ec *executionContext) fieldContext_SIPTransaction_amount(_ context.Context
 
 var sIPAccountImplementors = []string{"SIPAccount", "Account", "Node"}
 
-func (ec *executionContext) _SIPAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.SIPAccount) graphql.Marshaler {
+func (ec *executionContext) _SIPAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.SIPAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sIPAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

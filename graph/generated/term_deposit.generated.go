@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -102,7 +103,7 @@ func (ec *executionContext) field_TermDepositAccount_transactions_args(ctx conte
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _TermDepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_id(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +126,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_id(_ context.Context
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_linkReferenceNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +149,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_linkReferenceNumber(
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_maskedAccountNumber(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +172,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_maskedAccountNumber(
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_fiType(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +195,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_fiType(_ context.Con
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type FIType does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_fipId(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +218,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_fipId(_ context.Cont
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_fipName(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +241,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_fipName(_ context.Co
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_accountType(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +264,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_accountType(_ contex
 	return graphql.NewScalarFieldContext("TermDepositAccount", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TermDepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_consent(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -295,7 +296,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_consent(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_balance(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -345,7 +346,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_balance(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_profile(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,7 +396,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_profile(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_transactions(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -457,7 +458,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_transactions(ctx con
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_summary(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -507,7 +508,7 @@ func (ec *executionContext) fieldContext_TermDepositAccount_summary(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TermDepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *fitype.TermDepositAccount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TermDepositAccount_insights(ctx context.Context, field graphql.CollectedField, obj *plugins.TermDepositAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1204,7 +1205,7 @@ func (ec *executionContext) fieldContext_TermTransaction_reference(_ context.Con
 
 var termDepositAccountImplementors = []string{"TermDepositAccount", "Account", "Node"}
 
-func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *fitype.TermDepositAccount) graphql.Marshaler {
+func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.SelectionSet, obj *plugins.TermDepositAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, termDepositAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -47,3 +47,62 @@ func (t *Transaction) TransactionTimestamp() *time.Time {
 
 // IsNode marks Transaction as a Node.
 func (Transaction) IsNode() {}
+
+// TransactionsFromFinpro converts transactions of the account with linkRef and
+// FI type fiType read through the consent with consentRef (relay.ConsentRef),
+// keeping FinPro's digits, with two allocations in all (a page of them is the
+// graph's largest list): the optional fields point into one backing array
+// instead of one allocation each. The FI type and each row's bytes stay with
+// the row for Transaction.detail.
+func TransactionsFromFinpro(consentRef, linkRef string, fiType finpro.FIType, ts []finpro.Transaction) []Transaction {
+	type optional struct {
+		amount, currentBalance Decimal
+		narration, reference   string
+		mode                   TransactionMode
+		valueDate              Date
+	}
+	out := make([]Transaction, len(ts))
+	opt := make([]optional, len(ts))
+	ptr := func(s *string) *string {
+		if *s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, t := range ts {
+		o := &opt[i]
+		*o = optional{
+			amount:         DecimalFrom(t.Amount),
+			currentBalance: DecimalFrom(t.CurrentBalance),
+			narration:      t.Narration,
+			reference:      t.Reference,
+		}
+		typ, _ := EnumOf(t.Type, TransactionTypeUnknown)
+		out[i] = Transaction{
+			TxnID:      t.TxnID,
+			Type:       typ,
+			At:         t.TransactionTimestamp,
+			Narration:  ptr(&o.narration),
+			Reference:  ptr(&o.reference),
+			ConsentRef: consentRef,
+			LinkRef:    linkRef,
+			FIType:     fiType,
+			Raw:        t.Raw,
+		}
+		if m, ok := EnumOf(t.Mode, TransactionModeUnknown); ok {
+			o.mode = m
+			out[i].Mode = &o.mode
+		}
+		if o.amount != "" {
+			out[i].Amount = &o.amount
+		}
+		if o.currentBalance != "" {
+			out[i].CurrentBalance = &o.currentBalance
+		}
+		if ValidDate(t.ValueDate) {
+			o.valueDate = Date(t.ValueDate)
+			out[i].ValueDate = &o.valueDate
+		}
+	}
+	return out
+}

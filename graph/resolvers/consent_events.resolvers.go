@@ -21,13 +21,13 @@ func (r *dataStatusEventResolver) Consent(ctx context.Context, obj *model.DataSt
 // ConsentStatusChanged streams consent status changes from the event source,
 // resuming after the after cursor (see consentEvents).
 func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, productID string, mobileNumber *string, consentHandle *string, after *string) (<-chan *model.ConsentStatusEvent, error) {
-	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, false, consentEventFromEvents)
+	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, false, model.ConsentStatusEventFrom)
 }
 
 // ConsentEvents streams consent status changes and the ends of data fetches,
 // in the feed's order, with one cursor sequence (see subscribe).
 func (r *subscriptionResolver) ConsentEvents(ctx context.Context, productID string, mobileNumber *string, consentHandle *string, after *string) (<-chan model.ConsentEvent, error) {
-	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, true, anyEventFromEvents)
+	return subscribe(ctx, r.Resolver, productID, mobileNumber, consentHandle, after, true, model.ConsentEventFrom)
 }
 
 // ConsentStatusEvent returns generated.ConsentStatusEventResolver implementation.

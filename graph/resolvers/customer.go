@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/cockroachdb/apd/v3"
-
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -42,7 +40,7 @@ func (r *customerResolver) Consents(ctx context.Context, obj *model.Customer, st
 	page := w.Page(consentScope(obj.ProductID, status), end-start)
 	conn := &model.ConsentConnection{Edges: make([]*model.ConsentEdge, end-start), PageInfo: page.Info, TotalCount: page.TotalCount}
 	for i, row := range rows[start:end] {
-		conn.Edges[i] = &model.ConsentEdge{Cursor: page.Cursors[i], Node: consentFromFinpro(row)}
+		conn.Edges[i] = &model.ConsentEdge{Cursor: page.Cursors[i], Node: model.ConsentFromFinpro(row)}
 	}
 	return conn, nil
 }
@@ -68,7 +66,7 @@ func customerConsents(ctx context.Context, c *model.Customer, status []model.Con
 	}
 	var out []finpro.Consent
 	for _, row := range page.Consents {
-		if keepConsent(row, c.ProductID, status) {
+		if model.KeepConsent(row, c.ProductID, status) {
 			out = append(out, row)
 		}
 	}
@@ -132,7 +130,7 @@ func (r *customerResolver) TotalBalance(ctx context.Context, obj *model.Customer
 	if cause != nil {
 		return nil, apierr.WithExtensions(fmt.Errorf("total balance: %w", cause), map[string]any{"missingAccounts": missing})
 	}
-	return sumByCurrency(balances)
+	return model.SumBalances(balances)
 }
 
 // customerAccounts returns the unique accounts (by link reference number) of
@@ -148,7 +146,7 @@ func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]f
 		if row.ConsentID == "" {
 			continue // no data can be read without one
 		}
-		con := consentFromFinpro(row)
+		con := model.ConsentFromFinpro(row)
 		for _, la := range con.Linked {
 			if la.LinkReferenceNumber == "" || seen[la.LinkReferenceNumber] {
 				continue
@@ -157,38 +155,6 @@ func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]f
 			out = append(out, r.plugins.Account(con, la))
 		}
 	}
-	return out, nil
-}
-
-// decimalContext is wide enough for any sum of FinPro balances; an inexact sum
-// is an error rather than a rounded total.
-var decimalContext = apd.BaseContext.WithPrecision(200)
-
-// sumByCurrency adds balances per currency exactly. The sum's scale is the
-// largest scale of its addends ("1234.5" + "0.10" = "1234.60"), which apd's
-// addition keeps by construction. finpro guarantees every balance a currency.
-func sumByCurrency(bs []*finpro.Balance) ([]*model.Money, error) {
-	sums := make(map[string]*apd.Decimal)
-	for _, b := range bs {
-		x, _, err := apd.NewFromString(string(b.Balance))
-		if err != nil || x.Form != apd.Finite {
-			return nil, fmt.Errorf("balance of account %s is not a decimal", b.LinkReferenceNumber)
-		}
-		s, ok := sums[b.Currency]
-		if !ok {
-			sums[b.Currency] = x
-			continue
-		}
-		cond, err := decimalContext.Add(s, s, x)
-		if err != nil || cond.Inexact() {
-			return nil, fmt.Errorf("sum of balances in %s is not exact", b.Currency)
-		}
-	}
-	out := make([]*model.Money, 0, len(sums))
-	for cur, sum := range sums {
-		out = append(out, &model.Money{Amount: model.Decimal(sum.Text('f')), Currency: cur})
-	}
-	slices.SortFunc(out, func(a, b *model.Money) int { return strings.Compare(a.Currency, b.Currency) })
 	return out, nil
 }
 

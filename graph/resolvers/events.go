@@ -403,90 +403,6 @@ func (p *placements) place(ctx context.Context, fp *finpro.Client, handle string
 	return placement{}, false, nil
 }
 
-// consentEventFromEvents converts a CONSENT event; other events, and events
-// without a known consent status, are skipped.
-func consentEventFromEvents(ev events.Event, mobile, productID string) (*model.ConsentStatusEvent, bool) {
-	status := model.ConsentStatus(ev.ConsentStatus)
-	if ev.Type != events.TypeConsent || !status.IsValid() {
-		return nil, false
-	}
-	return &model.ConsentStatusEvent{
-		ConsentHandle: ev.ConsentHandle,
-		ConsentID:     model.StringPtr(ev.ConsentID),
-		Status:        status,
-		EventStatus:   eventStatus(ev.Status),
-		OccurredAt:    ev.OccurredAt,
-		Cursor:        ev.Cursor(),
-		MobileNumber:  mobile,
-		ProductID:     productID,
-	}, true
-}
-
-// anyEventFromEvents converts a CONSENT or DATA event for consentEvents.
-func anyEventFromEvents(ev events.Event, mobile, productID string) (model.ConsentEvent, bool) {
-	if ev.Type == events.TypeData {
-		return dataEventFromEvents(ev, mobile, productID)
-	}
-	return consentEventFromEvents(ev, mobile, productID)
-}
-
-// dataEventFromEvents converts a DATA event (the end of a fetch); one whose
-// status this version does not know is sent as UNKNOWN.
-func dataEventFromEvents(ev events.Event, mobile, productID string) (model.ConsentEvent, bool) {
-	if ev.Type != events.TypeData || ev.ConsentHandle == "" {
-		return nil, false
-	}
-	status, _ := model.EnumOf(ev.Status, model.DataEventStatusUnknown)
-	m := &model.DataStatusEvent{
-		ConsentHandle:   ev.ConsentHandle,
-		ConsentID:       model.StringPtr(ev.ConsentID),
-		SessionID:       model.StringPtr(ev.SessionID),
-		DataEventStatus: status,
-		State:           dataStateOf(status),
-		OccurredAt:      ev.OccurredAt,
-		DataExpiresAt:   model.TimePtr(ev.DataExpiry),
-		FirstFetch:      ev.FirstTimeFetch,
-		Accounts:        []*model.AccountDataStatus{},
-		Cursor:          ev.Cursor(),
-		MobileNumber:    mobile,
-		ProductID:       productID,
-	}
-	for _, a := range ev.Accounts {
-		m.Accounts = append(m.Accounts, &model.AccountDataStatus{
-			LinkReferenceNumber: a.LinkReferenceNumber,
-			MaskedAccountNumber: model.StringPtr(a.MaskedAccountNumber),
-			FipID:               model.StringPtr(a.FIPID),
-			FipName:             model.StringPtr(a.FIPName),
-			State:               accountDataState(a.FIStatus),
-			ConsentHandle:       ev.ConsentHandle,
-			ProductID:           productID,
-		})
-	}
-	return m, true
-}
-
-// dataStateOf is where a fetch stands after a DATA event.
-func dataStateOf(s model.DataEventStatus) model.DataState {
-	switch s {
-	case model.DataEventStatusDataReady:
-		return model.DataStateReady
-	case model.DataEventStatusDataDenied:
-		return model.DataStateDenied
-	case model.DataEventStatusSessionFailed:
-		return model.DataStateTimedOut
-	case model.DataEventStatusSessionExpired:
-		return model.DataStateExpired
-	}
-	return model.DataStateUnknown
-}
-
-// eventStatus converts FinPro's eventStatus (UNKNOWN for one this version
-// does not know).
-func eventStatus(s string) model.ConsentEventStatus {
-	v, _ := model.EnumOf(s, model.ConsentEventStatusUnknown)
-	return v
-}
-
 // endSubscription makes the transport end the operation with an error: the
 // websocket transport with an error message instead of complete, the HTTP
 // subscription transport with a last result carrying it. The error
@@ -518,8 +434,8 @@ func (r *Resolver) eventConsent(ctx context.Context, mobile, productID, handle s
 		return nil, err
 	}
 	for _, row := range page.Consents {
-		if row.ConsentHandle == handle && keepConsent(row, productID, nil) {
-			return consentFromFinpro(row), nil
+		if row.ConsentHandle == handle && model.KeepConsent(row, productID, nil) {
+			return model.ConsentFromFinpro(row), nil
 		}
 	}
 	return nil, nil

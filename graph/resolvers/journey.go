@@ -1,11 +1,11 @@
 package resolvers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +15,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
@@ -118,7 +119,7 @@ func (r *mutationResolver) RequestConsent(ctx context.Context, in model.RequestC
 		handle, status, redirect = h.Handle, h.Status, h.RedirectURL
 	}
 	r.rememberConsent(ctx, in.MobileNumber, handle)
-	c := consentFromFinpro(finpro.Consent{
+	c := model.ConsentFromFinpro(finpro.Consent{
 		ConsentHandle: handle, Status: status, ProductID: in.ProductID, AccountID: ref, VUA: vua,
 	})
 	if c.Status == model.ConsentStatusUnknown {
@@ -161,7 +162,7 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	req := finpro.RedirectRequest{RedirectURL: j.redirect, FIPIDs: j.fipIDs, PAN: j.pan}
+	req := journey.RedirectRequest{RedirectURL: j.redirect, FIPIDs: j.fipIDs, PAN: j.pan}
 	owner := ""
 	for i, c := range cs {
 		if c.Status != model.ConsentStatusPending || c.ConsentHandle == nil {
@@ -177,7 +178,7 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 	if len(cs) > 0 {
 		req.VUA = deref(cs[0].Vua)
 	}
-	u, err := r.finpro.RedirectURL(ctx, req)
+	u, err := journey.RedirectURL(ctx, r.finpro, req)
 	if err != nil {
 		return nil, fmt.Errorf("consent redirect: %w", err)
 	}
@@ -242,11 +243,11 @@ func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model
 	if err != nil {
 		return nil, apierr.BadInput("returnURL is not one of the configured return addresses (CONSENT_REDIRECT_URLS) or below one")
 	}
-	ret, err := finpro.ParseRedirectReturn(u.Query())
+	ret, err := journey.ParseRedirectReturn(u.Query())
 	if err != nil {
 		return nil, apierr.BadInput("returnURL carries no Account Aggregator answer (ecres, resdate, fi)")
 	}
-	o, err := r.finpro.DecryptRedirect(ctx, ret)
+	o, err := journey.DecryptRedirect(ctx, r.finpro, ret)
 	if errors.Is(err, finpro.ErrInvalidRequest) {
 		return nil, &apierr.Error{Code: apierr.BadUserInput, Message: "the Account Aggregator's answer could not be opened (tampered with, or too old)", Err: err}
 	}
@@ -300,7 +301,7 @@ func (r *queryResolver) Consent(ctx context.Context, consentHandle string, produ
 
 // AccountAggregators resolves Query.accountAggregators.
 func (r *queryResolver) AccountAggregators(ctx context.Context) ([]*model.AccountAggregator, error) {
-	as, err := r.finpro.AccountAggregators(ctx)
+	as, err := journey.AccountAggregators(ctx, r.finpro)
 	if err != nil {
 		return nil, fmt.Errorf("account aggregators: %w", err)
 	}
@@ -311,7 +312,7 @@ func (r *queryResolver) AccountAggregators(ctx context.Context) ([]*model.Accoun
 		}
 		out = append(out, &model.AccountAggregator{
 			ID:      a.ID,
-			Name:    cmpOr(a.Name, a.ID),
+			Name:    cmp.Or(a.Name, a.ID),
 			Active:  a.Active,
 			WebURL:  model.StringPtr(a.WebURL),
 			ApkURL:  model.StringPtr(a.APKURL),
@@ -338,7 +339,7 @@ func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*mod
 		}
 		id = *productID
 	}
-	ps, err := r.finpro.Products(ctx, id)
+	ps, err := journey.Products(ctx, r.finpro, id)
 	if err != nil {
 		return nil, fmt.Errorf("products: %w", err)
 	}
@@ -347,45 +348,9 @@ func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*mod
 		if fp.ID == "" || !p.AllowsProduct(fp.ID) || (id != "" && fp.ID != id) {
 			continue
 		}
-		out = append(out, productFromFinpro(fp))
+		out = append(out, model.ProductFromFinpro(fp))
 	}
 	return out, nil
-}
-
-func productFromFinpro(p finpro.Product) *model.Product {
-	m := &model.Product{
-		ID:              p.ID,
-		Name:            cmpOr(p.Name, p.ID),
-		Description:     model.StringPtr(p.Description),
-		PurposeCode:     model.StringPtr(p.Purpose.Code),
-		PurposeText:     model.StringPtr(p.Purpose.Text),
-		FiTypes:         []model.FIType{},
-		ConsentTypes:    []string{},
-		FetchType:       model.EnumPtr(p.FetchType, model.FetchTypeUnknown),
-		Frequency:       period(p.Frequency.Unit, p.Frequency.Value),
-		DataFrom:        model.TimePtr(p.DataFrom),
-		DataTo:          model.TimePtr(p.DataTo),
-		ConsentValidity: period(p.ConsentValidity.Unit, p.ConsentValidity.Value),
-		DataLife:        period(p.DataLife.Unit, p.DataLife.Value),
-		ConsentMode:     model.StringPtr(p.ConsentMode),
-	}
-	for _, t := range p.FITypes {
-		v, _ := model.EnumOf(string(t), model.FITypeUnknown)
-		m.FiTypes = append(m.FiTypes, v)
-	}
-	for _, t := range p.ConsentTypes {
-		if t = strings.TrimSpace(t); t != "" {
-			m.ConsentTypes = append(m.ConsentTypes, t)
-		}
-	}
-	return m
-}
-
-func period(unit string, value int) *model.ProductPeriod {
-	if unit == "" {
-		return nil
-	}
-	return &model.ProductPeriod{Unit: unit, Value: value}
 }
 
 // DataStatus resolves Consent.dataStatus: the consent's latest fetch (one
@@ -398,7 +363,7 @@ func (r *consentResolver) DataStatus(ctx context.Context, obj *model.Consent) (*
 	if err != nil {
 		return nil, err
 	}
-	return dataStatusFromFinpro(s, obj, time.Now()), nil
+	return model.DataStatusFromFinpro(s, obj, time.Now()), nil
 }
 
 // DataStatus resolves RequestDataPayload.dataStatus: the session's state.
@@ -407,7 +372,7 @@ func (r *requestDataPayloadResolver) DataStatus(ctx context.Context, obj *model.
 	if err != nil {
 		return nil, err
 	}
-	return dataStatusFromFinpro(s, obj.Consent, time.Now()), nil
+	return model.DataStatusFromFinpro(s, obj.Consent, time.Now()), nil
 }
 
 // Account resolves AccountDataStatus.account: the account as read through
@@ -426,51 +391,11 @@ func (r *accountDataStatusResolver) Account(ctx context.Context, obj *model.Acco
 	return r.linkedAccount(c, obj.LinkReferenceNumber), nil
 }
 
-func dataStatusFromFinpro(s *finpro.FIStatus, c *model.Consent, now time.Time) *model.DataStatus {
-	st, _ := model.EnumOf(string(s.State(now)), model.DataStateUnknown)
-	out := &model.DataStatus{
-		State:         st,
-		SessionID:     model.StringPtr(s.SessionID),
-		FetchedAt:     model.TimePtr(s.FetchedAt),
-		DataExpiresAt: model.TimePtr(s.DataExpiry),
-		FirstFetch:    s.FirstTimeFetch,
-		Accounts:      []*model.AccountDataStatus{},
-	}
-	for _, a := range s.Accounts {
-		out.Accounts = append(out.Accounts, &model.AccountDataStatus{
-			LinkReferenceNumber: a.LinkReferenceNumber,
-			MaskedAccountNumber: model.StringPtr(a.MaskedAccountNumber),
-			FipID:               model.StringPtr(a.FIPID),
-			FipName:             model.StringPtr(a.FIPName),
-			State:               accountDataState(a.FIStatus),
-			Consent:             c,
-		})
-	}
-	return out
-}
-
-// accountDataState maps an account's fiStatus; the DATA webhook's READY is
-// the status page's DELIVERED.
-func accountDataState(s string) model.AccountDataState {
-	if strings.EqualFold(strings.TrimSpace(s), "READY") {
-		return model.AccountDataStateDelivered
-	}
-	v, _ := model.EnumOf(strings.ToUpper(s), model.AccountDataStateUnknown)
-	return v
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
 	}
 	return *s
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 type (

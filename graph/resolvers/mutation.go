@@ -95,7 +95,7 @@ func (r *mutationResolver) SyncIncrementalData(ctx context.Context, in model.Syn
 		if err != nil && !errors.Is(err, finpro.ErrNoNewData) {
 			return nil, fmt.Errorf("sync consent %s: %w", consentID, err)
 		}
-		res := syncResult{Accounts: syncedFromFinpro(c, as)}
+		res := syncResult{Accounts: model.SyncedFromFinpro(c, as)}
 		b, err := json.Marshal(res)
 		if err != nil {
 			return nil, fmt.Errorf("encode sync of consent %s: %w", consentID, err)

@@ -62,7 +62,7 @@ func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *strin
 	case p.Bound() && (!mobile.Valid(owner) || !p.AllowsCustomer(owner)):
 		return nil, errNotFound()
 	}
-	return consentFromFinpro(*row), nil
+	return model.ConsentFromFinpro(*row), nil
 }
 
 // inactive is CONSENT_INACTIVE for c, with its status in extensions
@@ -213,7 +213,14 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	if err != nil {
 		return nil, apierr.BadInput("id is not a valid id")
 	}
-	return findTransaction(ctx, acc.Base(), time.Unix(unix, 0), n.Parts[3])
+	t, err := acc.Base().TransactionAt(ctx, time.Unix(unix, 0), n.Parts[3])
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, errNotFound()
+	}
+	return t, nil
 }
 
 // linkedAccount returns the consent's account with linkRef, nil when the
@@ -231,62 +238,4 @@ func (r *Resolver) linkedAccount(c *model.Consent, linkRef string) fitype.Accoun
 func callerHas(ctx context.Context, scope string) bool {
 	p, ok := auth.PrincipalFrom(ctx)
 	return ok && p.HasScope(scope)
-}
-
-// findTransaction locates a transaction by its timestamp in the account's
-// time-ordered list (FinPro pages it oldest first): a binary search of
-// one-row reads for the first row at or after at (about log2 n + 1 calls),
-// then a short read from there for the txnId among the rows of that second.
-func findTransaction(ctx context.Context, a *fitype.AccountBase, at time.Time, txnID string) (*model.Transaction, error) {
-	key := loaders.FIDataKey{ConsentID: a.ConsentRef(), LinkReferenceNumber: a.LinkReferenceNumber()}
-	read := func(offset, limit int) (*finpro.AccountData, error) {
-		key.Offset, key.Limit = offset, limit
-		return loaders.FIData(ctx, key)
-	}
-	first, err := read(0, 1)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := 0, first.TotalRecords
-	if hi < 0 { // no count: read the whole list once
-		all, err := read(0, 0)
-		if err != nil {
-			return nil, err
-		}
-		return matchTransaction(a, all.Transactions, at, txnID)
-	}
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		d, err := read(mid, 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(d.Transactions) == 0 || !d.Transactions[0].TransactionTimestamp.Before(at) {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
-	}
-	const window = 20
-	for offset := lo; ; offset += window {
-		d, err := read(offset, window)
-		if err != nil {
-			return nil, err
-		}
-		t, err := matchTransaction(a, d.Transactions, at, txnID)
-		if t != nil || len(d.Transactions) < window || d.Transactions[len(d.Transactions)-1].TransactionTimestamp.Unix() > at.Unix() {
-			return t, err
-		}
-	}
-}
-
-// matchTransaction returns the row of rows with txnID at the second at.
-func matchTransaction(a *fitype.AccountBase, rows []finpro.Transaction, at time.Time, txnID string) (*model.Transaction, error) {
-	for i := range rows {
-		if rows[i].TxnID == txnID && rows[i].TransactionTimestamp.Unix() == at.Unix() {
-			ts := fitype.TransactionsFromFinpro(a.Consent().Ref, a.LinkReferenceNumber(), a.Linked().FIType, rows[i:i+1])
-			return &ts[0], nil
-		}
-	}
-	return nil, errNotFound()
 }

@@ -2,7 +2,8 @@
 // gqlgen generates the interfaces they implement (generated.ResolverRoot) but
 // no stubs, so each file here holds its type's resolvers themselves, a few
 // lines over the operation's loaders (internal/loaders) or a FinPro call for
-// mutations. Account fields are resolved by the FI-type plugins in graph/fitype.
+// mutations. Account fields are resolved by graph/fitype and its FI-type
+// plugins (graph/fitype/plugins).
 //
 //	query.go         Query: customer, me, node, nodes
 //	mutation.go      Mutation: revokeConsent, requestData, syncIncrementalData
@@ -10,7 +11,7 @@
 //	                 completeConsentRedirect, Query.consent, accountAggregators,
 //	                 products, Consent.dataStatus
 //	customer.go      Customer: id, consents, accounts, account, totalBalance
-//	consent.go       Consent: accounts; conversions from FinPro's consent rows
+//	consent.go       Consent: accounts (conversions are graph/model's)
 //	node.go          global IDs: placing a consent by reference, node lookups
 //	events.go, consent_events.resolvers.go   Subscription, ConsentStatusEvent
 //	authz.go         the @auth directive and the customer and product checks
@@ -25,9 +26,11 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
@@ -58,7 +61,7 @@ type Options struct {
 	// an AA page (FinPro /v2/requestconsent).
 	Returns *returnurl.List
 	// FetchCooldown is the requestData storm guard's window
-	// (finpro.NewFetchGuard: 0 takes its default, negative turns it off).
+	// (fetchguard.New: 0 takes its default, negative turns it off).
 	FetchCooldown time.Duration
 }
 
@@ -66,7 +69,7 @@ type Options struct {
 // dependencies; identity and loaders arrive in the context.
 type Resolver struct {
 	finpro    *finpro.Client
-	fetches   *finpro.FetchGuard
+	fetches   *fetchguard.Guard
 	logger    *slog.Logger
 	plugins   *fitype.Registry
 	replay    replay.Store
@@ -86,7 +89,7 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 func New(opts Options) *Resolver {
 	r := &Resolver{
 		finpro:    opts.FinPro,
-		fetches:   finpro.NewFetchGuard(opts.FinPro, opts.FetchCooldown),
+		fetches:   fetchguard.New(opts.FinPro, opts.FetchCooldown),
 		logger:    opts.Logger,
 		replay:    opts.Replay,
 		replayTTL: opts.ReplayTTL,
@@ -94,26 +97,26 @@ func New(opts Options) *Resolver {
 		ids:       opts.IDs,
 		returns:   opts.Returns,
 		plugins: fitype.NewRegistry(
-			fitype.Deposit{},
-			fitype.TermDeposit{},
-			fitype.RecurringDeposit{},
-			fitype.SIP{},
-			fitype.CommercialPaper{},
-			fitype.GovtSecurities{},
-			fitype.Equities{},
-			fitype.Bonds{},
-			fitype.Debentures{},
-			fitype.MutualFunds{},
-			fitype.ETF{},
-			fitype.IDR{},
-			fitype.CIS{},
-			fitype.AIF{},
-			fitype.InsurancePolicies{Type: fi.TypeInsurancePolicies},
-			fitype.NPS{},
-			fitype.InvIT{},
-			fitype.REIT{},
-			fitype.InsurancePolicies{Type: fi.TypeLifeInsurance},
-			fitype.InsurancePolicies{Type: fi.TypeGeneralInsurance},
+			plugins.Deposit{},
+			plugins.TermDeposit{},
+			plugins.RecurringDeposit{},
+			plugins.SIP{},
+			plugins.CommercialPaper{},
+			plugins.GovtSecurities{},
+			plugins.Equities{},
+			plugins.Bonds{},
+			plugins.Debentures{},
+			plugins.MutualFunds{},
+			plugins.ETF{},
+			plugins.IDR{},
+			plugins.CIS{},
+			plugins.AIF{},
+			plugins.InsurancePolicies{Type: fi.TypeInsurancePolicies},
+			plugins.NPS{},
+			plugins.InvIT{},
+			plugins.REIT{},
+			plugins.InsurancePolicies{Type: fi.TypeLifeInsurance},
+			plugins.InsurancePolicies{Type: fi.TypeGeneralInsurance},
 			// GSTR1_3B and OTHER have no ReBIT schema: OtherAccount.
 		),
 	}

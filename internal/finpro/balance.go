@@ -2,11 +2,12 @@ package finpro
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -18,10 +19,10 @@ type balanceRequest struct {
 // Balances returns the balance of every account under a consent
 // (getfibalance without linkReferenceNumber: one call for the whole consent).
 func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, error) {
-	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+	if err := check.ID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
@@ -36,13 +37,13 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 // Balance returns one account's balance (getfibalance with linkReferenceNumber).
 // An answer that does not hold the account is ErrNotFound.
 func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balance, error) {
-	if err := checkID(pathBalance, "consentID", consentID); err != nil {
+	if err := check.ID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	if err := checkID(pathBalance, "linkReferenceNumber", linkRef); err != nil {
+	if err := check.ID(paths.Balance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, pathBalance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
 	if err != nil {
 		return nil, err
 	}
@@ -55,15 +56,7 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 			return &b, nil
 		}
 	}
-	return nil, transport.NewError(pathBalance, 200, ErrNotFound, 0, "account missing from response")
-}
-
-// checkID rejects an empty or blank identifier before any request is made.
-func checkID(ep, field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return transport.Invalid(ep, field+" is empty")
-	}
-	return nil
+	return nil, transport.NewError(paths.Balance, 200, ErrNotFound, 0, "account missing from response")
 }
 
 // balanceWire is one account of getfibalance's data.
@@ -77,7 +70,7 @@ func (w *balanceWire) toBalance(asOf time.Time) Balance {
 	b := Balance{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             w.fipName(),
 		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),

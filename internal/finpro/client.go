@@ -6,14 +6,18 @@
 // idempotent reads with jittered backoff under a budget, a time window and a
 // per-endpoint circuit breaker, holds an endpoint FinPro rate-limited until the
 // time it gave, never retries writes, and decodes FinPro's inconsistent JSON into
-// one set of Go types. Money stays an exact Decimal string. FetchGuard keeps
-// storms of data fetches for one consent from reaching FinPro.
+// one set of Go types. Money stays an exact Decimal string.
 //
 // This package is the client's surface: Options, the exported types, one file
-// per endpoint (its method, request body, wire structs and their conversion),
-// webhook decoding and FetchGuard. Below it, internal/finpro/internal/transport
-// makes the calls (retries, breaker, hold, envelope, error mapping),
-// internal/finpro/resilience holds the mechanisms those use, and
+// per endpoint (its method, request body, wire structs and their conversion)
+// and webhook decoding. Over a *Client: the consent journey's lookups and AA
+// redirects (AA list, products, getEncryptedUrl, decryptUrl) are functions of
+// internal/finpro/journey, and internal/finpro/fetchguard keeps storms of data
+// fetches for one consent from reaching FinPro. Below it,
+// internal/finpro/internal/transport makes the calls (retries, breaker, hold,
+// envelope, error mapping) to the paths of internal/finpro/internal/paths,
+// internal/finpro/internal/check holds the request checks endpoints share,
+// internal/finpro/resilience the mechanisms the transport uses, and
 // internal/finpro/wire every wire quirk the decoders share (timestamps, IST,
 // flexible strings, booleans and integers, one-or-many lists, "<NULL>").
 package finpro
@@ -27,44 +31,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-// FinPro paths the client calls.
-const (
-	pathBalance         = "/getfibalance"
-	pathFIData          = "/getfidata"
-	pathAllFIData       = "/getallfidata"
-	pathLatestFIData    = "/getalllatestfidata"
-	pathConsents        = "/v1/accounts/getconsentslist"
-	pathRequestConsent  = "/v2/requestconsent"
-	pathRevokeConsent   = "/revokeconsent"
-	pathFIRequest       = "/fi/request"
-	pathFIRequestStatus = "/consent/firequest/status"
-)
-
-// endpoints lists every path the client calls, true for the reads that may be
-// retried. getalllatestfidata is not one on purpose: each call consumes the
-// increment upstream. The journey's reads are here too: decryptUrl is a pure
-// decryption. getEncryptedUrl is not: each call may open a redirect session
-// at the AA.
-var endpoints = map[string]bool{
-	pathBalance:          true,
-	pathFIData:           true,
-	pathAllFIData:        true,
-	pathConsents:         true,
-	pathConsentsV3:       true,
-	pathFIRequestStatus:  true,
-	pathDecryptURL:       true,
-	pathAAList:           true,
-	pathProducts:         true,
-	pathLatestFIData:     false,
-	pathRequestConsent:   false,
-	pathRevokeConsent:    false,
-	pathFIRequest:        false,
-	pathRequestConsentV3: false,
-	pathEncryptedURL:     false,
-}
 
 // Credentials are the FIU's FinPro keys. ClientSecret must never reach a client,
 // a log line or an error message.
@@ -222,8 +191,8 @@ func New(opts Options) (*Client, error) {
 			"Accept":         {"application/json"},
 		},
 		HTTPClient:              opts.HTTPClient,
-		Endpoints:               endpoints,
-		InactiveOnInvalidStatus: pathRevokeConsent,
+		Endpoints:               paths.Endpoints,
+		InactiveOnInvalidStatus: paths.RevokeConsent,
 		Timeout:                 opts.Timeout,
 		MaxBodyBytes:            opts.MaxBodyBytes,
 		MaxRetries:              opts.MaxRetries,
@@ -245,3 +214,8 @@ func New(opts Options) (*Client, error) {
 func call[T any](ctx context.Context, c *Client, ep, rawQuery string, in any) (*transport.Envelope[T], error) {
 	return transport.Call[T](ctx, c.t, ep, rawQuery, in)
 }
+
+// Transport returns the caller c makes its calls with, for the endpoint
+// packages below internal/finpro (journey): only they may import transport
+// to use it.
+func (c *Client) Transport() *transport.Caller { return c.t }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -34,25 +36,25 @@ var validStatus = map[ConsentStatus]bool{
 // the client drops rows of other products; Page still holds FinPro's numbers.
 func (c *Client) Consents(ctx context.Context, req ConsentListRequest) (*ConsentPage, error) {
 	if !mobile.Valid(req.MobileNumber) {
-		return nil, transport.Invalid(pathConsents, "mobileNumber is not 10 digits")
+		return nil, transport.Invalid(paths.Consents, "mobileNumber is not 10 digits")
 	}
-	if err := checkID(pathConsents, "productID", req.ProductID); err != nil {
+	if err := check.ID(paths.Consents, "productID", req.ProductID); err != nil {
 		return nil, err
 	}
 	for _, s := range req.Status {
 		if !validStatus[s] {
-			return nil, transport.Invalid(pathConsents, "unknown status")
+			return nil, transport.Invalid(paths.Consents, "unknown status")
 		}
 	}
 	switch {
 	case req.PageNumber < 0:
-		return nil, transport.Invalid(pathConsents, "pageNumber out of range")
+		return nil, transport.Invalid(paths.Consents, "pageNumber out of range")
 	case req.PageSize < 0 || req.PageSize > MaxConsentPageSize:
-		return nil, transport.Invalid(pathConsents, "pageSize out of range")
+		return nil, transport.Invalid(paths.Consents, "pageSize out of range")
 	case req.PageNumber > 0 && req.PageSize == 0:
-		return nil, transport.Invalid(pathConsents, "pageNumber without pageSize")
+		return nil, transport.Invalid(paths.Consents, "pageNumber without pageSize")
 	}
-	env, err := call[wire.OneOrMany[consentWire]](ctx, c, pathConsents, "", consentListRequest(req))
+	env, err := call[wire.OneOrMany[consentWire]](ctx, c, paths.Consents, "", consentListRequest(req))
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +88,7 @@ type requestConsentBody struct {
 // PartyIdentifierType defaults to MOBILE and, for MOBILE, PartyIdentifierValue
 // to the VUA's mobile number.
 func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*ConsentHandle, error) {
-	ep := pathRequestConsent
+	ep := paths.RequestConsent
 	body, err := consentRequestBody(ep, req)
 	if err != nil {
 		return nil, err
@@ -101,7 +103,7 @@ func (c *Client) RequestConsent(ctx context.Context, req ConsentRequest) (*Conse
 // consentRequestBody checks req and fills its defaults, for /v2 and
 // /v3/requestconsent.
 func consentRequestBody(ep string, req ConsentRequest) (requestConsentBody, error) {
-	if err := checkID(ep, "productID", req.ProductID); err != nil {
+	if err := check.ID(ep, "productID", req.ProductID); err != nil {
 		return requestConsentBody{}, err
 	}
 	local, host, ok := strings.Cut(req.VUA, "@")
@@ -152,10 +154,10 @@ func (w *consentHandleWire) toHandle(ep string) (*ConsentHandle, error) {
 // RevokeConsent revokes an ACTIVE or PAUSED consent by consent ID (/revokeconsent).
 // Never retried. Revoking a consent in another state is ErrConsentInactive.
 func (c *Client) RevokeConsent(ctx context.Context, consentID string) error {
-	if err := checkID(pathRevokeConsent, "consentID", consentID); err != nil {
+	if err := check.ID(paths.RevokeConsent, "consentID", consentID); err != nil {
 		return err
 	}
-	_, err := call[struct{}](ctx, c, pathRevokeConsent, "", consentIDRequest{ConsentID: consentID})
+	_, err := call[struct{}](ctx, c, paths.RevokeConsent, "", consentIDRequest{ConsentID: consentID})
 	return err
 }
 
@@ -171,8 +173,8 @@ const fiTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // RequestFI starts a data fetch (/fi/request). Never retried.
 func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, error) {
-	ep := pathFIRequest
-	if err := checkID(ep, "consentId", req.ConsentID); err != nil {
+	ep := paths.FIRequest
+	if err := check.ID(ep, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}
 	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
@@ -259,7 +261,7 @@ func (w *linkedWire) toLinkedAccount() LinkedAccount {
 	return LinkedAccount{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkRefNumber, w.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(ft),
+		FIType:              NormFIType(ft),
 		FIPID:               w.FIPID,
 		FIPName:             w.FIPName,
 		AccountType:         w.AccountType,

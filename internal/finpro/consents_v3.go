@@ -6,11 +6,10 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-// pathConsentsV3 is FinPro's Consent List V3 (finpro-upstream.md §1b).
-const pathConsentsV3 = "/v3/getconsentslist"
 
 // MaxConsentLookup is the most consents one ConsentsByRef call asks for.
 const MaxConsentLookup = 100
@@ -32,7 +31,7 @@ type consentLookupBody struct {
 // consent known only by reference is placed: its row names its product and
 // VUA. A reference FinPro does not know is simply absent from the result.
 func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent, error) {
-	ep := pathConsentsV3
+	ep := paths.ConsentsV3
 	refs, body := q.Handles, consentLookupBody{ConsentHandle: q.Handles}
 	name := "consentHandle"
 	if len(q.ConsentIDs) > 0 {
@@ -47,7 +46,7 @@ func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent,
 		return nil, transport.Invalid(ep, "too many consents to look up")
 	}
 	for _, r := range refs {
-		if err := checkID(ep, name, r); err != nil {
+		if err := check.ID(ep, name, r); err != nil {
 			return nil, err
 		}
 	}

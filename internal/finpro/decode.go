@@ -30,9 +30,9 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 	return (*wire.Decimal)(d).UnmarshalJSON(b)
 }
 
-// normFIType turns FinPro's spellings into one name per type: upper case, with
+// NormFIType turns FinPro's spellings into one name per type: upper case, with
 // TERM-DEPOSIT written TERM_DEPOSIT.
-func normFIType(s string) FIType {
+func NormFIType(s string) FIType {
 	if isCanonical(s) {
 		return FIType(s)
 	}

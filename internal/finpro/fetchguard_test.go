@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -37,7 +39,7 @@ func fiRequestServer(t *testing.T, fail func(n int64) (int, string)) (*finpro.Cl
 
 func TestFetchGuardStorm(t *testing.T) {
 	c, clk, hits := fiRequestServer(t, nil)
-	g := finpro.NewFetchGuard(c, time.Minute)
+	g := fetchguard.New(c, time.Minute)
 	ctx := t.Context()
 	req := finpro.FIRequest{ConsentID: "consent-1"}
 
@@ -75,10 +77,10 @@ func TestFetchGuardStorm(t *testing.T) {
 
 func TestFetchGuardMinInterval(t *testing.T) {
 	c, clk, hits := fiRequestServer(t, nil)
-	g := finpro.NewFetchGuard(c, time.Minute)
+	g := fetchguard.New(c, time.Minute)
 	ctx := t.Context()
 	req := finpro.FIRequest{ConsentID: "consent-1"}
-	daily := finpro.Frequency{Unit: "DAY", Value: 1}.Interval()
+	daily := journey.Frequency{Unit: "DAY", Value: 1}.Interval()
 	if daily != 24*time.Hour {
 		t.Fatalf("Frequency{DAY, 1}.Interval() = %v, want 24h", daily)
 	}
@@ -106,7 +108,7 @@ func TestFetchGuardFailuresAreNotRemembered(t *testing.T) {
 		}
 		return 0, ""
 	})
-	g := finpro.NewFetchGuard(c, time.Minute)
+	g := fetchguard.New(c, time.Minute)
 	req := finpro.FIRequest{ConsentID: "consent-1"}
 	if _, err := g.RequestFI(t.Context(), req, 0); !errors.Is(err, finpro.ErrConsentInactive) {
 		t.Fatalf("first RequestFI() error = %v, want %v", err, finpro.ErrConsentInactive)
@@ -128,7 +130,7 @@ func TestFetchGuardConcurrentAndDetached(t *testing.T) {
 		reply(w, 200, `{"ver":"1.21.0","response":"ok","data":{"consentId":"consent-1","sessionId":"s-`+strconv.FormatInt(n, 10)+`"}}`)
 	})
 	c, _ := newClient(t, srv.URL, nil)
-	g := finpro.NewFetchGuard(c, time.Minute)
+	g := fetchguard.New(c, time.Minute)
 	req := finpro.FIRequest{ConsentID: "consent-1"}
 
 	// The first caller gives up while its request is in flight.
@@ -171,7 +173,7 @@ func TestFetchGuardConcurrentAndDetached(t *testing.T) {
 
 func TestFetchGuardOff(t *testing.T) {
 	c, _, hits := fiRequestServer(t, nil)
-	g := finpro.NewFetchGuard(c, -1)
+	g := fetchguard.New(c, -1)
 	for range 3 {
 		if s, err := g.RequestFI(t.Context(), finpro.FIRequest{ConsentID: "consent-1"}, 0); err != nil || s.Reused {
 			t.Fatalf("RequestFI() = %+v, %v; want a new session", s, err)
@@ -185,7 +187,7 @@ func TestFetchGuardOff(t *testing.T) {
 func TestFetchGuardAgainstSandbox(t *testing.T) {
 	c, sb, _ := newSandbox(t, sandbox.Config{}, nil)
 	k := demoConsents(t, c)["ACTIVE/PERIODIC"]
-	g := finpro.NewFetchGuard(c, 0)
+	g := fetchguard.New(c, 0)
 	sb.ResetStats()
 	var ids []string
 	for range 5 {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -32,25 +34,25 @@ const MaxFIDataLimit = 1000
 // FinPro echoed pageDetails (it applied the offset), otherwise
 // rows[Offset:Offset+Limit] (it ignored paging and sent every row).
 func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, error) {
-	if err := checkID(pathFIData, "consentID", req.ConsentID); err != nil {
+	if err := check.ID(paths.FIData, "consentID", req.ConsentID); err != nil {
 		return nil, err
 	}
-	if err := checkID(pathFIData, "linkReferenceNumber", req.LinkReferenceNumber); err != nil {
+	if err := check.ID(paths.FIData, "linkReferenceNumber", req.LinkReferenceNumber); err != nil {
 		return nil, err
 	}
 	switch {
 	case req.Limit < 0 || req.Limit > MaxFIDataLimit:
-		return nil, transport.Invalid(pathFIData, "limit out of range")
+		return nil, transport.Invalid(paths.FIData, "limit out of range")
 	case req.Offset < 0:
-		return nil, transport.Invalid(pathFIData, "offset out of range")
+		return nil, transport.Invalid(paths.FIData, "offset out of range")
 	case req.Offset > 0 && req.Limit == 0:
-		return nil, transport.Invalid(pathFIData, "offset without limit")
+		return nil, transport.Invalid(paths.FIData, "offset without limit")
 	}
 	q := ""
 	if req.Limit > 0 {
 		q = "limit=" + strconv.Itoa(req.Limit) + "&offset=" + strconv.Itoa(req.Offset)
 	}
-	env, err := call[accountDataWire](ctx, c, pathFIData, q, fiDataRequest{ConsentID: req.ConsentID, LinkReferenceNumber: req.LinkReferenceNumber})
+	env, err := call[accountDataWire](ctx, c, paths.FIData, q, fiDataRequest{ConsentID: req.ConsentID, LinkReferenceNumber: req.LinkReferenceNumber})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +62,7 @@ func (c *Client) FIData(ctx context.Context, req FIDataRequest) (*AccountData, e
 // AllFIData returns every account under a consent with profile, summary and
 // transactions (getallfidata).
 func (c *Client) AllFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
-	return c.fiAccounts(ctx, pathAllFIData, consentID)
+	return c.fiAccounts(ctx, paths.AllFIData, consentID)
 }
 
 // allFIDataRangeRequest is getallfidata's body with a date range; the dates
@@ -83,11 +85,11 @@ const isoUTC = "2006-01-02T15:04:05.000Z"
 // themselves. Unlike AllFIData it keeps no raw bytes (FIAccount.Raw is nil):
 // it is for reading transactions.
 func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, to time.Time) ([]FIAccount, error) {
-	if err := checkID(pathAllFIData, "consentID", consentID); err != nil {
+	if err := check.ID(paths.AllFIData, "consentID", consentID); err != nil {
 		return nil, err
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, transport.Invalid(pathAllFIData, "date range ends before it starts")
+		return nil, transport.Invalid(paths.AllFIData, "date range ends before it starts")
 	}
 	req := allFIDataRangeRequest{ConsentID: consentID}
 	if !from.IsZero() {
@@ -96,7 +98,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 	if !to.IsZero() {
 		req.End = to.UTC().Format(isoUTC)
 	}
-	env, err := call[json.RawMessage](ctx, c, pathAllFIData, "", req)
+	env, err := call[json.RawMessage](ctx, c, paths.AllFIData, "", req)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 	}
 	var any wire.OneOrMany[fiAccountWire]
 	if err := json.Unmarshal(env.Data, &any); err != nil {
-		return nil, transport.Unavailable(pathAllFIData, env.HTTPStatus, "undecodable response")
+		return nil, transport.Unavailable(paths.AllFIData, env.HTTPStatus, "undecodable response")
 	}
 	out := make([]FIAccount, len(any))
 	for i := range any {
@@ -141,11 +143,11 @@ type rangeAccountWire struct {
 // consumes the increment upstream: callers must keep the result. Nothing new is
 // ErrNoNewData. Never retried.
 func (c *Client) LatestFIData(ctx context.Context, consentID string) ([]FIAccount, error) {
-	return c.fiAccounts(ctx, pathLatestFIData, consentID)
+	return c.fiAccounts(ctx, paths.LatestFIData, consentID)
 }
 
 func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAccount, error) {
-	if err := checkID(ep, "consentID", consentID); err != nil {
+	if err := check.ID(ep, "consentID", consentID); err != nil {
 		return nil, err
 	}
 	env, err := call[wire.OneOrMany[rawFIAccountWire]](ctx, c, ep, "", consentIDRequest{ConsentID: consentID})
@@ -189,7 +191,7 @@ func accountDataFrom(env *transport.Envelope[accountDataWire], req FIDataRequest
 	return &AccountData{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, req.LinkReferenceNumber),
 		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             w.fipName(),
 		Balance:             w.Balance,
@@ -323,7 +325,7 @@ func (w *fiAccountWire) toFIAccount() FIAccount {
 	a := FIAccount{
 		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber, w.LinkedAccRef),
 		MaskedAccountNumber: wire.FirstNonEmpty(w.MaskedAccountNumber, w.MaskedAccNumber),
-		FIType:              normFIType(w.FIType),
+		FIType:              NormFIType(w.FIType),
 		FIPID:               w.FIPID,
 		FIPName:             wire.FirstNonEmpty(w.Bank, w.FIPName),
 		Transactions:        toTransactions(w.Transactions.Transaction),

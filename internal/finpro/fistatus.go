@@ -7,6 +7,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -35,7 +36,7 @@ type fiRequestStatusWire struct {
 // FIRequestStatus reports the state of a consent's latest data fetch, or of one
 // session (/consent/firequest/status). It is an idempotent read (retried).
 func (c *Client) FIRequestStatus(ctx context.Context, req FIStatusRequest) (*FIStatus, error) {
-	ep := pathFIRequestStatus
+	ep := paths.FIRequestStatus
 	if strings.TrimSpace(req.ConsentID+req.ConsentHandle+req.SessionID) == "" {
 		return nil, transport.Invalid(ep, "consentId, consentHandle and sessionId are all empty")
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/journey"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -112,18 +114,18 @@ func TestSandboxRedirectURL(t *testing.T) {
 	active := demoConsents(t, c)["ACTIVE/PERIODIC"].ConsentHandle
 
 	for _, handles := range [][]string{{a1.Handle}, {a1.Handle, a2.Handle}} {
-		u, err := c.RedirectURL(ctx, finpro.RedirectRequest{ConsentHandles: handles, RedirectURL: returnURL, VUA: newMobile + "@onemoney"})
+		u, err := journey.RedirectURL(ctx, c, journey.RedirectRequest{ConsentHandles: handles, RedirectURL: returnURL, VUA: newMobile + "@onemoney"})
 		if err != nil || !strings.HasPrefix(u, url+"/_sandbox/aa/consent?") {
 			t.Errorf("RedirectURL(%d handles) = %q, %v; want the AA page", len(handles), u, err)
 		}
 	}
 
-	req := func(handles []string, vua string) finpro.RedirectRequest {
-		return finpro.RedirectRequest{ConsentHandles: handles, RedirectURL: returnURL, VUA: vua}
+	req := func(handles []string, vua string) journey.RedirectRequest {
+		return journey.RedirectRequest{ConsentHandles: handles, RedirectURL: returnURL, VUA: vua}
 	}
 	tests := []struct {
 		name   string
-		req    finpro.RedirectRequest
+		req    journey.RedirectRequest
 		fault  string // errorCode injected instead
 		kind   error
 		code   string
@@ -147,19 +149,19 @@ func TestSandboxRedirectURL(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := c.RedirectURL(ctx, tc.req)
+			_, err := journey.RedirectURL(ctx, c, tc.req)
 			apiErr(t, tc.name, err, tc.kind, tc.code, tc.status)
 		})
 	}
 
 	sb.ResetStats()
-	for name, r := range map[string]finpro.RedirectRequest{
+	for name, r := range map[string]journey.RedirectRequest{
 		"no handle (FP0021)": {RedirectURL: returnURL},
 		"blank handle":       {ConsentHandles: []string{" "}, RedirectURL: returnURL},
 		"no redirect":        {ConsentHandles: []string{a1.Handle}},
 		"bad pan":            {ConsentHandles: []string{a1.Handle}, RedirectURL: returnURL, PAN: "1234"},
 	} {
-		_, err := c.RedirectURL(ctx, r)
+		_, err := journey.RedirectURL(ctx, c, r)
 		apiErr(t, name, err, finpro.ErrInvalidRequest, "", 0)
 	}
 	if n := len(sb.Stats()); n != 0 {
@@ -168,7 +170,7 @@ func TestSandboxRedirectURL(t *testing.T) {
 	if err := sb.InjectFault("/webRedirection/getEncryptedUrl", "html503", 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RedirectURL(ctx, req([]string{a1.Handle}, "")); !errors.Is(err, finpro.ErrUnavailable) || sb.Stats()["/webRedirection/getEncryptedUrl"] != 1 {
+	if _, err := journey.RedirectURL(ctx, c, req([]string{a1.Handle}, "")); !errors.Is(err, finpro.ErrUnavailable) || sb.Stats()["/webRedirection/getEncryptedUrl"] != 1 {
 		t.Errorf("RedirectURL() on a 503 = %v after %d calls, want %v after 1 (not retried)", err, sb.Stats()["/webRedirection/getEncryptedUrl"], finpro.ErrUnavailable)
 	}
 }
@@ -186,11 +188,11 @@ func TestSandboxDecryptRedirect(t *testing.T) {
 			t.Fatalf("AnswerAA() error = %v", err)
 		}
 		u, _ := url.Parse(back)
-		ret, err := finpro.ParseRedirectReturn(u.Query())
+		ret, err := journey.ParseRedirectReturn(u.Query())
 		if err != nil {
 			t.Fatalf("ParseRedirectReturn(%q) error = %v", back, err)
 		}
-		o, err := c.DecryptRedirect(ctx, ret)
+		o, err := journey.DecryptRedirect(ctx, c, ret)
 		if err != nil {
 			t.Fatalf("DecryptRedirect() error = %v", err)
 		}
@@ -205,19 +207,19 @@ func TestSandboxDecryptRedirect(t *testing.T) {
 		// Tampered: FinPro's InvalidRequest.
 		bad := ret
 		bad.ECRes = ret.ECRes[:len(ret.ECRes)-4] + "AAAA"
-		_, err = c.DecryptRedirect(ctx, bad)
+		_, err = journey.DecryptRedirect(ctx, c, bad)
 		apiErr(t, "tampered ecres", err, finpro.ErrInvalidRequest, "InvalidRequest", 400)
 	}
 	// A read: retried.
 	r, _ := c.RequestConsentV3(ctx, v3Request(newMobile, "LOAN_UNDERWRITING"))
 	back, _ := sb.AnswerAA(r.RedirectURL, true, nil)
 	u, _ := url.Parse(back)
-	ret, _ := finpro.ParseRedirectReturn(u.Query())
+	ret, _ := journey.ParseRedirectReturn(u.Query())
 	sb.ResetStats()
 	if err := sb.InjectFault("/webRedirection/decryptUrl", "InternalError", 1); err != nil {
 		t.Fatal(err)
 	}
-	if o, err := c.DecryptRedirect(ctx, ret); err != nil || !o.Approved() || sb.Stats()["/webRedirection/decryptUrl"] != 2 {
+	if o, err := journey.DecryptRedirect(ctx, c, ret); err != nil || !o.Approved() || sb.Stats()["/webRedirection/decryptUrl"] != 2 {
 		t.Errorf("DecryptRedirect() after a 500 = %+v, %v after %d calls, want success after 2", o, err, sb.Stats()["/webRedirection/decryptUrl"])
 	}
 
@@ -227,7 +229,7 @@ func TestSandboxDecryptRedirect(t *testing.T) {
 		"empty resdate":  {"ecres": {"a"}, "resdate": {""}, "fi": {"x"}},
 		"too long ecres": {"ecres": {strings.Repeat("a", 9000)}, "resdate": {"1"}, "fi": {"x"}},
 	} {
-		if _, err := finpro.ParseRedirectReturn(q); !errors.Is(err, finpro.ErrInvalidRequest) {
+		if _, err := journey.ParseRedirectReturn(q); !errors.Is(err, finpro.ErrInvalidRequest) {
 			t.Errorf("ParseRedirectReturn(%s) error = %v, want %v", name, err, finpro.ErrInvalidRequest)
 		}
 	}
@@ -236,7 +238,7 @@ func TestSandboxDecryptRedirect(t *testing.T) {
 func TestSandboxCatalogue(t *testing.T) {
 	c, sb, url := newSandbox(t, sandbox.Config{}, nil)
 	ctx := t.Context()
-	aas, err := c.AccountAggregators(ctx)
+	aas, err := journey.AccountAggregators(ctx, c)
 	if err != nil || len(aas) != 3 {
 		t.Fatalf("AccountAggregators() = %+v, %v", aas, err)
 	}
@@ -247,52 +249,52 @@ func TestSandboxCatalogue(t *testing.T) {
 		t.Errorf("third AA = %+v, want the inactive one", a)
 	}
 
-	all, err := c.Products(ctx, "")
+	all, err := journey.Products(ctx, c, "")
 	if err != nil || len(all) < 3 {
 		t.Fatalf("Products() = %+v, %v", all, err)
 	}
-	pfm, err := c.Products(ctx, sandbox.DemoProductID)
+	pfm, err := journey.Products(ctx, c, sandbox.DemoProductID)
 	if err != nil || len(pfm) != 1 {
 		t.Fatalf("Products(%s) = %+v, %v", sandbox.DemoProductID, pfm, err)
 	}
 	p := pfm[0]
-	if p.ID != sandbox.DemoProductID || p.Name == "" || p.Purpose != (finpro.Purpose{Code: "102", Text: "Customer spending patterns, budget or other reportings"}) ||
+	if p.ID != sandbox.DemoProductID || p.Name == "" || p.Purpose != (journey.Purpose{Code: "102", Text: "Customer spending patterns, budget or other reportings"}) ||
 		!slices.Equal(p.FITypes, []finpro.FIType{"DEPOSIT", "MUTUAL_FUNDS", "RECURRING_DEPOSIT", "TERM_DEPOSIT"}) ||
 		!slices.Equal(p.ConsentTypes, []string{"PROFILE", "SUMMARY", "TRANSACTIONS"}) || p.FetchType != "PERIODIC" ||
-		p.Frequency != (finpro.Frequency{Unit: "DAY", Value: 4}) || p.ConsentMode != "STORE" ||
+		p.Frequency != (journey.Frequency{Unit: "DAY", Value: 4}) || p.ConsentMode != "STORE" ||
 		!p.DataFrom.Equal(sandboxTime.AddDate(-1, 0, 0)) || !p.DataTo.Equal(sandboxTime.AddDate(1, 0, 0)) ||
-		p.ConsentValidity != (finpro.Duration{Unit: "MONTH", Value: 12}) {
+		p.ConsentValidity != (journey.Duration{Unit: "MONTH", Value: 12}) {
 		t.Errorf("Products(%s) = %+v", sandbox.DemoProductID, p)
 	}
 	if got := p.Frequency.Interval(); got != 6*time.Hour {
 		t.Errorf("4 per DAY Interval() = %v, want 6h", got)
 	}
-	if none, err := c.Products(ctx, "NOPE"); err != nil || len(none) != 0 {
+	if none, err := journey.Products(ctx, c, "NOPE"); err != nil || len(none) != 0 {
 		t.Errorf("Products(NOPE) = %+v, %v; want none", none, err)
 	}
 	sb.ResetStats()
-	if _, err := c.Products(ctx, "a b"); !errors.Is(err, finpro.ErrInvalidRequest) || len(sb.Stats()) != 0 {
+	if _, err := journey.Products(ctx, c, "a b"); !errors.Is(err, finpro.ErrInvalidRequest) || len(sb.Stats()) != 0 {
 		t.Errorf("Products(\"a b\") error = %v, want %v before any call", err, finpro.ErrInvalidRequest)
 	}
 	if err := sb.InjectFault("/productslist", "html503", 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Products(ctx, ""); err != nil || sb.Stats()["/productslist"] != 2 {
+	if _, err := journey.Products(ctx, c, ""); err != nil || sb.Stats()["/productslist"] != 2 {
 		t.Errorf("Products() after a 503 = %v after %d calls, want success after 2", err, sb.Stats()["/productslist"])
 	}
 }
 
 func TestFrequencyInterval(t *testing.T) {
 	for _, tc := range []struct {
-		f    finpro.Frequency
+		f    journey.Frequency
 		want time.Duration
 	}{
-		{finpro.Frequency{Unit: "HOUR", Value: 2}, 30 * time.Minute},
-		{finpro.Frequency{Unit: "day", Value: 1}, 24 * time.Hour},
-		{finpro.Frequency{Unit: "MONTH", Value: 30}, 24 * time.Hour},
-		{finpro.Frequency{Unit: "YEAR", Value: 365}, 24 * time.Hour},
-		{finpro.Frequency{Unit: "DAY", Value: 0}, 0},
-		{finpro.Frequency{Unit: "INF", Value: 1}, 0},
+		{journey.Frequency{Unit: "HOUR", Value: 2}, 30 * time.Minute},
+		{journey.Frequency{Unit: "day", Value: 1}, 24 * time.Hour},
+		{journey.Frequency{Unit: "MONTH", Value: 30}, 24 * time.Hour},
+		{journey.Frequency{Unit: "YEAR", Value: 365}, 24 * time.Hour},
+		{journey.Frequency{Unit: "DAY", Value: 0}, 0},
+		{journey.Frequency{Unit: "INF", Value: 1}, 0},
 	} {
 		if got := tc.f.Interval(); got != tc.want {
 			t.Errorf("%+v.Interval() = %v, want %v", tc.f, got, tc.want)
@@ -414,7 +416,7 @@ func TestFetchGuardWithPendingSession(t *testing.T) {
 	c, sb, _ := newSandbox(t, sandbox.Config{FetchDelay: 1 << 62}, nil)
 	ctx := t.Context()
 	k := demoConsents(t, c)["ACTIVE/ONETIME"]
-	g := finpro.NewFetchGuard(c, 0)
+	g := fetchguard.New(c, 0)
 	sb.ResetStats()
 	s1, err := g.RequestFI(ctx, finpro.FIRequest{ConsentID: k.ConsentID}, 0)
 	if err != nil {

@@ -55,7 +55,7 @@ func (w *accountDataWire) DecodeEnvelope(body []byte, head *transport.Head) erro
 		}
 		*head, *w = tolerant.Head, tolerant.Data
 	}
-	if normFIType(w.FIType) == FITypeDeposit {
+	if NormFIType(w.FIType) == FITypeDeposit {
 		return nil
 	}
 	var raw struct {

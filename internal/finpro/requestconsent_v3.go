@@ -2,13 +2,12 @@ package finpro
 
 import (
 	"context"
-	"net/url"
 	"strings"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-const pathRequestConsentV3 = "/v3/requestconsent"
 
 // ConsentRequestV3 asks /v3/requestconsent for a consent and the Account
 // Aggregator page where the user approves it.
@@ -53,18 +52,18 @@ type consentRedirectWire struct {
 // (/v3/requestconsent). Never retried. PartyIdentifierType and its value
 // default as for RequestConsent.
 func (c *Client) RequestConsentV3(ctx context.Context, req ConsentRequestV3) (*ConsentRedirect, error) {
-	ep := pathRequestConsentV3
+	ep := paths.RequestConsentV3
 	base, err := consentRequestBody(ep, req.ConsentRequest)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRedirectURL(ep, req.RedirectURL); err != nil {
+	if err := check.RedirectURL(ep, req.RedirectURL); err != nil {
 		return nil, err
 	}
-	if err := checkPAN(ep, req.PAN); err != nil {
+	if err := check.PAN(ep, req.PAN); err != nil {
 		return nil, err
 	}
-	fips, err := checkFIPIDs(ep, req.FIPIDs)
+	fips, err := check.FIPIDs(ep, req.FIPIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -78,67 +77,8 @@ func (c *Client) RequestConsentV3(ctx context.Context, req ConsentRequestV3) (*C
 		return nil, err
 	}
 	u := strings.TrimSpace(env.Data.WebRedirectionURL)
-	if !absoluteHTTP(u) {
+	if !check.AbsoluteHTTP(u) {
 		return nil, transport.Unavailable(ep, env.HTTPStatus, "no usable webRedirectionUrl")
 	}
 	return &ConsentRedirect{Handle: h.Handle, Status: h.Status, RedirectURL: u}, nil
-}
-
-// maxURLLen bounds a redirect URL the client sends.
-const maxURLLen = 2048
-
-// checkRedirectURL refuses a redirect URL that is not an absolute http(s) URL
-// without user info or fragment.
-func checkRedirectURL(ep, raw string) error {
-	if raw == "" {
-		return transport.Invalid(ep, "redirectUrl is empty")
-	}
-	if len(raw) > maxURLLen || !absoluteHTTP(raw) {
-		return transport.Invalid(ep, "redirectUrl is not an absolute http(s) URL")
-	}
-	u, _ := url.Parse(raw)
-	if u.User != nil || u.Fragment != "" {
-		return transport.Invalid(ep, "redirectUrl must not carry user info or a fragment")
-	}
-	return nil
-}
-
-func absoluteHTTP(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}
-
-// checkPAN refuses a PAN that is not five letters, four digits and a letter
-// (the field is optional: "" passes).
-func checkPAN(ep, pan string) error {
-	if pan == "" {
-		return nil
-	}
-	ok := len(pan) == 10
-	for i := 0; ok && i < 10; i++ {
-		c := pan[i]
-		if i >= 5 && i < 9 {
-			ok = c >= '0' && c <= '9'
-		} else {
-			ok = c >= 'A' && c <= 'Z'
-		}
-	}
-	if !ok {
-		return transport.Invalid(ep, "pan is not AAAAA9999A")
-	}
-	return nil
-}
-
-// checkFIPIDs trims the FIP ids and refuses blank ones.
-func checkFIPIDs(ep string, ids []string) ([]string, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		if out[i] = strings.TrimSpace(id); out[i] == "" {
-			return nil, transport.Invalid(ep, "fipID holds an empty id")
-		}
-	}
-	return out, nil
 }

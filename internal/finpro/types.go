@@ -230,7 +230,7 @@ type FIRequest struct {
 type FISession struct {
 	ConsentID string
 	SessionID string
-	// RequestedAt and Reused are set by FetchGuard: when FinPro created the
+	// RequestedAt and Reused are set by fetchguard.Guard: when FinPro created the
 	// session (by the client's clock), and whether the guard answered with a
 	// session already in flight or created within its cooldown instead of
 	// asking FinPro again. RequestFI leaves them zero.

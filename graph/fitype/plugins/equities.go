@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,18 @@ type Equities struct{}
 func (Equities) FIType() finpro.FIType { return fi.TypeEquities }
 
 // Account returns a EquitiesAccount.
-func (Equities) Account(base AccountBase) Account { return &EquitiesAccount{AccountBase: base} }
+func (Equities) Account(base fitype.AccountBase) fitype.Account {
+	return &EquitiesAccount{AccountBase: base}
+}
 
 // EquitiesAccount is the GraphQL EquitiesAccount type.
 type EquitiesAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.EquitiesSummary, model.EquitiesSummary]()
+var _ = convert.Register[fi.EquitiesSummary, model.EquitiesSummary]()
 
 // Summary resolves EquitiesAccount.summary from the consent's getallfidata.
 func (a *EquitiesAccount) Summary(ctx context.Context) (*model.EquitiesSummary, error) {
-	return summaryOf[fi.Equities, fi.EquitiesSummary, model.EquitiesSummary](ctx, &a.AccountBase, func(d *fi.Equities) *fi.EquitiesSummary { return d.Summary })
+	return fitype.SummaryOf[fi.Equities, fi.EquitiesSummary, model.EquitiesSummary](ctx, &a.AccountBase, func(d *fi.Equities) *fi.EquitiesSummary { return d.Summary })
 }

@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type NPS struct{}
 func (NPS) FIType() finpro.FIType { return fi.TypeNPS }
 
 // Account returns a NPSAccount.
-func (NPS) Account(base AccountBase) Account { return &NPSAccount{AccountBase: base} }
+func (NPS) Account(base fitype.AccountBase) fitype.Account { return &NPSAccount{AccountBase: base} }
 
 // NPSAccount is the GraphQL NPSAccount type.
 type NPSAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.NPSSummary, model.NPSSummary]()
+var _ = convert.Register[fi.NPSSummary, model.NPSSummary]()
 
 // Summary resolves NPSAccount.summary from the consent's getallfidata.
 func (a *NPSAccount) Summary(ctx context.Context) (*model.NPSSummary, error) {
-	return summaryOf[fi.NPS, fi.NPSSummary, model.NPSSummary](ctx, &a.AccountBase, func(d *fi.NPS) *fi.NPSSummary { return d.Summary })
+	return fitype.SummaryOf[fi.NPS, fi.NPSSummary, model.NPSSummary](ctx, &a.AccountBase, func(d *fi.NPS) *fi.NPSSummary { return d.Summary })
 }

@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -21,18 +23,18 @@ type InsurancePolicies struct {
 func (p InsurancePolicies) FIType() finpro.FIType { return p.Type }
 
 // Account returns an InsurancePolicyAccount.
-func (InsurancePolicies) Account(base AccountBase) Account {
+func (InsurancePolicies) Account(base fitype.AccountBase) fitype.Account {
 	return &InsurancePolicyAccount{AccountBase: base}
 }
 
 // InsurancePolicyAccount is the GraphQL InsurancePolicyAccount type.
 type InsurancePolicyAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
 var (
-	_ = converts[fi.InsuranceSummary, model.InsuranceSummary]()
-	_ = converts[fi.InsuranceRider, model.InsuranceRider]()
+	_ = convert.Register[fi.InsuranceSummary, model.InsuranceSummary]()
+	_ = convert.Register[fi.InsuranceRider, model.InsuranceRider]()
 )
 
 // Summary resolves InsurancePolicyAccount.summary from the consent's
@@ -41,7 +43,7 @@ var (
 // the profile scope.
 func (a *InsurancePolicyAccount) Summary(ctx context.Context) (*model.InsuranceSummary, error) {
 	var riders []fi.InsuranceRider
-	s, err := summaryOf[fi.InsurancePolicies, fi.InsuranceSummary, model.InsuranceSummary](ctx, &a.AccountBase, func(d *fi.InsurancePolicies) *fi.InsuranceSummary {
+	s, err := fitype.SummaryOf[fi.InsurancePolicies, fi.InsuranceSummary, model.InsuranceSummary](ctx, &a.AccountBase, func(d *fi.InsurancePolicies) *fi.InsuranceSummary {
 		if d.Profile != nil {
 			riders = d.Profile.Riders
 		}
@@ -50,7 +52,7 @@ func (a *InsurancePolicyAccount) Summary(ctx context.Context) (*model.InsuranceS
 	if s != nil {
 		s.Riders = make([]*model.InsuranceRider, len(riders))
 		for i := range riders {
-			s.Riders[i] = convert[model.InsuranceRider](&riders[i])
+			s.Riders[i] = convert.To[model.InsuranceRider](&riders[i])
 		}
 	}
 	return s, err

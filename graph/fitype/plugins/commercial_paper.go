@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,18 +17,18 @@ type CommercialPaper struct{}
 func (CommercialPaper) FIType() finpro.FIType { return fi.TypeCP }
 
 // Account returns a CommercialPaperAccount.
-func (CommercialPaper) Account(base AccountBase) Account {
+func (CommercialPaper) Account(base fitype.AccountBase) fitype.Account {
 	return &CommercialPaperAccount{AccountBase: base}
 }
 
 // CommercialPaperAccount is the GraphQL CommercialPaperAccount type.
 type CommercialPaperAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.CommercialPaperSummary, model.CommercialPaperSummary]()
+var _ = convert.Register[fi.CommercialPaperSummary, model.CommercialPaperSummary]()
 
 // Summary resolves CommercialPaperAccount.summary from the consent's getallfidata.
 func (a *CommercialPaperAccount) Summary(ctx context.Context) (*model.CommercialPaperSummary, error) {
-	return summaryOf[fi.CommercialPaper, fi.CommercialPaperSummary, model.CommercialPaperSummary](ctx, &a.AccountBase, func(d *fi.CommercialPaper) *fi.CommercialPaperSummary { return d.Summary })
+	return fitype.SummaryOf[fi.CommercialPaper, fi.CommercialPaperSummary, model.CommercialPaperSummary](ctx, &a.AccountBase, func(d *fi.CommercialPaper) *fi.CommercialPaperSummary { return d.Summary })
 }

@@ -1,17 +1,6 @@
-package fitype
-
-import (
-	"fmt"
-	"reflect"
-	"strings"
-	"sync"
-	"time"
-
-	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
-)
-
-// Converting the fi package's structs to the GraphQL models.
+// Package convert converts the fi package's structs (internal/finpro/fi) to
+// the GraphQL models (graph/model), by field name: To[M](v), for the FI-type
+// plugins (graph/fitype/plugins) and Transaction.detail (graph/fitype).
 //
 // The FI types' summaries, holdings and transaction details are gqlgen
 // models (graph/model) whose fields are the fi structs' fields under their
@@ -33,7 +22,20 @@ import (
 // A plan per (fi type, model type) pair is built once and cached. Building it
 // panics when a model field has no fi field of its name (unless the model
 // lists it in filledByHand) or when two types cannot convert: the tests build
-// every plan (Plans), so such a mismatch fails there, never in production.
+// every plan (Plans; every conversion is recorded with Register), so such a
+// mismatch fails there, never in production.
+package convert
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+)
 
 // renamed maps a model field to the fi field it shows when their names
 // differ (beyond case): the GraphQL name says what the XSD's does not.
@@ -64,8 +66,8 @@ type planKey struct{ src, dst reflect.Type }
 
 var plans sync.Map // planKey -> *plan
 
-// convert returns src (an fi struct value or pointer) as a new *D.
-func convert[D any](src any) *D {
+// To returns src (an fi struct value or pointer) as a new *D.
+func To[D any](src any) *D {
 	dst := new(D)
 	sv := reflect.ValueOf(src)
 	if sv.Kind() == reflect.Pointer {
@@ -122,7 +124,7 @@ func buildPlan(src, dst reflect.Type) *plan {
 		}
 		sf, ok := srcFields[strings.ToLower(name)]
 		if !ok {
-			panic(fmt.Sprintf("fitype: %s.%s has no field in %s", dst.Name(), df.Name, src))
+			panic(fmt.Sprintf("convert: %s.%s has no field in %s", dst.Name(), df.Name, src))
 		}
 		used[strings.ToLower(name)] = true
 		p.steps = append(p.steps, step{src: sf.Index, dst: df.Index, conv: converter(sf.Type, df.Type, src.Name()+"."+sf.Name)})
@@ -211,7 +213,7 @@ func converter(s, d reflect.Type, name string) func(src, dst reflect.Value) {
 			dst.Set(out)
 		}
 	}
-	panic(fmt.Sprintf("fitype: cannot convert %s (%s) to %s", name, s, d))
+	panic(fmt.Sprintf("convert: cannot convert %s (%s) to %s", name, s, d))
 }
 
 // enumValue returns v as a new *E (E a GraphQL enum), UNKNOWN when E has no
@@ -226,8 +228,8 @@ func enumValue(et reflect.Type, v string) reflect.Value {
 	return p
 }
 
-// enumOf is enumValue for one enum type, for the plugins' hand-filled fields.
-func enumOf[E ~string](v string) *E {
+// Enum is enumValue for one enum type, for the plugins' hand-filled fields.
+func Enum[E ~string](v string) *E {
 	if v == "" {
 		return nil
 	}
@@ -236,7 +238,7 @@ func enumOf[E ~string](v string) *E {
 
 // Plans builds the plan of every conversion the plugins make and returns, per
 // pair, the fi fields no GraphQL field shows. It panics on a mismatch (see
-// convert). For tests.
+// To). For tests.
 func Plans() map[string][]string {
 	out := map[string][]string{}
 	for _, c := range conversions {
@@ -274,8 +276,9 @@ type conversion struct{ src, dst reflect.Type }
 
 var conversions []conversion
 
-// converts records a top-level conversion for Plans.
-func converts[S, D any]() struct{} {
+// Register records a top-level conversion for Plans (each plugin registers its
+// summary's, so the tests build every plan the graph uses).
+func Register[S, D any]() struct{} {
 	conversions = append(conversions, conversion{reflect.TypeFor[S](), reflect.TypeFor[D]()})
 	return struct{}{}
 }

@@ -1,4 +1,4 @@
-package finpro
+package journey
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
-
-const pathProducts = "/productslist"
 
 // Product is a consent template of /productslist: what a consent created with
 // it asks the user for, so an app can show it before sending them to the AA.
@@ -21,7 +21,7 @@ type Product struct {
 	Name        string
 	Description string
 	Purpose     Purpose
-	FITypes     []FIType
+	FITypes     []finpro.FIType
 	// ConsentTypes are the parts of each account shared: PROFILE, SUMMARY,
 	// TRANSACTIONS.
 	ConsentTypes []string
@@ -86,15 +86,15 @@ type productsBody struct {
 // Products lists the FIU's consent templates (/productslist), or the one with
 // productID when it is not empty (none when FinPro has no such product). An
 // idempotent read (retried).
-func (c *Client) Products(ctx context.Context, productID string) ([]Product, error) {
-	ep := pathProducts
+func Products(ctx context.Context, c *finpro.Client, productID string) ([]Product, error) {
+	ep := paths.Products
 	productID = strings.TrimSpace(productID)
 	for i := 0; i < len(productID); i++ {
 		if ch := productID[i]; !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
 			return nil, transport.Invalid(ep, "productId may hold only letters, digits, _ - .")
 		}
 	}
-	env, err := call[wire.OneOrMany[productWire]](ctx, c, ep, "", productsBody{ProductID: productID})
+	env, err := transport.Call[wire.OneOrMany[productWire]](ctx, c.Transport(), ep, "", productsBody{ProductID: productID})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (w *productWire) toProduct() Product {
 		ConsentMode:     strings.ToUpper(strings.TrimSpace(w.ConsentMode)),
 	}
 	for _, t := range w.FITypes {
-		p.FITypes = append(p.FITypes, normFIType(t))
+		p.FITypes = append(p.FITypes, finpro.NormFIType(t))
 	}
 	for _, t := range w.ConsentTypes {
 		p.ConsentTypes = append(p.ConsentTypes, strings.ToUpper(strings.TrimSpace(t)))

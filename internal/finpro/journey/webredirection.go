@@ -1,4 +1,4 @@
-package finpro
+package journey
 
 import (
 	"context"
@@ -7,12 +7,10 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
-)
-
-const (
-	pathEncryptedURL = "/webRedirection/getEncryptedUrl"
-	pathDecryptURL   = "/webRedirection/decryptUrl"
 )
 
 // RedirectRequest asks /webRedirection/getEncryptedUrl for the AA page of
@@ -46,8 +44,8 @@ type encryptedURLWire struct {
 // that is not a UUIDv4, a bad redirect URL), FP0024 / invalid_consent_handle
 // (unknown handles, or handles of different users: ErrNotFound), InvalidAA
 // (FP0029, the VUA names no known AA).
-func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, error) {
-	ep := pathEncryptedURL
+func RedirectURL(ctx context.Context, c *finpro.Client, req RedirectRequest) (string, error) {
+	ep := paths.EncryptedURL
 	if len(req.ConsentHandles) == 0 {
 		return "", transport.Invalid(ep, "consentHandle is empty")
 	}
@@ -57,13 +55,13 @@ func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, 
 			return "", transport.Invalid(ep, "consentHandle holds an empty handle")
 		}
 	}
-	if err := checkRedirectURL(ep, req.RedirectURL); err != nil {
+	if err := check.RedirectURL(ep, req.RedirectURL); err != nil {
 		return "", err
 	}
-	if err := checkPAN(ep, req.PAN); err != nil {
+	if err := check.PAN(ep, req.PAN); err != nil {
 		return "", err
 	}
-	fips, err := checkFIPIDs(ep, req.FIPIDs)
+	fips, err := check.FIPIDs(ep, req.FIPIDs)
 	if err != nil {
 		return "", err
 	}
@@ -73,12 +71,12 @@ func (c *Client) RedirectURL(ctx context.Context, req RedirectRequest) (string, 
 	} else {
 		body.ConsentHandle = handles
 	}
-	env, err := call[encryptedURLWire](ctx, c, ep, "", body)
+	env, err := transport.Call[encryptedURLWire](ctx, c.Transport(), ep, "", body)
 	if err != nil {
 		return "", err
 	}
 	u := strings.TrimSpace(env.Data.WebRedirectionURL)
-	if !absoluteHTTP(u) {
+	if !check.AbsoluteHTTP(u) {
 		return "", transport.Unavailable(ep, env.HTTPStatus, "no usable webRedirectionUrl")
 	}
 	return u, nil
@@ -106,7 +104,7 @@ func ParseRedirectReturn(q url.Values) (RedirectReturn, error) {
 	}{{"ecres", &r.ECRes}, {"resdate", &r.ResDate}, {"fi", &r.FI}} {
 		v := q[f.name]
 		if len(v) != 1 || strings.TrimSpace(v[0]) == "" || len(v[0]) > maxReturnParam {
-			return RedirectReturn{}, transport.Invalid(pathDecryptURL, f.name+" is missing, repeated or too long")
+			return RedirectReturn{}, transport.Invalid(paths.DecryptURL, f.name+" is missing, repeated or too long")
 		}
 		*f.out = v[0]
 	}
@@ -161,15 +159,15 @@ func (o *RedirectOutcome) Rejected() bool { return o.Status == "F" && o.ErrorCod
 // (/webRedirection/decryptUrl). It is a pure decryption, retried like a read.
 // The outcome only reports what the AA says; the consent's status (approved
 // or rejected) comes from the consent list or FinPro's CONSENT webhooks.
-func (c *Client) DecryptRedirect(ctx context.Context, ret RedirectReturn) (*RedirectOutcome, error) {
-	ep := pathDecryptURL
+func DecryptRedirect(ctx context.Context, c *finpro.Client, ret RedirectReturn) (*RedirectOutcome, error) {
+	ep := paths.DecryptURL
 	for _, f := range []struct{ name, v string }{{"ecres", ret.ECRes}, {"resdate", ret.ResDate}, {"fi", ret.FI}} {
 		if strings.TrimSpace(f.v) == "" || len(f.v) > maxReturnParam {
 			return nil, transport.Invalid(ep, f.name+" is empty or too long")
 		}
 	}
 	body := decryptBody{decryptParams(ret)}
-	env, err := call[decryptWire](ctx, c, ep, "", body)
+	env, err := transport.Call[decryptWire](ctx, c.Transport(), ep, "", body)
 	if err != nil {
 		return nil, err
 	}

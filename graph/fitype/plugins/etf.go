@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type ETF struct{}
 func (ETF) FIType() finpro.FIType { return fi.TypeETF }
 
 // Account returns a ETFAccount.
-func (ETF) Account(base AccountBase) Account { return &ETFAccount{AccountBase: base} }
+func (ETF) Account(base fitype.AccountBase) fitype.Account { return &ETFAccount{AccountBase: base} }
 
 // ETFAccount is the GraphQL ETFAccount type.
 type ETFAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.ETFSummary, model.ETFSummary]()
+var _ = convert.Register[fi.ETFSummary, model.ETFSummary]()
 
 // Summary resolves ETFAccount.summary from the consent's getallfidata.
 func (a *ETFAccount) Summary(ctx context.Context) (*model.ETFSummary, error) {
-	return summaryOf[fi.ETF, fi.ETFSummary, model.ETFSummary](ctx, &a.AccountBase, func(d *fi.ETF) *fi.ETFSummary { return d.Summary })
+	return fitype.SummaryOf[fi.ETF, fi.ETFSummary, model.ETFSummary](ctx, &a.AccountBase, func(d *fi.ETF) *fi.ETFSummary { return d.Summary })
 }

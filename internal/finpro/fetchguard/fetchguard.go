@@ -1,43 +1,48 @@
-package finpro
+// Package fetchguard keeps storms of data-fetch requests (/fi/request) for
+// one consent from reaching FinPro (Guard), over a *finpro.Client.
+package fetchguard
 
 import (
 	"context"
 	"sync"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
-// DefaultFetchCooldown is FetchGuard's cooldown when none is configured. A
+// DefaultCooldown is Guard's cooldown when none is configured. A
 // FinPro fetch usually completes within a minute (integrators poll every 3 s
 // for about 60 s, finpro-upstream.md §4.17), so a repeat inside it would only
 // start a second session for the same data.
-const DefaultFetchCooldown = time.Minute
+const DefaultCooldown = time.Minute
 
-// maxGuarded bounds FetchGuard's memory: past it, sweeping makes room, and if
+// maxGuarded bounds Guard's memory: past it, sweeping makes room, and if
 // every entry is still live a new fetch goes through unguarded.
 const maxGuarded = 100_000
 
-// FetchGuard keeps a storm of data-fetch requests (/fi/request) for one consent
+// Guard keeps a storm of data-fetch requests (/fi/request) for one consent
 // from reaching FinPro: each upstream request creates a session at the AA, and
 // for a PERIODIC consent each one counts against the consent's frequency (an
 // AA refuses fetches beyond it), so five taps on "refresh" must not spend five.
 //
 // Within the cooldown after a session was created for a consent, and while a
 // request for it is in flight, a request for the same range gets that session
-// back (FISession.Reused) and FinPro gets no call: the app can follow the
-// session it already knows (its status, its DATA webhook) exactly as it would
-// a new one, which is what a screen saying "fetching your data…" wants. A
-// request for a different range inside the window is ErrRateLimited with the
-// time left in RetryAfter: answering it with a session for another range would
-// be wrong, and starting one would spend the consent's fetches.
+// back (finpro.FISession.Reused) and FinPro gets no call: the app can follow
+// the session it already knows (its status, its DATA webhook) exactly as it
+// would a new one, which is what a screen saying "fetching your data…" wants.
+// A request for a different range inside the window is finpro.ErrRateLimited
+// with the time left in RetryAfter: answering it with a session for another
+// range would be wrong, and starting one would spend the consent's fetches.
 //
 // Failed requests are not remembered. Concurrent callers share one upstream
 // call, which runs to completion even if the caller that started it goes away,
 // so the session FinPro created is known to the next caller. The guard is in
 // memory, per replica: N replicas may each let one request through.
-type FetchGuard struct {
-	c        *Client
+type Guard struct {
+	c        *finpro.Client
 	cooldown time.Duration
 
 	mu        sync.Mutex
@@ -52,34 +57,34 @@ type guardedFetch struct {
 	done        chan struct{} // closed when the upstream call ended
 
 	// Set before done is closed.
-	session *FISession
+	session *finpro.FISession
 	err     error
 	at      time.Time // when the session was created
 }
 
-// NewFetchGuard returns a guard in front of c's RequestFI. cooldown 0 takes
-// DefaultFetchCooldown; a negative cooldown turns the guard off (every request
+// New returns a guard in front of c's RequestFI. cooldown 0 takes
+// DefaultCooldown; a negative cooldown turns the guard off (every request
 // goes to FinPro).
-func NewFetchGuard(c *Client, cooldown time.Duration) *FetchGuard {
+func New(c *finpro.Client, cooldown time.Duration) *Guard {
 	if cooldown == 0 {
-		cooldown = DefaultFetchCooldown
+		cooldown = DefaultCooldown
 	}
-	return &FetchGuard{c: c, cooldown: cooldown, recent: map[string]*guardedFetch{}}
+	return &Guard{c: c, cooldown: cooldown, recent: map[string]*guardedFetch{}}
 }
 
 // RequestFI starts a data fetch for req.ConsentID unless one was started within
-// the cooldown or is in flight; see FetchGuard. minInterval is the consent's
+// the cooldown or is in flight; see Guard. minInterval is the consent's
 // own minimum time between fetches when the caller knows it, such as
-// Frequency.Interval of a PERIODIC consent's product; the guard keeps the
-// longer of it and its cooldown. 0 leaves the cooldown alone.
-func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval time.Duration) (*FISession, error) {
+// journey.Frequency.Interval of a PERIODIC consent's product; the guard keeps
+// the longer of it and its cooldown. 0 leaves the cooldown alone.
+func (g *Guard) RequestFI(ctx context.Context, req finpro.FIRequest, minInterval time.Duration) (*finpro.FISession, error) {
 	if g.cooldown < 0 {
 		return g.c.RequestFI(ctx, req)
 	}
-	if err := checkID(pathFIRequest, "consentId", req.ConsentID); err != nil {
+	if err := check.ID(paths.FIRequest, "consentId", req.ConsentID); err != nil {
 		return nil, err
 	}
-	now := g.c.t.Now()
+	now := g.c.Transport().Now()
 	g.mu.Lock()
 	g.sweep(now)
 	e := g.recent[req.ConsentID]
@@ -101,7 +106,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 				left = e.at.Add(max(g.cooldown, e.minInterval, minInterval)).Sub(now)
 			default:
 			}
-			return nil, transport.NewError(pathFIRequest, 0, ErrRateLimited, left,
+			return nil, transport.NewError(paths.FIRequest, 0, finpro.ErrRateLimited, left,
 				"a data fetch for this consent was requested moments ago")
 		}
 		return g.wait(ctx, e)
@@ -118,7 +123,7 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 	go func() {
 		s, err := g.c.RequestFI(context.WithoutCancel(ctx), req)
 		g.mu.Lock()
-		e.at = g.c.t.Now()
+		e.at = g.c.Transport().Now()
 		if err != nil {
 			e.err = err
 			if g.recent[req.ConsentID] == e {
@@ -139,11 +144,11 @@ func (g *FetchGuard) RequestFI(ctx context.Context, req FIRequest, minInterval t
 }
 
 // wait returns e's outcome once known, or ctx's error first.
-func (g *FetchGuard) wait(ctx context.Context, e *guardedFetch) (*FISession, error) {
+func (g *Guard) wait(ctx context.Context, e *guardedFetch) (*finpro.FISession, error) {
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return nil, transport.CtxError(pathFIRequest, ctx)
+		return nil, transport.CtxError(paths.FIRequest, ctx)
 	}
 	if e.err != nil {
 		return nil, e.err
@@ -153,13 +158,13 @@ func (g *FetchGuard) wait(ctx context.Context, e *guardedFetch) (*FISession, err
 	return &s, nil
 }
 
-func (e *guardedFetch) sameRange(req FIRequest) bool {
+func (e *guardedFetch) sameRange(req finpro.FIRequest) bool {
 	return e.from.Equal(req.From) && e.to.Equal(req.To)
 }
 
 // sweep drops entries past their window, at most once per cooldown unless the
 // map is full. Callers hold g.mu.
-func (g *FetchGuard) sweep(now time.Time) {
+func (g *Guard) sweep(now time.Time) {
 	if now.Sub(g.lastSweep) < g.cooldown && len(g.recent) < maxGuarded {
 		return
 	}

@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type CIS struct{}
 func (CIS) FIType() finpro.FIType { return fi.TypeCIS }
 
 // Account returns a CISAccount.
-func (CIS) Account(base AccountBase) Account { return &CISAccount{AccountBase: base} }
+func (CIS) Account(base fitype.AccountBase) fitype.Account { return &CISAccount{AccountBase: base} }
 
 // CISAccount is the GraphQL CISAccount type.
 type CISAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.CISSummary, model.CISSummary]()
+var _ = convert.Register[fi.CISSummary, model.CISSummary]()
 
 // Summary resolves CISAccount.summary from the consent's getallfidata.
 func (a *CISAccount) Summary(ctx context.Context) (*model.CISSummary, error) {
-	return summaryOf[fi.CIS, fi.CISSummary, model.CISSummary](ctx, &a.AccountBase, func(d *fi.CIS) *fi.CISSummary { return d.Summary })
+	return fitype.SummaryOf[fi.CIS, fi.CISSummary, model.CISSummary](ctx, &a.AccountBase, func(d *fi.CIS) *fi.CISSummary { return d.Summary })
 }

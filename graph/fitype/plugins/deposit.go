@@ -1,9 +1,11 @@
-package fitype
+package plugins
 
 import (
 	"context"
 	"strings"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -16,20 +18,22 @@ type Deposit struct{}
 func (Deposit) FIType() finpro.FIType { return fi.TypeDeposit }
 
 // Account returns a DepositAccount.
-func (Deposit) Account(base AccountBase) Account { return &DepositAccount{AccountBase: base} }
+func (Deposit) Account(base fitype.AccountBase) fitype.Account {
+	return &DepositAccount{AccountBase: base}
+}
 
 // DepositAccount is the GraphQL DepositAccount type.
 type DepositAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.DepositSummary, model.DepositSummary]()
+var _ = convert.Register[fi.DepositSummary, model.DepositSummary]()
 
 // Summary resolves DepositAccount.summary from the consent's getallfidata (one
 // call per consent serves every account's summary).
 func (a *DepositAccount) Summary(ctx context.Context) (*model.DepositSummary, error) {
 	var cur string
-	s, err := summaryOf[fi.Deposit, fi.DepositSummary, model.DepositSummary](ctx, &a.AccountBase, func(d *fi.Deposit) *fi.DepositSummary {
+	s, err := fitype.SummaryOf[fi.Deposit, fi.DepositSummary, model.DepositSummary](ctx, &a.AccountBase, func(d *fi.Deposit) *fi.DepositSummary {
 		if d.Summary != nil {
 			cur = d.Summary.Currency
 		}

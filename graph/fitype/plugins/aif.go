@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type AIF struct{}
 func (AIF) FIType() finpro.FIType { return fi.TypeAIF }
 
 // Account returns a AIFAccount.
-func (AIF) Account(base AccountBase) Account { return &AIFAccount{AccountBase: base} }
+func (AIF) Account(base fitype.AccountBase) fitype.Account { return &AIFAccount{AccountBase: base} }
 
 // AIFAccount is the GraphQL AIFAccount type.
 type AIFAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.AIFSummary, model.AIFSummary]()
+var _ = convert.Register[fi.AIFSummary, model.AIFSummary]()
 
 // Summary resolves AIFAccount.summary from the consent's getallfidata.
 func (a *AIFAccount) Summary(ctx context.Context) (*model.AIFSummary, error) {
-	return summaryOf[fi.AIF, fi.AIFSummary, model.AIFSummary](ctx, &a.AccountBase, func(d *fi.AIF) *fi.AIFSummary { return d.Summary })
+	return fitype.SummaryOf[fi.AIF, fi.AIFSummary, model.AIFSummary](ctx, &a.AccountBase, func(d *fi.AIF) *fi.AIFSummary { return d.Summary })
 }

@@ -1,4 +1,4 @@
-package fitype
+package convert_test
 
 import (
 	"reflect"
@@ -6,68 +6,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
+	_ "github.com/moneyone-bff/finpro-bff/graph/fitype/plugins" // registers the plugins' conversions (and, through fitype, Transaction.detail's)
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/graph/relay"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 )
-
-// every is the registry resolvers.New builds.
-func every() *Registry {
-	return NewRegistry(Deposit{}, TermDeposit{}, RecurringDeposit{}, SIP{}, CommercialPaper{}, GovtSecurities{},
-		Equities{}, Bonds{}, Debentures{}, MutualFunds{}, ETF{}, IDR{}, CIS{}, AIF{},
-		InsurancePolicies{Type: fi.TypeInsurancePolicies}, NPS{}, InvIT{}, REIT{},
-		InsurancePolicies{Type: fi.TypeLifeInsurance}, InsurancePolicies{Type: fi.TypeGeneralInsurance})
-}
-
-func TestRegistryPicksPlugin(t *testing.T) {
-	r := every()
-	consent := &model.Consent{ConsentID: model.StringPtr("c1"), Ref: relay.ConsentRef("h1", "c1")}
-	want := map[finpro.FIType]string{
-		"DEPOSIT": "DepositAccount", "TERM_DEPOSIT": "TermDepositAccount", "RECURRING_DEPOSIT": "RecurringDepositAccount",
-		"SIP": "SIPAccount", "CP": "CommercialPaperAccount", "GOVT_SECURITIES": "GovtSecuritiesAccount",
-		"EQUITIES": "EquitiesAccount", "BONDS": "BondsAccount", "DEBENTURES": "DebenturesAccount",
-		"MUTUAL_FUNDS": "MutualFundAccount", "ETF": "ETFAccount", "IDR": "IDRAccount", "CIS": "CISAccount",
-		"AIF": "AIFAccount", "INSURANCE_POLICIES": "InsurancePolicyAccount", "NPS": "NPSAccount",
-		"INVIT": "InvITAccount", "REIT": "REITAccount", "GSTR1_3B": "OtherAccount",
-		"LIFE_INSURANCE": "InsurancePolicyAccount", "GENERAL_INSURANCE": "InsurancePolicyAccount", "OTHER": "OtherAccount",
-		"CREDIT_CARD": "OtherAccount", // a type FinPro may add
-	}
-	for _, ft := range fi.Types {
-		if _, ok := want[ft]; !ok {
-			t.Errorf("FI type %s of the seeds has no expectation", ft)
-		}
-	}
-	for fiType, name := range want {
-		a := r.Account(consent, finpro.LinkedAccount{LinkReferenceNumber: "l1", FIType: fiType})
-		if got := reflect.TypeOf(a).Elem().Name(); got != name {
-			t.Errorf("Account(%s) is a %s, want %s", fiType, got, name)
-		}
-		if a.Base().ConsentRef() != "c1" || a.Base().ID() != relay.AccountID("h.h1", "l1") {
-			t.Errorf("Account(%s) base = %+v", fiType, a.Base())
-		}
-	}
-}
-
-func TestRegistryPanicsOnDuplicate(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("NewRegistry with two DEPOSIT plugins did not panic")
-		}
-	}()
-	NewRegistry(Deposit{}, Deposit{})
-}
 
 // TestEveryFieldShown builds every conversion plan (a GraphQL field without
 // an fi field panics) and checks that no fi field is left out of the graph.
 func TestEveryFieldShown(t *testing.T) {
-	for pair, unused := range Plans() {
+	for pair, unused := range convert.Plans() {
 		if len(unused) > 0 {
 			t.Errorf("%s: fi fields with no GraphQL field: %v", pair, unused)
 		}
 	}
-	if len(Plans()) < 40 {
-		t.Errorf("only %d conversions: are the plugins registering theirs?", len(Plans()))
+	if len(convert.Plans()) < 40 {
+		t.Errorf("only %d conversions: are the plugins registering theirs?", len(convert.Plans()))
 	}
 }
 
@@ -75,13 +29,13 @@ func TestEveryFieldShown(t *testing.T) {
 // checks that the conversion leaves no GraphQL field empty: a field the
 // converter matched by name but did not copy would show as null.
 func TestEveryFieldConverts(t *testing.T) {
-	for _, c := range conversions {
-		src := reflect.New(c.src)
+	for _, c := range convert.Pairs() {
+		src := reflect.New(c[0])
 		fill(src.Elem())
-		dst := reflect.New(c.dst)
-		apply(planFor(c.src, c.dst), src.Elem(), dst.Elem())
-		for _, missing := range empty(c.dst.Name(), dst.Elem()) {
-			t.Errorf("%s -> %s: %s is empty", c.src.Name(), c.dst.Name(), missing)
+		dst := reflect.New(c[1])
+		convert.Apply(src.Elem(), dst.Elem())
+		for _, missing := range empty(c[1].Name(), dst.Elem()) {
+			t.Errorf("%s -> %s: %s is empty", c[0].Name(), c[1].Name(), missing)
 		}
 	}
 }
@@ -134,7 +88,7 @@ func empty(path string, v reflect.Value) []string {
 	for i := range v.NumField() {
 		f, sf := v.Field(i), v.Type().Field(i)
 		p := path + "." + sf.Name
-		if contains(filledByHand[v.Type().Name()], sf.Name) {
+		if convert.FilledByHand(v.Type().Name(), sf.Name) {
 			continue
 		}
 		switch f.Kind() {
@@ -167,7 +121,7 @@ func empty(path string, v reflect.Value) []string {
 // TestUnknownEnumValue: a value no enum of the schema has becomes UNKNOWN,
 // never an error or a dropped row.
 func TestUnknownEnumValue(t *testing.T) {
-	tx := convert[model.EquityTransaction](&fi.EquityTransaction{Exchange: "MCX", Type: "PLEDGE", Units: "5"})
+	tx := convert.To[model.EquityTransaction](&fi.EquityTransaction{Exchange: "MCX", Type: "PLEDGE", Units: "5"})
 	if tx == nil || *tx.Exchange != model.ExchangeUnknown || *tx.Type != model.TransactionTypeUnknown || *tx.Units != "5" {
 		t.Errorf("converted = %+v", tx)
 	}

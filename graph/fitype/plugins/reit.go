@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type REIT struct{}
 func (REIT) FIType() finpro.FIType { return fi.TypeREIT }
 
 // Account returns a REITAccount.
-func (REIT) Account(base AccountBase) Account { return &REITAccount{AccountBase: base} }
+func (REIT) Account(base fitype.AccountBase) fitype.Account { return &REITAccount{AccountBase: base} }
 
 // REITAccount is the GraphQL REITAccount type.
 type REITAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.REITSummary, model.REITSummary]()
+var _ = convert.Register[fi.REITSummary, model.REITSummary]()
 
 // Summary resolves REITAccount.summary from the consent's getallfidata.
 func (a *REITAccount) Summary(ctx context.Context) (*model.REITSummary, error) {
-	return summaryOf[fi.REIT, fi.REITSummary, model.REITSummary](ctx, &a.AccountBase, func(d *fi.REIT) *fi.REITSummary { return d.Summary })
+	return fitype.SummaryOf[fi.REIT, fi.REITSummary, model.REITSummary](ctx, &a.AccountBase, func(d *fi.REIT) *fi.REITSummary { return d.Summary })
 }

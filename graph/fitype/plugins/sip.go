@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/pii"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
@@ -17,28 +19,28 @@ type SIP struct{}
 func (SIP) FIType() finpro.FIType { return fi.TypeSIP }
 
 // Account returns a SIPAccount.
-func (SIP) Account(base AccountBase) Account { return &SIPAccount{AccountBase: base} }
+func (SIP) Account(base fitype.AccountBase) fitype.Account { return &SIPAccount{AccountBase: base} }
 
 // SIPAccount is the GraphQL SIPAccount type.
 type SIPAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.SIPSummary, model.SIPSummary]()
+var _ = convert.Register[fi.SIPSummary, model.SIPSummary]()
 
 // Summary resolves SIPAccount.summary from the consent's getallfidata. A
 // plan carries its holders' names and e-mail address: they are masked as the
 // profile's are unless the caller's token has profile:read.
 func (a *SIPAccount) Summary(ctx context.Context) (*model.SIPSummary, error) {
-	s, err := summaryOf[fi.SIP, fi.SIPSummary, model.SIPSummary](ctx, &a.AccountBase, func(d *fi.SIP) *fi.SIPSummary { return d.Summary })
+	s, err := fitype.SummaryOf[fi.SIP, fi.SIPSummary, model.SIPSummary](ctx, &a.AccountBase, func(d *fi.SIP) *fi.SIPSummary { return d.Summary })
 	if s == nil {
 		return s, err
 	}
 	if p, _ := auth.PrincipalFrom(ctx); !p.HasScope(auth.ScopeProfileRead) {
 		for _, h := range s.Holdings {
-			h.Holder1Name = maskPtr(h.Holder1Name, pii.Name)
-			h.Holder2Name = maskPtr(h.Holder2Name, pii.Name)
-			h.Email = maskPtr(h.Email, pii.Email)
+			h.Holder1Name = fitype.MaskPtr(h.Holder1Name, pii.Name)
+			h.Holder2Name = fitype.MaskPtr(h.Holder2Name, pii.Name)
+			h.Email = fitype.MaskPtr(h.Email, pii.Email)
 		}
 	}
 	return s, nil

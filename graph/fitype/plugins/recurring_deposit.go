@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,18 +17,18 @@ type RecurringDeposit struct{}
 func (RecurringDeposit) FIType() finpro.FIType { return fi.TypeRecurringDeposit }
 
 // Account returns a RecurringDepositAccount.
-func (RecurringDeposit) Account(base AccountBase) Account {
+func (RecurringDeposit) Account(base fitype.AccountBase) fitype.Account {
 	return &RecurringDepositAccount{AccountBase: base}
 }
 
 // RecurringDepositAccount is the GraphQL RecurringDepositAccount type.
 type RecurringDepositAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.RecurringDepositSummary, model.RecurringDepositSummary]()
+var _ = convert.Register[fi.RecurringDepositSummary, model.RecurringDepositSummary]()
 
 // Summary resolves RecurringDepositAccount.summary from the consent's getallfidata.
 func (a *RecurringDepositAccount) Summary(ctx context.Context) (*model.RecurringDepositSummary, error) {
-	return summaryOf[fi.RecurringDeposit, fi.RecurringDepositSummary, model.RecurringDepositSummary](ctx, &a.AccountBase, func(d *fi.RecurringDeposit) *fi.RecurringDepositSummary { return d.Summary })
+	return fitype.SummaryOf[fi.RecurringDeposit, fi.RecurringDepositSummary, model.RecurringDepositSummary](ctx, &a.AccountBase, func(d *fi.RecurringDeposit) *fi.RecurringDepositSummary { return d.Summary })
 }

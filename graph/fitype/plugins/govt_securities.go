@@ -1,8 +1,9 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +16,16 @@ type GovtSecurities struct{}
 func (GovtSecurities) FIType() finpro.FIType { return fi.TypeGovtSecurities }
 
 // Account returns a GovtSecuritiesAccount.
-func (GovtSecurities) Account(base AccountBase) Account {
+func (GovtSecurities) Account(base fitype.AccountBase) fitype.Account {
 	return &GovtSecuritiesAccount{AccountBase: base}
 }
 
 // GovtSecuritiesAccount is the GraphQL GovtSecuritiesAccount type.
 type GovtSecuritiesAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
 // Summary resolves GovtSecuritiesAccount.summary from the consent's getallfidata.
 func (a *GovtSecuritiesAccount) Summary(ctx context.Context) (*model.BondsSummary, error) {
-	return summaryOf[fi.GovtSecurities, fi.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *fi.GovtSecurities) *fi.BondsSummary { return d.Summary })
+	return fitype.SummaryOf[fi.GovtSecurities, fi.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *fi.GovtSecurities) *fi.BondsSummary { return d.Summary })
 }

@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type InvIT struct{}
 func (InvIT) FIType() finpro.FIType { return fi.TypeInvIT }
 
 // Account returns a InvITAccount.
-func (InvIT) Account(base AccountBase) Account { return &InvITAccount{AccountBase: base} }
+func (InvIT) Account(base fitype.AccountBase) fitype.Account { return &InvITAccount{AccountBase: base} }
 
 // InvITAccount is the GraphQL InvITAccount type.
 type InvITAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.InvITSummary, model.InvITSummary]()
+var _ = convert.Register[fi.InvITSummary, model.InvITSummary]()
 
 // Summary resolves InvITAccount.summary from the consent's getallfidata.
 func (a *InvITAccount) Summary(ctx context.Context) (*model.InvITSummary, error) {
-	return summaryOf[fi.InvIT, fi.InvITSummary, model.InvITSummary](ctx, &a.AccountBase, func(d *fi.InvIT) *fi.InvITSummary { return d.Summary })
+	return fitype.SummaryOf[fi.InvIT, fi.InvITSummary, model.InvITSummary](ctx, &a.AccountBase, func(d *fi.InvIT) *fi.InvITSummary { return d.Summary })
 }

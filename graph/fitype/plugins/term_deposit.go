@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,18 @@ type TermDeposit struct{}
 func (TermDeposit) FIType() finpro.FIType { return fi.TypeTermDeposit }
 
 // Account returns a TermDepositAccount.
-func (TermDeposit) Account(base AccountBase) Account { return &TermDepositAccount{AccountBase: base} }
+func (TermDeposit) Account(base fitype.AccountBase) fitype.Account {
+	return &TermDepositAccount{AccountBase: base}
+}
 
 // TermDepositAccount is the GraphQL TermDepositAccount type.
 type TermDepositAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.TermDepositSummary, model.TermDepositSummary]()
+var _ = convert.Register[fi.TermDepositSummary, model.TermDepositSummary]()
 
 // Summary resolves TermDepositAccount.summary from the consent's getallfidata.
 func (a *TermDepositAccount) Summary(ctx context.Context) (*model.TermDepositSummary, error) {
-	return summaryOf[fi.TermDeposit, fi.TermDepositSummary, model.TermDepositSummary](ctx, &a.AccountBase, func(d *fi.TermDeposit) *fi.TermDepositSummary { return d.Summary })
+	return fitype.SummaryOf[fi.TermDeposit, fi.TermDepositSummary, model.TermDepositSummary](ctx, &a.AccountBase, func(d *fi.TermDeposit) *fi.TermDepositSummary { return d.Summary })
 }

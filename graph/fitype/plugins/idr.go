@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,16 @@ type IDR struct{}
 func (IDR) FIType() finpro.FIType { return fi.TypeIDR }
 
 // Account returns a IDRAccount.
-func (IDR) Account(base AccountBase) Account { return &IDRAccount{AccountBase: base} }
+func (IDR) Account(base fitype.AccountBase) fitype.Account { return &IDRAccount{AccountBase: base} }
 
 // IDRAccount is the GraphQL IDRAccount type.
 type IDRAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.IDRSummary, model.IDRSummary]()
+var _ = convert.Register[fi.IDRSummary, model.IDRSummary]()
 
 // Summary resolves IDRAccount.summary from the consent's getallfidata.
 func (a *IDRAccount) Summary(ctx context.Context) (*model.IDRSummary, error) {
-	return summaryOf[fi.IDR, fi.IDRSummary, model.IDRSummary](ctx, &a.AccountBase, func(d *fi.IDR) *fi.IDRSummary { return d.Summary })
+	return fitype.SummaryOf[fi.IDR, fi.IDRSummary, model.IDRSummary](ctx, &a.AccountBase, func(d *fi.IDR) *fi.IDRSummary { return d.Summary })
 }

@@ -1,8 +1,10 @@
-package fitype
+package plugins
 
 import (
 	"context"
 
+	"github.com/moneyone-bff/finpro-bff/graph/fitype"
+	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
@@ -15,16 +17,18 @@ type Debentures struct{}
 func (Debentures) FIType() finpro.FIType { return fi.TypeDebentures }
 
 // Account returns a DebenturesAccount.
-func (Debentures) Account(base AccountBase) Account { return &DebenturesAccount{AccountBase: base} }
+func (Debentures) Account(base fitype.AccountBase) fitype.Account {
+	return &DebenturesAccount{AccountBase: base}
+}
 
 // DebenturesAccount is the GraphQL DebenturesAccount type.
 type DebenturesAccount struct {
-	AccountBase
+	fitype.AccountBase
 }
 
-var _ = converts[fi.DebenturesSummary, model.DebenturesSummary]()
+var _ = convert.Register[fi.DebenturesSummary, model.DebenturesSummary]()
 
 // Summary resolves DebenturesAccount.summary from the consent's getallfidata.
 func (a *DebenturesAccount) Summary(ctx context.Context) (*model.DebenturesSummary, error) {
-	return summaryOf[fi.Debentures, fi.DebenturesSummary, model.DebenturesSummary](ctx, &a.AccountBase, func(d *fi.Debentures) *fi.DebenturesSummary { return d.Summary })
+	return fitype.SummaryOf[fi.Debentures, fi.DebenturesSummary, model.DebenturesSummary](ctx, &a.AccountBase, func(d *fi.Debentures) *fi.DebenturesSummary { return d.Summary })
 }

@@ -1,13 +1,15 @@
-package finpro
+package journey
 
 import (
 	"context"
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
-)
 
-const pathAAList = "/accountaggregatorlist"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
+)
 
 // AccountAggregator is one AA of /accountaggregatorlist.
 type AccountAggregator struct {
@@ -34,8 +36,8 @@ type aaWire struct {
 
 // AccountAggregators lists the AAs FinPro works with (/accountaggregatorlist).
 // An idempotent read (retried).
-func (c *Client) AccountAggregators(ctx context.Context) ([]AccountAggregator, error) {
-	env, err := call[wire.OneOrMany[aaWire]](ctx, c, pathAAList, "", struct{}{})
+func AccountAggregators(ctx context.Context, c *finpro.Client) ([]AccountAggregator, error) {
+	env, err := transport.Call[wire.OneOrMany[aaWire]](ctx, c.Transport(), paths.AAList, "", struct{}{})
 	if err != nil {
 		return nil, err
 	}
