@@ -539,7 +539,7 @@ func SandboxBaseURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// FetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as finpro.NewFetchGuard's
+// FetchCooldown is FINPRO_FI_REQUEST_COOLDOWN as fetchguard.New's
 // cooldown: 0 in the environment turns the guard off, which the guard spells
 // negative.
 func (c *Config) FetchCooldown() time.Duration {
