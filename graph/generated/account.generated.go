@@ -1090,7 +1090,7 @@ func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, 
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var holderImplementors = []string{"Holder"}
@@ -1191,7 +1191,7 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var profileImplementors = []string{"Profile"}
@@ -1237,7 +1237,7 @@ func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, 
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var transactionImplementors = []string{"Transaction", "Node"}
@@ -1361,7 +1361,7 @@ func (ec *executionContext) _Transaction(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var transactionConnectionImplementors = []string{"TransactionConnection"}
@@ -1412,7 +1412,7 @@ func (ec *executionContext) _TransactionConnection(ctx context.Context, sel ast.
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var transactionEdgeImplementors = []string{"TransactionEdge"}
@@ -1458,7 +1458,7 @@ func (ec *executionContext) _TransactionEdge(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

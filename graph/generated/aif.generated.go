@@ -1497,7 +1497,7 @@ func (ec *executionContext) _AIFAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var aIFHoldingImplementors = []string{"AIFHolding"}
@@ -1578,7 +1578,7 @@ func (ec *executionContext) _AIFHolding(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var aIFSummaryImplementors = []string{"AIFSummary"}
@@ -1634,7 +1634,7 @@ func (ec *executionContext) _AIFSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var aIFTransactionImplementors = []string{"AIFTransaction", "TransactionDetail"}
@@ -1745,7 +1745,7 @@ func (ec *executionContext) _AIFTransaction(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -2244,7 +2244,7 @@ func (ec *executionContext) _BondHolding(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var bondsAccountImplementors = []string{"BondsAccount", "Account", "Node"}
@@ -2510,7 +2510,7 @@ func (ec *executionContext) _BondsAccount(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var bondsSummaryImplementors = []string{"BondsSummary"}
@@ -2561,7 +2561,7 @@ func (ec *executionContext) _BondsSummary(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var govtSecuritiesAccountImplementors = []string{"GovtSecuritiesAccount", "Account", "Node"}
@@ -2827,7 +2827,7 @@ func (ec *executionContext) _GovtSecuritiesAccount(ctx context.Context, sel ast.
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var securityTransactionImplementors = []string{"SecurityTransaction", "TransactionDetail"}
@@ -2918,7 +2918,7 @@ func (ec *executionContext) _SecurityTransaction(ctx context.Context, sel ast.Se
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1474,7 +1474,7 @@ func (ec *executionContext) _CISAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var cISHoldingImplementors = []string{"CISHolding"}
@@ -1550,7 +1550,7 @@ func (ec *executionContext) _CISHolding(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var cISSummaryImplementors = []string{"CISSummary"}
@@ -1601,7 +1601,7 @@ func (ec *executionContext) _CISSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var cISTransactionImplementors = []string{"CISTransaction", "TransactionDetail"}
@@ -1717,7 +1717,7 @@ func (ec *executionContext) _CISTransaction(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

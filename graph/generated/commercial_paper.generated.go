@@ -1335,7 +1335,7 @@ func (ec *executionContext) _CommercialPaperAccount(ctx context.Context, sel ast
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var commercialPaperHoldingImplementors = []string{"CommercialPaperHolding"}
@@ -1461,7 +1461,7 @@ func (ec *executionContext) _CommercialPaperHolding(ctx context.Context, sel ast
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var commercialPaperSummaryImplementors = []string{"CommercialPaperSummary"}
@@ -1512,7 +1512,7 @@ func (ec *executionContext) _CommercialPaperSummary(ctx context.Context, sel ast
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

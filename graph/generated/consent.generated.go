@@ -1503,7 +1503,7 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var consentConnectionImplementors = []string{"ConsentConnection"}
@@ -1554,7 +1554,7 @@ func (ec *executionContext) _ConsentConnection(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var consentEdgeImplementors = []string{"ConsentEdge"}
@@ -1600,7 +1600,7 @@ func (ec *executionContext) _ConsentEdge(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var requestConsentPayloadImplementors = []string{"RequestConsentPayload"}
@@ -1656,7 +1656,7 @@ func (ec *executionContext) _RequestConsentPayload(ctx context.Context, sel ast.
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var requestDataPayloadImplementors = []string{"RequestDataPayload"}
@@ -1750,7 +1750,7 @@ func (ec *executionContext) _RequestDataPayload(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var revokeConsentPayloadImplementors = []string{"RevokeConsentPayload"}
@@ -1796,7 +1796,7 @@ func (ec *executionContext) _RevokeConsentPayload(ctx context.Context, sel ast.S
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var syncIncrementalDataPayloadImplementors = []string{"SyncIncrementalDataPayload"}
@@ -1857,7 +1857,7 @@ func (ec *executionContext) _SyncIncrementalDataPayload(ctx context.Context, sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var syncedAccountImplementors = []string{"SyncedAccount"}
@@ -1923,7 +1923,7 @@ func (ec *executionContext) _SyncedAccount(ctx context.Context, sel ast.Selectio
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -854,7 +854,7 @@ func (ec *executionContext) _ConsentStatusEvent(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var dataStatusEventImplementors = []string{"DataStatusEvent", "ConsentEvent"}
@@ -978,7 +978,7 @@ func (ec *executionContext) _DataStatusEvent(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var subscriptionImplementors = []string{"Subscription"}

@@ -1477,7 +1477,7 @@ func (ec *executionContext) _DebentureHolding(ctx context.Context, sel ast.Selec
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var debentureTransactionImplementors = []string{"DebentureTransaction", "TransactionDetail"}
@@ -1568,7 +1568,7 @@ func (ec *executionContext) _DebentureTransaction(ctx context.Context, sel ast.S
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var debenturesAccountImplementors = []string{"DebenturesAccount", "Account", "Node"}
@@ -1834,7 +1834,7 @@ func (ec *executionContext) _DebenturesAccount(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var debenturesSummaryImplementors = []string{"DebenturesSummary"}
@@ -1885,7 +1885,7 @@ func (ec *executionContext) _DebenturesSummary(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

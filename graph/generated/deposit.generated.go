@@ -1428,7 +1428,7 @@ func (ec *executionContext) _DepositAccount(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var depositPendingImplementors = []string{"DepositPending"}
@@ -1474,7 +1474,7 @@ func (ec *executionContext) _DepositPending(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var depositSummaryImplementors = []string{"DepositSummary"}
@@ -1580,7 +1580,7 @@ func (ec *executionContext) _DepositSummary(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var depositTransactionImplementors = []string{"DepositTransaction", "TransactionDetail"}
@@ -1661,7 +1661,7 @@ func (ec *executionContext) _DepositTransaction(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

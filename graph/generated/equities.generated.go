@@ -1566,7 +1566,7 @@ func (ec *executionContext) _EquitiesAccount(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var equitiesSummaryImplementors = []string{"EquitiesSummary"}
@@ -1622,7 +1622,7 @@ func (ec *executionContext) _EquitiesSummary(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var equityHoldingImplementors = []string{"EquityHolding"}
@@ -1693,7 +1693,7 @@ func (ec *executionContext) _EquityHolding(ctx context.Context, sel ast.Selectio
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var equityTransactionImplementors = []string{"EquityTransaction", "TransactionDetail"}
@@ -1829,7 +1829,7 @@ func (ec *executionContext) _EquityTransaction(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

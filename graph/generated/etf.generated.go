@@ -1566,7 +1566,7 @@ func (ec *executionContext) _ETFAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var eTFHoldingImplementors = []string{"ETFHolding"}
@@ -1662,7 +1662,7 @@ func (ec *executionContext) _ETFHolding(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var eTFSummaryImplementors = []string{"ETFSummary"}
@@ -1713,7 +1713,7 @@ func (ec *executionContext) _ETFSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var eTFTransactionImplementors = []string{"ETFTransaction", "TransactionDetail"}
@@ -1829,7 +1829,7 @@ func (ec *executionContext) _ETFTransaction(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

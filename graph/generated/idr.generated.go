@@ -1313,7 +1313,7 @@ func (ec *executionContext) _IDRAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var iDRSummaryImplementors = []string{"IDRSummary"}
@@ -1369,7 +1369,7 @@ func (ec *executionContext) _IDRSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var iDRTransactionImplementors = []string{"IDRTransaction", "TransactionDetail"}
@@ -1485,7 +1485,7 @@ func (ec *executionContext) _IDRTransaction(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1650,7 +1650,7 @@ func (ec *executionContext) _AccountInsights(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var bounceImplementors = []string{"Bounce"}
@@ -1741,7 +1741,7 @@ func (ec *executionContext) _Bounce(ctx context.Context, sel ast.SelectionSet, o
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var cashFlowPeriodImplementors = []string{"CashFlowPeriod"}
@@ -1852,7 +1852,7 @@ func (ec *executionContext) _CashFlowPeriod(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var customerInsightsImplementors = []string{"CustomerInsights"}
@@ -1938,7 +1938,7 @@ func (ec *executionContext) _CustomerInsights(ctx context.Context, sel ast.Selec
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var recurringSeriesImplementors = []string{"RecurringSeries"}
@@ -2034,7 +2034,7 @@ func (ec *executionContext) _RecurringSeries(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1737,7 +1737,7 @@ func (ec *executionContext) _InsuranceContractClause(ctx context.Context, sel as
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insuranceCoverImplementors = []string{"InsuranceCover"}
@@ -1783,7 +1783,7 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insuranceMoneyBackImplementors = []string{"InsuranceMoneyBack"}
@@ -1834,7 +1834,7 @@ func (ec *executionContext) _InsuranceMoneyBack(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insurancePolicyAccountImplementors = []string{"InsurancePolicyAccount", "Account", "Node"}
@@ -2100,7 +2100,7 @@ func (ec *executionContext) _InsurancePolicyAccount(ctx context.Context, sel ast
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insuranceRiderImplementors = []string{"InsuranceRider"}
@@ -2171,7 +2171,7 @@ func (ec *executionContext) _InsuranceRider(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insuranceSummaryImplementors = []string{"InsuranceSummary"}
@@ -2322,7 +2322,7 @@ func (ec *executionContext) _InsuranceSummary(ctx context.Context, sel ast.Selec
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var insuranceTransactionImplementors = []string{"InsuranceTransaction", "TransactionDetail"}
@@ -2383,7 +2383,7 @@ func (ec *executionContext) _InsuranceTransaction(ctx context.Context, sel ast.S
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1405,7 +1405,7 @@ func (ec *executionContext) _InvITAccount(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var invITHoldingImplementors = []string{"InvITHolding"}
@@ -1476,7 +1476,7 @@ func (ec *executionContext) _InvITHolding(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var invITSummaryImplementors = []string{"InvITSummary"}
@@ -1527,7 +1527,7 @@ func (ec *executionContext) _InvITSummary(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var invITTransactionImplementors = []string{"InvITTransaction", "TransactionDetail"}
@@ -1633,7 +1633,7 @@ func (ec *executionContext) _InvITTransaction(ctx context.Context, sel ast.Selec
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

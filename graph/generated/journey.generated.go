@@ -1259,7 +1259,7 @@ func (ec *executionContext) _AccountAggregator(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var accountDataStatusImplementors = []string{"AccountDataStatus"}
@@ -1358,7 +1358,7 @@ func (ec *executionContext) _AccountDataStatus(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var completeConsentRedirectPayloadImplementors = []string{"CompleteConsentRedirectPayload"}
@@ -1419,7 +1419,7 @@ func (ec *executionContext) _CompleteConsentRedirectPayload(ctx context.Context,
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var createConsentRedirectPayloadImplementors = []string{"CreateConsentRedirectPayload"}
@@ -1470,7 +1470,7 @@ func (ec *executionContext) _CreateConsentRedirectPayload(ctx context.Context, s
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var dataStatusImplementors = []string{"DataStatus"}
@@ -1536,7 +1536,7 @@ func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var productImplementors = []string{"Product"}
@@ -1642,7 +1642,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var productPeriodImplementors = []string{"ProductPeriod"}
@@ -1688,7 +1688,7 @@ func (ec *executionContext) _ProductPeriod(ctx context.Context, sel ast.Selectio
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

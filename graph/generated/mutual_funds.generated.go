@@ -1841,7 +1841,7 @@ func (ec *executionContext) _MutualFundAccount(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var mutualFundHoldingImplementors = []string{"MutualFundHolding"}
@@ -1957,7 +1957,7 @@ func (ec *executionContext) _MutualFundHolding(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var mutualFundSummaryImplementors = []string{"MutualFundSummary"}
@@ -2008,7 +2008,7 @@ func (ec *executionContext) _MutualFundSummary(ctx context.Context, sel ast.Sele
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var mutualFundTransactionImplementors = []string{"MutualFundTransaction", "TransactionDetail"}
@@ -2164,7 +2164,7 @@ func (ec *executionContext) _MutualFundTransaction(ctx context.Context, sel ast.
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

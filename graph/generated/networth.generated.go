@@ -425,7 +425,7 @@ func (ec *executionContext) _AssetClassTotal(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var currencyNetWorthImplementors = []string{"CurrencyNetWorth"}
@@ -476,7 +476,7 @@ func (ec *executionContext) _CurrencyNetWorth(ctx context.Context, sel ast.Selec
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var missingAccountImplementors = []string{"MissingAccount"}
@@ -527,7 +527,7 @@ func (ec *executionContext) _MissingAccount(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var netWorthImplementors = []string{"NetWorth"}
@@ -578,7 +578,7 @@ func (ec *executionContext) _NetWorth(ctx context.Context, sel ast.SelectionSet,
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

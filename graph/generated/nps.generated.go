@@ -2029,7 +2029,7 @@ func (ec *executionContext) _NPSAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSHoldingImplementors = []string{"NPSHolding"}
@@ -2110,7 +2110,7 @@ func (ec *executionContext) _NPSHolding(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSInvestmentTransactionImplementors = []string{"NPSInvestmentTransaction", "TransactionDetail"}
@@ -2181,7 +2181,7 @@ func (ec *executionContext) _NPSInvestmentTransaction(ctx context.Context, sel a
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSSchemeChoiceImplementors = []string{"NPSSchemeChoice"}
@@ -2242,7 +2242,7 @@ func (ec *executionContext) _NPSSchemeChoice(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSSchemeTransactionImplementors = []string{"NPSSchemeTransaction", "TransactionDetail"}
@@ -2333,7 +2333,7 @@ func (ec *executionContext) _NPSSchemeTransaction(ctx context.Context, sel ast.S
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSSummaryImplementors = []string{"NPSSummary"}
@@ -2434,7 +2434,7 @@ func (ec *executionContext) _NPSSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var nPSTierHoldingsImplementors = []string{"NPSTierHoldings"}
@@ -2495,7 +2495,7 @@ func (ec *executionContext) _NPSTierHoldings(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -871,7 +871,7 @@ func (ec *executionContext) _GenericField(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var genericSummaryImplementors = []string{"GenericSummary"}
@@ -932,7 +932,7 @@ func (ec *executionContext) _GenericSummary(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var genericTransactionImplementors = []string{"GenericTransaction", "TransactionDetail"}
@@ -983,7 +983,7 @@ func (ec *executionContext) _GenericTransaction(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var otherAccountImplementors = []string{"OtherAccount", "Account", "Node"}
@@ -1249,7 +1249,7 @@ func (ec *executionContext) _OtherAccount(ctx context.Context, sel ast.Selection
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1303,7 +1303,7 @@ func (ec *executionContext) _RecurringDepositAccount(ctx context.Context, sel as
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var recurringDepositSummaryImplementors = []string{"RecurringDepositSummary"}
@@ -1439,7 +1439,7 @@ func (ec *executionContext) _RecurringDepositSummary(ctx context.Context, sel as
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

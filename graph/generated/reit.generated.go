@@ -1106,7 +1106,7 @@ func (ec *executionContext) _REITAccount(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var rEITHoldingImplementors = []string{"REITHolding"}
@@ -1182,7 +1182,7 @@ func (ec *executionContext) _REITHolding(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var rEITSummaryImplementors = []string{"REITSummary"}
@@ -1233,7 +1233,7 @@ func (ec *executionContext) _REITSummary(ctx context.Context, sel ast.SelectionS
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

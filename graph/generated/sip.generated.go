@@ -2089,7 +2089,7 @@ func (ec *executionContext) _SIPAccount(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var sIPHoldingImplementors = []string{"SIPHolding"}
@@ -2255,7 +2255,7 @@ func (ec *executionContext) _SIPHolding(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var sIPInvestmentImplementors = []string{"SIPInvestment"}
@@ -2306,7 +2306,7 @@ func (ec *executionContext) _SIPInvestment(ctx context.Context, sel ast.Selectio
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var sIPInvestmentsImplementors = []string{"SIPInvestments"}
@@ -2362,7 +2362,7 @@ func (ec *executionContext) _SIPInvestments(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var sIPSummaryImplementors = []string{"SIPSummary"}
@@ -2423,7 +2423,7 @@ func (ec *executionContext) _SIPSummary(ctx context.Context, sel ast.SelectionSe
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var sIPTransactionImplementors = []string{"SIPTransaction", "TransactionDetail"}
@@ -2534,7 +2534,7 @@ func (ec *executionContext) _SIPTransaction(ctx context.Context, sel ast.Selecti
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1465,7 +1465,7 @@ func (ec *executionContext) _TermDepositAccount(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var termDepositSummaryImplementors = []string{"TermDepositSummary"}
@@ -1591,7 +1591,7 @@ func (ec *executionContext) _TermDepositSummary(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var termTransactionImplementors = []string{"TermTransaction", "TransactionDetail"}
@@ -1672,7 +1672,7 @@ func (ec *executionContext) _TermTransaction(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -20,6 +20,11 @@
 // (see inline.go): gqlgen starts a goroutine per element of every list, which
 // costs more than marshalling a transaction edge.
 //
+// Without defers, the object is then written by marshalFields (written beside
+// the generated files too) rather than by graphql.FieldSet's MarshalGQL,
+// which allocates a map of the keys written and a copy of every field per
+// object: a fifth of a cached dashboard's allocations.
+//
 // It fails when a ProcessDeferredGroup call does not have the expected shape,
 // so a gqlgen upgrade that changes the template is noticed; drop this step
 // once gqlgen skips the path itself. Running it twice changes nothing.
@@ -48,6 +53,11 @@ const (
 	guard  = "\n\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers"
 	omit   = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n"
 	marker = "ec.ProcessDeferredGroup("
+	// tail is how an object marshaller ends once its call is guarded, and
+	// direct what it becomes: the object's own writer instead of gqlgen's
+	// FieldSet.MarshalGQL (see marshalFields in helper.go.tmpl).
+	tail   = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n}"
+	direct = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field\n}"
 )
 
 func main() {
@@ -125,7 +135,15 @@ func patch(src []byte) ([]byte, error) {
 	if bytes.Equal(out, src) {
 		return src, nil
 	}
-	return format.Source(out)
+	out, err := format.Source(out)
+	if err != nil {
+		return nil, err
+	}
+	out = bytes.ReplaceAll(out, []byte(tail), []byte(direct))
+	if n := bytes.Count(out, []byte("return marshalFields(fields, out.Values)")); n != want {
+		return nil, fmt.Errorf("%w (%d calls, %d objects end with return out)", errShape, want, n)
+	}
+	return out, nil
 }
 
 // indent adds a tab to every non-empty line of s.

@@ -39,7 +39,9 @@ func TestPatch(t *testing.T) {
 		wantErr error
 	}{
 		{"guards the call", unpatched, "\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers\n\t\tatomic.AddInt32(", nil},
-		{"returns the object without its deferred fields", unpatched, "\t\t})\n\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n", nil},
+		{"returns the object without its deferred fields", unpatched, "\t\t})\n\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n", nil},
+		{"writes the object itself without defers", unpatched, "\t}\n\n\treturn marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field\n}\n", nil},
+		{"another ending", strings.Replace(unpatched, "\treturn out\n", "\treturn out.Values\n", 1), "", errShape},
 		{"idempotent", string(patched), "", nil},
 		{"no call", "package generated\n\nfunc f() {}\n", "", nil},
 		{"unknown shape", strings.Replace(unpatched, "Path:     graphql.GetPath(ctx),", "Path:     graphql.GetPath(ctx),\n\t\tLabel:    \"x\",", 1), "", errShape},
