@@ -150,7 +150,32 @@ func patch(src []byte) ([]byte, error) {
 	if n := bytes.Count(out, []byte("return marshalFields(fields, out.Values)")); n != want {
 		return nil, fmt.Errorf("%w (%d calls, %d objects end with return out)", errShape, want, n)
 	}
-	return out, nil
+	return lazyDefers(out, want)
+}
+
+// The deferred fields' FieldSet and views, which gqlgen makes for every object
+// (two or three allocations each), are made at the object's first deferred
+// field: without one, nothing but the guarded block reads them, and it skips
+// nil ones (len of a nil map is 0).
+const (
+	eagerSet   = "\tdeferredFieldSet := graphql.NewFieldSet(nil)\n\tdeferLabelToView := make(map[string]*graphql.FieldSetView)\n"
+	lazySet    = "\tvar deferredFieldSet *graphql.FieldSet // gqlgenpatch: made at the first deferred field\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n"
+	addField   = "\t\t\t\tdeferredFieldSet.AddField(field)\n"
+	lazyAdd    = "\t\t\t\tif deferredFieldSet == nil {\n\t\t\t\t\tdeferredFieldSet = graphql.NewFieldSet(nil)\n\t\t\t\t\tdeferLabelToView = make(map[string]*graphql.FieldSetView)\n\t\t\t\t}\n\t\t\t\tdeferredFieldSet.AddField(field)\n"
+	lazyMarker = "// gqlgenpatch: made at the first deferred field"
+)
+
+func lazyDefers(src []byte, want int) ([]byte, error) {
+	if bytes.Contains(src, []byte(lazyMarker)) {
+		return src, nil
+	}
+	adds := bytes.Count(src, []byte(addField))
+	out := bytes.ReplaceAll(src, []byte(eagerSet), []byte(lazySet))
+	out = bytes.ReplaceAll(out, []byte(addField), []byte(lazyAdd))
+	if n := bytes.Count(out, []byte(lazyMarker)); n != want || bytes.Count(out, []byte("deferredFieldSet = graphql.NewFieldSet(nil)")) != adds {
+		return nil, fmt.Errorf("%w (%d calls, %d objects make their deferred field set as expected)", errShape, want, n)
+	}
+	return format.Source(out)
 }
 
 // indent adds a tab to every non-empty line of s.
