@@ -25,6 +25,9 @@
 // which allocates a map of the keys written and a copy of every field per
 // object: a fifth of a cached dashboard's allocations.
 //
+// An object makes its deferred fields' FieldSet and views at its first
+// deferred field, not for every object (see lazyDefers).
+//
 // A scalar that is a plain struct field of its object is marshalled directly,
 // without graphql.ResolveField's field context, closures and boxing (see
 // direct.go).
@@ -58,7 +61,7 @@ const (
 	omit   = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n"
 	marker = "ec.ProcessDeferredGroup("
 	// tail is how an object marshaller ends once its call is guarded, and
-	// direct what it becomes: the object's own writer instead of gqlgen's
+	// directTail what it becomes: the object's own writer instead of gqlgen's
 	// FieldSet.MarshalGQL (see marshalFields in helper.go.tmpl).
 	tail       = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n}"
 	directTail = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field\n}"
