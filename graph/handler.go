@@ -50,7 +50,9 @@ type Config struct {
 	Cache *fpcache.Cache
 	// Extensions run before automatic persisted queries, in order: query
 	// protection, trusted documents and rate limits (internal/guard) go here,
-	// so a trusted document is checked before APQ could register it.
+	// so a trusted document is checked before APQ could register it. None may
+	// be a graphql.FieldInterceptor (NewHandler panics): plain scalar fields
+	// are marshalled without field middleware (graph/internal/gqlgenpatch).
 	Extensions []graphql.HandlerExtension
 	// MaxBodyBytes, when positive, bounds a POST body (the HTTP middleware in
 	// front usually does, with 413).
@@ -229,6 +231,12 @@ func NewHandler(cfg Config) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	for _, ext := range cfg.Extensions {
+		if _, ok := ext.(graphql.FieldInterceptor); ok {
+			// The generated code marshals plain scalar fields without
+			// gqlgen's field middleware (graph/internal/gqlgenpatch,
+			// direct.go): such an extension would miss them.
+			panic("graph: NewHandler: extension " + ext.ExtensionName() + " intercepts fields, which gqlgenpatch's direct fields skip")
+		}
 		srv.Use(ext)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})

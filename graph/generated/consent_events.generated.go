@@ -114,92 +114,32 @@ func (ec *executionContext) field_Subscription_consentStatusChanged_args(ctx con
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ConsentStatusEvent_consentHandle(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsentStatusEvent_consentHandle(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConsentHandle, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNID2string(ctx, field.Selections, obj.ConsentHandle)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_consentHandle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ConsentStatusEvent_consentID(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsentStatusEvent_consentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConsentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ConsentID)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_consentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ConsentStatusEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsentStatusEvent_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentStatus) graphql.Marshaler {
-			return ec.marshalNConsentStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNConsentStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type ConsentStatus does not have child fields"))
 }
 
 func (ec *executionContext) _ConsentStatusEvent_eventStatus(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsentStatusEvent_eventStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentEventStatus) graphql.Marshaler {
-			return ec.marshalNConsentEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentEventStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNConsentEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐConsentEventStatus(ctx, field.Selections, obj.EventStatus)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_eventStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type ConsentEventStatus does not have child fields"))
@@ -279,138 +219,48 @@ func (ec *executionContext) fieldContext_ConsentStatusEvent_consent(_ context.Co
 }
 
 func (ec *executionContext) _ConsentStatusEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConsentStatusEvent_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ConsentStatusEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConsentStatusEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_consentHandle(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_consentHandle(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConsentHandle, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNID2string(ctx, field.Selections, obj.ConsentHandle)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_consentHandle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_consentID(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_consentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConsentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ConsentID)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_consentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_sessionID(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_sessionID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SessionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.SessionID)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_sessionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_dataEventStatus(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_dataEventStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DataEventStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DataEventStatus) graphql.Marshaler {
-			return ec.marshalNDataEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDataEventStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNDataEventStatus2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDataEventStatus(ctx, field.Selections, obj.DataEventStatus)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_dataEventStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type DataEventStatus does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_state(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_state(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.State, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DataState) graphql.Marshaler {
-			return ec.marshalNDataState2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDataState(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNDataState2githubᚗcomᚋmoneyoneᚑbffᚋfinproᚑbffᚋgraphᚋmodelᚐDataState(ctx, field.Selections, obj.State)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type DataState does not have child fields"))
@@ -440,46 +290,16 @@ func (ec *executionContext) fieldContext_DataStatusEvent_occurredAt(_ context.Co
 }
 
 func (ec *executionContext) _DataStatusEvent_dataExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_dataExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DataExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DataExpiresAt)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_dataExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _DataStatusEvent_firstFetch(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_firstFetch(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstFetch, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.FirstFetch)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_firstFetch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type Boolean does not have child fields"))
@@ -518,23 +338,8 @@ func (ec *executionContext) fieldContext_DataStatusEvent_accounts(_ context.Cont
 }
 
 func (ec *executionContext) _DataStatusEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DataStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataStatusEvent_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// gqlgenpatch: a plain field, marshalled directly
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_DataStatusEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatusEvent", field, false, false, errors.New("field of type String does not have child fields"))
@@ -759,8 +564,8 @@ func (ec *executionContext) _ConsentStatusEvent(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, consentStatusEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet // gqlgenpatch: made at the first deferred field
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -807,6 +612,10 @@ func (ec *executionContext) _ConsentStatusEvent(ctx context.Context, sel ast.Sel
 			}
 
 			if field.IsDeferred() {
+				if deferredFieldSet == nil {
+					deferredFieldSet = graphql.NewFieldSet(nil)
+					deferLabelToView = make(map[string]*graphql.FieldSetView)
+				}
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -854,7 +663,7 @@ func (ec *executionContext) _ConsentStatusEvent(ctx context.Context, sel ast.Sel
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var dataStatusEventImplementors = []string{"DataStatusEvent", "ConsentEvent"}
@@ -863,8 +672,8 @@ func (ec *executionContext) _DataStatusEvent(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataStatusEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet // gqlgenpatch: made at the first deferred field
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -936,6 +745,10 @@ func (ec *executionContext) _DataStatusEvent(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				if deferredFieldSet == nil {
+					deferredFieldSet = graphql.NewFieldSet(nil)
+					deferLabelToView = make(map[string]*graphql.FieldSetView)
+				}
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -978,7 +791,7 @@ func (ec *executionContext) _DataStatusEvent(ctx context.Context, sel ast.Select
 		return omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later
 	}
 
-	return out
+	return marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field
 }
 
 var subscriptionImplementors = []string{"Subscription"}

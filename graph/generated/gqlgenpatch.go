@@ -32,6 +32,48 @@ func omitDeferred(fields []graphql.CollectedField, values []graphql.Marshaler) g
 	})
 }
 
+// marshalFields writes an object's fields as graphql.FieldSet's MarshalGQL
+// does (a response key once, its first field's value, when several fields
+// share it), without the map of written keys and the copy of every field
+// that gqlgen allocates per object. An alias is a GraphQL name, which needs
+// no escaping.
+func marshalFields(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
+	return &objectFields{fields: fields, values: values}
+}
+
+type objectFields struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+func (o *objectFields) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, "{")
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if written(o.fields[:i], alias) {
+			continue
+		}
+		if i > 0 {
+			_, _ = io.WriteString(w, ",")
+		}
+		_, _ = io.WriteString(w, "\"")
+		_, _ = io.WriteString(w, alias)
+		_, _ = io.WriteString(w, "\":")
+		o.values[i].MarshalGQL(w)
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// written reports whether a field of fields has the response key alias.
+func written(fields []graphql.CollectedField, alias string) bool {
+	for i := range fields {
+		if fields[i].Alias == alias {
+			return true
+		}
+	}
+	return false
+}
+
 // marshalSliceInline is graphql.MarshalSliceConcurrently for lists where
 // nothing under an element can wait (see gqlgenpatch's inline.go): the
 // elements are marshalled one after the other on the caller's goroutine,

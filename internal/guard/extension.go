@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"bytes"
 	"context"
 	"strings"
 
@@ -192,20 +193,51 @@ type Cost struct {
 }
 
 // countObjects counts the JSON objects in data: the response objects an
-// answer holds (one scan, no decoding).
+// answer holds (no decoding). It hops from brace to brace (bytes.IndexByte,
+// bytes.Count: vectorized) and tells a brace in a string by the parity of the
+// quotes before it; only a stretch with a backslash is read byte by byte, for
+// its escapes. A byte-by-byte scan of a 15 KB dashboard was 5% of its CPU.
 func countObjects(data []byte) int {
-	n, inString, escaped := 0, false, false
-	for _, c := range data {
+	n := 0
+	inString, escaped := false, false
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '{')
+		if i < 0 {
+			break
+		}
+		seg := data[:i]
+		if !escaped && bytes.IndexByte(seg, '\\') < 0 {
+			if bytes.Count(seg, quote)%2 == 1 {
+				inString = !inString
+			}
+		} else {
+			for _, c := range seg {
+				inString, escaped = scanByte(c, inString, escaped)
+			}
+		}
+		// the brace itself
 		switch {
 		case escaped:
 			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case !inString && c == '{':
+		case !inString:
 			n++
 		}
+		data = data[i+1:]
 	}
 	return max(n-1, 0) // the data object itself is not a response object
+}
+
+var quote = []byte{'"'}
+
+// scanByte is countObjects' state after c, outside a brace.
+func scanByte(c byte, inString, escaped bool) (bool, bool) {
+	switch {
+	case escaped:
+		return inString, false
+	case inString && c == '\\':
+		return inString, true
+	case c == '"':
+		return !inString, false
+	}
+	return inString, escaped
 }

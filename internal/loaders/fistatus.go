@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/graph-gophers/dataloader/v7"
-
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 )
 
@@ -18,7 +16,7 @@ type FIStatusKey struct {
 	SessionID string
 }
 
-func (l *Loaders) fiStatusLoader() *dataloader.Loader[FIStatusKey, *finpro.FIStatus] {
+func (l *Loaders) fiStatusLoader() *onceLoader[FIStatusKey, *finpro.FIStatus] {
 	l.fiStatusOnce.Do(func() {
 		l.fiStatus = newLoader("fi_status", func(ctx context.Context, k FIStatusKey) (*finpro.FIStatus, error) {
 			return l.c.FIRequestStatus(ctx, finpro.FIStatusRequest{ConsentID: k.ConsentID, SessionID: k.SessionID})
@@ -31,7 +29,7 @@ func (l *Loaders) fiStatusLoader() *dataloader.Loader[FIStatusKey, *finpro.FISta
 // one call per key per operation, shared by Consent.dataStatus and the
 // explanation of DATA_NOT_READY errors.
 func FIStatus(ctx context.Context, k FIStatusKey) (*finpro.FIStatus, error) {
-	s, err := For(ctx).fiStatusLoader().Load(ctx, k)()
+	s, err := For(ctx).fiStatusLoader().Load(ctx, k)
 	if err != nil {
 		return nil, fmt.Errorf("data status of consent %s: %w", k.ConsentID, err)
 	}

@@ -7,7 +7,9 @@
 // key calls FinPro at once, every later Load of the key in the operation waits
 // for that call. There is no batch window: FinPro has no multi-key read, so
 // collecting keys would only delay the calls (it cost 2 ms per level of the
-// query before; see BENCHMARKS.md). The keys:
+// query before; see BENCHMARKS.md), and these loaders are no dataloaders
+// (see onceLoader); the two that batch (consent references, histories) are.
+// The keys:
 //
 //   - balances by consent: one getfibalance without linkReferenceNumber serves
 //     every account balance under a consent;
@@ -49,17 +51,17 @@ type Loaders struct {
 
 	balancesOnce, allFIDataOnce, consentsOnce, consentRefsOnce, fiDataOnce sync.Once
 
-	balances    *dataloader.Loader[string, []finpro.Balance]
-	allFIData   *dataloader.Loader[string, []finpro.FIAccount]
-	consents    *dataloader.Loader[ConsentsKey, *finpro.ConsentPage]
+	balances    *onceLoader[string, []finpro.Balance]
+	allFIData   *onceLoader[string, []finpro.FIAccount]
+	consents    *onceLoader[ConsentsKey, *finpro.ConsentPage]
 	consentRefs *dataloader.Loader[ConsentRef, *finpro.Consent]
-	fiData      *dataloader.Loader[FIDataKey, *finpro.AccountData]
+	fiData      *onceLoader[FIDataKey, *finpro.AccountData]
 
 	historyOnce sync.Once
 	history     *dataloader.Loader[HistoryKey, *History]
 
 	fiStatusOnce sync.Once
-	fiStatus     *dataloader.Loader[FIStatusKey, *finpro.FIStatus]
+	fiStatus     *onceLoader[FIStatusKey, *finpro.FIStatus]
 
 	mu     sync.Mutex
 	totals map[countKey]int // (consent, account) -> totalRecords seen in this operation
@@ -70,17 +72,17 @@ type Loaders struct {
 	primed map[ConsentRef]*dataloader.Result[*finpro.Consent]
 }
 
-func (l *Loaders) balancesLoader() *dataloader.Loader[string, []finpro.Balance] {
+func (l *Loaders) balancesLoader() *onceLoader[string, []finpro.Balance] {
 	l.balancesOnce.Do(func() { l.balances = newLoader("balances", l.c.Balances, l.o) })
 	return l.balances
 }
 
-func (l *Loaders) allFIDataLoader() *dataloader.Loader[string, []finpro.FIAccount] {
+func (l *Loaders) allFIDataLoader() *onceLoader[string, []finpro.FIAccount] {
 	l.allFIDataOnce.Do(func() { l.allFIData = newLoader("all_fi_data", l.c.AllFIData, l.o) })
 	return l.allFIData
 }
 
-func (l *Loaders) consentsLoader() *dataloader.Loader[ConsentsKey, *finpro.ConsentPage] {
+func (l *Loaders) consentsLoader() *onceLoader[ConsentsKey, *finpro.ConsentPage] {
 	l.consentsOnce.Do(func() {
 		l.consents = newLoader("consents", func(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
 			return l.c.Consents(ctx, k.request())
@@ -159,7 +161,7 @@ func lookupConsents(ctx context.Context, c Upstream, keys []ConsentRef) []*datal
 	return out
 }
 
-func (l *Loaders) fiDataLoader() *dataloader.Loader[FIDataKey, *finpro.AccountData] {
+func (l *Loaders) fiDataLoader() *onceLoader[FIDataKey, *finpro.AccountData] {
 	l.fiDataOnce.Do(func() {
 		l.fiData = newLoader("fi_data", func(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 			return l.c.FIData(ctx, finpro.FIDataRequest{
@@ -265,24 +267,9 @@ func NewWith(c *finpro.Client, o Options) *Loaders {
 }
 
 // newLoader returns a loader that calls fetch as soon as a key is first loaded
-// (a batch of one key, dispatched without waiting); the dataloader's cache
-// makes every later Load of the key share that call.
-func newLoader[K comparable, V any](name string, fetch func(context.Context, K) (V, error), o Options) *dataloader.Loader[K, V] {
-	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		out := make([]*dataloader.Result[V], len(keys))
-		for i, k := range keys { // one key: WithBatchCapacity(1)
-			v, err := fetch(ctx, k)
-			out[i] = &dataloader.Result[V]{Data: v, Error: err}
-		}
-		return out
-	}
-	opts := []dataloader.Option[K, V]{dataloader.WithBatchCapacity[K, V](1)}
-	if o.OnLoad != nil {
-		opts = append(opts, dataloader.WithCache[K, V](&observedCache[K, V]{
-			Cache: dataloader.NewCache[K, V](), name: name, onLoad: o.OnLoad,
-		}))
-	}
-	return dataloader.NewBatchedLoader(batch, opts...)
+// and makes every later Load of the key share that call (see onceLoader).
+func newLoader[K comparable, V any](name string, fetch func(context.Context, K) (V, error), o Options) *onceLoader[K, V] {
+	return newOnceLoader(name, fetch, o)
 }
 
 // observedCache reports every lookup to onLoad: the dataloader looks a key up
@@ -319,7 +306,7 @@ func For(ctx context.Context) *Loaders {
 // Balances returns every balance under a consent (one getfibalance per consent
 // per operation).
 func Balances(ctx context.Context, consentID string) ([]finpro.Balance, error) {
-	bs, err := For(ctx).balancesLoader().Load(ctx, consentID)()
+	bs, err := For(ctx).balancesLoader().Load(ctx, consentID)
 	if err != nil {
 		return nil, fmt.Errorf("balances of consent %s: %w", consentID, explain(ctx, consentID, err))
 	}
@@ -344,7 +331,7 @@ func Balance(ctx context.Context, consentID, linkRef string) (*finpro.Balance, e
 // AllFIData returns every account's data under a consent (one getallfidata per
 // consent per operation).
 func AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error) {
-	as, err := For(ctx).allFIDataLoader().Load(ctx, consentID)()
+	as, err := For(ctx).allFIDataLoader().Load(ctx, consentID)
 	if err != nil {
 		return nil, fmt.Errorf("data of consent %s: %w", consentID, explain(ctx, consentID, err))
 	}
@@ -369,7 +356,7 @@ func FIAccount(ctx context.Context, consentID, linkRef string) (*finpro.FIAccoun
 // Consents returns a customer's consent list under one product (one call per
 // key per operation).
 func Consents(ctx context.Context, k ConsentsKey) (*finpro.ConsentPage, error) {
-	p, err := For(ctx).consentsLoader().Load(ctx, k)()
+	p, err := For(ctx).consentsLoader().Load(ctx, k)
 	if err != nil {
 		return nil, fmt.Errorf("consent list: %w", err)
 	}
@@ -436,7 +423,7 @@ func PrimeConsents(ctx context.Context, refs []ConsentRef) {
 // account's transaction count for TotalRecords and CountGuess.
 func FIData(ctx context.Context, k FIDataKey) (*finpro.AccountData, error) {
 	l := For(ctx)
-	d, err := l.fiDataLoader().Load(ctx, k)()
+	d, err := l.fiDataLoader().Load(ctx, k)
 	if err != nil {
 		return nil, fmt.Errorf("transactions of account %s: %w", k.LinkReferenceNumber, explain(ctx, k.ConsentID, err))
 	}

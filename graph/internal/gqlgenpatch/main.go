@@ -20,6 +20,18 @@
 // (see inline.go): gqlgen starts a goroutine per element of every list, which
 // costs more than marshalling a transaction edge.
 //
+// Without defers, the object is then written by marshalFields (written beside
+// the generated files too) rather than by graphql.FieldSet's MarshalGQL,
+// which allocates a map of the keys written and a copy of every field per
+// object: a fifth of a cached dashboard's allocations.
+//
+// An object makes its deferred fields' FieldSet and views at its first
+// deferred field, not for every object (see lazyDefers).
+//
+// A scalar that is a plain struct field of its object is marshalled directly,
+// without graphql.ResolveField's field context, closures and boxing (see
+// direct.go).
+//
 // It fails when a ProcessDeferredGroup call does not have the expected shape,
 // so a gqlgen upgrade that changes the template is noticed; drop this step
 // once gqlgen skips the path itself. Running it twice changes nothing.
@@ -48,6 +60,11 @@ const (
 	guard  = "\n\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers"
 	omit   = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n"
 	marker = "ec.ProcessDeferredGroup("
+	// tail is how an object marshaller ends once its call is guarded, and
+	// directTail what it becomes: the object's own writer instead of gqlgen's
+	// FieldSet.MarshalGQL (see marshalFields in helper.go.tmpl).
+	tail       = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n}"
+	directTail = "\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field\n}"
 )
 
 func main() {
@@ -96,6 +113,9 @@ func patchDir(dir string) error {
 			generated = append(generated, f)
 		}
 	}
+	if _, err := directFields(generated); err != nil {
+		return err
+	}
 	_, _, err = inlineSyncLists(generated)
 	return err
 }
@@ -124,6 +144,39 @@ func patch(src []byte) ([]byte, error) {
 	}
 	if bytes.Equal(out, src) {
 		return src, nil
+	}
+	out, err := format.Source(out)
+	if err != nil {
+		return nil, err
+	}
+	out = bytes.ReplaceAll(out, []byte(tail), []byte(directTail))
+	if n := bytes.Count(out, []byte("return marshalFields(fields, out.Values)")); n != want {
+		return nil, fmt.Errorf("%w (%d calls, %d objects end with return out)", errShape, want, n)
+	}
+	return lazyDefers(out, want)
+}
+
+// The deferred fields' FieldSet and views, which gqlgen makes for every object
+// (two or three allocations each), are made at the object's first deferred
+// field: without one, nothing but the guarded block reads them, and it skips
+// nil ones (len of a nil map is 0).
+const (
+	eagerSet   = "\tdeferredFieldSet := graphql.NewFieldSet(nil)\n\tdeferLabelToView := make(map[string]*graphql.FieldSetView)\n"
+	lazySet    = "\tvar deferredFieldSet *graphql.FieldSet // gqlgenpatch: made at the first deferred field\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n"
+	addField   = "\t\t\t\tdeferredFieldSet.AddField(field)\n"
+	lazyAdd    = "\t\t\t\tif deferredFieldSet == nil {\n\t\t\t\t\tdeferredFieldSet = graphql.NewFieldSet(nil)\n\t\t\t\t\tdeferLabelToView = make(map[string]*graphql.FieldSetView)\n\t\t\t\t}\n\t\t\t\tdeferredFieldSet.AddField(field)\n"
+	lazyMarker = "// gqlgenpatch: made at the first deferred field"
+)
+
+func lazyDefers(src []byte, want int) ([]byte, error) {
+	if bytes.Contains(src, []byte(lazyMarker)) {
+		return src, nil
+	}
+	adds := bytes.Count(src, []byte(addField))
+	out := bytes.ReplaceAll(src, []byte(eagerSet), []byte(lazySet))
+	out = bytes.ReplaceAll(out, []byte(addField), []byte(lazyAdd))
+	if n := bytes.Count(out, []byte(lazyMarker)); n != want || bytes.Count(out, []byte("deferredFieldSet = graphql.NewFieldSet(nil)")) != adds {
+		return nil, fmt.Errorf("%w (%d calls, %d objects make their deferred field set as expected)", errShape, want, n)
 	}
 	return format.Source(out)
 }

@@ -9,6 +9,17 @@ import (
 const unpatched = `package generated
 
 func (ec *executionContext) _T(ctx context.Context) graphql.Marshaler {
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "x":
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+			}
+		}
+	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
@@ -39,7 +50,12 @@ func TestPatch(t *testing.T) {
 		wantErr error
 	}{
 		{"guards the call", unpatched, "\tif len(deferLabelToView) > 0 { // gqlgenpatch: no path without defers\n\t\tatomic.AddInt32(", nil},
-		{"returns the object without its deferred fields", unpatched, "\t\t})\n\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n\n\treturn out\n", nil},
+		{"returns the object without its deferred fields", unpatched, "\t\t})\n\t\treturn omitDeferred(fields, out.Values) // gqlgenpatch: deferred fields come later\n\t}\n", nil},
+		{"writes the object itself without defers", unpatched, "\t}\n\n\treturn marshalFields(fields, out.Values) // gqlgenpatch: no allocation per field\n}\n", nil},
+		{"another ending", strings.Replace(unpatched, "\treturn out\n", "\treturn out.Values\n", 1), "", errShape},
+		{"makes the deferred field set at the first deferred field", unpatched, "\tvar deferredFieldSet *graphql.FieldSet // gqlgenpatch: made at the first deferred field\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n", nil},
+		{"makes it once", unpatched, "\t\t\t\tif deferredFieldSet == nil {\n\t\t\t\t\tdeferredFieldSet = graphql.NewFieldSet(nil)\n\t\t\t\t\tdeferLabelToView = make(map[string]*graphql.FieldSetView)\n\t\t\t\t}\n\t\t\t\tdeferredFieldSet.AddField(field)\n", nil},
+		{"another deferred field set", strings.Replace(unpatched, "deferredFieldSet := graphql.NewFieldSet(nil)", "deferredFieldSet := graphql.NewFieldSet(fields)", 1), "", errShape},
 		{"idempotent", string(patched), "", nil},
 		{"no call", "package generated\n\nfunc f() {}\n", "", nil},
 		{"unknown shape", strings.Replace(unpatched, "Path:     graphql.GetPath(ctx),", "Path:     graphql.GetPath(ctx),\n\t\tLabel:    \"x\",", 1), "", errShape},
