@@ -2,6 +2,10 @@ package obs_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -51,3 +55,18 @@ func BenchmarkFinproObserver(b *testing.B) {
 }
 
 var finproCall = finpro.CallInfo{Endpoint: "/getfidata", Status: 200, Class: "ok", Attempt: 1, Duration: 1500 * time.Microsecond}
+
+// BenchmarkRequestID is the fixed cost RequestID adds to every request, with
+// the JSON logger of production at warn (the "request" line not written).
+func BenchmarkRequestID(b *testing.B) {
+	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := obs.RequestID(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = obs.RequestIDFrom(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}

@@ -12,9 +12,16 @@ import (
 // RequestIDHeader carries a request's id in both directions.
 const RequestIDHeader = "X-Request-Id"
 
-type loggerKey struct{}
+// requestKey carries a request's *requestInfo.
+type requestKey struct{}
 
-type requestIDKey struct{}
+// requestInfo is what RequestID puts in a request's context: its id, and the
+// logger Logger derives the request's logger from when something asks (most
+// requests log only their "request" line, which needs no logger of its own).
+type requestInfo struct {
+	id     string
+	logger *slog.Logger
+}
 
 // RequestID returns middleware giving every request an id: the caller's
 // X-Request-Id when it is well formed (1..64 characters of [A-Za-z0-9-_.]),
@@ -35,12 +42,11 @@ func RequestID(logger *slog.Logger) func(http.Handler) http.Handler {
 				id = newRequestID()
 			}
 			w.Header().Set(RequestIDHeader, id)
-			l := logger.With("request_id", id)
-			ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-			ctx = context.WithValue(ctx, loggerKey{}, l)
+			ctx := context.WithValue(r.Context(), requestKey{}, &requestInfo{id: id, logger: logger})
 			w, r, st := state(w, r.WithContext(ctx))
 			st.serve(next, w, r)
-			l.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("request_id", id),
 				slog.String("method", methodLabel(r.Method)),
 				slog.String("route", st.routeLabel()),
 				slog.Int("status", st.finalStatus()),
@@ -54,16 +60,18 @@ func RequestID(logger *slog.Logger) func(http.Handler) http.Handler {
 // Logger returns the request's logger (with its request_id), or
 // slog.Default() outside a request that passed through RequestID.
 func Logger(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
-		return l
+	if ri, ok := ctx.Value(requestKey{}).(*requestInfo); ok {
+		return ri.logger.With("request_id", ri.id)
 	}
 	return slog.Default()
 }
 
 // RequestIDFrom returns the request's id, or "" outside RequestID.
 func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if ri, ok := ctx.Value(requestKey{}).(*requestInfo); ok {
+		return ri.id
+	}
+	return ""
 }
 
 // validRequestID reports whether id is 1..64 characters of [A-Za-z0-9-_.].
