@@ -37,7 +37,7 @@ package fpcache
 import (
 	"container/list"
 	"context"
-	"encoding/json"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -399,18 +399,68 @@ func (c *Cache) maxHandles() int {
 	return max(int(c.o.MaxBytes/16/handleBytes), 64)
 }
 
-// estimate is an entry's size: its JSON encoding twice over (Go's strings,
-// slices and maps weigh about that), plus its key and index.
+// estimate is an entry's size: what its value holds in memory (sizeOf), plus
+// its key and index.
 func estimate(k key, v any, refs []string) int64 {
 	n := int64(256 + len(k.consent) + len(k.a) + len(k.b))
 	for _, r := range refs {
 		n += int64(64 + 2*len(r))
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return n + 1<<20 // cannot tell: count it large
+	return n + sizeOf(reflect.ValueOf(v))
+}
+
+// timeType is counted by its own size: its *Location is shared.
+var timeType = reflect.TypeFor[time.Time]()
+
+// sizeOf estimates the bytes v holds, walking it: the headers of its
+// strings, slices, pointers and maps and what they point at. It reads
+// lengths only, so a miss does not pay for re-encoding FinPro's answer (it
+// did with encoding/json: 591 µs and 500 allocations for a 500-row page,
+// against 51 µs and none here; BenchmarkEstimate).
+func sizeOf(v reflect.Value) int64 {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return 0
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return 8
+		}
+		return 16 + sizeOf(v.Elem())
+	case reflect.String:
+		return 16 + int64(v.Len())
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return 24 + int64(v.Cap())
+		}
+		n := int64(24)
+		for i := range v.Len() {
+			n += sizeOf(v.Index(i))
+		}
+		return n
+	case reflect.Array:
+		var n int64
+		for i := range v.Len() {
+			n += sizeOf(v.Index(i))
+		}
+		return n
+	case reflect.Map:
+		n := int64(48)
+		for it := v.MapRange(); it.Next(); {
+			n += 16 + sizeOf(it.Key()) + sizeOf(it.Value())
+		}
+		return n
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return int64(timeType.Size())
+		}
+		var n int64
+		for i := range v.NumField() {
+			n += sizeOf(v.Field(i))
+		}
+		return n
+	default:
+		return int64(v.Type().Size())
 	}
-	return n + 2*int64(len(b))
 }
 
 // barrier reports whether this replica has applied every event the stream
