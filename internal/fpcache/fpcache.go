@@ -44,21 +44,14 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
-// Upstream is the FinPro reads the loaders make; *finpro.Client and *View
-// implement it.
-type Upstream interface {
-	Balances(ctx context.Context, consentID string) ([]finpro.Balance, error)
-	AllFIData(ctx context.Context, consentID string) ([]finpro.FIAccount, error)
-	AllFIDataBetween(ctx context.Context, consentID string, from, to time.Time) ([]finpro.FIAccount, error)
-	Consents(ctx context.Context, req finpro.ConsentListRequest) (*finpro.ConsentPage, error)
-	ConsentsByRef(ctx context.Context, q finpro.ConsentLookup) ([]finpro.Consent, error)
-	FIData(ctx context.Context, req finpro.FIDataRequest) (*finpro.AccountData, error)
-	FIRequestStatus(ctx context.Context, req finpro.FIStatusRequest) (*finpro.FIStatus, error)
-}
+// Upstream is the FinPro reads the loaders make (loaders.Upstream, which
+// *finpro.Client implements); a *View is one over another.
+type Upstream = loaders.Upstream
 
-var _ Upstream = (*finpro.Client)(nil)
+var _ Upstream = (*View)(nil)
 
 // Feed is the event stream the invalidations come from
 // (*broker.Broker implements it).
