@@ -2,13 +2,10 @@ package graph_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,48 +99,21 @@ func (r *cachedReplica) waitAck(t *testing.T, status string) {
 	}
 }
 
-// startCachedCluster starts two brokers on two clustered embedded NATS
-// servers (as startCluster does), each feeding its own cache.
+// startCachedCluster starts two clustered brokers (startCluster), each
+// feeding its own cache.
 func startCachedCluster(t *testing.T) (brokers [2]*broker.Broker, caches [2]*fpcache.Cache) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	route := []string{"nats-route://127.0.0.1:" + port}
 	for i := range caches {
 		caches[i] = fpcache.New(fpcache.Options{BarrierWait: 10 * time.Second})
 	}
-	opts := []broker.Options{
-		{ServerName: "cache-a", ClusterName: "cache-test", ClusterListen: "127.0.0.1:" + port, Routes: route, Cache: caches[0]},
-		// B hears every event late: only the read barrier keeps it from
-		// serving what an acknowledged webhook invalidated.
-		{ServerName: "cache-b", ClusterName: "cache-test", ClusterListen: "127.0.0.1:0", Routes: route, Cache: lateApply{caches[1]}},
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	type started struct {
-		i   int
-		b   *broker.Broker
-		err error
-	}
-	results := make(chan started, 2)
-	for i, o := range opts {
-		go func() {
-			b, err := broker.Start(ctx, o)
-			results <- started{i, b, err}
-		}()
-	}
-	for range opts {
-		r := <-results
-		if r.err != nil {
-			t.Fatalf("broker.Start(%s) error = %v", opts[r.i].ServerName, r.err)
+	brokers[0], brokers[1] = startCluster(t, func(i int, o *broker.Options) {
+		o.Cache = caches[i]
+		if i == 1 {
+			// B hears every event late: only the read barrier keeps it
+			// from serving what an acknowledged webhook invalidated.
+			o.Cache = lateApply{caches[i]}
 		}
-		t.Cleanup(r.b.Close)
-		brokers[r.i] = r.b
-	}
+	})
 	return brokers, caches
 }
 

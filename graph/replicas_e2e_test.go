@@ -15,8 +15,9 @@ import (
 )
 
 // startCluster starts two brokers on two embedded NATS servers clustered over
-// loopback routes (as internal/events' cluster test does).
-func startCluster(t testing.TB) (a, b *broker.Broker) {
+// loopback routes (as internal/events' cluster test does). configure, when
+// given, adds to broker i's options (its cache, say).
+func startCluster(t testing.TB, configure ...func(i int, o *broker.Options)) (a, b *broker.Broker) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,6 +29,11 @@ func startCluster(t testing.TB) (a, b *broker.Broker) {
 	opts := []broker.Options{
 		{ServerName: "bff-a", ClusterName: "graph-test", ClusterListen: "127.0.0.1:" + port, Routes: route},
 		{ServerName: "bff-b", ClusterName: "graph-test", ClusterListen: "127.0.0.1:0", Routes: route},
+	}
+	for i := range opts {
+		for _, f := range configure {
+			f(i, &opts[i])
+		}
 	}
 	// The JetStream meta group needs both servers, so they start together.
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
