@@ -42,29 +42,9 @@ const directName = "// gqlgenpatch: a plain field, marshalled directly"
 // directFields rewrites the plain scalar fields of the Go files in files and
 // returns how many it rewrote.
 func directFields(files []string) (int, error) {
-	fset := token.NewFileSet()
-	type file struct {
-		name string
-		src  []byte
-		ast  *ast.File
-	}
-	var parsed []file
-	bodies := map[string]*ast.BlockStmt{}
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return 0, err
-		}
-		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
-		if err != nil {
-			return 0, err
-		}
-		parsed = append(parsed, file{name, src, f})
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && isECMethod(fd) && fd.Body != nil {
-				bodies[fd.Name.Name] = fd.Body
-			}
-		}
+	fset, parsed, bodies, err := parseGenerated(files)
+	if err != nil {
+		return 0, err
 	}
 	total := 0
 	for _, f := range parsed {

@@ -71,31 +71,10 @@ var syncSafe = map[string]bool{"Error": true, "Recover": true, "ProcessDeferredG
 // inlineSyncLists rewrites the synchronous lists of the Go files in files and
 // returns how many it rewrote and how many stay concurrent.
 func inlineSyncLists(files []string) (inlined, concurrent int, err error) {
-	fset := token.NewFileSet()
-	type file struct {
-		name string
-		src  []byte
-		ast  *ast.File
+	fset, parsed, bodies, err := parseGenerated(files)
+	if err != nil {
+		return 0, 0, err
 	}
-	var parsed []file
-	bodies := map[string]*ast.BlockStmt{} // ec's methods by name
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return 0, 0, err
-		}
-		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
-		if err != nil {
-			return 0, 0, err
-		}
-		parsed = append(parsed, file{name, src, f})
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && isECMethod(fd) && fd.Body != nil {
-				bodies[fd.Name.Name] = fd.Body
-			}
-		}
-	}
-
 	a := analysis{bodies: bodies}
 	for _, f := range parsed {
 		var edits []int // offsets of MarshalSliceConcurrently selectors to rewrite
@@ -138,6 +117,38 @@ func inlineSyncLists(files []string) (inlined, concurrent int, err error) {
 		}
 	}
 	return inlined, concurrent, nil
+}
+
+// generatedFile is one parsed file of the generated package.
+type generatedFile struct {
+	name string
+	src  []byte
+	ast  *ast.File
+}
+
+// parseGenerated parses files and indexes the executionContext's methods by
+// name, for the passes that follow calls across files.
+func parseGenerated(files []string) (*token.FileSet, []generatedFile, map[string]*ast.BlockStmt, error) {
+	fset := token.NewFileSet()
+	var parsed []generatedFile
+	bodies := map[string]*ast.BlockStmt{}
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		parsed = append(parsed, generatedFile{name, src, f})
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && isECMethod(fd) && fd.Body != nil {
+				bodies[fd.Name.Name] = fd.Body
+			}
+		}
+	}
+	return fset, parsed, bodies, nil
 }
 
 // analysis decides which generated functions are synchronous.
