@@ -103,18 +103,7 @@ func (a *AccountBase) Transactions(ctx context.Context, first *int, after *strin
 		}
 	}
 	page := relay.Window{Start: start, HasNext: hasNext, Total: total}.Page(scope, len(rows))
-	conn := &model.TransactionConnection{
-		Edges:      make([]*model.TransactionEdge, len(rows)),
-		PageInfo:   page.Info,
-		TotalCount: page.TotalCount,
-	}
-	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, rows)
-	edges := make([]model.TransactionEdge, len(rows))
-	for i := range rows {
-		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
-		conn.Edges[i] = &edges[i]
-	}
-	return conn, nil
+	return a.connection(page, rows), nil
 }
 
 // statement resolves a filtered or newest-first Account.transactions.
@@ -143,17 +132,28 @@ func (a *AccountBase) statement(ctx context.Context, args relay.Args, f statemen
 			info.EndCursor = &p.Resume
 		}
 	}
-	conn := &model.TransactionConnection{Edges: make([]*model.TransactionEdge, len(p.Rows)), PageInfo: info}
+	page := relay.Page{Cursors: p.Cursors, Info: info}
 	if p.Total >= 0 {
-		conn.TotalCount = &p.Total
+		page.TotalCount = &p.Total
 	}
-	nodes := model.TransactionsFromFinpro(a.consent.Ref, linkRef, a.linked.FIType, p.Rows)
-	edges := make([]model.TransactionEdge, len(p.Rows))
-	for i := range p.Rows {
-		edges[i] = model.TransactionEdge{Cursor: p.Cursors[i], Node: &nodes[i]}
+	return a.connection(page, p.Rows), nil
+}
+
+// connection is the TransactionConnection of the account's rows on page
+// (one cursor per row).
+func (a *AccountBase) connection(page relay.Page, rows []finpro.Transaction) *model.TransactionConnection {
+	conn := &model.TransactionConnection{
+		Edges:      make([]*model.TransactionEdge, len(rows)),
+		PageInfo:   page.Info,
+		TotalCount: page.TotalCount,
+	}
+	nodes := model.TransactionsFromFinpro(a.consent.Ref, a.linked.LinkReferenceNumber, a.linked.FIType, rows)
+	edges := make([]model.TransactionEdge, len(rows))
+	for i := range rows {
+		edges[i] = model.TransactionEdge{Cursor: page.Cursors[i], Node: &nodes[i]}
 		conn.Edges[i] = &edges[i]
 	}
-	return conn, nil
+	return conn
 }
 
 // reader reads the account's getfidata pages through the operation's
