@@ -10,6 +10,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/fistatus"
 )
 
 // Webhook event types (FinPro's eventType) of finpro-upstream.md §2c.
@@ -158,7 +160,7 @@ type webhookWire struct {
 	DataExpiry     string                     `json:"dataExpiry"`
 	SessionID      wire.String                `json:"sessionId"`
 	FirstTimeFetch wire.Bool                  `json:"firstTimeFetch"`
-	LinkRefNumbers wire.OneOrMany[fiAcctWire] `json:"linkRefNumbers"`
+	LinkRefNumbers wire.OneOrMany[fistatus.Account] `json:"linkRefNumbers"`
 }
 
 // DecodeWebhook decodes a webhook body (verify its signature first). Errors
@@ -217,29 +219,11 @@ func DecodeWebhook(body []byte) (WebhookEvent, error) {
 		ev.SessionID = wire.ID(w.SessionID)
 		ev.FirstTimeFetch = bool(w.FirstTimeFetch)
 		ev.DataExpiry = wire.LenientTime(w.DataExpiry)
-		ev.Accounts = toAccountStatuses(w.LinkRefNumbers)
+		ev.Accounts = fistatus.Accounts(w.LinkRefNumbers)
 	default:
 		return WebhookEvent{}, fmt.Errorf("%w: event type %.40q", ErrWebhookUnsupported, ev.Type)
 	}
 	ev.Timestamp = wire.LenientTime(ev.RawTimestamp)
 	ev.Mobile, _ = mobile.FromVUA(w.VUA)
 	return ev, nil
-}
-
-// toAccountStatuses converts linkRefNumbers (webhooks and FI status).
-func toAccountStatuses(ws []fiAcctWire) []FIAccountStatus {
-	if len(ws) == 0 {
-		return nil
-	}
-	out := make([]FIAccountStatus, len(ws))
-	for i, a := range ws {
-		out[i] = FIAccountStatus{
-			LinkReferenceNumber: wire.FirstNonEmpty(a.LinkRefNumber, a.LinkReferenceNumber),
-			FIStatus:            strings.ToUpper(strings.TrimSpace(a.FIStatus)),
-			FIPID:               a.FIPID,
-			FIPName:             a.FIPName,
-			MaskedAccountNumber: a.MaskedAccountNumber,
-		}
-	}
-	return out
 }
