@@ -17,7 +17,7 @@ import (
 // fiData[]) decodes in one pass.
 //
 // Each endpoint's wire structs live beside it (balance.go, consents.go,
-// fidata.go, fistatus.go, requestconsent_v3.go, webhook.go, ...). The field
+// fidata.go, fistatus.go, requestconsent_v3.go, ...). The field
 // types that absorb FinPro's variations (wire.String, wire.Bool, wire.Int,
 // wire.Time, wire.OneOrMany, wire.Decimal) and the timestamp and boolean
 // parsers are internal/finpro/wire's, the response envelope
