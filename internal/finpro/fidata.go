@@ -72,10 +72,6 @@ type allFIDataRangeRequest struct {
 	End       string `json:"transactionsEndDate,omitempty"`
 }
 
-// isoUTC is the instant format of FinPro's date parameters, e.g.
-// 2021-05-01T16:49:48.297Z.
-const isoUTC = "2006-01-02T15:04:05.000Z"
-
 // AllFIDataBetween returns every account under a consent with only the
 // transactions between from and to (getallfidata's transactionsStartDate
 // and transactionsEndDate); a zero time leaves its end open. FinPro does not
@@ -90,13 +86,7 @@ func (c *Client) AllFIDataBetween(ctx context.Context, consentID string, from, t
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return nil, transport.Invalid(paths.AllFIData, "date range ends before it starts")
 	}
-	req := allFIDataRangeRequest{ConsentID: consentID}
-	if !from.IsZero() {
-		req.Start = from.UTC().Format(isoUTC)
-	}
-	if !to.IsZero() {
-		req.End = to.UTC().Format(isoUTC)
-	}
+	req := allFIDataRangeRequest{ConsentID: consentID, Start: fiTime(from), End: fiTime(to)}
 	env, err := call[json.RawMessage](ctx, c, paths.AllFIData, "", req)
 	if err != nil {
 		return nil, err
@@ -124,4 +114,49 @@ func (c *Client) fiAccounts(ctx context.Context, ep, consentID string) ([]FIAcco
 		return nil, err
 	}
 	return fidata.Accounts(env.Data), nil
+}
+
+type fiRequestBody struct {
+	ConsentID string `json:"consentId"`
+	From      string `json:"fiDataRangeFrom,omitempty"`
+	To        string `json:"fiDataRangeTo,omitempty"`
+}
+
+// fiTimeLayout is FinPro's ISO-8601 UTC with milliseconds, e.g.
+// 2021-05-01T16:49:48.297Z: the instants of /fi/request's range and of
+// getallfidata's.
+const fiTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// RequestFI starts a data fetch (/fi/request). Never retried.
+func (c *Client) RequestFI(ctx context.Context, req FIRequest) (*FISession, error) {
+	ep := paths.FIRequest
+	if err := check.ID(ep, "consentId", req.ConsentID); err != nil {
+		return nil, err
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
+		return nil, transport.Invalid(ep, "range ends before it starts")
+	}
+	body := fiRequestBody{ConsentID: req.ConsentID, From: fiTime(req.From), To: fiTime(req.To)}
+	env, err := call[fiSessionWire](ctx, c, ep, "", body)
+	if err != nil {
+		return nil, err
+	}
+	s := &FISession{ConsentID: wire.ID(env.Data.ConsentID), SessionID: string(env.Data.SessionID)}
+	if s.ConsentID == "" {
+		s.ConsentID = req.ConsentID
+	}
+	return s, nil
+}
+
+// fiTime is t in fiTimeLayout, "" for the zero time (an open end).
+func fiTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(fiTimeLayout)
+}
+
+type fiSessionWire struct {
+	ConsentID wire.String `json:"consentId"`
+	SessionID wire.String `json:"sessionId"`
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/consents"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/fidata"
 )
 
@@ -50,17 +51,27 @@ const (
 // TERM-DEPOSIT written TERM_DEPOSIT.
 func NormFIType(s string) FIType { return fidata.NormFIType(s) }
 
-// ConsentStatus is the status of a consent as the consent list reports it.
-type ConsentStatus string
+// The answers of the consent endpoints are internal/finpro/internal/consents'
+// types (it decodes them); these are their names here.
+type (
+	// ConsentStatus is the status of a consent as the consent list reports it.
+	ConsentStatus = consents.ConsentStatus
+	// Consent is one row of the consent list.
+	Consent = consents.Consent
+	// LinkedAccount is an account linked under a consent.
+	LinkedAccount = consents.LinkedAccount
+	// ConsentHandle is requestconsent's answer.
+	ConsentHandle = consents.ConsentHandle
+)
 
 // Consent statuses accepted by the consent list's status filter.
 const (
-	ConsentPending  ConsentStatus = "PENDING"
-	ConsentActive   ConsentStatus = "ACTIVE"
-	ConsentRejected ConsentStatus = "REJECTED"
-	ConsentRevoked  ConsentStatus = "REVOKED"
-	ConsentExpired  ConsentStatus = "EXPIRED"
-	ConsentPaused   ConsentStatus = "PAUSED"
+	ConsentPending  = consents.ConsentPending
+	ConsentActive   = consents.ConsentActive
+	ConsentRejected = consents.ConsentRejected
+	ConsentRevoked  = consents.ConsentRevoked
+	ConsentExpired  = consents.ConsentExpired
+	ConsentPaused   = consents.ConsentPaused
 )
 
 // ConsentListRequest asks /v1/accounts/getconsentslist for one customer's consents.
@@ -86,31 +97,6 @@ type PageDetails struct {
 	TotalPages        int
 }
 
-// Consent is one row of the consent list.
-type Consent struct {
-	ConsentID     string // empty while PENDING, or when rejected before approval
-	ConsentHandle string
-	Status        ConsentStatus
-	ProductID     string
-	AccountID     string
-	AAID          string
-	VUA           string
-	FetchType     string // ONETIME or PERIODIC; empty when FinPro sent none
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
-	Accounts      []LinkedAccount
-}
-
-// LinkedAccount is an account linked under a consent, as the consent list shows it.
-type LinkedAccount struct {
-	LinkReferenceNumber string
-	MaskedAccountNumber string
-	FIType              FIType
-	FIPID               string
-	FIPName             string
-	AccountType         string
-}
-
 // FIDataRequest asks getfidata for a page of one account's transactions.
 type FIDataRequest struct {
 	ConsentID           string
@@ -128,12 +114,6 @@ type ConsentRequest struct {
 	PartyIdentifierType  string // MOBILE, EMAIL or PAN
 	PartyIdentifierValue string
 	AccountID            string // the FIU's own reference
-}
-
-// ConsentHandle is requestconsent's answer.
-type ConsentHandle struct {
-	Handle string
-	Status ConsentStatus // PENDING
 }
 
 // FIRequest asks /fi/request for a data fetch. Zero times use the consent's range.
