@@ -8,7 +8,7 @@
 //     cluster or an embedded server), the stream FINPRO_EVENTS and the KV
 //     buckets, storing events, and the one live consumer per replica.
 //   - webhook (internal/events/webhook): POST /webhooks/finpro, signature
-//     checks and decoding (finpro.DecodeWebhook), answered 200 only once
+//     checks and decoding (webhookpayload.Decode), answered 200 only once
 //     stored.
 //   - hub (internal/events/hub): the in-memory fan-out from the live feed to
 //     this replica's subscribers, with catch-up from the stream on resume.

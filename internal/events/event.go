@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 )
 
 // Values of Event.Type: FinPro's eventType (finpro-upstream.md §2c). Its
@@ -81,7 +82,7 @@ type AccountStatus struct {
 // FromWebhook normalises a decoded webhook into an Event without CustomerKey:
 // the VUA, the mobile and FinPro's eventMessage are dropped, times are in UTC.
 // A missing or unreadable timestamp becomes received.
-func FromWebhook(w finpro.WebhookEvent, received time.Time) Event {
+func FromWebhook(w webhookpayload.Event, received time.Time) Event {
 	ev := Event{
 		Type:           w.Type,
 		Status:         w.Status,
@@ -119,7 +120,7 @@ func utcOrZero(t time.Time) time.Time {
 // WebhookID is the Nats-Msg-Id of a webhook event: what identifies one event
 // across FinPro's retries (type, status, handle, consent id, timestamp as
 // sent, session).
-func WebhookID(w finpro.WebhookEvent) string {
+func WebhookID(w webhookpayload.Event) string {
 	return DedupeID(w.Type, w.Status, w.ConsentHandle, w.ConsentID, w.RawTimestamp, w.SessionID)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 )
 
 // TestFromWebhook: a decoded webhook becomes a stored Event without the mobile
@@ -23,7 +24,7 @@ func TestFromWebhook(t *testing.T) {
 		"sessionId": "s-4", "firstTimeFetch": "true",
 		"linkRefNumbers": [ { "linkRefNumber": "l-1", "fiStatus": "READY",
 			"fipName": "HDFC Bank", "fipId": "HDFC-FIP", "maskedAccountNumber": "XXXXXXXX7300" } ] }`
-	w, err := finpro.DecodeWebhook([]byte(body))
+	w, err := webhookpayload.Decode([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestFromWebhook(t *testing.T) {
 		t.Error("stored event contains the mobile")
 	}
 
-	noTime, err := finpro.DecodeWebhook([]byte(`{"consentHandle":"h-5","eventType":"CONSENT","eventStatus":"CONSENT_PAUSED"}`))
+	noTime, err := webhookpayload.Decode([]byte(`{"consentHandle":"h-5","eventType":"CONSENT","eventStatus":"CONSENT_PAUSED"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestFromWebhook(t *testing.T) {
 func TestWebhookID(t *testing.T) {
 	id := func(body string) string {
 		t.Helper()
-		w, err := finpro.DecodeWebhook([]byte(body))
+		w, err := webhookpayload.Decode([]byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +146,7 @@ func TestFromWebhookTimestampLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, err := finpro.DecodeWebhook([]byte(`{"timestamp":"` + tt.ts + `","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED"}`))
+			w, err := webhookpayload.Decode([]byte(`{"timestamp":"` + tt.ts + `","consentHandle":"h","eventType":"CONSENT","eventStatus":"CONSENT_APPROVED"}`))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,11 +2,11 @@ package finpro
 
 import (
 	"context"
-	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/fidata"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -22,14 +22,14 @@ func (c *Client) Balances(ctx context.Context, consentID string) ([]Balance, err
 	if err := check.ID(paths.Balance, "consentID", consentID); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID})
+	env, err := call[wire.OneOrMany[fidata.BalanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID})
 	if err != nil {
 		return nil, err
 	}
 	asOf := env.Time()
 	out := make([]Balance, len(env.Data))
 	for i := range env.Data {
-		out[i] = env.Data[i].toBalance(asOf)
+		out[i] = env.Data[i].ToBalance(asOf)
 	}
 	return out, nil
 }
@@ -43,7 +43,7 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 	if err := check.ID(paths.Balance, "linkReferenceNumber", linkRef); err != nil {
 		return nil, err
 	}
-	env, err := call[wire.OneOrMany[balanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
+	env, err := call[wire.OneOrMany[fidata.BalanceWire]](ctx, c, paths.Balance, "", balanceRequest{ConsentID: consentID, LinkReferenceNumber: linkRef})
 	if err != nil {
 		return nil, err
 	}
@@ -51,31 +51,10 @@ func (c *Client) Balance(ctx context.Context, consentID, linkRef string) (*Balan
 		w := &env.Data[i]
 		ref := wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber)
 		if ref == linkRef || (ref == "" && len(env.Data) == 1) {
-			b := w.toBalance(env.Time())
+			b := w.ToBalance(env.Time())
 			b.LinkReferenceNumber = linkRef
 			return &b, nil
 		}
 	}
 	return nil, transport.NewError(paths.Balance, 200, ErrNotFound, 0, "account missing from response")
-}
-
-// balanceWire is one account of getfibalance's data.
-type balanceWire struct {
-	accountWire
-	CurrentBalance Decimal `json:"currentBalance"`
-	Currency       string  `json:"currency"`
-}
-
-func (w *balanceWire) toBalance(asOf time.Time) Balance {
-	b := Balance{
-		LinkReferenceNumber: wire.FirstNonEmpty(w.LinkReferenceNumber, w.LinkRefNumber),
-		MaskedAccountNumber: w.MaskedAccountNumber,
-		FIType:              NormFIType(w.FIType),
-		FIPID:               w.FIPID,
-		FIPName:             w.fipName(),
-		Balance:             Decimal(wire.FirstNonEmpty(string(w.Balance), string(w.CurrentBalance))),
-		Currency:            wire.Currency(w.Currency),
-		AsOf:                asOf,
-	}
-	return b
 }

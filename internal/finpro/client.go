@@ -9,17 +9,25 @@
 // one set of Go types. Money stays an exact Decimal string.
 //
 // This package is the client's surface: Options, the exported types, one file
-// per endpoint (its method, request body, wire structs and their conversion)
-// and webhook decoding. Over a *Client: the consent journey's lookups and AA
-// redirects (AA list, products, getEncryptedUrl, decryptUrl) are functions of
-// internal/finpro/journey, and internal/finpro/fetchguard keeps storms of data
-// fetches for one consent from reaching FinPro. Below it,
-// internal/finpro/internal/transport makes the calls (retries, breaker, hold,
-// envelope, error mapping) to the paths of internal/finpro/internal/paths,
-// internal/finpro/internal/check holds the request checks endpoints share,
-// internal/finpro/resilience the mechanisms the transport uses, and
-// internal/finpro/wire every wire quirk the decoders share (timestamps, IST,
-// flexible strings, booleans and integers, one-or-many lists, "<NULL>").
+// per group of endpoints (methods, request bodies and checks) and FinPro's
+// event vocabulary (events.go). The answers' types and decoding live below
+// it, under finpro's names (aliases): internal/finpro/internal/fidata the FI
+// data endpoints' (getfidata, getallfidata, getalllatestfidata, getfibalance:
+// Decimal, Transaction, FIAccount, Balance, ...), internal/finpro/internal/consents
+// the consent endpoints' (Consent, ConsentStatus, ConsentHandle),
+// internal/finpro/internal/fistatus the state of a data fetch (FIStatus,
+// FetchState). Over a *Client: the
+// consent journey's lookups and AA redirects (AA list, products,
+// getEncryptedUrl, decryptUrl) are functions of internal/finpro/journey, and
+// internal/finpro/fetchguard keeps storms of data fetches for one consent from
+// reaching FinPro. Webhook bodies are decoded by internal/finpro/webhookpayload.
+// Below it, internal/finpro/internal/transport makes the calls (retries,
+// breaker, hold, envelope, error mapping) to the paths of
+// internal/finpro/internal/paths, internal/finpro/internal/check holds the
+// request checks endpoints share, internal/finpro/resilience the mechanisms
+// the transport uses, and internal/finpro/wire every wire quirk the decoders
+// share (timestamps, IST, flexible strings, booleans and integers, one-or-many
+// lists, "<NULL>").
 package finpro
 
 import (

@@ -7,6 +7,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/consents"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -50,13 +51,13 @@ func (c *Client) ConsentsByRef(ctx context.Context, q ConsentLookup) ([]Consent,
 			return nil, err
 		}
 	}
-	env, err := call[wire.OneOrMany[consentWire]](ctx, c, ep, "", body)
+	env, err := call[wire.OneOrMany[consents.Wire]](ctx, c, ep, "", body)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Consent, 0, len(env.Data))
 	for i := range env.Data {
-		con := env.Data[i].toConsent()
+		con := env.Data[i].Consent()
 		// Keep only what was asked for: a lookup never widens.
 		ref := con.ConsentHandle
 		if len(q.ConsentIDs) > 0 {

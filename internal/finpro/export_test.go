@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/fidata"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
@@ -18,9 +19,9 @@ func SetJitter(c *Client, f func(n int64) int64) { c.t.Jitter = f }
 
 // DecodeFIData decodes a getfidata response body as FIData would.
 func DecodeFIData(body []byte, req FIDataRequest) (*AccountData, error) {
-	var env transport.Envelope[accountDataWire]
+	var env transport.Envelope[fidata.AccountDataWire]
 	if err := transport.Decode(body, &env); err != nil {
 		return nil, err
 	}
-	return accountDataFrom(&env, req), nil
+	return fidata.AccountDataFrom(&env, req.LinkReferenceNumber, req.Limit, req.Offset), nil
 }

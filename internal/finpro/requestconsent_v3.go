@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/check"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/consents"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/paths"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
@@ -44,7 +45,7 @@ type requestConsentV3Body struct {
 }
 
 type consentRedirectWire struct {
-	consentHandleWire
+	consents.HandleWire
 	WebRedirectionURL string `json:"webRedirectionUrl"`
 }
 
@@ -72,7 +73,7 @@ func (c *Client) RequestConsentV3(ctx context.Context, req ConsentRequestV3) (*C
 	if err != nil {
 		return nil, err
 	}
-	h, err := env.Data.toHandle(ep)
+	h, err := env.Data.Handle(ep)
 	if err != nil {
 		return nil, err
 	}

@@ -1,62 +1,78 @@
 package finpro
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/consents"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/fidata"
 )
 
 // IST is Indian Standard Time (UTC+05:30, no daylight saving), the zone of
 // FinPro's timestamps without one: [wire.IST], its one definition.
 var IST = wire.IST
 
-// Decimal is an exact decimal number exactly as FinPro wrote it ("101666.33", "0.10").
-// It is never converted to a float: arithmetic goes through a decimal library
-// (github.com/cockroachdb/apd/v3). It decodes from a JSON string or a JSON number
-// (FinPro sends both) and keeps the original digits byte for byte; decoding rejects
-// text that is not a finite decimal.
-type Decimal string
-
-// FIType is a Financial Information type. The client normalises FinPro's spellings
-// (TERM-DEPOSIT -> TERM_DEPOSIT) so callers see one name per type.
-type FIType string
+// The answers of the FI data endpoints are internal/finpro/internal/fidata's
+// types (it decodes them); these are their names here.
+type (
+	// Decimal is an exact decimal number exactly as FinPro wrote it, never a
+	// float (see [fidata.Decimal]).
+	Decimal = fidata.Decimal
+	// FIType is a Financial Information type, one name per type (see
+	// [fidata.FIType]).
+	FIType = fidata.FIType
+	// Balance is one account's balance from getfibalance.
+	Balance = fidata.Balance
+	// AccountData is getfidata's answer: one account and a page of its
+	// transactions.
+	AccountData = fidata.AccountData
+	// Transaction is one account transaction.
+	Transaction = fidata.Transaction
+	// FIAccount is one account of getallfidata or getalllatestfidata.
+	FIAccount = fidata.FIAccount
+	// Profile is an account's holder information.
+	Profile = fidata.Profile
+	// Holder is one account holder: PII but Nominee and CKYCCompliant.
+	Holder = fidata.Holder
+	// Summary holds the common summary fields of an account.
+	Summary = fidata.Summary
+)
 
 // The FI types the BFF knows by name. Others pass through unchanged.
 const (
-	FITypeDeposit          FIType = "DEPOSIT"
-	FITypeTermDeposit      FIType = "TERM_DEPOSIT"
-	FITypeRecurringDeposit FIType = "RECURRING_DEPOSIT"
-	FITypeMutualFunds      FIType = "MUTUAL_FUNDS"
+	FITypeDeposit          = fidata.FITypeDeposit
+	FITypeTermDeposit      = fidata.FITypeTermDeposit
+	FITypeRecurringDeposit = fidata.FITypeRecurringDeposit
+	FITypeMutualFunds      = fidata.FITypeMutualFunds
 )
 
-// ConsentStatus is the status of a consent as the consent list reports it.
-type ConsentStatus string
+// NormFIType turns FinPro's spellings into one name per type: upper case, with
+// TERM-DEPOSIT written TERM_DEPOSIT.
+func NormFIType(s string) FIType { return fidata.NormFIType(s) }
+
+// The answers of the consent endpoints are internal/finpro/internal/consents'
+// types (it decodes them); these are their names here.
+type (
+	// ConsentStatus is the status of a consent as the consent list reports it.
+	ConsentStatus = consents.ConsentStatus
+	// Consent is one row of the consent list.
+	Consent = consents.Consent
+	// LinkedAccount is an account linked under a consent.
+	LinkedAccount = consents.LinkedAccount
+	// ConsentHandle is requestconsent's answer.
+	ConsentHandle = consents.ConsentHandle
+)
 
 // Consent statuses accepted by the consent list's status filter.
 const (
-	ConsentPending  ConsentStatus = "PENDING"
-	ConsentActive   ConsentStatus = "ACTIVE"
-	ConsentRejected ConsentStatus = "REJECTED"
-	ConsentRevoked  ConsentStatus = "REVOKED"
-	ConsentExpired  ConsentStatus = "EXPIRED"
-	ConsentPaused   ConsentStatus = "PAUSED"
+	ConsentPending  = consents.ConsentPending
+	ConsentActive   = consents.ConsentActive
+	ConsentRejected = consents.ConsentRejected
+	ConsentRevoked  = consents.ConsentRevoked
+	ConsentExpired  = consents.ConsentExpired
+	ConsentPaused   = consents.ConsentPaused
 )
-
-// Balance is one account's balance from getfibalance.
-type Balance struct {
-	LinkReferenceNumber string
-	MaskedAccountNumber string
-	FIType              FIType
-	FIPID               string
-	FIPName             string
-	Balance             Decimal
-	// Currency is FinPro's currency when it sends one, else "INR"; never
-	// empty.
-	Currency string
-	// AsOf is the response timestamp, zero when FinPro sent none.
-	AsOf time.Time
-}
 
 // ConsentListRequest asks /v1/accounts/getconsentslist for one customer's consents.
 type ConsentListRequest struct {
@@ -81,31 +97,6 @@ type PageDetails struct {
 	TotalPages        int
 }
 
-// Consent is one row of the consent list.
-type Consent struct {
-	ConsentID     string // empty while PENDING, or when rejected before approval
-	ConsentHandle string
-	Status        ConsentStatus
-	ProductID     string
-	AccountID     string
-	AAID          string
-	VUA           string
-	FetchType     string // ONETIME or PERIODIC; empty when FinPro sent none
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
-	Accounts      []LinkedAccount
-}
-
-// LinkedAccount is an account linked under a consent, as the consent list shows it.
-type LinkedAccount struct {
-	LinkReferenceNumber string
-	MaskedAccountNumber string
-	FIType              FIType
-	FIPID               string
-	FIPName             string
-	AccountType         string
-}
-
 // FIDataRequest asks getfidata for a page of one account's transactions.
 type FIDataRequest struct {
 	ConsentID           string
@@ -116,95 +107,6 @@ type FIDataRequest struct {
 	Offset int
 }
 
-// AccountData is getfidata's answer: one account and a page of its transactions.
-type AccountData struct {
-	LinkReferenceNumber string
-	MaskedAccountNumber string
-	FIType              FIType
-	FIPID               string
-	FIPName             string
-	Balance             Decimal
-	// Transactions holds at most the requested Limit rows, oldest first (the client
-	// slices when FinPro sends more than it was asked for).
-	Transactions []Transaction
-	// TotalRecords is the account's transaction count, -1 when FinPro did not say.
-	TotalRecords int
-}
-
-// Transaction is one account transaction.
-type Transaction struct {
-	TxnID                string
-	Type                 string // CREDIT or DEBIT for deposits; FI-type specific otherwise
-	Mode                 string
-	Amount               Decimal
-	CurrentBalance       Decimal
-	TransactionTimestamp time.Time
-	ValueDate            string // YYYY-MM-DD, as FinPro sent it
-	Narration            string
-	Reference            string
-	// Raw is the row exactly as FinPro sent it, kept for getfidata rows of
-	// every FI type but DEPOSIT: the other ReBIT schemas' rows carry attributes
-	// the fields above have no place for (tradeValue, units, nav, ...), which
-	// package internal/finpro/fi decodes. Nil for deposits.
-	Raw json.RawMessage
-}
-
-// FIAccount is one account of getallfidata or getalllatestfidata (ReBIT shape).
-type FIAccount struct {
-	LinkReferenceNumber string
-	MaskedAccountNumber string
-	FIType              FIType
-	FIPID               string
-	FIPName             string // FinPro's "bank"
-	Profile             *Profile
-	Summary             *Summary
-	Transactions        []Transaction
-	// TransactionsStart and TransactionsEnd are the statement range (YYYY-MM-DD).
-	TransactionsStart, TransactionsEnd string
-	// Raw is the account object exactly as FinPro sent it. The FI-type decoders
-	// (package internal/finpro/fi) read their Profile, Summary and Transactions
-	// from it; Profile and Transactions above are the deposit-shaped view.
-	Raw json.RawMessage
-}
-
-// Profile is an account's holder information. Holders is always a list, whether
-// FinPro sent one holder as an object or an array.
-type Profile struct {
-	HoldersType string // SINGLE or JOINT
-	Holders     []Holder
-}
-
-// Holder is one account holder. Every field is PII except Nominee and CKYCCompliant.
-type Holder struct {
-	Name          string
-	DOB           string // YYYY-MM-DD
-	Mobile        string
-	Nominee       string
-	Landline      string
-	Address       string
-	Email         string
-	PAN           string
-	CKYCCompliant bool // from "true"/"YES"/true
-}
-
-// Summary holds the common summary fields of an account. FI-type specific fields
-// (maturity, interest rate, holdings, ...) stay in Raw for the FI-type plugins to
-// decode with their own structs.
-type Summary struct {
-	CurrentBalance Decimal
-	// Currency is FinPro's currency when it sends one, else "INR" (ReBIT's
-	// currency is optional and means INR when absent); never empty.
-	Currency        string
-	BalanceDateTime time.Time
-	Type            string // SAVINGS, CURRENT; FI-type specific otherwise
-	Branch          string
-	IFSC            string // ifscCode or ifsc
-	OpeningDate     string
-	Status          string
-	// Raw is the Summary object exactly as FinPro sent it.
-	Raw json.RawMessage
-}
-
 // ConsentRequest asks /v2/requestconsent for a new consent.
 type ConsentRequest struct {
 	ProductID            string
@@ -212,12 +114,6 @@ type ConsentRequest struct {
 	PartyIdentifierType  string // MOBILE, EMAIL or PAN
 	PartyIdentifierValue string
 	AccountID            string // the FIU's own reference
-}
-
-// ConsentHandle is requestconsent's answer.
-type ConsentHandle struct {
-	Handle string
-	Status ConsentStatus // PENDING
 }
 
 // FIRequest asks /fi/request for a data fetch. Zero times use the consent's range.
@@ -243,41 +139,4 @@ type FIStatusRequest struct {
 	ConsentID     string
 	ConsentHandle string
 	SessionID     string
-}
-
-// FIStatus is the state of a data fetch: every field of
-// /consent/firequest/status (finpro-upstream.md §1c). State sums it up.
-type FIStatus struct {
-	ConsentID     string
-	ConsentHandle string
-	SessionID     string // empty when no fetch was requested yet
-	EventType     string // DATA
-	// EventStatus is FinPro's, upper case: DATA_READY, PENDING, TIMEOUT (also
-	// DATA_DENIED, SESSION_FAILED, SESSION_EXPIRED, as in the DATA webhooks).
-	EventStatus string
-	// EventMessage is FinPro's free text about the event. Like any upstream
-	// text it may hold anything: never show it to end users or log it.
-	EventMessage   string
-	VUA            string // the customer's VUA: PII
-	ProductID      string
-	AccountID      string // the FIU's reference given at requestconsent
-	FetchType      string // ONETIME or PERIODIC
-	FirstTimeFetch bool   // from true/false or "true"/"false"
-	// Timestamp is the status's own timestamp (of its latest event);
-	// FetchedAt is datafetchDate, ConsentExpiry and DataExpiry as FinPro sent
-	// them. Each is zero when absent or unreadable.
-	Timestamp     time.Time
-	FetchedAt     time.Time
-	ConsentExpiry time.Time
-	DataExpiry    time.Time
-	Accounts      []FIAccountStatus
-}
-
-// FIAccountStatus is one account's fetch state.
-type FIAccountStatus struct {
-	LinkReferenceNumber string
-	FIStatus            string // upper case: READY, DELIVERED, PENDING, DENIED, TIMEOUT
-	FIPID               string
-	FIPName             string
-	MaskedAccountNumber string
 }

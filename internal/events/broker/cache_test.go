@@ -11,6 +11,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker"
 	"github.com/moneyone-bff/finpro-bff/internal/events/eventstest"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 	"github.com/moneyone-bff/finpro-bff/internal/fpcache"
 )
 
@@ -149,7 +150,7 @@ func TestCacheDroppedOnConsumerReset(t *testing.T) {
 		t.Errorf("%d entries after the consumer was recreated, want 0", n)
 	}
 	// Back to normal: an event is applied, and answers are kept.
-	seq, _, err := b.StoreWebhook(ctx, finpro.WebhookEvent{
+	seq, _, err := b.StoreWebhook(ctx, webhookpayload.Event{
 		Type: finpro.EventTypeData, Status: finpro.EventDataReady, ConsentHandle: eventstest.NewHandle(), ConsentID: "consent-2", Timestamp: time.Now(),
 	}, time.Now())
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events/eventstest"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
 
@@ -32,7 +33,7 @@ type storeClock struct {
 	stored map[uint64]time.Time
 }
 
-func (s *storeClock) StoreWebhook(ctx context.Context, ev finpro.WebhookEvent, received time.Time) (uint64, bool, error) {
+func (s *storeClock) StoreWebhook(ctx context.Context, ev webhookpayload.Event, received time.Time) (uint64, bool, error) {
 	seq, dup, err := s.b.StoreWebhook(ctx, ev, received)
 	if err == nil {
 		s.mu.Lock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 	"github.com/moneyone-bff/finpro-bff/internal/mobile"
 )
 
@@ -108,7 +109,7 @@ const (
 // was stored but whose acknowledgement was lost makes the next one a
 // duplicate, not a second copy. It returns an error only when ctx ended (or
 // the broker closed) before the event was stored.
-func (b *Broker) StoreWebhook(ctx context.Context, w finpro.WebhookEvent, received time.Time) (seq uint64, dup bool, err error) {
+func (b *Broker) StoreWebhook(ctx context.Context, w webhookpayload.Event, received time.Time) (seq uint64, dup bool, err error) {
 	ev := events.FromWebhook(w, received)
 	msgID := events.WebhookID(w)
 	delay := storeBackoff

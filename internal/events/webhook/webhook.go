@@ -2,7 +2,7 @@
 //
 // [Handler] verifies the HMAC-SHA256 of the raw body (with the current
 // secret, or a previous one until its end during a rotation), decodes the
-// event with finpro.DecodeWebhook (FinPro's wire quirks live there), refuses
+// event with webhookpayload.Decode (FinPro's wire quirks live there), refuses
 // an event whose timestamp is outside the freshness window (a replayed
 // capture), hands it to a [Store] (the broker, which writes it to JetStream)
 // and answers 200 only once it is stored. A FinPro retry of an event already
@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 )
 
 // Defaults of Options.
@@ -47,7 +47,7 @@ const (
 type Store interface {
 	// StoreWebhook stores the event received at received and returns its
 	// stream sequence; dup reports an event already stored (a retry).
-	StoreWebhook(ctx context.Context, ev finpro.WebhookEvent, received time.Time) (seq uint64, dup bool, err error)
+	StoreWebhook(ctx context.Context, ev webhookpayload.Event, received time.Time) (seq uint64, dup bool, err error)
 }
 
 // Options configure Handler.
@@ -177,9 +177,9 @@ func Handler(store Store, opts Options) http.Handler {
 			// finished in its Admin Portal.
 			logger.WarnContext(r.Context(), "webhook signed with the previous secret", "previous_secret_until", prevUntil.UTC().Format(time.RFC3339))
 		}
-		ev, err := finpro.DecodeWebhook(body)
+		ev, err := webhookpayload.Decode(body)
 		switch {
-		case errors.Is(err, finpro.ErrWebhookUnsupported):
+		case errors.Is(err, webhookpayload.ErrUnsupported):
 			logger.InfoContext(r.Context(), "webhook event ignored", "reason", err.Error())
 			w.WriteHeader(http.StatusAccepted)
 			return

@@ -16,6 +16,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/events/eventstest"
 	"github.com/moneyone-bff/finpro-bff/internal/events/webhook"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/webhookpayload"
 )
 
 func TestWebhookHandler(t *testing.T) {
@@ -280,7 +281,7 @@ func TestWebhookHandlerCustomHeaderAndLimit(t *testing.T) {
 // failingStore cannot store anything, as when NATS is unreachable.
 type failingStore struct{}
 
-func (failingStore) StoreWebhook(context.Context, finpro.WebhookEvent, time.Time) (uint64, bool, error) {
+func (failingStore) StoreWebhook(context.Context, webhookpayload.Event, time.Time) (uint64, bool, error) {
 	return 0, false, errors.New("nats: no responders available for request")
 }
 

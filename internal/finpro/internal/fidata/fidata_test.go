@@ -1,12 +1,31 @@
-package finpro_test
+package fidata
 
 import (
 	"encoding/json"
 	"errors"
 	"testing"
 
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
+
+// Two deposit rows of getfidata, and the envelope of a successful answer.
+const (
+	tx1 = `{"txnId":"S1","type":"CREDIT","mode":"UPI","amount":"25591.00","currentBalance":"25591.00","transactionTimestamp":"2024-10-01T10:12:45+05:30","valueDate":"2024-10-01","narration":"UPI/427512345678/SALARY","reference":"427512345678"}`
+	tx2 = `{"txnId":"S2","type":"DEBIT","mode":"FT","amount":"20000.00","currentBalance":"5591.00","transactionTimestamp":"2024-10-03 23:30:00","valueDate":"2024-10-03","narration":"IB FUNDS TRANSFER","reference":""}`
+)
+
+func okBody(data string) string {
+	return `{"ver":"1.21.0","status":"success","data":` + data + `,"timestamp":"2024-10-04T09:30:00+05:30"}`
+}
+
+// decodeFIData decodes a getfidata body as finpro's FIData does (every row).
+func decodeFIData(body []byte) (*AccountData, error) {
+	var env transport.Envelope[AccountDataWire]
+	if err := transport.Decode(body, &env); err != nil {
+		return nil, err
+	}
+	return AccountDataFrom(&env, "", 0, 0), nil
+}
 
 // TestDecodeFIDataShapes: getfidata's body decodes the same whether it takes
 // the one-pass path (rows in fiData[] or Transactions.Transaction[]) or the
@@ -40,15 +59,15 @@ func TestDecodeFIDataShapes(t *testing.T) {
 		} {
 			t.Run(sh.name+"/"+ft.fiType, func(t *testing.T) {
 				body := okBody(`{"linkReferenceNumber":"lr-1","fiType":"` + ft.fiType + `",` + sh.rows(ft.a, ft.b) + `}`)
-				got, err := finpro.DecodeFIData([]byte(body), finpro.FIDataRequest{})
+				got, err := decodeFIData([]byte(body))
 				if err != nil {
-					t.Fatalf("DecodeFIData() error = %v", err)
+					t.Fatalf("decodeFIData() error = %v", err)
 				}
-				if got.FIType != finpro.FIType(ft.fiType) || got.LinkReferenceNumber != "lr-1" {
-					t.Errorf("DecodeFIData() = %s %s, want %s lr-1", got.FIType, got.LinkReferenceNumber, ft.fiType)
+				if got.FIType != FIType(ft.fiType) || got.LinkReferenceNumber != "lr-1" {
+					t.Errorf("decodeFIData() = %s %s, want %s lr-1", got.FIType, got.LinkReferenceNumber, ft.fiType)
 				}
 				if len(got.Transactions) != sh.nrows {
-					t.Fatalf("DecodeFIData() = %d rows, want %d", len(got.Transactions), sh.nrows)
+					t.Fatalf("decodeFIData() = %d rows, want %d", len(got.Transactions), sh.nrows)
 				}
 				raws := []string{ft.a, ft.b}
 				for i, tx := range got.Transactions {
@@ -77,13 +96,13 @@ func TestDecodeFIDataRejects(t *testing.T) {
 		"bad timestamp in Transaction": `{"fiType":"DEPOSIT","Transactions":{"Transaction":[{"txnId":"S1","transactionTimestamp":"yesterday"}]}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := finpro.DecodeFIData([]byte(okBody(data)), finpro.FIDataRequest{})
+			got, err := decodeFIData([]byte(okBody(data)))
 			if err == nil {
-				t.Fatalf("DecodeFIData() = %+v, want an error", got)
+				t.Fatalf("decodeFIData() = %+v, want an error", got)
 			}
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
-				t.Errorf("DecodeFIData() error = %v, a syntax error for valid JSON", err)
+				t.Errorf("decodeFIData() error = %v, a syntax error for valid JSON", err)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package finpro
+package fidata
 
 import (
 	"bytes"
@@ -7,16 +7,16 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/internal/transport"
 )
 
-// rawFIAccountWire is an account of getallfidata decoded as fiAccountWire that
+// RawAccountWire is an account of getallfidata decoded as fiAccountWire that
 // also keeps its bytes (FIAccount.Raw) for the FI-type decoders of
 // internal/finpro/fi. One pass: encoding/json hands UnmarshalJSON the
 // account's bytes, which are decoded and copied.
-type rawFIAccountWire struct {
+type RawAccountWire struct {
 	fiAccountWire
 	raw json.RawMessage
 }
 
-func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
+func (w *RawAccountWire) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w.fiAccountWire); err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (w *rawFIAccountWire) UnmarshalJSON(b []byte) error {
 // transactions[] placeholder, ...) is decoded again with the tolerant
 // decoders, whose nested UnmarshalJSON methods re-read each row. A body
 // neither decodes is an error either way: the row types are the same.
-func (w *accountDataWire) DecodeEnvelope(body []byte, head *transport.Head) error {
+func (w *AccountDataWire) DecodeEnvelope(body []byte, head *transport.Head) error {
 	var fast struct {
 		transport.Head
 		Data plainAccountDataWire `json:"data"`
@@ -48,7 +48,7 @@ func (w *accountDataWire) DecodeEnvelope(body []byte, head *transport.Head) erro
 	} else {
 		var tolerant struct {
 			transport.Head
-			Data accountDataWire `json:"data"`
+			Data AccountDataWire `json:"data"`
 		}
 		if err := json.Unmarshal(body, &tolerant); err != nil {
 			return err
