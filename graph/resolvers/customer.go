@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -160,10 +161,10 @@ func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]f
 
 // customerFor validates a customer query's arguments and authorizes it.
 func customerFor(ctx context.Context, mobile, productID string) (*model.Customer, error) {
-	if err := validMobile("mobileNumber", mobile); err != nil {
+	if err := args.Mobile("mobileNumber", mobile); err != nil {
 		return nil, err
 	}
-	if err := validID("productID", productID); err != nil {
+	if err := args.ID("productID", productID); err != nil {
 		return nil, err
 	}
 	p, ok := auth.PrincipalFrom(ctx)

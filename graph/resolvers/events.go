@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
@@ -66,7 +67,7 @@ const (
 // withData adds the DATA events (consentEvents); convert turns each event
 // into what the subscription streams, false to skip it.
 func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobileArg, handleArg, after *string, withData bool, convert func(ev events.Event, mobile, productID string) (T, bool)) (<-chan T, error) {
-	if err := validID("productID", productID); err != nil {
+	if err := args.ID("productID", productID); err != nil {
 		return nil, err
 	}
 	p, ok := auth.PrincipalFrom(ctx)
@@ -75,14 +76,14 @@ func subscribe[T any](ctx context.Context, r *Resolver, productID string, mobile
 	}
 	mobile := p.Mobile
 	if mobileArg != nil {
-		if err := validMobile("mobileNumber", *mobileArg); err != nil {
+		if err := args.Mobile("mobileNumber", *mobileArg); err != nil {
 			return nil, err
 		}
 		mobile = *mobileArg
 	}
 	handle := ""
 	if handleArg != nil {
-		if err := validID("consentHandle", *handleArg); err != nil {
+		if err := args.ID("consentHandle", *handleArg); err != nil {
 			return nil, err
 		}
 		handle = *handleArg

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
@@ -49,7 +50,7 @@ func (r *Resolver) journeyArgs(redirectURL *string, fipIDs []string, pan *string
 		return in, apierr.BadInput("fipIDs holds more than %d ids", maxFIPIDs)
 	}
 	for _, id := range fipIDs {
-		if err := validID("fipIDs", id); err != nil {
+		if err := args.ID("fipIDs", id); err != nil {
 			return in, err
 		}
 	}
@@ -138,7 +139,7 @@ func accountRef(arg *string) (string, error) {
 	if arg == nil {
 		return uuid.NewString(), nil
 	}
-	if err := validID("accountID", *arg); err != nil {
+	if err := args.ID("accountID", *arg); err != nil {
 		return "", err
 	}
 	return *arg, nil
@@ -196,14 +197,14 @@ func (r *Resolver) consentRefs(ids, handles []string) ([]loaders.ConsentRef, err
 	}
 	var refs []loaders.ConsentRef
 	for _, id := range ids {
-		ref, err := consentIDArg(id)
+		ref, err := args.ConsentID(id)
 		if err != nil {
 			return nil, err
 		}
 		refs = append(refs, ref)
 	}
 	for _, h := range handles {
-		if err := validID("consentHandles", h); err != nil {
+		if err := args.ID("consentHandles", h); err != nil {
 			return nil, err
 		}
 		refs = append(refs, loaders.ConsentRef{Handle: h})
@@ -235,7 +236,7 @@ func placeConsents(ctx context.Context, refs []loaders.ConsentRef, productID *st
 // consents as FinPro lists them now, each placed as on the customer path.
 func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model.CompleteConsentRedirectInput) (*model.CompleteConsentRedirectPayload, error) {
 	if in.ProductID != nil {
-		if err := validID("productID", *in.ProductID); err != nil {
+		if err := args.ID("productID", *in.ProductID); err != nil {
 			return nil, err
 		}
 	}
@@ -262,7 +263,7 @@ func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model
 	}
 	refs := make([]loaders.ConsentRef, 0, len(o.ConsentHandles))
 	for _, h := range o.ConsentHandles {
-		if validID("consentHandle", h) != nil {
+		if args.ID("consentHandle", h) != nil {
 			return nil, errNotFound()
 		}
 		refs = append(refs, loaders.ConsentRef{Handle: h})
@@ -293,7 +294,7 @@ func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model
 
 // Consent resolves Query.consent: a consent by handle, placed.
 func (r *queryResolver) Consent(ctx context.Context, consentHandle string, productID *string) (*model.Consent, error) {
-	if err := validID("consentHandle", consentHandle); err != nil {
+	if err := args.ID("consentHandle", consentHandle); err != nil {
 		return nil, err
 	}
 	return placeConsent(ctx, loaders.ConsentRef{Handle: consentHandle}, productID)
@@ -331,7 +332,7 @@ func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*mod
 	}
 	id := ""
 	if productID != nil {
-		if err := validID("productID", *productID); err != nil {
+		if err := args.ID("productID", *productID); err != nil {
 			return nil, err
 		}
 		if !p.AllowsProduct(*productID) {

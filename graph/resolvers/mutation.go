@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -67,7 +68,7 @@ type syncResult struct {
 // cancellation so a client that goes away still gets its increment kept.
 // ErrNoNewData is an empty result, kept like any other.
 func (r *mutationResolver) SyncIncrementalData(ctx context.Context, in model.SyncIncrementalDataInput) (*model.SyncIncrementalDataPayload, error) {
-	if err := validKey("idempotencyKey", in.IdempotencyKey); err != nil {
+	if err := args.Key("idempotencyKey", in.IdempotencyKey); err != nil {
 		return nil, err
 	}
 	c, err := r.consentArg(ctx, in.ID, in.ConsentID, in.ProductID)

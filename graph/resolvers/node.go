@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -42,7 +43,7 @@ func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *strin
 		return nil, unauthenticated()
 	}
 	if productArg != nil {
-		if err := validID("productID", *productArg); err != nil {
+		if err := args.ID("productID", *productArg); err != nil {
 			return nil, err
 		}
 	}
@@ -89,11 +90,11 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 		return nil, apierr.BadInput("give exactly one of id and consentID")
 	case id != nil:
 		var err error
-		if ref, err = consentIDArg(*id); err != nil {
+		if ref, err = args.ConsentID(*id); err != nil {
 			return nil, err
 		}
 	default:
-		if err := validID("consentID", *consentID); err != nil {
+		if err := args.ID("consentID", *consentID); err != nil {
 			return nil, err
 		}
 		ref = loaders.ConsentRef{ConsentID: *consentID}
@@ -106,34 +107,6 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 		return nil, inactive(c)
 	}
 	return c, nil
-}
-
-// consentIDArg reads a consent's global ID given as an argument.
-func consentIDArg(id string) (loaders.ConsentRef, error) {
-	n, err := relay.DecodeID("id", id, nil)
-	if err != nil {
-		return loaders.ConsentRef{}, err
-	}
-	if n.Type != relay.TypeConsent {
-		return loaders.ConsentRef{}, apierr.BadInput("id is not a consent's id")
-	}
-	return refOf(n.Parts[0])
-}
-
-// refOf converts an ID's relay.ConsentRef.
-func refOf(s string) (loaders.ConsentRef, error) {
-	handle, consentID, ok := relay.ParseConsentRef(s)
-	if !ok {
-		return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
-	}
-	for _, v := range []string{handle, consentID} {
-		if v != "" {
-			if err := validID("id", v); err != nil {
-				return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
-			}
-		}
-	}
-	return loaders.ConsentRef{Handle: handle, ConsentID: consentID}, nil
 }
 
 // Node fetches any object by global ID, authorized as on the path that
@@ -153,7 +126,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 		var refs []loaders.ConsentRef
 		for _, id := range ids {
 			if n, err := relay.DecodeID("id", id, r.ids); err == nil && n.Type != relay.TypeCustomer {
-				if ref, err := refOf(n.Parts[0]); err == nil {
+				if ref, err := args.Ref(n.Parts[0]); err == nil {
 					refs = append(refs, ref)
 				}
 			}
@@ -188,7 +161,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 		return customerFor(ctx, n.Parts[0], n.Parts[1])
 	}
-	ref, err := refOf(n.Parts[0])
+	ref, err := args.Ref(n.Parts[0])
 	if err != nil {
 		return nil, err
 	}
