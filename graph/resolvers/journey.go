@@ -119,7 +119,7 @@ func (r *mutationResolver) RequestConsent(ctx context.Context, in model.RequestC
 		}
 		handle, status, redirect = h.Handle, h.Status, h.RedirectURL
 	}
-	r.rememberConsent(ctx, in.MobileNumber, handle)
+	r.live.Remember(ctx, in.MobileNumber, handle)
 	c := model.ConsentFromFinpro(finpro.Consent{
 		ConsentHandle: handle, Status: status, ProductID: in.ProductID, AccountID: ref, VUA: vua,
 	})

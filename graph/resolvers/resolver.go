@@ -13,7 +13,8 @@
 //	customer.go      Customer: id, consents, accounts, account, totalBalance
 //	consent.go       Consent: accounts (conversions are graph/model's)
 //	node.go          global IDs: placing a consent by reference, node lookups
-//	events.go, consent_events.resolvers.go   Subscription, ConsentStatusEvent
+//	events.go        Subscription (over graph/live), ConsentStatusEvent.consent,
+//	                 DataStatusEvent.consent
 //	authz.go         the @auth directive and the customer and product checks
 //	validate.go      argument checks
 package resolvers
@@ -28,6 +29,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/live"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
@@ -51,7 +53,7 @@ type Options struct {
 	ReplayTTL time.Duration
 	// Events streams FinPro's events to subscriptions; nil makes subscriptions
 	// fail with UPSTREAM_UNAVAILABLE.
-	Events EventSource
+	Events live.EventSource
 	// IDs seals the global IDs that would reveal personal data (Customer.id).
 	// Every replica needs the same one; nil uses a random key, so such IDs
 	// hold only for the process's lifetime.
@@ -74,12 +76,10 @@ type Resolver struct {
 	plugins   *fitype.Registry
 	replay    replay.Store
 	replayTTL time.Duration
-	events    EventSource
+	live      *live.Feed
 	ids       *relay.Sealer
 	returns   *returnurl.List
 	syncs     singleflight.Group // one upstream sync per consent and key at a time
-	// placements places live events' consents (graph/resolvers/events.go).
-	placements placements
 }
 
 var _ generated.ResolverRoot = (*Resolver)(nil)
@@ -93,7 +93,7 @@ func New(opts Options) *Resolver {
 		logger:    opts.Logger,
 		replay:    opts.Replay,
 		replayTTL: opts.ReplayTTL,
-		events:    opts.Events,
+		live:      live.New(opts.Events, opts.FinPro, opts.Logger),
 		ids:       opts.IDs,
 		returns:   opts.Returns,
 		plugins: fitype.NewRegistry(
