@@ -118,17 +118,13 @@ func (r *customerResolver) NetWorth(ctx context.Context, obj *model.Customer) (*
 	return portfolio.NetWorth(ctx, accounts), nil
 }
 
-// customerFor validates a customer query's arguments and authorizes it.
-func customerFor(ctx context.Context, mobile, productID string) (*model.Customer, error) {
+// customerFor validates a customer query's arguments and authorizes p for it.
+func customerFor(p auth.Principal, mobile, productID string) (*model.Customer, error) {
 	if err := args.Mobile("mobileNumber", mobile); err != nil {
 		return nil, err
 	}
 	if err := args.ID("productID", productID); err != nil {
 		return nil, err
-	}
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return nil, unauthenticated()
 	}
 	if err := authorizeCustomer(p, mobile, productID); err != nil {
 		return nil, err

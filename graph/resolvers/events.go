@@ -8,7 +8,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/live"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
-	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -46,9 +45,9 @@ func eventsRequest(ctx context.Context, productID string, mobileArg, handleArg, 
 	if err := args.ID("productID", productID); err != nil {
 		return live.Request{}, err
 	}
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return live.Request{}, unauthenticated()
+	p, err := principal(ctx)
+	if err != nil {
+		return live.Request{}, err
 	}
 	req := live.Request{Mobile: p.Mobile, ProductID: productID, Expires: p.ExpiresAt}
 	if mobileArg != nil {
@@ -97,7 +96,11 @@ func (r *dataStatusEventResolver) Consent(ctx context.Context, obj *model.DataSt
 // customer) looks the consent up by its handle instead, placed as node is.
 func eventConsent(ctx context.Context, mobile, productID, handle string) (*model.Consent, error) {
 	if mobile == "" {
-		c, err := placeConsent(ctx, loaders.ConsentRef{Handle: handle}, &productID)
+		p, err := principal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c, err := placeConsent(ctx, p, loaders.ConsentRef{Handle: handle}, &productID)
 		if ae, ok := apierr.As(err); ok && ae.Code == apierr.NotFound {
 			return nil, nil
 		}

@@ -22,7 +22,11 @@ import (
 // returns the new PENDING consent and, when return addresses are configured,
 // the AA page to send the customer to (FinPro /v3/requestconsent).
 func (r *mutationResolver) RequestConsent(ctx context.Context, in model.RequestConsentInput) (*model.RequestConsentPayload, error) {
-	if _, err := customerFor(ctx, in.MobileNumber, in.ProductID); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := customerFor(p, in.MobileNumber, in.ProductID); err != nil {
 		return nil, err
 	}
 	page, err := journey.PageArgs(r.returns, in.RedirectURL, in.FipIDs, in.Pan)
@@ -74,7 +78,11 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	cs, err := placeConsents(ctx, refs, in.ProductID)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := placeConsents(ctx, p, refs, in.ProductID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +111,12 @@ func (r *mutationResolver) CreateConsentRedirect(ctx context.Context, in model.C
 
 // placeConsents places every reference (one lookup call per kind of
 // reference) and fails with the first that cannot be placed.
-func placeConsents(ctx context.Context, refs []loaders.ConsentRef, productID *string) ([]*model.Consent, error) {
+func placeConsents(ctx context.Context, p auth.Principal, refs []loaders.ConsentRef, productID *string) ([]*model.Consent, error) {
 	loaders.PrimeConsents(ctx, refs)
 	out := make([]*model.Consent, 0, len(refs))
 	seen := map[string]bool{}
 	for _, ref := range refs {
-		c, err := placeConsent(ctx, ref, productID)
+		c, err := placeConsent(ctx, p, ref, productID)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +156,11 @@ func (r *mutationResolver) CompleteConsentRedirect(ctx context.Context, in model
 	if !ok {
 		return nil, errNotFound()
 	}
-	cs, err := placeConsents(ctx, refs, in.ProductID)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := placeConsents(ctx, p, refs, in.ProductID)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +177,11 @@ func (r *queryResolver) Consent(ctx context.Context, consentHandle string, produ
 	if err := args.ID("consentHandle", consentHandle); err != nil {
 		return nil, err
 	}
-	return placeConsent(ctx, loaders.ConsentRef{Handle: consentHandle}, productID)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return placeConsent(ctx, p, loaders.ConsentRef{Handle: consentHandle}, productID)
 }
 
 // AccountAggregators resolves Query.accountAggregators.
@@ -180,9 +196,9 @@ func (r *queryResolver) AccountAggregators(ctx context.Context) ([]*model.Accoun
 // Products resolves Query.products: FinPro's products the caller's token may
 // use (a token limited to products sees only those).
 func (r *queryResolver) Products(ctx context.Context, productID *string) ([]*model.Product, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return nil, unauthenticated()
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
 	}
 	id := ""
 	if productID != nil {
@@ -235,8 +251,11 @@ func (r *requestDataPayloadResolver) DataStatus(ctx context.Context, obj *model.
 func (r *accountDataStatusResolver) Account(ctx context.Context, obj *model.AccountDataStatus) (fitype.Account, error) {
 	c := obj.Consent
 	if c == nil && obj.ConsentHandle != "" {
-		var err error
-		if c, err = placeConsent(ctx, loaders.ConsentRef{Handle: obj.ConsentHandle}, &obj.ProductID); err != nil {
+		p, err := principal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if c, err = placeConsent(ctx, p, loaders.ConsentRef{Handle: obj.ConsentHandle}, &obj.ProductID); err != nil {
 			return nil, err
 		}
 	}
