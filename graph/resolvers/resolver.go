@@ -1,22 +1,28 @@
 // Package resolvers implements the graph's root and object resolvers, by hand:
 // gqlgen generates the interfaces they implement (generated.ResolverRoot) but
 // no stubs, so each file here holds its type's resolvers themselves, a few
-// lines over the operation's loaders (internal/loaders) or a FinPro call for
-// mutations. Account fields are resolved by graph/fitype and its FI-type
-// plugins (graph/fitype/plugins).
+// lines over the operation's loaders (internal/loaders), a FinPro call for
+// mutations, and the domain packages: graph/live (subscriptions over the live
+// feed), graph/journey (the consent journey's rules), graph/portfolio (a
+// customer's accounts and their sums), graph/args (argument checks). Account
+// fields are resolved by graph/fitype and its FI-type plugins
+// (graph/fitype/plugins).
 //
-//	query.go         Query: customer, me, node, nodes
+//	query.go         Query: customer, me
 //	mutation.go      Mutation: revokeConsent, requestData, syncIncrementalData
 //	journey.go       the consent journey: requestConsent, createConsentRedirect,
 //	                 completeConsentRedirect, Query.consent, accountAggregators,
-//	                 products, Consent.dataStatus
-//	customer.go      Customer: id, consents, accounts, account, totalBalance
+//	                 products, Consent.dataStatus, RequestDataPayload.dataStatus,
+//	                 AccountDataStatus.account
+//	customer.go      Customer: id, consents, accounts, account, totalBalance,
+//	                 insights, netWorth
 //	consent.go       Consent: accounts (conversions are graph/model's)
-//	node.go          global IDs: placing a consent by reference, node lookups
+//	node.go          Query: node, nodes; placing a consent by reference
 //	events.go        Subscription (over graph/live), ConsentStatusEvent.consent,
 //	                 DataStatusEvent.consent
-//	authz.go         the @auth directive and the customer and product checks
-//	validate.go      argument checks
+//	fi_transaction.go Transaction: detail
+//	authz.go         the @auth directive and the customer and product checks,
+//	                 over the Principal each resolver reads once (principal)
 package resolvers
 
 import (
