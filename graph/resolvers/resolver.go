@@ -4,7 +4,8 @@
 // lines over the operation's loaders (internal/loaders), a FinPro call for
 // mutations, and the domain packages: graph/live (subscriptions over the live
 // feed), graph/journey (the consent journey's rules), graph/portfolio (a
-// customer's accounts and their sums), graph/args (argument checks). Account
+// customer's accounts and their sums), graph/increments (syncIncrementalData's
+// kept increments), graph/args (argument checks). Account
 // fields are resolved by graph/fitype and its FI-type plugins
 // (graph/fitype/plugins).
 //
@@ -30,11 +31,10 @@ import (
 	"log/slog"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/increments"
 	"github.com/moneyone-bff/finpro-bff/graph/live"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
@@ -76,16 +76,14 @@ type Options struct {
 // Resolver is the root resolver. It holds only long-lived, concurrency-safe
 // dependencies; identity and loaders arrive in the context.
 type Resolver struct {
-	finpro    *finpro.Client
-	fetches   *fetchguard.Guard
-	logger    *slog.Logger
-	plugins   *fitype.Registry
-	replay    replay.Store
-	replayTTL time.Duration
-	live      *live.Feed
-	ids       *relay.Sealer
-	returns   *returnurl.List
-	syncs     singleflight.Group // one upstream sync per consent and key at a time
+	finpro     *finpro.Client
+	fetches    *fetchguard.Guard
+	logger     *slog.Logger
+	plugins    *fitype.Registry
+	live       *live.Feed
+	ids        *relay.Sealer
+	returns    *returnurl.List
+	increments *increments.Syncer
 }
 
 var _ generated.ResolverRoot = (*Resolver)(nil)
@@ -94,14 +92,12 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 // line per FI type (see graph/README.md).
 func New(opts Options) *Resolver {
 	r := &Resolver{
-		finpro:    opts.FinPro,
-		fetches:   fetchguard.New(opts.FinPro, opts.FetchCooldown),
-		logger:    opts.Logger,
-		replay:    opts.Replay,
-		replayTTL: opts.ReplayTTL,
-		live:      live.New(opts.Events, opts.FinPro, opts.Logger),
-		ids:       opts.IDs,
-		returns:   opts.Returns,
+		finpro:  opts.FinPro,
+		fetches: fetchguard.New(opts.FinPro, opts.FetchCooldown),
+		logger:  opts.Logger,
+		live:    live.New(opts.Events, opts.FinPro, opts.Logger),
+		ids:     opts.IDs,
+		returns: opts.Returns,
 		plugins: fitype.NewRegistry(
 			plugins.Deposit{},
 			plugins.TermDeposit{},
@@ -129,12 +125,13 @@ func New(opts Options) *Resolver {
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)
 	}
-	if r.replay == nil {
-		r.replay = replay.NewMemory()
+	if opts.Replay == nil {
+		opts.Replay = replay.NewMemory()
 	}
-	if r.replayTTL <= 0 {
-		r.replayTTL = DefaultReplayTTL
+	if opts.ReplayTTL <= 0 {
+		opts.ReplayTTL = DefaultReplayTTL
 	}
+	r.increments = increments.New(opts.FinPro, opts.Replay, opts.ReplayTTL, r.logger)
 	if r.ids == nil {
 		r.ids = mustSealer(rand.Text() + rand.Text())
 	}
