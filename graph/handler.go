@@ -16,6 +16,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
 	"github.com/moneyone-bff/finpro-bff/graph/gqlhttp"
+	"github.com/moneyone-bff/finpro-bff/graph/live"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/graph/resolvers"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
@@ -155,7 +156,7 @@ func rejectWith4403(f transport.WebsocketInitFunc) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		next, ack, err := f(ctx, p)
 		if err == nil {
-			return resolvers.WithConnectionAck(next), ack, nil
+			return live.WithConnectionAck(next), ack, nil
 		}
 		msg := "forbidden"
 		if e, ok := apierr.As(err); ok {

@@ -70,13 +70,14 @@ func Auth(ctx context.Context, obj any, next graphql.Resolver, scope model.Scope
 	return next(ctx)
 }
 
-// callerMobile returns the mobile number the caller's identity is bound to.
-func callerMobile(ctx context.Context) (string, error) {
+// principal returns the caller: the one reading of the context's identity
+// per resolver, handed on to the checks below (they take the Principal).
+func principal(ctx context.Context) (auth.Principal, error) {
 	p, ok := auth.PrincipalFrom(ctx)
-	if !ok || p.Mobile == "" {
-		return "", unauthenticated()
+	if !ok {
+		return auth.Principal{}, unauthenticated()
 	}
-	return p.Mobile, nil
+	return p, nil
 }
 
 // authorizeCustomer checks that p may act for the customer with this mobile
@@ -91,7 +92,7 @@ func authorizeCustomer(p auth.Principal, mobile, productID string) error {
 
 // authorizeConsentEvents checks that p may follow the consent events of a
 // customer (mobile) or of one consent (handle); either may be empty. A bound
-// caller's mobile defaults to its own (see subscribe), so it never follows
+// caller's mobile defaults to its own (see eventsRequest), so it never follows
 // a handle outside its customer.
 func authorizeConsentEvents(p auth.Principal, mobile, productID string) error {
 	if p.Bound() && mobile == "" {

@@ -2,18 +2,16 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
+	"time"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
+	"github.com/moneyone-bff/finpro-bff/graph/portfolio"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
-	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
 
 // ID resolves Customer.id: sealed, because the customer is its mobile number.
@@ -32,7 +30,7 @@ func (r *customerResolver) Consents(ctx context.Context, obj *model.Customer, st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := customerConsents(ctx, obj, status)
+	rows, err := portfolio.Consents(ctx, obj, status)
 	if err != nil {
 		return nil, err
 	}
@@ -56,26 +54,9 @@ func consentScope(productID string, status []model.ConsentStatus) string {
 	return "consents:" + productID + ":" + strings.Join(slices.Compact(s), ",")
 }
 
-// customerConsents returns the customer's consents of its product in one of
-// the statuses (all when none), in FinPro's order: one consent list call per
-// operation, whatever the filter.
-func customerConsents(ctx context.Context, c *model.Customer, status []model.ConsentStatus) ([]finpro.Consent, error) {
-	page, err := loaders.Consents(ctx, loaders.ConsentsKey{MobileNumber: c.MobileNumber, ProductID: c.ProductID})
-	if err != nil {
-		return nil, err
-	}
-	var out []finpro.Consent
-	for _, row := range page.Consents {
-		if model.KeepConsent(row, c.ProductID, status) {
-			out = append(out, row)
-		}
-	}
-	return out, nil
-}
-
 // Accounts lists the unique accounts of the customer's ACTIVE consents.
 func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([]fitype.Account, error) {
-	return r.customerAccounts(ctx, obj)
+	return portfolio.Accounts(ctx, r.plugins, obj)
 }
 
 // Account finds one of the customer's accounts by global ID (the same consent
@@ -84,7 +65,7 @@ func (r *customerResolver) Account(ctx context.Context, obj *model.Customer, id 
 	if _, err := relay.DecodeID("id", id, nil); err != nil {
 		return nil, err
 	}
-	accounts, err := r.customerAccounts(ctx, obj)
+	accounts, err := portfolio.Accounts(ctx, r.plugins, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -96,79 +77,54 @@ func (r *customerResolver) Account(ctx context.Context, obj *model.Customer, id 
 	return nil, errNotFound()
 }
 
-// TotalBalance sums the unique accounts' balances per currency, exactly: one
-// getfibalance per ACTIVE consent, in parallel, shared with the accounts'
-// balance fields. It is never partial: if any balance cannot be read it fails
-// with that cause and extensions.missingAccounts (the accounts' ids).
+// TotalBalance sums the unique accounts' balances per currency, exactly
+// (portfolio.TotalBalance: one getfibalance per ACTIVE consent, never
+// partial: extensions.missingAccounts names the accounts it could not read).
 func (r *customerResolver) TotalBalance(ctx context.Context, obj *model.Customer) ([]*model.Money, error) {
-	accounts, err := r.customerAccounts(ctx, obj)
+	accounts, err := portfolio.Accounts(ctx, r.plugins, obj)
 	if err != nil {
 		return nil, err
 	}
-	balances := make([]*finpro.Balance, len(accounts))
-	errs := make([]error, len(accounts))
-	var wg sync.WaitGroup
-	for i, a := range accounts {
-		wg.Go(func() {
-			base := a.Base()
-			balances[i], errs[i] = loaders.Balance(ctx, base.ConsentRef(), base.LinkReferenceNumber())
-		})
-	}
-	wg.Wait()
-	var (
-		missing []string
-		cause   error
-	)
-	for i, err := range errs {
-		if err != nil {
-			missing = append(missing, accounts[i].Base().ID())
-			if cause == nil {
-				cause = err
-			}
-		}
-	}
-	if cause != nil {
-		return nil, apierr.WithExtensions(fmt.Errorf("total balance: %w", cause), map[string]any{"missingAccounts": missing})
-	}
-	return model.SumBalances(balances)
+	return portfolio.TotalBalance(ctx, accounts)
 }
 
-// customerAccounts returns the unique accounts (by link reference number) of
-// the customer's ACTIVE consents, each under the first consent that lists it.
-func (r *Resolver) customerAccounts(ctx context.Context, c *model.Customer) ([]fitype.Account, error) {
-	rows, err := customerConsents(ctx, c, []model.ConsentStatus{model.ConsentStatusActive})
+// Insights resolves Customer.insights: the analytics of the customer's
+// DEPOSIT accounts (the unique accounts of its ACTIVE consents), one entry
+// per currency (portfolio.Insights: each consent's getallfidata once,
+// shared with the accounts' own insights; never partial:
+// extensions.missingAccounts names the accounts it could not read).
+func (r *customerResolver) Insights(ctx context.Context, obj *model.Customer, from, to *model.Date) ([]*fitype.CustomerInsights, error) {
+	rng, err := fitype.InsightsRange(from, to, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[string]bool)
-	out := []fitype.Account{}
-	for _, row := range rows {
-		if row.ConsentID == "" {
-			continue // no data can be read without one
-		}
-		con := model.ConsentFromFinpro(row)
-		for _, la := range con.Linked {
-			if la.LinkReferenceNumber == "" || seen[la.LinkReferenceNumber] {
-				continue
-			}
-			seen[la.LinkReferenceNumber] = true
-			out = append(out, r.plugins.Account(con, la))
-		}
+	accounts, err := portfolio.Accounts(ctx, r.plugins, obj)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return portfolio.Insights(ctx, accounts, rng)
 }
 
-// customerFor validates a customer query's arguments and authorizes it.
-func customerFor(ctx context.Context, mobile, productID string) (*model.Customer, error) {
-	if err := validMobile("mobileNumber", mobile); err != nil {
+// NetWorth resolves Customer.netWorth: the unique accounts of the ACTIVE
+// consents (Customer.accounts), each valued by its ReBIT schema and summed
+// exactly per currency and asset class (portfolio.NetWorth). A consent whose
+// data cannot be read leaves its accounts in missing with the cause; the
+// others are unaffected. It fails only when the consent list cannot be read.
+func (r *customerResolver) NetWorth(ctx context.Context, obj *model.Customer) (*fitype.NetWorth, error) {
+	accounts, err := portfolio.Accounts(ctx, r.plugins, obj)
+	if err != nil {
 		return nil, err
 	}
-	if err := validID("productID", productID); err != nil {
+	return portfolio.NetWorth(ctx, accounts), nil
+}
+
+// customerFor validates a customer query's arguments and authorizes p for it.
+func customerFor(p auth.Principal, mobile, productID string) (*model.Customer, error) {
+	if err := args.Mobile("mobileNumber", mobile); err != nil {
 		return nil, err
 	}
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return nil, unauthenticated()
+	if err := args.ID("productID", productID); err != nil {
+		return nil, err
 	}
 	if err := authorizeCustomer(p, mobile, productID); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/moneyone-bff/finpro-bff/graph/args"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
@@ -36,13 +37,9 @@ func errNotFound() error { return apierr.New(apierr.NotFound, "not found") }
 // consent the caller cannot place answers NOT_FOUND, exactly as one that does
 // not exist, and costs one /v3/getconsentslist call (shared by the lookups of
 // the operation).
-func placeConsent(ctx context.Context, ref loaders.ConsentRef, productArg *string) (*model.Consent, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return nil, unauthenticated()
-	}
+func placeConsent(ctx context.Context, p auth.Principal, ref loaders.ConsentRef, productArg *string) (*model.Consent, error) {
 	if productArg != nil {
-		if err := validID("productID", *productArg); err != nil {
+		if err := args.ID("productID", *productArg); err != nil {
 			return nil, err
 		}
 	}
@@ -89,16 +86,20 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 		return nil, apierr.BadInput("give exactly one of id and consentID")
 	case id != nil:
 		var err error
-		if ref, err = consentIDArg(*id); err != nil {
+		if ref, err = args.ConsentID(*id); err != nil {
 			return nil, err
 		}
 	default:
-		if err := validID("consentID", *consentID); err != nil {
+		if err := args.ID("consentID", *consentID); err != nil {
 			return nil, err
 		}
 		ref = loaders.ConsentRef{ConsentID: *consentID}
 	}
-	c, err := placeConsent(ctx, ref, productID)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := placeConsent(ctx, p, ref, productID)
 	if err != nil {
 		return nil, err
 	}
@@ -108,38 +109,14 @@ func (r *Resolver) consentArg(ctx context.Context, id, consentID, productID *str
 	return c, nil
 }
 
-// consentIDArg reads a consent's global ID given as an argument.
-func consentIDArg(id string) (loaders.ConsentRef, error) {
-	n, err := relay.DecodeID("id", id, nil)
-	if err != nil {
-		return loaders.ConsentRef{}, err
-	}
-	if n.Type != relay.TypeConsent {
-		return loaders.ConsentRef{}, apierr.BadInput("id is not a consent's id")
-	}
-	return refOf(n.Parts[0])
-}
-
-// refOf converts an ID's relay.ConsentRef.
-func refOf(s string) (loaders.ConsentRef, error) {
-	handle, consentID, ok := relay.ParseConsentRef(s)
-	if !ok {
-		return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
-	}
-	for _, v := range []string{handle, consentID} {
-		if v != "" {
-			if err := validID("id", v); err != nil {
-				return loaders.ConsentRef{}, apierr.BadInput("id is not a valid id")
-			}
-		}
-	}
-	return loaders.ConsentRef{Handle: handle, ConsentID: consentID}, nil
-}
-
 // Node fetches any object by global ID, authorized as on the path that
 // returned it.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	return r.node(ctx, id)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.node(ctx, p, id)
 }
 
 // Nodes fetches up to MaxNodes objects; each that fails is null with its
@@ -149,22 +126,24 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > MaxNodes {
 		return nil, apierr.BadInput("ids holds more than %d ids", MaxNodes)
 	}
-	if _, ok := auth.PrincipalFrom(ctx); ok {
-		var refs []loaders.ConsentRef
-		for _, id := range ids {
-			if n, err := relay.DecodeID("id", id, r.ids); err == nil && n.Type != relay.TypeCustomer {
-				if ref, err := refOf(n.Parts[0]); err == nil {
-					refs = append(refs, ref)
-				}
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var refs []loaders.ConsentRef
+	for _, id := range ids {
+		if n, err := relay.DecodeID("id", id, r.ids); err == nil && n.Type != relay.TypeCustomer {
+			if ref, err := args.Ref(n.Parts[0]); err == nil {
+				refs = append(refs, ref)
 			}
 		}
-		loaders.PrimeConsents(ctx, refs) // one placement call, however the goroutines below are scheduled
 	}
+	loaders.PrimeConsents(ctx, refs) // one placement call, however the goroutines below are scheduled
 	out := make([]model.Node, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
 	for i, id := range ids {
-		wg.Go(func() { out[i], errs[i] = r.node(ctx, id) })
+		wg.Go(func() { out[i], errs[i] = r.node(ctx, p, id) })
 	}
 	wg.Wait()
 	path := graphql.GetPath(ctx)
@@ -177,7 +156,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	return out, nil
 }
 
-func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+// node is the object with this global ID, placed for p.
+func (r *Resolver) node(ctx context.Context, p auth.Principal, id string) (model.Node, error) {
 	n, err := relay.DecodeID("id", id, r.ids)
 	if err != nil {
 		return nil, err
@@ -186,13 +166,13 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if len(n.Parts) != 2 {
 			return nil, apierr.BadInput("id is not a valid id")
 		}
-		return customerFor(ctx, n.Parts[0], n.Parts[1])
+		return customerFor(p, n.Parts[0], n.Parts[1])
 	}
-	ref, err := refOf(n.Parts[0])
+	ref, err := args.Ref(n.Parts[0])
 	if err != nil {
 		return nil, err
 	}
-	c, err := placeConsent(ctx, ref, nil)
+	c, err := placeConsent(ctx, p, ref, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +186,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	if n.Type == relay.TypeAccount {
 		return acc, nil
 	}
-	if !callerHas(ctx, auth.ScopeTransactionsRead) {
+	if !p.HasScope(auth.ScopeTransactionsRead) {
 		return nil, notAllowed() // as Account.transactions' @auth would
 	}
 	unix, err := strconv.ParseInt(n.Parts[2], 10, 64)
@@ -232,10 +212,4 @@ func (r *Resolver) linkedAccount(c *model.Consent, linkRef string) fitype.Accoun
 		}
 	}
 	return nil
-}
-
-// callerHas reports whether the caller's token has scope.
-func callerHas(ctx context.Context, scope string) bool {
-	p, ok := auth.PrincipalFrom(ctx)
-	return ok && p.HasScope(scope)
 }

@@ -1,21 +1,29 @@
 // Package resolvers implements the graph's root and object resolvers, by hand:
 // gqlgen generates the interfaces they implement (generated.ResolverRoot) but
 // no stubs, so each file here holds its type's resolvers themselves, a few
-// lines over the operation's loaders (internal/loaders) or a FinPro call for
-// mutations. Account fields are resolved by graph/fitype and its FI-type
-// plugins (graph/fitype/plugins).
+// lines over the operation's loaders (internal/loaders), a FinPro call for
+// mutations, and the domain packages: graph/live (subscriptions over the live
+// feed), graph/journey (the consent journey's rules), graph/portfolio (a
+// customer's accounts and their sums), graph/increments (syncIncrementalData's
+// kept increments), graph/args (argument checks). Account
+// fields are resolved by graph/fitype and its FI-type plugins
+// (graph/fitype/plugins).
 //
-//	query.go         Query: customer, me, node, nodes
+//	query.go         Query: customer, me
 //	mutation.go      Mutation: revokeConsent, requestData, syncIncrementalData
 //	journey.go       the consent journey: requestConsent, createConsentRedirect,
 //	                 completeConsentRedirect, Query.consent, accountAggregators,
-//	                 products, Consent.dataStatus
-//	customer.go      Customer: id, consents, accounts, account, totalBalance
+//	                 products, Consent.dataStatus, RequestDataPayload.dataStatus,
+//	                 AccountDataStatus.account
+//	customer.go      Customer: id, consents, accounts, account, totalBalance,
+//	                 insights, netWorth
 //	consent.go       Consent: accounts (conversions are graph/model's)
-//	node.go          global IDs: placing a consent by reference, node lookups
-//	events.go, consent_events.resolvers.go   Subscription, ConsentStatusEvent
-//	authz.go         the @auth directive and the customer and product checks
-//	validate.go      argument checks
+//	node.go          Query: node, nodes; placing a consent by reference
+//	events.go        Subscription (over graph/live), ConsentStatusEvent.consent,
+//	                 DataStatusEvent.consent
+//	fi_transaction.go Transaction: detail
+//	authz.go         the @auth directive and the customer and product checks,
+//	                 over the Principal each resolver reads once (principal)
 package resolvers
 
 import (
@@ -23,11 +31,11 @@ import (
 	"log/slog"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/plugins"
 	"github.com/moneyone-bff/finpro-bff/graph/generated"
+	"github.com/moneyone-bff/finpro-bff/graph/increments"
+	"github.com/moneyone-bff/finpro-bff/graph/live"
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
@@ -51,7 +59,7 @@ type Options struct {
 	ReplayTTL time.Duration
 	// Events streams FinPro's events to subscriptions; nil makes subscriptions
 	// fail with UPSTREAM_UNAVAILABLE.
-	Events EventSource
+	Events live.EventSource
 	// IDs seals the global IDs that would reveal personal data (Customer.id).
 	// Every replica needs the same one; nil uses a random key, so such IDs
 	// hold only for the process's lifetime.
@@ -68,18 +76,14 @@ type Options struct {
 // Resolver is the root resolver. It holds only long-lived, concurrency-safe
 // dependencies; identity and loaders arrive in the context.
 type Resolver struct {
-	finpro    *finpro.Client
-	fetches   *fetchguard.Guard
-	logger    *slog.Logger
-	plugins   *fitype.Registry
-	replay    replay.Store
-	replayTTL time.Duration
-	events    EventSource
-	ids       *relay.Sealer
-	returns   *returnurl.List
-	syncs     singleflight.Group // one upstream sync per consent and key at a time
-	// placements places live events' consents (graph/resolvers/events.go).
-	placements placements
+	finpro     *finpro.Client
+	fetches    *fetchguard.Guard
+	logger     *slog.Logger
+	plugins    *fitype.Registry
+	live       *live.Feed
+	ids        *relay.Sealer
+	returns    *returnurl.List
+	increments *increments.Syncer
 }
 
 var _ generated.ResolverRoot = (*Resolver)(nil)
@@ -88,14 +92,12 @@ var _ generated.ResolverRoot = (*Resolver)(nil)
 // line per FI type (see graph/README.md).
 func New(opts Options) *Resolver {
 	r := &Resolver{
-		finpro:    opts.FinPro,
-		fetches:   fetchguard.New(opts.FinPro, opts.FetchCooldown),
-		logger:    opts.Logger,
-		replay:    opts.Replay,
-		replayTTL: opts.ReplayTTL,
-		events:    opts.Events,
-		ids:       opts.IDs,
-		returns:   opts.Returns,
+		finpro:  opts.FinPro,
+		fetches: fetchguard.New(opts.FinPro, opts.FetchCooldown),
+		logger:  opts.Logger,
+		live:    live.New(opts.Events, opts.FinPro, opts.Logger),
+		ids:     opts.IDs,
+		returns: opts.Returns,
 		plugins: fitype.NewRegistry(
 			plugins.Deposit{},
 			plugins.TermDeposit{},
@@ -123,12 +125,13 @@ func New(opts Options) *Resolver {
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)
 	}
-	if r.replay == nil {
-		r.replay = replay.NewMemory()
+	if opts.Replay == nil {
+		opts.Replay = replay.NewMemory()
 	}
-	if r.replayTTL <= 0 {
-		r.replayTTL = DefaultReplayTTL
+	if opts.ReplayTTL <= 0 {
+		opts.ReplayTTL = DefaultReplayTTL
 	}
+	r.increments = increments.New(opts.FinPro, opts.Replay, opts.ReplayTTL, r.logger)
 	if r.ids == nil {
 		r.ids = mustSealer(rand.Text() + rand.Text())
 	}
