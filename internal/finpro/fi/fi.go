@@ -27,6 +27,7 @@ import (
 	"bytes"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
 )
 
 // The FI types of the seeds' list (ReBIT aa.yaml, plus the insurance and GST
@@ -74,19 +75,19 @@ type Data interface {
 // schema is how one FI type decodes.
 type schema struct {
 	xsd    string // folder under schemas/ in Sahamati/account-aggregator-standards; "" if none
-	decode func(raw []byte, d *decoder) Data
+	decode func(raw []byte, d *tagdec.Decoder) Data
 }
 
 func typed[T any, P interface {
 	*T
 	Data
 }](xsd string) schema {
-	return schema{xsd: xsd, decode: func(raw []byte, d *decoder) Data {
+	return schema{xsd: xsd, decode: func(raw []byte, d *tagdec.Decoder) Data {
 		v := P(new(T))
 		if len(bytes.TrimSpace(raw)) > 0 {
-			d.decodeInto(raw, v)
+			d.Into(raw, v)
 		} else {
-			d.malformed("")
+			d.AddMalformed("")
 		}
 		return v
 	}}
@@ -133,31 +134,31 @@ func Decode(acc finpro.FIAccount) (Data, Issues) {
 
 // DecodeRaw is Decode for one account object of getallfidata as FinPro sent it.
 func DecodeRaw(t finpro.FIType, raw []byte) (Data, Issues) {
-	var d decoder
-	return decodeWith(&d, t, raw), d.issues
+	d := tagdec.Decoder{Codec: codec}
+	return decodeWith(&d, t, raw), Issues{Malformed: d.Malformed}
 }
 
 // DecodeSummary is DecodeRaw without the Transactions element: the profile
 // and summary of an account, for a client that asks for no transactions
 // (getallfidata sends every transaction of the statement with them).
 func DecodeSummary(t finpro.FIType, raw []byte) (Data, Issues) {
-	d := decoder{skip: "transactions"}
-	return decodeWith(&d, t, raw), d.issues
+	d := tagdec.Decoder{Codec: codec, Skip: "transactions"}
+	return decodeWith(&d, t, raw), Issues{Malformed: d.Malformed}
 }
 
 // DecodeProfile decodes only the Profile element of one account object of
 // getallfidata: the holders with every schema's attributes (dematId, pranId,
 // rank, holdingType). Nil when the account has none.
 func DecodeProfile(raw []byte) (*Profile, Issues) {
-	var d decoder
+	d := tagdec.Decoder{Codec: codec}
 	var v struct {
 		Profile *Profile `fi:"Profile"`
 	}
-	d.decodeInto(raw, &v)
-	return v.Profile, d.issues
+	d.Into(raw, &v)
+	return v.Profile, Issues{Malformed: d.Malformed}
 }
 
-func decodeWith(d *decoder, t finpro.FIType, raw []byte) Data {
+func decodeWith(d *tagdec.Decoder, t finpro.FIType, raw []byte) Data {
 	if s, ok := schemas[t]; ok {
 		return s.decode(raw, d)
 	}

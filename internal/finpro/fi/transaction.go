@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
@@ -52,15 +53,15 @@ var TransactionTypeEnums = []string{"CreditDebit", "TermTransactionType", "BuySe
 	"InsuranceTransactionType"}
 
 // rowDecoder decodes one Transaction element of a schema.
-type rowDecoder func(raw []byte, d *decoder) Txn
+type rowDecoder func(raw []byte, d *tagdec.Decoder) Txn
 
 func row[T any, P interface {
 	*T
 	Txn
 }]() rowDecoder {
-	return func(raw []byte, d *decoder) Txn {
+	return func(raw []byte, d *tagdec.Decoder) Txn {
 		v := P(new(T))
-		d.decodeInto(raw, v)
+		d.Into(raw, v)
 		return v
 	}
 }
@@ -95,26 +96,26 @@ var rows = map[finpro.FIType]rowDecoder{
 // FI types without a schema give a *GenericTransaction, a bounded view
 // without personal data.
 func DecodeTransaction(t finpro.FIType, raw []byte) (Txn, Issues) {
-	var d decoder
+	d := tagdec.Decoder{Codec: codec}
 	if dec := rows[t]; dec != nil {
-		return dec(raw, &d), d.issues // a row that is not an object is an issue at ""
+		return dec(raw, &d), Issues{Malformed: d.Malformed} // a row that is not an object is an issue at ""
 	}
 	gt := &GenericTransaction{}
-	if _, ok := parseObject(raw); !ok {
-		d.malformed("")
-		return gt, d.issues
+	if _, ok := tagdec.ParseObject(raw); !ok {
+		d.AddMalformed("")
+		return gt, Issues{Malformed: d.Malformed}
 	}
 	g := &Generic{}
 	gt.Fields = g.flatten(raw, MaxGenericTxnFields)
 	gt.Redacted, gt.Truncated = g.Redacted, g.Truncated
-	return gt, d.issues
+	return gt, Issues{Malformed: d.Malformed}
 }
 
 // decodeNPSRow decodes a row of getfidata's single NPS list, which merges the
 // schema's scheme and investment (contribution) lists: a row with
 // contribution attributes is an investment row.
-func decodeNPSRow(raw []byte, d *decoder) Txn {
-	m, _ := parseObject(raw)
+func decodeNPSRow(raw []byte, d *tagdec.Decoder) Txn {
+	m, _ := tagdec.ParseObject(raw)
 	for _, k := range []string{"subscribercontribution", "employercontribution", "totalcontribution"} {
 		if _, ok := m[k]; ok {
 			return row[NPSInvestmentTransaction]()(raw, d)
@@ -314,7 +315,7 @@ func (t *GenericTransaction) Common() Common {
 		if strings.ContainsAny(f.Path, "/[") {
 			continue
 		}
-		switch normKey(f.Path) {
+		switch tagdec.NormKey(f.Path) {
 		case "txnid":
 			c.TxnID = f.Value
 		case "type":
@@ -337,7 +338,7 @@ func (t *GenericTransaction) Common() Common {
 		if !c.At.IsZero() {
 			break
 		}
-		k := normKey(f.Path)
+		k := tagdec.NormKey(f.Path)
 		if !strings.ContainsAny(f.Path, "/[") && (strings.HasSuffix(k, "date") || strings.HasSuffix(k, "datetime") || strings.HasSuffix(k, "timestamp")) {
 			c.At, _ = wire.ParseTime(f.Value)
 		}
