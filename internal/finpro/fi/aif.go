@@ -66,3 +66,31 @@ func (a *AIF) Valuation() Valuation {
 	}
 	return valued(AssetAlternative, s.CurrentValue, s.InvestmentValue, 0, nil)
 }
+
+// Common implements Txn. An AIF row has no type: it is an investment, a
+// redemption, a reinvestment, a payout, a fee or a tax payment by which
+// amount it fills, and happens on that amount's date.
+func (t *AIFTransaction) Common() Common {
+	c := Common{TxnID: t.TxnID, Narration: t.Narration}
+	for _, p := range []struct {
+		amount Decimal
+		at     time.Time
+	}{
+		{t.InvestmentValue, t.InvestmentDateTime},
+		{t.RedemptionValue, midnight(t.RedemptionDate)},
+		{t.ReInvestmentValue, midnight(t.ReInvestmentDate)},
+		{t.PaymentInvestorAmount, midnight(t.PaymentInvestorDate)},
+		{t.FundFeesPaymentAmount, midnight(t.FundFeesPaymentDate)},
+		{t.TaxPaidValue, midnight(t.TaxPaidDate)},
+	} {
+		if p.amount != "" {
+			c.Amount, c.At = p.amount, p.at
+			break
+		}
+	}
+	if c.At.IsZero() {
+		c.At = firstTime(t.InvestmentDateTime, midnight(t.RedemptionDate), midnight(t.ReInvestmentDate),
+			midnight(t.PaymentInvestorDate), midnight(t.FundFeesPaymentDate), midnight(t.TaxPaidDate))
+	}
+	return c
+}

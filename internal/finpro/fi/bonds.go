@@ -87,3 +87,8 @@ func bondsValuation(s *BondsSummary) Valuation {
 		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedRate)
 	})
 }
+
+// Common implements Txn.
+func (t *SecurityTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration, At: t.TransactionDateTime}
+}

@@ -69,3 +69,9 @@ func (a *CIS) Valuation() Valuation {
 		return product(units, h.NAV)
 	})
 }
+
+// Common implements Txn.
+func (t *CISTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: firstTime(t.TransactionDateTime, midnight(t.ExecutionDate), midnight(t.OrderDate), midnight(t.NAVDate))}
+}

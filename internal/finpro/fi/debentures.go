@@ -68,3 +68,8 @@ func (a *Debentures) Valuation() Valuation {
 		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedRate)
 	})
 }
+
+// Common implements Txn.
+func (t *DebentureTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration, At: t.TransactionDateTime}
+}

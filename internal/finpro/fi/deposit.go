@@ -87,3 +87,9 @@ func (a *Deposit) Valuation() Valuation {
 	}
 	return v
 }
+
+// Common implements Txn.
+func (t *DepositTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.CurrentBalance, Mode: t.Mode,
+		At: t.TransactionTimestamp, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
+}

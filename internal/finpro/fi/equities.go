@@ -76,3 +76,9 @@ func (a *Equities) Valuation() Valuation {
 		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedPrice)
 	})
 }
+
+// Common implements Txn: the money of a trade is its trade value.
+func (t *EquityTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
+		At: t.TransactionDateTime, Reference: firstString(t.TradeID, t.OrderID)}
+}

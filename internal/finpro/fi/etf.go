@@ -71,3 +71,9 @@ func (a *ETF) Valuation() Valuation {
 		return product(s.Holdings[i].Units, s.Holdings[i].NAV)
 	})
 }
+
+// Common implements Txn.
+func (t *ETFTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: firstTime(t.TransactionDateTime, midnight(t.ExecutionDate), midnight(t.OrderDate))}
+}

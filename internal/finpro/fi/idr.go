@@ -53,3 +53,9 @@ func (a *IDR) Valuation() Valuation {
 		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedPrice)
 	})
 }
+
+// Common implements Txn.
+func (t *IDRTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
+		At: t.TransactionDateTime, Reference: firstString(t.TradeID, t.OrderID)}
+}

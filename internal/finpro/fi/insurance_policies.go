@@ -111,3 +111,8 @@ type InsuranceTransaction struct {
 func (a *InsurancePolicies) Valuation() Valuation {
 	return Valuation{Class: AssetInsurance, Currency: wire.DefaultCurrency, Missing: "not valued"}
 }
+
+// Common implements Txn.
+func (t *InsuranceTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
+}

@@ -62,3 +62,10 @@ func (a *InvIT) Valuation() Valuation {
 		return product(s.Holdings[i].TotalNumberUnits, s.Holdings[i].LastClosingRate)
 	})
 }
+
+// Common implements Txn. The schema has no type; its transactionDescription
+// stands in for a narration when there is none.
+func (t *InvITTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Amount: t.TradeValue, At: t.TransactionDateTime,
+		Narration: firstString(t.Narration, t.TransactionDescription)}
+}

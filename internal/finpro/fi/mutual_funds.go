@@ -104,3 +104,9 @@ func (a *MutualFunds) Valuation() Valuation {
 		return product(units, h.NAV)
 	})
 }
+
+// Common implements Txn: a fund order happens on its execution date.
+func (t *MutualFundTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: firstTime(midnight(t.ExecutionDate), midnight(t.OrderDate), midnight(t.NAVDate))}
+}

@@ -135,3 +135,13 @@ func (a *NPS) Valuation() Valuation {
 		return tiers[i].InvestmentValue, tiers[i].InvestmentValue != ""
 	})
 }
+
+// Common implements Txn.
+func (t *NPSSchemeTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
+}
+
+// Common implements Txn: the money of a contribution is its total.
+func (t *NPSInvestmentTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TotalContribution, Narration: t.Narration, At: midnight(t.TxnDate)}
+}

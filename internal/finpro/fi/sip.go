@@ -110,3 +110,8 @@ func (a *SIP) Valuation() Valuation {
 		return product(h.Units, h.NAV)
 	})
 }
+
+// Common implements Txn.
+func (t *SIPTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
+}

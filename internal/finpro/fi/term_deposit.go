@@ -74,3 +74,9 @@ func (a *TermDeposit) Valuation() Valuation {
 	}
 	return valued(AssetDeposits, a.Summary.CurrentValue, a.Summary.PrincipalAmount, 0, nil)
 }
+
+// Common implements Txn.
+func (t *TermTransaction) Common() Common {
+	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.Balance, Mode: t.Mode,
+		At: t.TransactionDateTime, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
+}

@@ -2,7 +2,6 @@ package fi
 
 import (
 	"strings"
-	"time"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
@@ -18,32 +17,6 @@ import (
 type Txn interface {
 	// Common is the row in the fields every schema can fill.
 	Common() Common
-}
-
-// Common is what a transaction of any schema says in the terms of an account
-// statement, so that one list can show every account's transactions. "" and
-// the zero time mean the schema or the row has no such value.
-type Common struct {
-	TxnID string
-	// Type is the schema's transaction type, normalised: a value of one of
-	// the enums in TransactionTypeEnums unless FinPro sent another; "" for
-	// schemas without one (AIF, InvIT, REIT).
-	Type string
-	// Amount is the money that moved: amount, tradeValue, totalContribution,
-	// ... by schema.
-	Amount Decimal
-	// Balance is the account's balance after the row (deposit, term and
-	// recurring deposit schemas).
-	Balance Decimal
-	// Mode is the payment channel (deposit, term and recurring deposit
-	// schemas; the others' mode is DEMAT or PHYSICAL, not a channel).
-	Mode string
-	// At is when the row happened: its date-time, or its date at midnight IST.
-	At        time.Time
-	ValueDate Date
-	Narration string
-	// Reference is the cheque or reference number, or an exchange trade's ID.
-	Reference string
 }
 
 // TransactionTypeEnums names the enums (keys of [Enums]) of the schemas'
@@ -166,135 +139,6 @@ func Normalize(t finpro.FIType, rs []finpro.Transaction) {
 	}
 }
 
-// midnight is a date's start in IST (FinPro's dates are IST), zero when absent.
-func midnight(d Date) time.Time {
-	if d == "" {
-		return time.Time{}
-	}
-	t, err := time.ParseInLocation(time.DateOnly, string(d), wire.IST)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-// firstTime returns the first non-zero of ts.
-func firstTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-// Common implements Txn.
-func (t *DepositTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.CurrentBalance, Mode: t.Mode,
-		At: t.TransactionTimestamp, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
-}
-
-// Common implements Txn.
-func (t *TermTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.Balance, Mode: t.Mode,
-		At: t.TransactionDateTime, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
-}
-
-// Common implements Txn: a fund order happens on its execution date.
-func (t *MutualFundTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: firstTime(midnight(t.ExecutionDate), midnight(t.OrderDate), midnight(t.NAVDate))}
-}
-
-// Common implements Txn.
-func (t *SIPTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
-}
-
-// Common implements Txn: the money of a trade is its trade value.
-func (t *EquityTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
-		At: t.TransactionDateTime, Reference: firstString(t.TradeID, t.OrderID)}
-}
-
-// Common implements Txn.
-func (t *IDRTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
-		At: t.TransactionDateTime, Reference: firstString(t.TradeID, t.OrderID)}
-}
-
-// Common implements Txn.
-func (t *ETFTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: firstTime(t.TransactionDateTime, midnight(t.ExecutionDate), midnight(t.OrderDate))}
-}
-
-// Common implements Txn.
-func (t *CISTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: firstTime(t.TransactionDateTime, midnight(t.ExecutionDate), midnight(t.OrderDate), midnight(t.NAVDate))}
-}
-
-// Common implements Txn. An AIF row has no type: it is an investment, a
-// redemption, a reinvestment, a payout, a fee or a tax payment by which
-// amount it fills, and happens on that amount's date.
-func (t *AIFTransaction) Common() Common {
-	c := Common{TxnID: t.TxnID, Narration: t.Narration}
-	for _, p := range []struct {
-		amount Decimal
-		at     time.Time
-	}{
-		{t.InvestmentValue, t.InvestmentDateTime},
-		{t.RedemptionValue, midnight(t.RedemptionDate)},
-		{t.ReInvestmentValue, midnight(t.ReInvestmentDate)},
-		{t.PaymentInvestorAmount, midnight(t.PaymentInvestorDate)},
-		{t.FundFeesPaymentAmount, midnight(t.FundFeesPaymentDate)},
-		{t.TaxPaidValue, midnight(t.TaxPaidDate)},
-	} {
-		if p.amount != "" {
-			c.Amount, c.At = p.amount, p.at
-			break
-		}
-	}
-	if c.At.IsZero() {
-		c.At = firstTime(t.InvestmentDateTime, midnight(t.RedemptionDate), midnight(t.ReInvestmentDate),
-			midnight(t.PaymentInvestorDate), midnight(t.FundFeesPaymentDate), midnight(t.TaxPaidDate))
-	}
-	return c
-}
-
-// Common implements Txn. The schema has no type; its transactionDescription
-// stands in for a narration when there is none.
-func (t *InvITTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Amount: t.TradeValue, At: t.TransactionDateTime,
-		Narration: firstString(t.Narration, t.TransactionDescription)}
-}
-
-// Common implements Txn.
-func (t *SecurityTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration, At: t.TransactionDateTime}
-}
-
-// Common implements Txn.
-func (t *DebentureTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration, At: t.TransactionDateTime}
-}
-
-// Common implements Txn.
-func (t *NPSSchemeTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
-}
-
-// Common implements Txn: the money of a contribution is its total.
-func (t *NPSInvestmentTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TotalContribution, Narration: t.Narration, At: midnight(t.TxnDate)}
-}
-
-// Common implements Txn.
-func (t *InsuranceTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration, At: midnight(t.TxnDate)}
-}
-
 // GenericTransaction is a transaction of an FI type without a schema: its
 // scalar values, made safe and bounded as a [Generic] account's are.
 type GenericTransaction struct {
@@ -344,13 +188,4 @@ func (t *GenericTransaction) Common() Common {
 		}
 	}
 	return c
-}
-
-func firstString(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
