@@ -9,6 +9,7 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
@@ -29,7 +30,7 @@ type Generic struct {
 	// paths through nested elements ("Investment/Holdings/Holding[0]/units").
 	Summary []Field
 	// StartDate and EndDate are the Transactions element's period, if sent.
-	StartDate, EndDate Date
+	StartDate, EndDate rebit.Date
 	// Transactions are the Transaction elements' scalar values, one slice each.
 	Transactions [][]Field
 	// Truncated reports that limits cut fields or transactions.
@@ -212,8 +213,8 @@ func truncateUTF8(s string, n int) string {
 
 // Valuation is the Summary's top-level currentValue when FinPro sent one; the
 // type's meaning is otherwise unknown, so it is not guessed.
-func (g *Generic) Valuation() Valuation {
-	v := Valuation{Class: AssetOther, Currency: wire.DefaultCurrency}
+func (g *Generic) Valuation() rebit.Valuation {
+	v := rebit.Valuation{Class: rebit.AssetOther, Currency: wire.DefaultCurrency}
 	for _, f := range g.Summary {
 		if tagdec.NormKey(f.Path) == "currentvalue" {
 			if d, ok := parseDecimal(f.Value); ok {

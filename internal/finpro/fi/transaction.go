@@ -4,19 +4,28 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
 // Txn is one transaction row decoded by its account's schema: a
-// *DepositTransaction, *TermTransaction, *MutualFundTransaction,
-// *SIPTransaction, *EquityTransaction, *IDRTransaction, *ETFTransaction,
-// *CISTransaction, *AIFTransaction, *InvITTransaction, *SecurityTransaction,
-// *DebentureTransaction, *NPSSchemeTransaction, *NPSInvestmentTransaction,
-// *InsuranceTransaction or, for FI types without a schema, *GenericTransaction.
+// *deposits.DepositTransaction or *deposits.TermTransaction; a
+// *securities.EquityTransaction, *securities.IDRTransaction,
+// *securities.SecurityTransaction or *securities.DebentureTransaction; a
+// *funds.MutualFundTransaction, *funds.SIPTransaction, *funds.ETFTransaction,
+// *funds.CISTransaction, *funds.AIFTransaction or *funds.InvITTransaction; a
+// *pension.NPSSchemeTransaction or *pension.NPSInvestmentTransaction; an
+// *insurance.InsuranceTransaction or, for FI types without a schema, a
+// *GenericTransaction.
 type Txn interface {
 	// Common is the row in the fields every schema can fill.
-	Common() Common
+	Common() rebit.Common
 }
 
 // TransactionTypeEnums names the enums (keys of [Enums]) of the schemas'
@@ -41,26 +50,26 @@ func row[T any, P interface {
 
 // rows maps each FI type with a schema to its Transaction element's type.
 var rows = map[finpro.FIType]rowDecoder{
-	TypeDeposit:           row[DepositTransaction](),
-	TypeTermDeposit:       row[TermTransaction](),
-	TypeRecurringDeposit:  row[TermTransaction](),
-	TypeSIP:               row[SIPTransaction](),
-	TypeCP:                row[SecurityTransaction](),
-	TypeGovtSecurities:    row[SecurityTransaction](),
-	TypeEquities:          row[EquityTransaction](),
-	TypeBonds:             row[SecurityTransaction](),
-	TypeDebentures:        row[DebentureTransaction](),
-	TypeMutualFunds:       row[MutualFundTransaction](),
-	TypeETF:               row[ETFTransaction](),
-	TypeIDR:               row[IDRTransaction](),
-	TypeCIS:               row[CISTransaction](),
-	TypeAIF:               row[AIFTransaction](),
-	TypeInsurancePolicies: row[InsuranceTransaction](),
-	TypeLifeInsurance:     row[InsuranceTransaction](),
-	TypeGeneralInsurance:  row[InsuranceTransaction](),
+	TypeDeposit:           row[deposits.DepositTransaction](),
+	TypeTermDeposit:       row[deposits.TermTransaction](),
+	TypeRecurringDeposit:  row[deposits.TermTransaction](),
+	TypeSIP:               row[funds.SIPTransaction](),
+	TypeCP:                row[securities.SecurityTransaction](),
+	TypeGovtSecurities:    row[securities.SecurityTransaction](),
+	TypeEquities:          row[securities.EquityTransaction](),
+	TypeBonds:             row[securities.SecurityTransaction](),
+	TypeDebentures:        row[securities.DebentureTransaction](),
+	TypeMutualFunds:       row[funds.MutualFundTransaction](),
+	TypeETF:               row[funds.ETFTransaction](),
+	TypeIDR:               row[securities.IDRTransaction](),
+	TypeCIS:               row[funds.CISTransaction](),
+	TypeAIF:               row[funds.AIFTransaction](),
+	TypeInsurancePolicies: row[insurance.InsuranceTransaction](),
+	TypeLifeInsurance:     row[insurance.InsuranceTransaction](),
+	TypeGeneralInsurance:  row[insurance.InsuranceTransaction](),
 	TypeNPS:               decodeNPSRow,
-	TypeInvIT:             row[InvITTransaction](),
-	TypeREIT:              row[InvITTransaction](),
+	TypeInvIT:             row[funds.InvITTransaction](),
+	TypeREIT:              row[funds.InvITTransaction](),
 }
 
 // DecodeTransaction decodes one transaction row of an account of FI type t
@@ -91,10 +100,10 @@ func decodeNPSRow(raw []byte, d *tagdec.Decoder) Txn {
 	m, _ := tagdec.ParseObject(raw)
 	for _, k := range []string{"subscribercontribution", "employercontribution", "totalcontribution"} {
 		if _, ok := m[k]; ok {
-			return row[NPSInvestmentTransaction]()(raw, d)
+			return row[pension.NPSInvestmentTransaction]()(raw, d)
 		}
 	}
-	return row[NPSSchemeTransaction]()(raw, d)
+	return row[pension.NPSSchemeTransaction]()(raw, d)
 }
 
 // Normalize fills the statement fields of getfidata rows (the deposit-shaped
@@ -153,8 +162,8 @@ type GenericTransaction struct {
 // Common implements Txn from the row's top-level fields that name a
 // statement field (txnId, type, amount, balance, a date, narration). They
 // come from Fields, so personal data is already gone.
-func (t *GenericTransaction) Common() Common {
-	var c Common
+func (t *GenericTransaction) Common() rebit.Common {
+	var c rebit.Common
 	for _, f := range t.Fields {
 		if strings.ContainsAny(f.Path, "/[") {
 			continue

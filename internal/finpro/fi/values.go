@@ -5,15 +5,16 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
 
 // parseDecimal is tagdec.ParseDecimal (Decimal is finpro.Decimal).
-func parseDecimal(s string) (Decimal, bool) { return tagdec.ParseDecimal(s) }
+func parseDecimal(s string) (rebit.Decimal, bool) { return tagdec.ParseDecimal(s) }
 
 // parseDate is tagdec.ParseDate as a Date.
-func parseDate(s string) (Date, bool) {
+func parseDate(s string) (rebit.Date, bool) {
 	d, ok := tagdec.ParseDate(s)
-	return Date(d), ok
+	return rebit.Date(d), ok
 }
 
 // normEnum normalises an enumeration value to the upper-snake form the schemas'
@@ -52,11 +53,11 @@ func normEnum(s string) string {
 // codec decodes the package's types: Decimal and Date fields by their
 // parsers, enum-tagged strings by normEnum.
 var codec = tagdec.New(map[reflect.Type]tagdec.Parser{
-	reflect.TypeFor[Decimal](): func(s string) (string, bool) {
+	reflect.TypeFor[rebit.Decimal](): func(s string) (string, bool) {
 		d, ok := tagdec.ParseDecimal(s)
 		return string(d), ok
 	},
-	reflect.TypeFor[Date](): tagdec.ParseDate,
+	reflect.TypeFor[rebit.Date](): tagdec.ParseDate,
 }, normEnum)
 
 // Issues lists what did not decode cleanly, as normalised paths (never values:

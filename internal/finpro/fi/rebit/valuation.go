@@ -1,4 +1,4 @@
-package fi
+package rebit
 
 // AssetClass groups accounts for net worth.
 type AssetClass string

@@ -1,4 +1,11 @@
-package fi
+// Package rebit holds what the ReBIT FI schemas' Go types share: the
+// Profile and Transactions elements every schema has, the [Decimal] and
+// [Date] values of their fields, the [Common] statement row each schema's
+// transaction maps to, and the [Valuation] each account reports for net worth
+// in its [AssetClass]. The account types themselves live in the families
+// (fi/deposits, fi/securities, fi/funds, fi/insurance, fi/pension); package fi
+// decodes them.
+package rebit
 
 import "github.com/moneyone-bff/finpro-bff/internal/finpro"
 

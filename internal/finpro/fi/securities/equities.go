@@ -1,19 +1,30 @@
-package fi
+// Package securities holds the FI types of securities held directly in a demat
+// account: EQUITIES and IDR (equity), BONDS, DEBENTURES, GOVT_SECURITIES
+// and CP (fixed income), after their ReBIT XSDs.
+//
+// Each type is declared with `fi` tags and decoded by package fi; its
+// Valuation method says what the account is worth and its transactions' Common
+// method maps a row to the statement fields.
+package securities
 
-import "time"
+import (
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"time"
+)
 
 // Equities is an EQUITIES account (a demat statement of shares), schema
 // equity_shares/equities.xsd.
 type Equities struct {
-	Profile      *Profile                         `fi:"Profile"`
-	Summary      *EquitiesSummary                 `fi:"Summary"`
-	Transactions *Transactions[EquityTransaction] `fi:"Transactions"`
+	Profile      *rebit.Profile                         `fi:"Profile"`
+	Summary      *EquitiesSummary                       `fi:"Summary"`
+	Transactions *rebit.Transactions[EquityTransaction] `fi:"Transactions"`
 }
 
 // EquitiesSummary is the equities Summary element.
 type EquitiesSummary struct {
-	InvestmentValue Decimal `fi:"investmentValue"`
-	CurrentValue    Decimal `fi:"currentValue"`
+	InvestmentValue rebit.Decimal `fi:"investmentValue"`
+	CurrentValue    rebit.Decimal `fi:"currentValue"`
 	// HoldingsType is DEMAT or PHYSICAL (the Holdings element's type).
 	HoldingsType string          `fi:"Investment/Holdings/type|Holdings/type,enum=HoldingMode"`
 	Holdings     []EquityHolding `fi:"Investment/Holdings/Holding|Holdings/Holding"`
@@ -24,13 +35,13 @@ type EquityHolding struct {
 	IssuerName string `fi:"issuerName"`
 	ISIN       string `fi:"isin"`
 	// Units are the shares held.
-	Units              Decimal   `fi:"units"`
-	InvestmentDateTime time.Time `fi:"investmentDateTime"`
+	Units              rebit.Decimal `fi:"units"`
+	InvestmentDateTime time.Time     `fi:"investmentDateTime"`
 	// Rate is the (average) purchase price per share.
-	Rate Decimal `fi:"rate"`
+	Rate rebit.Decimal `fi:"rate"`
 	// LastTradedPrice is the last traded or closing price per share.
-	LastTradedPrice Decimal `fi:"lastTradedPrice"`
-	Description     string  `fi:"description"`
+	LastTradedPrice rebit.Decimal `fi:"lastTradedPrice"`
+	Description     string        `fi:"description"`
 }
 
 // EquityTransaction is one equities Transaction.
@@ -51,34 +62,34 @@ type EquityTransaction struct {
 	// OptionType is CALL or PUT (options).
 	OptionType string `fi:"optionType,enum=OptionType"`
 	// StrikePrice is the option's strike price.
-	StrikePrice Decimal `fi:"strikePrice"`
-	Narration   string  `fi:"narration"`
+	StrikePrice rebit.Decimal `fi:"strikePrice"`
+	Narration   string        `fi:"narration"`
 	// Rate is the net price per share.
-	Rate Decimal `fi:"rate"`
+	Rate rebit.Decimal `fi:"rate"`
 	// TotalCharge is brokerage, STT and other charges.
-	TotalCharge Decimal `fi:"totalCharge"`
-	TradeValue  Decimal `fi:"tradeValue"`
+	TotalCharge rebit.Decimal `fi:"totalCharge"`
+	TradeValue  rebit.Decimal `fi:"tradeValue"`
 	// Type is BUY, SELL, BONUS, SPLIT, DIVIDEND, RIGHTS or OTHERS.
 	Type string `fi:"type,enum=EquityTransactionType"`
 	// ShareHolderEquityType is COMMON_STOCK, PREFERRED_STOCK, ....
-	ShareHolderEquityType string  `fi:"shareHolderEquityType|shareHolerEquityType,enum=ShareHolderEquityType"`
-	Units                 Decimal `fi:"units"`
-	OtherCharges          Decimal `fi:"otherCharges"`
+	ShareHolderEquityType string        `fi:"shareHolderEquityType|shareHolerEquityType,enum=ShareHolderEquityType"`
+	Units                 rebit.Decimal `fi:"units"`
+	OtherCharges          rebit.Decimal `fi:"otherCharges"`
 }
 
 // Valuation is the current value (else Σ units × last traded price).
-func (a *Equities) Valuation() Valuation {
+func (a *Equities) Valuation() rebit.Valuation {
 	s := a.Summary
 	if s == nil {
-		return noSummary(AssetEquity)
+		return calc.NoSummary(rebit.AssetEquity)
 	}
-	return valued(AssetEquity, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (Decimal, bool) {
-		return product(s.Holdings[i].Units, s.Holdings[i].LastTradedPrice)
+	return calc.Valued(rebit.AssetEquity, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (rebit.Decimal, bool) {
+		return calc.Product(s.Holdings[i].Units, s.Holdings[i].LastTradedPrice)
 	})
 }
 
 // Common implements Txn: the money of a trade is its trade value.
-func (t *EquityTransaction) Common() Common {
-	return Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
-		At: t.TransactionDateTime, Reference: firstString(t.TradeID, t.OrderID)}
+func (t *EquityTransaction) Common() rebit.Common {
+	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
+		At: t.TransactionDateTime, Reference: calc.FirstString(t.TradeID, t.OrderID)}
 }

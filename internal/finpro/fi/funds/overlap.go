@@ -1,8 +1,10 @@
-package fi
+package funds
 
 import (
 	"cmp"
 
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
@@ -31,7 +33,7 @@ func FundHoldings(funds ...*MutualFunds) map[FolioISIN]bool {
 // units in both, and a customer who links both would have them counted
 // twice. duplicate reports that every plan is held there (the SIP adds
 // nothing); a SIP sharing some plans is the sum of the others' values.
-func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v Valuation, duplicate bool) {
+func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v rebit.Valuation, duplicate bool) {
 	s := a.Summary
 	if s == nil || len(held) == 0 {
 		return a.Valuation(), false
@@ -46,12 +48,12 @@ func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v Valuation, duplicate 
 	case len(s.Holdings):
 		return a.Valuation(), false
 	case 0:
-		return Valuation{Class: AssetMutualFunds, Currency: wire.DefaultCurrency, Missing: "duplicate"}, true
+		return rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: wire.DefaultCurrency, Missing: "duplicate"}, true
 	}
-	return valued(AssetMutualFunds, "", "", len(own), func(i int) (Decimal, bool) {
+	return calc.Valued(rebit.AssetMutualFunds, "", "", len(own), func(i int) (rebit.Decimal, bool) {
 		if own[i].Value != "" {
 			return own[i].Value, true
 		}
-		return product(own[i].Units, own[i].NAV)
+		return calc.Product(own[i].Units, own[i].NAV)
 	}), false
 }

@@ -1,4 +1,4 @@
-package fi
+package rebit
 
 import "time"
 
@@ -8,7 +8,7 @@ import "time"
 type Common struct {
 	TxnID string
 	// Type is the schema's transaction type, normalised: a value of one of
-	// the enums in TransactionTypeEnums unless FinPro sent another; "" for
+	// the enums in fi.TransactionTypeEnums unless FinPro sent another; "" for
 	// schemas without one (AIF, InvIT, REIT).
 	Type string
 	// Amount is the money that moved: amount, tradeValue, totalContribution,
