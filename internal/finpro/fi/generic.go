@@ -217,7 +217,7 @@ func (g *Generic) Valuation() rebit.Valuation {
 	v := rebit.Valuation{Class: rebit.AssetOther, Currency: wire.DefaultCurrency}
 	for _, f := range g.Summary {
 		if tagdec.NormKey(f.Path) == "currentvalue" {
-			if d, ok := parseDecimal(f.Value); ok {
+			if d, ok := tagdec.ParseDecimal(f.Value); ok {
 				v.Value = d
 				return v
 			}

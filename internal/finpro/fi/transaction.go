@@ -174,9 +174,9 @@ func (t *GenericTransaction) Common() rebit.Common {
 		case "type":
 			c.Type = normEnum(f.Value)
 		case "amount":
-			c.Amount, _ = parseDecimal(f.Value)
+			c.Amount, _ = tagdec.ParseDecimal(f.Value)
 		case "balance", "currentbalance":
-			c.Balance, _ = parseDecimal(f.Value)
+			c.Balance, _ = tagdec.ParseDecimal(f.Value)
 		case "narration":
 			c.Narration = f.Value
 		case "transactiontimestamp", "transactiondatetime", "txndate", "date":

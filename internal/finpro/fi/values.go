@@ -8,9 +8,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
 
-// parseDecimal is tagdec.ParseDecimal (Decimal is finpro.Decimal).
-func parseDecimal(s string) (rebit.Decimal, bool) { return tagdec.ParseDecimal(s) }
-
 // parseDate is tagdec.ParseDate as a Date.
 func parseDate(s string) (rebit.Date, bool) {
 	d, ok := tagdec.ParseDate(s)
