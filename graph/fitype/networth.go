@@ -5,7 +5,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/networth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
 
 // NetWorth is the GraphQL NetWorth type (Customer.netWorth). It and
@@ -25,7 +26,7 @@ type MissingAccount struct {
 	Reason     model.MissingReason
 }
 
-// The reasons fi.Valuation.Missing holds, and the ones added here.
+// The reasons rebit.Valuation.Missing holds, and the ones added here.
 const (
 	reasonNotInData   = "not in data"
 	reasonNotReady    = "data not ready"
@@ -53,11 +54,11 @@ var missingReasons = map[string]model.MissingReason{
 	"duplicate":        model.MissingReasonDuplicate,
 }
 
-// NetWorthFrom converts fi.Sum's net worth, naming each missing account by
+// NetWorthFrom converts networth.Sum's net worth, naming each missing account by
 // its link reference (byLink). The net worth is complete unless a value the
 // data should have given is missing (an account not valued by design, or a
 // duplicate plan, leaves it complete).
-func NetWorthFrom(nw fi.NetWorth, byLink map[string]Account) *NetWorth {
+func NetWorthFrom(nw networth.NetWorth, byLink map[string]Account) *NetWorth {
 	out := &NetWorth{
 		Currencies: make([]*model.CurrencyNetWorth, len(nw.Currencies)),
 		Missing:    make([]*MissingAccount, 0, len(nw.Missing)),
@@ -88,7 +89,7 @@ func NetWorthFrom(nw fi.NetWorth, byLink map[string]Account) *NetWorth {
 	return out
 }
 
-func assetClass(c fi.AssetClass) model.AssetClass {
+func assetClass(c rebit.AssetClass) model.AssetClass {
 	v, _ := model.EnumOf(string(c), model.AssetClassUnknown)
 	return v
 }

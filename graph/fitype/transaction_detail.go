@@ -6,6 +6,11 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // details converts each fi transaction type to its TransactionDetail model.
@@ -20,21 +25,21 @@ func detail[S, D any]() struct{} {
 }
 
 var (
-	_ = detail[fi.DepositTransaction, model.DepositTransaction]()
-	_ = detail[fi.TermTransaction, model.TermTransaction]()
-	_ = detail[fi.MutualFundTransaction, model.MutualFundTransaction]()
-	_ = detail[fi.SIPTransaction, model.SIPTransaction]()
-	_ = detail[fi.EquityTransaction, model.EquityTransaction]()
-	_ = detail[fi.IDRTransaction, model.IDRTransaction]()
-	_ = detail[fi.ETFTransaction, model.ETFTransaction]()
-	_ = detail[fi.CISTransaction, model.CISTransaction]()
-	_ = detail[fi.AIFTransaction, model.AIFTransaction]()
-	_ = detail[fi.InvITTransaction, model.InvITTransaction]()
-	_ = detail[fi.SecurityTransaction, model.SecurityTransaction]()
-	_ = detail[fi.DebentureTransaction, model.DebentureTransaction]()
-	_ = detail[fi.NPSSchemeTransaction, model.NPSSchemeTransaction]()
-	_ = detail[fi.NPSInvestmentTransaction, model.NPSInvestmentTransaction]()
-	_ = detail[fi.InsuranceTransaction, model.InsuranceTransaction]()
+	_ = detail[deposits.DepositTransaction, model.DepositTransaction]()
+	_ = detail[deposits.TermTransaction, model.TermTransaction]()
+	_ = detail[funds.MutualFundTransaction, model.MutualFundTransaction]()
+	_ = detail[funds.SIPTransaction, model.SIPTransaction]()
+	_ = detail[securities.EquityTransaction, model.EquityTransaction]()
+	_ = detail[securities.IDRTransaction, model.IDRTransaction]()
+	_ = detail[funds.ETFTransaction, model.ETFTransaction]()
+	_ = detail[funds.CISTransaction, model.CISTransaction]()
+	_ = detail[funds.AIFTransaction, model.AIFTransaction]()
+	_ = detail[funds.InvITTransaction, model.InvITTransaction]()
+	_ = detail[securities.SecurityTransaction, model.SecurityTransaction]()
+	_ = detail[securities.DebentureTransaction, model.DebentureTransaction]()
+	_ = detail[pension.NPSSchemeTransaction, model.NPSSchemeTransaction]()
+	_ = detail[pension.NPSInvestmentTransaction, model.NPSInvestmentTransaction]()
+	_ = detail[insurance.InsuranceTransaction, model.InsuranceTransaction]()
 )
 
 // DetailOf resolves Transaction.detail: the row decoded by its

@@ -19,6 +19,9 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	fifunds "github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/networth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -144,7 +147,7 @@ func Insights(ctx context.Context, all []fitype.Account, rng insights.Range) ([]
 
 // NetWorth values each account by its ReBIT schema (fi.Data.Valuation) from
 // its consent's getallfidata, summed exactly per currency and asset class
-// (fi.Sum). A consent whose data cannot be read leaves its accounts in
+// (networth.Sum). A consent whose data cannot be read leaves its accounts in
 // missing with the cause; the others are unaffected.
 func NetWorth(ctx context.Context, accounts []fitype.Account) *fitype.NetWorth {
 	data := make([]fi.Data, len(accounts))
@@ -156,33 +159,33 @@ func NetWorth(ctx context.Context, accounts []fitype.Account) *fitype.NetWorth {
 	wg.Wait()
 
 	held := fundHoldings(data)
-	values := make([]fi.AccountValue, len(accounts))
+	values := make([]networth.AccountValue, len(accounts))
 	byLink := make(map[string]fitype.Account, len(accounts))
 	for i, a := range accounts {
 		linked := a.Base().Linked()
 		byLink[linked.LinkReferenceNumber] = a
-		v := fi.AccountValue{LinkReferenceNumber: linked.LinkReferenceNumber, FIType: linked.FIType}
+		v := networth.AccountValue{LinkReferenceNumber: linked.LinkReferenceNumber, FIType: linked.FIType}
 		switch d := data[i].(type) {
 		case nil:
-			v.Valuation = fi.Valuation{Class: fi.ClassOf(linked.FIType), Missing: fitype.MissingCause(errs[i])}
-		case *fi.SIP:
+			v.Valuation = rebit.Valuation{Class: networth.ClassOf(linked.FIType), Missing: fitype.MissingCause(errs[i])}
+		case *fifunds.SIP:
 			v.Valuation, _ = d.ValuationWithout(held)
 		default:
 			v.Valuation = d.Valuation()
 		}
 		values[i] = v
 	}
-	return fitype.NetWorthFrom(fi.Sum(values), byLink)
+	return fitype.NetWorthFrom(networth.Sum(values), byLink)
 }
 
 // fundHoldings collects the folio and ISIN of every MUTUAL_FUNDS holding, so
 // a SIP's plans are not counted twice.
-func fundHoldings(data []fi.Data) map[fi.FolioISIN]bool {
-	var funds []*fi.MutualFunds
+func fundHoldings(data []fi.Data) map[fifunds.FolioISIN]bool {
+	var funds []*fifunds.MutualFunds
 	for _, d := range data {
-		if mf, ok := d.(*fi.MutualFunds); ok {
+		if mf, ok := d.(*fifunds.MutualFunds); ok {
 			funds = append(funds, mf)
 		}
 	}
-	return fi.FundHoldings(funds...)
+	return fifunds.FundHoldings(funds...)
 }

@@ -8,6 +8,13 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/networth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/finprotest"
 	"github.com/moneyone-bff/finpro-bff/internal/sandbox"
 )
@@ -19,7 +26,7 @@ type checker struct {
 	acc string
 }
 
-func (c *checker) d(s fi.Decimal) *apd.Decimal {
+func (c *checker) d(s rebit.Decimal) *apd.Decimal {
 	c.t.Helper()
 	v, _, err := apd.NewFromString(string(s))
 	if err != nil {
@@ -113,12 +120,12 @@ func TestWealthConsent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	balance := map[string]fi.Decimal{}
+	balance := map[string]rebit.Decimal{}
 	for _, b := range balances {
 		balance[b.LinkReferenceNumber] = b.Balance
 	}
 	ctx := apd.BaseContext.WithPrecision(60)
-	var values []fi.AccountValue
+	var values []networth.AccountValue
 	var wantTotal []*apd.Decimal
 	for _, ft := range fi.Types {
 		a, ok := byType[ft]
@@ -133,7 +140,7 @@ func TestWealthConsent(t *testing.T) {
 			c := &checker{t: t, ctx: ctx, acc: string(ft)}
 			current := checkWealth(c, data)
 			v := data.Valuation()
-			values = append(values, fi.AccountValue{LinkReferenceNumber: a.LinkReferenceNumber, FIType: ft, Valuation: v})
+			values = append(values, networth.AccountValue{LinkReferenceNumber: a.LinkReferenceNumber, FIType: ft, Valuation: v})
 			if current == nil {
 				if v.Value != "" {
 					t.Errorf("Valuation() = %+v, want no value", v)
@@ -145,7 +152,7 @@ func TestWealthConsent(t *testing.T) {
 			wantTotal = append(wantTotal, current)
 		})
 	}
-	nw := fi.Sum(values)
+	nw := networth.Sum(values)
 	c := &checker{t: t, ctx: ctx, acc: "net worth"}
 	if len(nw.Currencies) != 1 || nw.Currencies[0].Currency != "INR" {
 		t.Fatalf("Sum() currencies = %+v, want INR only", nw.Currencies)
@@ -161,7 +168,7 @@ func TestWealthConsent(t *testing.T) {
 func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 	t := c.t
 	switch a := data.(type) {
-	case *fi.Deposit:
+	case *deposits.Deposit:
 		bal := apd.New(0, 0)
 		for _, x := range a.Transactions.Transaction {
 			if x.Type == "CREDIT" {
@@ -173,11 +180,11 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		}
 		c.eq("currentBalance", c.d(a.Summary.CurrentBalance), bal)
 		return bal
-	case *fi.TermDeposit:
+	case *deposits.TermDeposit:
 		return checkTerm(c, a.Summary, nil, a.Transactions)
-	case *fi.RecurringDeposit:
+	case *deposits.RecurringDeposit:
 		return checkTerm(c, &a.Summary.TermDepositSummary, a.Summary, a.Transactions)
-	case *fi.MutualFunds:
+	case *funds.MutualFunds:
 		s := a.Summary
 		closing := map[string]*apd.Decimal{}
 		invested := apd.New(0, 0)
@@ -200,7 +207,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		c.eq("investmentValue", c.d(s.InvestmentValue), invested)
 		c.eq("currentValue", c.d(s.CurrentValue), c.sum(vals...))
 		return c.sum(vals...)
-	case *fi.SIP:
+	case *funds.SIP:
 		s, h := a.Summary, a.Summary.Holdings[0]
 		var us, amts []*apd.Decimal
 		for _, x := range a.Transactions.Transaction {
@@ -216,32 +223,32 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		c.eq("investmentValue = Σ instalments", c.d(s.InvestmentValue), c.sum(amts...))
 		c.eq("currentValue", c.d(s.CurrentValue), c.d(h.Value))
 		return c.d(s.CurrentValue)
-	case *fi.Equities:
-		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, a.Summary.Holdings, func(yield func(isin string, u, rate, tv fi.Decimal)) {
+	case *securities.Equities:
+		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, a.Summary.Holdings, func(yield func(isin string, u, rate, tv rebit.Decimal)) {
 			for _, x := range a.Transactions.Transaction {
 				yield(x.ISIN, x.Units, x.Rate, x.TradeValue)
 			}
 		})
-	case *fi.IDR:
-		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, a.Summary.Holdings, func(yield func(isin string, u, rate, tv fi.Decimal)) {
+	case *securities.IDR:
+		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, a.Summary.Holdings, func(yield func(isin string, u, rate, tv rebit.Decimal)) {
 			for _, x := range a.Transactions.Transaction {
 				yield(x.ISIN, x.Units, x.Rate, x.TradeValue)
 			}
 		})
-	case *fi.ETF:
-		var hs []fi.EquityHolding
+	case *funds.ETF:
+		var hs []securities.EquityHolding
 		for _, h := range a.Summary.Holdings {
-			hs = append(hs, fi.EquityHolding{ISIN: h.ISIN, Units: h.Units, LastTradedPrice: h.NAV})
+			hs = append(hs, securities.EquityHolding{ISIN: h.ISIN, Units: h.Units, LastTradedPrice: h.NAV})
 		}
-		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, hs, func(yield func(isin string, u, rate, tv fi.Decimal)) {
+		return checkTrades(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, hs, func(yield func(isin string, u, rate, tv rebit.Decimal)) {
 			for _, x := range a.Transactions.Transaction {
 				yield(x.ISIN, x.Units, x.NAV, x.Amount)
 			}
 		})
-	case *fi.InvIT:
+	case *funds.InvIT:
 		return checkTrust(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, a.Summary.Holdings, a.Transactions)
-	case *fi.REIT:
-		var hs []fi.InvITHolding
+	case *funds.REIT:
+		var hs []funds.InvITHolding
 		for _, h := range a.Summary.Holdings {
 			if h.NomineeStatus != "REGISTERED" {
 				t.Errorf("nomineeStatus = %q", h.NomineeStatus)
@@ -249,11 +256,11 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 			hs = append(hs, h.InvITHolding)
 		}
 		return checkTrust(c, a.Summary.InvestmentValue, a.Summary.CurrentValue, hs, a.Transactions)
-	case *fi.Bonds:
+	case *securities.Bonds:
 		return checkBonds(c, a.Summary, a.Transactions)
-	case *fi.GovtSecurities:
+	case *securities.GovtSecurities:
 		return checkBonds(c, a.Summary, a.Transactions)
-	case *fi.Debentures:
+	case *securities.Debentures:
 		s, h := a.Summary, a.Summary.Holdings[0]
 		c.eq("principalAmount", c.d(h.PrincipalAmount), c.mul(c.d(h.Units), c.d(h.FaceValue)))
 		c.eq("investmentValue", c.d(s.InvestmentValue), c.d(h.PrincipalAmount))
@@ -264,7 +271,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 			}
 		}
 		return c.d(s.CurrentValue)
-	case *fi.CommercialPaper:
+	case *securities.CommercialPaper:
 		s, h, x := a.Summary, a.Summary.Holdings[0], a.Transactions.Transaction[0]
 		c.eq("tradeValue", c.d(x.TradeValue), c.mul(c.d(x.Units), c.d(x.Rate)))
 		c.eq("investmentValue", c.d(s.InvestmentValue), c.d(x.TradeValue))
@@ -272,7 +279,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		c.eq("currentValue", c.d(s.CurrentValue), c.d(h.CurrentValue))
 		c.eq("principalAmount", c.d(h.PrincipalAmount), c.mul(c.d(h.Units), c.d(h.FaceValue)))
 		return c.d(s.CurrentValue)
-	case *fi.CIS:
+	case *funds.CIS:
 		s, h := a.Summary, a.Summary.Holdings[0]
 		c.eq("currentValue", c.d(s.CurrentValue), c.round(c.mul(c.d(h.ClosingUnits), c.d(h.NAV)), 2))
 		c.eq("investmentValue", c.d(s.InvestmentValue), c.round(c.mul(c.d(h.Units), c.d(h.Rate)), 2))
@@ -280,7 +287,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 			t.Errorf("transaction = %+v", x)
 		}
 		return c.d(s.CurrentValue)
-	case *fi.AIF:
+	case *funds.AIF:
 		var mtm, inv []*apd.Decimal
 		for _, h := range a.Summary.Holdings {
 			mtm = append(mtm, c.d(h.MTMOnLastValuation))
@@ -293,7 +300,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		c.eq("currentValue", c.d(a.Summary.CurrentValue), c.sum(mtm...))
 		c.eq("investmentValue", c.d(a.Summary.InvestmentValue), c.sum(inv...))
 		return c.d(a.Summary.CurrentValue)
-	case *fi.NPS:
+	case *pension.NPS:
 		s, tier := a.Summary, a.Summary.Tier1
 		var vals, amounts, contrib []*apd.Decimal
 		for _, h := range tier.Holdings {
@@ -322,7 +329,7 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		c.eq("currentValue", c.d(s.CurrentValue), c.sum(vals...))
 		c.eq("asset split", c.sum(c.d(s.EquityAssetValue), c.d(s.DebtAssetValue), c.d(s.OtherAssetValue)), c.d(s.CurrentValue))
 		return c.d(s.CurrentValue)
-	case *fi.InsurancePolicies:
+	case *insurance.InsurancePolicies:
 		s := a.Summary
 		if !fi.Known("PolicyType", s.PolicyType) || !fi.Known("CoverType", s.CoverType) || s.PolicyNumber == "" {
 			t.Errorf("policy = %+v", s)
@@ -347,19 +354,19 @@ func checkWealth(c *checker, data fi.Data) *apd.Decimal {
 		}
 		if a.FIType == fi.TypeOther {
 			last := a.Transactions[len(a.Transactions)-1]
-			c.eq("currentValue = last balance", c.d(fi.Decimal(f["currentValue"])), c.d(fi.Decimal(fieldOf(last, "balance"))))
-			return c.d(fi.Decimal(f["currentValue"]))
+			c.eq("currentValue = last balance", c.d(rebit.Decimal(f["currentValue"])), c.d(rebit.Decimal(fieldOf(last, "balance"))))
+			return c.d(rebit.Decimal(f["currentValue"]))
 		}
 		if _, ok := f["gstin"]; ok || a.Redacted == 0 {
 			t.Errorf("gstin reached the generic view (redacted %d)", a.Redacted)
 		}
 		var taxable, tax []*apd.Decimal
 		for _, row := range a.Transactions {
-			taxable, tax = append(taxable, c.d(fi.Decimal(fieldOf(row, "taxableValue")))), append(tax, c.d(fi.Decimal(fieldOf(row, "taxAmount"))))
+			taxable, tax = append(taxable, c.d(rebit.Decimal(fieldOf(row, "taxableValue")))), append(tax, c.d(rebit.Decimal(fieldOf(row, "taxAmount"))))
 		}
-		c.eq("taxableValue", c.d(fi.Decimal(f["taxableValue"])), c.sum(taxable...))
-		c.eq("totalTax", c.d(fi.Decimal(f["totalTax"])), c.sum(tax...))
-		c.eq("cgst+sgst+igst+cess", c.sum(c.d(fi.Decimal(f["cgst"])), c.d(fi.Decimal(f["sgst"])), c.d(fi.Decimal(f["igst"])), c.d(fi.Decimal(f["cess"]))), c.d(fi.Decimal(f["totalTax"])))
+		c.eq("taxableValue", c.d(rebit.Decimal(f["taxableValue"])), c.sum(taxable...))
+		c.eq("totalTax", c.d(rebit.Decimal(f["totalTax"])), c.sum(tax...))
+		c.eq("cgst+sgst+igst+cess", c.sum(c.d(rebit.Decimal(f["cgst"])), c.d(rebit.Decimal(f["sgst"])), c.d(rebit.Decimal(f["igst"])), c.d(rebit.Decimal(f["cess"]))), c.d(rebit.Decimal(f["totalTax"])))
 		return nil
 	}
 	t.Fatalf("unexpected %T", data)
@@ -377,7 +384,7 @@ func fieldOf(row []fi.Field, path string) string {
 
 // checkTerm replays a deposit's quarterly compounding from its principal (or
 // instalment), rate and tenure, and its transactions' running balance.
-func checkTerm(c *checker, s *fi.TermDepositSummary, rd *fi.RecurringDepositSummary, txs *fi.Transactions[fi.TermTransaction]) *apd.Decimal {
+func checkTerm(c *checker, s *deposits.TermDepositSummary, rd *deposits.RecurringDepositSummary, txs *rebit.Transactions[deposits.TermTransaction]) *apd.Decimal {
 	t := c.t
 	rate := c.d(s.InterestRate)
 	var q apd.Decimal
@@ -415,10 +422,10 @@ func checkTerm(c *checker, s *fi.TermDepositSummary, rd *fi.RecurringDepositSumm
 	return run
 }
 
-func checkTrades(c *checker, invested, current fi.Decimal, holdings []fi.EquityHolding, trades func(func(isin string, u, rate, tv fi.Decimal))) *apd.Decimal {
+func checkTrades(c *checker, invested, current rebit.Decimal, holdings []securities.EquityHolding, trades func(func(isin string, u, rate, tv rebit.Decimal))) *apd.Decimal {
 	held := map[string]*apd.Decimal{}
 	var tvs []*apd.Decimal
-	trades(func(isin string, u, rate, tv fi.Decimal) {
+	trades(func(isin string, u, rate, tv rebit.Decimal) {
 		c.eq("trade value "+isin, c.d(tv), c.mul(c.d(u), c.d(rate)))
 		if held[isin] == nil {
 			held[isin] = apd.New(0, 0)
@@ -436,25 +443,25 @@ func checkTrades(c *checker, invested, current fi.Decimal, holdings []fi.EquityH
 	return c.sum(vals...)
 }
 
-func checkTrust(c *checker, invested, current fi.Decimal, holdings []fi.InvITHolding, txs *fi.Transactions[fi.InvITTransaction]) *apd.Decimal {
-	var hs []fi.EquityHolding
+func checkTrust(c *checker, invested, current rebit.Decimal, holdings []funds.InvITHolding, txs *rebit.Transactions[funds.InvITTransaction]) *apd.Decimal {
+	var hs []securities.EquityHolding
 	for _, h := range holdings {
-		hs = append(hs, fi.EquityHolding{ISIN: h.ISIN, Units: h.TotalNumberUnits, LastTradedPrice: h.LastClosingRate})
+		hs = append(hs, securities.EquityHolding{ISIN: h.ISIN, Units: h.TotalNumberUnits, LastTradedPrice: h.LastClosingRate})
 	}
-	return checkTrades(c, invested, current, hs, func(yield func(isin string, u, rate, tv fi.Decimal)) {
+	return checkTrades(c, invested, current, hs, func(yield func(isin string, u, rate, tv rebit.Decimal)) {
 		for _, x := range txs.Transaction {
 			yield(x.ISIN, x.NumUnitsTransacted, x.Price, x.TradeValue)
 		}
 	})
 }
 
-func checkBonds(c *checker, s *fi.BondsSummary, txs *fi.Transactions[fi.SecurityTransaction]) *apd.Decimal {
-	var hs []fi.EquityHolding
+func checkBonds(c *checker, s *securities.BondsSummary, txs *rebit.Transactions[securities.SecurityTransaction]) *apd.Decimal {
+	var hs []securities.EquityHolding
 	for _, h := range s.Holdings {
 		c.eq("principal "+h.ISIN, c.d(h.PrincipalAmount), c.mul(c.d(h.Units), c.d(h.FaceValue)))
-		hs = append(hs, fi.EquityHolding{ISIN: h.ISIN, Units: h.Units, LastTradedPrice: h.LastTradedRate})
+		hs = append(hs, securities.EquityHolding{ISIN: h.ISIN, Units: h.Units, LastTradedPrice: h.LastTradedRate})
 	}
-	return checkTrades(c, s.InvestmentValue, s.CurrentValue, hs, func(yield func(isin string, u, rate, tv fi.Decimal)) {
+	return checkTrades(c, s.InvestmentValue, s.CurrentValue, hs, func(yield func(isin string, u, rate, tv rebit.Decimal)) {
 		for _, x := range txs.Transaction {
 			yield(x.ISIN, x.Units, x.Rate, x.TradeValue)
 		}

@@ -4,12 +4,12 @@
 //
 // The FI types' summaries, holdings and transaction details are gqlgen
 // models (graph/model) whose fields are the fi structs' fields under their
-// GraphQL names, which differ only in case (fi.EquityHolding.ISIN is
+// GraphQL names, which differ only in case (securities.EquityHolding.ISIN is
 // model.EquityHolding.Isin, CurrentODLimit is CurrentOdLimit). So they are
 // converted by name, by one reflective converter, rather than by ~600 lines
 // of field copies that could silently skip one. The rules:
 //
-//   - a string, fi.Decimal or fi.Date becomes nil when "" (FinPro's absent);
+//   - a string, rebit.Decimal or rebit.Date becomes nil when "" (FinPro's absent);
 //     a time.Time nil when zero; *int and *bool are copied;
 //   - a string into a GraphQL enum becomes that value, or UNKNOWN when the
 //     enum has no such value (a value FinPro adds later is never an error and
@@ -34,7 +34,7 @@ import (
 	"time"
 
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
 
 // renamed maps a model field to the fi field it shows when their names
@@ -148,8 +148,8 @@ func contains(list []string, s string) bool {
 
 var (
 	stringType  = reflect.TypeFor[string]()
-	decimalType = reflect.TypeFor[fi.Decimal]()
-	dateType    = reflect.TypeFor[fi.Date]()
+	decimalType = reflect.TypeFor[rebit.Decimal]()
+	dateType    = reflect.TypeFor[rebit.Date]()
 	timeType    = reflect.TypeFor[time.Time]()
 	modelDec    = reflect.TypeFor[model.Decimal]()
 	modelDate   = reflect.TypeFor[model.Date]()

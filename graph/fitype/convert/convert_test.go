@@ -10,6 +10,8 @@ import (
 	_ "github.com/moneyone-bff/finpro-bff/graph/fitype/plugins" // registers the plugins' conversions (and, through fitype, Transaction.detail's)
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // TestEveryFieldShown builds every conversion plan (a GraphQL field without
@@ -50,9 +52,9 @@ func fill(v reflect.Value) {
 		switch {
 		case sf.Anonymous && f.Kind() == reflect.Struct:
 			fill(f)
-		case f.Type() == reflect.TypeFor[fi.Decimal]():
+		case f.Type() == reflect.TypeFor[rebit.Decimal]():
 			f.SetString("12.50")
-		case f.Type() == reflect.TypeFor[fi.Date]():
+		case f.Type() == reflect.TypeFor[rebit.Date]():
 			f.SetString("2024-01-31")
 		case f.Type() == reflect.TypeFor[time.Time]():
 			f.Set(reflect.ValueOf(time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)))
@@ -121,7 +123,7 @@ func empty(path string, v reflect.Value) []string {
 // TestUnknownEnumValue: a value no enum of the schema has becomes UNKNOWN,
 // never an error or a dropped row.
 func TestUnknownEnumValue(t *testing.T) {
-	tx := convert.To[model.EquityTransaction](&fi.EquityTransaction{Exchange: "MCX", Type: "PLEDGE", Units: "5"})
+	tx := convert.To[model.EquityTransaction](&securities.EquityTransaction{Exchange: "MCX", Type: "PLEDGE", Units: "5"})
 	if tx == nil || *tx.Exchange != model.ExchangeUnknown || *tx.Type != model.TransactionTypeUnknown || *tx.Units != "5" {
 		t.Errorf("converted = %+v", tx)
 	}

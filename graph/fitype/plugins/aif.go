@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // AIF is the plugin of FI type AIF (alternative investment funds).
@@ -24,9 +25,9 @@ type AIFAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.AIFSummary, model.AIFSummary]()
+var _ = convert.Register[funds.AIFSummary, model.AIFSummary]()
 
 // Summary resolves AIFAccount.summary from the consent's getallfidata.
 func (a *AIFAccount) Summary(ctx context.Context) (*model.AIFSummary, error) {
-	return fitype.SummaryOf[fi.AIF, fi.AIFSummary, model.AIFSummary](ctx, &a.AccountBase, func(d *fi.AIF) *fi.AIFSummary { return d.Summary })
+	return fitype.SummaryOf[funds.AIF, funds.AIFSummary, model.AIFSummary](ctx, &a.AccountBase, func(d *funds.AIF) *funds.AIFSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // Bonds is the plugin of FI type BONDS.
@@ -24,9 +25,9 @@ type BondsAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.BondsSummary, model.BondsSummary]()
+var _ = convert.Register[securities.BondsSummary, model.BondsSummary]()
 
 // Summary resolves BondsAccount.summary from the consent's getallfidata.
 func (a *BondsAccount) Summary(ctx context.Context) (*model.BondsSummary, error) {
-	return fitype.SummaryOf[fi.Bonds, fi.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *fi.Bonds) *fi.BondsSummary { return d.Summary })
+	return fitype.SummaryOf[securities.Bonds, securities.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *securities.Bonds) *securities.BondsSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // CIS is the plugin of FI type CIS (collective investment schemes).
@@ -24,9 +25,9 @@ type CISAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.CISSummary, model.CISSummary]()
+var _ = convert.Register[funds.CISSummary, model.CISSummary]()
 
 // Summary resolves CISAccount.summary from the consent's getallfidata.
 func (a *CISAccount) Summary(ctx context.Context) (*model.CISSummary, error) {
-	return fitype.SummaryOf[fi.CIS, fi.CISSummary, model.CISSummary](ctx, &a.AccountBase, func(d *fi.CIS) *fi.CISSummary { return d.Summary })
+	return fitype.SummaryOf[funds.CIS, funds.CISSummary, model.CISSummary](ctx, &a.AccountBase, func(d *funds.CIS) *funds.CISSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // CommercialPaper is the plugin of FI type CP (commercial paper).
@@ -26,9 +27,9 @@ type CommercialPaperAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.CommercialPaperSummary, model.CommercialPaperSummary]()
+var _ = convert.Register[securities.CommercialPaperSummary, model.CommercialPaperSummary]()
 
 // Summary resolves CommercialPaperAccount.summary from the consent's getallfidata.
 func (a *CommercialPaperAccount) Summary(ctx context.Context) (*model.CommercialPaperSummary, error) {
-	return fitype.SummaryOf[fi.CommercialPaper, fi.CommercialPaperSummary, model.CommercialPaperSummary](ctx, &a.AccountBase, func(d *fi.CommercialPaper) *fi.CommercialPaperSummary { return d.Summary })
+	return fitype.SummaryOf[securities.CommercialPaper, securities.CommercialPaperSummary, model.CommercialPaperSummary](ctx, &a.AccountBase, func(d *securities.CommercialPaper) *securities.CommercialPaperSummary { return d.Summary })
 }

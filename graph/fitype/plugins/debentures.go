@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // Debentures is the plugin of FI type DEBENTURES.
@@ -26,9 +27,9 @@ type DebenturesAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.DebenturesSummary, model.DebenturesSummary]()
+var _ = convert.Register[securities.DebenturesSummary, model.DebenturesSummary]()
 
 // Summary resolves DebenturesAccount.summary from the consent's getallfidata.
 func (a *DebenturesAccount) Summary(ctx context.Context) (*model.DebenturesSummary, error) {
-	return fitype.SummaryOf[fi.Debentures, fi.DebenturesSummary, model.DebenturesSummary](ctx, &a.AccountBase, func(d *fi.Debentures) *fi.DebenturesSummary { return d.Summary })
+	return fitype.SummaryOf[securities.Debentures, securities.DebenturesSummary, model.DebenturesSummary](ctx, &a.AccountBase, func(d *securities.Debentures) *securities.DebenturesSummary { return d.Summary })
 }

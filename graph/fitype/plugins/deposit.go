@@ -9,6 +9,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
 
 // Deposit is the plugin of FI type DEPOSIT (savings and current accounts).
@@ -27,20 +28,20 @@ type DepositAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.DepositSummary, model.DepositSummary]()
+var _ = convert.Register[deposits.DepositSummary, model.DepositSummary]()
 
 // Summary resolves DepositAccount.summary from the consent's getallfidata (one
 // call per consent serves every account's summary).
 func (a *DepositAccount) Summary(ctx context.Context) (*model.DepositSummary, error) {
 	var cur string
-	s, err := fitype.SummaryOf[fi.Deposit, fi.DepositSummary, model.DepositSummary](ctx, &a.AccountBase, func(d *fi.Deposit) *fi.DepositSummary {
+	s, err := fitype.SummaryOf[deposits.Deposit, deposits.DepositSummary, model.DepositSummary](ctx, &a.AccountBase, func(d *deposits.Deposit) *deposits.DepositSummary {
 		if d.Summary != nil {
 			cur = d.Summary.Currency
 		}
 		return d.Summary
 	})
 	if s != nil {
-		s.Currency = strings.ToUpper(cur) // never empty: fi.DepositSummary defaults it to INR
+		s.Currency = strings.ToUpper(cur) // never empty: deposits.DepositSummary defaults it to INR
 	}
 	return s, err
 }

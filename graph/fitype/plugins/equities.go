@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // Equities is the plugin of FI type EQUITIES (shares in a demat account).
@@ -26,9 +27,9 @@ type EquitiesAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.EquitiesSummary, model.EquitiesSummary]()
+var _ = convert.Register[securities.EquitiesSummary, model.EquitiesSummary]()
 
 // Summary resolves EquitiesAccount.summary from the consent's getallfidata.
 func (a *EquitiesAccount) Summary(ctx context.Context) (*model.EquitiesSummary, error) {
-	return fitype.SummaryOf[fi.Equities, fi.EquitiesSummary, model.EquitiesSummary](ctx, &a.AccountBase, func(d *fi.Equities) *fi.EquitiesSummary { return d.Summary })
+	return fitype.SummaryOf[securities.Equities, securities.EquitiesSummary, model.EquitiesSummary](ctx, &a.AccountBase, func(d *securities.Equities) *securities.EquitiesSummary { return d.Summary })
 }

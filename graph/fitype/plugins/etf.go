@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // ETF is the plugin of FI type ETF (exchange traded funds).
@@ -24,9 +25,9 @@ type ETFAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.ETFSummary, model.ETFSummary]()
+var _ = convert.Register[funds.ETFSummary, model.ETFSummary]()
 
 // Summary resolves ETFAccount.summary from the consent's getallfidata.
 func (a *ETFAccount) Summary(ctx context.Context) (*model.ETFSummary, error) {
-	return fitype.SummaryOf[fi.ETF, fi.ETFSummary, model.ETFSummary](ctx, &a.AccountBase, func(d *fi.ETF) *fi.ETFSummary { return d.Summary })
+	return fitype.SummaryOf[funds.ETF, funds.ETFSummary, model.ETFSummary](ctx, &a.AccountBase, func(d *funds.ETF) *funds.ETFSummary { return d.Summary })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // GovtSecurities is the plugin of FI type GOVT_SECURITIES (the bonds schema, attribute for attribute).
@@ -27,5 +28,5 @@ type GovtSecuritiesAccount struct {
 
 // Summary resolves GovtSecuritiesAccount.summary from the consent's getallfidata.
 func (a *GovtSecuritiesAccount) Summary(ctx context.Context) (*model.BondsSummary, error) {
-	return fitype.SummaryOf[fi.GovtSecurities, fi.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *fi.GovtSecurities) *fi.BondsSummary { return d.Summary })
+	return fitype.SummaryOf[securities.GovtSecurities, securities.BondsSummary, model.BondsSummary](ctx, &a.AccountBase, func(d *securities.GovtSecurities) *securities.BondsSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // IDR is the plugin of FI type IDR (Indian depository receipts).
@@ -24,9 +25,9 @@ type IDRAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.IDRSummary, model.IDRSummary]()
+var _ = convert.Register[securities.IDRSummary, model.IDRSummary]()
 
 // Summary resolves IDRAccount.summary from the consent's getallfidata.
 func (a *IDRAccount) Summary(ctx context.Context) (*model.IDRSummary, error) {
-	return fitype.SummaryOf[fi.IDR, fi.IDRSummary, model.IDRSummary](ctx, &a.AccountBase, func(d *fi.IDR) *fi.IDRSummary { return d.Summary })
+	return fitype.SummaryOf[securities.IDR, securities.IDRSummary, model.IDRSummary](ctx, &a.AccountBase, func(d *securities.IDR) *securities.IDRSummary { return d.Summary })
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
 )
 
 // InsurancePolicies is the plugin of the insurance FI types. ReBIT's
@@ -33,8 +33,8 @@ type InsurancePolicyAccount struct {
 }
 
 var (
-	_ = convert.Register[fi.InsuranceSummary, model.InsuranceSummary]()
-	_ = convert.Register[fi.InsuranceRider, model.InsuranceRider]()
+	_ = convert.Register[insurance.InsuranceSummary, model.InsuranceSummary]()
+	_ = convert.Register[insurance.InsuranceRider, model.InsuranceRider]()
 )
 
 // Summary resolves InsurancePolicyAccount.summary from the consent's
@@ -42,8 +42,8 @@ var (
 // personal data, so they go with the policy's covers here rather than under
 // the profile scope.
 func (a *InsurancePolicyAccount) Summary(ctx context.Context) (*model.InsuranceSummary, error) {
-	var riders []fi.InsuranceRider
-	s, err := fitype.SummaryOf[fi.InsurancePolicies, fi.InsuranceSummary, model.InsuranceSummary](ctx, &a.AccountBase, func(d *fi.InsurancePolicies) *fi.InsuranceSummary {
+	var riders []insurance.InsuranceRider
+	s, err := fitype.SummaryOf[insurance.InsurancePolicies, insurance.InsuranceSummary, model.InsuranceSummary](ctx, &a.AccountBase, func(d *insurance.InsurancePolicies) *insurance.InsuranceSummary {
 		if d.Profile != nil {
 			riders = d.Profile.Riders
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // InvIT is the plugin of FI type INVIT (infrastructure investment trusts).
@@ -24,9 +25,9 @@ type InvITAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.InvITSummary, model.InvITSummary]()
+var _ = convert.Register[funds.InvITSummary, model.InvITSummary]()
 
 // Summary resolves InvITAccount.summary from the consent's getallfidata.
 func (a *InvITAccount) Summary(ctx context.Context) (*model.InvITSummary, error) {
-	return fitype.SummaryOf[fi.InvIT, fi.InvITSummary, model.InvITSummary](ctx, &a.AccountBase, func(d *fi.InvIT) *fi.InvITSummary { return d.Summary })
+	return fitype.SummaryOf[funds.InvIT, funds.InvITSummary, model.InvITSummary](ctx, &a.AccountBase, func(d *funds.InvIT) *funds.InvITSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // MutualFunds is the plugin of FI type MUTUAL_FUNDS (a folio statement).
@@ -26,9 +27,9 @@ type MutualFundAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.MutualFundsSummary, model.MutualFundSummary]()
+var _ = convert.Register[funds.MutualFundsSummary, model.MutualFundSummary]()
 
 // Summary resolves MutualFundAccount.summary from the consent's getallfidata.
 func (a *MutualFundAccount) Summary(ctx context.Context) (*model.MutualFundSummary, error) {
-	return fitype.SummaryOf[fi.MutualFunds, fi.MutualFundsSummary, model.MutualFundSummary](ctx, &a.AccountBase, func(d *fi.MutualFunds) *fi.MutualFundsSummary { return d.Summary })
+	return fitype.SummaryOf[funds.MutualFunds, funds.MutualFundsSummary, model.MutualFundSummary](ctx, &a.AccountBase, func(d *funds.MutualFunds) *funds.MutualFundsSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
 )
 
 // NPS is the plugin of FI type NPS (National Pension System).
@@ -24,9 +25,9 @@ type NPSAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.NPSSummary, model.NPSSummary]()
+var _ = convert.Register[pension.NPSSummary, model.NPSSummary]()
 
 // Summary resolves NPSAccount.summary from the consent's getallfidata.
 func (a *NPSAccount) Summary(ctx context.Context) (*model.NPSSummary, error) {
-	return fitype.SummaryOf[fi.NPS, fi.NPSSummary, model.NPSSummary](ctx, &a.AccountBase, func(d *fi.NPS) *fi.NPSSummary { return d.Summary })
+	return fitype.SummaryOf[pension.NPS, pension.NPSSummary, model.NPSSummary](ctx, &a.AccountBase, func(d *pension.NPS) *pension.NPSSummary { return d.Summary })
 }

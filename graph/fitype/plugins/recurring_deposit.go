@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
 
 // RecurringDeposit is the plugin of FI type RECURRING_DEPOSIT.
@@ -26,9 +27,9 @@ type RecurringDepositAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.RecurringDepositSummary, model.RecurringDepositSummary]()
+var _ = convert.Register[deposits.RecurringDepositSummary, model.RecurringDepositSummary]()
 
 // Summary resolves RecurringDepositAccount.summary from the consent's getallfidata.
 func (a *RecurringDepositAccount) Summary(ctx context.Context) (*model.RecurringDepositSummary, error) {
-	return fitype.SummaryOf[fi.RecurringDeposit, fi.RecurringDepositSummary, model.RecurringDepositSummary](ctx, &a.AccountBase, func(d *fi.RecurringDeposit) *fi.RecurringDepositSummary { return d.Summary })
+	return fitype.SummaryOf[deposits.RecurringDeposit, deposits.RecurringDepositSummary, model.RecurringDepositSummary](ctx, &a.AccountBase, func(d *deposits.RecurringDeposit) *deposits.RecurringDepositSummary { return d.Summary })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // REIT is the plugin of FI type REIT (real estate investment trusts).
@@ -24,9 +25,9 @@ type REITAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.REITSummary, model.REITSummary]()
+var _ = convert.Register[funds.REITSummary, model.REITSummary]()
 
 // Summary resolves REITAccount.summary from the consent's getallfidata.
 func (a *REITAccount) Summary(ctx context.Context) (*model.REITSummary, error) {
-	return fitype.SummaryOf[fi.REIT, fi.REITSummary, model.REITSummary](ctx, &a.AccountBase, func(d *fi.REIT) *fi.REITSummary { return d.Summary })
+	return fitype.SummaryOf[funds.REIT, funds.REITSummary, model.REITSummary](ctx, &a.AccountBase, func(d *funds.REIT) *funds.REITSummary { return d.Summary })
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
 
 // SIP is the plugin of FI type SIP (systematic investment plans).
@@ -26,13 +27,13 @@ type SIPAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.SIPSummary, model.SIPSummary]()
+var _ = convert.Register[funds.SIPSummary, model.SIPSummary]()
 
 // Summary resolves SIPAccount.summary from the consent's getallfidata. A
 // plan carries its holders' names and e-mail address: they are masked as the
 // profile's are unless the caller's token has profile:read.
 func (a *SIPAccount) Summary(ctx context.Context) (*model.SIPSummary, error) {
-	s, err := fitype.SummaryOf[fi.SIP, fi.SIPSummary, model.SIPSummary](ctx, &a.AccountBase, func(d *fi.SIP) *fi.SIPSummary { return d.Summary })
+	s, err := fitype.SummaryOf[funds.SIP, funds.SIPSummary, model.SIPSummary](ctx, &a.AccountBase, func(d *funds.SIP) *funds.SIPSummary { return d.Summary })
 	if s == nil {
 		return s, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
 
 // TermDeposit is the plugin of FI type TERM_DEPOSIT (fixed deposits; the finpro client normalises TERM-DEPOSIT to it).
@@ -26,9 +27,9 @@ type TermDepositAccount struct {
 	fitype.AccountBase
 }
 
-var _ = convert.Register[fi.TermDepositSummary, model.TermDepositSummary]()
+var _ = convert.Register[deposits.TermDepositSummary, model.TermDepositSummary]()
 
 // Summary resolves TermDepositAccount.summary from the consent's getallfidata.
 func (a *TermDepositAccount) Summary(ctx context.Context) (*model.TermDepositSummary, error) {
-	return fitype.SummaryOf[fi.TermDeposit, fi.TermDepositSummary, model.TermDepositSummary](ctx, &a.AccountBase, func(d *fi.TermDeposit) *fi.TermDepositSummary { return d.Summary })
+	return fitype.SummaryOf[deposits.TermDeposit, deposits.TermDepositSummary, model.TermDepositSummary](ctx, &a.AccountBase, func(d *deposits.TermDeposit) *deposits.TermDepositSummary { return d.Summary })
 }

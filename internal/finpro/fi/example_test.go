@@ -17,6 +17,11 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // The fixtures under ../testdata/rebit/<schema>/example.json are the example
@@ -33,24 +38,24 @@ var examples = map[string]struct {
 	fiType finpro.FIType
 	goType any
 }{
-	"deposit":                          {fi.TypeDeposit, &fi.Deposit{}},
-	"term_deposit":                     {fi.TypeTermDeposit, &fi.TermDeposit{}},
-	"recurring_deposit":                {fi.TypeRecurringDeposit, &fi.RecurringDeposit{}},
-	"mutual_funds":                     {fi.TypeMutualFunds, &fi.MutualFunds{}},
-	"equity_shares":                    {fi.TypeEquities, &fi.Equities{}},
-	"systematic_investment_plan":       {fi.TypeSIP, &fi.SIP{}},
-	"commercial_paper":                 {fi.TypeCP, &fi.CommercialPaper{}},
-	"government_securities":            {fi.TypeGovtSecurities, &fi.GovtSecurities{}},
-	"bonds":                            {fi.TypeBonds, &fi.Bonds{}},
-	"debentures":                       {fi.TypeDebentures, &fi.Debentures{}},
-	"exchange_traded_funds":            {fi.TypeETF, &fi.ETF{}},
-	"indian_depository_receipts":       {fi.TypeIDR, &fi.IDR{}},
-	"collective_investment_schemes":    {fi.TypeCIS, &fi.CIS{}},
-	"alternative_investment_funds":     {fi.TypeAIF, &fi.AIF{}},
-	"insurance_policies":               {fi.TypeInsurancePolicies, &fi.InsurancePolicies{}},
-	"national_pension_system":          {fi.TypeNPS, &fi.NPS{}},
-	"infrastructure_investment_trusts": {fi.TypeInvIT, &fi.InvIT{}},
-	"real_estate_investment_trusts":    {fi.TypeREIT, &fi.REIT{}},
+	"deposit":                          {fi.TypeDeposit, &deposits.Deposit{}},
+	"term_deposit":                     {fi.TypeTermDeposit, &deposits.TermDeposit{}},
+	"recurring_deposit":                {fi.TypeRecurringDeposit, &deposits.RecurringDeposit{}},
+	"mutual_funds":                     {fi.TypeMutualFunds, &funds.MutualFunds{}},
+	"equity_shares":                    {fi.TypeEquities, &securities.Equities{}},
+	"systematic_investment_plan":       {fi.TypeSIP, &funds.SIP{}},
+	"commercial_paper":                 {fi.TypeCP, &securities.CommercialPaper{}},
+	"government_securities":            {fi.TypeGovtSecurities, &securities.GovtSecurities{}},
+	"bonds":                            {fi.TypeBonds, &securities.Bonds{}},
+	"debentures":                       {fi.TypeDebentures, &securities.Debentures{}},
+	"exchange_traded_funds":            {fi.TypeETF, &funds.ETF{}},
+	"indian_depository_receipts":       {fi.TypeIDR, &securities.IDR{}},
+	"collective_investment_schemes":    {fi.TypeCIS, &funds.CIS{}},
+	"alternative_investment_funds":     {fi.TypeAIF, &funds.AIF{}},
+	"insurance_policies":               {fi.TypeInsurancePolicies, &insurance.InsurancePolicies{}},
+	"national_pension_system":          {fi.TypeNPS, &pension.NPS{}},
+	"infrastructure_investment_trusts": {fi.TypeInvIT, &funds.InvIT{}},
+	"real_estate_investment_trusts":    {fi.TypeREIT, &funds.REIT{}},
 }
 
 func readExample(t *testing.T, folder string) []byte {

@@ -1,15 +1,19 @@
 // Package fi decodes an account's ReBIT Financial Information (Profile, Summary,
 // Transactions) into typed Go values, one struct family per FI type, named after
 // the ReBIT XSDs of Sahamati/account-aggregator-standards (schemas/<type>/<type>.xsd).
+// The structs live in one package per family of FI types (fi/deposits,
+// fi/securities, fi/funds, fi/insurance, fi/pension) over what they share
+// (fi/rebit); this package holds the FI types, the registry that maps each to
+// its struct ([Schema]), and the decoding entry points.
 //
 // FinPro renders the XML schemas as JSON (finpro-upstream.md §3): attributes
 // become lower-camel fields, elements keep their capitalised names, a single
 // element may come as an object instead of an array, and numbers and booleans
-// usually come as strings. The decoder here absorbs those variations and never
+// usually come as strings. The decoder (fi/internal/tagdec) absorbs those variations and never
 // fails a whole account for one odd field: a value that does not fit its field
 // is left absent and reported by path in [Issues].
 //
-// Money and quantities are [Decimal] (exact text, never float), dates [Date],
+// Money and quantities are [rebit.Decimal] (exact text, never float), dates [rebit.Date],
 // date-times time.Time (zero when absent), enumerations strings normalised to
 // upper snake case with the value lists in [Enums] (the GraphQL layer maps
 // unknown values to UNKNOWN). "" and nil mean absent throughout.
@@ -20,13 +24,20 @@
 // graph's summaries and profiles. [DecodeTransaction] decodes one getfidata
 // row by its schema and [Normalize] puts each schema's amount and moment in
 // the client's statement fields. Every typed value reports what it is worth
-// through [Data.Valuation], which [Sum] adds per currency and asset class.
+// through [Data.Valuation], which fi/networth adds per currency and asset class.
 package fi
 
 import (
 	"bytes"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // The FI types of the seeds' list (ReBIT aa.yaml, plus the insurance and GST
@@ -64,29 +75,29 @@ var Types = []finpro.FIType{
 	TypeGeneralInsurance, TypeOther,
 }
 
-// Data is one account's decoded FI data: a pointer to one of the package's
-// account structs (*Deposit, *Equities, ..., *Generic).
+// Data is one account's decoded FI data: a pointer to one of the families'
+// account structs (*deposits.Deposit, *securities.Equities, ...) or a *Generic.
 type Data interface {
 	// Valuation is what the account is worth, for net worth.
-	Valuation() Valuation
+	Valuation() rebit.Valuation
 }
 
 // schema is how one FI type decodes.
 type schema struct {
 	xsd    string // folder under schemas/ in Sahamati/account-aggregator-standards; "" if none
-	decode func(raw []byte, d *decoder) Data
+	decode func(raw []byte, d *tagdec.Decoder) Data
 }
 
 func typed[T any, P interface {
 	*T
 	Data
 }](xsd string) schema {
-	return schema{xsd: xsd, decode: func(raw []byte, d *decoder) Data {
+	return schema{xsd: xsd, decode: func(raw []byte, d *tagdec.Decoder) Data {
 		v := P(new(T))
 		if len(bytes.TrimSpace(raw)) > 0 {
-			d.decodeInto(raw, v)
+			d.Into(raw, v)
 		} else {
-			d.malformed("")
+			d.AddMalformed("")
 		}
 		return v
 	}}
@@ -98,26 +109,26 @@ func typed[T any, P interface {
 // ones, COMPREHENSIVE and THIRD_PARTY; coverType HEALTH, BUILDING, CONTENTS), so
 // all three insurance FI types decode as *InsurancePolicies.
 var schemas = map[finpro.FIType]schema{
-	TypeDeposit:           typed[Deposit]("deposit"),
-	TypeTermDeposit:       typed[TermDeposit]("term_deposit"),
-	TypeRecurringDeposit:  typed[RecurringDeposit]("recurring_deposit"),
-	TypeSIP:               typed[SIP]("systematic_investment_plan"),
-	TypeCP:                typed[CommercialPaper]("commercial_paper"),
-	TypeGovtSecurities:    typed[GovtSecurities]("government_securities"),
-	TypeEquities:          typed[Equities]("equity_shares"),
-	TypeBonds:             typed[Bonds]("bonds"),
-	TypeDebentures:        typed[Debentures]("debentures"),
-	TypeMutualFunds:       typed[MutualFunds]("mutual_funds"),
-	TypeETF:               typed[ETF]("exchange_traded_funds"),
-	TypeIDR:               typed[IDR]("indian_depository_receipts"),
-	TypeCIS:               typed[CIS]("collective_investment_schemes"),
-	TypeAIF:               typed[AIF]("alternative_investment_funds"),
-	TypeInsurancePolicies: typed[InsurancePolicies]("insurance_policies"),
-	TypeLifeInsurance:     typed[InsurancePolicies]("insurance_policies"),
-	TypeGeneralInsurance:  typed[InsurancePolicies]("insurance_policies"),
-	TypeNPS:               typed[NPS]("national_pension_system"),
-	TypeInvIT:             typed[InvIT]("infrastructure_investment_trusts"),
-	TypeREIT:              typed[REIT]("real_estate_investment_trusts"),
+	TypeDeposit:           typed[deposits.Deposit]("deposit"),
+	TypeTermDeposit:       typed[deposits.TermDeposit]("term_deposit"),
+	TypeRecurringDeposit:  typed[deposits.RecurringDeposit]("recurring_deposit"),
+	TypeSIP:               typed[funds.SIP]("systematic_investment_plan"),
+	TypeCP:                typed[securities.CommercialPaper]("commercial_paper"),
+	TypeGovtSecurities:    typed[securities.GovtSecurities]("government_securities"),
+	TypeEquities:          typed[securities.Equities]("equity_shares"),
+	TypeBonds:             typed[securities.Bonds]("bonds"),
+	TypeDebentures:        typed[securities.Debentures]("debentures"),
+	TypeMutualFunds:       typed[funds.MutualFunds]("mutual_funds"),
+	TypeETF:               typed[funds.ETF]("exchange_traded_funds"),
+	TypeIDR:               typed[securities.IDR]("indian_depository_receipts"),
+	TypeCIS:               typed[funds.CIS]("collective_investment_schemes"),
+	TypeAIF:               typed[funds.AIF]("alternative_investment_funds"),
+	TypeInsurancePolicies: typed[insurance.InsurancePolicies]("insurance_policies"),
+	TypeLifeInsurance:     typed[insurance.InsurancePolicies]("insurance_policies"),
+	TypeGeneralInsurance:  typed[insurance.InsurancePolicies]("insurance_policies"),
+	TypeNPS:               typed[pension.NPS]("national_pension_system"),
+	TypeInvIT:             typed[funds.InvIT]("infrastructure_investment_trusts"),
+	TypeREIT:              typed[funds.REIT]("real_estate_investment_trusts"),
 }
 
 // Schema returns the ReBIT schema folder an FI type decodes by ("deposit",
@@ -133,31 +144,31 @@ func Decode(acc finpro.FIAccount) (Data, Issues) {
 
 // DecodeRaw is Decode for one account object of getallfidata as FinPro sent it.
 func DecodeRaw(t finpro.FIType, raw []byte) (Data, Issues) {
-	var d decoder
-	return decodeWith(&d, t, raw), d.issues
+	d := tagdec.Decoder{Codec: codec}
+	return decodeWith(&d, t, raw), Issues{Malformed: d.Malformed}
 }
 
 // DecodeSummary is DecodeRaw without the Transactions element: the profile
 // and summary of an account, for a client that asks for no transactions
 // (getallfidata sends every transaction of the statement with them).
 func DecodeSummary(t finpro.FIType, raw []byte) (Data, Issues) {
-	d := decoder{skip: "transactions"}
-	return decodeWith(&d, t, raw), d.issues
+	d := tagdec.Decoder{Codec: codec, Skip: "transactions"}
+	return decodeWith(&d, t, raw), Issues{Malformed: d.Malformed}
 }
 
 // DecodeProfile decodes only the Profile element of one account object of
 // getallfidata: the holders with every schema's attributes (dematId, pranId,
 // rank, holdingType). Nil when the account has none.
-func DecodeProfile(raw []byte) (*Profile, Issues) {
-	var d decoder
+func DecodeProfile(raw []byte) (*rebit.Profile, Issues) {
+	d := tagdec.Decoder{Codec: codec}
 	var v struct {
-		Profile *Profile `fi:"Profile"`
+		Profile *rebit.Profile `fi:"Profile"`
 	}
-	d.decodeInto(raw, &v)
-	return v.Profile, d.issues
+	d.Into(raw, &v)
+	return v.Profile, Issues{Malformed: d.Malformed}
 }
 
-func decodeWith(d *decoder, t finpro.FIType, raw []byte) Data {
+func decodeWith(d *tagdec.Decoder, t finpro.FIType, raw []byte) Data {
 	if s, ok := schemas[t]; ok {
 		return s.decode(raw, d)
 	}

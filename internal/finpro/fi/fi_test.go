@@ -11,6 +11,13 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/networth"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -25,9 +32,9 @@ func TestExampleValues(t *testing.T) {
 		check  func(t *testing.T, d fi.Data)
 	}{
 		{"deposit", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.Deposit)
-			want := &fi.DepositSummary{Currency: "INR", BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
-				Status: "ACTIVE", Pending: []fi.DepositPending{{Amount: "20.0"}}}
+			a := d.(*deposits.Deposit)
+			want := &deposits.DepositSummary{Currency: "INR", BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
+				Status: "ACTIVE", Pending: []deposits.DepositPending{{Amount: "20.0"}}}
 			if diff := cmp.Diff(want, a.Summary); diff != "" {
 				t.Errorf("Summary (-want +got):\n%s", diff)
 			}
@@ -40,27 +47,27 @@ func TestExampleValues(t *testing.T) {
 			}
 		}},
 		{"term_deposit", func(t *testing.T, d fi.Data) {
-			s := d.(*fi.TermDeposit).Summary
+			s := d.(*deposits.TermDeposit).Summary
 			if s.AccountType != "FIXED" || s.MaturityAmount != "10.0" || s.InterestPayout != "HALF_YEARLY" || s.CompoundingFrequency != "HALF_YEARLY" || s.InterestComputation != "COMPOUND" || s.MaturityDate != "2004-04-12" || s.PrincipalAmount != "" || s.TenureDays != nil {
 				t.Errorf("Summary = %+v", s)
 			}
-			tx := d.(*fi.TermDeposit).Transactions.Transaction[0]
+			tx := d.(*deposits.TermDeposit).Transactions.Transaction[0]
 			if tx.Type != "TDS" || tx.Mode != "ATM" || !tx.TransactionDateTime.Equal(at) {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"mutual_funds", func(t *testing.T, d fi.Data) {
-			s := d.(*fi.MutualFunds).Summary
+			s := d.(*funds.MutualFunds).Summary
 			if s.InvestmentValue != "10.0" || s.CurrentValue != "20.0" || len(s.Holdings) != 1 || s.Holdings[0].FatcaStatus != "YES" || s.Holdings[0].Mode != "DEMAT" {
 				t.Errorf("Summary = %+v", s)
 			}
-			tx := d.(*fi.MutualFunds).Transactions.Transaction[0]
+			tx := d.(*funds.MutualFunds).Transactions.Transaction[0]
 			if tx.SchemePlan != "DIRECT" || tx.SchemeTypes != "DEBT_SCHEMES" || tx.SchemeCategory != "AGGRESSIVE_HYBRID_FUND" || tx.SchemeOption != "REINVEST" || tx.FundType != "EQUITY" || tx.NAVDate != "2002-09-24" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"equity_shares", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.Equities)
+			a := d.(*securities.Equities)
 			if a.Summary.HoldingsType != "DEMAT" || !a.Summary.Holdings[0].InvestmentDateTime.Equal(at) {
 				t.Errorf("Summary = %+v", a.Summary)
 			}
@@ -70,61 +77,61 @@ func TestExampleValues(t *testing.T) {
 			}
 		}},
 		{"systematic_investment_plan", func(t *testing.T, d fi.Data) {
-			h := d.(*fi.SIP).Summary.Holdings[0]
-			want := fi.SIPHolding{HoldingType: "SOLE", Nominee: "OTHERS", Email: "qw@gmail.com", Units: "10", Value: "20", Amount: "3000",
+			h := d.(*funds.SIP).Summary.Holdings[0]
+			want := funds.SIPHolding{HoldingType: "SOLE", Nominee: "OTHERS", Email: "qw@gmail.com", Units: "10", Value: "20", Amount: "3000",
 				Frequency: ptr(10), InstalmentDay: ptr(45), PendingInstalments: ptr(450), CompleteInstalments: ptr(500),
 				LastInstalmentDate: "2004-04-12", NextInstalmentDate: "2004-04-12", CreationDate: "2004-04-12", ModificationDate: "2004-04-12", CeasedDate: "2004-04-12"}
 			if diff := cmp.Diff(want, h); diff != "" {
 				t.Errorf("Holding (-want +got):\n%s", diff)
 			}
-			if inv := d.(*fi.SIP).Summary.Investments; inv.IssueDate != "2004-04-12" || inv.Investment[0].EndDate != "2004-04-12" {
+			if inv := d.(*funds.SIP).Summary.Investments; inv.IssueDate != "2004-04-12" || inv.Investment[0].EndDate != "2004-04-12" {
 				t.Errorf("Investments = %+v", inv)
 			}
-			if tx := d.(*fi.SIP).Transactions.Transaction[0]; tx.Cost != "600" || tx.Amount != "200" || tx.Type != "BUY" {
+			if tx := d.(*funds.SIP).Transactions.Transaction[0]; tx.Cost != "600" || tx.Amount != "200" || tx.Type != "BUY" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"commercial_paper", func(t *testing.T, d fi.Data) {
-			h := d.(*fi.CommercialPaper).Summary.Holdings[0]
+			h := d.(*securities.CommercialPaper).Summary.Holdings[0]
 			if h.Scheme != "FIXED_INTEREST_RATE" || h.InvestmentValue != "200" || h.CurrentValue != "205" || h.Units != "9" || h.FaceValue != "19" || *h.TenureMonths != 36 || *h.TenureDays != 120 || h.AuctionDate != "2004-04-12" {
 				t.Errorf("Holding = %+v", h)
 			}
-			if tx := d.(*fi.CommercialPaper).Transactions.Transaction[0]; tx.TxnID != "" || tx.OtherTaxes != "2" || tx.TotalCharge != "34" {
+			if tx := d.(*securities.CommercialPaper).Transactions.Transaction[0]; tx.TxnID != "" || tx.OtherTaxes != "2" || tx.TotalCharge != "34" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"government_securities", func(t *testing.T, d fi.Data) {
-			h := d.(*fi.GovtSecurities).Summary.Holdings[0]
+			h := d.(*securities.GovtSecurities).Summary.Holdings[0]
 			if h.PrincipalAmount != "200" || *h.TenureMonths != 36 || h.CouponComputation != "COMPOUND" || h.CouponPaymentDate != "2004-04-12" || h.AuctionDate != "2004-04-12" || !*h.Taxable || h.AccruedInterestAmount != "4" || h.LastTradedRate != "6" {
 				t.Errorf("Holding = %+v", h)
 			}
 		}},
 		{"debentures", func(t *testing.T, d fi.Data) {
-			h := d.(*fi.Debentures).Summary.Holdings[0]
+			h := d.(*securities.Debentures).Summary.Holdings[0]
 			if h.Units != "56" || !*h.Taxable || h.Yield != "6" || *h.TenureDays != 10 || h.TenureMonths != nil {
 				t.Errorf("Holding = %+v", h)
 			}
-			if tx := d.(*fi.Debentures).Transactions.Transaction[0]; tx.Type != "CLOSING" || tx.Units != "50" {
+			if tx := d.(*securities.Debentures).Transactions.Transaction[0]; tx.Type != "CLOSING" || tx.Units != "50" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"exchange_traded_funds", func(t *testing.T, d fi.Data) {
-			if tx := d.(*fi.ETF).Transactions.Transaction[0]; tx.FaceValueOfUnits != "40.0" || tx.Amount != "30.0" || tx.Units != "20" {
+			if tx := d.(*funds.ETF).Transactions.Transaction[0]; tx.FaceValueOfUnits != "40.0" || tx.Amount != "30.0" || tx.Units != "20" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"indian_depository_receipts", func(t *testing.T, d fi.Data) {
-			if tx := d.(*fi.IDR).Transactions.Transaction[0]; tx.ShareHolderEquityType != "COMMON_STOCK" || tx.OtherCharges != "109" {
+			if tx := d.(*securities.IDR).Transactions.Transaction[0]; tx.ShareHolderEquityType != "COMMON_STOCK" || tx.OtherCharges != "109" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"collective_investment_schemes", func(t *testing.T, d fi.Data) {
-			if tx := d.(*fi.CIS).Transactions.Transaction[0]; tx.DividendType != "INTERIM_DIVIDEND" || tx.Type != "AMALGAMATION" || tx.NAV != "150" {
+			if tx := d.(*funds.CIS).Transactions.Transaction[0]; tx.DividendType != "INTERIM_DIVIDEND" || tx.Type != "AMALGAMATION" || tx.NAV != "150" {
 				t.Errorf("Transaction = %+v", tx)
 			}
 		}},
 		{"alternative_investment_funds", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.AIF)
+			a := d.(*funds.AIF)
 			if a.Summary.TotalNumUnitsIssued != "20" || a.Summary.Holdings[0].TypeOfSecurity != "LISTED_EQUITY" || a.Summary.Holdings[0].MTMOnLastValuation != "200" {
 				t.Errorf("Summary = %+v", a.Summary)
 			}
@@ -133,7 +140,7 @@ func TestExampleValues(t *testing.T) {
 			}
 		}},
 		{"insurance_policies", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.InsurancePolicies)
+			a := d.(*insurance.InsurancePolicies)
 			if h := a.Profile.Holders.Holder[0]; *h.Rank != 1 {
 				t.Errorf("Holder = %+v", h)
 			}
@@ -150,7 +157,7 @@ func TestExampleValues(t *testing.T) {
 			}
 		}},
 		{"national_pension_system", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.NPS)
+			a := d.(*pension.NPS)
 			s := a.Summary
 			if s.Tier1.InvestmentCost != "200" || s.Tier2.InvestmentValue != "190" || s.Tier2.Holdings[0].TotalValueOfScheme != "400" || s.Tier1.Holdings[0].BlockedUnits != "20" || s.Tier2Status != "ACTIVE" {
 				t.Errorf("Summary = %+v", s)
@@ -161,7 +168,7 @@ func TestExampleValues(t *testing.T) {
 			}
 		}},
 		{"real_estate_investment_trusts", func(t *testing.T, d fi.Data) {
-			a := d.(*fi.REIT)
+			a := d.(*funds.REIT)
 			if h := a.Summary.Holdings[0]; h.LastClosingRate != "234.09" || h.NomineeStatus != "REGISTERED" || h.TotalNumberUnits != "10" {
 				t.Errorf("Holding = %+v", h)
 			}
@@ -181,13 +188,13 @@ func TestOddValuesStayLocal(t *testing.T) {
 		"Investment":{"Holdings":{"Holding":[{"isin":"INF1","units":"12.5","nav":{"x":1},"closingUnits":"1e2"},"junk",{"isin":"INF2","units":"2"}]}}},
 		"Transactions":{"startDate":"31-12-2025","endDate":"not a date","Transaction":{"txnId":42,"navDate":"2026-02-30","type":"sell","orderDate":"2026-01-05T10:00:00+05:30"}}}`
 	d, issues := fi.DecodeRaw(fi.TypeMutualFunds, []byte(raw))
-	a := d.(*fi.MutualFunds)
-	wantSummary := &fi.MutualFundsSummary{InvestmentValue: "100000.50", Holdings: []fi.MutualFundHolding{
+	a := d.(*funds.MutualFunds)
+	wantSummary := &funds.MutualFundsSummary{InvestmentValue: "100000.50", Holdings: []funds.MutualFundHolding{
 		{ISIN: "INF1", Units: "12.5", ClosingUnits: "100"}, {ISIN: "INF2", Units: "2"}}}
 	if diff := cmp.Diff(wantSummary, a.Summary); diff != "" {
 		t.Errorf("Summary (-want +got):\n%s", diff)
 	}
-	wantTx := &fi.Transactions[fi.MutualFundTransaction]{StartDate: "2025-12-31", Transaction: []fi.MutualFundTransaction{
+	wantTx := &rebit.Transactions[funds.MutualFundTransaction]{StartDate: "2025-12-31", Transaction: []funds.MutualFundTransaction{
 		{TxnID: "42", Type: "SELL", OrderDate: "2026-01-05"}}}
 	if diff := cmp.Diff(wantTx, a.Transactions); diff != "" {
 		t.Errorf("Transactions (-want +got):\n%s", diff)
@@ -210,7 +217,7 @@ func TestOddValuesStayLocal(t *testing.T) {
 func TestDecodeNothing(t *testing.T) {
 	for _, raw := range []string{"", "null", "[]", `"x"`, "{"} {
 		d, issues := fi.DecodeRaw(fi.TypeEquities, []byte(raw))
-		if a, ok := d.(*fi.Equities); !ok || a.Summary != nil || a.Profile != nil {
+		if a, ok := d.(*securities.Equities); !ok || a.Summary != nil || a.Profile != nil {
 			t.Errorf("DecodeRaw(%q) = %#v, want an empty *Equities", raw, d)
 		}
 		if len(issues.Malformed) != 1 || issues.Malformed[0] != "" {
@@ -231,12 +238,12 @@ func TestEveryTypeDecodes(t *testing.T) {
 		if generic != (ft == fi.TypeGSTR13B || ft == fi.TypeOther) || generic != (fi.Schema(ft) == "") {
 			t.Errorf("%s decodes as %T with schema %q", ft, d, fi.Schema(ft))
 		}
-		if v := d.Valuation(); v.Class != fi.ClassOf(ft) {
-			t.Errorf("%s: Valuation().Class = %s, ClassOf = %s", ft, v.Class, fi.ClassOf(ft))
+		if v := d.Valuation(); v.Class != networth.ClassOf(ft) {
+			t.Errorf("%s: Valuation().Class = %s, ClassOf = %s", ft, v.Class, networth.ClassOf(ft))
 		}
 	}
 	for _, ft := range []finpro.FIType{fi.TypeLifeInsurance, fi.TypeGeneralInsurance} {
-		if d, _ := fi.DecodeRaw(ft, []byte(`{}`)); reflect.TypeOf(d) != reflect.TypeFor[*fi.InsurancePolicies]() {
+		if d, _ := fi.DecodeRaw(ft, []byte(`{}`)); reflect.TypeOf(d) != reflect.TypeFor[*insurance.InsurancePolicies]() {
 			t.Errorf("%s decodes as %T", ft, d)
 		}
 	}
@@ -318,7 +325,7 @@ func TestNormalisedEnums(t *testing.T) {
 	} {
 		raw := `{"Summary":{"accountType":"` + in + `"}}`
 		d, _ := fi.DecodeRaw(fi.TypeTermDeposit, []byte(raw))
-		if got := d.(*fi.TermDeposit).Summary.AccountType; got != want {
+		if got := d.(*deposits.TermDeposit).Summary.AccountType; got != want {
 			t.Errorf("enum %q = %q, want %q", in, got, want)
 		}
 	}
@@ -335,18 +342,18 @@ func TestCurrencyDefault(t *testing.T) {
 		deb := `{"linkReferenceNumber":"lr-3","fiType":"DEBENTURES","Transactions":{"Transaction":[{` + tc.field + `"txnId":"t1","units":"1"}]}}`
 		accs := fetch(t, []byte(dep), []byte(bond), []byte(deb))
 		d, _ := fi.Decode(accs[0])
-		if got := d.(*fi.Deposit).Summary.Currency; got != tc.want {
+		if got := d.(*deposits.Deposit).Summary.Currency; got != tc.want {
 			t.Errorf("deposit Summary currency from %q = %q, want %q", tc.field, got, tc.want)
 		}
-		if got := d.(*fi.Deposit).Valuation().Currency; got != tc.want {
+		if got := d.(*deposits.Deposit).Valuation().Currency; got != tc.want {
 			t.Errorf("deposit Valuation currency from %q = %q, want %q", tc.field, got, tc.want)
 		}
 		b, _ := fi.Decode(accs[1])
-		if got := b.(*fi.Bonds).Transactions.Transaction[0].Currency; got != tc.want {
+		if got := b.(*securities.Bonds).Transactions.Transaction[0].Currency; got != tc.want {
 			t.Errorf("bonds Transaction currency from %q = %q, want %q", tc.field, got, tc.want)
 		}
 		e, _ := fi.Decode(accs[2])
-		if got := e.(*fi.Debentures).Transactions.Transaction[0].Currency; got != tc.want {
+		if got := e.(*securities.Debentures).Transactions.Transaction[0].Currency; got != tc.want {
 			t.Errorf("debentures Transaction currency from %q = %q, want %q", tc.field, got, tc.want)
 		}
 	}

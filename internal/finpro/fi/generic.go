@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
@@ -28,7 +30,7 @@ type Generic struct {
 	// paths through nested elements ("Investment/Holdings/Holding[0]/units").
 	Summary []Field
 	// StartDate and EndDate are the Transactions element's period, if sent.
-	StartDate, EndDate Date
+	StartDate, EndDate rebit.Date
 	// Transactions are the Transaction elements' scalar values, one slice each.
 	Transactions [][]Field
 	// Truncated reports that limits cut fields or transactions.
@@ -71,18 +73,18 @@ var piiValue = regexp.MustCompile(`(?i)[A-Z]{5}[0-9]{4}[A-Z]` +
 	`|(?:^|[^0-9])[0-9]{4} ?[0-9]{4} ?[0-9]{4}(?:[^0-9]|$)` +
 	`|[^@\s]+@[^@\s]+\.[a-z]{2,}`)
 
-func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
+func decodeGeneric(t finpro.FIType, raw []byte, d *tagdec.Decoder) Data {
 	g := &Generic{FIType: t}
-	m, ok := parseObject(raw)
+	m, ok := tagdec.ParseObject(raw)
 	if !ok {
-		d.malformed("")
+		d.AddMalformed("")
 		return g
 	}
-	if s, ok := m["summary"]; ok && !isNull(s) {
+	if s, ok := m["summary"]; ok && !tagdec.IsNull(s) {
 		g.Summary = g.flatten(s, MaxGenericFields)
 	}
-	if tx, ok := m["transactions"]; ok && !isNull(tx) {
-		if tm, ok := parseObject(tx); ok {
+	if tx, ok := m["transactions"]; ok && !tagdec.IsNull(tx) {
+		if tm, ok := tagdec.ParseObject(tx); ok {
 			if v, ok := wire.Scalar(tm["startdate"]); ok {
 				g.StartDate, _ = parseDate(v)
 			}
@@ -93,7 +95,7 @@ func decodeGeneric(t finpro.FIType, raw []byte, d *decoder) Data {
 			if bytes.HasPrefix(bytes.TrimSpace(tx), []byte("[")) {
 				rows = tx // the docs' placeholder: transactions as a bare array
 			}
-			if d.skip != "transactions" {
+			if d.Skip != "transactions" {
 				g.rows(rows)
 			}
 		}
@@ -148,7 +150,7 @@ func (g *Generic) flatten(raw json.RawMessage, limit int) []Field {
 						return false
 					}
 					k, _ = kt.(string)
-					p = join(path, k)
+					p = tagdec.Join(path, k)
 				} else {
 					p = path + "[" + strconv.Itoa(i) + "]"
 				}
@@ -181,7 +183,7 @@ func (g *Generic) flatten(raw json.RawMessage, limit int) []Field {
 			if text == "" {
 				return true
 			}
-			if piiKeys[normKey(key)] || piiValue.MatchString(text) {
+			if piiKeys[tagdec.NormKey(key)] || piiValue.MatchString(text) {
 				g.Redacted++
 				return true
 			}
@@ -211,11 +213,11 @@ func truncateUTF8(s string, n int) string {
 
 // Valuation is the Summary's top-level currentValue when FinPro sent one; the
 // type's meaning is otherwise unknown, so it is not guessed.
-func (g *Generic) Valuation() Valuation {
-	v := Valuation{Class: AssetOther, Currency: wire.DefaultCurrency}
+func (g *Generic) Valuation() rebit.Valuation {
+	v := rebit.Valuation{Class: rebit.AssetOther, Currency: wire.DefaultCurrency}
 	for _, f := range g.Summary {
-		if normKey(f.Path) == "currentvalue" {
-			if d, ok := parseDecimal(f.Value); ok {
+		if tagdec.NormKey(f.Path) == "currentvalue" {
+			if d, ok := tagdec.ParseDecimal(f.Value); ok {
 				v.Value = d
 				return v
 			}

@@ -12,6 +12,11 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
 
 // statement says, per schema, which attributes of a Transaction element are
@@ -21,24 +26,24 @@ var statement = map[string]struct {
 	amount, at []string
 	goType     any
 }{
-	"deposit":                          {[]string{"amount"}, []string{"transactionTimestamp"}, &fi.DepositTransaction{}},
-	"term_deposit":                     {[]string{"amount"}, []string{"transactionDateTime"}, &fi.TermTransaction{}},
-	"recurring_deposit":                {[]string{"amount"}, []string{"transactionDateTime"}, &fi.TermTransaction{}},
-	"mutual_funds":                     {[]string{"amount"}, []string{"executionDate", "orderDate", "navDate"}, &fi.MutualFundTransaction{}},
-	"equity_shares":                    {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.EquityTransaction{}},
-	"systematic_investment_plan":       {[]string{"amount"}, []string{"txnDate"}, &fi.SIPTransaction{}},
-	"commercial_paper":                 {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.SecurityTransaction{}},
-	"government_securities":            {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.SecurityTransaction{}},
-	"bonds":                            {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.SecurityTransaction{}},
-	"debentures":                       {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.DebentureTransaction{}},
-	"exchange_traded_funds":            {[]string{"amount"}, []string{"transactionDateTime", "executionDate"}, &fi.ETFTransaction{}},
-	"indian_depository_receipts":       {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.IDRTransaction{}},
-	"collective_investment_schemes":    {[]string{"amount"}, []string{"transactionDateTime", "executionDate"}, &fi.CISTransaction{}},
-	"alternative_investment_funds":     {[]string{"investmentValue"}, []string{"investmentDateTime"}, &fi.AIFTransaction{}},
-	"insurance_policies":               {[]string{"amount"}, []string{"txnDate"}, &fi.InsuranceTransaction{}},
+	"deposit":                          {[]string{"amount"}, []string{"transactionTimestamp"}, &deposits.DepositTransaction{}},
+	"term_deposit":                     {[]string{"amount"}, []string{"transactionDateTime"}, &deposits.TermTransaction{}},
+	"recurring_deposit":                {[]string{"amount"}, []string{"transactionDateTime"}, &deposits.TermTransaction{}},
+	"mutual_funds":                     {[]string{"amount"}, []string{"executionDate", "orderDate", "navDate"}, &funds.MutualFundTransaction{}},
+	"equity_shares":                    {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.EquityTransaction{}},
+	"systematic_investment_plan":       {[]string{"amount"}, []string{"txnDate"}, &funds.SIPTransaction{}},
+	"commercial_paper":                 {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.SecurityTransaction{}},
+	"government_securities":            {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.SecurityTransaction{}},
+	"bonds":                            {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.SecurityTransaction{}},
+	"debentures":                       {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.DebentureTransaction{}},
+	"exchange_traded_funds":            {[]string{"amount"}, []string{"transactionDateTime", "executionDate"}, &funds.ETFTransaction{}},
+	"indian_depository_receipts":       {[]string{"tradeValue"}, []string{"transactionDateTime"}, &securities.IDRTransaction{}},
+	"collective_investment_schemes":    {[]string{"amount"}, []string{"transactionDateTime", "executionDate"}, &funds.CISTransaction{}},
+	"alternative_investment_funds":     {[]string{"investmentValue"}, []string{"investmentDateTime"}, &funds.AIFTransaction{}},
+	"insurance_policies":               {[]string{"amount"}, []string{"txnDate"}, &insurance.InsuranceTransaction{}},
 	"national_pension_system":          {[]string{"totalContribution", "amount"}, []string{"txnDate"}, nil},
-	"infrastructure_investment_trusts": {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.InvITTransaction{}},
-	"real_estate_investment_trusts":    {[]string{"tradeValue"}, []string{"transactionDateTime"}, &fi.InvITTransaction{}},
+	"infrastructure_investment_trusts": {[]string{"tradeValue"}, []string{"transactionDateTime"}, &funds.InvITTransaction{}},
+	"real_estate_investment_trusts":    {[]string{"tradeValue"}, []string{"transactionDateTime"}, &funds.InvITTransaction{}},
 }
 
 // exampleRows returns the Transaction elements of a schema's example, NPS's
@@ -134,10 +139,10 @@ func TestTransactionRows(t *testing.T) {
 				if spec.goType != nil && reflect.TypeOf(tx) != reflect.TypeOf(spec.goType) {
 					t.Errorf("row %d decodes to %T, want %T", i, tx, spec.goType)
 				}
-				if _, ok := attrs["totalContribution"]; ok && reflect.TypeOf(tx) != reflect.TypeFor[*fi.NPSInvestmentTransaction]() {
+				if _, ok := attrs["totalContribution"]; ok && reflect.TypeOf(tx) != reflect.TypeFor[*pension.NPSInvestmentTransaction]() {
 					t.Errorf("NPS contribution row %d decodes to %T", i, tx)
 				}
-				if _, ok := attrs["cumulativeUnits"]; ok && reflect.TypeOf(tx) != reflect.TypeFor[*fi.NPSSchemeTransaction]() {
+				if _, ok := attrs["cumulativeUnits"]; ok && reflect.TypeOf(tx) != reflect.TypeFor[*pension.NPSSchemeTransaction]() {
 					t.Errorf("NPS scheme row %d decodes to %T", i, tx)
 				}
 				got := d.Transactions[i]
@@ -266,7 +271,7 @@ func TestDecodeSummaryAndProfile(t *testing.T) {
 		}
 		p, _ := fi.DecodeProfile(raw)
 		if folder == "insurance_policies" {
-			if !reflect.DeepEqual(p.Holders, full.(*fi.InsurancePolicies).Profile.Holders) {
+			if !reflect.DeepEqual(p.Holders, full.(*insurance.InsurancePolicies).Profile.Holders) {
 				t.Errorf("%s: DecodeProfile's holders differ", folder)
 			}
 			continue

@@ -1,69 +1,17 @@
 package fi
 
 import (
+	"reflect"
 	"strings"
-	"time"
 
-	"github.com/cockroachdb/apd/v3"
-
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/tagdec"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
 
-// Decimal is an exact decimal as text (finpro.Decimal): plain digits with an
-// optional sign and fraction ("101666.33", "-5.50"), never a float. "" means
-// absent: FinPro sent nothing, an empty string, or a value that is not a finite
-// decimal.
-type Decimal = finpro.Decimal
-
-// Date is a calendar date, YYYY-MM-DD; "" means absent or unreadable. Dates are
-// civil dates (no zone): a date-time value keeps the date of its own offset.
-type Date string
-
-// parseDecimal returns s as a plain exact decimal. It accepts what FinPro and
-// FIPs write: "1234.50", "20.0", "-5", numbers in exponent form ("1E+3") and
-// Indian digit grouping ("1,00,000.00"); the result is always plain digits.
-func parseDecimal(s string) (Decimal, bool) {
-	if len(s) == 0 || len(s) > wire.MaxDecimalLen {
-		return "", false
-	}
-	if wire.PlainDecimal(s) {
-		return Decimal(s), true
-	}
-	if strings.Contains(s, ",") {
-		if t := strings.ReplaceAll(s, ",", ""); wire.PlainDecimal(t) {
-			return Decimal(t), true
-		}
-		return "", false
-	}
-	v, _, err := apd.NewFromString(s)
-	if err != nil || v.Form != apd.Finite {
-		return "", false
-	}
-	t := v.Text('f')
-	if len(t) > wire.MaxDecimalLen {
-		return "", false
-	}
-	return Decimal(t), true
-}
-
-// parseDate accepts YYYY-MM-DD, a date-time (its date in its own offset),
-// DD-MM-YYYY and DD/MM/YYYY.
-func parseDate(s string) (Date, bool) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return Date(t.Format(time.DateOnly)), true
-	}
-	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		if t, err := wire.ParseTime(s); err == nil {
-			return Date(t.Format(time.DateOnly)), true
-		}
-	}
-	for _, layout := range [...]string{"02-01-2006", "02/01/2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return Date(t.Format(time.DateOnly)), true
-		}
-	}
-	return "", false
+// parseDate is tagdec.ParseDate as a Date.
+func parseDate(s string) (rebit.Date, bool) {
+	d, ok := tagdec.ParseDate(s)
+	return rebit.Date(d), ok
 }
 
 // normEnum normalises an enumeration value to the upper-snake form the schemas'
@@ -97,6 +45,24 @@ func normEnum(s string) string {
 		return a
 	}
 	return v
+}
+
+// codec decodes the package's types: Decimal and Date fields by their
+// parsers, enum-tagged strings by normEnum.
+var codec = tagdec.New(map[reflect.Type]tagdec.Parser{
+	reflect.TypeFor[rebit.Decimal](): func(s string) (string, bool) {
+		d, ok := tagdec.ParseDecimal(s)
+		return string(d), ok
+	},
+	reflect.TypeFor[rebit.Date](): tagdec.ParseDate,
+}, normEnum)
+
+// Issues lists what did not decode cleanly, as normalised paths (never values:
+// they may be PII).
+type Issues struct {
+	// Malformed are fields whose value did not fit their type; the field is
+	// absent in the result.
+	Malformed []string
 }
 
 // enumAliases maps misspelt or run-together schema values to the value meant.

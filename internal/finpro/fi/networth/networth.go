@@ -1,4 +1,8 @@
-package fi
+// Package networth adds the accounts' valuations ([rebit.Valuation], from
+// each decoded account's Valuation method) into a customer's net worth:
+// exact apd sums per currency and asset class, never converted between
+// currencies, with the accounts that have no value listed, not guessed.
+package networth
 
 import (
 	"cmp"
@@ -7,6 +11,9 @@ import (
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
@@ -14,9 +21,9 @@ import (
 type AccountValue struct {
 	LinkReferenceNumber string
 	FIType              finpro.FIType
-	// Valuation is the account's Data.Valuation(). For an account whose data
+	// Valuation is the account's fi.Data Valuation(). For an account whose data
 	// could not be fetched, set Class from ClassOf and Missing to the reason.
-	Valuation Valuation
+	Valuation rebit.Valuation
 }
 
 // NetWorth is the sum of a customer's accounts, exact, per currency and per
@@ -31,18 +38,18 @@ type NetWorth struct {
 // CurrencyTotal is the net worth in one currency.
 type CurrencyTotal struct {
 	Currency string
-	Total    Decimal
+	Total    rebit.Decimal
 	// Classes are sorted by asset class.
 	Classes []ClassTotal
 }
 
 // ClassTotal is one asset class's share of a currency total.
 type ClassTotal struct {
-	Class AssetClass
-	Total Decimal
+	Class rebit.AssetClass
+	Total rebit.Decimal
 	// Invested is the sum of the accounts' Valuation.Invested when every one
 	// of them has one, else "".
-	Invested Decimal
+	Invested rebit.Decimal
 	Accounts int
 }
 
@@ -50,31 +57,31 @@ type ClassTotal struct {
 type MissingAccount struct {
 	LinkReferenceNumber string
 	FIType              finpro.FIType
-	Class               AssetClass
+	Class               rebit.AssetClass
 	Reason              string
 }
 
 // ClassOf returns the asset class of an FI type (OTHER for unknown types).
-func ClassOf(t finpro.FIType) AssetClass {
+func ClassOf(t finpro.FIType) rebit.AssetClass {
 	switch t {
-	case TypeDeposit:
-		return AssetCash
-	case TypeTermDeposit, TypeRecurringDeposit:
-		return AssetDeposits
-	case TypeEquities, TypeETF, TypeIDR:
-		return AssetEquity
-	case TypeMutualFunds, TypeSIP, TypeCIS:
-		return AssetMutualFunds
-	case TypeBonds, TypeDebentures, TypeGovtSecurities, TypeCP:
-		return AssetFixedIncome
-	case TypeAIF, TypeInvIT, TypeREIT:
-		return AssetAlternative
-	case TypeNPS:
-		return AssetPension
-	case TypeInsurancePolicies, TypeLifeInsurance, TypeGeneralInsurance:
-		return AssetInsurance
+	case fi.TypeDeposit:
+		return rebit.AssetCash
+	case fi.TypeTermDeposit, fi.TypeRecurringDeposit:
+		return rebit.AssetDeposits
+	case fi.TypeEquities, fi.TypeETF, fi.TypeIDR:
+		return rebit.AssetEquity
+	case fi.TypeMutualFunds, fi.TypeSIP, fi.TypeCIS:
+		return rebit.AssetMutualFunds
+	case fi.TypeBonds, fi.TypeDebentures, fi.TypeGovtSecurities, fi.TypeCP:
+		return rebit.AssetFixedIncome
+	case fi.TypeAIF, fi.TypeInvIT, fi.TypeREIT:
+		return rebit.AssetAlternative
+	case fi.TypeNPS:
+		return rebit.AssetPension
+	case fi.TypeInsurancePolicies, fi.TypeLifeInsurance, fi.TypeGeneralInsurance:
+		return rebit.AssetInsurance
 	}
-	return AssetOther
+	return rebit.AssetOther
 }
 
 // Sum adds the accounts' values exactly (apd, no rounding). A negative value
@@ -83,7 +90,7 @@ func ClassOf(t finpro.FIType) AssetClass {
 func Sum(accounts []AccountValue) NetWorth {
 	type key struct {
 		cur   string
-		class AssetClass
+		class rebit.AssetClass
 	}
 	totals := map[key]*apd.Decimal{}
 	invested := map[key]*apd.Decimal{} // nil once an account of the key has none
@@ -91,7 +98,7 @@ func Sum(accounts []AccountValue) NetWorth {
 	var nw NetWorth
 	for _, a := range accounts {
 		v := a.Valuation
-		d, ok := toApd(v.Value)
+		d, ok := calc.ToApd(v.Value)
 		if !ok {
 			reason := v.Missing
 			if reason == "" {
@@ -109,9 +116,11 @@ func Sum(accounts []AccountValue) NetWorth {
 			totals[k] = apd.New(0, 0)
 			invested[k] = apd.New(0, 0)
 		}
-		decCtx.Add(totals[k], totals[k], d)
-		if inv, ok := toApd(v.Invested); ok && invested[k] != nil {
-			decCtx.Add(invested[k], invested[k], inv)
+		calc.Ctx.
+			Add(totals[k], totals[k], d)
+		if inv, ok := calc.ToApd(v.Invested); ok && invested[k] != nil {
+			calc.Ctx.
+				Add(invested[k], invested[k], inv)
 		} else {
 			invested[k] = nil
 		}
@@ -124,71 +133,21 @@ func Sum(accounts []AccountValue) NetWorth {
 			ct = &CurrencyTotal{Currency: k.cur}
 			byCur[k.cur] = ct
 		}
-		c := ClassTotal{Class: k.class, Total: fromApd(t), Accounts: counts[k]}
+		c := ClassTotal{Class: k.class, Total: calc.FromApd(t), Accounts: counts[k]}
 		if inv := invested[k]; inv != nil {
-			c.Invested = fromApd(inv)
+			c.Invested = calc.FromApd(inv)
 		}
 		ct.Classes = append(ct.Classes, c)
 	}
 	for _, ct := range byCur {
 		slices.SortFunc(ct.Classes, func(a, b ClassTotal) int { return cmp.Compare(a.Class, b.Class) })
-		parts := make([]Decimal, len(ct.Classes))
+		parts := make([]rebit.Decimal, len(ct.Classes))
 		for i, c := range ct.Classes {
 			parts[i] = c.Total
 		}
-		ct.Total, _ = sumOf(parts...)
+		ct.Total, _ = calc.Sum(parts...)
 		nw.Currencies = append(nw.Currencies, *ct)
 	}
 	slices.SortFunc(nw.Currencies, func(a, b CurrencyTotal) int { return cmp.Compare(a.Currency, b.Currency) })
 	return nw
-}
-
-// FolioISIN identifies a scheme holding of a folio.
-type FolioISIN struct{ Folio, ISIN string }
-
-// FundHoldings returns the (folio, ISIN) pairs the MUTUAL_FUNDS statements
-// hold, for [SIP.ValuationWithout].
-func FundHoldings(funds ...*MutualFunds) map[FolioISIN]bool {
-	out := map[FolioISIN]bool{}
-	for _, f := range funds {
-		if f == nil || f.Summary == nil {
-			continue
-		}
-		for _, h := range f.Summary.Holdings {
-			if h.FolioNo != "" && h.ISIN != "" {
-				out[FolioISIN{h.FolioNo, h.ISIN}] = true
-			}
-		}
-	}
-	return out
-}
-
-// ValuationWithout values a SIP without the plans whose units a MUTUAL_FUNDS
-// statement also holds (held, from FundHoldings): an RTA reports a plan's
-// units in both, and a customer who links both would have them counted
-// twice. duplicate reports that every plan is held there (the SIP adds
-// nothing); a SIP sharing some plans is the sum of the others' values.
-func (a *SIP) ValuationWithout(held map[FolioISIN]bool) (v Valuation, duplicate bool) {
-	s := a.Summary
-	if s == nil || len(held) == 0 {
-		return a.Valuation(), false
-	}
-	var own []SIPHolding
-	for _, h := range s.Holdings {
-		if !held[FolioISIN{cmp.Or(h.FolioNo, s.FolioNo), h.ISIN}] {
-			own = append(own, h)
-		}
-	}
-	switch len(own) {
-	case len(s.Holdings):
-		return a.Valuation(), false
-	case 0:
-		return Valuation{Class: AssetMutualFunds, Currency: wire.DefaultCurrency, Missing: "duplicate"}, true
-	}
-	return valued(AssetMutualFunds, "", "", len(own), func(i int) (Decimal, bool) {
-		if own[i].Value != "" {
-			return own[i].Value, true
-		}
-		return product(own[i].Units, own[i].NAV)
-	}), false
 }

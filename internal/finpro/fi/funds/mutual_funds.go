@@ -1,19 +1,32 @@
-package fi
+// Package funds holds the FI types of units in a pooled vehicle: MUTUAL_FUNDS,
+// SIP, ETF, CIS, AIF, INVIT and REIT, after their ReBIT XSDs, and the
+// overlap of a SIP with the MUTUAL_FUNDS statements that hold its plans
+// ([FundHoldings], [SIP.ValuationWithout]).
+//
+// Each type is declared with `fi` tags and decoded by package fi; its
+// Valuation method says what the account is worth and its transactions' Common
+// method maps a row to the statement fields.
+package funds
+
+import (
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
+)
 
 // MutualFunds is a MUTUAL_FUNDS account (a folio statement), schema
 // mutual_funds.xsd.
 type MutualFunds struct {
-	Profile      *Profile                             `fi:"Profile"`
-	Summary      *MutualFundsSummary                  `fi:"Summary"`
-	Transactions *Transactions[MutualFundTransaction] `fi:"Transactions"`
+	Profile      *rebit.Profile                             `fi:"Profile"`
+	Summary      *MutualFundsSummary                        `fi:"Summary"`
+	Transactions *rebit.Transactions[MutualFundTransaction] `fi:"Transactions"`
 }
 
 // MutualFundsSummary is the mutual_funds Summary element.
 type MutualFundsSummary struct {
 	// InvestmentValue is the amount invested (cost).
-	InvestmentValue Decimal `fi:"investmentValue"`
+	InvestmentValue rebit.Decimal `fi:"investmentValue"`
 	// CurrentValue is the folio's value today.
-	CurrentValue Decimal `fi:"currentValue"`
+	CurrentValue rebit.Decimal `fi:"currentValue"`
 	// Holdings are the schemes held (Investment/Holdings/Holding).
 	Holdings []MutualFundHolding `fi:"Investment/Holdings/Holding|Holdings/Holding"`
 }
@@ -37,17 +50,17 @@ type MutualFundHolding struct {
 	// Mode is DEMAT or PHYSICAL.
 	Mode string `fi:"mode,enum=HoldingMode"`
 	// Units are the units allotted to date.
-	Units Decimal `fi:"units"`
+	Units rebit.Decimal `fi:"units"`
 	// ClosingUnits are the units held at the statement's end.
-	ClosingUnits Decimal `fi:"closingUnits"`
+	ClosingUnits rebit.Decimal `fi:"closingUnits"`
 	// LienUnits are units pledged against a loan.
-	LienUnits Decimal `fi:"lienUnits"`
+	LienUnits rebit.Decimal `fi:"lienUnits"`
 	// Rate is the (average) purchase price per unit.
-	Rate Decimal `fi:"rate"`
+	Rate rebit.Decimal `fi:"rate"`
 	// NAV is the net asset value per unit today.
-	NAV Decimal `fi:"nav"`
+	NAV rebit.Decimal `fi:"nav"`
 	// LockingUnits are units locked in and not redeemable.
-	LockingUnits Decimal `fi:"lockingUnits"`
+	LockingUnits rebit.Decimal `fi:"lockingUnits"`
 }
 
 // MutualFundTransaction is one mutual_funds Transaction.
@@ -67,18 +80,18 @@ type MutualFundTransaction struct {
 	// SchemeTypes is the SEBI scheme type (EQUITY_SCHEMES, DEBT_SCHEMES, ...).
 	SchemeTypes string `fi:"schemeTypes,enum=SchemeTypes"`
 	// SchemeCategory is the SEBI scheme category (LARGE_CAP_FUND, ...).
-	SchemeCategory string  `fi:"schemeCategory,enum=SchemeCategory"`
-	UCC            string  `fi:"ucc"`
-	Amount         Decimal `fi:"amount"`
+	SchemeCategory string        `fi:"schemeCategory,enum=SchemeCategory"`
+	UCC            string        `fi:"ucc"`
+	Amount         rebit.Decimal `fi:"amount"`
 	// ClosingUnits are the units held after the transaction.
-	ClosingUnits Decimal `fi:"closingUnits"`
-	LienUnits    Decimal `fi:"lienUnits"`
-	NAV          Decimal `fi:"nav"`
-	NAVDate      Date    `fi:"navDate"`
+	ClosingUnits rebit.Decimal `fi:"closingUnits"`
+	LienUnits    rebit.Decimal `fi:"lienUnits"`
+	NAV          rebit.Decimal `fi:"nav"`
+	NAVDate      rebit.Date    `fi:"navDate"`
 	// Type is BUY, SELL or OTHERS.
-	Type          string `fi:"type,enum=BuySell"`
-	OrderDate     Date   `fi:"orderDate"`
-	ExecutionDate Date   `fi:"executionDate"`
+	Type          string     `fi:"type,enum=BuySell"`
+	OrderDate     rebit.Date `fi:"orderDate"`
+	ExecutionDate rebit.Date `fi:"executionDate"`
 	// LockInFlag marks locked-in units (free text in the XSD).
 	LockInFlag string `fi:"lock-inFlag"`
 	// LockInDays is the lock-in period (free text in the XSD).
@@ -90,17 +103,23 @@ type MutualFundTransaction struct {
 
 // Valuation is the folio's current value (else the sum of closing units × NAV
 // of every holding), invested the investment value.
-func (a *MutualFunds) Valuation() Valuation {
+func (a *MutualFunds) Valuation() rebit.Valuation {
 	s := a.Summary
 	if s == nil {
-		return noSummary(AssetMutualFunds)
+		return calc.NoSummary(rebit.AssetMutualFunds)
 	}
-	return valued(AssetMutualFunds, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (Decimal, bool) {
+	return calc.Valued(rebit.AssetMutualFunds, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (rebit.Decimal, bool) {
 		h := s.Holdings[i]
 		units := h.ClosingUnits
 		if units == "" {
 			units = h.Units
 		}
-		return product(units, h.NAV)
+		return calc.Product(units, h.NAV)
 	})
+}
+
+// Common implements Txn: a fund order happens on its execution date.
+func (t *MutualFundTransaction) Common() rebit.Common {
+	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: calc.FirstTime(calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate), calc.Midnight(t.NAVDate))}
 }

@@ -1,4 +1,33 @@
-package fi
+// Package tagdec is the tag-driven decoder of the FI schemas' Go types: it
+// fills structs declared with `fi` tags from FinPro's JSON rendering of the
+// ReBIT XML by reflection instead of encoding/json, for three reasons:
+//
+//   - encoding/json stops at the first value an UnmarshalJSON method rejects, so
+//     one odd amount would lose the whole account. Here a value that does not
+//     fit its field leaves the field zero, is reported by path in
+//     [Decoder.Malformed], and the rest decodes.
+//   - FinPro's XML-to-JSON rendering varies (finpro-upstream.md §3-4): a single
+//     element arrives as an object or a one-element array, numbers as strings or
+//     numbers, booleans as "true"/"YES"/true, attribute names in varying case
+//     (FatcaStatus, fatcaStatus) and with or without punctuation (lock-inFlag).
+//     Keys therefore match after normalisation (lower case, letters and digits
+//     only) and containers accept both shapes.
+//   - A tag may name a path through wrapper elements (Investment/Holdings/Holding)
+//     and alternatives (|) for the schemas' misspellings, so the Go types stay
+//     flat and readable.
+//
+// Tag grammar: `fi:"path[|path...][,enum=Name][,default=Value]"`; a path is
+// element or attribute names joined by '/'. enum=Name normalises the value
+// with the [Codec]'s enum function (Name names the value list, which is the
+// caller's business). default=Value fills a string field its element leaves
+// absent, null or empty (currency=INR: the schemas' currency is optional and
+// means INR when absent).
+//
+// The decoder knows strings, time.Time, *bool, *int and nested structs,
+// struct pointers and struct slices. Any other string-kinded leaf type (a
+// decimal, a date) is read by the [Parser] the [Codec] maps it to, so those
+// types stay with the package that owns them.
+package tagdec
 
 import (
 	"bytes"
@@ -12,35 +41,22 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 )
 
-// Decoding notes. Every FI type's struct is declared with `fi` tags and filled
-// by one reflection-based decoder instead of encoding/json, for three reasons:
-//
-//   - encoding/json stops at the first value an UnmarshalJSON method rejects, so
-//     one odd amount would lose the whole account. Here a value that does not
-//     fit its field leaves the field zero, is reported by path in [Issues], and
-//     the rest decodes.
-//   - FinPro's XML-to-JSON rendering varies (finpro-upstream.md §3-4): a single
-//     element arrives as an object or a one-element array, numbers as strings or
-//     numbers, booleans as "true"/"YES"/true, attribute names in varying case
-//     (FatcaStatus, fatcaStatus) and with or without punctuation (lock-inFlag).
-//     Keys therefore match after normalisation (lower case, letters and digits
-//     only) and containers accept both shapes.
-//   - A tag may name a path through wrapper elements (Investment/Holdings/Holding)
-//     and alternatives (|) for the schemas' misspellings, so the Go types stay
-//     flat and readable.
-//
-// Tag grammar: `fi:"path[|path...][,enum=Name][,default=Value]"`; a path is
-// element or attribute names joined by '/'. enum=Name normalises the value (see
-// normEnum) and names the value list in [Enums]. default=Value fills a string
-// field its element leaves absent, null or empty (currency=INR: the schemas'
-// currency is optional and means INR when absent).
+// Parser reads a leaf value's text as a field type: the normalised text, or
+// false if the text does not fit (the field is then absent and reported).
+type Parser func(string) (string, bool)
 
-// Issues lists what did not decode cleanly, as normalised paths (never values:
-// they may be PII).
-type Issues struct {
-	// Malformed are fields whose value did not fit their type; the field is
-	// absent in the result.
-	Malformed []string
+// Codec is a decoder configuration and its cache of struct layouts. It is
+// safe for concurrent use; one per set of types, for the process's life.
+type Codec struct {
+	scalars map[reflect.Type]Parser
+	enum    func(string) string
+	specs   sync.Map // reflect.Type -> []fieldSpec
+}
+
+// New returns a Codec that reads fields of the types in scalars with their
+// parsers and normalises enum-tagged strings with enum.
+func New(scalars map[reflect.Type]Parser, enum func(string) string) *Codec {
+	return &Codec{scalars: scalars, enum: enum}
 }
 
 // fieldKind is how a struct field is decoded.
@@ -48,8 +64,7 @@ type fieldKind int
 
 const (
 	kindString fieldKind = iota
-	kindDecimal
-	kindDate
+	kindScalar           // a Codec scalar: its parser
 	kindTime
 	kindBool // *bool
 	kindInt  // *int
@@ -59,8 +74,6 @@ const (
 )
 
 var (
-	decimalType = reflect.TypeFor[Decimal]()
-	dateType    = reflect.TypeFor[Date]()
 	timeType    = reflect.TypeFor[time.Time]()
 	boolPtrType = reflect.TypeFor[*bool]()
 	intPtrType  = reflect.TypeFor[*int]()
@@ -71,16 +84,15 @@ type fieldSpec struct {
 	index []int
 	paths [][]string // normalised segments, first match wins
 	kind  fieldKind
-	enum  string // enum name, "" if not an enum
+	parse Parser // kindScalar's parser
+	enum  bool   // normalise the value (an enum=Name tag)
 	def   string // default of an absent string, "" if none
 }
 
-var specCache sync.Map // reflect.Type -> []fieldSpec
-
 // specsOf returns the decodable fields of struct type t. Untagged anonymous
 // struct fields are flattened (their fields read the same object).
-func specsOf(t reflect.Type) []fieldSpec {
-	if v, ok := specCache.Load(t); ok {
+func (c *Codec) specsOf(t reflect.Type) []fieldSpec {
+	if v, ok := c.specs.Load(t); ok {
 		return v.([]fieldSpec)
 	}
 	var out []fieldSpec
@@ -88,7 +100,7 @@ func specsOf(t reflect.Type) []fieldSpec {
 		f := t.Field(i)
 		tag, tagged := f.Tag.Lookup("fi")
 		if f.Anonymous && !tagged && f.Type.Kind() == reflect.Struct {
-			for _, s := range specsOf(f.Type) {
+			for _, s := range c.specsOf(f.Type) {
 				s.index = append([]int{i}, s.index...)
 				out = append(out, s)
 			}
@@ -97,34 +109,36 @@ func specsOf(t reflect.Type) []fieldSpec {
 		if !tagged || tag == "-" || !f.IsExported() {
 			continue
 		}
-		spec := fieldSpec{index: []int{i}, kind: kindOf(f.Type)}
+		spec := fieldSpec{index: []int{i}, kind: c.kindOf(f.Type)}
+		if spec.kind == kindScalar {
+			spec.parse = c.scalars[f.Type]
+		}
 		paths, opts, _ := strings.Cut(tag, ",")
 		for _, p := range strings.Split(paths, "|") {
 			var segs []string
 			for _, s := range strings.Split(p, "/") {
-				segs = append(segs, normKey(s))
+				segs = append(segs, NormKey(s))
 			}
 			spec.paths = append(spec.paths, segs)
 		}
 		for _, o := range strings.Split(opts, ",") {
 			if name, ok := strings.CutPrefix(o, "enum="); ok {
-				spec.enum = name
+				spec.enum = name != ""
 			} else if v, ok := strings.CutPrefix(o, "default="); ok && spec.kind == kindString {
 				spec.def = v
 			}
 		}
 		out = append(out, spec)
 	}
-	specCache.Store(t, out)
+	c.specs.Store(t, out)
 	return out
 }
 
-func kindOf(t reflect.Type) fieldKind {
+func (c *Codec) kindOf(t reflect.Type) fieldKind {
+	if _, ok := c.scalars[t]; ok {
+		return kindScalar
+	}
 	switch {
-	case t == decimalType:
-		return kindDecimal
-	case t == dateType:
-		return kindDate
 	case t == timeType:
 		return kindTime
 	case t == boolPtrType:
@@ -143,9 +157,9 @@ func kindOf(t reflect.Type) fieldKind {
 	panic("fi: unsupported field type " + t.String())
 }
 
-// normKey normalises a JSON key or tag segment: lower case, letters and digits
+// NormKey normalises a JSON key or tag segment: lower case, letters and digits
 // only, so "lock-inFlag", "lockInFlag" and "LOCK_IN_FLAG" meet.
-func normKey(s string) string {
+func NormKey(s string) string {
 	plain := true
 	for i := 0; i < len(s) && plain; i++ {
 		c := s[i]
@@ -168,27 +182,32 @@ func normKey(s string) string {
 	return b.String()
 }
 
-// decoder fills tagged structs from FinPro JSON.
-type decoder struct {
-	issues Issues
-	// skip is a top-level element left undecoded ("transactions" for
-	// DecodeSummary), normalised; "" decodes everything.
-	skip string
+// Decoder is one decoding by a Codec: what to leave out and what did not
+// decode. The zero value is not usable; set Codec.
+type Decoder struct {
+	Codec *Codec
+	// Skip is a top-level element left undecoded ("transactions" for a
+	// summary), normalised; "" decodes everything.
+	Skip string
+	// Malformed are the normalised paths (never values: they may be PII) of
+	// the fields whose value did not fit their type; the fields are absent.
+	Malformed []string
 	// consumed collects the leaf paths that reached a field (nil: not tracked).
 	consumed map[string]bool
 }
 
-// decodeInto decodes raw (a JSON object) into the struct v points to.
-func (d *decoder) decodeInto(raw []byte, v any) {
+// Into decodes raw (a JSON object) into the struct v points to.
+func (d *Decoder) Into(raw []byte, v any) {
 	rv := reflect.ValueOf(v).Elem()
 	d.object("", raw, rv)
 }
 
-type object map[string]json.RawMessage
+// Object is a JSON object with normalised keys.
+type Object map[string]json.RawMessage
 
-// parseObject parses raw as a JSON object with normalised keys; a non-empty
+// ParseObject parses raw as a JSON object with normalised keys; a non-empty
 // array yields its first element (an element sent as an array by mistake).
-func parseObject(raw []byte) (object, bool) {
+func ParseObject(raw []byte) (Object, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '[' {
 		var arr []json.RawMessage
@@ -204,9 +223,9 @@ func parseObject(raw []byte) (object, bool) {
 	if json.Unmarshal(raw, &m) != nil {
 		return nil, false
 	}
-	out := make(object, len(m))
+	out := make(Object, len(m))
 	for k, v := range m {
-		nk := normKey(k)
+		nk := NormKey(k)
 		if _, dup := out[nk]; !dup {
 			out[nk] = v
 		}
@@ -214,27 +233,29 @@ func parseObject(raw []byte) (object, bool) {
 	return out, true
 }
 
-func join(path, seg string) string {
+// Join appends a segment to a path.
+func Join(path, seg string) string {
 	if path == "" {
 		return seg
 	}
 	return path + "/" + seg
 }
 
-func isNull(raw []byte) bool {
+// IsNull reports whether raw is empty or JSON null.
+func IsNull(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) == 0 || string(raw) == "null"
 }
 
 // object decodes the JSON object raw into struct v; path names it in issues.
-func (d *decoder) object(path string, raw []byte, v reflect.Value) {
-	m, ok := parseObject(raw)
+func (d *Decoder) object(path string, raw []byte, v reflect.Value) {
+	m, ok := ParseObject(raw)
 	if !ok {
-		d.malformed(path)
+		d.AddMalformed(path)
 		return
 	}
 	// nested caches wrapper objects reached by multi-segment paths.
-	var nested map[string]object
+	var nested map[string]Object
 	lookup := func(segs []string) (json.RawMessage, string, bool) {
 		cur, p := m, path
 		for i, s := range segs {
@@ -242,16 +263,16 @@ func (d *decoder) object(path string, raw []byte, v reflect.Value) {
 			if !ok {
 				return nil, "", false
 			}
-			p = join(p, s)
+			p = Join(p, s)
 			if i == len(segs)-1 {
 				return val, p, true
 			}
 			if nested == nil {
-				nested = map[string]object{}
+				nested = map[string]Object{}
 			}
 			next, seen := nested[p]
 			if !seen {
-				next, _ = parseObject(val)
+				next, _ = ParseObject(val)
 				nested[p] = next
 			}
 			if next == nil {
@@ -261,8 +282,8 @@ func (d *decoder) object(path string, raw []byte, v reflect.Value) {
 		}
 		return nil, "", false
 	}
-	for _, f := range specsOf(v.Type()) {
-		if path == "" && d.skip != "" && f.paths[0][0] == d.skip {
+	for _, f := range d.Codec.specsOf(v.Type()) {
+		if path == "" && d.Skip != "" && f.paths[0][0] == d.Skip {
 			continue
 		}
 		for _, segs := range f.paths {
@@ -281,19 +302,20 @@ func (d *decoder) object(path string, raw []byte, v reflect.Value) {
 	}
 }
 
-func (d *decoder) malformed(path string) {
-	d.issues.Malformed = append(d.issues.Malformed, path)
+// AddMalformed reports the value at path as malformed.
+func (d *Decoder) AddMalformed(path string) {
+	d.Malformed = append(d.Malformed, path)
 }
 
-func (d *decoder) leaf(path string) {
+func (d *Decoder) leaf(path string) {
 	if d.consumed != nil {
 		d.consumed[path] = true
 	}
 }
 
 // field decodes one value into fv.
-func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) {
-	if isNull(raw) {
+func (d *Decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) {
+	if IsNull(raw) {
 		d.leaf(path)
 		return
 	}
@@ -313,7 +335,7 @@ func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 	d.leaf(path)
 	text, ok := wire.Scalar(raw)
 	if !ok {
-		d.malformed(path)
+		d.AddMalformed(path)
 		return
 	}
 	if text == "" {
@@ -321,68 +343,62 @@ func (d *decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 	}
 	switch f.kind {
 	case kindString:
-		if f.enum != "" {
-			text = normEnum(text)
+		if f.enum {
+			text = d.Codec.enum(text)
 		}
 		fv.SetString(text)
-	case kindDecimal:
-		if s, ok := parseDecimal(text); ok {
-			fv.SetString(string(s))
+	case kindScalar:
+		if s, ok := f.parse(text); ok {
+			fv.SetString(s)
 			return
 		}
-		d.malformed(path)
-	case kindDate:
-		if s, ok := parseDate(text); ok {
-			fv.SetString(string(s))
-			return
-		}
-		d.malformed(path)
+		d.AddMalformed(path)
 	case kindTime:
 		if t, err := wire.ParseTime(text); err == nil {
 			fv.Set(reflect.ValueOf(t))
 			return
 		}
-		d.malformed(path)
+		d.AddMalformed(path)
 	case kindBool:
 		if b, ok := wire.ParseBool(text); ok {
 			fv.Set(reflect.ValueOf(&b))
 			return
 		}
-		d.malformed(path)
+		d.AddMalformed(path)
 	case kindInt:
 		if n, ok := parseInt(text); ok {
 			fv.Set(reflect.ValueOf(&n))
 			return
 		}
-		d.malformed(path)
+		d.AddMalformed(path)
 	}
 }
 
 // slice decodes an array of objects, or a single object, into a struct slice.
 // Elements that are not objects are reported and skipped.
-func (d *decoder) slice(path string, raw []byte, fv reflect.Value) {
+func (d *Decoder) slice(path string, raw []byte, fv reflect.Value) {
 	raw = bytes.TrimSpace(raw)
 	var elems []json.RawMessage
 	switch raw[0] {
 	case '[':
 		if json.Unmarshal(raw, &elems) != nil {
-			d.malformed(path)
+			d.AddMalformed(path)
 			return
 		}
 	case '{':
 		elems = []json.RawMessage{raw}
 	default:
-		d.malformed(path)
+		d.AddMalformed(path)
 		return
 	}
 	et := fv.Type().Elem()
 	out := reflect.MakeSlice(fv.Type(), 0, len(elems))
 	for _, e := range elems {
-		if isNull(e) {
+		if IsNull(e) {
 			continue
 		}
 		if bytes.TrimSpace(e)[0] != '{' {
-			d.malformed(path)
+			d.AddMalformed(path)
 			continue
 		}
 		ev := reflect.New(et).Elem()
@@ -399,7 +415,7 @@ func parseInt(s string) (int, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		return n, true
 	}
-	d, ok := parseDecimal(s)
+	d, ok := ParseDecimal(s)
 	if !ok {
 		return 0, false
 	}

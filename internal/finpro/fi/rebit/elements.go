@@ -1,4 +1,4 @@
-package fi
+package rebit
 
 // Profile is the ReBIT Profile element: the account's holders. Every Holder
 // attribute except Nominee, CKYCCompliance and the holding/rank fields is PII.
