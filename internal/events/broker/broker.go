@@ -29,16 +29,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker/embedded"
 	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
@@ -177,13 +176,12 @@ func (o *Options) setDefaults() {
 // Broker stores FinPro events in JetStream and fans them out to subscribers.
 // It is safe for concurrent use.
 type Broker struct {
-	opts    Options
-	logger  *slog.Logger
-	ns      *server.Server // nil with an external URL
-	tempDir string
-	nc      *nats.Conn
-	js      jetstream.JetStream
-	hub     *hub.Hub
+	opts   Options
+	logger *slog.Logger
+	ns     *embedded.Server // nil with an external URL
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	hub    *hub.Hub
 
 	// Set by setup before ready is closed; read only after ready.
 	stream  jetstream.Stream
@@ -228,10 +226,16 @@ func New(opts Options) (_ *Broker, err error) {
 	var connOpts []nats.Option
 	url := opts.URL
 	if url == "" {
-		if err := b.startServer(); err != nil {
-			return nil, err
+		ns, err := embedded.Start(embedded.Options{
+			StoreDir: opts.StoreDir, ServerName: opts.ServerName,
+			ClusterName: opts.ClusterName, ClusterListen: opts.ClusterListen, Routes: opts.Routes,
+			Logger: b.logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("broker: %w", err)
 		}
-		connOpts = append(connOpts, nats.InProcessServer(b.ns))
+		b.ns = ns
+		connOpts = append(connOpts, ns.InProcess())
 	} else {
 		// Unreachable at start is not fatal: the process serves (and says it
 		// is not ready) while the client keeps trying.
@@ -359,10 +363,7 @@ func (b *Broker) ClusterAddr() string {
 	if b.ns == nil {
 		return ""
 	}
-	if a := b.ns.ClusterAddr(); a != nil {
-		return a.String()
-	}
-	return ""
+	return b.ns.ClusterAddr()
 }
 
 // Close ends every subscription (their channels close), waits for their
@@ -377,11 +378,7 @@ func (b *Broker) Close() {
 			b.nc.Close()
 		}
 		if b.ns != nil {
-			b.ns.Shutdown()
-			b.ns.WaitForShutdown()
-		}
-		if b.tempDir != "" {
-			_ = os.RemoveAll(b.tempDir)
+			b.ns.Close()
 		}
 	})
 }
