@@ -2,9 +2,10 @@
 // subscribers on every replica.
 //
 // [Start] connects to the NATS cluster at Options.URL or, when it is empty,
-// starts an embedded nats-server in-process (no client port; the connection
-// is in-process) so `go run .` needs nothing; after connecting both run the
-// same code. Start creates or updates:
+// starts an embedded nats-server in-process (package embedded; no client
+// port, the connection is in-process) so `go run .` needs nothing; after
+// connecting both run the same code. Start creates or updates (package
+// provision, converging when replicas start at once):
 //
 //   - the stream FINPRO_EVENTS, subjects finpro.consent.<customerKey>.<handle>
 //     and finpro.data.<customerKey>.<handle>, bounded by Options.StreamMaxAge
@@ -38,19 +39,19 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
 	"github.com/moneyone-bff/finpro-bff/internal/events/broker/embedded"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker/provision"
 	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
 
-// Names of the JetStream assets the broker creates (or updates) at start.
+// Names of the JetStream assets the broker creates (or updates) at start
+// (package provision).
 const (
-	StreamName   = "FINPRO_EVENTS"
-	ReplayBucket = "SYNC_REPLAY"
-	MetaBucket   = "FINPRO_META"
-	HandleBucket = "FINPRO_HANDLES"
+	StreamName   = provision.StreamName
+	ReplayBucket = provision.ReplayBucket
+	MetaBucket   = provision.MetaBucket
+	HandleBucket = provision.HandleBucket
 )
-
-const saltKey = "customer_key_salt"
 
 // Errors of a Broker's methods.
 var (
