@@ -40,9 +40,9 @@ import (
 )
 
 // Transport is a gqlgen transport serving graphql-transport-ws and graphql-ws
-// on the connections of an implementation from gorillaconn.New, in place of gqlgen's
-// transport.Websocket and with the same protocol (what its documentation and
-// the package documentation say), but with fewer goroutines: a connection
+// on the connections of an implementation from gorillaconn.New, in place of
+// gqlgen's transport.Websocket and with the same protocol (what its
+// documentation and gorillaconn's say), but with fewer goroutines: a connection
 // holds one, the HTTP handler's, which reads; each running operation holds
 // one more while it streams. gqlgen's transport adds, per connection, one
 // waiting for the connection's context (here a context.AfterFunc), one

@@ -439,12 +439,12 @@ func (c *Conn) LimitOperations(max int, errs json.RawMessage) {
 	c.limit = opLimit{max: max, errs: errs}
 }
 
-// ExpireAt ends the connection at at, when the credential it was opened with
-// stops being valid: after grace, every operation still running gets an
+// ExpireAt ends the connection when the credential it was opened with stops
+// being valid, at at: grace later (time for operations that watch the
+// credential to end on their own), every operation still running gets an
 // error message whose payload is errs (a JSON list of GraphQL errors), and
-// the connection closes with [CloseForbidden] and reason. A subscribe read at
-// or after at ends it at once, so nothing started after at is served. An at
-// already past (plus grace) ends the connection now.
+// the connection closes with [CloseForbidden] and reason. A subscribe read
+// at or after at ends it at once, so nothing started after at is served.
 func (c *Conn) ExpireAt(at time.Time, grace time.Duration, reason string, errs json.RawMessage) {
 	e := expiry{at: at, grace: grace, reason: reason, errs: errs}
 	c.mu.Lock()
