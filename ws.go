@@ -12,11 +12,11 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
 	"github.com/moneyone-bff/finpro-bff/internal/config"
-	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/wssession"
 )
 
 // Websocket close reasons and errors the BFF sends on its own account (the
-// protocol's own, 4408 and 4409 among them, come from wsgorilla).
+// protocol's own, 4408 and 4409 among them, come from gorillaconn).
 const (
 	reasonTokenExpired       = "Token expired"
 	reasonTooManyConnections = "Too many connections"
@@ -27,7 +27,7 @@ const (
 // connections' context ends) and HTTP subscription streams, which complete
 // when draining closes.
 type liveConnections struct {
-	sessions *wsgorilla.Sessions
+	sessions *wssession.Sessions
 	draining chan struct{}
 	once     sync.Once
 }
@@ -38,8 +38,8 @@ func (l *liveConnections) drain() { l.once.Do(func() { close(l.draining) }) }
 // newSessions tracks the BFF's websockets: at most cfg.WSMaxOperations
 // operations at once on one socket and cfg.WSMaxSocketsPerPrincipal sockets
 // per principal (claimed by websocketInit).
-func newSessions(cfg *config.Config) *wsgorilla.Sessions {
-	return wsgorilla.NewSessions(wsgorilla.SessionOptions{
+func newSessions(cfg *config.Config) *wssession.Sessions {
+	return wssession.New(wssession.Options{
 		MaxOperations: cfg.WSMaxOperations,
 		OperationLimitError: func(limit int) gqlerror.List {
 			return gqlerror.List{apierr.GraphQL(apierr.RateLimited, "too many operations on this connection (limit %d); complete one first", limit)}
@@ -70,7 +70,7 @@ func websocketInit(check transport.WebsocketInitFunc, limit int, failed func(con
 			return next, ack, err
 		}
 		p, _ := auth.PrincipalFrom(next)
-		s := wsgorilla.SessionFrom(ctx)
+		s := wssession.From(ctx)
 		if !s.Claim("sub:" + p.Subject) {
 			s.Refuse(websocket.ClosePolicyViolation, reasonTooManyConnections)
 			return ctx, nil, apierr.New(apierr.RateLimited, "too many connections for this token (limit %d)", limit)

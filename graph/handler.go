@@ -25,6 +25,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/internal/fpcache"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/gorillaconn"
 )
 
 // Config configures the GraphQL handler.
@@ -98,7 +99,7 @@ type WebsocketConfig struct {
 	// ReadLimit bounds the size of one client message in bytes (default 64 KiB).
 	ReadLimit int64
 	// WriteTimeout bounds every write; a client that stops reading is
-	// disconnected (default wsgorilla.DefaultWriteTimeout).
+	// disconnected (default gorillaconn.DefaultWriteTimeout).
 	WriteTimeout time.Duration
 	// CompressMinBytes, when positive, negotiates permessage-deflate with
 	// clients that offer it and compresses messages of at least this many
@@ -132,7 +133,7 @@ func (c WebsocketConfig) websocket() graphql.Transport {
 		// The connections ping (graphql-transport-ws, dropping a client
 		// whose pong is missing for two intervals) and send "ka"
 		// (graphql-ws) on runtime timers of their own.
-		Implementation: wsgorilla.New(wsgorilla.Options{
+		Implementation: gorillaconn.New(gorillaconn.Options{
 			AllowedOrigins:    c.AllowedOrigins,
 			WriteTimeout:      c.WriteTimeout,
 			PingInterval:      c.KeepAlive,
@@ -170,7 +171,7 @@ func rejectWith4403(f transport.WebsocketInitFunc) transport.WebsocketInitFunc {
 // an origin c.AllowedOrigins refuses, before gqlgen sees them. The handler
 // refuses them on its own; wrapping it only keeps the refusal out of the logs.
 func (c WebsocketConfig) CheckOrigin(next http.Handler) http.Handler {
-	return wsgorilla.CheckOrigin(c.AllowedOrigins)(next)
+	return gorillaconn.CheckOrigin(c.AllowedOrigins)(next)
 }
 
 // NewHandler returns the GraphQL server: OPTIONS, GET (queries only), POST and

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 
-	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/gorillaconn"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/wsgorillatest"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
 )
 
 // BenchmarkOpenSubscription measures what an idle open subscription costs.
@@ -26,8 +27,8 @@ import (
 func BenchmarkOpenSubscription(b *testing.B) {
 	for _, p := range protocols {
 		b.Run(p.Name, func(b *testing.B) {
-			h := start(b, wsgorilla.Options{}, transport.Websocket{})
-			h.dialer.ReadBufferSize, h.dialer.WriteBufferSize = 512, 512
+			h := wsgorillatest.Start(b, gorillaconn.Options{}, transport.Websocket{})
+			h.Dialer.ReadBufferSize, h.Dialer.WriteBufferSize = 512, 512
 			const batch = 500
 			var heap, stack, goroutines int64
 			var before, after runtime.MemStats
@@ -43,9 +44,9 @@ func BenchmarkOpenSubscription(b *testing.B) {
 
 				conns := make([]*wstest.Conn, n)
 				for j := range conns {
-					conns[j] = h.init(b, p)
-					conns[j].Send(b, subscribeMsg(p, "1"))
-					h.nextSub(b)
+					conns[j] = h.Init(b, p)
+					conns[j].Send(b, wsgorillatest.SubscribeMsg(p, "1"))
+					h.NextSub(b)
 				}
 
 				b.StopTimer()
@@ -58,7 +59,7 @@ func BenchmarkOpenSubscription(b *testing.B) {
 					c.Close()
 				}
 				for range conns {
-					h.waitDone(b)
+					h.WaitDone(b)
 				}
 				b.StartTimer()
 				i += n

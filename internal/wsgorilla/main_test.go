@@ -1,23 +1,16 @@
 package wsgorilla_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
-)
 
-// ownTransport makes the harness serve wsgorilla.Transport instead of
-// gqlgen's transport.Websocket (with its keep-alive intervals moved to
-// Options.PingInterval and Options.KeepAlive).
-var ownTransport bool
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/wsgorillatest"
+	"github.com/moneyone-bff/finpro-bff/internal/wstest"
+)
 
 // TestMain runs every test twice: on gqlgen's websocket transport, then on
 // wsgorilla.Transport, which keeps the same protocol.
-func TestMain(m *testing.M) {
-	if code := m.Run(); code != 0 {
-		os.Exit(code)
-	}
-	ownTransport = true
-	fmt.Println("wsgorilla: the tests again, on wsgorilla.Transport")
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { wsgorillatest.Main(m) }
+
+type msg = wstest.Message
+
+var protocols = wstest.Protocols()

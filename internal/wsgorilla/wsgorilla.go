@@ -1,290 +1,491 @@
-// Package wsgorilla runs gqlgen's websocket transport on gorilla/websocket.
-//
-// gqlgen v0.17.92 dropped its built-in gorilla transport and made
-// [transport.Websocket.Implementation] pluggable; New returns such an
-// implementation:
-//
-//	srv.AddTransport(transport.Websocket{
-//		Implementation:        wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins}),
-//		InitFunc:              initFunc, // on failure: return wsgorilla.RejectInit(ctx), nil, err
-//		InitTimeout:           10 * time.Second,
-//		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
-//		KeepAlivePingInterval: 15 * time.Second, // graphql-ws "ka"
-//	})
-//
-// Both graphql-transport-ws and the legacy graphql-ws subprotocol are served;
-// a client offering both gets graphql-transport-ws.
-//
-// [Transport] replaces gqlgen's transport.Websocket with the same protocol
-// on these connections and fewer goroutines (one per connection, one per
-// running operation):
+// Package wsgorilla is a gqlgen transport for graphql-transport-ws and the
+// legacy graphql-ws on the gorilla/websocket connections of package
+// gorillaconn: [Transport] replaces gqlgen's transport.Websocket with the
+// same protocol and fewer goroutines (one per connection, one per running
+// operation):
 //
 //	srv.AddTransport(wsgorilla.Transport{
-//		Implementation: wsgorilla.New(wsgorilla.Options{AllowedOrigins: origins,
+//		Implementation: gorillaconn.New(gorillaconn.Options{AllowedOrigins: origins,
 //			PingInterval: 15 * time.Second, KeepAlive: 15 * time.Second}),
-//		InitFunc:    initFunc,
+//		InitFunc:    initFunc, // on failure: return wsgorilla.RejectInit(ctx), nil, err
 //		InitTimeout: 10 * time.Second,
 //	})
 //
-// On top of gqlgen's protocol handling the implementation adds what a public
-// endpoint needs: an Origin allow-list checked before the upgrade (HTTP 403;
-// wrap the handler in [CheckOrigin] too for refusals without gqlgen's log
-// noise), gqlgen's PayloadReadLimit, a write deadline so a client that stops
-// reading cannot hold a server goroutine forever, and serialised writes.
-//
-// It also keeps the promises of graphql-transport-ws that gqlgen's transport
-// does not, seeing every message both ways:
-//
-//   - A subscribe under the id of an operation still running closes the
-//     connection with 4409 "Subscriber for <id> already exists" (gqlgen would
-//     run both and lose track of the first). On graphql-ws, whose protocol
-//     has no such code, the new start replaces the running operation, as
-//     subscriptions-transport-ws's server does.
-//   - After the client's complete (graphql-ws: stop) nothing more is sent for
-//     that operation, not even gqlgen's own complete.
-//   - A subscribe before connection_ack closes with 4401, a second
-//     connection_init with 4429, and a connection that sends no
-//     connection_init within gqlgen's InitTimeout closes with 4408
-//     (graphql-transport-ws; graphql-ws keeps gqlgen's 1002 for the first two).
-//   - No complete follows an error message.
-//   - When the upgrade request's context ends (the http.Server's BaseContext
-//     is cancelled at shutdown), every running operation gets complete and
-//     the connection closes with 1001 (going away), before connection_ack
-//     too, when gqlgen is not watching the context yet.
-//
-// [Sessions.Middleware] in front of the handler adds per-connection controls:
-// a bound on the operations of one connection, an end of the session when
-// its credential expires ([Session.ExpireAt]: each operation gets an error,
-// then close 4403), a close code of the InitFunc's choice for a refused
-// connection_init ([Session.Refuse]), and [Sessions.Wait] for shutdown.
+// The connections keep graphql-transport-ws's promises that gqlgen's own
+// transport does not (see gorillaconn). [RejectInit] closes a refused
+// connection_init with 4403 on either transport, and [EndWithError] ends an
+// operation with an error. Package wssession adds per-connection controls
+// (operations per socket, expiry, sockets per key, shutdown) in front of
+// either.
 package wsgorilla
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/moneyone-bff/finpro-bff/internal/cors"
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/gorillaconn"
 )
 
-// DefaultWriteTimeout is the write deadline used when Options.WriteTimeout is
-// not positive.
-const DefaultWriteTimeout = 10 * time.Second
-
-// Close codes of graphql-transport-ws that the implementation sends (gqlgen
-// itself sends only 1000, 1002 and the code an InitFunc asks for).
-const (
-	// CloseUnauthorized ends a connection that subscribes before
-	// connection_ack.
-	CloseUnauthorized = 4401
-	// CloseForbidden ends a connection whose connection_init was rejected
-	// (see RejectInit) or whose session expired (Session.ExpireAt).
-	CloseForbidden = 4403
-	// CloseConnectionInitialisationTimeout ends a connection that sent no
-	// connection_init within gqlgen's InitTimeout.
-	CloseConnectionInitialisationTimeout = 4408
-	// CloseSubscriberAlreadyExists ends a connection that subscribes under
-	// the id of an operation still running.
-	CloseSubscriberAlreadyExists = 4409
-	// CloseTooManyInitialisationRequests ends a connection that sends
-	// connection_init twice.
-	CloseTooManyInitialisationRequests = 4429
-)
-
-// Subprotocol names, as negotiated in Sec-WebSocket-Protocol.
-const (
-	// GraphQLTransportWS is the graphql-transport-ws protocol of the
-	// graphql-ws library (github.com/enisdenjo/graphql-ws).
-	GraphQLTransportWS = "graphql-transport-ws"
-	// GraphQLWS is the legacy protocol of Apollo's subscriptions-transport-ws.
-	GraphQLWS = "graphql-ws"
-)
-
-// Options configures the implementation returned by New.
-type Options struct {
-	// AllowedOrigins lists the browser origins (scheme://host[:port], compared
-	// case-insensitively, a trailing slash ignored) that may open a websocket.
-	// "*" allows every origin, and only when listed explicitly. A request
-	// without an Origin header (a native app, a server) is always allowed: the
-	// check exists to stop other web pages from riding a browser's session.
-	// A request from any other origin gets HTTP 403 and is not upgraded. The
-	// BFF's own origin is not implied; list it if a page it serves (a
-	// playground) opens websockets.
-	AllowedOrigins []string
-
-	// ReadBufferSize and WriteBufferSize are gorilla's I/O buffer sizes in
-	// bytes; zero reuses the HTTP server's buffers (read) or gorilla's
-	// default (write). They do not limit message sizes: gqlgen's
-	// PayloadReadLimit does that. Write buffers come from a pool shared by
-	// the connections of one implementation, so idle subscriptions hold none.
-	ReadBufferSize, WriteBufferSize int
-
-	// WriteTimeout bounds every write. A write that misses it (a client that
-	// stopped reading) fails and closes the connection, which ends gqlgen's
-	// read loop and the connection's subscriptions. Zero or negative means
-	// DefaultWriteTimeout.
-	WriteTimeout time.Duration
-
-	// HandshakeTimeout bounds writing the upgrade response; zero means none.
-	HandshakeTimeout time.Duration
-
-	// EnableCompression lets gorilla negotiate permessage-deflate with
-	// clients that offer it (browsers do; graphql-ws on Node with the ws
-	// package does when asked). Off by default: it costs CPU per message.
-	// gorilla compresses each message on its own (no context takeover), with
-	// pooled compressors, so an idle connection holds no compression state.
-	EnableCompression bool
-	// CompressMinBytes, with EnableCompression, sends messages shorter than
-	// this uncompressed: deflating an ack or a ping costs more than it saves.
-	// Zero compresses every message.
-	CompressMinBytes int
-
-	// PingInterval makes the connection itself ping graphql-transport-ws
-	// clients, as gqlgen's PingPongInterval does (set that to zero then):
-	// a ping every interval from connection_ack on, and a client whose pong
-	// is missing for two intervals is dropped (its read fails and gqlgen's
-	// read loop ends). KeepAlive is the same for graphql-ws's "ka" messages
-	// (gqlgen's KeepAlivePingInterval). Zero: none.
-	//
-	// Unlike gqlgen's, these hold no goroutine per connection: each
-	// connection has a runtime timer (time.AfterFunc), whose callback runs
-	// only when a ping is due.
-	PingInterval, KeepAlive time.Duration
-}
-
-// New returns a gqlgen websocket implementation backed by gorilla/websocket.
-// It is safe for concurrent use by many connections.
-func New(o Options) transport.WebsocketImplementation {
-	im := &implementation{writeTimeout: o.WriteTimeout, compressMin: o.CompressMinBytes, ping: o.PingInterval, ka: o.KeepAlive}
-	if im.writeTimeout <= 0 {
-		im.writeTimeout = DefaultWriteTimeout
-	}
-	im.upgrader = websocket.Upgrader{
-		HandshakeTimeout:  o.HandshakeTimeout,
-		ReadBufferSize:    o.ReadBufferSize,
-		WriteBufferSize:   o.WriteBufferSize,
-		WriteBufferPool:   &sync.Pool{},
-		CheckOrigin:       newOriginPolicy(o.AllowedOrigins).allowed,
-		EnableCompression: o.EnableCompression,
-	}
-	return im
-}
-
-// CheckOrigin returns middleware that answers HTTP 403 to websocket upgrade
-// requests whose Origin allowedOrigins refuses (same rules as
-// Options.AllowedOrigins) and passes every other request to the next handler.
+// Transport is a gqlgen transport serving graphql-transport-ws and graphql-ws
+// on the connections of an implementation from gorillaconn.New, in place of
+// gqlgen's transport.Websocket and with the same protocol (what its
+// documentation and gorillaconn's say), but with fewer goroutines: a connection
+// holds one, the HTTP handler's, which reads; each running operation holds
+// one more while it streams. gqlgen's transport adds, per connection, one
+// waiting for the connection's context (here a context.AfterFunc), one
+// reading connection_init within InitTimeout (here a read deadline) and, with
+// its keep-alive intervals, one ticker goroutine (here
+// gorillaconn.Options.PingInterval and KeepAlive, timers).
 //
-// New refuses such requests on its own; this only makes the refusal clean.
-// gqlgen's transport answers a failed Accept by logging it and writing a 400
-// over the 403 already sent, which the http.Server logs as a superfluous
-// WriteHeader call, once per refused request.
-func CheckOrigin(allowedOrigins []string) func(http.Handler) http.Handler {
-	p := newOriginPolicy(allowedOrigins)
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if websocket.IsWebSocketUpgrade(r) && !p.allowed(r) {
-				http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
+// A resolver ends its operation with an error through [EndWithError]
+// (transport.AddSubscriptionError works on gqlgen's transport only), and
+// transport.GetInitPayload does not see the connection_init payload: the
+// InitFunc puts what operations need into the context it returns.
+type Transport struct {
+	// Implementation is gorillaconn.New's; it accepts the connections.
+	Implementation transport.WebsocketImplementation
+	// InitFunc, InitTimeout and PayloadReadLimit are as in
+	// transport.Websocket. An InitFunc refuses a connection by returning an
+	// error, with RejectInit's context for close 4403 (else 1000).
+	InitFunc         transport.WebsocketInitFunc
+	InitTimeout      time.Duration
+	PayloadReadLimit *int64
 }
 
-// RejectInit returns ctx marked so that gqlgen closes the connection with
-// CloseForbidden and reason "Forbidden" when an InitFunc returns it together
-// with an error, as graphql-transport-ws specifies for a rejected
-// connection_init. Without it gqlgen closes with 1000. On graphql-ws gqlgen
-// first sends connection_error carrying the error's text, so that text must be
-// safe to show to the client.
-func RejectInit(ctx context.Context) context.Context {
-	ctx = transport.WithWebsocketCloseCode(ctx, CloseForbidden)
-	ctx = context.WithValue(ctx, rejectKey{}, closeFrame{CloseForbidden, "Forbidden"}) // for Transport
-	return transport.AppendCloseReason(ctx, "Forbidden")
-}
+var _ graphql.Transport = Transport{}
 
-type implementation struct {
-	upgrader     websocket.Upgrader
-	writeTimeout time.Duration
-	compressMin  int // Options.CompressMinBytes
-	ping, ka     time.Duration
-}
+// Supports reports whether r asks for an upgrade.
+func (t Transport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
 
-var _ transport.WebsocketImplementation = (*implementation)(nil)
+// defaultPayloadReadLimit is gqlgen's default for a nil PayloadReadLimit.
+const defaultPayloadReadLimit = 1 << 20
 
-// Accept checks the Origin, negotiates a subprotocol and upgrades the request.
-func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	u := im.upgrader // a copy: Subprotocols depend on gqlgen's options
-	u.Subprotocols = preferTransportWS(opts.Subprotocols)
-	ws, err := u.Upgrade(w, r, opts.ResponseHeader)
+// Do serves one websocket until it closes.
+func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ws, err := t.Implementation.Accept(w, r, transport.WebsocketAcceptOptions{
+		ResponseHeader: http.Header{},
+		Subprotocols:   []string{gorillaconn.GraphQLWS, gorillaconn.GraphQLTransportWS},
+	})
 	if err != nil {
-		// Upgrade has written the HTTP error (403 for a refused Origin).
-		return nil, fmt.Errorf("wsgorilla: upgrade: %w", err)
+		return // Upgrade has written the HTTP error
 	}
-	c := newConn(ws, im.writeTimeout, r.Context())
-	if im.upgrader.EnableCompression && offersDeflate(r.Header) {
-		c.compressMin = max(im.compressMin, 1)
+	c, ok := ws.(*gorillaconn.Conn)
+	if !ok {
+		_ = ws.Close()
+		return
 	}
-	if c.names.transportWS {
-		c.keepAlive = im.ping
-	} else {
-		c.keepAlive = im.ka
+	limit := int64(defaultPayloadReadLimit)
+	if t.PayloadReadLimit != nil {
+		limit = *t.PayloadReadLimit
 	}
-	if s := SessionFrom(r.Context()); s != nil {
-		s.attach(c)
+	if limit > 0 {
+		c.SetReadLimit(limit)
 	}
-	return c, nil
+	s := &session{t: t, c: c, names: namesFor(c.Subprotocol()), ctx: r.Context(), exec: exec, headers: r.Header,
+		active: map[string]context.CancelFunc{}}
+	if !s.init() {
+		return
+	}
+	s.run()
 }
 
-// offersDeflate reports whether the client offered permessage-deflate, which
-// gorilla then accepts (the same reading of Sec-WebSocket-Extensions).
-func offersDeflate(h http.Header) bool {
-	for _, v := range h.Values("Sec-WebSocket-Extensions") {
-		for ext := range strings.SplitSeq(v, ",") {
-			name, _, _ := strings.Cut(ext, ";")
-			if strings.EqualFold(strings.TrimSpace(name), "permessage-deflate") {
-				return true
+// session is one connection's protocol state, as gqlgen's wsConnection.
+type session struct {
+	t       Transport
+	c       *gorillaconn.Conn
+	names   names
+	ctx     context.Context // the request's, then the InitFunc's
+	exec    graphql.GraphExecutor
+	headers http.Header
+
+	mu     sync.Mutex
+	active map[string]context.CancelFunc // running operations by (internal) id
+	closed bool
+}
+
+// names are one subprotocol's message types where the two differ.
+type names struct {
+	transportWS bool
+	subscribe   string // client: start an operation
+	stop        string // client: stop an operation
+	next        string // server: one result
+}
+
+// namesFor returns the message types of a negotiated subprotocol; gqlgen
+// speaks graphql-ws when none was negotiated.
+func namesFor(subprotocol string) names {
+	if subprotocol == gorillaconn.GraphQLTransportWS {
+		return names{transportWS: true, subscribe: "subscribe", stop: "complete", next: "next"}
+	}
+	return names{subscribe: "start", stop: "stop", next: "data"}
+}
+
+// envelope is a server message of either subprotocol.
+type envelope struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// message is a decoded client message.
+type message struct {
+	id      string
+	typ     string
+	payload json.RawMessage
+}
+
+// Kinds of client messages, as gqlgen reads them.
+var (
+	errInvalidMsg = errors.New("invalid message received")
+	errWrongWay   = errors.New("message type not sent by clients")
+)
+
+// clientTypes are the message types a client may send, per subprotocol.
+var clientTypes = map[bool]map[string]bool{
+	true:  {"connection_init": true, "subscribe": true, "complete": true, "ping": true, "pong": true},
+	false: {"connection_init": true, "connection_terminate": true, "start": true, "stop": true},
+}
+
+// knownTypes are every message type of a subprotocol: an unknown one is
+// invalid JSON to gqlgen, a known server type a decoding error.
+var knownTypes = map[bool]map[string]bool{
+	true: {"connection_init": true, "connection_ack": true, "ping": true, "pong": true, "subscribe": true,
+		"next": true, "error": true, "complete": true},
+	false: {"connection_init": true, "connection_terminate": true, "start": true, "stop": true, "connection_ack": true,
+		"connection_error": true, "data": true, "error": true, "complete": true, "ka": true},
+}
+
+// next reads the next message for the protocol.
+func (s *session) next() (message, error) {
+	_, r, err := s.c.NextReader()
+	if err != nil {
+		return message{}, err
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return message{}, err
+	}
+	var m struct {
+		ID      string          `json:"id"`
+		Type    string          `json:"type"`
+		Payload json.RawMessage `json:"payload"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || !knownTypes[s.names.transportWS][m.Type] {
+		return message{}, errInvalidMsg
+	}
+	if !clientTypes[s.names.transportWS][m.Type] {
+		return message{}, errWrongWay
+	}
+	return message{id: m.ID, typ: m.Type, payload: m.Payload}, nil
+}
+
+// send writes a server message; types only graphql-ws has are dropped on
+// graphql-transport-ws, as gqlgen does.
+func (s *session) send(id, typ string, payload json.RawMessage) {
+	if s.names.transportWS && (typ == "ka" || typ == "connection_error") {
+		return
+	}
+	if typ == "data" {
+		typ = s.names.next
+	}
+	_ = s.c.WriteJSON(envelope{ID: id, Type: typ, Payload: payload})
+}
+
+func (s *session) sendConnectionError(format string, args ...any) {
+	b, _ := json.Marshal(&gqlerror.Error{Message: fmt.Sprintf(format, args...)})
+	s.send("", "connection_error", b)
+}
+
+// init reads connection_init within InitTimeout and runs the InitFunc.
+func (s *session) init() bool {
+	if s.t.InitTimeout > 0 {
+		_ = s.c.SetReadDeadline(time.Now().Add(s.t.InitTimeout))
+	}
+	m, err := s.next()
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			s.close(transport.WebsocketCloseProtocolError, "connection initialisation timeout")
+			return false
+		}
+		if errors.Is(err, errInvalidMsg) {
+			s.sendConnectionError("invalid json")
+		}
+		s.close(transport.WebsocketCloseProtocolError, "decoding error")
+		return false
+	}
+	if s.t.InitTimeout > 0 {
+		_ = s.c.SetReadDeadline(time.Time{})
+	}
+	switch m.typ {
+	case "connection_init":
+		var payload transport.InitPayload
+		if len(m.payload) > 0 {
+			payload = make(transport.InitPayload)
+			if err := json.Unmarshal(m.payload, &payload); err != nil {
+				s.sendConnectionError("invalid json")
+				s.close(transport.WebsocketCloseProtocolError, "decoding error")
+				return false
 			}
 		}
+		var ack *transport.InitPayload
+		if s.t.InitFunc != nil {
+			ctx, a, err := s.t.InitFunc(s.ctx, payload)
+			if err != nil {
+				s.sendConnectionError("%s", err.Error())
+				code, reason := websocket1000, "terminated"
+				if f, ok := ctxValue[closeFrame](ctx, rejectKey{}); ok {
+					code, reason = f.code, f.reason
+				}
+				s.close(code, reason)
+				return false
+			}
+			s.ctx, ack = ctx, a
+		}
+		var ackPayload json.RawMessage
+		if ack != nil {
+			b, err := json.Marshal(*ack)
+			if err != nil {
+				panic(err)
+			}
+			ackPayload = b
+		}
+		s.send("", "connection_ack", ackPayload)
+		s.send("", "ka", nil)
+		return true
+	case "connection_terminate":
+		s.close(websocket1000, "terminated")
+	default:
+		s.sendConnectionError("unexpected message %s", gqlgenName[m.typ])
+		s.close(transport.WebsocketCloseProtocolError, "unexpected message")
 	}
 	return false
 }
 
-// originPolicy is a parsed Options.AllowedOrigins: the list and rules of
-// CORS (internal/cors), except that a request without an Origin (a native
-// app, not a browser) is always let in.
-type originPolicy struct{ origins cors.Origins }
-
-func newOriginPolicy(allowed []string) originPolicy {
-	return originPolicy{cors.ParseOrigins(allowed)}
+// gqlgenName is what gqlgen's connection_error calls a client message type.
+var gqlgenName = map[string]string{
+	"connection_init": "init", "connection_terminate": "connection close",
+	"start": "start", "subscribe": "start", "stop": "stop subscription", "complete": "stop subscription",
+	"ping": "ping", "pong": "pong",
 }
 
-// allowed reports whether r may be upgraded; see Options.AllowedOrigins.
-func (p originPolicy) allowed(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	return strings.TrimSpace(origin) == "" || p.origins.Allows(origin)
-}
+const websocket1000 = 1000
 
-// preferTransportWS orders gqlgen's subprotocols for gorilla, which picks the
-// first of the server's list that the client offers. gqlgen lists graphql-ws
-// first; a client offering both gets graphql-transport-ws here, the maintained
-// protocol and the only one with client-visible ping/pong and 4403.
-func preferTransportWS(offered []string) []string {
-	out := make([]string, 0, len(offered))
-	if slices.Contains(offered, GraphQLTransportWS) {
-		out = append(out, GraphQLTransportWS)
+// ctxValue is ctx's value under key, if it has one of type T.
+func ctxValue[T any](ctx context.Context, key any) (T, bool) {
+	var zero T
+	if ctx == nil {
+		return zero, false
 	}
-	for _, p := range offered {
-		if !slices.Contains(out, p) {
-			out = append(out, p)
+	v, ok := ctx.Value(key).(T)
+	return v, ok
+}
+
+// run reads until the connection ends, then closes it (1000, unless the
+// connection closed otherwise already).
+func (s *session) run() {
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	context.AfterFunc(ctx, func() { s.close(websocket1000, "terminated") })
+	for {
+		start := graphql.Now()
+		m, err := s.next()
+		if err != nil {
+			return
+		}
+		switch m.typ {
+		case s.names.subscribe:
+			s.subscribe(start, m)
+		case s.names.stop:
+			s.mu.Lock()
+			stop := s.active[m.id]
+			s.mu.Unlock()
+			if stop != nil {
+				stop()
+			}
+		case "connection_terminate":
+			s.close(websocket1000, "terminated")
+			return
+		case "ping":
+			s.send("", "pong", m.payload)
+		case "pong":
+			_ = s.c.SetReadDeadline(time.Time{})
+		default:
+			s.sendConnectionError("unexpected message %s", gqlgenName[m.typ])
+			s.close(transport.WebsocketCloseProtocolError, "unexpected message")
+			return
 		}
 	}
-	return out
+}
+
+// subscribe starts an operation, as gqlgen's transport does.
+func (s *session) subscribe(start time.Time, m message) {
+	ctx := graphql.StartOperationTrace(s.ctx)
+	params := &graphql.RawParams{}
+	dec := json.NewDecoder(bytes.NewReader(m.payload))
+	dec.UseNumber()
+	if err := dec.Decode(params); err != nil {
+		s.sendError(m.id, &gqlerror.Error{Message: "invalid json"})
+		s.complete(m.id)
+		return
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	params.Headers = s.headers
+
+	rc, err := s.exec.CreateOperationContext(ctx, params)
+	if err != nil {
+		resp := s.exec.DispatchError(graphql.WithOperationContext(ctx, rc), err)
+		switch errcode.GetErrorKind(err) {
+		case errcode.KindProtocol:
+			s.sendError(m.id, resp.Errors...)
+		default:
+			s.sendResponse(m.id, &graphql.Response{Errors: err})
+		}
+		s.complete(m.id)
+		return
+	}
+	ctx = graphql.WithOperationContext(ctx, rc)
+	ctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.active[m.id] = cancel
+	s.mu.Unlock()
+
+	go func() {
+		ends := &endError{}
+		ctx := context.WithValue(ctx, endErrorKey{}, ends)
+		defer func() {
+			if r := recover(); r != nil {
+				err := rc.Recover(ctx, r)
+				var gqlerr *gqlerror.Error
+				if !errors.As(err, &gqlerr) {
+					gqlerr = &gqlerror.Error{}
+					if err != nil {
+						gqlerr.Message = err.Error()
+					}
+				}
+				s.sendError(m.id, gqlerr)
+			}
+			if errs := ends.get(); len(errs) != 0 {
+				s.sendError(m.id, errs...)
+			} else {
+				s.complete(m.id)
+			}
+			s.mu.Lock()
+			delete(s.active, m.id)
+			s.mu.Unlock()
+			cancel()
+		}()
+		responses, ctx := s.exec.DispatchOperation(ctx, rc)
+		for {
+			response := responses(ctx)
+			if response == nil {
+				break
+			}
+			s.sendResponse(m.id, response)
+		}
+	}()
+}
+
+func (s *session) sendResponse(id string, response *graphql.Response) {
+	b, err := json.Marshal(response)
+	if err != nil {
+		panic(err)
+	}
+	s.send(id, "data", b)
+}
+
+func (s *session) complete(id string) { s.send(id, "complete", nil) }
+
+func (s *session) sendError(id string, errs ...*gqlerror.Error) {
+	list := make([]error, len(errs))
+	for i, err := range errs {
+		list[i] = err
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		panic(err)
+	}
+	s.send(id, "error", b)
+}
+
+// close sends the close frame (the conn may choose another code, see
+// gorillaconn.Conn.WriteClose), stops every operation and closes the connection, once.
+func (s *session) close(code int, reason string) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	_ = s.c.WriteClose(code, reason)
+	for _, stop := range s.active {
+		stop()
+	}
+	s.closed = true
+	s.mu.Unlock()
+	_ = s.c.Close()
+}
+
+type endErrorKey struct{}
+
+// endError holds the errors an operation ends with (EndWithError).
+type endError struct {
+	mu   sync.Mutex
+	errs []*gqlerror.Error
+}
+
+func (e *endError) get() []*gqlerror.Error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.errs
+}
+
+// EndWithError makes the operation of ctx, on a [Transport], end with an
+// error message carrying err instead of complete once its stream closes
+// (gqlgen's transport.AddSubscriptionError on gqlgen's transport). It reports
+// false when ctx is not such an operation's.
+func EndWithError(ctx context.Context, err *gqlerror.Error) bool {
+	e, ok := ctx.Value(endErrorKey{}).(*endError)
+	if !ok {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.errs = append(e.errs, err)
+	return true
+}
+
+type rejectKey struct{}
+
+// closeFrame is a close code and reason.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+// RejectInit returns ctx marked so that the connection closes with
+// gorillaconn.CloseForbidden and reason "Forbidden" when an InitFunc returns
+// it together with an error, as graphql-transport-ws specifies for a
+// rejected connection_init, on gqlgen's transport.Websocket and on
+// [Transport] alike. Without it the close code is 1000. On graphql-ws the
+// client first gets connection_error carrying the error's text, so that text
+// must be safe to show to the client.
+func RejectInit(ctx context.Context) context.Context {
+	ctx = transport.WithWebsocketCloseCode(ctx, gorillaconn.CloseForbidden)
+	ctx = context.WithValue(ctx, rejectKey{}, closeFrame{gorillaconn.CloseForbidden, "Forbidden"}) // for Transport
+	return transport.AppendCloseReason(ctx, "Forbidden")
 }

@@ -2,9 +2,10 @@
 // subscribers on every replica.
 //
 // [Start] connects to the NATS cluster at Options.URL or, when it is empty,
-// starts an embedded nats-server in-process (no client port; the connection
-// is in-process) so `go run .` needs nothing; after connecting both run the
-// same code. Start creates or updates:
+// starts an embedded nats-server in-process (package embedded; no client
+// port, the connection is in-process) so `go run .` needs nothing; after
+// connecting both run the same code. Start creates or updates (package
+// provision, converging when replicas start at once):
 //
 //   - the stream FINPRO_EVENTS, subjects finpro.consent.<customerKey>.<handle>
 //     and finpro.data.<customerKey>.<handle>, bounded by Options.StreamMaxAge
@@ -29,29 +30,28 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/moneyone-bff/finpro-bff/internal/events"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker/embedded"
+	"github.com/moneyone-bff/finpro-bff/internal/events/broker/provision"
 	"github.com/moneyone-bff/finpro-bff/internal/events/hub"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 )
 
-// Names of the JetStream assets the broker creates (or updates) at start.
+// Names of the JetStream assets the broker creates (or updates) at start
+// (package provision).
 const (
-	StreamName   = "FINPRO_EVENTS"
-	ReplayBucket = "SYNC_REPLAY"
-	MetaBucket   = "FINPRO_META"
-	HandleBucket = "FINPRO_HANDLES"
+	StreamName   = provision.StreamName
+	ReplayBucket = provision.ReplayBucket
+	MetaBucket   = provision.MetaBucket
+	HandleBucket = provision.HandleBucket
 )
-
-const saltKey = "customer_key_salt"
 
 // Errors of a Broker's methods.
 var (
@@ -177,13 +177,12 @@ func (o *Options) setDefaults() {
 // Broker stores FinPro events in JetStream and fans them out to subscribers.
 // It is safe for concurrent use.
 type Broker struct {
-	opts    Options
-	logger  *slog.Logger
-	ns      *server.Server // nil with an external URL
-	tempDir string
-	nc      *nats.Conn
-	js      jetstream.JetStream
-	hub     *hub.Hub
+	opts   Options
+	logger *slog.Logger
+	ns     *embedded.Server // nil with an external URL
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	hub    *hub.Hub
 
 	// Set by setup before ready is closed; read only after ready.
 	stream  jetstream.Stream
@@ -228,10 +227,16 @@ func New(opts Options) (_ *Broker, err error) {
 	var connOpts []nats.Option
 	url := opts.URL
 	if url == "" {
-		if err := b.startServer(); err != nil {
-			return nil, err
+		ns, err := embedded.Start(embedded.Options{
+			StoreDir: opts.StoreDir, ServerName: opts.ServerName,
+			ClusterName: opts.ClusterName, ClusterListen: opts.ClusterListen, Routes: opts.Routes,
+			Logger: b.logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("broker: %w", err)
 		}
-		connOpts = append(connOpts, nats.InProcessServer(b.ns))
+		b.ns = ns
+		connOpts = append(connOpts, ns.InProcess())
 	} else {
 		// Unreachable at start is not fatal: the process serves (and says it
 		// is not ready) while the client keeps trying.
@@ -359,10 +364,7 @@ func (b *Broker) ClusterAddr() string {
 	if b.ns == nil {
 		return ""
 	}
-	if a := b.ns.ClusterAddr(); a != nil {
-		return a.String()
-	}
-	return ""
+	return b.ns.ClusterAddr()
 }
 
 // Close ends every subscription (their channels close), waits for their
@@ -377,11 +379,7 @@ func (b *Broker) Close() {
 			b.nc.Close()
 		}
 		if b.ns != nil {
-			b.ns.Shutdown()
-			b.ns.WaitForShutdown()
-		}
-		if b.tempDir != "" {
-			_ = os.RemoveAll(b.tempDir)
+			b.ns.Close()
 		}
 	})
 }

@@ -1,4 +1,19 @@
-package wsgorilla
+// Package wssession adds per-connection controls to the websockets of
+// package gorillaconn: [Sessions.Middleware] in front of the gqlgen handler
+// gives each connection a [Session], through which the InitFunc bounds it
+// and ends it:
+//
+//   - a bound on the operations running at once on one connection
+//     ([Options.MaxOperations]);
+//   - an end of the session when its credential expires ([Session.ExpireAt]:
+//     each operation gets an error, then close 4403);
+//   - a bound on the connections open under one key, such as a principal
+//     ([Session.Claim]);
+//   - a close code of the InitFunc's choice for a refused connection_init
+//     ([Session.Refuse]);
+//   - and [Sessions.Wait], for shutdown to wait until every connection has
+//     closed (with complete and 1001, see gorillaconn).
+package wssession
 
 import (
 	"context"
@@ -9,10 +24,12 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/moneyone-bff/finpro-bff/internal/wsgorilla/gorillaconn"
 )
 
-// SessionOptions configures [Sessions].
-type SessionOptions struct {
+// Options configures [Sessions].
+type Options struct {
 	// MaxOperations bounds the operations (subscriptions, and queries and
 	// mutations sent over the socket) running at once on one connection;
 	// 0 means no bound. A subscribe over the bound is answered with an
@@ -38,7 +55,7 @@ type SessionOptions struct {
 
 // Sessions tracks the websocket connections served through its Middleware:
 // it gives each one a [Session] (through which an InitFunc ends or refuses
-// it), applies SessionOptions to it, and lets shutdown wait for all of them to
+// it), applies Options to it, and lets shutdown wait for all of them to
 // close ([Sessions.Wait]). It is safe for concurrent use.
 type Sessions struct {
 	limit     opLimit
@@ -51,8 +68,8 @@ type Sessions struct {
 	keys map[string]int // open connections by claimed key
 }
 
-// NewSessions returns a tracker applying o.
-func NewSessions(o SessionOptions) *Sessions {
+// New returns a tracker applying o.
+func New(o Options) *Sessions {
 	s := &Sessions{idle: make(chan struct{}), maxPerKey: o.MaxPerKey, grace: o.ExpiryGrace, keys: map[string]int{}}
 	close(s.idle)
 	if o.MaxOperations > 0 {
@@ -62,7 +79,7 @@ func NewSessions(o SessionOptions) *Sessions {
 		}
 		b, err := json.Marshal(errs)
 		if err != nil {
-			panic("wsgorilla: encode OperationLimitError: " + err.Error())
+			panic("wssession: encode OperationLimitError: " + err.Error())
 		}
 		s.limit = opLimit{max: o.MaxOperations, errs: b}
 	}
@@ -83,7 +100,8 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 		defer s.add(-1)
 		sess := &Session{limit: s.limit, sessions: s}
 		defer sess.release()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+		ctx := context.WithValue(r.Context(), sessionKey{}, sess)
+		next.ServeHTTP(w, r.WithContext(gorillaconn.OnAccept(ctx, sess.attach)))
 	})
 }
 
@@ -142,13 +160,20 @@ func (s *Sessions) Wait(ctx context.Context) error {
 	}
 }
 
+// opLimit is Options.MaxOperations and the payload of the error message a
+// subscribe over it gets.
+type opLimit struct {
+	max  int
+	errs json.RawMessage
+}
+
 type sessionKey struct{}
 
-// SessionFrom returns the Session of the websocket connection whose upgrade
+// From returns the Session of the websocket connection whose upgrade
 // request (or connection_init, whose InitFunc gets the request's context)
 // ctx belongs to, or nil when the request did not pass through
 // [Sessions.Middleware]. A nil *Session's methods do nothing.
-func SessionFrom(ctx context.Context) *Session {
+func From(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }
@@ -159,21 +184,21 @@ type Session struct {
 	sessions *Sessions
 
 	mu      sync.Mutex
-	conn    *conn
+	conn    *gorillaconn.Conn
 	claimed bool   // Claim was called
 	held    bool   // and succeeded, until release
 	key     string // what it claimed
 }
 
 // attach binds the session to its connection, once accepted.
-func (s *Session) attach(c *conn) {
+func (s *Session) attach(c *gorillaconn.Conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.conn = c
-	c.limit = s.limit
+	c.LimitOperations(s.limit.max, s.limit.errs)
 }
 
-func (s *Session) connection() *conn {
+func (s *Session) connection() *gorillaconn.Conn {
 	if s == nil {
 		return nil
 	}
@@ -183,7 +208,7 @@ func (s *Session) connection() *conn {
 }
 
 // Claim counts the connection under key (a principal, say) until it ends,
-// and reports whether it may stay open: false when SessionOptions.MaxPerKey
+// and reports whether it may stay open: false when Options.MaxPerKey
 // connections already hold key. Refuse the connection then (see
 // [Session.Refuse]). A connection claims one key: a later Claim reports
 // whether the first succeeded. A nil Session allows everything.
@@ -215,8 +240,9 @@ func (s *Session) release() {
 
 // ExpireAt ends the session at t, when the credential it was opened with
 // stops being valid: every operation still running then gets an error
-// message carrying errs, and the connection closes with [CloseForbidden] and
-// reason (after SessionOptions.ExpiryGrace, if set). A subscribe read at or after t ends it at once, so nothing started
+// message carrying errs, and the connection closes with
+// [gorillaconn.CloseForbidden] and reason (after Options.ExpiryGrace, if
+// set). A subscribe read at or after t ends it at once, so nothing started
 // after t is served. A t already past ends the connection now.
 func (s *Session) ExpireAt(t time.Time, reason string, errs gqlerror.List) {
 	c := s.connection()
@@ -225,18 +251,18 @@ func (s *Session) ExpireAt(t time.Time, reason string, errs gqlerror.List) {
 	}
 	b, err := json.Marshal(errs)
 	if err != nil {
-		panic("wsgorilla: encode expiry errors: " + err.Error())
+		panic("wssession: encode expiry errors: " + err.Error())
 	}
-	c.expireAt(expiry{at: t, grace: s.sessions.grace, reason: reason, errs: b})
+	c.ExpireAt(t, s.sessions.grace, reason, b)
 }
 
 // Refuse makes the connection close with code and reason when its InitFunc
 // rejects connection_init (instead of the code the InitFunc's context
-// carries, see [RejectInit]); it has no effect after connection_ack. Use it
+// carries, see wsgorilla.RejectInit); it has no effect after connection_ack. Use it
 // for refusals that are not about the credential, such as a limit on
 // connections.
 func (s *Session) Refuse(code int, reason string) {
 	if c := s.connection(); c != nil {
-		c.refuse(closeFrame{code, reason})
+		c.Refuse(code, reason)
 	}
 }

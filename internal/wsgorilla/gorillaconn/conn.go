@@ -1,4 +1,4 @@
-package wsgorilla
+package gorillaconn
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // errEnded is what reads and writes return once the connection has ended
 // itself. It wraps net.ErrClosed, which gqlgen takes for a connection closed
 // on purpose and does not report.
-var errEnded = fmt.Errorf("wsgorilla: connection ended: %w", net.ErrClosed)
+var errEnded = fmt.Errorf("gorillaconn: connection ended: %w", net.ErrClosed)
 
 // names are one subprotocol's message types where the two differ.
 type names struct {
@@ -55,9 +55,10 @@ type operation struct {
 	stopped  bool   // the client stopped it, or the connection ended it
 }
 
-// conn adapts a gorilla connection to transport.WebsocketConn and keeps the
+// Conn adapts a gorilla connection to transport.WebsocketConn and keeps the
 // protocol's promises that gqlgen's transport does not (see the package
-// documentation): it sees every message both ways.
+// documentation): it sees every message both ways. New's implementation
+// returns one from Accept.
 //
 // Operations reach gqlgen under ids of the connection's own (1, 2, ...),
 // translated back on the way out. gqlgen keys its running operations by id,
@@ -65,13 +66,13 @@ type operation struct {
 // it would otherwise overwrite the first one's entry; with ids of its own,
 // every operation stays separately stoppable, and whatever gqlgen still sends
 // for an operation the client stopped (or one that already ended) is dropped.
-type conn struct {
+type Conn struct {
 	ws           *websocket.Conn
 	writeTimeout time.Duration
 	names        names
 	reqCtx       context.Context // the upgrade request's; it ends at shutdown
 	stopWatch    func() bool     // stops the watch of reqCtx installed by Accept
-	limit        opLimit         // from the Session, if any
+	limit        opLimit         // LimitOperations's, if any
 	compressMin  int             // 0: permessage-deflate not negotiated; else messages this long are compressed
 
 	// mu guards the fields below and serialises writes: gorilla allows one
@@ -104,7 +105,7 @@ type closeFrame struct {
 	reason string
 }
 
-// expiry is when and how a session ends (Session.ExpireAt).
+// expiry is when and how the connection ends (ExpireAt).
 type expiry struct {
 	at     time.Time
 	grace  time.Duration // before running operations are ended
@@ -112,20 +113,20 @@ type expiry struct {
 	errs   json.RawMessage // payload of the error message each operation gets
 }
 
-// opLimit bounds the operations of one connection (SessionOptions).
+// opLimit bounds the operations of one connection (LimitOperations).
 type opLimit struct {
 	max  int
 	errs json.RawMessage
 }
 
 var (
-	_ transport.WebsocketConn          = (*conn)(nil)
-	_ transport.WebsocketReadLimiter   = (*conn)(nil)
-	_ transport.WebsocketReadDeadliner = (*conn)(nil)
+	_ transport.WebsocketConn          = (*Conn)(nil)
+	_ transport.WebsocketReadLimiter   = (*Conn)(nil)
+	_ transport.WebsocketReadDeadliner = (*Conn)(nil)
 )
 
-func newConn(ws *websocket.Conn, writeTimeout time.Duration, reqCtx context.Context) *conn {
-	c := &conn{
+func newConn(ws *websocket.Conn, writeTimeout time.Duration, reqCtx context.Context) *Conn {
+	c := &Conn{
 		ws:           ws,
 		writeTimeout: writeTimeout,
 		names:        namesFor(ws.Subprotocol()),
@@ -144,7 +145,7 @@ func newConn(ws *websocket.Conn, writeTimeout time.Duration, reqCtx context.Cont
 // limit, a stop for an operation that is not running) are not passed on; one
 // that ends the connection (see the package documentation) makes it return an
 // error wrapping net.ErrClosed.
-func (c *conn) NextReader() (int, io.Reader, error) {
+func (c *Conn) NextReader() (int, io.Reader, error) {
 	for {
 		if data := c.popPending(); data != nil {
 			return websocket.TextMessage, bytes.NewReader(data), nil
@@ -171,7 +172,7 @@ func (c *conn) NextReader() (int, io.Reader, error) {
 	}
 }
 
-func (c *conn) popPending() []byte {
+func (c *Conn) popPending() []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.pending) == 0 {
@@ -185,7 +186,7 @@ func (c *conn) popPending() []byte {
 // received applies the protocol's rules to a client message and returns
 // what gqlgen should read instead: the message, rewritten to the internal
 // id, or nil for a message answered here.
-func (c *conn) received(data []byte) ([]byte, error) {
+func (c *Conn) received(data []byte) ([]byte, error) {
 	var m envelope
 	if err := json.Unmarshal(data, &m); err != nil {
 		return data, nil // gqlgen answers malformed messages
@@ -223,7 +224,7 @@ func (c *conn) received(data []byte) ([]byte, error) {
 	return data, nil
 }
 
-func (c *conn) subscribeLocked(m envelope) ([]byte, error) {
+func (c *Conn) subscribeLocked(m envelope) ([]byte, error) {
 	if !c.acked && c.names.transportWS {
 		c.endLocked(closeFrame{CloseUnauthorized, "Unauthorized"}, nil)
 		return nil, errEnded
@@ -266,10 +267,10 @@ func (c *conn) subscribeLocked(m envelope) ([]byte, error) {
 // gorilla's writer is unusable (a timed-out write may have sent half a
 // frame), so the connection is closed: that unblocks gqlgen's read loop,
 // which would otherwise wait for a peer that may never speak again.
-func (c *conn) WriteJSON(v any) error {
+func (c *Conn) WriteJSON(v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("wsgorilla: encode message: %w", err)
+		return fmt.Errorf("gorillaconn: encode message: %w", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -285,7 +286,7 @@ func (c *conn) WriteJSON(v any) error {
 
 // sendingLocked returns what the client should get for a message of gqlgen,
 // nil for nothing.
-func (c *conn) sendingLocked(data []byte) []byte {
+func (c *Conn) sendingLocked(data []byte) []byte {
 	var m envelope
 	if err := json.Unmarshal(data, &m); err != nil {
 		return data
@@ -326,10 +327,10 @@ func (c *conn) sendingLocked(data []byte) []byte {
 }
 
 // writeLocked writes one text message.
-func (c *conn) writeLocked(data []byte) error {
+func (c *Conn) writeLocked(data []byte) error {
 	if err := c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
 		_ = c.ws.Close()
-		return fmt.Errorf("wsgorilla: set write deadline: %w", err)
+		return fmt.Errorf("gorillaconn: set write deadline: %w", err)
 	}
 	if c.compressMin > 0 {
 		compress := len(data) >= c.compressMin
@@ -340,18 +341,18 @@ func (c *conn) writeLocked(data []byte) error {
 	}
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		_ = c.ws.Close()
-		return fmt.Errorf("wsgorilla: write message: %w", err)
+		return fmt.Errorf("gorillaconn: write message: %w", err)
 	}
 	return nil
 }
 
 // WriteClose sends a close frame. gqlgen's choice of code is replaced where
-// the protocol or the session says otherwise: at shutdown every operation is
-// completed and the code is 1001; a connection_init refused by Session.Refuse
-// closes as refused; one that never came closes with 4408; an expired
-// session closes as Session.ExpireAt says. The reason is cut to the 123
+// the protocol or the connection's controls say otherwise: at shutdown
+// every operation is completed and the code is 1001; a connection_init
+// refused after Refuse closes as refused; one that never came closes with
+// 4408; an expired connection closes as ExpireAt says. The reason is cut to the 123
 // bytes a close frame can carry.
-func (c *conn) WriteClose(code int, reason string) error {
+func (c *Conn) WriteClose(code int, reason string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -374,10 +375,10 @@ func (c *conn) WriteClose(code int, reason string) error {
 	return c.writeCloseLocked(closeFrame{code, reason})
 }
 
-func (c *conn) writeCloseLocked(f closeFrame) error {
+func (c *Conn) writeCloseLocked(f closeFrame) error {
 	msg := websocket.FormatCloseMessage(f.code, truncateUTF8(f.reason, 123))
 	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.writeTimeout)); err != nil {
-		return fmt.Errorf("wsgorilla: write close %d: %w", f.code, err)
+		return fmt.Errorf("gorillaconn: write close %d: %w", f.code, err)
 	}
 	return nil
 }
@@ -386,7 +387,7 @@ func (c *conn) writeCloseLocked(f closeFrame) error {
 // message last returns for it (if last is not nil), then the close frame goes
 // out and the network connection closes. gqlgen's read loop then fails,
 // which cancels every operation; what they still send is dropped.
-func (c *conn) endLocked(f closeFrame, last func(*operation) []byte) {
+func (c *Conn) endLocked(f closeFrame, last func(*operation) []byte) {
 	if c.closed {
 		return
 	}
@@ -410,7 +411,7 @@ func (c *conn) endLocked(f closeFrame, last func(*operation) []byte) {
 
 // shutdown runs when the upgrade request's context ends, which, while the
 // connection is open, means the server is shutting down.
-func (c *conn) shutdown() {
+func (c *Conn) shutdown() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.shutdownLocked()
@@ -420,14 +421,32 @@ func (c *conn) shutdown() {
 // so that clients know to reconnect elsewhere and resume. Before
 // connection_ack gqlgen is blocked reading connection_init and does not watch
 // the context; this ends such connections too.
-func (c *conn) shutdownLocked() {
+func (c *Conn) shutdownLocked() {
 	c.endLocked(closeFrame{websocket.CloseGoingAway, "server shutting down"}, func(op *operation) []byte {
 		return encode(envelope{ID: op.client, Type: "complete"})
 	})
 }
 
-// expireAt ends the session at e.at (see Session.ExpireAt).
-func (c *conn) expireAt(e expiry) {
+// LimitOperations bounds the operations (subscriptions, and queries and
+// mutations sent over the socket) running at once on c to max; 0 means no
+// bound. A subscribe over it is answered with an error message for its id
+// whose payload is errs (a JSON list of GraphQL errors); the connection and
+// its other operations go on. Call it before c is used, from an [OnAccept]
+// function.
+func (c *Conn) LimitOperations(max int, errs json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.limit = opLimit{max: max, errs: errs}
+}
+
+// ExpireAt ends the connection when the credential it was opened with stops
+// being valid, at at: grace later (time for operations that watch the
+// credential to end on their own), every operation still running gets an
+// error message whose payload is errs (a JSON list of GraphQL errors), and
+// the connection closes with [CloseForbidden] and reason. A subscribe read
+// at or after at ends it at once, so nothing started after at is served.
+func (c *Conn) ExpireAt(at time.Time, grace time.Duration, reason string, errs json.RawMessage) {
+	e := expiry{at: at, grace: grace, reason: reason, errs: errs}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -444,14 +463,14 @@ func (c *conn) expireAt(e expiry) {
 
 // expireLocked gives every running operation the expiry's error and closes
 // with CloseForbidden.
-func (c *conn) expireLocked() {
+func (c *Conn) expireLocked() {
 	e := c.expiry
 	c.endLocked(closeFrame{CloseForbidden, e.reason}, func(op *operation) []byte {
 		return encode(envelope{ID: op.client, Type: "error", Payload: e.errs})
 	})
 }
 
-func (c *conn) stopTimerLocked() {
+func (c *Conn) stopTimerLocked() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
@@ -464,7 +483,7 @@ func (c *conn) stopTimerLocked() {
 // gqlgen's run does after connection_ack: graphql-transport-ws clients must
 // answer within two intervals (the read deadline; a pong clears it, the
 // next ping sets it again), graphql-ws clients get a "ka" every interval.
-func (c *conn) startKeepAliveLocked() {
+func (c *Conn) startKeepAliveLocked() {
 	if c.keepAlive <= 0 || c.kaTimer != nil {
 		return
 	}
@@ -482,7 +501,7 @@ var (
 // keepAliveDue runs on the connection's timer, in a goroutine of its own
 // that ends with the write: it pings (or sends "ka") and sets the timer
 // again.
-func (c *conn) keepAliveDue() {
+func (c *Conn) keepAliveDue() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -505,16 +524,18 @@ func (c *conn) keepAliveDue() {
 	c.kaTimer.Reset(c.keepAlive)
 }
 
-// refuse makes a refused connection_init close with f (Session.Refuse).
-func (c *conn) refuse(f closeFrame) {
+// Refuse makes the connection close with code and reason when its
+// connection_init is rejected, instead of the code gqlgen (or the
+// transport) chose; it has no effect after connection_ack.
+func (c *Conn) Refuse(code int, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.refusal = &f
+	c.refusal = &closeFrame{code, reason}
 }
 
 // Close closes the network connection without waiting for the peer's close
 // frame.
-func (c *conn) Close() error {
+func (c *Conn) Close() error {
 	c.stopWatch()
 	err := c.ws.Close() // first: it unblocks a write stuck on a slow peer
 	c.mu.Lock()
@@ -525,22 +546,22 @@ func (c *conn) Close() error {
 }
 
 // Subprotocol returns the negotiated subprotocol, "" if none.
-func (c *conn) Subprotocol() string { return c.ws.Subprotocol() }
+func (c *Conn) Subprotocol() string { return c.ws.Subprotocol() }
 
 // SetReadLimit implements transport.WebsocketReadLimiter: a bigger message
 // makes gorilla send close 1009 and fail the read.
-func (c *conn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
+func (c *Conn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
 
 // SetReadDeadline implements transport.WebsocketReadDeadliner, which gqlgen
 // uses to drop graphql-transport-ws clients that stop answering pings.
-func (c *conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
 
 // encode marshals a message; an envelope of strings and a valid raw payload
 // always encodes.
 func encode(m envelope) []byte {
 	b, err := json.Marshal(m)
 	if err != nil {
-		panic("wsgorilla: encode message: " + err.Error())
+		panic("gorillaconn: encode message: " + err.Error())
 	}
 	return b
 }

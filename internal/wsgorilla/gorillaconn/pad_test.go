@@ -1,4 +1,4 @@
-package wsgorilla
+package gorillaconn
 
 import (
 	"bytes"
