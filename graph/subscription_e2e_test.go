@@ -344,19 +344,12 @@ func TestWebsocketTransport(t *testing.T) {
 				t.Fatal(err)
 			}
 			var errMsgs []string
-			for done := false; !done; {
-				select {
-				case m := <-c.msgs:
-					var p struct {
-						Message string `json:"message"`
-					}
-					if m.Type == "connection_error" && json.Unmarshal(m.Payload, &p) == nil {
-						errMsgs = append(errMsgs, p.Message)
-					}
-				case <-c.closed:
-					done = true
-				case <-time.After(safety):
-					t.Fatal("connection still open after a rejected connection_init")
+			for _, m := range c.untilClosed(t) {
+				var p struct {
+					Message string `json:"message"`
+				}
+				if m.Type == "connection_error" && json.Unmarshal(m.Payload, &p) == nil {
+					errMsgs = append(errMsgs, p.Message)
 				}
 			}
 			if !isCloseCode(c.readErr, 4403) {

@@ -357,11 +357,29 @@ func (c *wsClient) next(t testing.TB) wsMsg {
 // close error.
 func (c *wsClient) waitClosed(t testing.TB) error {
 	t.Helper()
+	c.untilClosed(t)
+	return c.readErr
+}
+
+// untilClosed returns every message the server sent until it closed the
+// connection, those queued before the close included (c.readErr is then the
+// close error).
+func (c *wsClient) untilClosed(t testing.TB) []wsMsg {
+	t.Helper()
+	var out []wsMsg
 	for {
 		select {
-		case <-c.msgs:
+		case m := <-c.msgs:
+			out = append(out, m)
 		case <-c.closed:
-			return c.readErr
+			for {
+				select {
+				case m := <-c.msgs:
+					out = append(out, m)
+				default:
+					return out
+				}
+			}
 		case <-time.After(safety):
 			t.Fatal("connection still open")
 			return nil
