@@ -13,6 +13,7 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/statement"
 	"github.com/moneyone-bff/finpro-bff/internal/apierr"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
+	"github.com/moneyone-bff/finpro-bff/internal/finpro/wire"
 	"github.com/moneyone-bff/finpro-bff/internal/insights"
 	"github.com/moneyone-bff/finpro-bff/internal/loaders"
 )
@@ -104,9 +105,9 @@ func (a *AccountBase) InsightsPart(ctx context.Context, r insights.Range) (Insig
 	if err != nil {
 		return InsightsPart{}, "", err
 	}
-	currency := "INR"
-	if acc.Summary != nil && acc.Summary.Currency != "" {
-		currency = strings.ToUpper(acc.Summary.Currency)
+	currency := wire.DefaultCurrency // an account FinPro sends without a summary
+	if acc.Summary != nil {
+		currency = strings.ToUpper(acc.Summary.Currency) // never empty (finpro.Summary)
 	}
 	self := a.self
 	if self == nil {
