@@ -27,9 +27,12 @@ func TestConsentStatusOfEvent(t *testing.T) {
 		prev, now finpro.ConsentStatus
 		want      string
 	}{
-		{"PENDING", "ACTIVE", "CONSENT_APPROVED"}, {"PAUSED", "ACTIVE", "CONSENT_RESUMED"},
-		{"ACTIVE", "PAUSED", "CONSENT_PAUSED"}, {"ACTIVE", "REVOKED", "CONSENT_REVOKED"},
-		{"ACTIVE", "EXPIRED", "CONSENT_EXPIRED"}, {"PENDING", "REJECTED", "CONSENT_REJECTED"},
+		{"PENDING", "ACTIVE", "CONSENT_APPROVED"},
+		{"PAUSED", "ACTIVE", "CONSENT_RESUMED"},
+		{"ACTIVE", "PAUSED", "CONSENT_PAUSED"},
+		{"ACTIVE", "REVOKED", "CONSENT_REVOKED"},
+		{"ACTIVE", "EXPIRED", "CONSENT_EXPIRED"},
+		{"PENDING", "REJECTED", "CONSENT_REJECTED"},
 		{"ACTIVE", "PENDING", ""},
 	}
 	for _, tc := range back {

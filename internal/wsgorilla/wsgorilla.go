@@ -94,8 +94,10 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	if limit > 0 {
 		c.SetReadLimit(limit)
 	}
-	s := &session{t: t, c: c, names: namesFor(c.Subprotocol()), ctx: r.Context(), exec: exec, headers: r.Header,
-		active: map[string]context.CancelFunc{}}
+	s := &session{
+		t: t, c: c, names: namesFor(c.Subprotocol()), ctx: r.Context(), exec: exec, headers: r.Header,
+		active: map[string]context.CancelFunc{},
+	}
 	if !s.init() {
 		return
 	}
@@ -162,10 +164,14 @@ var clientTypes = map[bool]map[string]bool{
 // knownTypes are every message type of a subprotocol: an unknown one is
 // invalid JSON to gqlgen, a known server type a decoding error.
 var knownTypes = map[bool]map[string]bool{
-	true: {"connection_init": true, "connection_ack": true, "ping": true, "pong": true, "subscribe": true,
-		"next": true, "error": true, "complete": true},
-	false: {"connection_init": true, "connection_terminate": true, "start": true, "stop": true, "connection_ack": true,
-		"connection_error": true, "data": true, "error": true, "complete": true, "ka": true},
+	true: {
+		"connection_init": true, "connection_ack": true, "ping": true, "pong": true, "subscribe": true,
+		"next": true, "error": true, "complete": true,
+	},
+	false: {
+		"connection_init": true, "connection_terminate": true, "start": true, "stop": true, "connection_ack": true,
+		"connection_error": true, "data": true, "error": true, "complete": true, "ka": true,
+	},
 }
 
 // next reads the next message for the protocol.

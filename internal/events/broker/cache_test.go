@@ -64,21 +64,27 @@ type emptyUp struct{}
 func (emptyUp) Balances(context.Context, string) ([]finpro.Balance, error) {
 	return []finpro.Balance{}, nil
 }
+
 func (emptyUp) AllFIData(context.Context, string) ([]finpro.FIAccount, error) {
 	return []finpro.FIAccount{}, nil
 }
+
 func (emptyUp) AllFIDataBetween(context.Context, string, time.Time, time.Time) ([]finpro.FIAccount, error) {
 	return nil, nil
 }
+
 func (emptyUp) Consents(context.Context, finpro.ConsentListRequest) (*finpro.ConsentPage, error) {
 	return &finpro.ConsentPage{}, nil
 }
+
 func (emptyUp) ConsentsByRef(context.Context, finpro.ConsentLookup) ([]finpro.Consent, error) {
 	return nil, nil
 }
+
 func (emptyUp) FIData(context.Context, finpro.FIDataRequest) (*finpro.AccountData, error) {
 	return &finpro.AccountData{}, nil
 }
+
 func (emptyUp) FIRequestStatus(context.Context, finpro.FIStatusRequest) (*finpro.FIStatus, error) {
 	return &finpro.FIStatus{}, nil
 }

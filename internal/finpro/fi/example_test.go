@@ -82,7 +82,8 @@ func fetch(t *testing.T, accounts ...[]byte) []finpro.FIAccount {
 	}))
 	t.Cleanup(srv.Close)
 	c, err := finpro.New(finpro.Options{BaseURL: srv.URL, Credentials: finpro.Credentials{
-		ClientID: "fp_test_x", ClientSecret: "s", OrganisationID: "ORG1", AppIdentifier: "app"}})
+		ClientID: "fp_test_x", ClientSecret: "s", OrganisationID: "ORG1", AppIdentifier: "app",
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,10 @@ func TestExampleValues(t *testing.T) {
 	}{
 		{"deposit", func(t *testing.T, d fi.Data) {
 			a := d.(*deposits.Deposit)
-			want := &deposits.DepositSummary{Currency: "INR", BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
-				Status: "ACTIVE", Pending: []deposits.DepositPending{{Amount: "20.0"}}}
+			want := &deposits.DepositSummary{
+				Currency: "INR", BalanceDateTime: at, Type: "CURRENT", Facility: "CC", OpeningDate: "2004-04-12",
+				Status: "ACTIVE", Pending: []deposits.DepositPending{{Amount: "20.0"}},
+			}
 			if diff := cmp.Diff(want, a.Summary); diff != "" {
 				t.Errorf("Summary (-want +got):\n%s", diff)
 			}
@@ -78,9 +80,11 @@ func TestExampleValues(t *testing.T) {
 		}},
 		{"systematic_investment_plan", func(t *testing.T, d fi.Data) {
 			h := d.(*funds.SIP).Summary.Holdings[0]
-			want := funds.SIPHolding{HoldingType: "SOLE", Nominee: "OTHERS", Email: "qw@gmail.com", Units: "10", Value: "20", Amount: "3000",
+			want := funds.SIPHolding{
+				HoldingType: "SOLE", Nominee: "OTHERS", Email: "qw@gmail.com", Units: "10", Value: "20", Amount: "3000",
 				Frequency: ptr(10), InstalmentDay: ptr(45), PendingInstalments: ptr(450), CompleteInstalments: ptr(500),
-				LastInstalmentDate: "2004-04-12", NextInstalmentDate: "2004-04-12", CreationDate: "2004-04-12", ModificationDate: "2004-04-12", CeasedDate: "2004-04-12"}
+				LastInstalmentDate: "2004-04-12", NextInstalmentDate: "2004-04-12", CreationDate: "2004-04-12", ModificationDate: "2004-04-12", CeasedDate: "2004-04-12",
+			}
 			if diff := cmp.Diff(want, h); diff != "" {
 				t.Errorf("Holding (-want +got):\n%s", diff)
 			}
@@ -190,17 +194,21 @@ func TestOddValuesStayLocal(t *testing.T) {
 	d, issues := fi.DecodeRaw(fi.TypeMutualFunds, []byte(raw))
 	a := d.(*funds.MutualFunds)
 	wantSummary := &funds.MutualFundsSummary{InvestmentValue: "100000.50", Holdings: []funds.MutualFundHolding{
-		{ISIN: "INF1", Units: "12.5", ClosingUnits: "100"}, {ISIN: "INF2", Units: "2"}}}
+		{ISIN: "INF1", Units: "12.5", ClosingUnits: "100"}, {ISIN: "INF2", Units: "2"},
+	}}
 	if diff := cmp.Diff(wantSummary, a.Summary); diff != "" {
 		t.Errorf("Summary (-want +got):\n%s", diff)
 	}
 	wantTx := &rebit.Transactions[funds.MutualFundTransaction]{StartDate: "2025-12-31", Transaction: []funds.MutualFundTransaction{
-		{TxnID: "42", Type: "SELL", OrderDate: "2026-01-05"}}}
+		{TxnID: "42", Type: "SELL", OrderDate: "2026-01-05"},
+	}}
 	if diff := cmp.Diff(wantTx, a.Transactions); diff != "" {
 		t.Errorf("Transactions (-want +got):\n%s", diff)
 	}
-	wantIssues := []string{"summary/currentvalue", "summary/investment/holdings/holding/nav", "summary/investment/holdings/holding",
-		"transactions/enddate", "transactions/transaction/navdate"}
+	wantIssues := []string{
+		"summary/currentvalue", "summary/investment/holdings/holding/nav", "summary/investment/holdings/holding",
+		"transactions/enddate", "transactions/transaction/navdate",
+	}
 	slices.Sort(wantIssues)
 	got := slices.Clone(issues.Malformed)
 	slices.Sort(got)

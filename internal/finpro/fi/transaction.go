@@ -30,9 +30,11 @@ type Txn interface {
 
 // TransactionTypeEnums names the enums (keys of [Enums]) of the schemas'
 // transaction types: Common.Type is always a value of one of them.
-var TransactionTypeEnums = []string{"CreditDebit", "TermTransactionType", "BuySell", "EquityTransactionType",
+var TransactionTypeEnums = []string{
+	"CreditDebit", "TermTransactionType", "BuySell", "EquityTransactionType",
 	"ETFTransactionType", "CISTransactionType", "NPSTransactionType", "NPSInvestmentTransactionType",
-	"InsuranceTransactionType"}
+	"InsuranceTransactionType",
+}
 
 // rowDecoder decodes one Transaction element of a schema.
 type rowDecoder func(raw []byte, d *tagdec.Decoder) Txn

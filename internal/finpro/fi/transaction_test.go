@@ -90,7 +90,8 @@ func pageThroughClient(t *testing.T, fiType finpro.FIType, rows []json.RawMessag
 	}))
 	t.Cleanup(srv.Close)
 	c, err := finpro.New(finpro.Options{BaseURL: srv.URL, Credentials: finpro.Credentials{
-		ClientID: "fp_test_x", ClientSecret: "s", OrganisationID: "ORG1", AppIdentifier: "app"}})
+		ClientID: "fp_test_x", ClientSecret: "s", OrganisationID: "ORG1", AppIdentifier: "app",
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +222,15 @@ func TestGenericTransaction(t *testing.T) {
 	if !ok {
 		t.Fatalf("decoded to %T", tx)
 	}
-	want := []fi.Field{{Path: "txnId", Value: "T1"}, {Path: "type", Value: "interest"}, {Path: "amount", Value: "120.50"},
-		{Path: "balance", Value: "1000"}, {Path: "txnDate", Value: "2024-03-31"}, {Path: "narration", Value: "ANNUAL INTEREST"},
-		{Path: "tax/igst", Value: "9.00"}}
+	want := []fi.Field{
+		{Path: "txnId", Value: "T1"},
+		{Path: "type", Value: "interest"},
+		{Path: "amount", Value: "120.50"},
+		{Path: "balance", Value: "1000"},
+		{Path: "txnDate", Value: "2024-03-31"},
+		{Path: "narration", Value: "ANNUAL INTEREST"},
+		{Path: "tax/igst", Value: "9.00"},
+	}
 	if !reflect.DeepEqual(g.Fields, want) || g.Redacted != 2 {
 		t.Errorf("fields = %+v (redacted %d), want %+v (redacted 2)", g.Fields, g.Redacted, want)
 	}

@@ -27,29 +27,49 @@ func TestValuation(t *testing.T) {
 		raw  string
 		want rebit.Valuation
 	}{
-		{"deposit", fi.TypeDeposit, `{"Summary":{"currentBalance":"-5.50","currency":"usd"}}`,
-			rebit.Valuation{Class: rebit.AssetCash, Currency: "USD", Value: "-5.50"}},
-		{"deposit without currency is INR", fi.TypeDeposit, `{"Summary":{"currentBalance":"10"}}`,
-			rebit.Valuation{Class: rebit.AssetCash, Currency: "INR", Value: "10"}},
-		{"deposit without summary", fi.TypeDeposit, `{}`,
-			rebit.Valuation{Class: rebit.AssetCash, Currency: "INR", Missing: "no summary"}},
-		{"term deposit", fi.TypeTermDeposit, `{"Summary":{"currentValue":"105000.00","principalAmount":"100000.00"}}`,
-			rebit.Valuation{Class: rebit.AssetDeposits, Currency: "INR", Value: "105000.00", Invested: "100000.00"}},
+		{
+			"deposit", fi.TypeDeposit, `{"Summary":{"currentBalance":"-5.50","currency":"usd"}}`,
+			rebit.Valuation{Class: rebit.AssetCash, Currency: "USD", Value: "-5.50"},
+		},
+		{
+			"deposit without currency is INR", fi.TypeDeposit, `{"Summary":{"currentBalance":"10"}}`,
+			rebit.Valuation{Class: rebit.AssetCash, Currency: "INR", Value: "10"},
+		},
+		{
+			"deposit without summary", fi.TypeDeposit, `{}`,
+			rebit.Valuation{Class: rebit.AssetCash, Currency: "INR", Missing: "no summary"},
+		},
+		{
+			"term deposit", fi.TypeTermDeposit, `{"Summary":{"currentValue":"105000.00","principalAmount":"100000.00"}}`,
+			rebit.Valuation{Class: rebit.AssetDeposits, Currency: "INR", Value: "105000.00", Invested: "100000.00"},
+		},
 		// 12.345 × 101.10 = 1248.0795 and 2 × 50 = 100.00: 1348.0795.
-		{"mutual funds from holdings", fi.TypeMutualFunds, `{"Summary":{"investmentValue":"1200","Investment":{"Holdings":{"Holding":[
+		{
+			"mutual funds from holdings", fi.TypeMutualFunds, `{"Summary":{"investmentValue":"1200","Investment":{"Holdings":{"Holding":[
 			{"closingUnits":"12.345","units":"99","nav":"101.10"},{"units":"2","nav":"50"}]}}}}`,
-			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Value: "1348.0795", Invested: "1200"}},
-		{"mutual funds, a holding without NAV", fi.TypeMutualFunds, `{"Summary":{"Investment":{"Holdings":{"Holding":[{"units":"2"}]}}}}`,
-			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Missing: "no current value"}},
+			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Value: "1348.0795", Invested: "1200"},
+		},
+		{
+			"mutual funds, a holding without NAV", fi.TypeMutualFunds, `{"Summary":{"Investment":{"Holdings":{"Holding":[{"units":"2"}]}}}}`,
+			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Missing: "no current value"},
+		},
 		// 10 × 234.09 = 2340.90.
-		{"reit from holdings", fi.TypeREIT, `{"Summary":{"Investment":{"Holdings":{"Holding":{"totalNumberUnits":"10","lastClosingRate":"234.09"}}}}}`,
-			rebit.Valuation{Class: rebit.AssetAlternative, Currency: "INR", Value: "2340.90"}},
-		{"nps from tiers", fi.TypeNPS, `{"Summary":{"Holdings":{"Tier1Holdings":{"investmentCost":"200","investmentValue":"180.25"},"Tier2Holdings":{"investmentCost":"100","investmentValue":"190"}}}}`,
-			rebit.Valuation{Class: rebit.AssetPension, Currency: "INR", Value: "370.25", Invested: "300"}},
-		{"insurance is not valued", fi.TypeLifeInsurance, `{"Summary":{"sumAssured":"1000000"}}`,
-			rebit.Valuation{Class: rebit.AssetInsurance, Currency: "INR", Missing: "not valued"}},
-		{"equities prefer the summary", fi.TypeEquities, `{"Summary":{"currentValue":"20.0","Investment":{"Holdings":{"Holding":{"units":"1","lastTradedPrice":"5"}}}}}`,
-			rebit.Valuation{Class: rebit.AssetEquity, Currency: "INR", Value: "20.0"}},
+		{
+			"reit from holdings", fi.TypeREIT, `{"Summary":{"Investment":{"Holdings":{"Holding":{"totalNumberUnits":"10","lastClosingRate":"234.09"}}}}}`,
+			rebit.Valuation{Class: rebit.AssetAlternative, Currency: "INR", Value: "2340.90"},
+		},
+		{
+			"nps from tiers", fi.TypeNPS, `{"Summary":{"Holdings":{"Tier1Holdings":{"investmentCost":"200","investmentValue":"180.25"},"Tier2Holdings":{"investmentCost":"100","investmentValue":"190"}}}}`,
+			rebit.Valuation{Class: rebit.AssetPension, Currency: "INR", Value: "370.25", Invested: "300"},
+		},
+		{
+			"insurance is not valued", fi.TypeLifeInsurance, `{"Summary":{"sumAssured":"1000000"}}`,
+			rebit.Valuation{Class: rebit.AssetInsurance, Currency: "INR", Missing: "not valued"},
+		},
+		{
+			"equities prefer the summary", fi.TypeEquities, `{"Summary":{"currentValue":"20.0","Investment":{"Holdings":{"Holding":{"units":"1","lastTradedPrice":"5"}}}}}`,
+			rebit.Valuation{Class: rebit.AssetEquity, Currency: "INR", Value: "20.0"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,9 +89,14 @@ func TestGenericIsSafeAndBounded(t *testing.T) {
 	d, _ := fi.DecodeRaw(fi.TypeGSTR13B, []byte(raw))
 	g := d.(*fi.Generic)
 	wantSummary := []fi.Field{
-		{"returnPeriod", "032026"}, {"taxableValue", "125000.50"},
-		{"Section/Item[0]/rate", "18"}, {"Section/Item[0]/tax", "22500.09"}, {"Section/Item[1]/rate", "5"}, {"Section/Item[1]/tax", "10"},
-		{"note", strings.Repeat("é", 128)}, {"currentValue", "42.00"},
+		{"returnPeriod", "032026"},
+		{"taxableValue", "125000.50"},
+		{"Section/Item[0]/rate", "18"},
+		{"Section/Item[0]/tax", "22500.09"},
+		{"Section/Item[1]/rate", "5"},
+		{"Section/Item[1]/tax", "10"},
+		{"note", strings.Repeat("é", 128)},
+		{"currentValue", "42.00"},
 	}
 	if diff := cmp.Diff(wantSummary, g.Summary); diff != "" {
 		t.Errorf("Summary (-want +got):\n%s", diff)

@@ -99,6 +99,8 @@ func (a *Deposit) Valuation() rebit.Valuation {
 
 // Common implements Txn.
 func (t *DepositTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.CurrentBalance, Mode: t.Mode,
-		At: t.TransactionTimestamp, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.CurrentBalance, Mode: t.Mode,
+		At: t.TransactionTimestamp, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference,
+	}
 }

@@ -1,9 +1,10 @@
 package deposits
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // TermDeposit is a TERM_DEPOSIT account (fixed deposit), schema term_deposit.xsd.
@@ -81,6 +82,8 @@ func (a *TermDeposit) Valuation() rebit.Valuation {
 
 // Common implements Txn.
 func (t *TermTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.Balance, Mode: t.Mode,
-		At: t.TransactionDateTime, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Balance: t.Balance, Mode: t.Mode,
+		At: t.TransactionDateTime, ValueDate: t.ValueDate, Narration: t.Narration, Reference: t.Reference,
+	}
 }

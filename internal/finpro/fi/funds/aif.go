@@ -1,9 +1,10 @@
 package funds
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // AIF is an AIF account (alternative investment funds), schema

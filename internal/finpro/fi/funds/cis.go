@@ -1,9 +1,10 @@
 package funds
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // CIS is a CIS account (collective investment schemes), schema
@@ -76,6 +77,8 @@ func (a *CIS) Valuation() rebit.Valuation {
 
 // Common implements Txn.
 func (t *CISTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: calc.FirstTime(t.TransactionDateTime, calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate), calc.Midnight(t.NAVDate))}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: calc.FirstTime(t.TransactionDateTime, calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate), calc.Midnight(t.NAVDate)),
+	}
 }

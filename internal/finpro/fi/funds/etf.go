@@ -1,9 +1,10 @@
 package funds
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // ETF is an ETF account (exchange traded funds), schema
@@ -78,6 +79,8 @@ func (a *ETF) Valuation() rebit.Valuation {
 
 // Common implements Txn.
 func (t *ETFTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: calc.FirstTime(t.TransactionDateTime, calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate))}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: calc.FirstTime(t.TransactionDateTime, calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate)),
+	}
 }

@@ -1,9 +1,10 @@
 package funds
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // InvIT is an INVIT account (infrastructure investment trust units), schema
@@ -70,6 +71,8 @@ func (a *InvIT) Valuation() rebit.Valuation {
 // Common implements Txn. The schema has no type; its transactionDescription
 // stands in for a narration when there is none.
 func (t *InvITTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Amount: t.TradeValue, At: t.TransactionDateTime,
-		Narration: calc.FirstString(t.Narration, t.TransactionDescription)}
+	return rebit.Common{
+		TxnID: t.TxnID, Amount: t.TradeValue, At: t.TransactionDateTime,
+		Narration: calc.FirstString(t.Narration, t.TransactionDescription),
+	}
 }

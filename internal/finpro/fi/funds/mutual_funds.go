@@ -120,6 +120,8 @@ func (a *MutualFunds) Valuation() rebit.Valuation {
 
 // Common implements Txn: a fund order happens on its execution date.
 func (t *MutualFundTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
-		At: calc.FirstTime(calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate), calc.Midnight(t.NAVDate))}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.Amount, Narration: t.Narration,
+		At: calc.FirstTime(calc.Midnight(t.ExecutionDate), calc.Midnight(t.OrderDate), calc.Midnight(t.NAVDate)),
+	}
 }

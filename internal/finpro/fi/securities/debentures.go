@@ -1,9 +1,10 @@
 package securities
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // Debentures is a DEBENTURES account, schema debentures/debentures.xsd.

@@ -8,9 +8,10 @@
 package securities
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // Equities is an EQUITIES account (a demat statement of shares), schema
@@ -90,6 +91,8 @@ func (a *Equities) Valuation() rebit.Valuation {
 
 // Common implements Txn: the money of a trade is its trade value.
 func (t *EquityTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
-		At: t.TransactionDateTime, Reference: calc.FirstString(t.TradeID, t.OrderID)}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
+		At: t.TransactionDateTime, Reference: calc.FirstString(t.TradeID, t.OrderID),
+	}
 }

@@ -1,9 +1,10 @@
 package securities
 
 import (
+	"time"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
-	"time"
 )
 
 // IDR is an IDR account (Indian Depository Receipts), schema
@@ -60,6 +61,8 @@ func (a *IDR) Valuation() rebit.Valuation {
 
 // Common implements Txn.
 func (t *IDRTransaction) Common() rebit.Common {
-	return rebit.Common{TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
-		At: t.TransactionDateTime, Reference: calc.FirstString(t.TradeID, t.OrderID)}
+	return rebit.Common{
+		TxnID: t.TxnID, Type: t.Type, Amount: t.TradeValue, Narration: t.Narration,
+		At: t.TransactionDateTime, Reference: calc.FirstString(t.TradeID, t.OrderID),
+	}
 }
