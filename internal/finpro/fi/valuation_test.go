@@ -53,6 +53,13 @@ func TestValuation(t *testing.T) {
 			"mutual funds, a holding without NAV", fi.TypeMutualFunds, `{"Summary":{"Investment":{"Holdings":{"Holding":[{"units":"2"}]}}}}`,
 			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Missing: "no current value"},
 		},
+		// 3 × 10.5 = 31.50 (closing units before units) and 1.5 × 2 = 3.00 (a
+		// product keeps two decimals at least): 34.50.
+		{
+			"cis from holdings", fi.TypeCIS, `{"Summary":{"investmentValue":"30","Holdings":{"Holding":[
+			{"closingUnits":"3","units":"7","nav":"10.5"},{"units":"1.5","nav":"2"}]}}}`,
+			rebit.Valuation{Class: rebit.AssetMutualFunds, Currency: "INR", Value: "34.50", Invested: "30"},
+		},
 		// 10 × 234.09 = 2340.90.
 		{
 			"reit from holdings", fi.TypeREIT, `{"Summary":{"Investment":{"Holdings":{"Holding":{"totalNumberUnits":"10","lastClosingRate":"234.09"}}}}}`,

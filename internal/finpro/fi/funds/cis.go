@@ -67,11 +67,7 @@ func (a *CIS) Valuation() rebit.Valuation {
 	}
 	return calc.Valued(rebit.AssetMutualFunds, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (rebit.Decimal, bool) {
 		h := s.Holdings[i]
-		units := h.ClosingUnits
-		if units == "" {
-			units = h.Units
-		}
-		return calc.Product(units, h.NAV)
+		return unitsTimesNAV(h.ClosingUnits, h.Units, h.NAV)
 	})
 }
 

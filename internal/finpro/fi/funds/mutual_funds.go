@@ -9,6 +9,8 @@
 package funds
 
 import (
+	"cmp"
+
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/internal/calc"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/rebit"
 )
@@ -101,6 +103,12 @@ type MutualFundTransaction struct {
 	Narration string `fi:"narration"`
 }
 
+// unitsTimesNAV values a fund holding: its closing units (else its units)
+// × its NAV, exactly.
+func unitsTimesNAV(closing, units, nav rebit.Decimal) (rebit.Decimal, bool) {
+	return calc.Product(cmp.Or(closing, units), nav)
+}
+
 // Valuation is the folio's current value (else the sum of closing units × NAV
 // of every holding), invested the investment value.
 func (a *MutualFunds) Valuation() rebit.Valuation {
@@ -110,11 +118,7 @@ func (a *MutualFunds) Valuation() rebit.Valuation {
 	}
 	return calc.Valued(rebit.AssetMutualFunds, s.CurrentValue, s.InvestmentValue, len(s.Holdings), func(i int) (rebit.Decimal, bool) {
 		h := s.Holdings[i]
-		units := h.ClosingUnits
-		if units == "" {
-			units = h.Units
-		}
-		return calc.Product(units, h.NAV)
+		return unitsTimesNAV(h.ClosingUnits, h.Units, h.NAV)
 	})
 }
 
