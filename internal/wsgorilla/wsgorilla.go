@@ -95,7 +95,7 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		c.SetReadLimit(limit)
 	}
 	s := &session{
-		t: t, c: c, names: namesFor(c.Subprotocol()), ctx: r.Context(), exec: exec, headers: r.Header,
+		t: t, c: c, names: gorillaconn.MessagesFor(c.Subprotocol()), ctx: r.Context(), exec: exec, headers: r.Header,
 		active: map[string]context.CancelFunc{},
 	}
 	if !s.init() {
@@ -108,7 +108,7 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 type session struct {
 	t       Transport
 	c       *gorillaconn.Conn
-	names   names
+	names   gorillaconn.Messages
 	ctx     context.Context // the request's, then the InitFunc's
 	exec    graphql.GraphExecutor
 	headers http.Header
@@ -116,30 +116,6 @@ type session struct {
 	mu     sync.Mutex
 	active map[string]context.CancelFunc // running operations by (internal) id
 	closed bool
-}
-
-// names are one subprotocol's message types where the two differ.
-type names struct {
-	transportWS bool
-	subscribe   string // client: start an operation
-	stop        string // client: stop an operation
-	next        string // server: one result
-}
-
-// namesFor returns the message types of a negotiated subprotocol; gqlgen
-// speaks graphql-ws when none was negotiated.
-func namesFor(subprotocol string) names {
-	if subprotocol == gorillaconn.GraphQLTransportWS {
-		return names{transportWS: true, subscribe: "subscribe", stop: "complete", next: "next"}
-	}
-	return names{subscribe: "start", stop: "stop", next: "data"}
-}
-
-// envelope is a server message of either subprotocol.
-type envelope struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // message is a decoded client message.
@@ -191,10 +167,10 @@ func (s *session) next() (message, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil || !knownTypes[s.names.transportWS][m.Type] {
+	if err := dec.Decode(&m); err != nil || !knownTypes[s.names.TransportWS][m.Type] {
 		return message{}, errInvalidMsg
 	}
-	if !clientTypes[s.names.transportWS][m.Type] {
+	if !clientTypes[s.names.TransportWS][m.Type] {
 		return message{}, errWrongWay
 	}
 	return message{id: m.ID, typ: m.Type, payload: m.Payload}, nil
@@ -203,13 +179,13 @@ func (s *session) next() (message, error) {
 // send writes a server message; types only graphql-ws has are dropped on
 // graphql-transport-ws, as gqlgen does.
 func (s *session) send(id, typ string, payload json.RawMessage) {
-	if s.names.transportWS && (typ == "ka" || typ == "connection_error") {
+	if s.names.TransportWS && (typ == "ka" || typ == "connection_error") {
 		return
 	}
 	if typ == "data" {
-		typ = s.names.next
+		typ = s.names.Next
 	}
-	_ = s.c.WriteJSON(envelope{ID: id, Type: typ, Payload: payload})
+	_ = s.c.WriteJSON(gorillaconn.Envelope{ID: id, Type: typ, Payload: payload})
 }
 
 func (s *session) sendConnectionError(format string, args ...any) {
@@ -315,9 +291,9 @@ func (s *session) run() {
 			return
 		}
 		switch m.typ {
-		case s.names.subscribe:
+		case s.names.Subscribe:
 			s.subscribe(start, m)
-		case s.names.stop:
+		case s.names.Stop:
 			s.mu.Lock()
 			stop := s.active[m.id]
 			s.mu.Unlock()

@@ -23,25 +23,25 @@ import (
 // on purpose and does not report.
 var errEnded = fmt.Errorf("gorillaconn: connection ended: %w", net.ErrClosed)
 
-// names are one subprotocol's message types where the two differ.
-type names struct {
-	transportWS bool
-	subscribe   string // client: start an operation
-	stop        string // client: stop an operation
-	next        string // server: one result
+// Messages are one subprotocol's message types where the two differ.
+type Messages struct {
+	TransportWS bool   // graphql-transport-ws; false: graphql-ws
+	Subscribe   string // client: start an operation
+	Stop        string // client: stop an operation
+	Next        string // server: one result
 }
 
-// namesFor returns the message types of a negotiated subprotocol; gqlgen
+// MessagesFor returns the message types of a negotiated subprotocol; gqlgen
 // speaks graphql-ws when none was negotiated.
-func namesFor(subprotocol string) names {
+func MessagesFor(subprotocol string) Messages {
 	if subprotocol == GraphQLTransportWS {
-		return names{transportWS: true, subscribe: "subscribe", stop: "complete", next: "next"}
+		return Messages{TransportWS: true, Subscribe: "subscribe", Stop: "complete", Next: "next"}
 	}
-	return names{subscribe: "start", stop: "stop", next: "data"}
+	return Messages{Subscribe: "start", Stop: "stop", Next: "data"}
 }
 
-// envelope is a message of either subprotocol.
-type envelope struct {
+// Envelope is a message of either subprotocol.
+type Envelope struct {
 	ID      string          `json:"id,omitempty"`
 	Type    string          `json:"type"`
 	Payload json.RawMessage `json:"payload,omitempty"`
@@ -69,7 +69,7 @@ type operation struct {
 type Conn struct {
 	ws           *websocket.Conn
 	writeTimeout time.Duration
-	names        names
+	names        Messages
 	reqCtx       context.Context // the upgrade request's; it ends at shutdown
 	stopWatch    func() bool     // stops the watch of reqCtx installed by Accept
 	limit        opLimit         // LimitOperations's, if any
@@ -129,7 +129,7 @@ func newConn(ws *websocket.Conn, writeTimeout time.Duration, reqCtx context.Cont
 	c := &Conn{
 		ws:           ws,
 		writeTimeout: writeTimeout,
-		names:        namesFor(ws.Subprotocol()),
+		names:        MessagesFor(ws.Subprotocol()),
 		reqCtx:       reqCtx,
 		ops:          map[string]*operation{},
 		live:         map[string]*operation{},
@@ -187,7 +187,7 @@ func (c *Conn) popPending() []byte {
 // what gqlgen should read instead: the message, rewritten to the internal
 // id, or nil for a message answered here.
 func (c *Conn) received(data []byte) ([]byte, error) {
-	var m envelope
+	var m Envelope
 	if err := json.Unmarshal(data, &m); err != nil {
 		return data, nil // gqlgen answers malformed messages
 	}
@@ -199,33 +199,33 @@ func (c *Conn) received(data []byte) ([]byte, error) {
 	c.readAny = true
 	switch m.Type {
 	case "pong":
-		if c.names.transportWS && c.kaTimer != nil {
+		if c.names.TransportWS && c.kaTimer != nil {
 			// The client answered: no deadline until the next ping.
 			c.pongSeen = true
 			_ = c.ws.SetReadDeadline(time.Time{})
 		}
 	case "connection_init":
 		c.inits++
-		if c.inits > 1 && c.names.transportWS {
+		if c.inits > 1 && c.names.TransportWS {
 			c.endLocked(closeFrame{CloseTooManyInitialisationRequests, "Too many initialisation requests"}, nil)
 			return nil, errEnded
 		}
-	case c.names.subscribe:
+	case c.names.Subscribe:
 		return c.subscribeLocked(m)
-	case c.names.stop:
+	case c.names.Stop:
 		op := c.ops[m.ID]
 		if op == nil {
 			return nil, nil // nothing runs under that id (any more)
 		}
 		op.stopped = true
 		delete(c.ops, m.ID)
-		return encode(envelope{ID: op.internal, Type: m.Type}), nil
+		return encode(Envelope{ID: op.internal, Type: m.Type}), nil
 	}
 	return data, nil
 }
 
-func (c *Conn) subscribeLocked(m envelope) ([]byte, error) {
-	if !c.acked && c.names.transportWS {
+func (c *Conn) subscribeLocked(m Envelope) ([]byte, error) {
+	if !c.acked && c.names.TransportWS {
 		c.endLocked(closeFrame{CloseUnauthorized, "Unauthorized"}, nil)
 		return nil, errEnded
 	}
@@ -235,7 +235,7 @@ func (c *Conn) subscribeLocked(m envelope) ([]byte, error) {
 	}
 	var stopOld []byte
 	if old := c.ops[m.ID]; old != nil {
-		if c.names.transportWS {
+		if c.names.TransportWS {
 			c.endLocked(closeFrame{CloseSubscriberAlreadyExists, "Subscriber for " + m.ID + " already exists"}, nil)
 			return nil, errEnded
 		}
@@ -243,17 +243,17 @@ func (c *Conn) subscribeLocked(m envelope) ([]byte, error) {
 		// subscriptions-transport-ws's server does.
 		old.stopped = true
 		delete(c.ops, m.ID)
-		stopOld = encode(envelope{ID: old.internal, Type: c.names.stop})
+		stopOld = encode(Envelope{ID: old.internal, Type: c.names.Stop})
 	}
 	if c.limit.max > 0 && len(c.ops) >= c.limit.max {
-		_ = c.writeLocked(encode(envelope{ID: m.ID, Type: "error", Payload: c.limit.errs}))
+		_ = c.writeLocked(encode(Envelope{ID: m.ID, Type: "error", Payload: c.limit.errs}))
 		return stopOld, nil
 	}
 	c.seq++
 	op := &operation{client: m.ID, internal: strconv.Itoa(c.seq), seq: c.seq}
 	c.ops[op.client] = op
 	c.live[op.internal] = op
-	start := encode(envelope{ID: op.internal, Type: m.Type, Payload: m.Payload})
+	start := encode(Envelope{ID: op.internal, Type: m.Type, Payload: m.Payload})
 	if stopOld != nil {
 		c.pending = append(c.pending, start)
 		return stopOld, nil
@@ -287,7 +287,7 @@ func (c *Conn) WriteJSON(v any) error {
 // sendingLocked returns what the client should get for a message of gqlgen,
 // nil for nothing.
 func (c *Conn) sendingLocked(data []byte) []byte {
-	var m envelope
+	var m Envelope
 	if err := json.Unmarshal(data, &m); err != nil {
 		return data
 	}
@@ -295,7 +295,7 @@ func (c *Conn) sendingLocked(data []byte) []byte {
 	case "connection_ack":
 		c.acked = true
 		c.startKeepAliveLocked()
-	case c.names.next, "error", "complete":
+	case c.names.Next, "error", "complete":
 		if m.ID == "" {
 			return data
 		}
@@ -305,7 +305,7 @@ func (c *Conn) sendingLocked(data []byte) []byte {
 			// after a panic, which the protocol forbids.
 			return nil
 		}
-		if m.Type != c.names.next {
+		if m.Type != c.names.Next {
 			delete(c.live, m.ID)
 			if !op.stopped {
 				delete(c.ops, op.client)
@@ -316,7 +316,7 @@ func (c *Conn) sendingLocked(data []byte) []byte {
 			// subscriptions-transport-ws sends it, unless the id already
 			// names a new operation; graphql-transport-ws sends nothing
 			// after the client's complete, as the protocol says.
-			if c.names.transportWS || m.Type != "complete" || c.ops[op.client] != nil {
+			if c.names.TransportWS || m.Type != "complete" || c.ops[op.client] != nil {
 				return nil
 			}
 		}
@@ -423,7 +423,7 @@ func (c *Conn) shutdown() {
 // the context; this ends such connections too.
 func (c *Conn) shutdownLocked() {
 	c.endLocked(closeFrame{websocket.CloseGoingAway, "server shutting down"}, func(op *operation) []byte {
-		return encode(envelope{ID: op.client, Type: "complete"})
+		return encode(Envelope{ID: op.client, Type: "complete"})
 	})
 }
 
@@ -466,7 +466,7 @@ func (c *Conn) ExpireAt(at time.Time, grace time.Duration, reason string, errs j
 func (c *Conn) expireLocked() {
 	e := c.expiry
 	c.endLocked(closeFrame{CloseForbidden, e.reason}, func(op *operation) []byte {
-		return encode(envelope{ID: op.client, Type: "error", Payload: e.errs})
+		return encode(Envelope{ID: op.client, Type: "error", Payload: e.errs})
 	})
 }
 
@@ -487,7 +487,7 @@ func (c *Conn) startKeepAliveLocked() {
 	if c.keepAlive <= 0 || c.kaTimer != nil {
 		return
 	}
-	if c.names.transportWS {
+	if c.names.TransportWS {
 		_ = c.ws.SetReadDeadline(time.Now().Add(2 * c.keepAlive))
 	}
 	c.kaTimer = time.AfterFunc(c.keepAlive, c.keepAliveDue)
@@ -507,7 +507,7 @@ func (c *Conn) keepAliveDue() {
 	if c.closed {
 		return
 	}
-	if !c.names.transportWS {
+	if !c.names.TransportWS {
 		if c.writeLocked(kaMessage) == nil {
 			c.kaTimer.Reset(c.keepAlive)
 		}
@@ -556,9 +556,9 @@ func (c *Conn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
 // uses to drop graphql-transport-ws clients that stop answering pings.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
 
-// encode marshals a message; an envelope of strings and a valid raw payload
+// encode marshals a message; an Envelope of strings and a valid raw payload
 // always encodes.
-func encode(m envelope) []byte {
+func encode(m Envelope) []byte {
 	b, err := json.Marshal(m)
 	if err != nil {
 		panic("gorillaconn: encode message: " + err.Error())

@@ -210,7 +210,7 @@ func (im *implementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	if im.upgrader.EnableCompression && offersDeflate(r.Header) {
 		c.compressMin = max(im.compressMin, 1)
 	}
-	if c.names.transportWS {
+	if c.names.TransportWS {
 		c.keepAlive = im.ping
 	} else {
 		c.keepAlive = im.ka
