@@ -10,7 +10,7 @@
 // (autobind in gqlgen.yml) and resolves their fields through their methods,
 // so an FI type needs no resolver file: adding one is its decoding in
 // internal/finpro/fi, a schema file (graph/<type>.graphqls), a plugin file in
-// graph/fitype/plugins and one line in resolvers.New.
+// graph/fitype/plugins and one line in plugins.All (PluginOf).
 //
 // Every plugin reads its FI type's ReBIT schema through package fi and hands
 // the result to SummaryOf, which converts it with graph/fitype/convert into
@@ -41,6 +41,29 @@ type Plugin interface {
 	FIType() finpro.FIType
 	// Account wraps base in the plugin's GraphQL type.
 	Account(base AccountBase) Account
+}
+
+// PluginOf is the plugin of FI type t whose GraphQL type is A, a struct that
+// embeds AccountBase: its accounts are *A holding their base.
+func PluginOf[A any, P interface {
+	*A
+	Account
+}](t finpro.FIType) Plugin {
+	return typedPlugin[A, P]{t}
+}
+
+// typedPlugin is PluginOf's plugin.
+type typedPlugin[A any, P interface {
+	*A
+	Account
+}] struct{ t finpro.FIType }
+
+func (p typedPlugin[A, P]) FIType() finpro.FIType { return p.t }
+
+func (typedPlugin[A, P]) Account(base AccountBase) Account {
+	acc := P(new(A))
+	*acc.Base() = base
+	return acc
 }
 
 // Registry picks the plugin of an account's FI type.

@@ -39,7 +39,6 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/relay"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fetchguard"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/replay"
 	"github.com/moneyone-bff/finpro-bff/internal/returnurl"
 )
@@ -88,8 +87,8 @@ type Resolver struct {
 
 var _ generated.ResolverRoot = (*Resolver)(nil)
 
-// New returns the root resolver. The FI-type plugins are registered here: one
-// line per FI type (see graph/README.md).
+// New returns the root resolver, with the FI-type plugins of plugins.All
+// (see graph/README.md).
 func New(opts Options) *Resolver {
 	r := &Resolver{
 		finpro:  opts.FinPro,
@@ -98,29 +97,7 @@ func New(opts Options) *Resolver {
 		live:    live.New(opts.Events, opts.FinPro, opts.Logger),
 		ids:     opts.IDs,
 		returns: opts.Returns,
-		plugins: fitype.NewRegistry(
-			plugins.Deposit{},
-			plugins.TermDeposit{},
-			plugins.RecurringDeposit{},
-			plugins.SIP{},
-			plugins.CommercialPaper{},
-			plugins.GovtSecurities{},
-			plugins.Equities{},
-			plugins.Bonds{},
-			plugins.Debentures{},
-			plugins.MutualFunds{},
-			plugins.ETF{},
-			plugins.IDR{},
-			plugins.CIS{},
-			plugins.AIF{},
-			plugins.InsurancePolicies{Type: fi.TypeInsurancePolicies},
-			plugins.NPS{},
-			plugins.InvIT{},
-			plugins.REIT{},
-			plugins.InsurancePolicies{Type: fi.TypeLifeInsurance},
-			plugins.InsurancePolicies{Type: fi.TypeGeneralInsurance},
-			// GSTR1_3B and OTHER have no ReBIT schema: OtherAccount.
-		),
+		plugins: fitype.NewRegistry(plugins.All()...),
 	}
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)

@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
-
-// AIF is the plugin of FI type AIF (alternative investment funds).
-type AIF struct{}
-
-// FIType returns AIF.
-func (AIF) FIType() finpro.FIType { return fi.TypeAIF }
-
-// Account returns a AIFAccount.
-func (AIF) Account(base fitype.AccountBase) fitype.Account { return &AIFAccount{AccountBase: base} }
 
 // AIFAccount is the GraphQL AIFAccount type.
 type AIFAccount struct {

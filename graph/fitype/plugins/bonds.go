@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// Bonds is the plugin of FI type BONDS.
-type Bonds struct{}
-
-// FIType returns BONDS.
-func (Bonds) FIType() finpro.FIType { return fi.TypeBonds }
-
-// Account returns a BondsAccount.
-func (Bonds) Account(base fitype.AccountBase) fitype.Account { return &BondsAccount{AccountBase: base} }
 
 // BondsAccount is the GraphQL BondsAccount type.
 type BondsAccount struct {

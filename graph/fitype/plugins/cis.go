@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
-
-// CIS is the plugin of FI type CIS (collective investment schemes).
-type CIS struct{}
-
-// FIType returns CIS.
-func (CIS) FIType() finpro.FIType { return fi.TypeCIS }
-
-// Account returns a CISAccount.
-func (CIS) Account(base fitype.AccountBase) fitype.Account { return &CISAccount{AccountBase: base} }
 
 // CISAccount is the GraphQL CISAccount type.
 type CISAccount struct {

@@ -6,21 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// CommercialPaper is the plugin of FI type CP (commercial paper).
-type CommercialPaper struct{}
-
-// FIType returns CP.
-func (CommercialPaper) FIType() finpro.FIType { return fi.TypeCP }
-
-// Account returns a CommercialPaperAccount.
-func (CommercialPaper) Account(base fitype.AccountBase) fitype.Account {
-	return &CommercialPaperAccount{AccountBase: base}
-}
 
 // CommercialPaperAccount is the GraphQL CommercialPaperAccount type.
 type CommercialPaperAccount struct {

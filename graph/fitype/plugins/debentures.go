@@ -6,21 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// Debentures is the plugin of FI type DEBENTURES.
-type Debentures struct{}
-
-// FIType returns DEBENTURES.
-func (Debentures) FIType() finpro.FIType { return fi.TypeDebentures }
-
-// Account returns a DebenturesAccount.
-func (Debentures) Account(base fitype.AccountBase) fitype.Account {
-	return &DebenturesAccount{AccountBase: base}
-}
 
 // DebenturesAccount is the GraphQL DebenturesAccount type.
 type DebenturesAccount struct {

@@ -7,21 +7,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
-
-// Deposit is the plugin of FI type DEPOSIT (savings and current accounts).
-type Deposit struct{}
-
-// FIType returns DEPOSIT.
-func (Deposit) FIType() finpro.FIType { return fi.TypeDeposit }
-
-// Account returns a DepositAccount.
-func (Deposit) Account(base fitype.AccountBase) fitype.Account {
-	return &DepositAccount{AccountBase: base}
-}
 
 // DepositAccount is the GraphQL DepositAccount type.
 type DepositAccount struct {

@@ -1,5 +1,5 @@
-// Package plugins holds one plugin per FI type (fitype.Plugin): the plugin,
-// registered in resolvers.New, and its GraphQL account type, which embeds
+// Package plugins holds one GraphQL account type per FI type, registered as
+// its FI type's plugin by one line in All (fitype.PluginOf); each type embeds
 // fitype.AccountBase for the common Account fields and adds the FI type's
 // summary, read through fitype.SummaryOf and converted by name
 // (graph/fitype/convert). gqlgen binds these types by name (autobind in

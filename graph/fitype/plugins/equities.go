@@ -6,21 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// Equities is the plugin of FI type EQUITIES (shares in a demat account).
-type Equities struct{}
-
-// FIType returns EQUITIES.
-func (Equities) FIType() finpro.FIType { return fi.TypeEquities }
-
-// Account returns a EquitiesAccount.
-func (Equities) Account(base fitype.AccountBase) fitype.Account {
-	return &EquitiesAccount{AccountBase: base}
-}
 
 // EquitiesAccount is the GraphQL EquitiesAccount type.
 type EquitiesAccount struct {

@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
-
-// ETF is the plugin of FI type ETF (exchange traded funds).
-type ETF struct{}
-
-// FIType returns ETF.
-func (ETF) FIType() finpro.FIType { return fi.TypeETF }
-
-// Account returns a ETFAccount.
-func (ETF) Account(base fitype.AccountBase) fitype.Account { return &ETFAccount{AccountBase: base} }
 
 // ETFAccount is the GraphQL ETFAccount type.
 type ETFAccount struct {

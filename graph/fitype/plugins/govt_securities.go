@@ -5,21 +5,8 @@ import (
 
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// GovtSecurities is the plugin of FI type GOVT_SECURITIES (the bonds schema, attribute for attribute).
-type GovtSecurities struct{}
-
-// FIType returns GOVT_SECURITIES.
-func (GovtSecurities) FIType() finpro.FIType { return fi.TypeGovtSecurities }
-
-// Account returns a GovtSecuritiesAccount.
-func (GovtSecurities) Account(base fitype.AccountBase) fitype.Account {
-	return &GovtSecuritiesAccount{AccountBase: base}
-}
 
 // GovtSecuritiesAccount is the GraphQL GovtSecuritiesAccount type.
 type GovtSecuritiesAccount struct {

@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/securities"
 )
-
-// IDR is the plugin of FI type IDR (Indian depository receipts).
-type IDR struct{}
-
-// FIType returns IDR.
-func (IDR) FIType() finpro.FIType { return fi.TypeIDR }
-
-// Account returns a IDRAccount.
-func (IDR) Account(base fitype.AccountBase) fitype.Account { return &IDRAccount{AccountBase: base} }
 
 // IDRAccount is the GraphQL IDRAccount type.
 type IDRAccount struct {

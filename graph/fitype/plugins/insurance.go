@@ -6,26 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/insurance"
 )
-
-// InsurancePolicies is the plugin of the insurance FI types. ReBIT's
-// insurance_policies schema covers life and general policies alike, so one
-// plugin type serves INSURANCE_POLICIES, LIFE_INSURANCE and
-// GENERAL_INSURANCE: each registered with its own FIType.
-type InsurancePolicies struct {
-	// Type is the FI type this registration handles (one of the three).
-	Type finpro.FIType
-}
-
-// FIType returns the registration's FI type.
-func (p InsurancePolicies) FIType() finpro.FIType { return p.Type }
-
-// Account returns an InsurancePolicyAccount.
-func (InsurancePolicies) Account(base fitype.AccountBase) fitype.Account {
-	return &InsurancePolicyAccount{AccountBase: base}
-}
 
 // InsurancePolicyAccount is the GraphQL InsurancePolicyAccount type.
 type InsurancePolicyAccount struct {

@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/pension"
 )
-
-// NPS is the plugin of FI type NPS (National Pension System).
-type NPS struct{}
-
-// FIType returns NPS.
-func (NPS) FIType() finpro.FIType { return fi.TypeNPS }
-
-// Account returns a NPSAccount.
-func (NPS) Account(base fitype.AccountBase) fitype.Account { return &NPSAccount{AccountBase: base} }
 
 // NPSAccount is the GraphQL NPSAccount type.
 type NPSAccount struct {

@@ -12,12 +12,7 @@ import (
 )
 
 // every is the registry resolvers.New builds.
-func every() *fitype.Registry {
-	return fitype.NewRegistry(Deposit{}, TermDeposit{}, RecurringDeposit{}, SIP{}, CommercialPaper{}, GovtSecurities{},
-		Equities{}, Bonds{}, Debentures{}, MutualFunds{}, ETF{}, IDR{}, CIS{}, AIF{},
-		InsurancePolicies{Type: fi.TypeInsurancePolicies}, NPS{}, InvIT{}, REIT{},
-		InsurancePolicies{Type: fi.TypeLifeInsurance}, InsurancePolicies{Type: fi.TypeGeneralInsurance})
-}
+func every() *fitype.Registry { return fitype.NewRegistry(All()...) }
 
 func TestRegistryPicksPlugin(t *testing.T) {
 	r := every()
@@ -54,5 +49,5 @@ func TestRegistryPanicsOnDuplicate(t *testing.T) {
 			t.Error("NewRegistry with two DEPOSIT plugins did not panic")
 		}
 	}()
-	fitype.NewRegistry(Deposit{}, Deposit{})
+	fitype.NewRegistry(fitype.PluginOf[DepositAccount](fi.TypeDeposit), fitype.PluginOf[TermDepositAccount](fi.TypeDeposit))
 }

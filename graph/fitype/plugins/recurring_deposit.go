@@ -6,21 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
-
-// RecurringDeposit is the plugin of FI type RECURRING_DEPOSIT.
-type RecurringDeposit struct{}
-
-// FIType returns RECURRING_DEPOSIT.
-func (RecurringDeposit) FIType() finpro.FIType { return fi.TypeRecurringDeposit }
-
-// Account returns a RecurringDepositAccount.
-func (RecurringDeposit) Account(base fitype.AccountBase) fitype.Account {
-	return &RecurringDepositAccount{AccountBase: base}
-}
 
 // RecurringDepositAccount is the GraphQL RecurringDepositAccount type.
 type RecurringDepositAccount struct {

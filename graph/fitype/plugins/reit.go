@@ -6,19 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
-
-// REIT is the plugin of FI type REIT (real estate investment trusts).
-type REIT struct{}
-
-// FIType returns REIT.
-func (REIT) FIType() finpro.FIType { return fi.TypeREIT }
-
-// Account returns a REITAccount.
-func (REIT) Account(base fitype.AccountBase) fitype.Account { return &REITAccount{AccountBase: base} }
 
 // REITAccount is the GraphQL REITAccount type.
 type REITAccount struct {

@@ -8,19 +8,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/model"
 	"github.com/moneyone-bff/finpro-bff/graph/pii"
 	"github.com/moneyone-bff/finpro-bff/internal/auth"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/funds"
 )
-
-// SIP is the plugin of FI type SIP (systematic investment plans).
-type SIP struct{}
-
-// FIType returns SIP.
-func (SIP) FIType() finpro.FIType { return fi.TypeSIP }
-
-// Account returns a SIPAccount.
-func (SIP) Account(base fitype.AccountBase) fitype.Account { return &SIPAccount{AccountBase: base} }
 
 // SIPAccount is the GraphQL SIPAccount type.
 type SIPAccount struct {

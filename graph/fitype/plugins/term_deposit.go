@@ -6,21 +6,8 @@ import (
 	"github.com/moneyone-bff/finpro-bff/graph/fitype"
 	"github.com/moneyone-bff/finpro-bff/graph/fitype/convert"
 	"github.com/moneyone-bff/finpro-bff/graph/model"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro"
-	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi"
 	"github.com/moneyone-bff/finpro-bff/internal/finpro/fi/deposits"
 )
-
-// TermDeposit is the plugin of FI type TERM_DEPOSIT (fixed deposits; the finpro client normalises TERM-DEPOSIT to it).
-type TermDeposit struct{}
-
-// FIType returns TERM_DEPOSIT.
-func (TermDeposit) FIType() finpro.FIType { return fi.TypeTermDeposit }
-
-// Account returns a TermDepositAccount.
-func (TermDeposit) Account(base fitype.AccountBase) fitype.Account {
-	return &TermDepositAccount{AccountBase: base}
-}
 
 // TermDepositAccount is the GraphQL TermDepositAccount type.
 type TermDepositAccount struct {
