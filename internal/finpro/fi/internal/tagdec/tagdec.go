@@ -192,8 +192,6 @@ type Decoder struct {
 	// Malformed are the normalised paths (never values: they may be PII) of
 	// the fields whose value did not fit their type; the fields are absent.
 	Malformed []string
-	// consumed collects the leaf paths that reached a field (nil: not tracked).
-	consumed map[string]bool
 }
 
 // Into decodes raw (a JSON object) into the struct v points to.
@@ -307,16 +305,9 @@ func (d *Decoder) AddMalformed(path string) {
 	d.Malformed = append(d.Malformed, path)
 }
 
-func (d *Decoder) leaf(path string) {
-	if d.consumed != nil {
-		d.consumed[path] = true
-	}
-}
-
 // field decodes one value into fv.
 func (d *Decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) {
 	if IsNull(raw) {
-		d.leaf(path)
 		return
 	}
 	switch f.kind {
@@ -332,7 +323,6 @@ func (d *Decoder) field(path string, raw []byte, fv reflect.Value, f fieldSpec) 
 		d.slice(path, raw, fv)
 		return
 	}
-	d.leaf(path)
 	text, ok := wire.Scalar(raw)
 	if !ok {
 		d.AddMalformed(path)
